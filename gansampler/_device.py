@@ -1,0 +1,46 @@
+"""Choosing the torch device that a sampler trains on."""
+
+import torch
+
+
+def available_devices() -> list[str]:
+    """The devices torch can use here, e.g. ``['cpu', 'cuda:0']``."""
+    devices = ["cpu"]
+    if torch.cuda.is_available():
+        devices += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    return devices
+
+
+def resolve_device(device: str) -> str:
+    """Turn a ``device`` parameter into a device that exists here.
+
+    ``"auto"`` is CUDA when available, else the CPU. Asking for a CUDA device
+    that is not there raises a ValueError naming the devices that are.
+    """
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        parsed = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(
+            f"device={device!r} is not a device; use 'auto', 'cpu', 'cuda' or 'cuda:N'."
+        ) from None
+    if parsed.type == "cpu":
+        return "cpu"
+    if parsed.type != "cuda":
+        raise ValueError(
+            f"device={device!r} is not supported; use 'auto', 'cpu', 'cuda' or "
+            "'cuda:N'."
+        )
+    if not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but CUDA is not available here. "
+            f"Available devices: {available_devices()}. Use device='auto' or "
+            "device='cpu'."
+        )
+    if parsed.index is not None and parsed.index >= torch.cuda.device_count():
+        raise ValueError(
+            f"device={device!r} does not exist. Available devices: "
+            f"{available_devices()}."
+        )
+    return str(parsed)

@@ -1,0 +1,263 @@
+"""The training engine: a skorch net that plays the GAN game.
+
+:class:`GANNet` holds the generator and the discriminator as two registered
+skorch modules, each with its own optimizer, so that skorch handles their
+devices, training modes, pickling, checkpointing, history and callbacks.
+"""
+
+import copy
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.utils import TeeGenerator, to_tensor
+
+from ._noise import draw_noise
+from ._random import torch_generator
+
+LOSSES = ("bce",)
+
+
+class RoundIterator:
+    """Yields the data of one round of the game per step.
+
+    Each round gets ``n_real`` rows drawn with replacement from ``X`` and
+    ``n_noise`` rows of noise, so an epoch costs the same whatever the size of
+    the data.
+    """
+
+    def __init__(self, X, *, n_rounds, n_real, n_noise, noise, noise_dim, generator):
+        self.X = X
+        self.n_rounds = n_rounds
+        self.n_real = n_real
+        self.n_noise = n_noise
+        self.noise = noise
+        self.noise_dim = noise_dim
+        self.generator = generator
+
+    def __len__(self):
+        return self.n_rounds
+
+    def __iter__(self):
+        X, g = self.X, self.generator
+        for _ in range(self.n_rounds):
+            rows = torch.randint(len(X), (self.n_real,), generator=g, device=X.device)
+            noise = draw_noise(self.noise, self.n_noise, self.noise_dim, g, X.device)
+            yield X[rows], noise
+
+
+class GANNet(NeuralNet):
+    """A skorch net whose training step is one round of the GAN game.
+
+    Users normally meet it as :attr:`GANSampler.net_ <gansampler.GANSampler>`.
+    ``generator`` and ``discriminator`` are module classes (or instances),
+    configured skorch-style with ``generator__*`` and ``discriminator__*``;
+    their optimizers are ``generator_optimizer`` and
+    ``discriminator_optimizer``, configured with ``generator_optimizer__*`` and
+    ``discriminator_optimizer__*``. ``fit(X)`` takes standardised real data.
+
+    Parameters
+    ----------
+    generator, discriminator : type or torch.nn.Module
+        The two players. Initialised as ``generator_`` and ``discriminator_``;
+        ``generator_ema_`` is the moving average of the generator.
+    generator_optimizer, discriminator_optimizer : type, default=torch.optim.Adam
+        Optimizer classes of the two players.
+    criterion : type, default=torch.nn.BCEWithLogitsLoss
+        Loss on the discriminator's logits.
+    loss : {"bce"}, default="bce"
+        The game: ``"bce"`` is the article's binary cross-entropy game with the
+        generator trained on "real" labels (the non-saturating loss).
+    noise : {"normal", "uniform"}, default="normal"
+        Noise distribution fed to the generator.
+    noise_dim : int, default=1
+        Noise dimension.
+    d_steps : int, default=1
+        Discriminator updates per round, each on a fresh batch.
+    steps_per_epoch : int, default=100
+        Rounds per epoch; an epoch is not a pass over the data.
+    ema_decay : float, default=0.999
+        Decay of the moving average of the generator's weights kept as
+        ``generator_ema_``, which :meth:`generate` uses.
+    r1_penalty : float, default=0.0
+        Weight of the R1 penalty on the discriminator's gradient at real rows.
+    random_state : int or None, default=None
+        Seed of the weights' initialisation and of the training draws.
+    **kwargs
+        Passed to :class:`skorch.NeuralNet` (``max_epochs``, ``batch_size``,
+        ``callbacks``, ``device``, ``verbose``, ...).
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        *,
+        generator_optimizer=torch.optim.Adam,
+        discriminator_optimizer=torch.optim.Adam,
+        criterion=torch.nn.BCEWithLogitsLoss,
+        loss="bce",
+        noise="normal",
+        noise_dim=1,
+        d_steps=1,
+        steps_per_epoch=100,
+        ema_decay=0.999,
+        r1_penalty=0.0,
+        random_state=None,
+        module=None,
+        optimizer=None,
+        train_split=None,
+        **kwargs,
+    ):
+        # skorch's single ``module``/``optimizer`` slots stay unused: the
+        # players are the named modules and optimizers below.
+        super().__init__(
+            module=module,
+            criterion=criterion,
+            optimizer=optimizer,
+            train_split=train_split,
+            **kwargs,
+        )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.generator_optimizer = generator_optimizer
+        self.discriminator_optimizer = discriminator_optimizer
+        self.loss = loss
+        self.noise = noise
+        self.noise_dim = noise_dim
+        self.d_steps = d_steps
+        self.steps_per_epoch = steps_per_epoch
+        self.ema_decay = ema_decay
+        self.r1_penalty = r1_penalty
+        self.random_state = random_state
+
+    @property
+    def _default_callbacks(self):
+        return [
+            ("epoch_timer", EpochTimer()),
+            (
+                "generator_loss",
+                PassthroughScoring(name="generator_loss", on_train=True),
+            ),
+            (
+                "discriminator_loss",
+                PassthroughScoring(name="discriminator_loss", on_train=True),
+            ),
+            ("print_log", PrintLog()),
+        ]
+
+    def initialize_module(self):
+        # Weights are drawn from a forked global RNG, seeded privately, so that
+        # fitting never changes the caller's torch random state.
+        with torch.random.fork_rng(devices=[]):
+            if self.random_state is not None:
+                torch.manual_seed(self.random_state)
+            self.generator_ = self.initialized_instance(
+                self.generator, self.get_params_for("generator")
+            )
+            self.discriminator_ = self.initialized_instance(
+                self.discriminator, self.get_params_for("discriminator")
+            )
+        # A running average of the generator's weights: the game oscillates
+        # around its equilibrium, and the average sits close to it.
+        self.generator_ema_ = copy.deepcopy(self.generator_).requires_grad_(False)
+        self.ema_rounds_ = 0
+        return self
+
+    def initialize_optimizer(self, *args, **kwargs):
+        for name, module in (
+            ("generator_optimizer", self.generator_),
+            ("discriminator_optimizer", self.discriminator_),
+        ):
+            opt_args, opt_kwargs = self.get_params_for_optimizer(
+                name, module.named_parameters()
+            )
+            setattr(self, name + "_", getattr(self, name)(*opt_args, **opt_kwargs))
+        return self
+
+    def get_iterator(self, dataset, training=False):
+        if not training:
+            return super().get_iterator(dataset, training=training)
+        X = to_tensor(dataset.X, device=self.device)
+        # A new stream for each call to fit or partial_fit, reproducible.
+        seed = np.random.SeedSequence([self.random_state or 0, len(self.history)])
+        generator = torch_generator(int(seed.generate_state(1)[0]), self.device)
+        return RoundIterator(
+            X,
+            n_rounds=self.steps_per_epoch,
+            n_real=self.d_steps * self.batch_size,
+            n_noise=(self.d_steps + 1) * self.batch_size,
+            noise=self.noise,
+            noise_dim=self.noise_dim,
+            generator=generator,
+        )
+
+    def train_step(self, batch, **fit_params):
+        real, noise = batch
+        G, D = self.generator_, self.discriminator_
+        bce = self.criterion_
+        n = self.batch_size
+        self._set_training(True)
+
+        # (1) Update D, d_steps times: maximize log(D(x)) + log(1 - D(G(z))).
+        for real_i, noise_i in zip(real.split(n), noise[:-n].split(n), strict=True):
+            with torch.no_grad():  # D's update must not train G
+                fake = G(noise_i)
+            self.discriminator_optimizer_.zero_grad()
+            if self.r1_penalty:
+                real_i.requires_grad_(True)
+            logits_real, logits_fake = D(real_i), D(fake)
+            d_loss = bce(logits_real, torch.ones_like(logits_real)) + bce(
+                logits_fake, torch.zeros_like(logits_fake)
+            )
+            if self.r1_penalty:
+                # R1: keep D flat on the real data (Mescheder et al., 2018).
+                (grad,) = torch.autograd.grad(
+                    logits_real.sum(), real_i, create_graph=True
+                )
+                d_loss = d_loss + self.r1_penalty / 2 * grad.square().sum(1).mean()
+            d_loss.backward()
+            self._notify_grad(D, batch)
+            self.discriminator_optimizer_.step()
+
+        # (2) Update G: maximize log(D(G(z))); fake labels are real for G's cost.
+        self.generator_optimizer_.zero_grad()
+        logits = D(G(noise[-n:]))
+        g_loss = bce(logits, torch.ones_like(logits))
+        g_loss.backward()
+        self._notify_grad(G, batch)
+        self.generator_optimizer_.step()
+        self._update_ema()
+
+        self.history.record_batch("discriminator_loss", d_loss.item())
+        self.history.record_batch("generator_loss", g_loss.item())
+        return {"loss": g_loss.detach(), "discriminator_loss": d_loss.detach()}
+
+    def _update_ema(self):
+        self.ema_rounds_ += 1
+        # A short horizon early on, so that the average forgets the initial
+        # weights quickly.
+        decay = min(self.ema_decay, (1 + self.ema_rounds_) / (10 + self.ema_rounds_))
+        with torch.no_grad():
+            for averaged, current in zip(
+                self.generator_ema_.parameters(),
+                self.generator_.parameters(),
+                strict=True,
+            ):
+                averaged.lerp_(current, 1 - decay)
+
+    def _notify_grad(self, module, batch):
+        # Lets skorch callbacks such as GradientNormClipping act on each player.
+        self.notify(
+            "on_grad_computed",
+            named_parameters=TeeGenerator(module.named_parameters()),
+            batch=batch,
+            training=True,
+        )
+
+    def generate(self, noise):
+        """Run the generator on ``noise`` in evaluation mode, without gradients."""
+        self._set_training(False)
+        with torch.no_grad():
+            return self.generator_ema_(noise)

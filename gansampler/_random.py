@@ -1,0 +1,26 @@
+"""Seeds for torch drawn from scikit-learn style ``random_state`` values."""
+
+import numpy as np
+import torch
+from sklearn.utils import check_random_state
+
+_MAX_SEED = 2**63 - 1
+
+
+def draw_seed(random_state) -> int:
+    """Return a seed for torch from an int, a RandomState, a Generator or None.
+
+    None draws fresh entropy from the operating system instead of the global
+    numpy RandomState, so that no call changes global random state.
+    """
+    if random_state is None:
+        return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(_MAX_SEED))
+    rng = check_random_state(random_state)
+    return int(rng.randint(np.iinfo(np.int32).max))
+
+
+def torch_generator(seed: int, device) -> torch.Generator:
+    """A private torch generator on ``device``, seeded with ``seed``."""
+    return torch.Generator(device=device).manual_seed(seed)

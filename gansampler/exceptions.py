@@ -1,0 +1,71 @@
+"""Exceptions and warnings raised by gansampler.
+
+Every exception derives from :class:`GANSamplerError` and, where one exists,
+from the matching scikit-learn or Python exception, so ``except NotFittedError``
+works with either library's class.
+"""
+
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
+__all__ = [
+    "GANSamplerError",
+    "InconsistentVersionWarning",
+    "NotFittedError",
+]
+
+
+class GANSamplerError(Exception):
+    """Base class of the exceptions raised by gansampler."""
+
+
+class NotFittedError(GANSamplerError, _SklearnNotFittedError):
+    """Raised when a sampler is used before :meth:`~gansampler.GANSampler.fit`.
+
+    It is also an :class:`sklearn.exceptions.NotFittedError` (hence a
+    :class:`ValueError` and an :class:`AttributeError`).
+
+    Examples
+    --------
+    >>> from gansampler import GANSampler
+    >>> from gansampler.exceptions import NotFittedError
+    >>> try:
+    ...     GANSampler().sample(3)
+    ... except NotFittedError as exc:
+    ...     print(exc)  # doctest: +NORMALIZE_WHITESPACE
+    This GANSampler instance is not fitted yet. Call 'fit' with appropriate
+    arguments before using this estimator.
+    """
+
+
+class InconsistentVersionWarning(UserWarning):
+    """Warns that a sampler is unpickled under another gansampler version.
+
+    A model saved by one version of gansampler and loaded by another may
+    behave differently or break; refit it, or load it with the version it
+    was saved with.
+
+    Parameters
+    ----------
+    estimator_name : str
+        Name of the unpickled estimator's class.
+    current_version : str
+        Version of gansampler doing the loading.
+    original_version : str
+        Version of gansampler that saved the estimator, or ``"unknown"``.
+    """
+
+    def __init__(
+        self, *, estimator_name: str, current_version: str, original_version: str
+    ) -> None:
+        self.estimator_name = estimator_name
+        self.current_version = current_version
+        self.original_version = original_version
+
+    def __str__(self) -> str:
+        return (
+            f"Trying to unpickle estimator {self.estimator_name} from gansampler "
+            f"version {self.original_version} when using version "
+            f"{self.current_version}. This might lead to breaking code or invalid "
+            "results. Use at your own risk. Refit the estimator with the current "
+            "version, or load it with the version that saved it."
+        )

@@ -1,0 +1,34 @@
+import numpy as np
+import pytest
+import torch
+
+# A training budget that keeps unit tests to a fraction of a second per fit.
+FAST = {"max_epochs": 2, "steps_per_epoch": 10, "batch_size": 64}
+
+
+@pytest.fixture
+def fast():
+    return dict(FAST)
+
+
+@pytest.fixture
+def X_normal():
+    return np.random.default_rng(0).normal(4.0, 1.25, size=(500, 1))
+
+
+@pytest.fixture(scope="session")
+def fitted_sampler():
+    """One small fitted sampler shared by read-only tests."""
+    from gansampler import GANSampler
+
+    X = np.random.default_rng(0).normal(4.0, 1.25, size=(500, 2))
+    return GANSampler(**FAST, random_state=0).fit(X)
+
+
+def pytest_collection_modifyitems(config, items):
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA device")
+    for item in items:
+        if "cuda" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,99 @@
+import numpy as np
+import pytest
+import torch
+
+from gansampler import Discriminator, GANNet, Generator
+
+
+def make_net(**kwargs):
+    params = {
+        "generator__n_inputs": 2,
+        "generator__n_outputs": 1,
+        "discriminator__n_inputs": 1,
+        "max_epochs": 2,
+        "steps_per_epoch": 5,
+        "batch_size": 32,
+        "noise_dim": 2,
+        "random_state": 0,
+        "verbose": 0,
+    }
+    params.update(kwargs)
+    return GANNet(Generator, Discriminator, **params)
+
+
+@pytest.fixture
+def Z():
+    return torch.randn(200, 1, generator=torch.Generator().manual_seed(0))
+
+
+def test_players_are_registered_skorch_modules(Z):
+    net = make_net().fit(Z)
+    assert net._modules == ["generator", "discriminator", "generator_ema"]
+    assert set(net._optimizers) == {"generator_optimizer", "discriminator_optimizer"}
+    assert "generator_" in net.cuda_dependent_attributes_
+    assert "discriminator_optimizer_" in net.cuda_dependent_attributes_
+
+
+def test_epoch_is_a_fixed_number_of_rounds(Z):
+    small = make_net().fit(Z[:50])
+    large = make_net().fit(torch.randn(5000, 1))
+    for net in (small, large):
+        assert [len(b) for b in net.history[:, "batches"]] == [5, 5]
+
+
+def test_d_steps_updates_discriminator_more_often(Z):
+    calls = {"discriminator": 0, "generator": 0}
+
+    class Count(torch.optim.Adam):
+        name = None
+
+        def step(self, *args, **kwargs):
+            calls[self.name] += 1
+            return super().step(*args, **kwargs)
+
+    class CountD(Count):
+        name = "discriminator"
+
+    class CountG(Count):
+        name = "generator"
+
+    make_net(d_steps=3, discriminator_optimizer=CountD, generator_optimizer=CountG).fit(
+        Z
+    )
+    assert calls == {"discriminator": 30, "generator": 10}
+
+
+def test_ema_tracks_generator(Z):
+    net = make_net(ema_decay=0.0).fit(Z)
+    for a, b in zip(
+        net.generator_.parameters(), net.generator_ema_.parameters(), strict=True
+    ):
+        torch.testing.assert_close(a, b)
+    averaged = make_net(ema_decay=0.999).fit(Z)
+    assert not all(
+        torch.equal(a, b)
+        for a, b in zip(
+            averaged.generator_.parameters(),
+            averaged.generator_ema_.parameters(),
+            strict=True,
+        )
+    )
+
+
+def test_partial_fit_continues_training(Z):
+    net = make_net().fit(Z)
+    net.partial_fit(Z)
+    assert len(net.history) == 4
+    assert net.ema_rounds_ == 20
+
+
+def test_generate_uses_eval_mode_without_grad(Z):
+    net = make_net().fit(Z)
+    out = net.generate(torch.randn(7, 2))
+    assert out.shape == (7, 1) and not out.requires_grad
+    assert not net.generator_ema_.training
+
+
+def test_r1_penalty_runs(Z):
+    net = make_net(r1_penalty=10.0).fit(Z)
+    assert np.isfinite(net.history[-1, "discriminator_loss"])

@@ -1,0 +1,463 @@
+import pickle
+import re
+import warnings
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+from sklearn.model_selection import GridSearchCV
+from skorch.callbacks import Callback, Checkpoint
+from torch import nn
+
+import gansampler
+from gansampler import Discriminator, GANNet, GANSampler, Generator
+from gansampler.exceptions import InconsistentVersionWarning, NotFittedError
+
+
+def test_fit_returns_self_and_sets_attributes(X_normal, fast):
+    sampler = GANSampler(**fast, random_state=0)
+    assert sampler.fit(X_normal) is sampler
+    assert sampler.n_features_in_ == 1
+    assert isinstance(sampler.net_, GANNet)
+    assert isinstance(sampler.net_.generator_, Generator)
+    assert isinstance(sampler.net_.discriminator_, Discriminator)
+    assert sampler.device_ == "cpu"
+    assert sampler.n_iter_ == fast["max_epochs"] * fast["steps_per_epoch"]
+    np.testing.assert_allclose(sampler.mean_, X_normal.mean(axis=0))
+    np.testing.assert_allclose(sampler.scale_, X_normal.std(axis=0))
+
+
+def test_history_records_both_losses_per_epoch(X_normal, fast):
+    sampler = GANSampler(**fast, random_state=0).fit(X_normal)
+    assert len(sampler.history_) == fast["max_epochs"]
+    for key in ("generator_loss", "discriminator_loss", "dur"):
+        assert all(np.isfinite(v) for v in sampler.history_[:, key])
+    assert len(sampler.history_[-1, "batches"]) == fast["steps_per_epoch"]
+
+
+@pytest.mark.parametrize("n_samples", [0, 1, 7, 70_000])
+def test_sample_shape_and_dtype(fitted_sampler, n_samples):
+    X = fitted_sampler.sample(n_samples, random_state=0)
+    assert X.shape == (n_samples, 2)
+    assert X.dtype == np.float64
+    assert np.isfinite(X).all()
+
+
+def test_sample_keeps_float32(fast):
+    X = np.random.default_rng(0).normal(size=(100, 1)).astype(np.float32)
+    sampler = GANSampler(**fast, random_state=0).fit(X)
+    assert sampler.sample(5).dtype == np.float32
+
+
+def test_integer_input_gives_float64(fast):
+    X = np.random.default_rng(0).integers(0, 10, size=(100, 1))
+    sampler = GANSampler(**fast, random_state=0).fit(X)
+    assert sampler.sample(5).dtype == np.float64
+
+
+def test_sample_reproducible_with_int_seed(fitted_sampler):
+    a = fitted_sampler.sample(100, random_state=3)
+    np.testing.assert_array_equal(a, fitted_sampler.sample(100, random_state=3))
+    assert not np.array_equal(a, fitted_sampler.sample(100, random_state=4))
+
+
+def test_sample_with_none_differs_between_calls(fitted_sampler):
+    assert not np.array_equal(fitted_sampler.sample(50), fitted_sampler.sample(50))
+
+
+def test_sample_accepts_random_state_instances(fitted_sampler):
+    a = fitted_sampler.sample(5, random_state=np.random.RandomState(0))
+    b = fitted_sampler.sample(5, random_state=np.random.RandomState(0))
+    np.testing.assert_array_equal(a, b)
+    c = fitted_sampler.sample(5, random_state=np.random.default_rng(0))
+    assert c.shape == (5, 2)
+
+
+def test_large_sample_matches_chunked_draws(fitted_sampler):
+    # The chunked draw of a large sample is one continuous stream.
+    big = fitted_sampler.sample(140_000, random_state=5)
+    assert np.unique(big[:, 0]).size > 130_000
+
+
+def test_fit_is_reproducible(X_normal, fast):
+    a = GANSampler(**fast, random_state=7).fit(X_normal)
+    b = GANSampler(**fast, random_state=7).fit(X_normal)
+    for p, q in zip(
+        a.net_.generator_.parameters(), b.net_.generator_.parameters(), strict=True
+    ):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
+    np.testing.assert_array_equal(a.sample(20, random_state=1), b.sample(20, 1))
+    c = GANSampler(**fast, random_state=8).fit(X_normal)
+    assert not np.array_equal(a.sample(20, random_state=1), c.sample(20, 1))
+
+
+def test_global_random_state_untouched(X_normal, fast):
+    np.random.seed(0)
+    torch.manual_seed(0)
+    expected_np, expected_torch = np.random.rand(), torch.rand(1)
+    np.random.seed(0)
+    torch.manual_seed(0)
+    sampler = GANSampler(**fast, random_state=None).fit(X_normal)
+    sampler.sample(10)
+    sampler.sample(10, random_state=1)
+    sampler.score(X_normal)
+    assert np.random.rand() == expected_np
+    assert torch.rand(1) == expected_torch
+
+
+def test_scale_and_offset_do_not_matter(fast):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 1))
+    small = GANSampler(**fast, random_state=0).fit(X)
+    large = GANSampler(**fast, random_state=0).fit(X * 1000 + 4e5)
+    np.testing.assert_allclose(
+        large.sample(50, random_state=0),
+        small.sample(50, random_state=0) * 1000 + 4e5,
+        rtol=1e-6,
+    )
+
+
+def test_constant_column_is_learned_as_the_constant(fast):
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=200), np.full(200, 3.7)])
+    sampler = GANSampler(**fast, random_state=0).fit(X)
+    Y = sampler.sample(1000, random_state=0)
+    assert np.isfinite(Y).all()
+    assert np.all(Y[:, 1] == 3.7)
+    assert sampler.constant_features_.tolist() == [False, True]
+
+
+def test_score_is_deterministic_and_greater_is_better(fitted_sampler):
+    X = fitted_sampler.sample(2000, random_state=11)
+    score = fitted_sampler.score(X)
+    assert score == fitted_sampler.score(X)
+    assert score <= 0
+    assert fitted_sampler.score(X + 10 * fitted_sampler.scale_) < score
+
+
+def test_several_features(fast):
+    X = np.random.default_rng(0).normal(size=(300, 3)) * [1, 10, 100]
+    sampler = GANSampler(**fast, random_state=0).fit(X)
+    assert sampler.sample(4).shape == (4, 3)
+    assert sampler.net_.generator_.layers[-1].out_features == 3
+    assert sampler.net_.discriminator_.layers[0].in_features == 3
+
+
+def test_pandas_dataframe_gives_feature_names(fast):
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"height": np.linspace(1, 2, 50), "weight": np.arange(50.0)})
+    sampler = GANSampler(**fast, random_state=0).fit(df)
+    assert sampler.feature_names_in_.tolist() == ["height", "weight"]
+    sampler.score(df)
+    with pytest.raises(ValueError, match="feature names"):
+        sampler.score(df.rename(columns={"weight": "mass"}))
+
+
+def test_list_input(fast):
+    sampler = GANSampler(**fast, random_state=0).fit([[1.0], [2.0], [3.5]])
+    assert sampler.sample(2).shape == (2, 1)
+
+
+# --- bad input -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("X", "error", "match"),
+    [
+        (np.array([[1.0], [np.nan]]), ValueError, "NaN"),
+        (np.array([[1.0], [np.inf]]), ValueError, "infinity"),
+        (np.empty((0, 1)), ValueError, "0 sample"),
+        (np.array([[1.0]]), ValueError, "1 sample"),
+        (np.array([1.0, 2.0, 3.0]), ValueError, "reshape"),
+        (np.array([["a"], ["b"]]), ValueError, "convert"),
+        (sparse.csr_matrix(np.eye(3)), TypeError, "dense data is required"),
+    ],
+)
+def test_bad_training_data_raises_before_training(X, error, match, monkeypatch):
+    monkeypatch.setattr(GANNet, "fit", lambda *a, **k: pytest.fail("training started"))
+    with pytest.raises(error, match=match):
+        GANSampler().fit(X)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"max_epochs": 0}, "max_epochs"),
+        ({"batch_size": 2.5}, "batch_size"),
+        ({"noise": "cauchy"}, "noise"),
+        ({"loss": "l2"}, "loss"),
+        ({"activation": "swish"}, "activation"),
+        ({"optimizer": "lbfgs"}, "optimizer"),
+        ({"generator_lr": -1.0}, "generator_lr"),
+        ({"ema_decay": 1.0}, "ema_decay"),
+        ({"device": 3}, "device"),
+        ({"generator": "big"}, "generator"),
+    ],
+)
+def test_bad_parameters_raise(params, match, X_normal):
+    with pytest.raises(ValueError, match=match):
+        GANSampler(**params).fit(X_normal)
+
+
+@pytest.mark.parametrize("device", ["gpu", "tpu", "cuda:x"])
+def test_unknown_device_raises(device, X_normal, fast):
+    with pytest.raises(ValueError, match="device"):
+        GANSampler(**fast, device=device).fit(X_normal)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available")
+@pytest.mark.parametrize("device", ["cuda", "cuda:1"])
+def test_cuda_without_gpu_names_available_devices(device, X_normal, fast):
+    with pytest.raises(ValueError, match=re.escape("Available devices: ['cpu']")):
+        GANSampler(**fast, device=device).fit(X_normal)
+
+
+@pytest.mark.parametrize(
+    ("n_samples", "match"),
+    [(-1, "n_samples"), (2.5, "n_samples"), ("3", "n_samples")],
+)
+def test_bad_n_samples_raise(fitted_sampler, n_samples, match):
+    with pytest.raises(ValueError, match=match):
+        fitted_sampler.sample(n_samples)
+
+
+def test_bad_sample_random_state_raises(fitted_sampler):
+    with pytest.raises(ValueError, match="random_state"):
+        fitted_sampler.sample(3, random_state="seed")
+
+
+@pytest.mark.parametrize("method", ["sample", "score"])
+def test_unfitted_use_raises_not_fitted_error(method):
+    args = () if method == "sample" else (np.ones((3, 1)),)
+    with pytest.raises(NotFittedError, match="not fitted"):
+        getattr(GANSampler(), method)(*args)
+    assert issubclass(NotFittedError, SklearnNotFittedError)
+
+
+def test_score_with_wrong_number_of_features(fitted_sampler):
+    with pytest.raises(ValueError, match="expecting 2 features"):
+        fitted_sampler.score(np.ones((4, 3)))
+
+
+def test_failed_refit_keeps_the_fitted_model(fitted_sampler):
+    sampler = clone(fitted_sampler).fit(np.random.default_rng(1).normal(size=(80, 2)))
+    before = sampler.sample(10, random_state=0)
+    net = sampler.net_
+    with pytest.raises(ValueError, match="NaN"):
+        sampler.fit(np.array([[1.0, 2.0], [np.nan, 1.0]]))
+    with pytest.raises(ValueError, match=r"CUDA|device"):
+        sampler.set_params(device="cuda:99").fit(np.ones((5, 2)))
+    sampler.set_params(device="auto")
+    assert sampler.net_ is net
+    assert sampler.n_features_in_ == 2
+    np.testing.assert_array_equal(sampler.sample(10, random_state=0), before)
+
+
+def test_interrupted_training_raises_and_keeps_model(fitted_sampler):
+    class Boom(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            raise RuntimeError("boom")
+
+    sampler = clone(fitted_sampler).fit(
+        np.ones((10, 2)) * [1, 2] + np.arange(10)[:, None]
+    )
+    before = sampler.sample(5, random_state=0)
+    with pytest.raises(RuntimeError, match="boom"):
+        sampler.set_params(callbacks=[Boom()]).fit(np.ones((10, 2)))
+    np.testing.assert_array_equal(sampler.sample(5, random_state=0), before)
+
+
+# --- networks ----------------------------------------------------------------
+
+
+def test_network_sizes_reach_the_modules(X_normal, fast):
+    sampler = GANSampler(
+        **fast,
+        generator_hidden_size=5,
+        discriminator_hidden_size=10,
+        noise="uniform",
+        noise_dim=1,
+        activation="tanh",
+        random_state=0,
+    ).fit(X_normal)
+    G, D = sampler.net_.generator_, sampler.net_.discriminator_
+    assert [m.out_features for m in G.layers if isinstance(m, nn.Linear)] == [5, 5, 1]
+    assert [m.out_features for m in D.layers if isinstance(m, nn.Linear)] == [10, 10, 1]
+    assert isinstance(G.layers[1], nn.Tanh)
+    assert G.layers[0].in_features == 1
+
+
+def test_custom_modules(X_normal, fast):
+    class MyGenerator(nn.Module):
+        def __init__(self, n_inputs, n_outputs):
+            super().__init__()
+            self.linear = nn.Linear(n_inputs, n_outputs)
+
+        def forward(self, z):
+            return self.linear(z)
+
+    class MyDiscriminator(nn.Module):
+        def __init__(self, n_inputs):
+            super().__init__()
+            self.linear = nn.Linear(n_inputs, 1)
+
+        def forward(self, x):
+            return self.linear(x)
+
+    sampler = GANSampler(
+        **fast, generator=MyGenerator, discriminator=MyDiscriminator, random_state=0
+    ).fit(X_normal)
+    assert isinstance(sampler.net_.generator_, MyGenerator)
+    assert isinstance(sampler.net_.discriminator_, MyDiscriminator)
+    assert sampler.sample(3).shape == (3, 1)
+
+
+def test_sgd_and_optimizer_class(X_normal, fast):
+    sgd = GANSampler(**fast, optimizer="sgd", random_state=0).fit(X_normal)
+    assert isinstance(sgd.net_.generator_optimizer_, torch.optim.SGD)
+    assert sgd.net_.generator_optimizer_.defaults["momentum"] == 0.9
+    rms = GANSampler(**fast, optimizer=torch.optim.RMSprop, random_state=0)
+    assert isinstance(
+        rms.fit(X_normal).net_.discriminator_optimizer_, torch.optim.RMSprop
+    )
+
+
+def test_learning_rates_reach_the_optimizers(X_normal, fast):
+    sampler = GANSampler(
+        **fast, generator_lr=0.01, discriminator_lr=0.02, random_state=0
+    ).fit(X_normal)
+    assert sampler.net_.generator_optimizer_.param_groups[0]["lr"] == 0.01
+    assert sampler.net_.discriminator_optimizer_.param_groups[0]["lr"] == 0.02
+
+
+def test_optimizers_update_only_their_player(X_normal, fast):
+    sampler = GANSampler(**fast, random_state=0).fit(X_normal)
+    net = sampler.net_
+    g_params = {id(p) for p in net.generator_.parameters()}
+    d_params = {id(p) for p in net.discriminator_.parameters()}
+    for group in net.generator_optimizer_.param_groups:
+        assert {id(p) for p in group["params"]} <= g_params
+    for group in net.discriminator_optimizer_.param_groups:
+        assert {id(p) for p in group["params"]} <= d_params
+
+
+# --- callbacks and verbosity ------------------------------------------------------
+
+
+def test_callbacks_are_called_and_not_mutated(X_normal, fast):
+    class Counter(Callback):
+        def __init__(self):
+            self.epochs = 0
+
+        def on_epoch_end(self, net, **kwargs):
+            self.epochs += 1
+
+    counter = Counter()
+    sampler = GANSampler(**fast, callbacks=[("counter", counter)], random_state=0)
+    sampler.fit(X_normal)
+    assert counter.epochs == 0  # fit used a copy
+    used = dict(sampler.net_.callbacks_)["counter"]
+    assert used.epochs == fast["max_epochs"]
+
+
+def test_checkpoint_callback_saves_the_generator(X_normal, fast, tmp_path):
+    checkpoint = Checkpoint(
+        monitor=None,
+        f_params=None,
+        f_optimizer=None,
+        f_criterion=None,
+        f_history="history.json",
+        f_generator="generator.pt",
+        f_generator_ema="generator_ema.pt",
+        dirname=str(tmp_path),
+    )
+    GANSampler(**fast, callbacks=[checkpoint], random_state=0).fit(X_normal)
+    state = torch.load(tmp_path / "generator_ema.pt", weights_only=True)
+    assert any(key.endswith("weight") for key in state)
+    assert (tmp_path / "history.json").exists()
+
+
+def test_verbose_zero_prints_nothing(X_normal, fast, capsys):
+    GANSampler(**fast, verbose=0, random_state=0).fit(X_normal)
+    assert capsys.readouterr().out == ""
+
+
+def test_verbose_prints_losses(X_normal, fast, capsys):
+    GANSampler(**fast, verbose=1, random_state=0).fit(X_normal)
+    out = capsys.readouterr().out
+    assert "generator_loss" in out and "discriminator_loss" in out
+
+
+def test_threads_are_restored(X_normal, fast):
+    before = torch.get_num_threads()
+    sampler = GANSampler(**fast, n_threads=1, random_state=0).fit(X_normal)
+    sampler.sample(10)
+    assert torch.get_num_threads() == before
+
+
+# --- scikit-learn integration and persistence -------------------------------------
+
+
+def test_clone_get_and_set_params():
+    sampler = GANSampler(generator_hidden_size=5, random_state=3)
+    copy = clone(sampler)
+    assert copy.get_params() == sampler.get_params()
+    copy.set_params(generator_hidden_size=16, noise="uniform")
+    assert copy.generator_hidden_size == 16 and sampler.generator_hidden_size == 5
+
+
+def test_grid_search(fast):
+    X = np.random.default_rng(0).normal(4.0, 1.25, size=(300, 1))
+    search = GridSearchCV(
+        GANSampler(**fast, random_state=0),
+        {"generator_hidden_size": [4, 16], "discriminator_lr": [1e-3, 2e-4]},
+        cv=2,
+    ).fit(X)
+    assert set(search.cv_results_["params"][0]) == {
+        "generator_hidden_size",
+        "discriminator_lr",
+    }
+    assert np.all(search.cv_results_["mean_test_score"] <= 0)
+    assert search.best_estimator_.sample(3).shape == (3, 1)
+
+
+@pytest.mark.parametrize("dump", ["joblib", "pickle"])
+def test_persistence_round_trip(fitted_sampler, tmp_path, dump):
+    path = tmp_path / "sampler.bin"
+    if dump == "joblib":
+        joblib.dump(fitted_sampler, path)
+        loaded = joblib.load(path)
+    else:
+        path.write_bytes(pickle.dumps(fitted_sampler))
+        loaded = pickle.loads(path.read_bytes())
+    np.testing.assert_array_equal(
+        loaded.sample(5, random_state=1), fitted_sampler.sample(5, random_state=1)
+    )
+    assert loaded.history_[-1, "generator_loss"] == pytest.approx(
+        fitted_sampler.history_[-1, "generator_loss"]
+    )
+
+
+def test_pickle_records_version_and_warns_on_another(fitted_sampler):
+    state = fitted_sampler.__getstate__()
+    assert state["_gansampler_version"] == gansampler.__version__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pickle.loads(pickle.dumps(fitted_sampler))
+
+    state["_gansampler_version"] = "0.0.1"
+    loaded = GANSampler.__new__(GANSampler)
+    with pytest.warns(InconsistentVersionWarning, match="version 0.0.1") as record:
+        loaded.__setstate__(state)
+    assert record[0].message.original_version == "0.0.1"
+    assert loaded.sample(2).shape == (2, 2)
+
+
+def test_refit_after_load_continues_to_work(fitted_sampler):
+    loaded = pickle.loads(pickle.dumps(fitted_sampler))
+    loaded.fit(np.random.default_rng(0).normal(size=(60, 2)))
+    assert loaded.sample(3).shape == (3, 2)
