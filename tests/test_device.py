@@ -1,3 +1,4 @@
+import os
 import pickle
 import subprocess
 import sys
@@ -48,7 +49,7 @@ def test_cuda_model_loads_and_samples_without_gpu(fast, tmp_path):
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(path)],
-        env={"CUDA_VISIBLE_DEVICES": "", "PATH": ""},
+        env=dict(os.environ, CUDA_VISIBLE_DEVICES=""),
         capture_output=True,
         text=True,
         check=True,

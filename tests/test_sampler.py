@@ -15,6 +15,7 @@ from torch import nn
 
 import gansampler
 from gansampler import Discriminator, GANNet, GANSampler, Generator
+from gansampler._device import resolve_device
 from gansampler.exceptions import InconsistentVersionWarning, NotFittedError
 
 
@@ -25,7 +26,7 @@ def test_fit_returns_self_and_sets_attributes(X_normal, fast):
     assert isinstance(sampler.net_, GANNet)
     assert isinstance(sampler.net_.generator_, Generator)
     assert isinstance(sampler.net_.discriminator_, Discriminator)
-    assert sampler.device_ == "cpu"
+    assert sampler.device_ == resolve_device("auto")
     assert sampler.n_iter_ == fast["max_epochs"] * fast["steps_per_epoch"]
     np.testing.assert_allclose(sampler.mean_, X_normal.mean(axis=0))
     np.testing.assert_allclose(sampler.scale_, X_normal.std(axis=0))
