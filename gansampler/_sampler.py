@@ -10,6 +10,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 from sklearn.utils.validation import check_is_fitted
+from skorch.callbacks import ProgressBar
 
 from ._compat import (
     Interval,
@@ -331,52 +332,36 @@ class GANSampler(BaseEstimator):
         return self
 
     def _make_net(self, *, n_features, device, seed):
-        if self.generator is None:
-            generator = Generator
-            generator_params = {
-                "hidden_size": self.generator_hidden_size,
-                "activation": self.activation,
-            }
-        else:
-            generator, generator_params = self.generator, {}
-        if self.discriminator is None:
-            discriminator = Discriminator
-            discriminator_params = {
-                "hidden_size": self.discriminator_hidden_size,
-                "activation": self.activation,
-            }
-        else:
-            discriminator, discriminator_params = self.discriminator, {}
         optimizer, optimizer_params = _OPTIMIZERS.get(
             self.optimizer, (self.optimizer, {})
         )
-
+        modules = {}
+        # skorch-style settings: "generator__hidden_size", "generator_optimizer__lr".
         params = {
             "generator__n_inputs": self.noise_dim,
             "generator__n_outputs": n_features,
             "discriminator__n_inputs": n_features,
         }
-        params.update({f"generator__{k}": v for k, v in generator_params.items()})
-        params.update(
-            {f"discriminator__{k}": v for k, v in discriminator_params.items()}
-        )
-        for player, lr in (
-            ("generator", self.generator_lr),
-            ("discriminator", self.discriminator_lr),
-        ):
+        for player, custom, default, hidden_size, lr in (
+            ("generator", self.generator, Generator, self.generator_hidden_size,
+             self.generator_lr),
+            ("discriminator", self.discriminator, Discriminator,
+             self.discriminator_hidden_size, self.discriminator_lr),
+        ):  # fmt: skip
+            modules[player] = default if custom is None else custom
+            if custom is None:  # custom modules get n_inputs/n_outputs only
+                params[f"{player}__hidden_size"] = hidden_size
+                params[f"{player}__activation"] = self.activation
             params[f"{player}_optimizer__lr"] = lr
-            params.update(
-                {f"{player}_optimizer__{k}": v for k, v in optimizer_params.items()}
-            )
+            for key, value in optimizer_params.items():
+                params[f"{player}_optimizer__{key}"] = value
 
         callbacks = copy.deepcopy(self.callbacks) if self.callbacks else []
         if self.verbose >= 2:
-            from skorch.callbacks import ProgressBar
-
             callbacks.append(("progress_bar", ProgressBar()))
         return GANNet(
-            generator,
-            discriminator,
+            modules["generator"],
+            modules["discriminator"],
             generator_optimizer=optimizer,
             discriminator_optimizer=optimizer,
             loss=self.loss,

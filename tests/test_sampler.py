@@ -462,3 +462,8 @@ def test_refit_after_load_continues_to_work(fitted_sampler):
     loaded = pickle.loads(pickle.dumps(fitted_sampler))
     loaded.fit(np.random.default_rng(0).normal(size=(60, 2)))
     assert loaded.sample(3).shape == (3, 2)
+
+
+def test_verbose_two_adds_a_progress_bar(X_normal, fast):
+    sampler = GANSampler(**fast, verbose=2, random_state=0).fit(X_normal)
+    assert "progress_bar" in dict(sampler.net_.callbacks_)
