@@ -14,7 +14,7 @@ from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
 
 from ._noise import draw_noise
-from ._random import torch_generator
+from ._random import draw_seed, fork_rng, torch_generator
 
 LOSSES = ("bce",)
 
@@ -150,9 +150,7 @@ class GANNet(NeuralNet):
     def initialize_module(self):
         # Weights are drawn from a forked global RNG, seeded privately, so that
         # fitting never changes the caller's torch random state.
-        with torch.random.fork_rng(devices=[]):
-            if self.random_state is not None:
-                torch.manual_seed(self.random_state)
+        with fork_rng(self.device, self.random_state):
             self.generator_ = self.initialized_instance(
                 self.generator, self.get_params_for("generator")
             )
@@ -181,7 +179,8 @@ class GANNet(NeuralNet):
             return super().get_iterator(dataset, training=training)
         X = to_tensor(dataset.X, device=self.device)
         # A new stream for each call to fit or partial_fit, reproducible.
-        seed = np.random.SeedSequence([self.random_state or 0, len(self.history)])
+        root = draw_seed(None) if self.random_state is None else self.random_state
+        seed = np.random.SeedSequence([root, len(self.history)])
         generator = torch_generator(int(seed.generate_state(1)[0]), self.device)
         return RoundIterator(
             X,
@@ -246,6 +245,11 @@ class GANNet(NeuralNet):
                 strict=True,
             ):
                 averaged.lerp_(current, 1 - decay)
+            # Buffers (e.g. batch-norm statistics) are state, not weights.
+            for averaged, current in zip(
+                self.generator_ema_.buffers(), self.generator_.buffers(), strict=True
+            ):
+                averaged.copy_(current)
 
     def _notify_grad(self, module, batch):
         # Lets skorch callbacks such as GradientNormClipping act on each player.

@@ -19,7 +19,17 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
 
 def _make_activation(activation: str | Callable[[], nn.Module]) -> nn.Module:
     if callable(activation):
-        return activation()
+        try:
+            module = activation()
+        except TypeError:
+            module = None
+        if not isinstance(module, nn.Module):
+            raise ValueError(
+                f"activation={activation!r} must return a torch.nn.Module when "
+                "called without arguments, like torch.nn.ReLU (a class, not a "
+                "function such as torch.relu)."
+            )
+        return module
     try:
         return ACTIVATIONS[activation]()
     except KeyError:

@@ -1,5 +1,7 @@
 """Seeds for torch drawn from scikit-learn style ``random_state`` values."""
 
+from contextlib import contextmanager
+
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
@@ -24,3 +26,19 @@ def draw_seed(random_state) -> int:
 def torch_generator(seed: int, device) -> torch.Generator:
     """A private torch generator on ``device``, seeded with ``seed``."""
     return torch.Generator(device=device).manual_seed(seed)
+
+
+@contextmanager
+def fork_rng(device, seed: int | None):
+    """Run with torch's global RNG forked (and seeded when ``seed`` is an int).
+
+    The CPU state and, when training on CUDA, that device's state are restored
+    on exit, so code that draws from the global RNG inside (weight
+    initialisation, dropout) neither depends on nor changes the caller's state.
+    """
+    device = torch.device(device)
+    devices = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        if seed is not None:
+            torch.manual_seed(seed)
+        yield

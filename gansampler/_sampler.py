@@ -23,7 +23,7 @@ from ._device import resolve_device
 from ._net import LOSSES, GANNet
 from ._networks import ACTIVATIONS, Discriminator, Generator
 from ._noise import NOISE_KINDS, draw_noise
-from ._random import draw_seed, torch_generator
+from ._random import draw_seed, fork_rng, torch_generator
 from ._version import __version__
 from .exceptions import InconsistentVersionWarning, NotFittedError
 from .metrics import wasserstein_distance
@@ -51,6 +51,34 @@ def _torch_threads(n_threads):
     finally:
         if torch.get_num_threads() != previous:
             torch.set_num_threads(previous)
+
+
+def _check_players(net, *, n_features):
+    """Fail early, and clearly, on networks that do not fit the data."""
+    shapes = (
+        f"the generator must map (batch, noise_dim={net.noise_dim}) to (batch, "
+        f"{n_features}) and the discriminator (batch, {n_features}) to (batch, 1)"
+    )
+    noise = draw_noise(
+        net.noise, 2, net.noise_dim, torch_generator(0, net.device), net.device
+    )
+    out = noise
+    for name, module, expected in (
+        ("generator", net.generator_ema_, (2, n_features)),
+        ("discriminator", net.discriminator_, (2, 1)),
+    ):
+        try:
+            with torch.no_grad():
+                out = module.eval()(out)
+        except RuntimeError as exc:
+            raise ValueError(
+                f"The {name} does not fit the data: {shapes}. torch said: {exc}"
+            ) from None
+        if tuple(out.shape) != expected:
+            raise ValueError(
+                f"The {name} returned shape {tuple(out.shape)} for a batch of 2, "
+                f"expected {expected}: {shapes}."
+            )
 
 
 class GANSampler(BaseEstimator):
@@ -307,19 +335,27 @@ class GANSampler(BaseEstimator):
         device = resolve_device(self.device)
         seed = draw_seed(self.random_state)
 
-        mean = X.mean(axis=0, dtype=np.float64)
-        std = X.std(axis=0, dtype=np.float64)
+        with np.errstate(over="ignore"):
+            mean = X.mean(axis=0, dtype=np.float64)
+            std = X.std(axis=0, dtype=np.float64)
         # A tolerance relative to the mean: float rounding makes the spread of
         # a constant column tiny rather than zero.
-        constant = std <= 1e-12 * np.maximum(np.abs(mean), 1.0)
+        if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+            raise ValueError(
+                "The mean or standard deviation of X overflows float64; rescale X "
+                "(e.g. divide it by a power of ten) before fitting."
+            )
+        constant = np.ptp(X, axis=0) == 0
         # The constant itself, not its mean, which may differ in the last bit.
         mean = np.where(constant, X[0], mean)
         scale = np.where(constant, 1.0, std)
         Z = torch.from_numpy(((X - mean) / scale).astype(np.float32))
 
         net = self._make_net(n_features=X.shape[1], device=device, seed=seed)
-        with _torch_threads(self.n_threads):
-            net.fit(Z)
+        with _torch_threads(self.n_threads), fork_rng(device, net.random_state):
+            net.initialize()
+            _check_players(net, n_features=X.shape[1])
+            net.partial_fit(Z)
 
         self.mean_ = mean
         self.scale_ = scale
@@ -332,6 +368,20 @@ class GANSampler(BaseEstimator):
         return self
 
     def _make_net(self, *, n_features, device, seed):
+        for name in ("generator", "discriminator"):
+            if isinstance(getattr(self, name), torch.nn.Module):
+                raise ValueError(
+                    f"{name} must be a torch.nn.Module subclass (or a callable that "
+                    f"returns a module), not a module instance: pass "
+                    f"{name}={type(getattr(self, name)).__name__}."
+                )
+        if isinstance(self.optimizer, type) and not issubclass(
+            self.optimizer, torch.optim.Optimizer
+        ):
+            raise ValueError(
+                "optimizer must be 'adam', 'sgd' or a torch.optim.Optimizer "
+                f"subclass, got {self.optimizer!r}."
+            )
         optimizer, optimizer_params = _OPTIMIZERS.get(
             self.optimizer, (self.optimizer, {})
         )
@@ -358,7 +408,9 @@ class GANSampler(BaseEstimator):
 
         callbacks = copy.deepcopy(self.callbacks) if self.callbacks else []
         if self.verbose >= 2:
-            callbacks.append(("progress_bar", ProgressBar()))
+            callbacks.append(
+                ("progress_bar", ProgressBar(batches_per_epoch=self.steps_per_epoch))
+            )
         return GANNet(
             modules["generator"],
             modules["discriminator"],

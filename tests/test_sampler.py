@@ -467,3 +467,105 @@ def test_refit_after_load_continues_to_work(fitted_sampler):
 def test_verbose_two_adds_a_progress_bar(X_normal, fast):
     sampler = GANSampler(**fast, verbose=2, random_state=0).fit(X_normal)
     assert "progress_bar" in dict(sampler.net_.callbacks_)
+
+
+def test_tiny_spread_is_not_mistaken_for_constant(fast):
+    X = np.random.default_rng(0).normal(size=(200, 1)) * 1e-13
+    sampler = GANSampler(**fast, random_state=0).fit(X)
+    assert not sampler.constant_features_[0]
+    assert np.unique(sampler.sample(20, random_state=0)).size == 20
+
+
+def test_overflowing_data_raises():
+    with pytest.raises(ValueError, match="rescale X"):
+        GANSampler().fit(np.array([[1e308], [-1e308], [1e308]]))
+
+
+def test_dropout_in_a_custom_generator_is_seeded_and_isolated(X_normal, fast):
+    class DropoutGenerator(nn.Module):
+        def __init__(self, n_inputs, n_outputs):
+            super().__init__()
+            self.layers = nn.Sequential(
+                nn.Linear(n_inputs, 16), nn.Dropout(0.5), nn.Linear(16, n_outputs)
+            )
+
+        def forward(self, z):
+            return self.layers(z)
+
+    torch.manual_seed(0)
+    state = torch.get_rng_state()
+    a = GANSampler(**fast, generator=DropoutGenerator, random_state=0).fit(X_normal)
+    assert torch.equal(torch.get_rng_state(), state)
+    b = GANSampler(**fast, generator=DropoutGenerator, random_state=0).fit(X_normal)
+    np.testing.assert_array_equal(a.sample(10, random_state=0), b.sample(10, 0))
+
+
+def test_ema_generator_copies_buffers(X_normal, fast):
+    class NormGenerator(nn.Module):
+        def __init__(self, n_inputs, n_outputs):
+            super().__init__()
+            self.layers = nn.Sequential(
+                nn.Linear(n_inputs, 8), nn.BatchNorm1d(8), nn.Linear(8, n_outputs)
+            )
+
+        def forward(self, z):
+            return self.layers(z)
+
+    net = (
+        GANSampler(**fast, generator=NormGenerator, ema_decay=0.0, random_state=0)
+        .fit(X_normal)
+        .net_
+    )
+    torch.testing.assert_close(
+        net.generator_.layers[1].running_mean, net.generator_ema_.layers[1].running_mean
+    )
+
+
+class WrongWidth(nn.Module):
+    def __init__(self, n_inputs, n_outputs):
+        super().__init__()
+        self.linear = nn.Linear(n_inputs, n_outputs + 1)
+
+    def forward(self, z):
+        return self.linear(z)
+
+
+class IgnoresNoiseDim(nn.Module):
+    def __init__(self, n_inputs, n_outputs):
+        super().__init__()
+        self.linear = nn.Linear(3, n_outputs)
+
+    def forward(self, z):
+        return self.linear(z)
+
+
+class TwoLogits(nn.Module):
+    def __init__(self, n_inputs):
+        super().__init__()
+        self.linear = nn.Linear(n_inputs, 2)
+
+    def forward(self, x):
+        return self.linear(x)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"generator": WrongWidth}, r"generator returned shape \(2, 2\)"),
+        ({"generator": IgnoresNoiseDim}, "generator does not fit the data"),
+        ({"discriminator": TwoLogits}, r"discriminator returned shape \(2, 2\)"),
+        ({"generator": Generator(4, 1)}, "not a module instance"),
+        ({"optimizer": dict}, "torch.optim.Optimizer subclass"),
+        ({"activation": torch.relu}, "a class, not a function"),
+    ],
+)
+def test_networks_that_do_not_fit_raise_clearly(params, match, X_normal, fast):
+    with pytest.raises(ValueError, match=match):
+        GANSampler(**fast, **params).fit(X_normal)
+
+
+def test_progress_bar_counts_rounds_not_rows(fast):
+    X = np.random.default_rng(0).normal(size=(1000, 1))
+    sampler = GANSampler(**fast, verbose=2, random_state=0).fit(X)
+    bar = dict(sampler.net_.callbacks_)["progress_bar"]
+    assert bar.batches_per_epoch == fast["steps_per_epoch"]
