@@ -65,6 +65,7 @@ article = GANSampler(
     d_steps=1,
     r1_penalty=0.0,
     ema_decay=0.0,
+    preprocessing="standard",
     max_epochs=max_epochs,
     random_state=0,
 ).fit(X)

@@ -6,6 +6,8 @@ devices, training modes, pickling, checkpointing, history and callbacks.
 """
 
 import copy
+import math
+import warnings
 
 import numpy as np
 import torch
@@ -13,17 +15,22 @@ from skorch import NeuralNet
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
 
+from ._losses import GANLoss, gradient_penalty
 from ._noise import draw_noise
 from ._random import draw_seed, fork_rng, torch_generator
+from .exceptions import DivergenceWarning, TrainingDivergedError
 
-LOSSES = ("bce",)
+
+class _Diverged(Exception):
+    """A loss became NaN or inf during a round."""
 
 
 class RoundIterator:
     """Yields the data of one round of the game per step.
 
-    Each round gets ``n_real`` rows drawn with replacement from ``X`` and
-    ``n_noise`` rows of noise, so an epoch costs the same whatever the size of
+    Each round gets ``n_real`` rows drawn with replacement from ``X``,
+    ``n_noise`` rows of noise and ``n_real`` uniform mixing weights (for
+    WGAN-GP's interpolates), so an epoch costs the same whatever the size of
     the data.
     """
 
@@ -44,7 +51,8 @@ class RoundIterator:
         for _ in range(self.n_rounds):
             rows = torch.randint(len(X), (self.n_real,), generator=g, device=X.device)
             noise = draw_noise(self.noise, self.n_noise, self.noise_dim, g, X.device)
-            yield X[rows], noise
+            mix = torch.rand(self.n_real, 1, generator=g, device=X.device)
+            yield X[rows], noise, mix
 
 
 class GANNet(NeuralNet):
@@ -64,11 +72,9 @@ class GANNet(NeuralNet):
         ``generator_ema_`` is the moving average of the generator.
     generator_optimizer, discriminator_optimizer : type, default=torch.optim.Adam
         Optimizer classes of the two players.
-    criterion : type, default=torch.nn.BCEWithLogitsLoss
-        Loss on the discriminator's logits.
-    loss : {"bce"}, default="bce"
-        The game: ``"bce"`` is the article's binary cross-entropy game with the
-        generator trained on "real" labels (the non-saturating loss).
+    criterion : type, default=GANLoss
+        The game, on the discriminator's logits: ``criterion__loss`` is
+        ``"bce"``, ``"hinge"`` or ``"wgan-gp"`` (see :class:`GANLoss`).
     noise : {"normal", "uniform"}, default="normal"
         Noise distribution fed to the generator.
     noise_dim : int, default=1
@@ -96,8 +102,7 @@ class GANNet(NeuralNet):
         *,
         generator_optimizer=torch.optim.Adam,
         discriminator_optimizer=torch.optim.Adam,
-        criterion=torch.nn.BCEWithLogitsLoss,
-        loss="bce",
+        criterion=GANLoss,
         noise="normal",
         noise_dim=1,
         d_steps=1,
@@ -123,7 +128,6 @@ class GANNet(NeuralNet):
         self.discriminator = discriminator
         self.generator_optimizer = generator_optimizer
         self.discriminator_optimizer = discriminator_optimizer
-        self.loss = loss
         self.noise = noise
         self.noise_dim = noise_dim
         self.d_steps = d_steps
@@ -160,7 +164,8 @@ class GANNet(NeuralNet):
         # A running average of the generator's weights: the game oscillates
         # around its equilibrium, and the average sits close to it.
         self.generator_ema_ = copy.deepcopy(self.generator_).requires_grad_(False)
-        self.ema_rounds_ = 0
+        self.n_rounds_ = 0
+        self.last_good_ = None
         return self
 
     def initialize_optimizer(self, *args, **kwargs):
@@ -193,23 +198,28 @@ class GANNet(NeuralNet):
         )
 
     def train_step(self, batch, **fit_params):
-        real, noise = batch
+        real, noise, mix = batch
         G, D = self.generator_, self.discriminator_
-        bce = self.criterion_
+        game = self.criterion_
         n = self.batch_size
         self._set_training(True)
 
-        # (1) Update D, d_steps times: maximize log(D(x)) + log(1 - D(G(z))).
-        for real_i, noise_i in zip(real.split(n), noise[:-n].split(n), strict=True):
+        # (1) Update D, d_steps times: with "bce", maximize
+        # log(D(x)) + log(1 - D(G(z))).
+        for real_i, noise_i, mix_i in zip(
+            real.split(n), noise[:-n].split(n), mix.split(n), strict=True
+        ):
             with torch.no_grad():  # D's update must not train G
                 fake = G(noise_i)
             self.discriminator_optimizer_.zero_grad()
             if self.r1_penalty:
                 real_i.requires_grad_(True)
             logits_real, logits_fake = D(real_i), D(fake)
-            d_loss = bce(logits_real, torch.ones_like(logits_real)) + bce(
-                logits_fake, torch.zeros_like(logits_fake)
-            )
+            d_loss = game.discriminator_loss(logits_real, logits_fake)
+            if game.gradient_penalty_weight:
+                d_loss = d_loss + game.gradient_penalty_weight * gradient_penalty(
+                    D, real_i.detach(), fake, mix_i
+                )
             if self.r1_penalty:
                 # R1: keep D flat on the real data (Mescheder et al., 2018).
                 (grad,) = torch.autograd.grad(
@@ -220,24 +230,74 @@ class GANNet(NeuralNet):
             self._notify_grad(D, batch)
             self.discriminator_optimizer_.step()
 
-        # (2) Update G: maximize log(D(G(z))); fake labels are real for G's cost.
+        # (2) Update G: with "bce", maximize log(D(G(z))): fake labels are
+        # real for G's cost.
         self.generator_optimizer_.zero_grad()
-        logits = D(G(noise[-n:]))
-        g_loss = bce(logits, torch.ones_like(logits))
+        g_loss = game.generator_loss(D(G(noise[-n:])))
         g_loss.backward()
         self._notify_grad(G, batch)
         self.generator_optimizer_.step()
         self._update_ema()
 
-        self.history.record_batch("discriminator_loss", d_loss.item())
-        self.history.record_batch("generator_loss", g_loss.item())
+        d_value, g_value = d_loss.item(), g_loss.item()
+        if not (math.isfinite(d_value) and math.isfinite(g_value)):
+            raise _Diverged
+        self.history.record_batch("discriminator_loss", d_value)
+        self.history.record_batch("generator_loss", g_value)
         return {"loss": g_loss.detach(), "discriminator_loss": d_loss.detach()}
 
+    def on_epoch_end(self, net, **kwargs):
+        # Keep the state after the last epoch whose losses were all finite.
+        self.last_good_ = {
+            "epoch": len(self.history),
+            "n_rounds": self.n_rounds_,
+            "state": copy.deepcopy(self._training_state()),
+        }
+
+    def _training_state(self):
+        return {
+            name: getattr(self, name).state_dict()
+            for name in (
+                "generator_",
+                "discriminator_",
+                "generator_ema_",
+                "generator_optimizer_",
+                "discriminator_optimizer_",
+            )
+        }
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except _Diverged:
+            pass
+        self.history.record("diverged", True)
+        epoch = len(self.history)
+        if self.last_good_ is None:
+            raise TrainingDivergedError(
+                f"Training diverged in epoch {epoch}: a loss became NaN or "
+                "infinite before any epoch completed. Lower the learning rates, "
+                "or raise r1_penalty."
+            )
+        for name, state in self.last_good_["state"].items():
+            getattr(self, name).load_state_dict(state)
+        self.n_rounds_ = self.last_good_["n_rounds"]
+        warnings.warn(
+            DivergenceWarning(
+                f"Training diverged in epoch {epoch}: a loss became NaN or "
+                f"infinite. Training stopped, and the networks of epoch "
+                f"{self.last_good_['epoch']}, the last with finite losses, are "
+                "kept. Lower the learning rates, or raise r1_penalty."
+            ),
+            stacklevel=2,
+        )
+        return self
+
     def _update_ema(self):
-        self.ema_rounds_ += 1
+        self.n_rounds_ += 1
         # A short horizon early on, so that the average forgets the initial
         # weights quickly.
-        decay = min(self.ema_decay, (1 + self.ema_rounds_) / (10 + self.ema_rounds_))
+        decay = min(self.ema_decay, (1 + self.n_rounds_) / (10 + self.n_rounds_))
         with torch.no_grad():
             for averaged, current in zip(
                 self.generator_ema_.parameters(),
@@ -261,7 +321,10 @@ class GANNet(NeuralNet):
         )
 
     def generate(self, noise):
-        """Run the generator on ``noise`` in evaluation mode, without gradients."""
-        self._set_training(False)
+        """Run the averaged generator on ``noise`` in evaluation mode, without
+        gradients."""
+        # Only the module that runs: switching every module costs more than
+        # generating a small chunk.
+        self.generator_ema_.eval()
         with torch.no_grad():
             return self.generator_ema_(noise)

@@ -69,7 +69,7 @@ class Generator(nn.Module):
         Number of features generated.
     hidden_size : int, default=64
         Width of both hidden layers.
-    activation : str or callable, default="elu"
+    activation : str or callable, default="silu"
         Activation after each hidden layer: one of ``"elu"``, ``"gelu"``,
         ``"leaky_relu"``, ``"relu"``, ``"sigmoid"``, ``"silu"``, ``"tanh"``, or a
         callable returning a :class:`torch.nn.Module`.
@@ -88,7 +88,7 @@ class Generator(nn.Module):
         n_outputs: int,
         *,
         hidden_size: int = 64,
-        activation: str | Callable[[], nn.Module] = "elu",
+        activation: str | Callable[[], nn.Module] = "silu",
     ) -> None:
         super().__init__()
         self.layers = _three_linear_maps(n_inputs, hidden_size, n_outputs, activation)
@@ -110,7 +110,7 @@ class Discriminator(nn.Module):
         Number of features of a sample.
     hidden_size : int, default=64
         Width of both hidden layers.
-    activation : str or callable, default="elu"
+    activation : str or callable, default="silu"
         Activation after each hidden layer, as for :class:`Generator`.
 
     Examples
@@ -126,7 +126,7 @@ class Discriminator(nn.Module):
         n_inputs: int,
         *,
         hidden_size: int = 64,
-        activation: str | Callable[[], nn.Module] = "elu",
+        activation: str | Callable[[], nn.Module] = "silu",
     ) -> None:
         super().__init__()
         self.layers = _three_linear_maps(n_inputs, hidden_size, 1, activation)

@@ -7,11 +7,14 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from scipy import special
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+from sklearn.preprocessing import QuantileTransformer
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import ProgressBar
 
+from ._callbacks import EpochFidelity
 from ._compat import (
     Interval,
     StrOptions,
@@ -20,7 +23,8 @@ from ._compat import (
     validate_parameter_constraints,
 )
 from ._device import resolve_device
-from ._net import LOSSES, GANNet
+from ._losses import LOSSES
+from ._net import GANNet
 from ._networks import ACTIVATIONS, Discriminator, Generator
 from ._noise import NOISE_KINDS, draw_noise
 from ._random import draw_seed, fork_rng, torch_generator
@@ -34,10 +38,50 @@ _OPTIMIZERS = {
     "adam": (torch.optim.Adam, {"betas": (0.5, 0.999)}),
     "sgd": (torch.optim.SGD, {"momentum": 0.9}),
 }
-# Rows generated at once by sample(): bounds the memory of a huge draw.
-_SAMPLE_CHUNK = 65_536
+# Rows generated at once by sample(): small enough for the activations to
+# stay in the CPU's cache (measured fastest), and bounds the memory of a huge
+# draw.
+_SAMPLE_CHUNK = 8_192
 _SCORE_SEED = 0
 _SCORE_MIN_SAMPLES = 10_000
+_PREPROCESSINGS = ("quantile", "standard")
+# Quantiles that map the data to normal scores: enough to follow any shape
+# measured to the precision that 10,000 points allow. One per 10 rows at
+# most, so that the fitted transform holds aggregates, never the rows.
+_N_QUANTILES = 1_000
+_ROWS_PER_QUANTILE = 10
+_QUANTILE_SUBSAMPLE = 200_000
+# Decimal places looked for when detecting the precision of the data.
+_MAX_DECIMALS = 6
+# Training rows the per-epoch fidelity is measured against.
+_FIDELITY_ROWS = 10_000
+
+
+def _fixed_decimals(X):
+    """Decimal places each feature is recorded at, None where there are more.
+
+    A feature whose values are all integers has 0 decimals; one with values
+    such as 12.5 and 3.25, 2 decimals; float noise in the last bits of the
+    values is tolerated.
+    """
+    tolerance = 100 * np.finfo(X.dtype).eps
+    X = X.astype(np.float64)
+    decimals = [None] * X.shape[1]
+    for d in range(_MAX_DECIMALS + 1):
+        undecided = [j for j, found in enumerate(decimals) if found is None]
+        if not undecided:
+            break
+        scaled = X[:, undecided] * 10.0**d
+        with np.errstate(over="ignore", invalid="ignore"):
+            exact = np.all(
+                np.abs(scaled - np.round(scaled))
+                <= tolerance * np.maximum(1.0, np.abs(scaled)),
+                axis=0,
+            )
+        for j, is_exact in zip(undecided, exact, strict=True):
+            if is_exact:
+                decimals[j] = d
+    return decimals
 
 
 @contextmanager
@@ -109,14 +153,31 @@ class GANSampler(BaseEstimator):
         and ``activation``. Otherwise a callable returning a module, called as
         ``discriminator(n_inputs=n_features)``, that maps ``(batch,
         n_features)`` to one logit per row, ``(batch, 1)``.
-    generator_hidden_size : int, default=64
-        Width of the built-in generator's two hidden layers.
+    generator_hidden_size : int, default=48
+        Width of the built-in generator's two hidden layers (48 keeps
+        sampling 100,000 rows under 20 ms on one CPU thread, at the fidelity
+        of 64).
     discriminator_hidden_size : int, default=64
         Width of the built-in discriminator's two hidden layers.
-    activation : str or callable, default="elu"
-        Activation of the built-in networks: ``"elu"`` (as in the article),
-        ``"gelu"``, ``"leaky_relu"``, ``"relu"``, ``"sigmoid"``, ``"silu"``,
+    activation : str or callable, default="silu"
+        Activation of the built-in networks: ``"silu"`` (x times its sigmoid:
+        as faithful as ELU, and four times cheaper to sample with), ``"elu"``
+        (as in the article), ``"gelu"``, ``"leaky_relu"``, ``"relu"``,
+        ``"sigmoid"``,
         ``"tanh"``, or a :class:`torch.nn.Module` subclass.
+    preprocessing : {"quantile", "standard"}, default="quantile"
+        How the data are presented to the networks. ``"quantile"`` maps each
+        feature through its empirical quantiles to a standard normal (as
+        :class:`~sklearn.preprocessing.QuantileTransformer` does), so that
+        skew, heavy tails, hard edges and gaps cost the networks little; the
+        GAN learns the distribution in that space, and its samples are mapped
+        back by interpolating between the quantiles. There is one quantile per
+        10 training rows, at most 1,000: the transform keeps aggregates of the
+        data (and its minimum and maximum), never the rows, and the GAN learns
+        the shape between the quantiles. Samples stay within the training
+        range. ``"standard"`` only
+        standardises each feature (mean 0, standard deviation 1): the GAN
+        learns each feature's shape itself, as in the article.
     noise : {"normal", "uniform"}, default="normal"
         Distribution of the generator's input: standard normal, or uniform on
         [0, 1) as in the article.
@@ -157,6 +218,14 @@ class GANSampler(BaseEstimator):
         d_steps`` rows at random, so the cost of training,
         ``max_epochs * steps_per_epoch`` rounds, does not grow with the number
         of samples.
+    enforce_rounding : bool, default=True
+        Round the samples of a feature recorded at a fixed precision (counts,
+        integers, values to 0.1: up to 6 decimal places) to that precision,
+        so that integers stay integers. See ``decimals_``.
+    enforce_min_max_values : bool, default=False
+        Clip the samples to each feature's training range, ``data_min_`` to
+        ``data_max_``. With ``preprocessing="quantile"`` the samples are already
+        inside it.
     n_threads : int or None, default=1
         Torch intra-op threads used by ``fit``, ``sample`` and ``score``; the
         process-wide setting is restored afterwards. The networks are small,
@@ -194,6 +263,17 @@ class GANSampler(BaseEstimator):
     constant_features_ : ndarray of shape (n_features_in_,), dtype=bool
         Features that are constant in the training data; they are generated
         as that constant.
+    data_min_ : ndarray of shape (n_features_in_,)
+        Minimum of each feature in the training data.
+    data_max_ : ndarray of shape (n_features_in_,)
+        Maximum of each feature in the training data.
+    decimals_ : list of (int or None)
+        Decimal places each feature was recorded at (0 for integers), None for
+        a feature with more than 6. Samples are rounded to them when
+        ``enforce_rounding`` is True.
+    quantile_transformer_ : sklearn.preprocessing.QuantileTransformer
+        The map from the data to the networks' normal scores. Defined only when
+        ``preprocessing="quantile"``.
     device_ : str
         Device the networks live on.
     net_ : GANNet
@@ -201,7 +281,12 @@ class GANSampler(BaseEstimator):
         ``discriminator_`` are the fitted :class:`torch.nn.Module` objects.
     history_ : skorch.History
         Training history, one entry per epoch with ``generator_loss``,
-        ``discriminator_loss`` and ``dur`` (seconds).
+        ``discriminator_loss``, ``train_w1`` (the fidelity after the epoch:
+        the scaled 1-Wasserstein distance between 10,000 samples, drawn from
+        fixed noise, and up to 10,000 training rows; lower is better),
+        ``train_w1_best`` (True where ``train_w1`` is the lowest so far) and
+        ``dur`` (seconds). An epoch in which training diverged is marked
+        ``diverged``.
     n_iter_ : int
         Rounds of the game played.
 
@@ -236,6 +321,7 @@ class GANSampler(BaseEstimator):
         "generator_hidden_size": [Interval(Integral, 1, None, closed="left")],
         "discriminator_hidden_size": [Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS)), callable],
+        "preprocessing": [StrOptions(set(_PREPROCESSINGS))],
         "noise": [StrOptions(set(NOISE_KINDS))],
         "noise_dim": [Interval(Integral, 1, None, closed="left")],
         "loss": [StrOptions(set(LOSSES))],
@@ -248,6 +334,8 @@ class GANSampler(BaseEstimator):
         "ema_decay": [Interval(Real, 0, 1, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
+        "enforce_rounding": ["boolean"],
+        "enforce_min_max_values": ["boolean"],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "device": [str],
         "callbacks": [list, None],
@@ -260,9 +348,10 @@ class GANSampler(BaseEstimator):
         *,
         generator=None,
         discriminator=None,
-        generator_hidden_size=64,
+        generator_hidden_size=48,
         discriminator_hidden_size=64,
-        activation="elu",
+        activation="silu",
+        preprocessing="quantile",
         noise="normal",
         noise_dim=4,
         loss="bce",
@@ -275,6 +364,8 @@ class GANSampler(BaseEstimator):
         ema_decay=0.999,
         max_epochs=40,
         steps_per_epoch=100,
+        enforce_rounding=True,
+        enforce_min_max_values=False,
         n_threads=1,
         device="auto",
         callbacks=None,
@@ -286,6 +377,7 @@ class GANSampler(BaseEstimator):
         self.generator_hidden_size = generator_hidden_size
         self.discriminator_hidden_size = discriminator_hidden_size
         self.activation = activation
+        self.preprocessing = preprocessing
         self.noise = noise
         self.noise_dim = noise_dim
         self.loss = loss
@@ -298,6 +390,8 @@ class GANSampler(BaseEstimator):
         self.ema_decay = ema_decay
         self.max_epochs = max_epochs
         self.steps_per_epoch = steps_per_epoch
+        self.enforce_rounding = enforce_rounding
+        self.enforce_min_max_values = enforce_min_max_values
         self.n_threads = n_threads
         self.device = device
         self.callbacks = callbacks
@@ -345,29 +439,82 @@ class GANSampler(BaseEstimator):
                 "The mean or standard deviation of X overflows float64; rescale X "
                 "(e.g. divide it by a power of ten) before fitting."
             )
-        constant = np.ptp(X, axis=0) == 0
+        with np.errstate(over="ignore"):
+            constant = np.ptp(X, axis=0) == 0
         # The constant itself, not its mean, which may differ in the last bit.
-        mean = np.where(constant, X[0], mean)
-        scale = np.where(constant, 1.0, std)
-        Z = torch.from_numpy(((X - mean) / scale).astype(np.float32))
+        self.mean_ = np.where(constant, X[0], mean)
+        self.scale_ = np.where(constant, 1.0, std)
+        self.constant_features_ = constant
+        self.data_min_ = X.min(axis=0)
+        self.data_max_ = X.max(axis=0)
+        self.decimals_ = _fixed_decimals(X)
+        self._output_dtype = X.dtype
+        if self.preprocessing == "quantile":
+            self.quantile_transformer_ = QuantileTransformer(
+                n_quantiles=min(_N_QUANTILES, max(2, len(X) // _ROWS_PER_QUANTILE)),
+                output_distribution="normal",
+                subsample=_QUANTILE_SUBSAMPLE,
+                random_state=seed % (2**32),
+            ).fit(X)
+        else:
+            self.__dict__.pop("quantile_transformer_", None)
+        Z = torch.from_numpy(self._to_network(X).astype(np.float32))
 
-        net = self._make_net(n_features=X.shape[1], device=device, seed=seed)
+        # The fidelity after each epoch, against a fixed subset of the data.
+        rows = np.random.default_rng(seed).permutation(len(X))[:_FIDELITY_ROWS]
+        fidelity = EpochFidelity(X[np.sort(rows)], self._from_network, seed=seed)
+        net = self._make_net(
+            n_features=X.shape[1], device=device, seed=seed, fidelity=fidelity
+        )
         with _torch_threads(self.n_threads), fork_rng(device, net.random_state):
             net.initialize()
             _check_players(net, n_features=X.shape[1])
             net.partial_fit(Z)
 
-        self.mean_ = mean
-        self.scale_ = scale
-        self.constant_features_ = constant
         self.device_ = device
         self.net_ = net
         self.history_ = net.history
-        self.n_iter_ = len(net.history) * self.steps_per_epoch
-        self._output_dtype = X.dtype
+        self.n_iter_ = net.n_rounds_
         return self
 
-    def _make_net(self, *, n_features, device, seed):
+    def _to_network(self, X):
+        """Map data to the networks' space."""
+        if self.preprocessing == "quantile":
+            Z = self.quantile_transformer_.transform(X)
+        else:
+            Z = (X - self.mean_) / self.scale_
+        Z[:, self.constant_features_] = 0.0
+        return Z
+
+    def _from_network(self, Z):
+        """Map the generator's output back to data, rounded and clipped."""
+        Z = np.asarray(Z, dtype=np.float64)
+        if not len(Z):
+            return Z.astype(self._output_dtype)
+        if hasattr(self, "quantile_transformer_"):
+            # QuantileTransformer.inverse_transform, without its validation,
+            # and with a direct lookup: its references are evenly spaced.
+            quantiles = self.quantile_transformer_.quantiles_
+            position = special.ndtr(Z) * (len(quantiles) - 1)
+            below = np.minimum(position.astype(np.intp), len(quantiles) - 2)
+            columns = np.arange(Z.shape[1])
+            low = quantiles[below, columns]
+            X = low + (position - below) * (quantiles[below + 1, columns] - low)
+        else:
+            X = Z * self.scale_ + self.mean_
+        X[:, self.constant_features_] = self.mean_[self.constant_features_]
+        if self.enforce_min_max_values:
+            X = np.clip(X, self.data_min_, self.data_max_)
+        if self.enforce_rounding:
+            for j, decimals in enumerate(self.decimals_):
+                if decimals is not None:
+                    X[:, j] = np.round(X[:, j], decimals)
+        # Never an infinity, even when the float32 of the data cannot hold
+        # a sample.
+        limit = np.finfo(self._output_dtype).max
+        return np.clip(X, -limit, limit).astype(self._output_dtype, copy=False)
+
+    def _make_net(self, *, n_features, device, seed, fidelity):
         for name in ("generator", "discriminator"):
             if isinstance(getattr(self, name), torch.nn.Module):
                 raise ValueError(
@@ -406,7 +553,8 @@ class GANSampler(BaseEstimator):
             for key, value in optimizer_params.items():
                 params[f"{player}_optimizer__{key}"] = value
 
-        callbacks = copy.deepcopy(self.callbacks) if self.callbacks else []
+        callbacks = [("fidelity", fidelity)]
+        callbacks += copy.deepcopy(self.callbacks) if self.callbacks else []
         if self.verbose >= 2:
             callbacks.append(
                 ("progress_bar", ProgressBar(batches_per_epoch=self.steps_per_epoch))
@@ -416,7 +564,7 @@ class GANSampler(BaseEstimator):
             modules["discriminator"],
             generator_optimizer=optimizer,
             discriminator_optimizer=optimizer,
-            loss=self.loss,
+            criterion__loss=self.loss,
             noise=self.noise,
             noise_dim=self.noise_dim,
             d_steps=self.d_steps,
@@ -476,9 +624,7 @@ class GANSampler(BaseEstimator):
             if chunks
             else np.empty((0, self.n_features_in_))
         )
-        X = Z * self.scale_ + self.mean_
-        X[:, self.constant_features_] = self.mean_[self.constant_features_]
-        return X.astype(self._output_dtype, copy=False)
+        return self._from_network(Z)
 
     def score(self, X, y=None):
         """Goodness of fit to ``X``: minus the scaled Wasserstein distance.

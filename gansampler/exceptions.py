@@ -8,9 +8,11 @@ works with either library's class.
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 
 __all__ = [
+    "DivergenceWarning",
     "GANSamplerError",
     "InconsistentVersionWarning",
     "NotFittedError",
+    "TrainingDivergedError",
 ]
 
 
@@ -34,6 +36,23 @@ class NotFittedError(GANSamplerError, _SklearnNotFittedError):
     ...     print(exc)  # doctest: +NORMALIZE_WHITESPACE
     This GANSampler instance is not fitted yet. Call 'fit' with appropriate
     arguments before using this estimator.
+    """
+
+
+class TrainingDivergedError(GANSamplerError, RuntimeError):
+    """Raised when training diverges before its first epoch is complete.
+
+    A loss became NaN or infinite and no earlier generator is there to fall
+    back on. The sampler keeps the state it had before ``fit``. Lower the
+    learning rates, or raise ``r1_penalty``.
+    """
+
+
+class DivergenceWarning(UserWarning):
+    """Warns that training diverged and stopped early.
+
+    A loss became NaN or infinite; the networks of the last epoch whose losses
+    were all finite are kept, so the sampler still samples finite values.
     """
 
 

@@ -84,7 +84,7 @@ def test_partial_fit_continues_training(Z):
     net = make_net().fit(Z)
     net.partial_fit(Z)
     assert len(net.history) == 4
-    assert net.ema_rounds_ == 20
+    assert net.n_rounds_ == 20
 
 
 def test_generate_uses_eval_mode_without_grad(Z):

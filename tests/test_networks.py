@@ -13,7 +13,7 @@ def test_generator_shape_and_layers():
         (7, 7),
         (7, 2),
     ]
-    assert isinstance(G.layers[1], nn.ELU)
+    assert isinstance(G.layers[1], nn.SiLU)
     assert G(torch.zeros(5, 3)).shape == (5, 2)
 
 

@@ -569,3 +569,121 @@ def test_progress_bar_counts_rounds_not_rows(fast):
     sampler = GANSampler(**fast, verbose=2, random_state=0).fit(X)
     bar = dict(sampler.net_.callbacks_)["progress_bar"]
     assert bar.batches_per_epoch == fast["steps_per_epoch"]
+
+
+# --- Preprocessing, precision, range, divergence ---------------------------
+
+
+def test_fixed_decimals_are_detected():
+    from gansampler._sampler import _fixed_decimals
+
+    rng = np.random.default_rng(0)
+    X = np.column_stack(
+        [
+            rng.poisson(3, 300).astype(float),  # counts
+            np.round(rng.normal(30, 5, 300), 1),  # values to 0.1
+            np.round(rng.normal(0, 1, 300), 3) * 1e3,  # integers again
+            rng.normal(0, 1, 300),  # full precision
+            np.round(rng.normal(5e5, 1e3, 300), 2),  # large, to 0.01
+        ]
+    )
+    assert _fixed_decimals(X) == [0, 1, 0, None, 2]
+    # float32 storage of 0.1 steps is still one decimal.
+    assert _fixed_decimals(X[:, :2].astype(np.float32)) == [0, 1]
+
+
+def test_counts_stay_counts(fast):
+    X = np.random.default_rng(0).poisson(2.0, size=(500, 1)).astype(float)
+    sampler = GANSampler(**fast, random_state=0).fit(X)
+    assert sampler.decimals_ == [0]
+    X_new = sampler.sample(2000, random_state=0)
+    np.testing.assert_array_equal(X_new, np.round(X_new))
+    assert X_new.min() >= 0
+
+
+def test_rounding_to_the_recorded_precision_can_be_disabled(fast):
+    X = np.round(np.random.default_rng(0).normal(30, 5, size=(500, 2)), 1)
+    X_new = GANSampler(**fast, random_state=0).fit(X).sample(500, random_state=0)
+    np.testing.assert_allclose(X_new, np.round(X_new, 1), atol=1e-9)
+    raw = GANSampler(**fast, enforce_rounding=False, random_state=0).fit(X)
+    assert not np.allclose(raw.sample(500, random_state=0) * 10 % 1, 0)
+
+
+def test_training_range_can_be_enforced(fast):
+    X = np.random.default_rng(0).uniform(0, 1, size=(500, 1))
+    params = {**fast, "preprocessing": "standard", "random_state": 0}
+    raw = GANSampler(**params).fit(X).sample(5000, random_state=0)
+    sampler = GANSampler(**params, enforce_min_max_values=True).fit(X)
+    clipped = sampler.sample(5000, random_state=0)
+    np.testing.assert_array_equal(sampler.data_min_, X.min(axis=0))
+    np.testing.assert_array_equal(sampler.data_max_, X.max(axis=0))
+    np.testing.assert_array_equal(clipped, np.clip(raw, X.min(), X.max()))
+
+
+def test_quantile_preprocessing_stays_in_the_training_range(fast):
+    X = np.random.default_rng(0).exponential(size=(500, 1))
+    sampler = GANSampler(**fast, random_state=0).fit(X)
+    assert sampler.quantile_transformer_.n_quantiles == 50  # one per 10 rows
+    X_new = sampler.sample(5000, random_state=0)
+    assert X_new.min() >= X.min() and X_new.max() <= X.max()
+    standard = GANSampler(**fast, preprocessing="standard").fit(X)
+    assert not hasattr(standard, "quantile_transformer_")
+
+
+@pytest.mark.parametrize("loss", ["bce", "hinge", "wgan-gp"])
+def test_every_loss_trains(X_normal, loss):
+    sampler = GANSampler(
+        loss=loss, max_epochs=4, steps_per_epoch=50, random_state=0
+    ).fit(X_normal)
+    assert sampler.net_.criterion_.loss == loss
+    w1 = sampler.history_[:, "train_w1"]
+    assert np.isfinite(w1).all() and w1[-1] < 0.5
+
+
+class PoisonGenerator(Callback):
+    """Sets the generator's weights to NaN in one epoch."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_batch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            with torch.no_grad():
+                net.generator_.layers[0].weight.fill_(float("nan"))
+
+
+def test_divergence_falls_back_to_the_last_good_epoch(X_normal, fast):
+    from gansampler.exceptions import DivergenceWarning
+
+    sampler = GANSampler(
+        **{**fast, "max_epochs": 5}, callbacks=[PoisonGenerator(3)], random_state=0
+    )
+    with pytest.warns(DivergenceWarning, match="epoch 3.*epoch 2"):
+        sampler.fit(X_normal)
+    assert len(sampler.history_) == 3
+    assert sampler.history_[-1, "diverged"] is True
+    assert sampler.n_iter_ == 2 * fast["steps_per_epoch"]
+    X_new = sampler.sample(1000, random_state=0)
+    assert np.isfinite(X_new).all() and X_new.std() > 0
+
+
+def test_divergence_in_the_first_epoch_raises_and_keeps_the_model(X_normal, fast):
+    from gansampler.exceptions import TrainingDivergedError
+
+    sampler = GANSampler(**fast, random_state=0).fit(X_normal)
+    before = sampler.sample(5, random_state=0)
+    sampler.set_params(callbacks=[PoisonGenerator(1)])
+    with pytest.raises(TrainingDivergedError, match="Lower the learning rates"):
+        sampler.fit(X_normal * 2)
+    np.testing.assert_array_equal(sampler.sample(5, random_state=0), before)
+
+
+def test_samples_are_finite_even_beyond_float32(fast):
+    X = np.array([[-3e38], [0.0], [3e38], [1e38]], dtype=np.float32)
+    X_new = GANSampler(**fast, preprocessing="standard", enforce_rounding=False,
+                       random_state=0).fit(X).sample(1000, random_state=0)  # fmt: skip
+    assert X_new.dtype == np.float32 and np.isfinite(X_new).all()
+
+
+def test_zero_samples(fitted_sampler):
+    assert fitted_sampler.sample(0).shape == (0, 2)

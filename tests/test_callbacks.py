@@ -1,0 +1,61 @@
+import pickle
+
+import numpy as np
+import pytest
+from skorch.callbacks import Checkpoint
+
+from gansampler import GANSampler
+from gansampler._callbacks import EpochFidelity
+
+
+def test_fidelity_is_recorded_each_epoch(X_normal, fast):
+    sampler = GANSampler(**{**fast, "max_epochs": 4}, random_state=0).fit(X_normal)
+    w1 = sampler.history_[:, "train_w1"]
+    assert len(w1) == 4 and all(value > 0 for value in w1)
+    best = sampler.history_[:, "train_w1_best"]
+    assert best[0] is True
+    assert best == [value == min(w1[: i + 1]) for i, value in enumerate(w1)]
+
+
+def test_fidelity_improves_with_training(X_normal):
+    sampler = GANSampler(max_epochs=6, steps_per_epoch=50, random_state=0)
+    w1 = sampler.fit(X_normal).history_[:, "train_w1"]
+    assert w1[-1] < w1[0] / 2
+
+
+def test_fitted_sampler_keeps_no_training_rows(X_normal, fast):
+    sampler = GANSampler(**fast, random_state=0).fit(X_normal)
+    fidelity = dict(sampler.net_.callbacks_)["fidelity"]
+    assert isinstance(fidelity, EpochFidelity)
+    assert fidelity.reference is None and fidelity.to_data is None
+    # Training values, other than the extremes, appear nowhere in the pickle.
+    payload = pickle.dumps(sampler)
+    inner = np.sort(X_normal[:, 0])[1:-1]
+    stored = [np.float64(x).tobytes() in payload for x in inner]
+    # The quantiles are order statistics: one row in 10 at most.
+    assert sum(stored) <= len(X_normal) // 10
+
+
+def test_checkpoint_can_keep_the_best_epoch(X_normal, fast, tmp_path):
+    checkpoint = Checkpoint(
+        monitor="train_w1_best",
+        f_params=None,
+        f_optimizer=None,
+        f_criterion=None,
+        f_history=None,
+        f_generator_ema=str(tmp_path / "best.pt"),
+        load_best=True,
+    )
+    sampler = GANSampler(**{**fast, "max_epochs": 3}, callbacks=[checkpoint])
+    sampler.fit(X_normal)
+    assert (tmp_path / "best.pt").exists()
+    assert np.isfinite(sampler.sample(10, random_state=0)).all()
+
+
+@pytest.mark.parametrize("preprocessing", ["quantile", "standard"])
+def test_fidelity_matches_the_metric_on_samples(X_normal, fast, preprocessing):
+    sampler = GANSampler(**fast, preprocessing=preprocessing, random_state=0)
+    sampler.fit(X_normal)
+    assert sampler.history_[-1, "train_w1"] == pytest.approx(
+        -sampler.score(X_normal), rel=0.5
+    )
