@@ -247,12 +247,23 @@ class GANNet(NeuralNet):
         return {"loss": g_loss.detach(), "discriminator_loss": d_loss.detach()}
 
     def on_epoch_end(self, net, **kwargs):
+        # The last round's update may have made the weights non-finite after
+        # its losses were checked.
+        if not all(
+            torch.isfinite(p).all() for p in self.generator_ema_.parameters()
+        ) or not all(torch.isfinite(p).all() for p in self.generator_.parameters()):
+            raise _Diverged
         # Keep the state after the last epoch whose losses were all finite.
         self.last_good_ = {
             "epoch": len(self.history),
             "n_rounds": self.n_rounds_,
             "state": copy.deepcopy(self._training_state()),
         }
+
+    def on_train_end(self, net, **kwargs):
+        # Only needed while training; a fitted net pickles without it (and
+        # its tensors would not load on a machine without the device).
+        self.last_good_ = None
 
     def _training_state(self):
         return {

@@ -29,7 +29,7 @@ from ._networks import ACTIVATIONS, Discriminator, Generator
 from ._noise import NOISE_KINDS, draw_noise
 from ._random import draw_seed, fork_rng, torch_generator
 from ._version import __version__
-from .exceptions import InconsistentVersionWarning, NotFittedError
+from .exceptions import GANSamplerError, InconsistentVersionWarning, NotFittedError
 from .metrics import wasserstein_distance
 
 __all__ = ["GANSampler"]
@@ -47,7 +47,7 @@ _SCORE_MIN_SAMPLES = 10_000
 _PREPROCESSINGS = ("quantile", "standard")
 # Quantiles that map the data to normal scores: enough to follow any shape
 # measured to the precision that 10,000 points allow. One per 10 rows at
-# most, so that the fitted transform holds aggregates, never the rows.
+# most, so that the fitted transform holds a coarse summary, not the rows.
 _N_QUANTILES = 1_000
 _ROWS_PER_QUANTILE = 10
 _QUANTILE_SUBSAMPLE = 200_000
@@ -64,7 +64,9 @@ def _fixed_decimals(X):
     such as 12.5 and 3.25, 2 decimals; float noise in the last bits of the
     values is tolerated.
     """
-    tolerance = 100 * np.finfo(X.dtype).eps
+    # A few units in the last place of the stored values, scaled with them:
+    # 32.1 stored in float32 is 32.09999847.
+    tolerance = 4 * np.spacing(np.abs(X)).astype(np.float64)
     X = X.astype(np.float64)
     decimals = [None] * X.shape[1]
     for d in range(_MAX_DECIMALS + 1):
@@ -72,10 +74,13 @@ def _fixed_decimals(X):
         if not undecided:
             break
         scaled = X[:, undecided] * 10.0**d
+        scaled_tolerance = tolerance[:, undecided] * 10.0**d
         with np.errstate(over="ignore", invalid="ignore"):
+            # Where the storage cannot tell d decimals apart, there is no
+            # recorded precision to keep.
             exact = np.all(
-                np.abs(scaled - np.round(scaled))
-                <= tolerance * np.maximum(1.0, np.abs(scaled)),
+                (np.abs(scaled - np.round(scaled)) <= scaled_tolerance)
+                & (scaled_tolerance < 0.05),
                 axis=0,
             )
         for j, is_exact in zip(undecided, exact, strict=True):
@@ -132,9 +137,11 @@ class GANSampler(BaseEstimator):
     learns to tell them from the training data. The two play in turns, each
     round: (1) the discriminator is updated on a batch of real rows labelled
     real and a batch of generated rows labelled fake; (2) the generator is
-    updated to make the discriminator call its rows real. The data are
-    standardised before training and the generator's output is mapped back,
-    so the scale and offset of the data do not matter.
+    updated to make the discriminator call its rows real. Each feature is
+    mapped to normal scores through its quantiles before training (or only
+    standardised, see ``preprocessing``) and the generator's output is
+    mapped back, so the scale, offset and shape of the data cost the
+    networks little.
 
     Read more in the :ref:`User Guide <user_guide>`.
 
@@ -172,21 +179,25 @@ class GANSampler(BaseEstimator):
         skew, heavy tails, hard edges and gaps cost the networks little; the
         GAN learns the distribution in that space, and its samples are mapped
         back by interpolating between the quantiles. There is one quantile per
-        10 training rows, at most 1,000: the transform keeps aggregates of the
-        data (and its minimum and maximum), never the rows, and the GAN learns
-        the shape between the quantiles. Samples stay within the training
-        range. ``"standard"`` only
-        standardises each feature (mean 0, standard deviation 1): the GAN
-        learns each feature's shape itself, as in the article.
+        10 training rows, at most 1,000: the transform keeps a coarse summary
+        of each feature (its minimum, maximum and quantiles; a quantile can
+        coincide with a training value, as the minimum does), not the rows,
+        and the GAN learns the shape between the quantiles. Samples stay
+        within the training range. ``"standard"`` only standardises each
+        feature (mean 0, standard deviation 1): the GAN learns each feature's
+        shape itself, as in the article.
     noise : {"normal", "uniform"}, default="normal"
         Distribution of the generator's input: standard normal, or uniform on
         [0, 1) as in the article.
     noise_dim : int, default=4
         Dimension of the generator's input.
-    loss : {"bce"}, default="bce"
+    loss : {"bce", "hinge", "wgan-gp"}, default="bce"
         The game. ``"bce"``: binary cross-entropy on the discriminator's
         output, with the generator trained to have its samples labelled real
         (the article's game, also called the non-saturating GAN loss).
+        ``"hinge"``: the hinge game. ``"wgan-gp"``: the Wasserstein game with
+        a one-sided gradient penalty of weight 10 on the critic; use it with
+        ``d_steps=5``. ``r1_penalty`` applies to every game.
     optimizer : {"adam", "sgd"} or type, default="adam"
         Optimizer of both networks: ``"adam"`` is Adam with ``betas=(0.5,
         0.999)``, ``"sgd"`` is SGD with momentum 0.9 (the article's), or a
@@ -221,11 +232,12 @@ class GANSampler(BaseEstimator):
     enforce_rounding : bool, default=True
         Round the samples of a feature recorded at a fixed precision (counts,
         integers, values to 0.1: up to 6 decimal places) to that precision,
-        so that integers stay integers. See ``decimals_``.
+        so that integers stay integers. See ``decimals_``. Read when sampling:
+        ``set_params`` changes it without refitting.
     enforce_min_max_values : bool, default=False
         Clip the samples to each feature's training range, ``data_min_`` to
         ``data_max_``. With ``preprocessing="quantile"`` the samples are already
-        inside it.
+        inside it. Read when sampling, like ``enforce_rounding``.
     n_threads : int or None, default=1
         Torch intra-op threads used by ``fit``, ``sample`` and ``score``; the
         process-wide setting is restored afterwards. The networks are small,
@@ -441,28 +453,30 @@ class GANSampler(BaseEstimator):
             )
         with np.errstate(over="ignore"):
             constant = np.ptp(X, axis=0) == 0
+        # The fitted attributes are set on a copy until training succeeds, so
+        # that a fitted sampler keeps working while it is refitted.
+        stage = copy.copy(self)
         # The constant itself, not its mean, which may differ in the last bit.
-        self.mean_ = np.where(constant, X[0], mean)
-        self.scale_ = np.where(constant, 1.0, std)
-        self.constant_features_ = constant
-        self.data_min_ = X.min(axis=0)
-        self.data_max_ = X.max(axis=0)
-        self.decimals_ = _fixed_decimals(X)
-        self._output_dtype = X.dtype
+        stage.mean_ = np.where(constant, X[0], mean)
+        stage.scale_ = np.where(constant, 1.0, std)
+        stage.constant_features_ = constant
+        stage.data_min_ = X.min(axis=0)
+        stage.data_max_ = X.max(axis=0)
+        stage.decimals_ = _fixed_decimals(X)
+        stage._output_dtype = X.dtype
+        stage.__dict__.pop("quantile_transformer_", None)
         if self.preprocessing == "quantile":
-            self.quantile_transformer_ = QuantileTransformer(
+            stage.quantile_transformer_ = QuantileTransformer(
                 n_quantiles=min(_N_QUANTILES, max(2, len(X) // _ROWS_PER_QUANTILE)),
                 output_distribution="normal",
                 subsample=_QUANTILE_SUBSAMPLE,
                 random_state=seed % (2**32),
             ).fit(X)
-        else:
-            self.__dict__.pop("quantile_transformer_", None)
-        Z = torch.from_numpy(self._to_network(X).astype(np.float32))
+        Z = torch.from_numpy(stage._to_network(X).astype(np.float32))
 
         # The fidelity after each epoch, against a fixed subset of the data.
         rows = np.random.default_rng(seed).permutation(len(X))[:_FIDELITY_ROWS]
-        fidelity = EpochFidelity(X[np.sort(rows)], self._from_network, seed=seed)
+        fidelity = EpochFidelity(X[np.sort(rows)], stage._from_network, seed=seed)
         net = self._make_net(
             n_features=X.shape[1], device=device, seed=seed, fidelity=fidelity
         )
@@ -471,6 +485,8 @@ class GANSampler(BaseEstimator):
             _check_players(net, n_features=X.shape[1])
             net.partial_fit(Z)
 
+        self.__dict__.pop("quantile_transformer_", None)
+        self.__dict__.update(vars(stage))
         self.device_ = device
         self.net_ = net
         self.history_ = net.history
@@ -491,6 +507,12 @@ class GANSampler(BaseEstimator):
         Z = np.asarray(Z, dtype=np.float64)
         if not len(Z):
             return Z.astype(self._output_dtype)
+        if not np.isfinite(Z).all():
+            raise GANSamplerError(
+                "The generator returned NaN or infinite values. A custom generator "
+                "must map finite noise to finite values; for the built-in one, "
+                "refit with lower learning rates."
+            )
         if hasattr(self, "quantile_transformer_"):
             # QuantileTransformer.inverse_transform, without its validation,
             # and with a direct lookup: its references are evenly spaced.
@@ -682,6 +704,17 @@ class GANSampler(BaseEstimator):
                     original_version=original,
                 ),
                 stacklevel=2,
+            )
+        if "net_" in state and "decimals_" not in state:
+            # Fitted by gansampler 0.1: standardised data, no rounding or range.
+            n_features = state["n_features_in_"]
+            state.update(
+                preprocessing="standard",
+                enforce_rounding=False,
+                enforce_min_max_values=False,
+                decimals_=[None] * n_features,
+                data_min_=np.full(n_features, -np.inf),
+                data_max_=np.full(n_features, np.inf),
             )
         super().__setstate__(state)
         net = self.__dict__.get("net_")

@@ -687,3 +687,82 @@ def test_samples_are_finite_even_beyond_float32(fast):
 
 def test_zero_samples(fitted_sampler):
     assert fitted_sampler.sample(0).shape == (0, 2)
+
+
+def test_fixed_decimals_look_at_units_in_the_last_place():
+    from gansampler._sampler import _fixed_decimals
+
+    rng = np.random.default_rng(0)
+    tiny = rng.uniform(1e-7, 5e-6, size=(300, 1)).astype(np.float32)
+    large = rng.uniform(5e4, 6e4, size=(300, 1)).astype(np.float32)
+    halves = np.array([[50000.5], [3.0], [12.5]])
+    assert _fixed_decimals(tiny) == [None]
+    assert _fixed_decimals(large) == [None]
+    assert _fixed_decimals(halves) == [1]
+    assert _fixed_decimals(tiny.astype(np.float64) * 1e-10) == [None]
+
+
+class PoisonLastRound(Callback):
+    """Sets the generator's weights to NaN after the last round of an epoch."""
+
+    def __init__(self, epoch, rounds):
+        self.epoch = epoch
+        self.rounds = rounds
+
+    def on_batch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch and len(net.history[-1]["batches"]) == (
+            self.rounds
+        ):
+            with torch.no_grad():
+                net.generator_.layers[0].weight.fill_(float("nan"))
+
+
+def test_weights_broken_by_an_epochs_last_round_are_caught(X_normal, fast):
+    from gansampler.exceptions import DivergenceWarning
+
+    poison = PoisonLastRound(2, fast["steps_per_epoch"])
+    sampler = GANSampler(**{**fast, "max_epochs": 4}, callbacks=[poison])
+    with pytest.warns(DivergenceWarning, match="epoch 2.*epoch 1"):
+        sampler.fit(X_normal)
+    assert np.isfinite(sampler.sample(100, random_state=0)).all()
+
+
+def test_fitted_net_keeps_no_training_snapshot(fitted_sampler):
+    assert fitted_sampler.net_.last_good_ is None
+
+
+def test_non_finite_generator_output_is_a_clear_error(fitted_sampler):
+    from gansampler.exceptions import GANSamplerError
+
+    with pytest.raises(GANSamplerError, match="NaN or infinite"):
+        fitted_sampler._from_network(np.full((3, 2), np.nan))
+
+
+def test_fitted_attributes_change_only_when_training_succeeds(X_normal, fast):
+    sampler = GANSampler(**fast, random_state=0).fit(X_normal)
+    before = sampler.mean_.copy()
+    seen = []
+
+    class Watch(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            seen.append(sampler.mean_.copy())
+            sampler.sample(5)  # the old model still samples
+
+    sampler.set_params(callbacks=[Watch()]).fit(X_normal + 100)
+    assert all(np.array_equal(mean, before) for mean in seen) and seen
+    assert sampler.mean_[0] == pytest.approx(before[0] + 100)
+
+
+def test_a_sampler_pickled_by_version_0_1_still_samples(X_normal, fast):
+    sampler = GANSampler(**fast, preprocessing="standard", random_state=0)
+    state = sampler.fit(X_normal).__getstate__()
+    for name in ("decimals_", "data_min_", "data_max_", "preprocessing",
+                 "enforce_rounding", "enforce_min_max_values"):  # fmt: skip
+        del state[name]
+    state["_gansampler_version"] = "0.1.0"
+    old = GANSampler.__new__(GANSampler)
+    with pytest.warns(InconsistentVersionWarning):
+        old.__setstate__(state)
+    np.testing.assert_allclose(
+        old.sample(50, random_state=0), sampler.sample(50, random_state=0)
+    )
