@@ -3,12 +3,14 @@
 from . import exceptions, metrics
 from ._net import GANNet
 from ._networks import Discriminator, Generator
+from ._resampler import GANResampler
 from ._sampler import GANSampler
 from ._version import __version__
 
 __all__ = [
     "Discriminator",
     "GANNet",
+    "GANResampler",
     "GANSampler",
     "Generator",
     "__version__",

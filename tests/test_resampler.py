@@ -1,0 +1,437 @@
+import pickle
+import sys
+from collections import Counter
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.neighbors import KernelDensity
+from sklearn.utils._param_validation import InvalidParameterError
+
+from gansampler import GANResampler, GANSampler
+
+FAST = {"max_epochs": 1, "steps_per_epoch": 5, "batch_size": 32}
+
+
+def make_data(counts=(60, 30, 12), n_features=2, seed=0):
+    """Classes 0, 1, 2... with ``counts`` rows, each centred on its label."""
+    rng = np.random.default_rng(seed)
+    X = np.concatenate(
+        [rng.normal(3 * k, 1.0, size=(n, n_features)) for k, n in enumerate(counts)]
+    )
+    y = np.repeat(np.arange(len(counts)), counts)
+    return X, y
+
+
+def resampler(**params):
+    params.setdefault("sampler", GANSampler(**FAST))
+    params.setdefault("random_state", 0)
+    return GANResampler(**params)
+
+
+def test_fit_resample_balances_and_keeps_the_original_rows_first():
+    X, y = make_data()
+    X_res, y_res = resampler().fit_resample(X, y)
+
+    assert Counter(y_res.tolist()) == {0: 60, 1: 60, 2: 60}
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    np.testing.assert_array_equal(y_res[: len(y)], y)
+    # Generated rows come class by class, in the order of the classes.
+    np.testing.assert_array_equal(y_res[len(y) :], np.repeat([1, 2], [30, 48]))
+    assert X_res.dtype == X.dtype and y_res.dtype == y.dtype
+
+
+def test_fitted_attributes_describe_what_was_generated():
+    X, y = make_data()
+    fitted = resampler().fit(X, y)
+
+    assert list(fitted.sampling_strategy_.items()) == [(1, 30), (2, 48)]
+    assert set(fitted.samplers_) == {1, 2}
+    for label, sampler in fitted.samplers_.items():
+        assert isinstance(sampler, GANSampler)
+        rows = X[y == label]
+        np.testing.assert_array_equal(sampler.data_min_, rows.min(axis=0))
+        np.testing.assert_array_equal(sampler.data_max_, rows.max(axis=0))
+    assert fitted.n_features_in_ == 2
+    # The given sampler is a template: it stays unfitted.
+    assert not hasattr(fitted.sampler, "net_")
+
+
+def test_generated_rows_follow_their_class():
+    X, y = make_data(counts=(300, 100), n_features=1)
+    sampler = GANSampler(max_epochs=10, random_state=0)
+    X_res, y_res = resampler(sampler=sampler).fit_resample(X, y)
+    new = X_res[len(X) :, 0]
+    assert (y_res[len(X) :] == 1).all()
+    # Class 1 is centred on 3, class 0 on 0: the new rows belong to class 1.
+    assert abs(np.median(new) - np.median(X[y == 1, 0])) < 0.5
+    assert X[y == 1].min() <= new.min() and new.max() <= X[y == 1].max()
+
+
+@pytest.mark.parametrize(
+    "strategy, expected",
+    [
+        ("auto", {0: 60, 1: 60, 2: 60}),
+        ("not majority", {0: 60, 1: 60, 2: 60}),
+        ("minority", {0: 60, 1: 30, 2: 60}),
+        ("not minority", {0: 60, 1: 60, 2: 12}),
+        ("all", {0: 60, 1: 60, 2: 60}),
+        ({1: 40, 2: 12}, {0: 60, 1: 40, 2: 12}),
+        ({0: 70}, {0: 70, 1: 30, 2: 12}),
+        (lambda y: {2: int(np.sum(y == 1))}, {0: 60, 1: 30, 2: 30}),
+    ],
+    ids=["auto", "not-majority", "minority", "not-minority", "all", "dict",
+         "dict-majority", "callable"],
+)  # fmt: skip
+def test_sampling_strategy_means_what_it_means_in_imbalanced_learn(strategy, expected):
+    X, y = make_data()
+    fitted = resampler(sampling_strategy=strategy)
+    _, y_res = fitted.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == expected
+    counts = Counter(y.tolist())
+    generated = {
+        c: expected[c] - counts[c] for c in expected if expected[c] > counts[c]
+    }
+    assert {c: n for c, n in fitted.sampling_strategy_.items() if n} == generated
+    assert set(fitted.samplers_) == set(generated)
+
+
+def test_float_strategy_is_a_ratio_to_the_majority():
+    X, y = make_data(counts=(100, 20))
+    fitted = resampler(sampling_strategy=0.5)
+    _, y_res = fitted.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 100, 1: 50}
+    assert dict(fitted.sampling_strategy_) == {1: 30}
+
+
+def test_string_labels_and_pandas_in_pandas_out():
+    pd = pytest.importorskip("pandas")
+    X, y = make_data(counts=(40, 15))
+    frame = pd.DataFrame(
+        {"length": X[:, 0], "count": np.round(X[:, 1] * 10).astype(np.int64)},
+        index=np.arange(100, 155),
+    )
+    labels = pd.Series(
+        np.where(y == 0, "common", "rare"), name="kind", index=frame.index
+    )
+
+    X_res, y_res = resampler().fit_resample(frame, labels)
+
+    assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
+    assert list(X_res.columns) == ["length", "count"]
+    assert X_res.dtypes.to_dict() == frame.dtypes.to_dict()
+    assert y_res.name == "kind" and y_res.dtype == labels.dtype
+    assert y_res.value_counts().to_dict() == {"common": 40, "rare": 40}
+    # The original rows, unchanged, then the new ones; a fresh index.
+    pd.testing.assert_frame_equal(X_res.iloc[:55], frame.reset_index(drop=True))
+    assert list(X_res.index) == list(range(80)) == list(y_res.index)
+    assert (y_res.iloc[55:] == "rare").all()
+
+
+def test_integer_arrays_stay_integer_and_float32_stays_float32():
+    X, y = make_data()
+    X_res, _ = resampler().fit_resample(np.round(X * 10).astype(np.int32), y)
+    assert X_res.dtype == np.int32
+    X_res, y_res = resampler().fit_resample(X.astype(np.float32), y.astype(np.int8))
+    assert X_res.dtype == np.float32 and y_res.dtype == np.int8
+
+
+def test_lists_come_back_as_lists():
+    X, y = make_data()
+    X_res, y_res = resampler().fit_resample(X.tolist(), y.tolist())
+    X_arr, y_arr = resampler().fit_resample(X, y)
+    assert isinstance(X_res, list) and isinstance(y_res, list)
+    np.testing.assert_array_equal(X_res, X_arr)
+    np.testing.assert_array_equal(y_res, y_arr)
+
+
+def test_one_hot_targets_come_back_one_hot():
+    X, y = make_data()
+    one_hot = np.eye(3, dtype=np.int64)[y]
+    X_res, y_res = resampler().fit_resample(X, one_hot)
+    X_ref, y_ref = resampler().fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X_ref)
+    assert y_res.shape == (180, 3) and y_res.dtype == np.int64
+    np.testing.assert_array_equal(y_res.argmax(axis=1), y_ref)
+
+
+def test_column_targets_are_accepted():
+    X, y = make_data()
+    _, y_res = resampler().fit_resample(X, y.reshape(-1, 1))
+    assert y_res.shape == (180,)
+
+
+def test_same_random_state_same_rows_other_state_other_rows():
+    X, y = make_data()
+    first, _ = resampler(random_state=3).fit_resample(X, y)
+    again, _ = resampler(random_state=3).fit_resample(X, y)
+    other, _ = resampler(random_state=4).fit_resample(X, y)
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+def test_without_random_state_the_samplers_seed_decides():
+    X, y = make_data()
+    sampler = GANSampler(**FAST, random_state=7)
+    first, _ = GANResampler(sampler=sampler).fit_resample(X, y)
+    again, _ = GANResampler(sampler=sampler).fit_resample(X, y)
+    np.testing.assert_array_equal(first, again)
+
+
+def test_classes_fitted_in_parallel_give_the_same_rows():
+    X, y = make_data()
+    serial, _ = resampler(n_jobs=1).fit_resample(X, y)
+    parallel, _ = resampler(n_jobs=2).fit_resample(X, y)
+    np.testing.assert_array_equal(serial, parallel)
+
+
+def test_any_estimator_with_fit_and_sample_can_be_the_sampler():
+    X, y = make_data()
+    fitted = resampler(sampler=KernelDensity(bandwidth=0.5))
+    _, y_res = fitted.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 60, 1: 60, 2: 60}
+    assert isinstance(fitted.samplers_[2], KernelDensity)
+
+
+def test_clone_and_pickle():
+    X, y = make_data()
+    template = resampler(sampling_strategy={2: 30})
+    assert clone(template).get_params()["sampling_strategy"] == {2: 30}
+    fitted = template.fit(X, y)
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(
+        restored.samplers_[2].sample(5, random_state=0),
+        fitted.samplers_[2].sample(5, random_state=0),
+    )
+    assert restored.sampling_strategy_ == fitted.sampling_strategy_
+
+
+def test_nested_parameters_can_be_set():
+    fitted = resampler().set_params(sampler__generator_lr=1e-3)
+    assert fitted.sampler.generator_lr == 1e-3
+    assert fitted.get_params()["sampler__generator_lr"] == 1e-3
+
+
+def test_feature_names_pass_through():
+    pd = pytest.importorskip("pandas")
+    X, y = make_data()
+    fitted = resampler().fit(pd.DataFrame(X, columns=["a", "b"]), y)
+    assert list(fitted.get_feature_names_out()) == ["a", "b"]
+
+
+# Bad input: each error names what is wrong and how to fix it.
+
+
+def test_too_few_rows_in_a_class_names_the_class_and_the_fix():
+    X, y = make_data(counts=(60, 30, 5))
+    with pytest.raises(ValueError, match=r"Class 2 has 5 rows, fewer than min_class"):
+        resampler().fit_resample(X, y)
+    with pytest.raises(ValueError, match="lower min_class_size"):
+        resampler().fit_resample(X, y)
+    # Leaving the class out, or lowering the bar, are the fixes.
+    _, y_res = resampler(sampling_strategy={1: 60}).fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 60, 1: 60, 2: 5}
+    _, y_res = resampler(min_class_size=5).fit_resample(X, y)
+    assert Counter(y_res.tolist())[2] == 60
+
+
+def test_a_class_of_one_row_cannot_be_augmented():
+    X, y = make_data(counts=(60, 30, 1))
+    with pytest.raises(ValueError, match="Class 2 has 1 rows"):
+        resampler(min_class_size=2).fit_resample(X, y)
+
+
+def test_target_count_below_the_current_count():
+    X, y = make_data()
+    with pytest.raises(ValueError, match=r"asks for 20 rows of class 1, which has 30"):
+        resampler(sampling_strategy={1: 20}).fit_resample(X, y)
+    with pytest.raises(ValueError, match="Ask for at least 30"):
+        resampler(sampling_strategy={1: 20}).fit_resample(X, y)
+
+
+def test_float_ratio_below_the_current_ratio():
+    X, y = make_data(counts=(100, 20))
+    with pytest.raises(ValueError, match=r"ratio of at least 0\.2 "):
+        resampler(sampling_strategy=0.1).fit_resample(X, y)
+
+
+def test_float_ratio_needs_two_classes():
+    X, y = make_data()
+    with pytest.raises(ValueError, match=r"binary targets; y has 3 classes"):
+        resampler(sampling_strategy=0.5).fit_resample(X, y)
+
+
+@pytest.mark.parametrize(
+    "strategy, message",
+    [
+        ({7: 100}, r"class\(es\) 7, not found in y; its classes are 0, 1, 2"),
+        ({1: 40.5}, r"40\.5 rows of class 1: a target count must be a whole"),
+        ({1: True}, "must be a whole number"),
+    ],
+)
+def test_bad_dict_strategies(strategy, message):
+    X, y = make_data()
+    with pytest.raises(ValueError, match=message):
+        resampler(sampling_strategy=strategy).fit_resample(X, y)
+
+
+def test_callable_strategy_must_return_a_dict():
+    X, y = make_data()
+    with pytest.raises(TypeError, match="must return a dict"):
+        resampler(sampling_strategy=lambda y: 0.5).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("strategy", ["majority", "balanced", 0.0, 1.5, [1, 2]])
+def test_unknown_strategies(strategy):
+    X, y = make_data()
+    with pytest.raises(InvalidParameterError, match="sampling_strategy"):
+        resampler(sampling_strategy=strategy).fit_resample(X, y)
+
+
+def test_continuous_targets_are_rejected_with_the_fix():
+    X, _ = make_data()
+    y = np.linspace(0, 1, len(X))
+    with pytest.raises(ValueError, match="Unknown label type: 'continuous'"):
+        resampler().fit_resample(X, y)
+    with pytest.raises(ValueError, match="fit a GANSampler on X and y stacked"):
+        resampler().fit_resample(X, y)
+
+
+def test_multilabel_targets_are_rejected():
+    X, _ = make_data()
+    y = np.random.default_rng(0).integers(2, size=(len(X), 3))
+    with pytest.raises(ValueError, match="Multilabel and multioutput"):
+        resampler().fit_resample(X, y)
+
+
+def test_a_single_class_is_rejected():
+    X, _ = make_data()
+    with pytest.raises(ValueError, match="single class"):
+        resampler().fit_resample(X, np.zeros(len(X)))
+
+
+def test_mismatched_lengths_are_rejected():
+    X, y = make_data()
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        resampler().fit_resample(X, y[:-1])
+
+
+def test_a_sampler_without_sample_is_rejected():
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_data()
+    with pytest.raises(InvalidParameterError, match="sampler"):
+        GANResampler(sampler=StandardScaler()).fit_resample(X, y)
+
+
+def test_a_sampler_class_instead_of_an_instance_is_rejected():
+    X, y = make_data()
+    with pytest.raises(TypeError, match=r"an instance, e\.g\. sampler=GANSampler\(\)"):
+        GANResampler(sampler=GANSampler).fit_resample(X, y)
+
+
+def test_sparse_input_asks_for_dense():
+    sparse = pytest.importorskip("scipy.sparse")
+    X, y = make_data()
+    with pytest.raises(TypeError, match="dense data is required"):
+        resampler().fit_resample(sparse.csr_matrix(X), y)
+
+
+def test_a_failing_class_fit_names_the_class():
+    import torch
+
+    def wrong_width(n_inputs, n_outputs):
+        return torch.nn.Linear(n_inputs, n_outputs + 1)
+
+    X, y = make_data()
+    with pytest.raises(ValueError, match="generator") as error:
+        resampler(sampler=GANSampler(generator=wrong_width, **FAST)).fit(X, y)
+    assert "class 1" in " ".join(getattr(error.value, "__notes__", []))
+
+
+def test_a_failed_refit_keeps_the_fitted_resampler():
+    X, y = make_data()
+    fitted = resampler().fit(X, y)
+    samplers, strategy = fitted.samplers_, fitted.sampling_strategy_
+    fitted.set_params(sampling_strategy={1: 5})
+    with pytest.raises(ValueError, match="only adds rows"):
+        fitted.fit(X, y)
+    assert fitted.samplers_ is samplers and fitted.sampling_strategy_ == strategy
+
+
+# imbalanced-learn: its pipeline, its checks for samplers.
+
+
+def test_step_of_an_imbalanced_learn_pipeline_under_cross_validation():
+    imblearn_pipeline = pytest.importorskip("imblearn.pipeline")
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_data(counts=(120, 30))
+    pipe = imblearn_pipeline.Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("resample", resampler()),
+            ("classify", LogisticRegression()),
+        ]
+    )
+    scores = cross_val_score(pipe, X, y, cv=3, scoring="balanced_accuracy")
+    assert scores.shape == (3,) and np.all(scores > 0.5)
+
+    search = GridSearchCV(
+        pipe,
+        {"resample__sampler__generator_lr": [1e-4, 1e-3]},
+        cv=3,
+        scoring="balanced_accuracy",
+        error_score="raise",
+    ).fit(X, y)
+    assert search.best_params_["resample__sampler__generator_lr"] in (1e-4, 1e-3)
+    # Resampling happens during fit only: predictions are one per row.
+    assert search.predict(X).shape == (150,)
+    fitted = search.best_estimator_.named_steps["resample"]
+    assert dict(fitted.sampling_strategy_) == {1: 90}  # refitted on all rows
+
+
+def _imblearn_checks():
+    try:
+        from imblearn.utils.estimator_checks import estimator_checks_generator
+    except ImportError:
+        return []
+    # Densify or reject: sparse data are rejected with a clear TypeError.
+    expected = {"check_samplers_pandas_sparse": "sparse X is not supported"}
+    return list(
+        estimator_checks_generator(
+            resampler(), mark="xfail", expected_failed_checks=expected
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "estimator, check",
+    _imblearn_checks(),
+    ids=lambda x: getattr(getattr(x, "func", x), "__name__", None),
+)
+def test_imbalanced_learn_sampler_checks(estimator, check):
+    check(estimator)
+
+
+def test_recognised_as_a_sampler_by_imbalanced_learn():
+    base = pytest.importorskip("imblearn.base")
+    assert base.is_sampler(GANResampler())
+
+
+def test_works_without_imbalanced_learn(monkeypatch):
+    for name in ("imblearn", "imblearn.utils", "imblearn.utils._tags"):
+        monkeypatch.setitem(sys.modules, name, None)  # import fails
+    tags = GANResampler().__sklearn_tags__()
+    assert tags.target_tags.required and not hasattr(tags, "sampler_tags")
+    X, y = make_data()
+    _, y_res = resampler().fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 60, 1: 60, 2: 60}
+
+
+def test_extra_fit_resample_parameters_are_rejected():
+    X, y = make_data()
+    with pytest.raises(TypeError, match=r"no extra parameters, got \['sample_w"):
+        resampler().fit_resample(X, y, sample_weight=np.ones(len(y)))
