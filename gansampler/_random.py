@@ -1,5 +1,6 @@
 """Seeds for torch drawn from scikit-learn style ``random_state`` values."""
 
+import threading
 from contextlib import contextmanager
 
 import numpy as np
@@ -7,6 +8,10 @@ import torch
 from sklearn.utils import check_random_state
 
 _MAX_SEED = 2**63 - 1
+# torch's global RNG and its number of threads are shared by the threads of a
+# process: fits and draws in threads take turns with them, so that a seed
+# gives the same result in any thread.
+PROCESS_STATE_LOCK = threading.RLock()
 
 
 def draw_seed(random_state) -> int:
@@ -35,10 +40,11 @@ def fork_rng(device, seed: int | None):
     The CPU state and, when training on CUDA, that device's state are restored
     on exit, so code that draws from the global RNG inside (weight
     initialisation, dropout) neither depends on nor changes the caller's state.
+    Threads of one process enter one at a time.
     """
     device = torch.device(device)
     devices = [device.index or 0] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
+    with PROCESS_STATE_LOCK, torch.random.fork_rng(devices=devices):
         if seed is not None:
             torch.manual_seed(seed)
         yield

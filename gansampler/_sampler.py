@@ -27,7 +27,7 @@ from ._losses import LOSSES
 from ._net import GANNet
 from ._networks import ACTIVATIONS, Discriminator, Generator
 from ._noise import NOISE_KINDS, draw_noise
-from ._random import draw_seed, fork_rng, torch_generator
+from ._random import PROCESS_STATE_LOCK, draw_seed, fork_rng, torch_generator
 from ._version import __version__
 from .exceptions import GANSamplerError, InconsistentVersionWarning, NotFittedError
 from .metrics import wasserstein_distance
@@ -91,15 +91,19 @@ def _fixed_decimals(X):
 
 @contextmanager
 def _torch_threads(n_threads):
-    """Run with ``n_threads`` intra-op torch threads, then restore the setting."""
-    previous = torch.get_num_threads()
-    if n_threads is not None and n_threads != previous:
-        torch.set_num_threads(n_threads)
-    try:
-        yield
-    finally:
-        if torch.get_num_threads() != previous:
-            torch.set_num_threads(previous)
+    """Run with ``n_threads`` intra-op torch threads, then restore the setting.
+
+    The setting is per process: threads of one process take turns.
+    """
+    with PROCESS_STATE_LOCK:
+        previous = torch.get_num_threads()
+        if n_threads is not None and n_threads != previous:
+            torch.set_num_threads(n_threads)
+        try:
+            yield
+        finally:
+            if torch.get_num_threads() != previous:
+                torch.set_num_threads(previous)
 
 
 def _check_players(net, *, n_features):

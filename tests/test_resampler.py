@@ -128,6 +128,37 @@ def test_string_labels_and_pandas_in_pandas_out():
     assert (y_res.iloc[55:] == "rare").all()
 
 
+def test_integer_and_bool_columns_stay_in_range():
+    pd = pytest.importorskip("pandas")
+    X, y = make_data(counts=(60, 30), n_features=1)
+    small = np.clip(np.round(X[:, 0]), 0, 2).astype(np.uint8)[:, None]
+    # A wide kernel draws far outside the range of the data.
+    wide = resampler(sampler=KernelDensity(bandwidth=5.0))
+    X_res, _ = wide.fit_resample(small, y)
+    assert X_res.dtype == np.uint8 and X_res.max() <= 2
+
+    frame = pd.DataFrame(
+        {
+            "count": small[:, 0],
+            "flag": small[:, 0] > 1,
+            "maybe": pd.array(small[:, 0] > 0, dtype="boolean"),
+            "n": pd.array(small[:, 0], dtype="Int64"),
+        }
+    )
+    X_res, _ = wide.fit_resample(frame, y)
+    assert X_res.dtypes.to_dict() == frame.dtypes.to_dict()
+    assert X_res["count"].between(0, 2).all() and X_res["n"].between(0, 2).all()
+    assert set(X_res["flag"]) <= {False, True}
+
+
+def test_lists_of_integers_stay_integers():
+    X, y = make_data()
+    rows = np.round(X).astype(int).tolist()
+    X_res, _ = resampler().fit_resample(rows, y.tolist())
+    assert X_res[: len(rows)] == rows
+    assert all(isinstance(v, int) for row in X_res for v in row)
+
+
 def test_integer_arrays_stay_integer_and_float32_stays_float32():
     X, y = make_data()
     X_res, _ = resampler().fit_resample(np.round(X * 10).astype(np.int32), y)
@@ -178,11 +209,24 @@ def test_without_random_state_the_samplers_seed_decides():
     np.testing.assert_array_equal(first, again)
 
 
-def test_classes_fitted_in_parallel_give_the_same_rows():
-    X, y = make_data()
+@pytest.mark.parametrize("backend", ["loky", "threading"])
+def test_classes_fitted_in_parallel_give_the_same_rows(backend):
+    from joblib import parallel_config
+
+    X, y = make_data(counts=(60, 30, 20, 20, 20))
     serial, _ = resampler(n_jobs=1).fit_resample(X, y)
-    parallel, _ = resampler(n_jobs=2).fit_resample(X, y)
+    with parallel_config(backend=backend):
+        parallel, _ = resampler(n_jobs=4).fit_resample(X, y)
     np.testing.assert_array_equal(serial, parallel)
+
+
+def test_a_class_gets_the_same_rows_whatever_else_is_targeted():
+    X, y = make_data(counts=(60, 30))
+    auto, _ = resampler(sampling_strategy="auto").fit_resample(X, y)
+    listed, _ = resampler(sampling_strategy={0: 60, 1: 60}).fit_resample(X, y)
+    everything, _ = resampler(sampling_strategy="all").fit_resample(X, y)
+    np.testing.assert_array_equal(auto, listed)
+    np.testing.assert_array_equal(auto, everything)
 
 
 def test_any_estimator_with_fit_and_sample_can_be_the_sampler():
@@ -237,7 +281,7 @@ def test_too_few_rows_in_a_class_names_the_class_and_the_fix():
 
 def test_a_class_of_one_row_cannot_be_augmented():
     X, y = make_data(counts=(60, 30, 1))
-    with pytest.raises(ValueError, match="Class 2 has 1 rows"):
+    with pytest.raises(ValueError, match="Class 2 has 1 row: a distribution"):
         resampler(min_class_size=2).fit_resample(X, y)
 
 
@@ -261,6 +305,12 @@ def test_float_ratio_needs_two_classes():
         resampler(sampling_strategy=0.5).fit_resample(X, y)
 
 
+def test_whole_float_counts_are_counts():
+    X, y = make_data()
+    _, y_res = resampler(sampling_strategy={1: 35.0}).fit_resample(X, y)
+    assert Counter(y_res.tolist())[1] == 35
+
+
 @pytest.mark.parametrize(
     "strategy, message",
     [
@@ -273,6 +323,12 @@ def test_bad_dict_strategies(strategy, message):
     X, y = make_data()
     with pytest.raises(ValueError, match=message):
         resampler(sampling_strategy=strategy).fit_resample(X, y)
+
+
+def test_true_is_not_a_strategy():
+    X, y = make_data(counts=(40, 20))
+    with pytest.raises(ValueError, match="sampling_strategy=True is not a strategy"):
+        resampler(sampling_strategy=True).fit_resample(X, y)
 
 
 def test_callable_strategy_must_return_a_dict():
@@ -302,6 +358,24 @@ def test_multilabel_targets_are_rejected():
     y = np.random.default_rng(0).integers(2, size=(len(X), 3))
     with pytest.raises(ValueError, match="Multilabel and multioutput"):
         resampler().fit_resample(X, y)
+
+
+@pytest.mark.parametrize("missing", [np.nan, None], ids=["nan", "none"])
+def test_missing_labels_are_rejected(missing):
+    X, y = make_data()
+    labels = y.astype(object)
+    labels[3] = missing
+    with pytest.raises(ValueError, match="y has missing labels"):
+        resampler().fit_resample(X, labels)
+
+
+def test_missing_labels_in_a_string_series_are_rejected():
+    pd = pytest.importorskip("pandas")
+    X, y = make_data()
+    labels = pd.Series(y.astype(str), dtype="string")
+    labels[3] = pd.NA
+    with pytest.raises(ValueError, match="y has missing labels"):
+        resampler().fit_resample(X, labels)
 
 
 def test_a_single_class_is_rejected():
@@ -337,6 +411,22 @@ def test_sparse_input_asks_for_dense():
         resampler().fit_resample(sparse.csr_matrix(X), y)
 
 
+def test_a_sampler_that_cannot_be_seeded_is_rejected_before_fitting():
+    from sklearn.mixture import GaussianMixture
+
+    X, y = make_data()
+    with pytest.raises(TypeError, match=r"GaussianMixture\.sample does not"):
+        GANResampler(sampler=GaussianMixture()).fit_resample(X, y)
+
+
+def test_non_numeric_columns_are_rejected():
+    pd = pytest.importorskip("pandas")
+    X, y = make_data()
+    frame = pd.DataFrame({"a": X[:, 0], "kind": pd.Categorical(y % 2)})
+    with pytest.raises(TypeError, match="Column 'kind' has dtype category"):
+        resampler().fit_resample(frame, y)
+
+
 def test_a_failing_class_fit_names_the_class():
     import torch
 
@@ -350,13 +440,36 @@ def test_a_failing_class_fit_names_the_class():
 
 
 def test_a_failed_refit_keeps_the_fitted_resampler():
+    pd = pytest.importorskip("pandas")
     X, y = make_data()
-    fitted = resampler().fit(X, y)
-    samplers, strategy = fitted.samplers_, fitted.sampling_strategy_
+    fitted = resampler().fit(pd.DataFrame(X, columns=["a", "b"]), y)
+    before = dict(vars(fitted))
     fitted.set_params(sampling_strategy={1: 5})
-    with pytest.raises(ValueError, match="only adds rows"):
-        fitted.fit(X, y)
-    assert fitted.samplers_ is samplers and fitted.sampling_strategy_ == strategy
+    wider = np.column_stack([X, X])
+    for method in (fitted.fit, fitted.fit_resample):
+        with pytest.raises(ValueError, match="only adds rows"):
+            method(wider, y)
+        after = dict(vars(fitted))
+        assert after.pop("sampling_strategy") == {1: 5}
+        assert after.keys() == before.keys() - {"sampling_strategy"}
+        assert all(after[k] is before[k] for k in after)
+    assert fitted.n_features_in_ == 2
+    assert list(fitted.feature_names_in_) == ["a", "b"]
+
+
+class BrokenSampler(KernelDensity):
+    def sample(self, n_samples=1, random_state=None):
+        raise RuntimeError("cannot sample")
+
+
+def test_a_failure_while_sampling_keeps_the_fitted_resampler():
+    X, y = make_data()
+    fitted = resampler(sampler=KernelDensity()).fit(X, y)
+    samplers = fitted.samplers_
+    fitted.set_params(sampler=BrokenSampler())
+    with pytest.raises(RuntimeError, match="cannot sample"):
+        fitted.fit_resample(X, y)
+    assert fitted.samplers_ is samplers
 
 
 # imbalanced-learn: its pipeline, its checks for samplers.

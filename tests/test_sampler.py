@@ -766,3 +766,19 @@ def test_a_sampler_pickled_by_version_0_1_still_samples(X_normal, fast):
     np.testing.assert_allclose(
         old.sample(50, random_state=0), sampler.sample(50, random_state=0)
     )
+
+
+def test_fits_in_threads_match_serial_fits(X_normal, fast):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fit_and_sample(seed):
+        sampler = GANSampler(**fast, random_state=seed).fit(X_normal)
+        return sampler.sample(50, random_state=0)
+
+    threads_before = torch.get_num_threads()
+    serial = [fit_and_sample(seed) for seed in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(pool.map(fit_and_sample, range(4)))
+    for one, other in zip(serial, threaded, strict=True):
+        np.testing.assert_array_equal(one, other)
+    assert torch.get_num_threads() == threads_before
