@@ -1,148 +1,502 @@
-"""The ``gansampler`` command line."""
+"""The ``gansampler`` command line: demo, fit, sample, evaluate."""
 
 import argparse
+import re
 import sys
 import time
+import warnings
 
 import numpy as np
 
+from ._compat import InvalidParameterError, validate_parameter_constraints
+from ._data_files import read_table, write_table
+from ._device import resolve_device
 from ._sampler import GANSampler
 from ._version import __version__
 from .metrics import ks_statistic, wasserstein_distance
 
-DEMO_EPILOG = """example:
-  gansampler demo --n 10000 --seed 0 --out gaussian.png
-"""
+# GANSampler settings offered as options of ``gansampler fit``.
+_ESTIMATOR_OPTIONS = (
+    "max_epochs",
+    "steps_per_epoch",
+    "batch_size",
+    "loss",
+    "preprocessing",
+    "noise",
+    "noise_dim",
+    "activation",
+    "optimizer",
+    "generator_hidden_size",
+    "discriminator_hidden_size",
+    "generator_lr",
+    "discriminator_lr",
+    "d_steps",
+    "r1_penalty",
+    "ema_decay",
+    "enforce_rounding",
+    "enforce_min_max_values",
+    "n_threads",
+)
+
+# Shorter words for the command line than the docstring's first sentence.
+_OPTION_HELP = {
+    "loss": "The game: bce (the article's), hinge, or wgan-gp (with --d-steps 5).",
+    "preprocessing": "quantile maps each column to normal scores through its "
+    "quantiles; standard only standardises it.",
+    "activation": "Activation of the built-in networks.",
+    "optimizer": "Optimizer of both networks: adam, or sgd (the article's).",
+}
+
+EPILOGS = {
+    "demo": """example:
+  gansampler demo --n 10000 --seed 0 --out gaussian.png""",
+    "fit": """examples:
+  gansampler fit heights.csv -o heights.joblib
+  gansampler fit measurements.csv --columns weight,height -o model.joblib \\
+      --max-epochs 80 --seed 0""",
+    "sample": """examples:
+  gansampler sample heights.joblib -n 1000 -o new_heights.csv
+  gansampler sample heights.joblib -n 5 --seed 0""",
+    "evaluate": """example:
+  gansampler evaluate heights.joblib heights_held_out.csv --plot fit.png""",
+}
+
+
+def _parameter_help():
+    """First sentence of each parameter's description in GANSampler's docstring."""
+    helps = {}
+    section = GANSampler.__doc__.split("Parameters\n    ----------\n", 1)[1]
+    section = section.split("\n    Attributes\n", 1)[0]
+    parameter = re.compile(r"^    (\w+) : [^\n]*\n((?:        [^\n]*\n|\n)+)", re.M)
+    for match in parameter.finditer(section):
+        text = " ".join(match.group(2).split()).replace("``", "")
+        text = re.sub(r":\w+:`~?([\w.]+)`", lambda m: m.group(1).split(".")[-1], text)
+        helps[match.group(1)] = re.split(r'(?<=\.)\s+(?=[A-Z"0-9])', text, maxsplit=1)[
+            0
+        ]
+    return helps
+
+
+def _add_estimator_options(parser):
+    group = parser.add_argument_group(
+        "estimator options",
+        "GANSampler's settings, each with its default (the API reference says more).",
+    )
+    defaults = GANSampler().get_params()
+    helps = _parameter_help() | _OPTION_HELP
+    for name in _ESTIMATOR_OPTIONS:
+        default = defaults[name]
+        flag = "--" + name.replace("_", "-")
+        help_text = f"{helps.get(name, '')} (default: {default})".strip()
+        help_text = help_text.replace("%", "%%")
+        if isinstance(default, bool):
+            group.add_argument(flag, action=argparse.BooleanOptionalAction,
+                               default=None, help=help_text)  # fmt: skip
+            continue
+        choices = None
+        for constraint in GANSampler._parameter_constraints[name]:
+            options = getattr(constraint, "options", None)
+            if options:
+                choices = sorted(options)
+        kind = type(default) if default is not None else int
+        group.add_argument(flag, type=kind, choices=choices, default=None,
+                           metavar=None if choices else kind.__name__.upper(),
+                           help=help_text)  # fmt: skip
+
+
+def _add_common_options(parser, *, device=True):
+    if device:
+        parser.add_argument(
+            "--device", default="auto", help="auto (a GPU if any), cpu, cuda, cuda:N"
+        )
+    parser.add_argument("--seed", type=int, default=None,
+                        help="random seed, for results that repeat")  # fmt: skip
+
+
+def _add_verbosity(parser):
+    parser.add_argument("-v", "--verbose", action="count", default=None,
+                        help="a table of the losses per epoch; -vv adds a progress "
+                        "bar (the default on a terminal: -v)")  # fmt: skip
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print no progress")  # fmt: skip
+
+
+def _verbosity(args):
+    if args.quiet:
+        return 0
+    if args.verbose is not None:
+        return min(args.verbose, 2)
+    return 1 if sys.stdout.isatty() else 0
+
+
+def _figure(n_rows, n_cols, width, height_per_row):
+    try:
+        import matplotlib
+
+        if "matplotlib.pyplot" not in sys.modules:
+            matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise RuntimeError(
+            "the plot needs matplotlib: pip install 'gansampler[plot]', or leave "
+            "out the plot option"
+        ) from None
+    return plt.subplots(n_rows, n_cols, figsize=(width, height_per_row * n_rows),
+                        squeeze=False)  # fmt: skip
+
+
+def _save(fig, path):
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _table(header, rows):
+    columns = zip(header, *rows, strict=True)
+    widths = [max(len(str(cell)) for cell in column) for column in columns]
+    lines = [header, *rows]
+    return "\n".join(
+        "  ".join(
+            str(cell).ljust(w) if i == 0 else str(cell).rjust(w)
+            for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in lines
+    )
+
+
+# --- demo -------------------------------------------------------------------------
 
 
 def _demo(args) -> int:
-    rng = np.random.default_rng(args.seed)
+    if args.n < 2:
+        raise ValueError("--n must be at least 2")
+    seed = 0 if args.seed is None else args.seed
+    rng = np.random.default_rng(seed)
     X = rng.normal(4.0, 1.25, size=(args.n, 1))
     fresh = rng.normal(4.0, 1.25, size=(100_000, 1))
     # A second real sample of the same size: the error any learner of n
     # points makes, for reference.
     floor = rng.normal(4.0, 1.25, size=(args.n, 1))
 
-    print(f"Learning N(4, 1.25) from {args.n} points, fed uniform noise ...")
+    print(f"Learning N(4, 1.25) from {args.n:,} points, fed uniform noise ...")
     sampler = GANSampler(
-        noise="uniform",
-        device=args.device,
-        verbose=args.verbose,
-        random_state=args.seed,
+        noise="uniform", device=args.device, verbose=_verbosity(args), random_state=seed
     )
     start = time.perf_counter()
     sampler.fit(X)
     seconds = time.perf_counter() - start
-    X_new = sampler.sample(100_000, random_state=args.seed + 1)
+    X_new = sampler.sample(100_000, random_state=seed + 1)
 
     rows = [
         ("mean", "4.000", f"{X_new.mean():.3f}", f"{floor.mean():.3f}"),
         ("std", "1.250", f"{X_new.std():.3f}", f"{floor.std():.3f}"),
-        (
-            "W1/std",
-            "0",
-            f"{wasserstein_distance(fresh, X_new):.4f}",
-            f"{wasserstein_distance(fresh, floor):.4f}",
-        ),
-        (
-            "KS",
-            "0",
-            f"{ks_statistic(fresh, X_new):.4f}",
-            f"{ks_statistic(fresh, floor):.4f}",
-        ),
-    ]
+        ("W1/std", "0", f"{wasserstein_distance(fresh, X_new):.4f}",
+         f"{wasserstein_distance(fresh, floor):.4f}"),
+        ("KS", "0", f"{ks_statistic(fresh, X_new):.4f}",
+         f"{ks_statistic(fresh, floor):.4f}"),
+    ]  # fmt: skip
     print(f"Fitted in {seconds:.1f} s on {sampler.device_}.")
-    print(f"{'':8}{'target':>8}{'GAN':>10}{'floor':>10}")
-    for name, target, gan, ref in rows:
-        print(f"{name:8}{target:>8}{gan:>10}{ref:>10}")
-    print("floor: a second real sample of the same size, scored the same way.")
-
+    print(_table(("", "target", "GAN", "floor"), rows))
+    print(
+        "GAN: 100,000 samples against 100,000 fresh points of N(4, 1.25). floor: "
+        "a second real sample of the same size, scored the same way."
+    )
     if args.out:
-        _plot_demo(X, X_new, sampler, args.out)
+        _plot_demo(X, sampler, args.out)
         print(f"Wrote {args.out}")
     return 0
 
 
-def _plot_demo(X, X_new, sampler, path) -> None:
-    try:
-        import matplotlib
+def _plot_demo(X, sampler, path) -> None:
+    from .plotting import plot_distribution, plot_history
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise SystemExit(
-            "gansampler: error: the plot needs matplotlib: "
-            "pip install 'gansampler[plot]', or pass --out ''"
-        ) from None
-    fig, (ax_hist, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))
-    bins = np.linspace(min(X.min(), X_new.min()), max(X.max(), X_new.max()), 80)
-    ax_hist.hist(X[:, 0], bins=bins, density=True, alpha=0.5, label="real (training)")
-    ax_hist.hist(
-        X_new[:, 0], bins=bins, density=True, histtype="step", lw=2, label="generated"
-    )
-    grid = np.linspace(bins[0], bins[-1], 400)
-    ax_hist.plot(
+    fig, axes = _figure(2, 2, 11, 4)
+    plot_distribution(sampler, X, n_samples=100_000, random_state=1, axes=axes[:1])
+    grid = np.linspace(*axes[0, 0].get_xlim(), 400)
+    axes[0, 0].plot(
         grid,
         np.exp(-0.5 * ((grid - 4.0) / 1.25) ** 2) / (1.25 * np.sqrt(2 * np.pi)),
         "k--",
-        lw=1,
+        linewidth=1,
         label="N(4, 1.25)",
     )
-    ax_hist.set(title="Real vs generated", xlabel="value", ylabel="density")
-    ax_hist.legend()
-    history = sampler.history_
-    epochs = history[:, "epoch"]
-    ax_loss.plot(epochs, history[:, "discriminator_loss"], label="discriminator")
-    ax_loss.plot(epochs, history[:, "generator_loss"], label="generator")
-    ax_loss.axhline(2 * np.log(2), color="grey", ls=":", lw=1)
-    ax_loss.axhline(np.log(2), color="grey", ls=":", lw=1)
-    ax_loss.set(title="Training losses (dotted: equilibrium)", xlabel="epoch")
-    ax_loss.legend(loc="upper left")
-    ax_w1 = ax_loss.twinx()
-    ax_w1.semilogy(epochs, history[:, "train_w1"], color="C2", label="fidelity")
-    ax_w1.set_ylabel("W1/std against the training rows (log)", color="C2")
-    ax_w1.legend(loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    axes[0, 0].legend(fontsize=8)
+    plot_history(sampler, axes=axes[1])
+    fig.suptitle("gansampler demo: N(4, 1.25) learned from uniform noise")
+    _save(fig, path)
+
+
+# --- fit, sample, evaluate --------------------------------------------------------
+
+
+def _columns(text):
+    return [c.strip() for c in text.split(",") if c.strip()] if text else None
+
+
+def _check_options(sampler):
+    """Options out of range are errors before any data is read."""
+    try:
+        validate_parameter_constraints(
+            GANSampler._parameter_constraints,
+            sampler.get_params(deep=False),
+            caller_name="gansampler",
+        )
+    except InvalidParameterError as exc:
+        raise ValueError(
+            re.sub(
+                r"The '(\w+)' parameter of gansampler",
+                lambda m: "--" + m.group(1).replace("_", "-"),
+                str(exc),
+            )
+        ) from None
+    resolve_device(sampler.device)
+
+
+def _fit(args) -> int:
+    params = {
+        name: getattr(args, name)
+        for name in _ESTIMATOR_OPTIONS
+        if getattr(args, name) is not None
+    }
+    sampler = GANSampler(
+        **params, device=args.device, verbose=_verbosity(args), random_state=args.seed
+    )
+    _check_options(sampler)
+    X, names, named = read_table(args.data, _columns(args.columns))
+    print(f"Fitting {len(X):,} rows of {', '.join(names)} ...")
+    start = time.perf_counter()
+    sampler.fit(X)
+    seconds = time.perf_counter() - start
+    if named:
+        # As if fitted on a DataFrame: the model knows its columns' names.
+        sampler.feature_names_in_ = np.asarray(names, dtype=object)
+    import joblib
+
+    joblib.dump(sampler, args.output)
+    fidelity = sampler.history_[-1].get("train_w1", float("nan"))
+    print(
+        f"Fitted in {seconds:.1f} s on {sampler.device_}; fidelity (W1/std of "
+        f"samples against the training rows) {fidelity:.4f}. Saved {args.output}."
+    )
+    return 0
+
+
+def _load(path) -> GANSampler:
+    import joblib
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # skorch's device notice
+            sampler = joblib.load(path)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except Exception as exc:
+        raise ValueError(
+            f"{path}: not a model file written by gansampler fit "
+            f"({type(exc).__name__}: {exc})"
+        ) from None
+    if not isinstance(sampler, GANSampler) or not hasattr(sampler, "net_"):
+        raise ValueError(f"{path}: holds a {type(sampler).__name__}, not a fitted "
+                         "GANSampler")  # fmt: skip
+    return sampler
+
+
+def _names(sampler):
+    names = getattr(sampler, "feature_names_in_", None)
+    if names is not None:
+        return [str(name) for name in names]
+    if sampler.n_features_in_ == 1:
+        return ["x"]
+    return [f"x{j}" for j in range(sampler.n_features_in_)]
+
+
+def _sample(args) -> int:
+    if args.n < 0:
+        raise ValueError("-n must be 0 or more")
+    sampler = _load(args.model)
+    X = sampler.sample(args.n, random_state=args.seed)
+    decimals = sampler.decimals_ if sampler.enforce_rounding else None
+    write_table(args.output, X, _names(sampler), decimals)
+    if args.output is not None:
+        print(f"Wrote {args.n:,} rows to {args.output}.")
+    return 0
+
+
+def _evaluate(args) -> int:
+    sampler = _load(args.model)
+    columns = _columns(args.columns)
+    model_names = getattr(sampler, "feature_names_in_", None)
+    if columns is None and model_names is not None:
+        columns = [str(name) for name in model_names]
+    try:
+        X, names, _ = read_table(args.data, columns)
+    except ValueError as exc:
+        if columns is None or args.columns:
+            raise
+        raise ValueError(
+            f"{exc} The model was fitted on {', '.join(columns)}; pick the "
+            "matching columns with --columns."
+        ) from None
+    if X.shape[1] != sampler.n_features_in_:
+        raise ValueError(
+            f"{args.data}: {X.shape[1]} columns, but the model was fitted on "
+            f"{sampler.n_features_in_}; pick them with --columns."
+        )
+    seed = 0 if args.seed is None else args.seed
+    generated = sampler.sample(max(len(X), 10_000), random_state=seed)
+    # Two random halves of the data, scored the same way: how much a sample
+    # of this size differs from another by chance.
+    halves = np.random.default_rng(seed).permutation(len(X))
+    first, second = X[halves[: len(X) // 2]], X[halves[len(X) // 2 :]]
+    rows = []
+    for j, name in enumerate(names):
+        real, fake = X[:, [j]], generated[:, [j]]
+        rows.append((
+            name,
+            f"{real.mean():.4g}", f"{fake.mean():.4g}",
+            f"{real.std():.4g}", f"{fake.std():.4g}",
+            f"{wasserstein_distance(real, fake):.4f}",
+            f"{ks_statistic(real, fake):.4f}",
+            f"{wasserstein_distance(first[:, [j]], second[:, [j]]):.4f}",
+            f"{ks_statistic(first[:, [j]], second[:, [j]]):.4f}",
+        ))  # fmt: skip
+    print(f"{len(X):,} rows of {args.data} against {len(generated):,} samples:")
+    header = ("", "mean", "gen mean", "std", "gen std", "W1/std", "KS",
+              "halves W1/std", "halves KS")  # fmt: skip
+    print(_table(header, rows))
+    score = -wasserstein_distance(X, generated)
+    print(
+        f"score {score:.4f} (minus the mean W1/std; 0 is perfect). halves: the "
+        "data's two random halves against each other, the difference chance alone "
+        "makes at this size."
+    )
+    if args.plot:
+        from .plotting import plot_distribution, plot_history
+
+        n_shown = min(len(names), 6)
+        fig, axes = _figure(n_shown + 1, 2, 11, 3.6)
+        plot_distribution(sampler, X, random_state=seed, axes=axes[:n_shown])
+        plot_history(sampler, axes=axes[n_shown])
+        _save(fig, args.plot)
+        print(f"Wrote {args.plot}")
+    return 0
+
+
+# --- the parser -------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gansampler",
-        description="Learn an empirical distribution with a GAN and sample from it.",
+        description="Learn the distribution of measured data with a GAN, and draw "
+        "new samples from it.",
+        epilog="Run 'gansampler COMMAND --help' for a command's options and an "
+        "example.",
     )
     parser.add_argument("--version", action="version", version=__version__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser(
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, help_text, description):
+        sub = commands.add_parser(
+            name,
+            help=help_text,
+            description=description,
+            epilog=EPILOGS[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        return sub
+
+    demo = command(
         "demo",
-        help="learn N(4, 1.25) from uniform noise and report the fit",
-        description="Learn N(4, 1.25) from uniform noise with the default "
-        "settings, print the fit's figures and write a plot.",
-        epilog=DEMO_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "learn N(4, 1.25) from uniform noise and report the fit",
+        "Learn N(4, 1.25) from uniform noise with the default settings, print "
+        "the fit's figures against a second real sample (the floor), and write "
+        "a plot: histogram, Q-Q plot, losses and fidelity per epoch.",
     )
     demo.add_argument("--n", type=int, default=10_000, help="training points")
-    demo.add_argument("--seed", type=int, default=0, help="random seed")
-    demo.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
-    demo.add_argument(
-        "--out", default="gansampler_demo.png", help="PNG to write ('' for none)"
-    )
-    demo.add_argument("--verbose", type=int, default=0, help="0, 1 or 2")
+    _add_common_options(demo)
+    demo.add_argument("--out", default="gansampler_demo.png",
+                      help="PNG to write ('' for none)")  # fmt: skip
+    _add_verbosity(demo)
     demo.set_defaults(run=_demo)
+
+    fit = command(
+        "fit",
+        "fit a sampler to the columns of a data file",
+        "Fit a GANSampler to the numeric columns of DATA (.csv with or without "
+        "a header, .tsv, .npy, or .parquet with pandas and pyarrow) and save it "
+        "with joblib.",
+    )
+    fit.add_argument("data", metavar="DATA", help="the data file")
+    fit.add_argument("-o", "--output", required=True, metavar="MODEL",
+                     help="where to save the fitted model (.joblib)")  # fmt: skip
+    fit.add_argument("--columns", metavar="A,B",
+                     help="columns to learn, by name (or position in a file "
+                     "without a header); all by default")  # fmt: skip
+    _add_common_options(fit)
+    _add_verbosity(fit)
+    _add_estimator_options(fit)
+    fit.set_defaults(run=_fit)
+
+    sample = command(
+        "sample",
+        "draw new rows from a fitted model",
+        "Draw new rows from a model saved by 'gansampler fit', as CSV on "
+        "standard output or into a .csv, .npy or .parquet file.",
+    )
+    sample.add_argument("model", metavar="MODEL", help="a model saved by fit")
+    sample.add_argument("-n", type=int, default=10, help="rows to draw (default 10)")
+    sample.add_argument("-o", "--output", metavar="OUT",
+                        help=".csv, .npy or .parquet file (standard output, as "
+                        "CSV, when left out)")  # fmt: skip
+    _add_common_options(sample, device=False)
+    sample.set_defaults(run=_sample)
+
+    evaluate = command(
+        "evaluate",
+        "compare a fitted model's samples with data",
+        "Compare a model's samples with the rows of DATA (say, rows held out of "
+        "training): mean, standard deviation, W1/std and KS per column, against "
+        "the difference between two random halves of DATA.",
+    )
+    evaluate.add_argument("model", metavar="MODEL", help="a model saved by fit")
+    evaluate.add_argument("data", metavar="DATA", help="the data file")
+    evaluate.add_argument("--columns", metavar="A,B",
+                          help="columns to compare (default: those the model was "
+                          "fitted on)")  # fmt: skip
+    evaluate.add_argument("--plot", metavar="PNG",
+                          help="also draw the samples against the data, and the "
+                          "training")  # fmt: skip
+    _add_common_options(evaluate, device=False)
+    evaluate.set_defaults(run=_evaluate)
     return parser
 
 
+def _one_line(exc) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    text = " ".join(str(message).split())
+    print(f"gansampler: warning: {text}", file=sys.stderr)
+
+
 def main(argv=None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if getattr(args, "n", 2) < 2:
-        parser.error("--n must be at least 2")
+    args = build_parser().parse_args(argv)
+    show_warning = warnings.showwarning
+    warnings.showwarning = _show_warning
     try:
         return args.run(args)
-    except ValueError as exc:
-        print(f"gansampler: error: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print("gansampler: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        print(f"gansampler: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        warnings.showwarning = show_warning
 
 
 if __name__ == "__main__":  # pragma: no cover

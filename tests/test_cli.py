@@ -1,39 +1,205 @@
+"""The command line, run as users run it: in a subprocess."""
+
+import csv
+import io
 import subprocess
 import sys
 
+import joblib
+import numpy as np
 import pytest
 
 import gansampler
+from gansampler import GANSampler
 from gansampler._cli import main
+
+TINY = ["--max-epochs", "2", "--steps-per-epoch", "10", "--seed", "0"]
 
 
 def run(*args, cwd=None):
     return subprocess.run(
-        [sys.executable, "-m", "gansampler", *args],
+        [sys.executable, "-m", "gansampler", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
     )
 
 
+def assert_one_line_error(result, *fragments):
+    assert result.returncode != 0
+    assert result.stderr.startswith("gansampler: error: "), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """A CSV of measurements, and a model fitted on two of its columns."""
+    path = tmp_path_factory.mktemp("cli")
+    rng = np.random.default_rng(0)
+    with open(path / "people.csv", "w") as handle:
+        handle.write("height,city,visits\n")
+        for height, visits in zip(
+            rng.normal(170, 8, 400), rng.poisson(3, 400), strict=True
+        ):
+            handle.write(f"{height:.1f},Paris,{visits}\n")
+    result = run(
+        "fit", "people.csv", "--columns", "height,visits", "-o", "people.joblib",
+        *TINY, cwd=path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return path
+
+
 def test_version_and_help():
     assert run("--version").stdout.strip() == gansampler.__version__
-    out = run("demo", "--help").stdout
-    assert "example:" in out and "gansampler demo" in out
+    assert "COMMAND" in run("--help").stdout
 
 
-def test_bad_option_is_one_line_error(capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(["demo", "--n", "1"])
-    assert exc.value.code == 2
-    assert "--n must be at least 2" in capsys.readouterr().err
+@pytest.mark.parametrize("command", ["demo", "fit", "sample", "evaluate"])
+def test_help_of_every_command_shows_an_example(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0
+    assert "example" in out and f"gansampler {command}" in out
 
 
-def test_bad_device_is_a_readable_error(capsys):
-    assert main(["demo", "--n", "50", "--device", "tpu", "--out", ""]) == 2
+def test_fit_saves_a_sampler_that_knows_its_columns(workdir):
+    sampler = joblib.load(workdir / "people.joblib")
+    assert isinstance(sampler, GANSampler)
+    assert list(sampler.feature_names_in_) == ["height", "visits"]
+    assert sampler.max_epochs == 2 and sampler.decimals_ == [1, 0]
+
+
+def test_fit_takes_estimator_options(workdir, tmp_path):
+    result = run(
+        "fit", workdir / "people.csv", "--columns", "height", "-o", "m.joblib",
+        "--loss", "hinge", "--generator-hidden-size", "16",
+        "--no-enforce-rounding", *TINY, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sampler = joblib.load(tmp_path / "m.joblib")
+    assert (sampler.loss, sampler.generator_hidden_size) == ("hinge", 16)
+    assert sampler.enforce_rounding is False
+
+
+def test_sample_to_standard_output_as_csv(workdir):
+    result = run("sample", "people.joblib", "-n", "5", "--seed", "0", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["height", "visits"] and len(rows) == 6
+    # One decimal for the heights, whole numbers for the visits: as measured.
+    assert all(len(h.split(".")[1]) == 1 and v.isdigit() for h, v in rows[1:])
+    again = run("sample", "people.joblib", "-n", "5", "--seed", "0", cwd=workdir)
+    assert again.stdout == result.stdout
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".npy"])
+def test_sample_to_a_file(workdir, suffix):
+    out = workdir / f"new{suffix}"
+    result = run("sample", "people.joblib", "-n", "300", "-o", out, cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    X, names, _ = gansampler._data_files.read_table(str(out))
+    assert X.shape == (300, 2)
+    if suffix == ".csv":
+        assert names == ["height", "visits"]
+
+
+def test_sample_to_parquet(workdir):
+    pytest.importorskip("pyarrow")
+    out = workdir / "new.parquet"
+    result = run("sample", "people.joblib", "-n", "20", "-o", out, cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    X, names, _ = gansampler._data_files.read_table(str(out))
+    assert X.shape == (20, 2) and names == ["height", "visits"]
+
+
+def test_evaluate_prints_the_figures_and_draws_them(workdir):
+    result = run("evaluate", "people.joblib", "people.csv", "--plot", "fit.png",
+                 cwd=workdir)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    for word in ("height", "visits", "W1/std", "KS", "halves", "score"):
+        assert word in result.stdout
+    assert (workdir / "fit.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_npy_data_without_names(tmp_path):
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).normal(size=(300, 3)))
+    result = run("fit", "x.npy", "--columns", "0,2", "-o", "x.joblib", *TINY,
+                 cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sampler = joblib.load(tmp_path / "x.joblib")
+    assert sampler.n_features_in_ == 2
+    assert not hasattr(sampler, "feature_names_in_")
+    out = run("sample", "x.joblib", "-n", "2", cwd=tmp_path).stdout
+    assert out.splitlines()[0] == "x0,x1"
+    result = run("evaluate", "x.joblib", "x.npy", "--columns", "0,2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_progress_is_printed_when_asked(workdir):
+    quiet = run("fit", "people.csv", "--columns", "height", "-o", "q.joblib",
+                *TINY, cwd=workdir)  # fmt: skip
+    assert "generator_loss" not in quiet.stdout  # not a terminal: quiet
+    loud = run("fit", "people.csv", "--columns", "height", "-o", "q.joblib", "-v",
+               *TINY, cwd=workdir)  # fmt: skip
+    for column in ("discriminator_loss", "generator_loss", "train_w1"):
+        assert column in loud.stdout
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["fit", "missing.csv", "-o", "m.joblib"], ["missing.csv: no such file"]),
+        (["fit", "people.csv", "--columns", "weight", "-o", "m.joblib"],
+         ["no column 'weight'", "height, city, visits"]),
+        (["fit", "people.csv", "-o", "m.joblib"],
+         ["line 2", "column 'city' is not numeric ('Paris')", "--columns"]),
+        (["fit", "gaps.csv", "-o", "m.joblib"],
+         ["gaps.csv, line 3", "column 'b' is missing"]),
+        (["fit", "people.csv", "--columns", "height", "-o", "m.joblib",
+          "--max-epochs", "0"], ["--max-epochs must be an int in the range [1"]),
+        (["fit", "people.csv", "--columns", "height", "-o", "m.joblib",
+          "--device", "tpu"], ["device='tpu' is not a device"]),
+        (["fit", "people.xlsx", "-o", "m.joblib"], ["unknown file type '.xlsx'"]),
+        (["sample", "people.csv"], ["people.csv: not a model file"]),
+        (["sample", "missing.joblib"], ["missing.joblib: no such file"]),
+        (["sample", "people.joblib", "-n", "-3"], ["-n must be 0 or more"]),
+        (["evaluate", "people.joblib", "gaps.csv"],
+         ["no column 'height'", "fitted on height, visits", "--columns"]),
+        (["sample", "people.joblib", "-o", "no/such/folder/x.csv"],
+         ["no/such/folder/x.csv"]),
+    ],
+    ids=["missing-file", "unknown-column", "non-numeric", "nan", "option-range",
+         "device", "file-type", "not-a-model", "missing-model", "negative-n",
+         "evaluate-columns", "bad-output"],
+)  # fmt: skip
+def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, capsys):
+    (workdir / "gaps.csv").write_text("a,b\n1,2\n3,\n")
+    monkeypatch.chdir(workdir)
+    code = main(args)
     err = capsys.readouterr().err
-    assert err.startswith("gansampler: error: device='tpu'")
-    assert "Traceback" not in err
+    assert_one_line_error(subprocess.CompletedProcess(args, code, "", err), *fragments)
+
+
+def test_an_error_in_a_subprocess_is_one_line(workdir):
+    result = run("fit", "people.csv", "-o", "m.joblib", cwd=workdir)
+    assert_one_line_error(result, "column 'city' is not numeric")
+
+
+def test_bad_option_values_are_usage_errors(workdir):
+    result = run("fit", "people.csv", "-o", "m.joblib", "--loss", "foo", cwd=workdir)
+    assert result.returncode == 2
+    assert "invalid choice: 'foo'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_in_process_errors_return_non_zero(capsys):
+    assert main(["demo", "--n", "1", "--out", ""]) == 1
+    assert "--n must be at least 2" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -1,0 +1,123 @@
+import numpy as np
+import pytest
+
+from gansampler import GANSampler
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from gansampler.plotting import plot_distribution, plot_history  # noqa: E402
+
+FAST = {"max_epochs": 3, "steps_per_epoch": 10, "batch_size": 64}
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(4.0, 1.25, 600), rng.poisson(3.0, 600)])
+    return GANSampler(**FAST, random_state=0).fit(X), X
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def is_png(path):
+    return path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_distribution_renders_a_histogram_and_a_qq_plot_per_feature(
+    fitted, tmp_path
+):
+    sampler, X = fitted
+    fig, axes = plot_distribution(sampler, X)
+    assert axes.shape == (2, 2)
+    hist, qq = axes[0]
+    assert hist.get_title().startswith("feature 0: W1/std")
+    assert [t.get_text() for t in hist.get_legend().get_texts()] == [
+        "data (600 rows)",
+        "generated (10,000 samples)",
+    ]
+    assert qq.get_xlabel() == "feature 0, data quantile"
+    # 99 percentiles of the generated samples against the data's.
+    assert len(qq.lines[1].get_xdata()) == 99
+    fig.savefig(tmp_path / "distribution.png")
+    assert is_png(tmp_path / "distribution.png")
+
+
+def test_discrete_features_get_one_bin_per_value(fitted):
+    sampler, X = fitted
+    _, axes = plot_distribution(sampler, X, features=[1])
+    bars = axes[0, 0].patches
+    lefts = sorted({round(bar.get_x() + bar.get_width() / 2, 6) for bar in bars[:-1]})
+    assert all(float(v).is_integer() for v in lefts)
+
+
+def test_features_by_name_and_position():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"height": rng.normal(170, 8, 300), "age": rng.normal(40, 9, 300)}
+    )
+    sampler = GANSampler(**FAST, random_state=0).fit(frame)
+    _, axes = plot_distribution(sampler, frame, features=["age"])
+    assert axes.shape == (1, 2) and axes[0, 0].get_xlabel() == "age"
+    _, axes = plot_distribution(sampler, frame, features=[-1, 0])
+    assert [row[0].get_xlabel() for row in axes] == ["age", "height"]
+    with pytest.raises(ValueError, match="Unknown feature 'weight'"):
+        plot_distribution(sampler, frame, features=["weight"])
+    with pytest.raises(ValueError, match="Feature 5 is out of range"):
+        plot_distribution(sampler, frame, features=[5])
+
+
+def test_same_picture_at_every_call(fitted):
+    sampler, X = fitted
+    first = plot_distribution(sampler, X)[1][0, 1].lines[1].get_ydata()
+    again = plot_distribution(sampler, X)[1][0, 1].lines[1].get_ydata()
+    np.testing.assert_array_equal(first, again)
+
+
+def test_draws_on_given_axes(fitted):
+    sampler, X = fitted
+    fig, axes = plt.subplots(3, 2)
+    returned_fig, returned = plot_distribution(sampler, X, axes=axes[:2])
+    assert returned_fig is fig and returned[0, 0] is axes[0, 0]
+    returned_fig, returned = plot_history(sampler, axes=axes[2])
+    assert returned_fig is fig and returned[1] is axes[2, 1]
+
+
+def test_wrong_data_shape_is_a_clear_error(fitted):
+    sampler, _ = fitted
+    with pytest.raises(ValueError, match=r"fitted on 2 features"):
+        plot_distribution(sampler, np.zeros((10, 3)))
+
+
+def test_plot_history_draws_losses_and_fidelity(fitted, tmp_path):
+    sampler, _ = fitted
+    fig, (loss, fidelity) = plot_history(sampler)
+    labels = [t.get_text() for t in loss.get_legend().get_texts()]
+    assert labels == ["discriminator", "generator", "equilibrium: D cannot tell"]
+    np.testing.assert_allclose(
+        loss.lines[0].get_ydata(), sampler.history_[:, "discriminator_loss"]
+    )
+    np.testing.assert_allclose(
+        fidelity.lines[0].get_ydata(), sampler.history_[:, "train_w1"]
+    )
+    assert fidelity.get_yscale() == "log"
+    fig.savefig(tmp_path / "history.png")
+    assert is_png(tmp_path / "history.png")
+
+
+def test_plot_history_without_equilibrium_for_other_games():
+    X = np.random.default_rng(0).normal(size=(300, 1))
+    sampler = GANSampler(**FAST, loss="hinge", random_state=0).fit(X)
+    _, (loss, _) = plot_history(sampler)
+    assert len(loss.lines) == 2
+
+
+def test_plot_history_needs_a_fitted_sampler():
+    with pytest.raises(ValueError, match="Call fit first"):
+        plot_history(GANSampler())
