@@ -35,7 +35,7 @@ from gansampler import GANSampler
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[1])
+    parser = argparse.ArgumentParser(description="A grid search on a Dask cluster.")
     parser.add_argument("--scheduler", help="address of a Dask scheduler")
     parser.add_argument("--device", default="cpu", help="device of every fit")
     args = parser.parse_args()

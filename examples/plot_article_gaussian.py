@@ -1,7 +1,7 @@
 """
-=============================================
+================================================
 The article's GAN: a Gaussian from uniform noise
-=============================================
+================================================
 
 gansampler grew from the classic "GAN in 50 lines of PyTorch": real data R drawn
 from a bell curve (mean 4.0, standard deviation 1.25), uniform noise I fed to a

@@ -267,21 +267,21 @@ class GANSampler(BaseEstimator):
     Attributes
     ----------
     n_features_in_ : int
-        Number of features seen during :term:`fit`.
+        Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X`
+        Names of features seen during ``fit``. Defined only when `X`
         has feature names that are all strings.
-    mean_ : ndarray of shape (n_features_in_,)
+    mean_ : ndarray of shape (`n_features_in_`,)
         Mean of each feature in the training data.
-    scale_ : ndarray of shape (n_features_in_,)
+    scale_ : ndarray of shape (`n_features_in_`,)
         Standard deviation of each feature in the training data, 1 for a
         constant feature.
-    constant_features_ : ndarray of shape (n_features_in_,), dtype=bool
+    constant_features_ : ndarray of shape (`n_features_in_`,), dtype=bool
         Features that are constant in the training data; they are generated
         as that constant.
-    data_min_ : ndarray of shape (n_features_in_,)
+    data_min_ : ndarray of shape (`n_features_in_`,)
         Minimum of each feature in the training data.
-    data_max_ : ndarray of shape (n_features_in_,)
+    data_max_ : ndarray of shape (`n_features_in_`,)
         Maximum of each feature in the training data.
     decimals_ : list of (int or None)
         Decimal places each feature was recorded at (0 for integers), None for
@@ -624,7 +624,7 @@ class GANSampler(BaseEstimator):
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features_in_)
+        X : ndarray of shape (n_samples, `n_features_in_`)
             Generated samples, float64 (float32 if fitted on float32 data).
         """
         self._check_is_fitted()
@@ -666,7 +666,7 @@ class GANSampler(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_in_)
+        X : array-like of shape (n_samples, `n_features_in_`)
             Data to compare with, e.g. held-out rows.
         y : None
             Ignored; present for API consistency.

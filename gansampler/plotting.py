@@ -106,7 +106,7 @@ def plot_distribution(
     sampler : GANSampler
         A fitted sampler (any estimator with ``sample`` and
         ``n_features_in_``).
-    X : array-like of shape (n_samples, n_features_in_)
+    X : array-like of shape (n_samples, `n_features_in_`)
         Data to compare with, e.g. the training data or held-out rows.
     features : list of int or str, or None, default=None
         Features to draw, by position or name; None draws the first six.
