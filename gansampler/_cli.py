@@ -1,6 +1,9 @@
 """The ``gansampler`` command line: demo, fit, sample, evaluate."""
 
 import argparse
+import contextlib
+import os
+import pathlib
 import re
 import sys
 import time
@@ -9,11 +12,15 @@ import warnings
 import numpy as np
 
 from ._compat import InvalidParameterError, validate_parameter_constraints
-from ._data_files import read_table, write_table
+from ._data_files import check_writable, read_table, write_blocks
 from ._device import resolve_device
 from ._sampler import GANSampler
 from ._version import __version__
 from .metrics import ks_statistic, wasserstein_distance
+
+_DATA_SUFFIXES = {".csv", ".tsv", ".tab", ".txt", ".npy", ".parquet", ".pq"}
+# Rows sampled at once by ``gansampler sample``: larger draws go in blocks.
+_SAMPLE_BLOCK = 1_000_000
 
 # GANSampler settings offered as options of ``gansampler fit``.
 _ESTIMATOR_OPTIONS = (
@@ -60,6 +67,25 @@ EPILOGS = {
     "evaluate": """example:
   gansampler evaluate heights.joblib heights_held_out.csv --plot fit.png""",
 }
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _seed(text):
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if not 0 <= seed < 2**32:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a seed: use a whole number from 0 to 4294967295"
+        )
+    return seed
 
 
 def _parameter_help():
@@ -109,8 +135,14 @@ def _add_common_options(parser, *, device=True):
         parser.add_argument(
             "--device", default="auto", help="auto (a GPU if any), cpu, cuda, cuda:N"
         )
-    parser.add_argument("--seed", type=int, default=None,
+    parser.add_argument("--seed", type=_seed, default=None,
                         help="random seed, for results that repeat")  # fmt: skip
+
+
+def _add_header_option(parser):
+    parser.add_argument("--header", action=argparse.BooleanOptionalAction,
+                        help="whether the first line of a CSV file names the "
+                        "columns (default: yes if it holds a word)")  # fmt: skip
 
 
 def _add_verbosity(parser):
@@ -127,6 +159,62 @@ def _verbosity(args):
     if args.verbose is not None:
         return min(args.verbose, 2)
     return 1 if sys.stdout.isatty() else 0
+
+
+def _say(args, text):
+    """Print a line of progress, unless -q."""
+    if not getattr(args, "quiet", False):
+        print(text)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class _PlainText:
+    """A stream that drops terminal colour codes (for output to a file)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        return self.stream.write(_ANSI.sub("", text))
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def _plain_stdout():
+    """Colours on a terminal only."""
+    if sys.stdout.isatty():
+        yield
+        return
+    stdout = sys.stdout
+    sys.stdout = _PlainText(stdout)
+    try:
+        yield
+    finally:
+        sys.stdout = stdout
+
+
+def _check_output(path, option):
+    if path:
+        try:
+            check_writable(path)
+        except ValueError as exc:
+            raise ValueError(f"{option} {exc}") from None
+
+
+def _train(sampler, X):
+    """Fit, with colours on a terminal only; an interrupted fit is an error."""
+    start = time.perf_counter()
+    with _plain_stdout():
+        sampler.fit(X)
+    history = sampler.history_
+    # skorch ends training quietly on Ctrl-C.
+    if len(history) < sampler.max_epochs and not history[-1].get("diverged"):
+        raise KeyboardInterrupt
+    return time.perf_counter() - start
 
 
 def _figure(n_rows, n_cols, width, height_per_row):
@@ -172,6 +260,7 @@ def _table(header, rows):
 def _demo(args) -> int:
     if args.n < 2:
         raise ValueError("--n must be at least 2")
+    _check_output(args.out, "--out")
     seed = 0 if args.seed is None else args.seed
     rng = np.random.default_rng(seed)
     X = rng.normal(4.0, 1.25, size=(args.n, 1))
@@ -180,13 +269,11 @@ def _demo(args) -> int:
     # points makes, for reference.
     floor = rng.normal(4.0, 1.25, size=(args.n, 1))
 
-    print(f"Learning N(4, 1.25) from {args.n:,} points, fed uniform noise ...")
+    _say(args, f"Learning N(4, 1.25) from {args.n:,} points, fed uniform noise ...")
     sampler = GANSampler(
         noise="uniform", device=args.device, verbose=_verbosity(args), random_state=seed
     )
-    start = time.perf_counter()
-    sampler.fit(X)
-    seconds = time.perf_counter() - start
+    seconds = _train(sampler, X)
     X_new = sampler.sample(100_000, random_state=seed + 1)
 
     rows = [
@@ -197,7 +284,7 @@ def _demo(args) -> int:
         ("KS", "0", f"{ks_statistic(fresh, X_new):.4f}",
          f"{ks_statistic(fresh, floor):.4f}"),
     ]  # fmt: skip
-    print(f"Fitted in {seconds:.1f} s on {sampler.device_}.")
+    _say(args, f"Fitted in {seconds:.1f} s on {sampler.device_}.")
     print(_table(("", "target", "GAN", "floor"), rows))
     print(
         "GAN: 100,000 samples against 100,000 fresh points of N(4, 1.25). floor: "
@@ -205,7 +292,7 @@ def _demo(args) -> int:
     )
     if args.out:
         _plot_demo(X, sampler, args.out)
-        print(f"Wrote {args.out}")
+        _say(args, f"Wrote {args.out}")
     return 0
 
 
@@ -264,11 +351,20 @@ def _fit(args) -> int:
         **params, device=args.device, verbose=_verbosity(args), random_state=args.seed
     )
     _check_options(sampler)
-    X, names, named = read_table(args.data, _columns(args.columns))
-    print(f"Fitting {len(X):,} rows of {', '.join(names)} ...")
-    start = time.perf_counter()
-    sampler.fit(X)
-    seconds = time.perf_counter() - start
+    output = pathlib.Path(args.output)
+    if output.suffix.lower() in _DATA_SUFFIXES or (
+        output.exists() and output.resolve() == pathlib.Path(args.data).resolve()
+    ):
+        raise ValueError(
+            f"-o {args.output}: the model is a joblib file, not data; give it a "
+            "name such as model.joblib."
+        )
+    _check_output(args.output, "-o")
+    X, names, named = read_table(args.data, _columns(args.columns), header=args.header)
+    if not named and args.header is None:
+        _say(args, f"{args.data} has no header line: columns named by position.")
+    _say(args, f"Fitting {len(X):,} rows of {', '.join(names)} ...")
+    seconds = _train(sampler, X)
     if named:
         # As if fitted on a DataFrame: the model knows its columns' names.
         sampler.feature_names_in_ = np.asarray(names, dtype=object)
@@ -276,9 +372,10 @@ def _fit(args) -> int:
 
     joblib.dump(sampler, args.output)
     fidelity = sampler.history_[-1].get("train_w1", float("nan"))
-    print(
+    _say(
+        args,
         f"Fitted in {seconds:.1f} s on {sampler.device_}; fidelity (W1/std of "
-        f"samples against the training rows) {fidelity:.4f}. Saved {args.output}."
+        f"samples against the training rows) {fidelity:.4f}. Saved {args.output}.",
     )
     return 0
 
@@ -287,9 +384,7 @@ def _load(path) -> GANSampler:
     import joblib
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # skorch's device notice
-            sampler = joblib.load(path)
+        sampler = joblib.load(path)
     except FileNotFoundError:
         raise ValueError(f"{path}: no such file") from None
     except Exception as exc:
@@ -315,28 +410,56 @@ def _names(sampler):
 def _sample(args) -> int:
     if args.n < 0:
         raise ValueError("-n must be 0 or more")
+    _check_output(args.output, "-o")
     sampler = _load(args.model)
-    X = sampler.sample(args.n, random_state=args.seed)
+    # One draw for up to a million rows (the same rows as
+    # sampler.sample(n, random_state=seed)); seeded blocks beyond.
+    sizes = [min(_SAMPLE_BLOCK, args.n - start)
+             for start in range(0, args.n, _SAMPLE_BLOCK)]  # fmt: skip
+    if len(sizes) == 1:
+        seeds = [args.seed]
+    else:
+        sequence = np.random.SeedSequence(args.seed)
+        seeds = [
+            int(child.generate_state(1)[0]) for child in sequence.spawn(len(sizes))
+        ]
+    blocks = (sampler.sample(size, random_state=seed)
+              for size, seed in zip(sizes, seeds, strict=True))  # fmt: skip
     decimals = sampler.decimals_ if sampler.enforce_rounding else None
-    write_table(args.output, X, _names(sampler), decimals)
+    dtype = getattr(sampler, "_output_dtype", np.float64)
+    write_blocks(args.output, blocks, (args.n, sampler.n_features_in_), dtype,
+                 _names(sampler), decimals)  # fmt: skip
     if args.output is not None:
         print(f"Wrote {args.n:,} rows to {args.output}.")
     return 0
 
 
 def _evaluate(args) -> int:
+    _check_output(args.plot, "--plot")
     sampler = _load(args.model)
     columns = _columns(args.columns)
     model_names = getattr(sampler, "feature_names_in_", None)
-    if columns is None and model_names is not None:
-        columns = [str(name) for name in model_names]
+    model_names = None if model_names is None else [str(n) for n in model_names]
+    if model_names is not None:
+        if columns is None:
+            columns = model_names
+        elif sorted(columns) == sorted(model_names):
+            columns = model_names  # matched by name, in the model's order
+        else:
+            for column, name in zip(columns, model_names, strict=False):
+                if column != name:
+                    warnings.warn(
+                        f"comparing column {column!r} of {args.data} with the "
+                        f"model's {name!r}",
+                        stacklevel=2,
+                    )
     try:
-        X, names, _ = read_table(args.data, columns)
+        X, names, _ = read_table(args.data, columns, header=args.header)
     except ValueError as exc:
-        if columns is None or args.columns:
+        if model_names is None or args.columns:
             raise
         raise ValueError(
-            f"{exc} The model was fitted on {', '.join(columns)}; pick the "
+            f"{exc} The model was fitted on {', '.join(model_names)}; pick the "
             "matching columns with --columns."
         ) from None
     if X.shape[1] != sampler.n_features_in_:
@@ -344,40 +467,49 @@ def _evaluate(args) -> int:
             f"{args.data}: {X.shape[1]} columns, but the model was fitted on "
             f"{sampler.n_features_in_}; pick them with --columns."
         )
+    if len(X) < 2:
+        raise ValueError(f"{args.data}: {len(X)} row; evaluating needs 2 or more.")
     seed = 0 if args.seed is None else args.seed
     generated = sampler.sample(max(len(X), 10_000), random_state=seed)
-    # Two random halves of the data, scored the same way: how much a sample
-    # of this size differs from another by chance.
+    # Two random halves of the data, scored against each other, estimate the
+    # figures of a perfect sampler: both sides of the halves hold n/2 rows,
+    # so their distance is sqrt(4 / n) times a constant, where n rows
+    # against N samples give sqrt(1 / n + 1 / N) times it.
     halves = np.random.default_rng(seed).permutation(len(X))
     first, second = X[halves[: len(X) // 2]], X[halves[len(X) // 2 :]]
+    chance = np.sqrt((1 + len(X) / len(generated)) / 4)
     rows = []
     for j, name in enumerate(names):
         real, fake = X[:, [j]], generated[:, [j]]
+        half, other = first[:, [j]], second[:, [j]]
         rows.append((
             name,
             f"{real.mean():.4g}", f"{fake.mean():.4g}",
             f"{real.std():.4g}", f"{fake.std():.4g}",
             f"{wasserstein_distance(real, fake):.4f}",
+            f"{chance * wasserstein_distance(half, other):.4f}",
             f"{ks_statistic(real, fake):.4f}",
-            f"{wasserstein_distance(first[:, [j]], second[:, [j]]):.4f}",
-            f"{ks_statistic(first[:, [j]], second[:, [j]]):.4f}",
+            f"{chance * ks_statistic(half, other):.4f}",
         ))  # fmt: skip
     print(f"{len(X):,} rows of {args.data} against {len(generated):,} samples:")
-    header = ("", "mean", "gen mean", "std", "gen std", "W1/std", "KS",
-              "halves W1/std", "halves KS")  # fmt: skip
+    header = ("", "mean", "gen mean", "std", "gen std", "W1/std", "chance",
+              "KS", "chance")  # fmt: skip
     print(_table(header, rows))
     score = -wasserstein_distance(X, generated)
     print(
-        f"score {score:.4f} (minus the mean W1/std; 0 is perfect). halves: the "
-        "data's two random halves against each other, the difference chance alone "
-        "makes at this size."
+        f"score {score:.4f} (minus the mean W1/std; 0 is perfect). chance: what a "
+        "perfect sampler would score against these rows, estimated from two "
+        "random halves of them."
     )
     if args.plot:
         from .plotting import plot_distribution, plot_history
 
         n_shown = min(len(names), 6)
+        if n_shown < len(names):
+            print(f"The plot shows the first {n_shown} of {len(names)} columns.")
         fig, axes = _figure(n_shown + 1, 2, 11, 3.6)
-        plot_distribution(sampler, X, random_state=seed, axes=axes[:n_shown])
+        plot_distribution(sampler, X, features=list(range(n_shown)),
+                          random_state=seed, axes=axes[:n_shown])  # fmt: skip
         plot_history(sampler, axes=axes[n_shown])
         _save(fig, args.plot)
         print(f"Wrote {args.plot}")
@@ -388,7 +520,7 @@ def _evaluate(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gansampler",
         description="Learn the distribution of measured data with a GAN, and draw "
         "new samples from it.",
@@ -435,6 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--columns", metavar="A,B",
                      help="columns to learn, by name (or position in a file "
                      "without a header); all by default")  # fmt: skip
+    _add_header_option(fit)
     _add_common_options(fit)
     _add_verbosity(fit)
     _add_estimator_options(fit)
@@ -466,6 +599,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--columns", metavar="A,B",
                           help="columns to compare (default: those the model was "
                           "fitted on)")  # fmt: skip
+    _add_header_option(evaluate)
     evaluate.add_argument("--plot", metavar="PNG",
                           help="also draw the samples against the data, and the "
                           "training")  # fmt: skip
@@ -490,8 +624,13 @@ def main(argv=None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        print("gansampler: interrupted", file=sys.stderr)
+        print("gansampler: interrupted; nothing saved", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of standard output has gone (e.g. `| head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except Exception as exc:
         print(f"gansampler: error: {_one_line(exc)}", file=sys.stderr)
         return 1

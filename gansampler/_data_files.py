@@ -1,15 +1,23 @@
 """Reading and writing data files for the command line: CSV, .npy, Parquet."""
 
+import array
+import contextlib
 import csv
-import io
 import itertools
 import math
+import os
 import pathlib
 import sys
 
 import numpy as np
 
-__all__ = ["DataFileError", "read_table", "write_table"]
+__all__ = [
+    "DataFileError",
+    "check_writable",
+    "read_table",
+    "write_blocks",
+    "write_table",
+]
 
 _DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": ","}
 _PARQUET = (".parquet", ".pq")
@@ -32,7 +40,22 @@ def _kind(path):
 
 def _select(names, columns, path):
     """Positions of ``columns`` (names, or positions when there is no header)."""
+    if columns is not None and not columns:
+        raise DataFileError("--columns names no column.")
+    wanted = names if columns is None else columns
+    for name in wanted:
+        if wanted.count(name) > 1:
+            raise DataFileError(
+                f"{path}: column {name!r} appears twice; name each column once."
+            )
     if columns is None:
+        unnamed = [j for j, name in enumerate(names) if not name]
+        if unnamed:
+            raise DataFileError(
+                f"{path}: column {unnamed[0] + 1} of the header has no name (a row "
+                "index, or a trailing delimiter?); pick the columns to read with "
+                "--columns."
+            )
         return list(range(len(names)))
     positions = []
     for column in columns:
@@ -52,35 +75,40 @@ def _parse_float(text):
         return None
 
 
-def _read_csv(path, columns, delimiter):
+def _read_csv(path, columns, delimiter, header):
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            return _parse_csv(handle, path, columns, delimiter)
+            if delimiter == ",":
+                # Files written with a decimal comma separate fields with ";".
+                first_line = handle.readline()
+                if ";" in first_line and "," not in first_line:
+                    delimiter = ";"
+                handle.seek(0)
+            return _parse_csv(handle, path, columns, delimiter, header)
     except OSError as exc:
         raise DataFileError(f"{path}: {exc.strerror}.") from None
     except UnicodeDecodeError:
         raise DataFileError(f"{path}: not a UTF-8 text file.") from None
 
 
-def _parse_csv(handle, path, columns, delimiter):
+def _parse_csv(handle, path, columns, delimiter, header):
     reader = csv.reader(handle, delimiter=delimiter)
     first = next(reader, None)
     if first is None:
         raise DataFileError(f"{path}: the file is empty.")
-    # A first line with a word in it is a header.
-    has_header = any(
-        _parse_float(cell) is None and cell.strip().lower() not in _MISSING
-        for cell in first
-    )
-    if has_header:
+    if header is None:
+        # A first line with a word in it is a header.
+        header = any(
+            _parse_float(cell) is None and cell.strip().lower() not in _MISSING
+            for cell in first
+        )
+    if header:
         names, rows = [cell.strip() for cell in first], reader
     else:
-        names, rows = (
-            [str(j) for j in range(len(first))],
-            itertools.chain([first], reader),
-        )
+        names = [str(j) for j in range(len(first))]
+        rows = itertools.chain([first], reader)
     positions = _select(names, columns, path)
-    values = []
+    values = array.array("d")
     for row in rows:
         line = max(reader.line_num, 1)
         if not any(cell.strip() for cell in row):
@@ -88,11 +116,12 @@ def _parse_csv(handle, path, columns, delimiter):
         if len(row) != len(names):
             raise DataFileError(
                 f"{path}, line {line}: {len(row)} fields where the "
-                f"{'header' if has_header else 'first line'} has {len(names)}."
+                f"{'header' if header else 'first line'} has {len(names)}."
             )
-        parsed = []
         for j in positions:
             cell = row[j].strip()
+            if delimiter == ";":  # and so a decimal comma: 1,5 is 1.5
+                cell = cell.replace(",", ".")
             missing = cell.lower() in _MISSING
             number = None if missing else _parse_float(cell)
             if number is None and not missing:
@@ -107,11 +136,11 @@ def _parse_csv(handle, path, columns, delimiter):
                     f"{path}, line {line}: column {names[j]!r} is {what}; "
                     "remove or fill that row."
                 )
-            parsed.append(number)
-        values.append(parsed)
+            values.append(number)
     if not values:
         raise DataFileError(f"{path}: no data rows.")
-    return np.array(values, dtype=np.float64), [names[j] for j in positions], has_header
+    X = np.frombuffer(values, dtype=np.float64).reshape(-1, len(positions)).copy()
+    return X, [names[j] for j in positions], header
 
 
 def _check_values(X, names, path, row_word="row"):
@@ -174,7 +203,7 @@ def _read_parquet(path, columns):
     return X, names, True
 
 
-def read_table(path, columns=None):
+def read_table(path, columns=None, *, header=None):
     """Read a numeric table.
 
     Parameters
@@ -186,6 +215,9 @@ def read_table(path, columns=None):
     columns : list of str or None
         Columns to read, by name (by position, ``"0"``, ``"1"``, ..., for files
         without names); None reads them all.
+    header : bool or None
+        Whether the first line of a CSV file names the columns; None decides
+        from the line itself (a line with a word in it is a header).
 
     Returns
     -------
@@ -197,13 +229,15 @@ def read_table(path, columns=None):
         Whether the file names its columns.
     """
     kind = _kind(path)
+    if pathlib.Path(path).is_dir():
+        raise DataFileError(f"{path}: is a folder, not a data file.")
     if not pathlib.Path(path).is_file():
         raise DataFileError(f"{path}: no such file.")
     if kind == ".npy":
         return _read_npy(path, columns)
     if kind in _PARQUET:
         return _read_parquet(path, columns)
-    return _read_csv(path, columns, _DELIMITERS[kind])
+    return _read_csv(path, columns, _DELIMITERS[kind], header)
 
 
 def _format_column(values, decimals, dtype):
@@ -214,25 +248,50 @@ def _format_column(values, decimals, dtype):
     return [repr(v) for v in values.tolist()]
 
 
+def check_writable(path):
+    """Fail now, not after training, if ``path`` cannot be written."""
+    target = pathlib.Path(path)
+    if target.is_dir():
+        raise DataFileError(f"{path}: is a folder; give a file name.")
+    folder = target.parent
+    if not folder.is_dir():
+        raise DataFileError(f"{path}: the folder {str(folder)!r} does not exist.")
+    if not os.access(folder, os.W_OK) or (
+        target.exists() and not os.access(target, os.W_OK)
+    ):
+        raise DataFileError(f"{path}: not allowed to write there.")
+
+
 def write_table(path, X, names, decimals=None):
     """Write rows to ``path`` (.csv, .tsv, .npy, .parquet) or, if None, stdout.
 
     CSV gets a header line of ``names``; a column with a fixed number of
     ``decimals`` is written with exactly that many.
     """
-    decimals = decimals or [None] * X.shape[1]
-    if path is not None:
-        kind = _kind(path)
+    write_blocks(path, [X], X.shape, X.dtype, names, decimals)
+
+
+def write_blocks(path, blocks, shape, dtype, names, decimals=None):
+    """Write ``blocks`` of rows, one after the other, as :func:`write_table` does.
+
+    The rows are never all in memory at once, except for Parquet.
+    """
+    decimals = decimals or [None] * shape[1]
+    kind = None if path is None else _kind(path)
+    try:
         if kind == ".npy":
-            try:
-                np.save(path, X)
-            except OSError as exc:
-                raise DataFileError(f"{path}: {exc.strerror}.") from None
+            out = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
+            start = 0
+            for block in blocks:
+                out[start : start + len(block)] = block
+                start += len(block)
+            out.flush()
             return
         if kind in _PARQUET:
             try:
                 import pandas as pd
 
+                X = np.concatenate(list(blocks)) if shape[0] else np.empty(shape)
                 pd.DataFrame(X, columns=names).to_parquet(path)
             except ImportError as exc:
                 raise DataFileError(
@@ -240,16 +299,22 @@ def write_table(path, X, names, decimals=None):
                     "pip install pandas pyarrow."
                 ) from None
             return
-    columns = [_format_column(X[:, j], decimals[j], X.dtype) for j in range(X.shape[1])]
-    delimiter = "," if path is None else _DELIMITERS[_kind(path)]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(names)
-    writer.writerows(zip(*columns, strict=True))
-    if path is None:
-        sys.stdout.write(buffer.getvalue())
-    else:
-        try:
-            pathlib.Path(path).write_text(buffer.getvalue(), encoding="utf-8")
-        except OSError as exc:
-            raise DataFileError(f"{path}: {exc.strerror}.") from None
+        with contextlib.ExitStack() as stack:
+            handle = (
+                sys.stdout
+                if path is None
+                else stack.enter_context(open(path, "w", encoding="utf-8"))
+            )
+            delimiter = "," if path is None else _DELIMITERS[kind]
+            writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
+            writer.writerow(names)
+            for block in blocks:
+                columns = [
+                    _format_column(block[:, j], decimals[j], block.dtype)
+                    for j in range(shape[1])
+                ]
+                writer.writerows(zip(*columns, strict=True))
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise DataFileError(f"{path}: {exc.strerror or exc}.") from None

@@ -5,6 +5,8 @@ new axes unless given some, work without a display, and return the figure and
 the axes they drew on.
 """
 
+import numbers
+
 import numpy as np
 
 from .metrics import ks_statistic, wasserstein_distance
@@ -49,7 +51,9 @@ def _plain_2_and_5(value, _):
 def _new_axes(axes, shape, figsize):
     """The axes to draw on, as an array of ``shape``, and their figure."""
     if axes is None:
-        fig, axes = _pyplot().subplots(*shape, figsize=figsize, squeeze=False)
+        fig, axes = _pyplot().subplots(
+            *shape, figsize=figsize, squeeze=False, layout="constrained"
+        )
         return fig, axes
     axes = np.asarray(axes, dtype=object).reshape(shape)
     return axes.flat[0].figure, axes
@@ -67,10 +71,15 @@ def _feature_names(sampler):
 def _bins(real, generated):
     """Histogram bins: one per value for discrete data, else shared bins."""
     values = np.union1d(np.unique(real), np.unique(generated))
+    if len(values) == 1:
+        return np.array([values[0] - 0.5, values[0] + 0.5])
     if len(values) <= _MAX_DISCRETE_VALUES:
-        steps = np.diff(values)
-        half = (steps.min() if len(steps) else 1.0) / 2
-        return np.concatenate([values - half, [values[-1] + half]])
+        # Values on a grid (integers, tenths): one bin per point of the grid.
+        step = np.diff(values).min()
+        grid = (values - values[0]) / step
+        if np.allclose(grid, np.round(grid)) and grid[-1] <= 4 * _MAX_DISCRETE_VALUES:
+            centres = values[0] + step * np.arange(round(grid[-1]) + 1)
+            return np.concatenate([centres - step / 2, [centres[-1] + step / 2]])
     # The central 99.8% of both: a few far samples would squash the plot.
     low, high = np.quantile(np.concatenate([real, generated]), [0.001, 0.999])
     if low == high:
@@ -136,6 +145,16 @@ def plot_distribution(
     (1, 2)
     >>> fig.savefig("distribution.png")  # doctest: +SKIP
     """
+    if not hasattr(sampler, "n_features_in_"):
+        raise ValueError("plot_distribution needs a fitted sampler: call fit first.")
+    names = _feature_names(sampler)
+    fitted_names = getattr(sampler, "feature_names_in_", None)
+    if hasattr(X, "columns") and fitted_names is not None:
+        missing = [name for name in fitted_names if name not in X.columns]
+        if missing:
+            raise ValueError(f"X has no column {missing[0]!r}; the sampler was "
+                             f"fitted on {list(fitted_names)}.")  # fmt: skip
+        X = X[list(fitted_names)]  # the sampler's order
     X = np.asarray(X, dtype=np.float64)
     if X.ndim == 1:
         X = X.reshape(-1, 1)
@@ -145,7 +164,8 @@ def plot_distribution(
             f"{sampler.n_features_in_} features: pass (n_samples, "
             f"{sampler.n_features_in_}) rows."
         )
-    names = _feature_names(sampler)
+    if not np.isfinite(X).all():
+        raise ValueError("X has NaN or infinite values: drop or fill those rows.")
     if features is None:
         columns = list(range(min(len(names), _MAX_FEATURES)))
     else:
@@ -157,6 +177,10 @@ def plot_distribution(
                         f"Unknown feature {feature!r}; the features are {names}."
                     )
                 columns.append(names.index(feature))
+            elif not isinstance(feature, numbers.Integral):
+                raise ValueError(
+                    f"Feature {feature!r} is neither a name nor a position."
+                )
             elif not -len(names) <= feature < len(names):
                 raise ValueError(
                     f"Feature {feature} is out of range: the sampler has "
@@ -164,11 +188,17 @@ def plot_distribution(
                 )
             else:
                 columns.append(int(feature) % len(names))
+        if not columns:
+            raise ValueError("features is empty: name at least one feature.")
     if n_samples is None:
         n_samples = max(len(X), 10_000)
     generated = np.asarray(sampler.sample(n_samples, random_state=random_state))
 
+    own_figure = axes is None
     fig, axes = _new_axes(axes, (len(columns), 2), (10, 3.4 * len(columns)))
+    if own_figure and features is None and len(names) > len(columns):
+        fig.suptitle(f"The first {len(columns)} of {len(names)} features; "
+                     "features= picks others.", fontsize=10)  # fmt: skip
     levels = np.linspace(0.01, 0.99, 99)
     for row, j in enumerate(columns):
         real, fake = X[:, j], generated[:, j].astype(np.float64)
@@ -193,7 +223,10 @@ def plot_distribution(
         ax_hist.set(xlabel=names[j], ylabel="density")
         w1 = wasserstein_distance(real[:, None], fake[:, None])
         ks = ks_statistic(real[:, None], fake[:, None])
-        ax_hist.set_title(f"{names[j]}: W1/std {w1:.4f}, KS {ks:.4f}", fontsize=10)
+        ax_hist.set_title(
+            f"{names[j]}: W1/std {w1:.4f}, KS {ks:.4f} against these data",
+            fontsize=10,
+        )
         ax_hist.legend(fontsize=8)
 
         q_real, q_fake = np.quantile(real, levels), np.quantile(fake, levels)
@@ -221,7 +254,8 @@ def plot_history(sampler, *, axes=None):
     the discriminator cannot tell generated rows from real ones (its loss is
     2 log 2, the generator's log 2). On the right, the fidelity after each
     epoch (``history_[:, "train_w1"]``): the scaled 1-Wasserstein distance
-    between samples and the training data, on a log scale; lower is better,
+    between samples and the training data (on a log scale when it spans a
+    factor of ten or more); lower is better,
     and a flat curve means more epochs would not help.
 
     Parameters
@@ -275,10 +309,15 @@ def plot_history(sampler, *, axes=None):
     ax_loss.legend(fontsize=8)
 
     fidelity = column("train_w1")
-    ax_fidelity.semilogy(epochs, fidelity, color="C2", marker="o", markersize=3)
+    ax_fidelity.plot(epochs, fidelity, color="C2", marker="o", markersize=3)
     ticker = _ticker()
-    ax_fidelity.yaxis.set_major_formatter(ticker.FuncFormatter(_plain))
-    ax_fidelity.yaxis.set_minor_formatter(ticker.FuncFormatter(_plain_2_and_5))
+    finite = fidelity[np.isfinite(fidelity) & (fidelity > 0)]
+    # A log scale when the fidelity spans a decade or more; its ticks in plain
+    # numbers.
+    if len(finite) and finite.max() >= 10 * finite.min():
+        ax_fidelity.set_yscale("log")
+        ax_fidelity.yaxis.set_major_formatter(ticker.FuncFormatter(_plain))
+        ax_fidelity.yaxis.set_minor_formatter(ticker.FuncFormatter(_plain_2_and_5))
     if np.isfinite(fidelity).any():
         best = int(np.nanargmin(fidelity))
         ax_fidelity.plot(epochs[best], fidelity[best], "*", markersize=12,

@@ -121,7 +121,7 @@ def test_evaluate_prints_the_figures_and_draws_them(workdir):
     result = run("evaluate", "people.joblib", "people.csv", "--plot", "fit.png",
                  cwd=workdir)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    for word in ("height", "visits", "W1/std", "KS", "halves", "score"):
+    for word in ("height", "visits", "W1/std", "KS", "chance", "score"):
         assert word in result.stdout
     assert (workdir / "fit.png").read_bytes()[:4] == b"\x89PNG"
 
@@ -171,14 +171,30 @@ def test_progress_is_printed_when_asked(workdir):
         (["evaluate", "people.joblib", "gaps.csv"],
          ["no column 'height'", "fitted on height, visits", "--columns"]),
         (["sample", "people.joblib", "-o", "no/such/folder/x.csv"],
-         ["no/such/folder/x.csv"]),
+         ["no/such/folder/x.csv", "does not exist"]),
+        (["fit", "people.csv", "--columns", "height", "-o", "no/such/m.joblib"],
+         ["-o no/such/m.joblib", "does not exist"]),
+        (["fit", "people.csv", "--columns", "height", "-o", "people.csv"],
+         ["the model is a joblib file, not data"]),
+        (["evaluate", "people.joblib", "one.csv"], ["1 row; evaluating needs 2"]),
+        (["fit", "people.csv", "--columns", " ", "-o", "m.joblib"],
+         ["--columns names no column"]),
+        (["fit", "twice.csv", "-o", "m.joblib"], ["column 'a' appears twice"]),
+        (["fit", "indexed.csv", "-o", "m.joblib"],
+         ["column 1 of the header has no name", "--columns"]),
+        (["fit", ".", "-o", "m.joblib"], ["unknown file type"]),
     ],
     ids=["missing-file", "unknown-column", "non-numeric", "nan", "option-range",
          "device", "file-type", "not-a-model", "missing-model", "negative-n",
-         "evaluate-columns", "bad-output"],
+         "evaluate-columns", "bad-output", "bad-model-output", "model-over-data",
+         "one-row", "blank-columns", "duplicate-names", "unnamed-index",
+         "folder"],
 )  # fmt: skip
 def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, capsys):
     (workdir / "gaps.csv").write_text("a,b\n1,2\n3,\n")
+    (workdir / "one.csv").write_text("height,visits\n170.0,3\n")
+    (workdir / "twice.csv").write_text("a,a\n1,2\n3,4\n")
+    (workdir / "indexed.csv").write_text(",a\n0,1.5\n1,2.5\n")
     monkeypatch.chdir(workdir)
     code = main(args)
     err = capsys.readouterr().err
@@ -190,11 +206,78 @@ def test_an_error_in_a_subprocess_is_one_line(workdir):
     assert_one_line_error(result, "column 'city' is not numeric")
 
 
-def test_bad_option_values_are_usage_errors(workdir):
-    result = run("fit", "people.csv", "-o", "m.joblib", "--loss", "foo", cwd=workdir)
-    assert result.returncode == 2
-    assert "invalid choice: 'foo'" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_bad_option_values_are_one_line_usage_errors(capsys):
+    for args, fragment in [
+        (["fit", "p.csv", "-o", "m.joblib", "--loss", "foo"], "invalid choice: 'foo'"),
+        (["sample", "m.joblib", "--seed", "-1"], "'-1' is not a seed"),
+        (["fit", "p.csv"], "the following arguments are required: -o"),
+    ]:
+        with pytest.raises(SystemExit) as exit_:
+            main(args)
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2
+        assert fragment in err and err.count("\n") == 1, err
+        assert "--help)" in err
+
+
+def test_a_header_of_numbers_is_named_with_header(tmp_path):
+    rows = "\n".join(f"{v:.3f}" for v in np.random.default_rng(0).normal(5, 1, 300))
+    (tmp_path / "p.csv").write_text("0\n" + rows + "\n")
+    result = run("fit", "p.csv", "--header", "-o", "m.joblib", *TINY, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert list(joblib.load(tmp_path / "m.joblib").feature_names_in_) == ["0"]
+    result = run("fit", "p.csv", "-o", "m.joblib", *TINY, cwd=tmp_path)
+    assert "has no header line: columns named by position" in result.stdout
+
+
+def test_quiet_prints_nothing_and_colours_stay_on_terminals(workdir):
+    quiet = run("fit", "people.csv", "--columns", "height", "-o", "q.joblib", "-q",
+                *TINY, cwd=workdir)  # fmt: skip
+    assert quiet.returncode == 0 and quiet.stdout == ""
+    loud = run("fit", "people.csv", "--columns", "height", "-o", "q.joblib", "-v",
+               *TINY, cwd=workdir)  # fmt: skip
+    assert "train_w1" in loud.stdout and "\x1b[" not in loud.stdout
+
+
+def test_evaluate_matches_columns_by_name(workdir):
+    (workdir / "swapped.csv").write_text(
+        "visits,height\n" + "\n".join(
+            f"{line.split(',')[2]},{line.split(',')[0]}"
+            for line in (workdir / "people.csv").read_text().splitlines()[1:]
+        ) + "\n"
+    )  # fmt: skip
+    result = run("evaluate", "people.joblib", "swapped.csv", "--seed", "0",
+                 cwd=workdir)  # fmt: skip
+    same = run("evaluate", "people.joblib", "people.csv", "--seed", "0", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == same.stdout.splitlines()[1:]
+
+
+def test_a_broken_pipe_is_quiet(workdir):
+    result = subprocess.run(
+        f"{sys.executable} -m gansampler sample people.joblib -n 300000 | head -2",
+        shell=True, capture_output=True, text=True, cwd=workdir,
+    )  # fmt: skip
+    assert result.stdout.splitlines()[0] == "height,visits"
+    assert result.stderr == ""
+
+
+def test_an_interrupted_fit_saves_nothing(workdir):
+    import signal
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gansampler", "fit", "people.csv", "--columns",
+         "height", "-o", "interrupted.joblib", "-v", "--max-epochs", "1000"],
+        cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    for line in process.stdout:
+        if line.strip().startswith("1 "):  # the first epoch's row
+            break
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted; nothing saved" in err
+    assert not (workdir / "interrupted.joblib").exists()
 
 
 def test_in_process_errors_return_non_zero(capsys):

@@ -106,3 +106,17 @@ def test_written_csv_keeps_the_precision_of_the_data(tmp_path):
 def test_float32_is_written_with_the_digits_it_has(tmp_path, capsys):
     write_table(None, np.array([[0.1]], dtype=np.float32), ["x"])
     assert capsys.readouterr().out == "x\n0.100000001\n"
+
+
+def test_semicolons_and_decimal_commas(tmp_path):
+    path = write(tmp_path, "a.csv", "x;y\n1,5;2\n-0,25;3\n")
+    X, names, _ = read_table(path)
+    assert names == ["x", "y"] and X.tolist() == [[1.5, 2.0], [-0.25, 3.0]]
+
+
+def test_a_header_of_numbers_when_told(tmp_path):
+    path = write(tmp_path, "a.csv", "0,1\n5,6\n")
+    X, names, named = read_table(path, header=True)
+    assert names == ["0", "1"] and named and X.tolist() == [[5.0, 6.0]]
+    X, _, named = read_table(path, header=False)
+    assert len(X) == 2 and not named

@@ -95,6 +95,52 @@ def test_wrong_data_shape_is_a_clear_error(fitted):
         plot_distribution(sampler, np.zeros((10, 3)))
 
 
+@pytest.mark.parametrize(
+    "features, message",
+    [([], "features is empty"), ([1.5], "neither a name nor a position")],
+)
+def test_bad_features_are_clear_errors(fitted, features, message):
+    sampler, X = fitted
+    with pytest.raises(ValueError, match=message):
+        plot_distribution(sampler, X, features=features)
+
+
+def test_missing_values_and_unfitted_samplers_are_clear_errors(fitted):
+    sampler, X = fitted
+    X = X.copy()
+    X[3, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        plot_distribution(sampler, X)
+    with pytest.raises(ValueError, match="call fit first"):
+        plot_distribution(GANSampler(), X)
+
+
+def test_dataframe_columns_are_matched_by_name():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(0, 1, 300), "b": rng.normal(50, 1, 300)})
+    sampler = GANSampler(**FAST, random_state=0).fit(frame)
+    _, axes = plot_distribution(sampler, frame[["b", "a"]])
+    # Column "a" of the data is drawn against the sampler's "a".
+    assert axes[0, 0].get_xlabel() == "a"
+    assert axes[0, 0].patches[0].get_x() < 10
+
+
+def test_many_features_say_which_are_drawn():
+    X = np.random.default_rng(0).normal(size=(300, 8))
+    sampler = GANSampler(**FAST, random_state=0).fit(X)
+    fig, axes = plot_distribution(sampler, X)
+    assert axes.shape == (6, 2)
+    assert fig.get_suptitle().startswith("The first 6 of 8 features")
+
+
+def test_uneven_values_get_continuous_bins():
+    X = np.array([0.0, 0.001, 1000.0] * 100).reshape(-1, 1)
+    sampler = GANSampler(**FAST, random_state=0).fit(X)
+    _, axes = plot_distribution(sampler, X)
+    assert len(axes[0, 0].patches) <= 2 * 51
+
+
 def test_plot_history_draws_losses_and_fidelity(fitted, tmp_path):
     sampler, _ = fitted
     fig, (loss, fidelity) = plot_history(sampler)
@@ -106,7 +152,10 @@ def test_plot_history_draws_losses_and_fidelity(fitted, tmp_path):
     np.testing.assert_allclose(
         fidelity.lines[0].get_ydata(), sampler.history_[:, "train_w1"]
     )
-    assert fidelity.get_yscale() == "log"
+    w1 = np.asarray(sampler.history_[:, "train_w1"])
+    # A log scale when the fidelity spans a factor of ten, else linear.
+    expected = "log" if w1.max() >= 10 * w1.min() else "linear"
+    assert fidelity.get_yscale() == expected
     fig.savefig(tmp_path / "history.png")
     assert is_png(tmp_path / "history.png")
 
