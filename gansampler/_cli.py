@@ -398,15 +398,6 @@ def _load(path) -> GANSampler:
     return sampler
 
 
-def _names(sampler):
-    names = getattr(sampler, "feature_names_in_", None)
-    if names is not None:
-        return [str(name) for name in names]
-    if sampler.n_features_in_ == 1:
-        return ["x"]
-    return [f"x{j}" for j in range(sampler.n_features_in_)]
-
-
 def _sample(args) -> int:
     if args.n < 0:
         raise ValueError("-n must be 0 or more")
@@ -427,8 +418,9 @@ def _sample(args) -> int:
               for size, seed in zip(sizes, seeds, strict=True))  # fmt: skip
     decimals = sampler.decimals_ if sampler.enforce_rounding else None
     dtype = getattr(sampler, "_output_dtype", np.float64)
-    write_blocks(args.output, blocks, (args.n, sampler.n_features_in_), dtype,
-                 _names(sampler), decimals)  # fmt: skip
+    names = [str(name) for name in sampler.get_feature_names_out()]
+    shape = (args.n, sampler.n_features_in_)
+    write_blocks(args.output, blocks, shape, dtype, names, decimals)
     if args.output is not None:
         print(f"Wrote {args.n:,} rows to {args.output}.")
     return 0

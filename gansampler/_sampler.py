@@ -8,7 +8,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from scipy import special
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 from sklearn.preprocessing import QuantileTransformer
 from sklearn.utils.validation import check_is_fitted
@@ -134,7 +134,7 @@ def _check_players(net, *, n_features):
             )
 
 
-class GANSampler(BaseEstimator):
+class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     """Learn a distribution from data with a GAN, then draw new samples.
 
     A generator network maps random noise to samples; a discriminator network

@@ -60,12 +60,10 @@ def _new_axes(axes, shape, figsize):
 
 
 def _feature_names(sampler):
-    names = getattr(sampler, "feature_names_in_", None)
-    if names is not None:
-        return [str(name) for name in names]
-    if sampler.n_features_in_ == 1:
-        return ["x"]
-    return [f"feature {j}" for j in range(sampler.n_features_in_)]
+    """The sampler's feature names: the data's, or x0, x1, ... as scikit-learn's."""
+    if hasattr(sampler, "get_feature_names_out"):
+        return [str(name) for name in sampler.get_feature_names_out()]
+    return [f"x{j}" for j in range(sampler.n_features_in_)]
 
 
 def _bins(real, generated):

@@ -36,12 +36,12 @@ def test_plot_distribution_renders_a_histogram_and_a_qq_plot_per_feature(
     fig, axes = plot_distribution(sampler, X)
     assert axes.shape == (2, 2)
     hist, qq = axes[0]
-    assert hist.get_title().startswith("feature 0: W1/std")
+    assert hist.get_title().startswith("x0: W1/std")
     assert [t.get_text() for t in hist.get_legend().get_texts()] == [
         "data (600 rows)",
         "generated (10,000 samples)",
     ]
-    assert qq.get_xlabel() == "feature 0, data quantile"
+    assert qq.get_xlabel() == "x0, data quantile"
     # 99 percentiles of the generated samples against the data's.
     assert len(qq.lines[1].get_xdata()) == 99
     fig.savefig(tmp_path / "distribution.png")

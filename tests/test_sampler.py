@@ -782,3 +782,7 @@ def test_fits_in_threads_match_serial_fits(X_normal, fast):
     for one, other in zip(serial, threaded, strict=True):
         np.testing.assert_array_equal(one, other)
     assert torch.get_num_threads() == threads_before
+
+
+def test_feature_names_out_are_the_data_s(fitted_sampler):
+    assert list(fitted_sampler.get_feature_names_out()) == ["x0", "x1"]
