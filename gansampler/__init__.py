@@ -1,13 +1,15 @@
-"""gansampler: learn an empirical distribution with a GAN and sample from it."""
+"""gansampler: learn an empirical distribution with a GAN and sample from it.
 
-from . import exceptions, metrics
-from ._net import GANNet
-from ._networks import Discriminator, Generator
-from ._resampler import GANResampler
-from ._sampler import GANSampler
+The estimators and networks are imported on first use, so that importing the
+package (and running ``gansampler --help``) does not import torch.
+"""
+
+import importlib
+
 from ._version import __version__
 
 __all__ = [
+    "DataMap",
     "Discriminator",
     "GANNet",
     "GANResampler",
@@ -17,3 +19,28 @@ __all__ = [
     "exceptions",
     "metrics",
 ]
+
+_HOMES = {
+    "DataMap": "._preprocessing",
+    "Discriminator": "._networks",
+    "GANNet": "._net",
+    "GANResampler": "._resampler",
+    "GANSampler": "._sampler",
+    "Generator": "._networks",
+    "exceptions": ".exceptions",
+    "metrics": ".metrics",
+}
+
+
+def __getattr__(name):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'gansampler' has no attribute {name!r}")
+    module = importlib.import_module(home, __name__)
+    value = module if home.lstrip(".") == name else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

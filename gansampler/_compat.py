@@ -1,6 +1,7 @@
-"""Private scikit-learn helpers, imported in one place.
+"""Private scikit-learn and imbalanced-learn helpers, imported in one place.
 
-scikit-learn keeps its parameter-validation machinery in private modules; if
+scikit-learn keeps its parameter-validation machinery in private modules, and
+imbalanced-learn the helper that gives resampled data their input's type; if
 they move, only this file changes.
 """
 
@@ -10,6 +11,7 @@ from sklearn.utils._param_validation import (
     Interval,
     InvalidParameterError,
     StrOptions,
+    make_constraint,
     validate_parameter_constraints,
 )
 from sklearn.utils.validation import validate_data
@@ -20,10 +22,24 @@ __all__ = [
     "InvalidParameterError",
     "StrOptions",
     "_fit_context",
+    "arrays_transformer",
     "imblearn_sampler_tags",
+    "make_constraint",
     "validate_data",
     "validate_parameter_constraints",
 ]
+
+
+def arrays_transformer(X, y):
+    """imbalanced-learn's ``ArraysTransformer(X, y)``, which gives resampled
+    arrays the types of ``X`` and ``y``.
+
+    Imported on use: the command line reads this module, and imbalanced-learn
+    takes a while to import.
+    """
+    from imblearn.utils._validation import ArraysTransformer
+
+    return ArraysTransformer(X, y)
 
 
 def imblearn_sampler_tags(tags):

@@ -12,15 +12,16 @@ import sys
 import numpy as np
 
 __all__ = [
+    "DATA_SUFFIXES",
     "DataFileError",
     "check_writable",
     "read_table",
     "write_blocks",
-    "write_table",
 ]
 
 _DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": ","}
 _PARQUET = (".parquet", ".pq")
+DATA_SUFFIXES = frozenset([*_DELIMITERS, *_PARQUET, ".npy"])
 _MISSING = {"", "na", "nan", "null", "none", "n/a"}
 
 
@@ -30,7 +31,7 @@ class DataFileError(ValueError):
 
 def _kind(path):
     suffix = pathlib.Path(path).suffix.lower()
-    if suffix in _DELIMITERS or suffix == ".npy" or suffix in _PARQUET:
+    if suffix in DATA_SUFFIXES:
         return suffix
     raise DataFileError(
         f"{path}: unknown file type {suffix or '(none)'!r}; use .csv (or .tsv), "
@@ -262,19 +263,13 @@ def check_writable(path):
         raise DataFileError(f"{path}: not allowed to write there.")
 
 
-def write_table(path, X, names, decimals=None):
-    """Write rows to ``path`` (.csv, .tsv, .npy, .parquet) or, if None, stdout.
+def write_blocks(path, blocks, shape, dtype, names, decimals=None):
+    """Write ``blocks`` of rows to ``path`` (.csv, .tsv, .npy, .parquet) or,
+    if None, to standard output.
 
     CSV gets a header line of ``names``; a column with a fixed number of
-    ``decimals`` is written with exactly that many.
-    """
-    write_blocks(path, [X], X.shape, X.dtype, names, decimals)
-
-
-def write_blocks(path, blocks, shape, dtype, names, decimals=None):
-    """Write ``blocks`` of rows, one after the other, as :func:`write_table` does.
-
-    The rows are never all in memory at once, except for Parquet.
+    ``decimals`` is written with exactly that many. The rows are never all in
+    memory at once, except for Parquet.
     """
     decimals = decimals or [None] * shape[1]
     kind = None if path is None else _kind(path)

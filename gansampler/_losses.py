@@ -3,7 +3,8 @@
 import torch
 from torch.nn import functional as F
 
-LOSSES = ("bce", "hinge", "wgan-gp")
+from ._params import LOSSES
+
 # The weight of WGAN-GP's gradient penalty (Gulrajani et al., 2017).
 WGAN_GP_WEIGHT = 10.0
 

@@ -16,9 +16,19 @@ from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
 
 from ._losses import GANLoss, gradient_penalty
+from ._networks import Discriminator, Generator
 from ._noise import draw_noise
+from ._params import DEFAULTS
 from ._random import draw_seed, fork_rng, torch_generator
 from .exceptions import DivergenceWarning, TrainingDivergedError
+
+# The optimizers named by a string, with their settings other than the
+# learning rate: Adam with the momentum of GANs (Radford et al., 2016), SGD
+# with the article's momentum.
+OPTIMIZERS = {
+    "adam": (torch.optim.Adam, {"betas": (0.5, 0.999)}),
+    "sgd": (torch.optim.SGD, {"momentum": 0.9}),
+}
 
 
 class _Diverged(Exception):
@@ -63,21 +73,39 @@ class GANNet(NeuralNet):
     configured skorch-style with ``generator__*`` and ``discriminator__*``;
     their optimizers are ``generator_optimizer`` and
     ``discriminator_optimizer``, configured with ``generator_optimizer__*`` and
-    ``discriminator_optimizer__*``. ``fit(X)`` takes standardised real data.
+    ``discriminator_optimizer__*``. ``fit(X)`` takes data already mapped to
+    the networks' space (see :class:`~gansampler.GANSampler`'s
+    ``preprocessing``). Its defaults are :class:`~gansampler.GANSampler`'s.
+
+    Unlike :class:`skorch.NeuralNet`, which keeps what was trained when
+    training is interrupted (Ctrl-C), ``fit`` and ``partial_fit`` re-raise
+    :class:`KeyboardInterrupt` after the callbacks' ``on_train_end``.
 
     Parameters
     ----------
-    generator, discriminator : type or torch.nn.Module
-        The two players. Initialised as ``generator_`` and ``discriminator_``;
-        ``generator_ema_`` is the moving average of the generator.
-    generator_optimizer, discriminator_optimizer : type, default=torch.optim.Adam
-        Optimizer classes of the two players.
+    generator : type or torch.nn.Module, default=Generator
+        The generator, called with ``n_inputs=noise_dim`` and
+        ``n_outputs=n_features`` and the ``generator__*`` settings.
+        Initialised as ``generator_``; ``generator_ema_`` is its moving
+        average.
+    discriminator : type or torch.nn.Module, default=Discriminator
+        The discriminator, called with ``n_inputs=n_features`` and the
+        ``discriminator__*`` settings. Initialised as ``discriminator_``.
+    n_features : int or None, default=None
+        Number of features of the data; None takes it from the data passed
+        to ``fit``.
+    generator_optimizer, discriminator_optimizer : {"adam", "sgd"} or type, \
+            default="adam"
+        Optimizers of the two players: ``"adam"`` is Adam with ``betas=(0.5,
+        0.999)``, ``"sgd"`` SGD with momentum 0.9, or a
+        :class:`torch.optim.Optimizer` subclass. The learning rate is ``lr``
+        unless ``generator_optimizer__lr`` (or the discriminator's) sets it.
     criterion : type, default=GANLoss
         The game, on the discriminator's logits: ``criterion__loss`` is
         ``"bce"``, ``"hinge"`` or ``"wgan-gp"`` (see :class:`GANLoss`).
     noise : {"normal", "uniform"}, default="normal"
         Noise distribution fed to the generator.
-    noise_dim : int, default=1
+    noise_dim : int, default=4
         Noise dimension.
     d_steps : int, default=1
         Discriminator updates per round, each on a fresh batch.
@@ -86,30 +114,52 @@ class GANNet(NeuralNet):
     ema_decay : float, default=0.999
         Decay of the moving average of the generator's weights kept as
         ``generator_ema_``, which :meth:`generate` uses.
-    r1_penalty : float, default=0.0
+    r1_penalty : float, default=1.0
         Weight of the R1 penalty on the discriminator's gradient at real rows.
     random_state : int or None, default=None
         Seed of the weights' initialisation and of the training draws.
+    lr : float, default=2e-4
+        Learning rate of both players, unless set per optimizer.
+    max_epochs : int, default=40
+        Epochs to train.
+    batch_size : int, default=256
+        Rows of real data, and of generated data, per update.
     **kwargs
-        Passed to :class:`skorch.NeuralNet` (``max_epochs``, ``batch_size``,
-        ``callbacks``, ``device``, ``verbose``, ...).
+        Passed to :class:`skorch.NeuralNet` (``callbacks``, ``device``,
+        ``verbose``, ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import torch
+    >>> from gansampler import GANNet
+    >>> Z = np.random.default_rng(0).normal(size=(500, 2)).astype(np.float32)
+    >>> net = GANNet(max_epochs=2, steps_per_epoch=10, random_state=0, verbose=0)
+    >>> net.fit(Z).n_rounds_
+    20
+    >>> net.generate(torch.zeros(3, 4)).shape  # noise_dim=4, as GANSampler's
+    torch.Size([3, 2])
     """
 
     def __init__(
         self,
-        generator,
-        discriminator,
+        generator=Generator,
+        discriminator=Discriminator,
         *,
-        generator_optimizer=torch.optim.Adam,
-        discriminator_optimizer=torch.optim.Adam,
+        n_features=None,
+        generator_optimizer=DEFAULTS["optimizer"],
+        discriminator_optimizer=DEFAULTS["optimizer"],
         criterion=GANLoss,
-        noise="normal",
-        noise_dim=1,
-        d_steps=1,
-        steps_per_epoch=100,
-        ema_decay=0.999,
-        r1_penalty=0.0,
+        noise=DEFAULTS["noise"],
+        noise_dim=DEFAULTS["noise_dim"],
+        d_steps=DEFAULTS["d_steps"],
+        steps_per_epoch=DEFAULTS["steps_per_epoch"],
+        ema_decay=DEFAULTS["ema_decay"],
+        r1_penalty=DEFAULTS["r1_penalty"],
         random_state=None,
+        lr=DEFAULTS["generator_lr"],
+        max_epochs=DEFAULTS["max_epochs"],
+        batch_size=DEFAULTS["batch_size"],
         module=None,
         optimizer=None,
         train_split=None,
@@ -121,11 +171,15 @@ class GANNet(NeuralNet):
             module=module,
             criterion=criterion,
             optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
             train_split=train_split,
             **kwargs,
         )
         self.generator = generator
         self.discriminator = discriminator
+        self.n_features = n_features
         self.generator_optimizer = generator_optimizer
         self.discriminator_optimizer = discriminator_optimizer
         self.noise = noise
@@ -152,31 +206,85 @@ class GANNet(NeuralNet):
         ]
 
     def initialize_module(self):
+        n_features = self.n_features
+        if n_features is None:
+            n_features = getattr(self, "n_features_in_", None)
+        if n_features is None:
+            raise ValueError(
+                "GANNet needs the number of features before it is initialised: "
+                "pass n_features, or call fit(X)."
+            )
+        sizes = {
+            "generator": {"n_inputs": self.noise_dim, "n_outputs": n_features},
+            "discriminator": {"n_inputs": n_features},
+        }
         # Weights are drawn from a forked global RNG, seeded privately, so that
         # fitting never changes the caller's torch random state.
         with fork_rng(self.device, self.random_state):
-            self.generator_ = self.initialized_instance(
-                self.generator, self.get_params_for("generator")
-            )
-            self.discriminator_ = self.initialized_instance(
-                self.discriminator, self.get_params_for("discriminator")
-            )
+            for name in ("generator", "discriminator"):
+                kwargs = sizes[name] | self.get_params_for(name)
+                module = self.initialized_instance(getattr(self, name), kwargs)
+                setattr(self, name + "_", module)
         # A running average of the generator's weights: the game oscillates
         # around its equilibrium, and the average sits close to it.
         self.generator_ema_ = copy.deepcopy(self.generator_).requires_grad_(False)
         self.n_rounds_ = 0
         self.last_good_ = None
+        self._check_players(n_features)
         return self
+
+    def _check_players(self, n_features):
+        """Fail early, and clearly, on networks that do not fit the data."""
+        shapes = (
+            f"the generator must map (batch, noise_dim={self.noise_dim}) to (batch, "
+            f"{n_features}) and the discriminator (batch, {n_features}) to "
+            "(batch, 1)"
+        )
+        out = draw_noise(
+            self.noise, 2, self.noise_dim, torch_generator(0, self.device), self.device
+        )
+        for name, module, expected in (
+            ("generator", self.generator_ema_, (2, n_features)),
+            ("discriminator", self.discriminator_, (2, 1)),
+        ):
+            try:
+                with torch.no_grad():
+                    out = module.eval()(out)
+            except RuntimeError as exc:
+                raise ValueError(
+                    f"The {name} does not fit the data: {shapes}. torch said: {exc}"
+                ) from None
+            if tuple(out.shape) != expected:
+                raise ValueError(
+                    f"The {name} returned shape {tuple(out.shape)} for a batch of "
+                    f"2, expected {expected}: {shapes}."
+                )
 
     def initialize_optimizer(self, *args, **kwargs):
         for name, module in (
             ("generator_optimizer", self.generator_),
             ("discriminator_optimizer", self.discriminator_),
         ):
-            opt_args, opt_kwargs = self.get_params_for_optimizer(
+            optimizer, settings = _resolve_optimizer(getattr(self, name), name)
+            groups, opt_kwargs = self.get_params_for_optimizer(
                 name, module.named_parameters()
             )
-            setattr(self, name + "_", getattr(self, name)(*opt_args, **opt_kwargs))
+            opt_kwargs = {"lr": self.lr} | settings | opt_kwargs
+            setattr(self, name + "_", optimizer(*groups, **opt_kwargs))
+        return self
+
+    def fit(self, X, y=None, **fit_params):
+        if self.n_features is None and np.ndim(X) == 2:
+            self.n_features_in_ = np.shape(X)[1]
+        return super().fit(X, y, **fit_params)
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        # skorch ends training quietly on Ctrl-C; a half-trained net must not
+        # pass for a finished one.
+        self.interrupted_ = False
+        super().partial_fit(X, y, classes, **fit_params)
+        if self.interrupted_:
+            raise KeyboardInterrupt
         return self
 
     def get_iterator(self, dataset, training=False):
@@ -280,6 +388,9 @@ class GANNet(NeuralNet):
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         try:
             return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except KeyboardInterrupt:
+            self.interrupted_ = True
+            raise
         except _Diverged:
             pass
         self.history.record("diverged", True)
@@ -339,3 +450,18 @@ class GANNet(NeuralNet):
         self.generator_ema_.eval()
         with torch.no_grad():
             return self.generator_ema_(noise)
+
+
+def _resolve_optimizer(optimizer, name):
+    """The optimizer class and its default settings, from a name or a class."""
+    if isinstance(optimizer, str):
+        try:
+            return OPTIMIZERS[optimizer]
+        except KeyError:
+            pass
+    elif isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer):
+        return optimizer, {}
+    raise ValueError(
+        f"{name} must be one of {sorted(OPTIMIZERS)} or a torch.optim.Optimizer "
+        f"subclass, got {optimizer!r}."
+    )

@@ -4,6 +4,9 @@ from collections.abc import Callable
 
 from torch import nn
 
+from ._compat import validate_parameter_constraints
+from ._params import CONSTRAINTS, DEFAULTS, python_scalar
+
 __all__ = ["Discriminator", "Generator"]
 
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
@@ -40,15 +43,14 @@ def _make_activation(activation: str | Callable[[], nn.Module]) -> nn.Module:
 
 
 def _three_linear_maps(
-    n_inputs: int, hidden_size: int, n_outputs: int, activation
+    n_inputs: int, hidden_size: int, n_outputs: int, activation, *, caller: str
 ) -> nn.Sequential:
-    for name, value in (
-        ("n_inputs", n_inputs),
-        ("hidden_size", hidden_size),
-        ("n_outputs", n_outputs),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}.")
+    # The estimator's constraint on a width: any positive integer, NumPy's too.
+    sizes = {"n_inputs": n_inputs, "hidden_size": hidden_size, "n_outputs": n_outputs}
+    validate_parameter_constraints(
+        dict.fromkeys(sizes, CONSTRAINTS["noise_dim"]), sizes, caller_name=caller
+    )
+    n_inputs, hidden_size, n_outputs = map(python_scalar, sizes.values())
     return nn.Sequential(
         nn.Linear(n_inputs, hidden_size),
         _make_activation(activation),
@@ -67,7 +69,7 @@ class Generator(nn.Module):
         Dimension of the noise fed to the generator.
     n_outputs : int
         Number of features generated.
-    hidden_size : int, default=64
+    hidden_size : int, default=48
         Width of both hidden layers.
     activation : str or callable, default="silu"
         Activation after each hidden layer: one of ``"elu"``, ``"gelu"``,
@@ -87,11 +89,13 @@ class Generator(nn.Module):
         n_inputs: int,
         n_outputs: int,
         *,
-        hidden_size: int = 64,
-        activation: str | Callable[[], nn.Module] = "silu",
+        hidden_size: int = DEFAULTS["generator_hidden_size"],
+        activation: str | Callable[[], nn.Module] = DEFAULTS["activation"],
     ) -> None:
         super().__init__()
-        self.layers = _three_linear_maps(n_inputs, hidden_size, n_outputs, activation)
+        self.layers = _three_linear_maps(
+            n_inputs, hidden_size, n_outputs, activation, caller="Generator"
+        )
 
     def forward(self, noise):
         return self.layers(noise)
@@ -125,11 +129,13 @@ class Discriminator(nn.Module):
         self,
         n_inputs: int,
         *,
-        hidden_size: int = 64,
-        activation: str | Callable[[], nn.Module] = "silu",
+        hidden_size: int = DEFAULTS["discriminator_hidden_size"],
+        activation: str | Callable[[], nn.Module] = DEFAULTS["activation"],
     ) -> None:
         super().__init__()
-        self.layers = _three_linear_maps(n_inputs, hidden_size, 1, activation)
+        self.layers = _three_linear_maps(
+            n_inputs, hidden_size, 1, activation, caller="Discriminator"
+        )
 
     def forward(self, X):
         return self.layers(X)

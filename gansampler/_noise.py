@@ -2,7 +2,7 @@
 
 import torch
 
-NOISE_KINDS = ("normal", "uniform")
+from ._params import NOISE_KINDS
 
 
 def draw_noise(

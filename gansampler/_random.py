@@ -1,4 +1,13 @@
-"""Seeds for torch drawn from scikit-learn style ``random_state`` values."""
+"""Seeds for torch drawn from scikit-learn style ``random_state`` values, and
+the few pieces of process-wide torch state that threads must share.
+
+The rule, for threads of one process: ``sample`` and ``score`` hold no lock and
+never change torch's settings. A fit holds a lock only while it builds its
+networks (their weights come from torch's global random state, forked and
+seeded), and while it sets or restores torch's number of threads. A fit of
+networks other than the built-in ones also holds it while it trains, since
+such networks may draw from torch's global random state (dropout).
+"""
 
 import threading
 from contextlib import contextmanager
@@ -7,25 +16,32 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-_MAX_SEED = 2**63 - 1
-# torch's global RNG and its number of threads are shared by the threads of a
-# process: fits and draws in threads take turns with them, so that a seed
-# gives the same result in any thread.
-PROCESS_STATE_LOCK = threading.RLock()
+# Seeds are drawn below this bound: numpy's RandomState, scikit-learn's
+# ``random_state`` and torch all accept them.
+SEED_BOUND = np.iinfo(np.int32).max
+# torch's global random state is shared by the threads of a process.
+_GLOBAL_RNG_LOCK = threading.RLock()
+_THREADS_LOCK = threading.Lock()
 
 
 def draw_seed(random_state) -> int:
-    """Return a seed for torch from an int, a RandomState, a Generator or None.
+    """Return a seed in ``[0, SEED_BOUND)`` from an int, a RandomState, a
+    Generator or None.
 
     None draws fresh entropy from the operating system instead of the global
     numpy RandomState, so that no call changes global random state.
     """
     if random_state is None:
-        return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
+        return int(np.random.SeedSequence().generate_state(1)[0] % SEED_BOUND)
     if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(_MAX_SEED))
-    rng = check_random_state(random_state)
-    return int(rng.randint(np.iinfo(np.int32).max))
+        return int(random_state.integers(SEED_BOUND))
+    return int(check_random_state(random_state).randint(SEED_BOUND))
+
+
+def spawn_seeds(seed: int, n_seeds: int, *, key=()) -> list[int]:
+    """``n_seeds`` independent seeds in ``[0, SEED_BOUND)`` from one seed."""
+    sequence = np.random.SeedSequence(seed, spawn_key=tuple(key))
+    return [int(s % SEED_BOUND) for s in sequence.generate_state(n_seeds)]
 
 
 def torch_generator(seed: int, device) -> torch.Generator:
@@ -37,14 +53,37 @@ def torch_generator(seed: int, device) -> torch.Generator:
 def fork_rng(device, seed: int | None):
     """Run with torch's global RNG forked (and seeded when ``seed`` is an int).
 
-    The CPU state and, when training on CUDA, that device's state are restored
-    on exit, so code that draws from the global RNG inside (weight
-    initialisation, dropout) neither depends on nor changes the caller's state.
-    Threads of one process enter one at a time.
+    The CPU state and, on CUDA, that device's state are restored on exit, so
+    code that draws from the global RNG inside (weight initialisation,
+    dropout) neither depends on nor changes the caller's state. Threads of
+    one process enter one at a time.
     """
     device = torch.device(device)
     devices = [device.index or 0] if device.type == "cuda" else []
-    with PROCESS_STATE_LOCK, torch.random.fork_rng(devices=devices):
+    with _GLOBAL_RNG_LOCK, torch.random.fork_rng(devices=devices):
         if seed is not None:
             torch.manual_seed(seed)
         yield
+
+
+@contextmanager
+def torch_threads(n_threads: int | None):
+    """Run with ``n_threads`` intra-op torch threads (None: leave the setting).
+
+    The setting is restored on exit. torch's standard builds keep it per
+    thread (OpenMP's), so each thread saves and restores its own; the brief
+    lock keeps the read and the write of one call together.
+    """
+    if n_threads is None:
+        yield
+        return
+    with _THREADS_LOCK:
+        before = torch.get_num_threads()
+        if before != n_threads:
+            torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        with _THREADS_LOCK:
+            if torch.get_num_threads() != before:
+                torch.set_num_threads(before)

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
+from imblearn.utils import check_sampling_strategy, check_target_type
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
 from sklearn.utils.multiclass import type_of_target
@@ -16,17 +17,17 @@ from ._compat import (
     Interval,
     StrOptions,
     _fit_context,
+    arrays_transformer,
     imblearn_sampler_tags,
     validate_data,
 )
-from ._random import draw_seed
+from ._random import draw_seed, spawn_seeds
 from ._sampler import GANSampler
 
 __all__ = ["GANResampler"]
 
 # imbalanced-learn's strategies that add rows; "auto" is "not majority".
 _STRATEGIES = ("auto", "minority", "not minority", "not majority", "all")
-_MAX_SEED = 2**31 - 1
 
 
 def _format_classes(classes):
@@ -43,7 +44,11 @@ def _is_missing(value):
 
 
 def _check_targets(y):
-    """Class labels as a 1-D array, and whether y was one-hot encoded."""
+    """Class labels as a 1-D array, and whether y was one-hot encoded.
+
+    The checks say what to do about a wrong target; imbalanced-learn's
+    ``check_target_type`` then decodes one-hot rows and flattens a column.
+    """
     if y is None:
         raise ValueError(
             "GANResampler requires y to be passed, but the target y is None: "
@@ -63,38 +68,28 @@ def _check_targets(y):
             "target. To augment a regression data set, fit a GANSampler on X and "
             "y stacked as columns, and split its samples."
         )
-    if y_type == "multilabel-indicator":
-        y = np.asarray(y)
-        if np.any(y.sum(axis=1) != 1):
-            raise ValueError(
-                "Multilabel and multioutput targets are not supported: each row of "
-                "a 2-D y must hold exactly one 1 (a one-hot encoded class)."
-            )
-        return y.argmax(axis=1), True
-    if y_type not in ("binary", "multiclass"):
+    # imbalanced-learn accepts rows of zeros too, which name no class.
+    if y_type == "multilabel-indicator" and np.any(values.sum(axis=1) != 1):
+        raise ValueError(
+            "Multilabel and multioutput targets are not supported: each row of "
+            "a 2-D y must hold exactly one 1 (a one-hot encoded class)."
+        )
+    if y_type not in ("binary", "multiclass", "multilabel-indicator"):
         raise ValueError(
             f"Unknown label type: {y_type!r}. y must be one class label per row "
             "(a 1-D array, a column, or one-hot encoded classes); multioutput "
             "targets are not supported."
         )
-    y = np.asarray(y)
-    return (y.ravel() if y.ndim == 2 else y), False
+    return check_target_type(values, indicate_one_vs_all=True)
 
 
-def _targets_from_strategy(strategy, counts, labels):
-    """The number of rows each targeted class should end up with."""
-    majority = max(counts, key=counts.get)
-    minority = min(counts, key=counts.get)
-    n_majority = counts[majority]
-    if isinstance(strategy, str):
-        selected = {
-            "auto": [c for c in counts if c != majority],
-            "not majority": [c for c in counts if c != majority],
-            "minority": [minority],
-            "not minority": [c for c in counts if c != minority],
-            "all": list(counts),
-        }[strategy]
-        return {c: n_majority for c in selected}
+def _check_strategy(strategy, labels, counts):
+    """Rows to generate per class, ``{class: n_new}``, sorted by class.
+
+    imbalanced-learn's ``check_sampling_strategy`` computes them. The checks
+    before it give messages that say what to do, and let a float ratio that
+    the data meet already add no rows, where imbalanced-learn raises.
+    """
     if isinstance(strategy, bool):
         raise ValueError(
             f"sampling_strategy={strategy} is not a strategy: pass a string, a "
@@ -107,26 +102,32 @@ def _targets_from_strategy(strategy, counts, labels):
                 f"{len(counts)} classes ({_format_classes(counts)}). Pass a dict "
                 "{class: target count} or a string strategy instead."
             )
+        majority = max(counts, key=counts.get)
         (minority,) = (c for c in counts if c != majority)
-        target = int(n_majority * strategy)
+        target = int(counts[majority] * strategy)
         if target < counts[minority]:
             raise ValueError(
                 f"sampling_strategy={strategy} asks for {target} rows of class "
                 f"{minority!r}, which has {counts[minority]} already: GANResampler "
                 "only adds rows. Use a ratio of at least "
-                f"{counts[minority] / n_majority:.4g} (the current one), or an "
-                "under-sampler to remove rows."
+                f"{counts[minority] / counts[majority]:.4g} (the current one), or "
+                "an under-sampler to remove rows."
             )
-        return {minority: target}
-    if callable(strategy):
-        targets = strategy(labels)
-        if not isinstance(targets, dict):
+        strategy = {minority: target}
+    elif callable(strategy):
+        strategy = strategy(labels)
+        if not isinstance(strategy, dict):
             raise TypeError(
                 "A callable sampling_strategy must return a dict {class: target "
-                f"count}}, got {type(targets).__name__}."
+                f"count}}, got {type(strategy).__name__}."
             )
-        return _check_target_counts(targets, counts)
-    return _check_target_counts(strategy, counts)
+    if isinstance(strategy, dict):
+        strategy = _check_target_counts(strategy, counts)
+    n_new = check_sampling_strategy(strategy, labels, "over-sampling")
+    # imbalanced-learn's keys and counts are NumPy scalars: give the labels
+    # as ``counts`` holds them (plain Python values), to print plainly.
+    plain = {c: c for c in counts}
+    return OrderedDict((plain[c], int(n)) for c, n in n_new.items())
 
 
 def _check_target_counts(targets, counts):
@@ -178,11 +179,17 @@ def _check_sampler(sampler):
     return sampler
 
 
-def _fit_class_sampler(sampler, X, label):
+def _fit_sample(base, X, label, n_samples, seeds):
+    """A clone of ``base`` fitted to the rows ``X`` of one class, and new rows."""
+    fit_seed, sample_seed = seeds
+    sampler = clone(base)
+    if "random_state" in sampler.get_params():
+        sampler.set_params(random_state=fit_seed)
     try:
-        return sampler.fit(X)
+        return sampler.fit(X), sampler.sample(n_samples, random_state=sample_seed)
     except Exception as exc:
-        exc.add_note(f"Raised while fitting the sampler of class {label!r}.")
+        if hasattr(exc, "add_note"):  # Python 3.11 and later
+            exc.add_note(f"Raised by the sampler of class {label!r}.")
         raise
 
 
@@ -194,11 +201,10 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
     ``sampling_strategy`` asks for; they are appended, with their class label,
     after the original rows, which are returned unchanged and first.
 
-    It follows imbalanced-learn's conventions for samplers (``fit_resample``,
-    ``sampling_strategy``, ``sampling_strategy_``), so it is a step of an
+    It is an imbalanced-learn sampler (``fit_resample``, ``sampling_strategy``,
+    ``sampling_strategy_``), so it is a step of an
     :class:`imblearn.pipeline.Pipeline`, where it resamples the training data
-    only, under cross-validation and grid search too. imbalanced-learn itself is
-    not needed to use it.
+    only, under cross-validation and grid search too.
 
     Read more in the :ref:`User Guide <augmentation>`.
 
@@ -230,9 +236,9 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         Fewest rows a class must have to be augmented: a generative model
         learned from a handful of rows mostly learns their noise.
     n_jobs : int or None, default=None
-        Classes whose samplers are fitted in parallel (joblib). None means 1
-        unless in a :func:`joblib.parallel_config` context; -1 uses all
-        processors. Each GANSampler uses ``n_threads`` torch threads.
+        Classes whose samplers are fitted, and draw, in parallel (joblib).
+        None means 1 unless in a :func:`joblib.parallel_config` context; -1
+        uses all processors. Each GANSampler uses ``n_threads`` torch threads.
     random_state : int, RandomState or Generator instance, or None, \
             default=None
         Seeds each class's sampler and its samples, so that an int gives the
@@ -247,7 +253,8 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         Rows generated for each targeted class, ``{class: n_generated}``,
         sorted by class (imbalanced-learn's convention).
     samplers_ : dict
-        ``{class: fitted sampler}`` for every class that got new rows.
+        ``{class: fitted sampler}`` for every class that got new rows. Set by
+        ``fit_resample``; ``fit`` trains no sampler.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -262,14 +269,17 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
 
     Notes
     -----
-    ``fit`` trains the per-class samplers; ``fit_resample`` trains them and
-    returns the augmented data. Data come back in the type they came in: a
-    DataFrame keeps its columns and their dtypes and gets a new
-    ``RangeIndex``; a Series ``y`` keeps its name and dtype; a one-hot encoded
-    ``y`` comes back one-hot encoded. Generated values of integer columns are
-    rounded within the column's training range, those of boolean columns are
-    True above 0.5. A failed ``fit`` or ``fit_resample`` leaves the resampler
-    as it was.
+    As for imbalanced-learn's samplers, ``fit`` only checks the data and sets
+    ``sampling_strategy_``; ``fit_resample`` trains each class's sampler once
+    and returns the augmented data. Call ``fit_resample`` alone: ``fit``
+    before it costs no training.
+
+    Data come back in the type they came in: a DataFrame keeps its columns
+    and their dtypes and gets a new ``RangeIndex``; a Series ``y`` keeps its
+    name and dtype; a one-hot encoded ``y`` comes back one-hot encoded; a list
+    comes back a list. Generated values of integer columns are rounded within
+    the column's training range, those of boolean columns are True above 0.5.
+    A failed ``fit`` or ``fit_resample`` leaves the resampler as it was.
 
     Examples
     --------
@@ -321,7 +331,10 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
-        """Fit one sampler to each class that ``sampling_strategy`` augments.
+        """Check the data and set ``sampling_strategy_``; train no sampler.
+
+        As in imbalanced-learn, ``fit_resample`` is the method to call: it
+        checks the data too, and trains the per-class samplers.
 
         Parameters
         ----------
@@ -333,15 +346,18 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         Returns
         -------
         self : GANResampler
-            The fitted resampler.
+            The resampler, with ``sampling_strategy_`` set.
         """
         with _kept_on_failure(self):
-            self._fit(X, y)
+            self._check_inputs(X, y)
+            # Samplers fitted to earlier data would not match the new strategy.
+            if hasattr(self, "samplers_"):
+                del self.samplers_
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit_resample(self, X, y, **params):
-        """Fit the per-class samplers and return the augmented data.
+        """Fit one sampler to each class to augment and return the augmented data.
 
         Parameters
         ----------
@@ -355,9 +371,11 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
 
         Returns
         -------
-        X_resampled : ndarray or DataFrame of shape (n_samples_new, n_features)
+        X_resampled : ndarray, list or DataFrame of shape \
+                (n_samples_new, n_features)
             The rows of ``X``, unchanged, followed by the generated rows.
-        y_resampled : ndarray or Series of shape (n_samples_new,)
+        y_resampled : ndarray, list, Series or DataFrame of shape \
+                (n_samples_new,) or (n_samples_new, n_classes)
             The labels of ``X_resampled``.
         """
         if params:
@@ -365,29 +383,42 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
                 f"fit_resample takes no extra parameters, got {sorted(params)}."
             )
         with _kept_on_failure(self):
-            X_checked, labels, one_hot, sample_seeds = self._fit(X, y)
-            generated = [
-                self.samplers_[label].sample(n_new, random_state=sample_seeds[label])
-                for label, n_new in self.sampling_strategy_.items()
-                if n_new
-            ]
-        new_labels = [
-            np.full(n_new, label, dtype=labels.dtype)
-            for label, n_new in self.sampling_strategy_.items()
-            if n_new
-        ]
-        X_new = (
-            np.concatenate(generated).astype(X_checked.dtype, copy=False)
-            if generated
-            else np.empty((0, X_checked.shape[1]), dtype=X_checked.dtype)
-        )
-        y_new = np.concatenate(new_labels) if new_labels else labels[:0]
-        return _append_rows(X, X_checked, X_new), _append_labels(
-            y, labels, y_new, one_hot
-        )
+            X_checked, labels, one_hot, classes, base = self._check_inputs(X, y)
+            targets = {c: n for c, n in self.sampling_strategy_.items() if n}
+            seed_source = self.random_state
+            if seed_source is None:
+                seed_source = getattr(base, "random_state", None)
+            root = draw_seed(seed_source)
+            # A class's seeds depend on its place among the classes only: it
+            # gets the same rows whichever other classes the strategy targets.
+            fitted = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_sample)(
+                    base,
+                    X_checked[labels == c],
+                    c,
+                    n_new,
+                    spawn_seeds(root, 2, key=(classes.index(c),)),
+                )
+                for c, n_new in targets.items()
+            )
+            self.samplers_ = dict(zip(targets, [s for s, _ in fitted], strict=True))
 
-    def _fit(self, X, y):
-        """Validate, choose the classes, fit their samplers; set the attributes."""
+        X_new = np.concatenate([X_checked[:0], *(rows for _, rows in fitted)])
+        y_res = np.concatenate(
+            [labels, *(np.full(n, c, dtype=labels.dtype) for c, n in targets.items())]
+        )
+        if one_hot:  # one column per class, as y came
+            y_res = y_res[:, None] == np.arange(np.shape(y)[1])
+            y_res = y_res.astype(np.asarray(y).dtype)
+        X_res = _with_new_rows(X, X_checked, X_new)
+        return arrays_transformer(X, y).transform(X_res, y_res)
+
+    def _check_inputs(self, X, y):
+        """Validate the data, the strategy and the sampler; set the attributes.
+
+        Returns the checked ``X``, the labels, whether ``y`` was one-hot
+        encoded, the classes in order, and the sampler to clone.
+        """
         _check_numeric_columns(X)
         X_checked = validate_data(self, X, dtype=[np.float64, np.float32])
         labels, one_hot = _check_targets(y)
@@ -400,10 +431,7 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
                 "rows of one class, use GANSampler directly."
             )
         counts = dict(zip(classes.tolist(), n_rows.tolist(), strict=True))
-        targets = _targets_from_strategy(self.sampling_strategy, counts, labels)
-        strategy = OrderedDict(
-            sorted((c, int(target) - counts[c]) for c, target in targets.items())
-        )
+        strategy = _check_strategy(self.sampling_strategy, labels, counts)
         for c, n_new in strategy.items():
             if n_new and counts[c] < 2:
                 raise ValueError(
@@ -420,34 +448,8 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
                     "it), or lower min_class_size."
                 )
         base = _check_sampler(self.sampler)
-
-        # Seeds per class, by its place among the classes: a class gets the
-        # same rows whichever other classes the strategy targets.
-        seed_source = self.random_state
-        if seed_source is None:
-            seed_source = getattr(base, "random_state", None)
-        class_seeds = np.random.SeedSequence(draw_seed(seed_source)).spawn(len(counts))
-        fit_seeds, sample_seeds = {}, {}
-        for c, seeds in zip(counts, class_seeds, strict=True):
-            fit_seeds[c], sample_seeds[c] = (int(s) for s in seeds.generate_state(2))
-        jobs = []
-        for label, n_new in strategy.items():
-            if not n_new:
-                continue
-            sampler = clone(base)
-            if "random_state" in sampler.get_params():
-                sampler.set_params(random_state=fit_seeds[label] % _MAX_SEED)
-            jobs.append(
-                delayed(_fit_class_sampler)(sampler, X_checked[labels == label], label)
-            )
-        fitted = Parallel(n_jobs=self.n_jobs)(jobs)
-
         self.sampling_strategy_ = strategy
-        self.samplers_ = dict(
-            zip([c for c, n_new in strategy.items() if n_new], fitted, strict=True)
-        )
-        sample_seeds = {c: seed % _MAX_SEED for c, seed in sample_seeds.items()}
-        return X_checked, labels, one_hot, sample_seeds
+        return X_checked, labels, one_hot, list(counts), base
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -479,7 +481,7 @@ def _check_numeric_columns(X):
 
 
 def _as_column_dtype(values, dtype, low, high):
-    """Generated values of one column, cast to the column's integer or bool dtype.
+    """Generated values of one column, made valid for its integer or bool dtype.
 
     Integers are rounded within the column's training range, so that they
     neither wrap around nor overflow; booleans are True above 0.5.
@@ -491,54 +493,22 @@ def _as_column_dtype(values, dtype, low, high):
     return values
 
 
-def _append_rows(X, X_checked, X_new):
-    """``X`` followed by ``X_new``, in the type ``X`` came in."""
-    low, high = X_checked.min(axis=0), X_checked.max(axis=0)
+def _with_new_rows(X, X_checked, X_new):
+    """The rows of ``X`` then ``X_new``, as one array of ``X``'s dtype.
+
+    For a DataFrame, the array holds each column's values in a common dtype,
+    and imbalanced-learn's ``ArraysTransformer`` restores the columns' dtypes.
+    """
     if hasattr(X, "columns") and hasattr(X, "iloc"):  # a pandas DataFrame
-        import pandas as pd
-
-        new = pd.DataFrame(
-            {
-                column: pd.Series(
-                    _as_column_dtype(X_new[:, j], dtype, low[j], high[j])
-                ).astype(dtype)
-                for j, (column, dtype) in enumerate(X.dtypes.items())
-            }
-        )
-        new.columns = X.columns
-        return pd.concat([X, new], ignore_index=True)
-    original = np.asarray(X)
-    if original.dtype.kind in "iub":
-        X_new = _as_column_dtype(X_new, original.dtype, low, high).astype(
-            original.dtype
-        )
-        X_res = np.concatenate([original, X_new])
+        original, dtypes = X_checked, list(X.dtypes)
     else:
-        X_res = np.concatenate([X_checked, X_new])
-    return X_res.tolist() if isinstance(X, list) else X_res
-
-
-def _append_labels(y, labels, y_new, one_hot):
-    """``y`` followed by ``y_new``, in the type ``y`` came in."""
-    all_labels = np.concatenate([labels, y_new])
-    if one_hot:
-        classes = np.arange(np.asarray(y).shape[1])
-        encoded = (all_labels[:, None] == classes).astype(np.asarray(y).dtype)
-        if hasattr(y, "columns"):
-            import pandas as pd
-
-            return pd.DataFrame(encoded, columns=y.columns)
-        return encoded.tolist() if isinstance(y, list) else encoded
-    if hasattr(y, "columns"):  # a one-column DataFrame
-        import pandas as pd
-
-        return pd.DataFrame(
-            {y.columns[0]: pd.Series(all_labels, dtype=y.dtypes.iloc[0])}
-        )
-    if hasattr(y, "name") and hasattr(y, "iloc"):  # a pandas Series
-        import pandas as pd
-
-        return pd.Series(all_labels, name=y.name, dtype=y.dtype)
-    if isinstance(y, list):
-        return all_labels.tolist()
-    return all_labels
+        original = np.asarray(X)
+        if original.dtype.kind not in "iub":
+            original = X_checked
+        dtypes = [original.dtype] * X_checked.shape[1]
+    low, high = X_checked.min(axis=0), X_checked.max(axis=0)
+    new = [
+        _as_column_dtype(X_new[:, j], dtype, low[j], high[j])
+        for j, dtype in enumerate(dtypes)
+    ]
+    return np.concatenate([original, np.column_stack(new).astype(original.dtype)])

@@ -1,137 +1,55 @@
 """GANSampler: learn an empirical distribution with a GAN and sample from it."""
 
 import copy
+import functools
 import warnings
-from contextlib import contextmanager
-from numbers import Integral, Real
+from contextlib import nullcontext
+from numbers import Integral
 
 import numpy as np
 import torch
-from scipy import special
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
-from sklearn.preprocessing import QuantileTransformer
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import ProgressBar
 
 from ._callbacks import EpochFidelity
 from ._compat import (
     Interval,
-    StrOptions,
     _fit_context,
     validate_data,
     validate_parameter_constraints,
 )
 from ._device import resolve_device
-from ._losses import LOSSES
 from ._net import GANNet
-from ._networks import ACTIVATIONS, Discriminator, Generator
-from ._noise import NOISE_KINDS, draw_noise
-from ._random import PROCESS_STATE_LOCK, draw_seed, fork_rng, torch_generator
+from ._noise import draw_noise
+from ._params import CONSTRAINTS, DEFAULTS, python_scalar
+from ._preprocessing import DataMap
+from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_threads
 from ._version import __version__
-from .exceptions import GANSamplerError, InconsistentVersionWarning, NotFittedError
-from .metrics import wasserstein_distance
+from .exceptions import InconsistentVersionWarning, NotFittedError
+from .metrics import _n_generated, wasserstein_distance
 
 __all__ = ["GANSampler"]
 
-_OPTIMIZERS = {
-    "adam": (torch.optim.Adam, {"betas": (0.5, 0.999)}),
-    "sgd": (torch.optim.SGD, {"momentum": 0.9}),
-}
-# Rows generated at once by sample(): small enough for the activations to
-# stay in the CPU's cache (measured fastest), and bounds the memory of a huge
-# draw.
-_SAMPLE_CHUNK = 8_192
+# The seeding rule of sample(): rows come in blocks of BLOCK_ROWS, block k's
+# noise from a generator seeded by SeedSequence(seed, spawn_key=(k,)), so a
+# draw is the same however it is split into whole blocks (the command line
+# streams them). Within a block, noise is drawn and mapped CHUNK_ROWS rows at
+# a time: few enough for the activations to stay in the CPU's cache.
+BLOCK_ROWS = 65_536
+CHUNK_ROWS = 8_192
 _SCORE_SEED = 0
-_SCORE_MIN_SAMPLES = 10_000
-_PREPROCESSINGS = ("quantile", "standard")
-# Quantiles that map the data to normal scores: enough to follow any shape
-# measured to the precision that 10,000 points allow. One per 10 rows at
-# most, so that the fitted transform holds a coarse summary, not the rows.
-_N_QUANTILES = 1_000
-_ROWS_PER_QUANTILE = 10
-_QUANTILE_SUBSAMPLE = 200_000
-# Decimal places looked for when detecting the precision of the data.
-_MAX_DECIMALS = 6
+# The settings that GANNet takes as they are, under the same names.
+_NET_SETTINGS = ("noise", "noise_dim", "d_steps", "steps_per_epoch", "r1_penalty",
+                 "ema_decay", "max_epochs", "batch_size")  # fmt: skip
 # Training rows the per-epoch fidelity is measured against.
 _FIDELITY_ROWS = 10_000
 
 
-def _fixed_decimals(X):
-    """Decimal places each feature is recorded at, None where there are more.
-
-    A feature whose values are all integers has 0 decimals; one with values
-    such as 12.5 and 3.25, 2 decimals; float noise in the last bits of the
-    values is tolerated.
-    """
-    # A few units in the last place of the stored values, scaled with them:
-    # 32.1 stored in float32 is 32.09999847.
-    tolerance = 4 * np.spacing(np.abs(X)).astype(np.float64)
-    X = X.astype(np.float64)
-    decimals = [None] * X.shape[1]
-    for d in range(_MAX_DECIMALS + 1):
-        undecided = [j for j, found in enumerate(decimals) if found is None]
-        if not undecided:
-            break
-        scaled = X[:, undecided] * 10.0**d
-        scaled_tolerance = tolerance[:, undecided] * 10.0**d
-        with np.errstate(over="ignore", invalid="ignore"):
-            # Where the storage cannot tell d decimals apart, there is no
-            # recorded precision to keep.
-            exact = np.all(
-                (np.abs(scaled - np.round(scaled)) <= scaled_tolerance)
-                & (scaled_tolerance < 0.05),
-                axis=0,
-            )
-        for j, is_exact in zip(undecided, exact, strict=True):
-            if is_exact:
-                decimals[j] = d
-    return decimals
-
-
-@contextmanager
-def _torch_threads(n_threads):
-    """Run with ``n_threads`` intra-op torch threads, then restore the setting.
-
-    The setting is per process: threads of one process take turns.
-    """
-    with PROCESS_STATE_LOCK:
-        previous = torch.get_num_threads()
-        if n_threads is not None and n_threads != previous:
-            torch.set_num_threads(n_threads)
-        try:
-            yield
-        finally:
-            if torch.get_num_threads() != previous:
-                torch.set_num_threads(previous)
-
-
-def _check_players(net, *, n_features):
-    """Fail early, and clearly, on networks that do not fit the data."""
-    shapes = (
-        f"the generator must map (batch, noise_dim={net.noise_dim}) to (batch, "
-        f"{n_features}) and the discriminator (batch, {n_features}) to (batch, 1)"
-    )
-    noise = draw_noise(
-        net.noise, 2, net.noise_dim, torch_generator(0, net.device), net.device
-    )
-    out = noise
-    for name, module, expected in (
-        ("generator", net.generator_ema_, (2, n_features)),
-        ("discriminator", net.discriminator_, (2, 1)),
-    ):
-        try:
-            with torch.no_grad():
-                out = module.eval()(out)
-        except RuntimeError as exc:
-            raise ValueError(
-                f"The {name} does not fit the data: {shapes}. torch said: {exc}"
-            ) from None
-        if tuple(out.shape) != expected:
-            raise ValueError(
-                f"The {name} returned shape {tuple(out.shape)} for a batch of 2, "
-                f"expected {expected}: {shapes}."
-            )
+def _fitted_by_data_map(name, doc):
+    """A read-only attribute of the sampler, kept by its data map."""
+    return property(lambda self: getattr(self.data_map_, name), doc=doc)
 
 
 class GANSampler(OneToOneFeatureMixin, BaseEstimator):
@@ -243,10 +161,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         ``data_max_``. With ``preprocessing="quantile"`` the samples are already
         inside it. Read when sampling, like ``enforce_rounding``.
     n_threads : int or None, default=1
-        Torch intra-op threads used by ``fit``, ``sample`` and ``score``; the
-        process-wide setting is restored afterwards. The networks are small,
-        and on a CPU one thread is usually fastest: more threads cost more in
-        synchronisation than they save. None keeps torch's setting.
+        Torch intra-op threads while ``fit`` trains; the process-wide setting
+        is restored afterwards. The networks are small, and on a CPU one
+        thread is usually fastest: more threads cost more in synchronisation
+        than they save. None keeps torch's setting. ``sample`` and ``score``
+        never change the setting (see the User Guide on threads).
     device : str, default="auto"
         Device to train on: ``"auto"`` (CUDA when available, else the CPU),
         ``"cpu"``, ``"cuda"`` or ``"cuda:N"``. A sampler fitted on a GPU loads
@@ -266,6 +185,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
 
     Attributes
     ----------
+    data_map_ : gansampler.DataMap
+        The map between the data and the networks' space: it holds the
+        statistics below (``mean_`` to ``quantile_transformer_``, read-only
+        here) and maps the generator's output back to data.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -331,62 +254,36 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     True
     """
 
-    _parameter_constraints: dict = {
-        "generator": [callable, None],
-        "discriminator": [callable, None],
-        "generator_hidden_size": [Interval(Integral, 1, None, closed="left")],
-        "discriminator_hidden_size": [Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions(set(ACTIVATIONS)), callable],
-        "preprocessing": [StrOptions(set(_PREPROCESSINGS))],
-        "noise": [StrOptions(set(NOISE_KINDS))],
-        "noise_dim": [Interval(Integral, 1, None, closed="left")],
-        "loss": [StrOptions(set(LOSSES))],
-        "optimizer": [StrOptions(set(_OPTIMIZERS)), type],
-        "generator_lr": [Interval(Real, 0, None, closed="neither")],
-        "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "d_steps": [Interval(Integral, 1, None, closed="left")],
-        "r1_penalty": [Interval(Real, 0, None, closed="left")],
-        "ema_decay": [Interval(Real, 0, 1, closed="left")],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
-        "enforce_rounding": ["boolean"],
-        "enforce_min_max_values": ["boolean"],
-        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
-        "device": [str],
-        "callbacks": [list, None],
-        "verbose": ["verbose"],
-        "random_state": ["random_state", np.random.Generator],
-    }
+    _parameter_constraints: dict = CONSTRAINTS
 
     def __init__(
         self,
         *,
-        generator=None,
-        discriminator=None,
-        generator_hidden_size=48,
-        discriminator_hidden_size=64,
-        activation="silu",
-        preprocessing="quantile",
-        noise="normal",
-        noise_dim=4,
-        loss="bce",
-        optimizer="adam",
-        generator_lr=2e-4,
-        discriminator_lr=2e-4,
-        batch_size=256,
-        d_steps=1,
-        r1_penalty=1.0,
-        ema_decay=0.999,
-        max_epochs=40,
-        steps_per_epoch=100,
-        enforce_rounding=True,
-        enforce_min_max_values=False,
-        n_threads=1,
-        device="auto",
-        callbacks=None,
-        verbose=0,
-        random_state=None,
+        generator=DEFAULTS["generator"],
+        discriminator=DEFAULTS["discriminator"],
+        generator_hidden_size=DEFAULTS["generator_hidden_size"],
+        discriminator_hidden_size=DEFAULTS["discriminator_hidden_size"],
+        activation=DEFAULTS["activation"],
+        preprocessing=DEFAULTS["preprocessing"],
+        noise=DEFAULTS["noise"],
+        noise_dim=DEFAULTS["noise_dim"],
+        loss=DEFAULTS["loss"],
+        optimizer=DEFAULTS["optimizer"],
+        generator_lr=DEFAULTS["generator_lr"],
+        discriminator_lr=DEFAULTS["discriminator_lr"],
+        batch_size=DEFAULTS["batch_size"],
+        d_steps=DEFAULTS["d_steps"],
+        r1_penalty=DEFAULTS["r1_penalty"],
+        ema_decay=DEFAULTS["ema_decay"],
+        max_epochs=DEFAULTS["max_epochs"],
+        steps_per_epoch=DEFAULTS["steps_per_epoch"],
+        enforce_rounding=DEFAULTS["enforce_rounding"],
+        enforce_min_max_values=DEFAULTS["enforce_min_max_values"],
+        n_threads=DEFAULTS["n_threads"],
+        device=DEFAULTS["device"],
+        callbacks=DEFAULTS["callbacks"],
+        verbose=DEFAULTS["verbose"],
+        random_state=DEFAULTS["random_state"],
     ):
         self.generator = generator
         self.discriminator = discriminator
@@ -414,6 +311,24 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
 
+    mean_ = _fitted_by_data_map("mean_", "Mean of each feature.")
+    scale_ = _fitted_by_data_map("scale_", "Standard deviation of each feature.")
+    constant_features_ = _fitted_by_data_map("constant_features_", "Constant features.")
+    data_min_ = _fitted_by_data_map("data_min_", "Minimum of each feature.")
+    data_max_ = _fitted_by_data_map("data_max_", "Maximum of each feature.")
+    decimals_ = _fitted_by_data_map("decimals_", "Recorded decimal places.")
+
+    @property
+    def quantile_transformer_(self):
+        """The quantile map; only with ``preprocessing="quantile"``."""
+        transformer = self.data_map_.quantile_transformer_
+        if transformer is None:
+            raise AttributeError(
+                "quantile_transformer_ is defined only for a sampler fitted with "
+                "preprocessing='quantile'."
+            )
+        return transformer
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Train the generator to imitate the rows of ``X``.
@@ -431,7 +346,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self : GANSampler
             The fitted sampler.
         """
-        # A failed fit must leave a fitted sampler as it was.
+        # A failed or interrupted fit leaves a fitted sampler as it was.
         previous_state = self.__dict__.copy()
         try:
             return self._fit(X)
@@ -444,173 +359,77 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
         device = resolve_device(self.device)
         seed = draw_seed(self.random_state)
-
-        with np.errstate(over="ignore"):
-            mean = X.mean(axis=0, dtype=np.float64)
-            std = X.std(axis=0, dtype=np.float64)
-        # A tolerance relative to the mean: float rounding makes the spread of
-        # a constant column tiny rather than zero.
-        if not (np.isfinite(mean).all() and np.isfinite(std).all()):
-            raise ValueError(
-                "The mean or standard deviation of X overflows float64; rescale X "
-                "(e.g. divide it by a power of ten) before fitting."
-            )
-        with np.errstate(over="ignore"):
-            constant = np.ptp(X, axis=0) == 0
-        # The fitted attributes are set on a copy until training succeeds, so
-        # that a fitted sampler keeps working while it is refitted.
-        stage = copy.copy(self)
-        # The constant itself, not its mean, which may differ in the last bit.
-        stage.mean_ = np.where(constant, X[0], mean)
-        stage.scale_ = np.where(constant, 1.0, std)
-        stage.constant_features_ = constant
-        stage.data_min_ = X.min(axis=0)
-        stage.data_max_ = X.max(axis=0)
-        stage.decimals_ = _fixed_decimals(X)
-        stage._output_dtype = X.dtype
-        stage.__dict__.pop("quantile_transformer_", None)
-        if self.preprocessing == "quantile":
-            stage.quantile_transformer_ = QuantileTransformer(
-                n_quantiles=min(_N_QUANTILES, max(2, len(X) // _ROWS_PER_QUANTILE)),
-                output_distribution="normal",
-                subsample=_QUANTILE_SUBSAMPLE,
-                random_state=seed % (2**32),
-            ).fit(X)
-        Z = torch.from_numpy(stage._to_network(X).astype(np.float32))
-
+        data_map = DataMap(preprocessing=self.preprocessing, random_state=seed)
+        data_map.fit(X)
+        to_data = functools.partial(
+            data_map.from_network,
+            rounding=self.enforce_rounding,
+            clipping=self.enforce_min_max_values,
+        )
         # The fidelity after each epoch, against a fixed subset of the data.
         rows = np.random.default_rng(seed).permutation(len(X))[:_FIDELITY_ROWS]
-        fidelity = EpochFidelity(X[np.sort(rows)], stage._from_network, seed=seed)
+        fidelity = EpochFidelity(X[np.sort(rows)], to_data, seed=seed)
         net = self._make_net(
             n_features=X.shape[1], device=device, seed=seed, fidelity=fidelity
         )
-        with _torch_threads(self.n_threads), fork_rng(device, net.random_state):
+        # Networks other than the built-in ones may draw from torch's global
+        # random state while they train (dropout): they take turns.
+        custom = self.generator is not None or self.discriminator is not None
+        isolated = fork_rng(device, net.random_state) if custom else nullcontext()
+        with torch_threads(self.n_threads), isolated:
             net.initialize()
-            _check_players(net, n_features=X.shape[1])
-            net.partial_fit(Z)
+            net.partial_fit(torch.from_numpy(data_map.to_network(X).astype(np.float32)))
 
-        self.__dict__.pop("quantile_transformer_", None)
-        self.__dict__.update(vars(stage))
+        self.data_map_ = data_map
         self.device_ = device
         self.net_ = net
         self.history_ = net.history
         self.n_iter_ = net.n_rounds_
         return self
 
-    def _to_network(self, X):
-        """Map data to the networks' space."""
-        if self.preprocessing == "quantile":
-            Z = self.quantile_transformer_.transform(X)
-        else:
-            Z = (X - self.mean_) / self.scale_
-        Z[:, self.constant_features_] = 0.0
-        return Z
-
-    def _from_network(self, Z):
-        """Map the generator's output back to data, rounded and clipped."""
-        Z = np.asarray(Z, dtype=np.float64)
-        if not len(Z):
-            return Z.astype(self._output_dtype)
-        if not np.isfinite(Z).all():
-            raise GANSamplerError(
-                "The generator returned NaN or infinite values. A custom generator "
-                "must map finite noise to finite values; for the built-in one, "
-                "refit with lower learning rates."
-            )
-        if hasattr(self, "quantile_transformer_"):
-            # QuantileTransformer.inverse_transform, without its validation,
-            # and with a direct lookup: its references are evenly spaced.
-            quantiles = self.quantile_transformer_.quantiles_
-            position = special.ndtr(Z) * (len(quantiles) - 1)
-            below = np.minimum(position.astype(np.intp), len(quantiles) - 2)
-            columns = np.arange(Z.shape[1])
-            low = quantiles[below, columns]
-            X = low + (position - below) * (quantiles[below + 1, columns] - low)
-        else:
-            X = Z * self.scale_ + self.mean_
-        X[:, self.constant_features_] = self.mean_[self.constant_features_]
-        if self.enforce_min_max_values:
-            X = np.clip(X, self.data_min_, self.data_max_)
-        if self.enforce_rounding:
-            for j, decimals in enumerate(self.decimals_):
-                if decimals is not None:
-                    X[:, j] = np.round(X[:, j], decimals)
-        # Never an infinity, even when the float32 of the data cannot hold
-        # a sample.
-        limit = np.finfo(self._output_dtype).max
-        return np.clip(X, -limit, limit).astype(self._output_dtype, copy=False)
-
     def _make_net(self, *, n_features, device, seed, fidelity):
+        params = {k: python_scalar(v) for k, v in self.get_params(deep=False).items()}
         for name in ("generator", "discriminator"):
-            if isinstance(getattr(self, name), torch.nn.Module):
+            if isinstance(params[name], torch.nn.Module):
                 raise ValueError(
                     f"{name} must be a torch.nn.Module subclass (or a callable that "
                     f"returns a module), not a module instance: pass "
-                    f"{name}={type(getattr(self, name)).__name__}."
+                    f"{name}={type(params[name]).__name__}."
                 )
-        if isinstance(self.optimizer, type) and not issubclass(
-            self.optimizer, torch.optim.Optimizer
-        ):
-            raise ValueError(
-                "optimizer must be 'adam', 'sgd' or a torch.optim.Optimizer "
-                f"subclass, got {self.optimizer!r}."
-            )
-        optimizer, optimizer_params = _OPTIMIZERS.get(
-            self.optimizer, (self.optimizer, {})
-        )
-        modules = {}
-        # skorch-style settings: "generator__hidden_size", "generator_optimizer__lr".
-        params = {
-            "generator__n_inputs": self.noise_dim,
-            "generator__n_outputs": n_features,
-            "discriminator__n_inputs": n_features,
-        }
-        for player, custom, default, hidden_size, lr in (
-            ("generator", self.generator, Generator, self.generator_hidden_size,
-             self.generator_lr),
-            ("discriminator", self.discriminator, Discriminator,
-             self.discriminator_hidden_size, self.discriminator_lr),
-        ):  # fmt: skip
-            modules[player] = default if custom is None else custom
-            if custom is None:  # custom modules get n_inputs/n_outputs only
-                params[f"{player}__hidden_size"] = hidden_size
-                params[f"{player}__activation"] = self.activation
-            params[f"{player}_optimizer__lr"] = lr
-            for key, value in optimizer_params.items():
-                params[f"{player}_optimizer__{key}"] = value
-
+        players = {}
+        for player in ("generator", "discriminator"):
+            players[f"{player}_optimizer"] = params["optimizer"]
+            players[f"{player}_optimizer__lr"] = params[f"{player}_lr"]
+            if params[player] is not None:  # custom modules get their sizes only
+                players[player] = params[player]
+            else:
+                players[f"{player}__hidden_size"] = params[f"{player}_hidden_size"]
+                players[f"{player}__activation"] = params["activation"]
+        # Copies of the user's callbacks, so that one list can serve many fits.
         callbacks = [("fidelity", fidelity)]
-        callbacks += copy.deepcopy(self.callbacks) if self.callbacks else []
-        if self.verbose >= 2:
-            callbacks.append(
-                ("progress_bar", ProgressBar(batches_per_epoch=self.steps_per_epoch))
-            )
+        callbacks += copy.deepcopy(params["callbacks"]) if params["callbacks"] else []
+        if params["verbose"] >= 2:
+            progress = ProgressBar(batches_per_epoch=params["steps_per_epoch"])
+            callbacks.append(("progress_bar", progress))
         return GANNet(
-            modules["generator"],
-            modules["discriminator"],
-            generator_optimizer=optimizer,
-            discriminator_optimizer=optimizer,
-            criterion__loss=self.loss,
-            noise=self.noise,
-            noise_dim=self.noise_dim,
-            d_steps=self.d_steps,
-            steps_per_epoch=self.steps_per_epoch,
-            r1_penalty=self.r1_penalty,
-            ema_decay=self.ema_decay,
-            random_state=seed % (2**31),
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
+            **players,
+            **{name: params[name] for name in _NET_SETTINGS},
+            n_features=n_features,
+            criterion__loss=params["loss"],
+            random_state=seed,
             callbacks=callbacks,
             device=device,
-            verbose=int(self.verbose),
-            **params,
+            verbose=int(params["verbose"]),
         )
 
     def sample(self, n_samples=1, random_state=None):
         """Generate new samples from the learned distribution.
 
-        Rows are generated in chunks, so a large ``n_samples`` does not need
-        all the noise in memory at once.
+        Rows come in blocks of 65,536, block ``k`` with noise seeded from
+        ``SeedSequence(seed, spawn_key=(k,))``: the rows of a seed are the same
+        however the work is split into whole blocks (``gansampler sample``
+        streams them), and a large ``n_samples`` never needs all the noise in
+        memory at once. Safe to call from many threads at once.
 
         Parameters
         ----------
@@ -631,26 +450,36 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         validate_parameter_constraints(
             {
                 "n_samples": [Interval(Integral, 0, None, closed="left")],
-                "random_state": ["random_state", np.random.Generator],
+                "random_state": CONSTRAINTS["random_state"],
             },
             {"n_samples": n_samples, "random_state": random_state},
             caller_name="sample",
         )
-        device = self.net_.device
-        generator = torch_generator(draw_seed(random_state), device)
+        blocks = list(self._sample_blocks(int(n_samples), random_state))
+        if not blocks:
+            return self.data_map_.from_network(np.empty((0, self.n_features_in_)))
+        return np.concatenate(blocks)
+
+    def _sample_blocks(self, n_samples, random_state):
+        """Yield the rows of ``sample(n_samples, random_state)`` block by block."""
+        seed = draw_seed(random_state) if not _is_int(random_state) else random_state
+        for block, start in enumerate(range(0, n_samples, BLOCK_ROWS)):
+            yield self._sample_block(seed, block, min(BLOCK_ROWS, n_samples - start))
+
+    def _sample_block(self, seed, block, n_rows):
+        """The first ``n_rows`` rows of block ``block`` of the draw ``seed``."""
         net = self.net_
+        generator = torch_generator(spawn_seeds(seed, 1, key=(block,))[0], net.device)
         chunks = []
-        with _torch_threads(self.n_threads):
-            for start in range(0, n_samples, _SAMPLE_CHUNK):
-                n_rows = min(_SAMPLE_CHUNK, n_samples - start)
-                noise = draw_noise(net.noise, n_rows, net.noise_dim, generator, device)
-                chunks.append(net.generate(noise).cpu().numpy())
-        Z = (
-            np.concatenate(chunks, dtype=np.float64)
-            if chunks
-            else np.empty((0, self.n_features_in_))
+        for start in range(0, n_rows, CHUNK_ROWS):
+            size = min(CHUNK_ROWS, n_rows - start)
+            noise = draw_noise(net.noise, size, net.noise_dim, generator, net.device)
+            chunks.append(net.generate(noise).cpu().numpy())
+        return self.data_map_.from_network(
+            np.concatenate(chunks, dtype=np.float64),
+            rounding=self.enforce_rounding,
+            clipping=self.enforce_min_max_values,
         )
-        return self._from_network(Z)
 
     def score(self, X, y=None):
         """Goodness of fit to ``X``: minus the scaled Wasserstein distance.
@@ -678,8 +507,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         """
         self._check_is_fitted()
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        generated = self.sample(max(len(X), _SCORE_MIN_SAMPLES), _SCORE_SEED)
-        return -wasserstein_distance(X, generated)
+        return -wasserstein_distance(X, self._scoring_samples(len(X)))
+
+    def _scoring_samples(self, n_rows):
+        """The samples ``score`` compares with ``n_rows`` rows: always the same."""
+        return self.sample(_n_generated(n_rows), random_state=_SCORE_SEED)
 
     def _check_is_fitted(self):
         try:
@@ -709,19 +541,28 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 ),
                 stacklevel=2,
             )
-        if "net_" in state and "decimals_" not in state:
-            # Fitted by gansampler 0.1: standardised data, no rounding or range.
-            n_features = state["n_features_in_"]
-            state.update(
-                preprocessing="standard",
-                enforce_rounding=False,
-                enforce_min_max_values=False,
-                decimals_=[None] * n_features,
-                data_min_=np.full(n_features, -np.inf),
-                data_max_=np.full(n_features, np.inf),
-            )
+        if "net_" in state and "data_map_" not in state:
+            _upgrade_fitted_state(state)
         super().__setstate__(state)
         net = self.__dict__.get("net_")
         if net is not None:
             # skorch maps a CUDA net to the CPU when no GPU is present.
             self.device_ = str(net.device)
+
+
+def _is_int(value):
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def _upgrade_fitted_state(state):
+    """Turn the state of a sampler fitted by gansampler 0.1 to 0.3 into ours."""
+    if "decimals_" not in state:
+        # 0.1: standardised data, no rounding or range.
+        state.update(
+            preprocessing="standard",
+            enforce_rounding=False,
+            enforce_min_max_values=False,
+        )
+    state["data_map_"] = DataMap.from_fitted_state(
+        state, preprocessing=state.get("preprocessing", "standard")
+    )

@@ -9,7 +9,7 @@ import numbers
 
 import numpy as np
 
-from .metrics import ks_statistic, wasserstein_distance
+from .metrics import _n_generated, ks_statistic, wasserstein_distance
 
 __all__ = ["plot_distribution", "plot_history"]
 
@@ -57,6 +57,12 @@ def _new_axes(axes, shape, figsize):
         return fig, axes
     axes = np.asarray(axes, dtype=object).reshape(shape)
     return axes.flat[0].figure, axes
+
+
+def _save_figure(fig, path):
+    """Write ``fig`` to ``path`` and free it."""
+    fig.savefig(path, dpi=110)
+    _pyplot().close(fig)
 
 
 def _feature_names(sampler):
@@ -189,7 +195,7 @@ def plot_distribution(
         if not columns:
             raise ValueError("features is empty: name at least one feature.")
     if n_samples is None:
-        n_samples = max(len(X), 10_000)
+        n_samples = _n_generated(len(X))
     generated = np.asarray(sampler.sample(n_samples, random_state=random_state))
 
     own_figure = axes is None
@@ -333,3 +339,27 @@ def plot_history(sampler, *, axes=None):
         ax.title.set_fontsize(10)
         ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
     return fig, axes
+
+
+def _demo_figure(sampler, X, path):
+    """The command line's demo picture: N(4, 1.25), learned, into ``path``."""
+    fig, axes = _new_axes(None, (2, 2), (11, 8))
+    plot_distribution(sampler, X, n_samples=100_000, random_state=1, axes=axes[:1])
+    grid = np.linspace(*axes[0, 0].get_xlim(), 400)
+    density = np.exp(-0.5 * ((grid - 4.0) / 1.25) ** 2) / (1.25 * np.sqrt(2 * np.pi))
+    axes[0, 0].plot(grid, density, "k--", linewidth=1, label="N(4, 1.25)")
+    axes[0, 0].legend(fontsize=8)
+    plot_history(sampler, axes=axes[1])
+    fig.suptitle("gansampler demo: N(4, 1.25) learned from uniform noise")
+    _save_figure(fig, path)
+
+
+def _evaluation_figure(sampler, X, path):
+    """The command line's evaluate picture, into ``path``; returns the number
+    of features it shows."""
+    n_shown = min(X.shape[1], _MAX_FEATURES)
+    fig, axes = _new_axes(None, (n_shown + 1, 2), (11, 3.6 * (n_shown + 1)))
+    plot_distribution(sampler, X, features=list(range(n_shown)), axes=axes[:n_shown])
+    plot_history(sampler, axes=axes[n_shown])
+    _save_figure(fig, path)
+    return n_shown

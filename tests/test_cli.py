@@ -126,6 +126,59 @@ def test_evaluate_prints_the_figures_and_draws_them(workdir):
     assert (workdir / "fit.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_sample_streams_the_rows_of_the_api(workdir):
+    # More rows than one block of sample()'s seeding rule, and a part of one.
+    n = 150_000
+    out = workdir / "many.npy"
+    result = run("sample", "people.joblib", "-n", n, "--seed", "7", "-o", out,
+                 cwd=workdir)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sampler = joblib.load(workdir / "people.joblib")
+    np.testing.assert_array_equal(np.load(out), sampler.sample(n, random_state=7))
+
+
+def test_evaluate_reports_the_figures_of_score_and_metrics(workdir):
+    from gansampler.metrics import wasserstein_distance
+
+    result = run("evaluate", "people.joblib", "people.csv", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    sampler = joblib.load(workdir / "people.joblib")
+    X, _, _ = gansampler._data_files.read_table(
+        str(workdir / "people.csv"), ["height", "visits"]
+    )
+    del sampler.feature_names_in_  # the file's columns are matched by name
+    assert result.stderr == ""
+    assert f"score {sampler.score(X):.4f}" in result.stdout
+    per_column = wasserstein_distance(
+        X, sampler._scoring_samples(len(X)), multioutput="raw_values"
+    )
+    lines = {line.split()[0]: line.split() for line in result.stdout.splitlines()}
+    assert [float(lines[name][5]) for name in ("height", "visits")] == [
+        round(value, 4) for value in per_column
+    ]
+    # --seed moves only the chance level, never the samples' figures.
+    other = run("evaluate", "people.joblib", "people.csv", "--seed", "3",
+                cwd=workdir)  # fmt: skip
+    assert f"score {sampler.score(X):.4f}" in other.stdout
+
+
+@pytest.mark.parametrize("args", [["--help"], ["fit", "--help"], ["sample", "-h"]])
+def test_help_imports_neither_torch_nor_skorch(args):
+    code = (
+        "import sys\n"
+        "from gansampler._cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('torch', 'skorch') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "[]"
+
+
 def test_npy_data_without_names(tmp_path):
     np.save(tmp_path / "x.npy", np.random.default_rng(0).normal(size=(300, 3)))
     result = run("fit", "x.npy", "--columns", "0,2", "-o", "x.joblib", *TINY,
@@ -161,8 +214,6 @@ def test_progress_is_printed_when_asked(workdir):
         (["fit", "gaps.csv", "-o", "m.joblib"],
          ["gaps.csv, line 3", "column 'b' is missing"]),
         (["fit", "people.csv", "--columns", "height", "-o", "m.joblib",
-          "--max-epochs", "0"], ["--max-epochs must be an int in the range [1"]),
-        (["fit", "people.csv", "--columns", "height", "-o", "m.joblib",
           "--device", "tpu"], ["device='tpu' is not a device"]),
         (["fit", "people.xlsx", "-o", "m.joblib"], ["unknown file type '.xlsx'"]),
         (["sample", "people.csv"], ["people.csv: not a model file"]),
@@ -184,7 +235,7 @@ def test_progress_is_printed_when_asked(workdir):
          ["column 1 of the header has no name", "--columns"]),
         (["fit", ".", "-o", "m.joblib"], ["unknown file type"]),
     ],
-    ids=["missing-file", "unknown-column", "non-numeric", "nan", "option-range",
+    ids=["missing-file", "unknown-column", "non-numeric", "nan",
          "device", "file-type", "not-a-model", "missing-model", "negative-n",
          "evaluate-columns", "bad-output", "bad-model-output", "model-over-data",
          "one-row", "blank-columns", "duplicate-names", "unnamed-index",
@@ -209,6 +260,18 @@ def test_an_error_in_a_subprocess_is_one_line(workdir):
 def test_bad_option_values_are_one_line_usage_errors(capsys):
     for args, fragment in [
         (["fit", "p.csv", "-o", "m.joblib", "--loss", "foo"], "invalid choice: 'foo'"),
+        (
+            ["fit", "p.csv", "-o", "m.joblib", "--max-epochs", "0"],
+            "--max-epochs: '0' is not an int in the range [1, inf)",
+        ),
+        (
+            ["fit", "p.csv", "-o", "m.joblib", "--generator-lr=-1e-3"],
+            "--generator-lr: '-1e-3' is not a float in the range (0.0, inf)",
+        ),
+        (
+            ["fit", "p.csv", "-o", "m.joblib", "--noise-dim", "2.5"],
+            "--noise-dim: '2.5' is not an int in the range [1, inf)",
+        ),
         (["sample", "m.joblib", "--seed", "-1"], "'-1' is not a seed"),
         (["fit", "p.csv"], "the following arguments are required: -o"),
     ]:

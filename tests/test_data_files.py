@@ -1,7 +1,11 @@
 import numpy as np
 import pytest
 
-from gansampler._data_files import DataFileError, read_table, write_table
+from gansampler._data_files import DataFileError, read_table, write_blocks
+
+
+def write_table(path, X, names, decimals=None):
+    write_blocks(path, [X], X.shape, X.dtype, names, decimals)
 
 
 def write(tmp_path, name, text):

@@ -144,3 +144,21 @@ def test_grid_search_on_a_dask_cluster_matches_the_local_run(local_search, X_bim
     )
     assert {recorded(e).pid for e in results["estimator"]} <= worker_pids
     assert {recorded(e).torch_threads for e in results["estimator"]} == {1}
+
+
+def test_grids_of_numpy_numbers_fit(X_bimodal):
+    # np.arange grids hold NumPy integers and floats, which every setting takes.
+    grid = {
+        "noise_dim": np.arange(2, 4),
+        "generator_hidden_size": np.array([8, 16]),
+        "batch_size": np.array([32]),
+        "steps_per_epoch": np.array([5]),
+        "max_epochs": np.array([2]),
+        "d_steps": np.array([1]),
+        "generator_lr": np.array([2e-4]),
+        "ema_decay": np.array([0.9]),
+    }
+    search = GridSearchCV(GANSampler(random_state=0), grid, cv=2, error_score="raise")
+    search.fit(X_bimodal)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert isinstance(search.best_params_["noise_dim"], np.integer)

@@ -97,3 +97,65 @@ def test_generate_uses_eval_mode_without_grad(Z):
 def test_r1_penalty_runs(Z):
     net = make_net(r1_penalty=10.0).fit(Z)
     assert np.isfinite(net.history[-1, "discriminator_loss"])
+
+
+def test_the_defaults_are_the_estimators():
+    from gansampler import GANSampler
+
+    estimator = GANSampler().get_params()
+    net = GANNet()
+    for name in ("noise", "noise_dim", "d_steps", "steps_per_epoch", "ema_decay",
+                 "r1_penalty", "max_epochs", "batch_size"):  # fmt: skip
+        assert getattr(net, name) == estimator[name], name
+    assert net.generator is Generator and net.discriminator is Discriminator
+    assert net.generator_optimizer == net.discriminator_optimizer == "adam"
+    assert net.lr == estimator["generator_lr"] == estimator["discriminator_lr"]
+    fitted = GANNet(max_epochs=1, steps_per_epoch=2, verbose=0, random_state=0).fit(
+        np.zeros((10, 3), dtype=np.float32)
+    )
+    assert fitted.generator_.layers[0].in_features == estimator["noise_dim"]
+    assert (
+        fitted.generator_.layers[0].out_features == estimator["generator_hidden_size"]
+    )
+    assert (
+        fitted.discriminator_.layers[0].out_features
+        == (estimator["discriminator_hidden_size"])
+    )
+    adam = fitted.generator_optimizer_
+    assert isinstance(adam, torch.optim.Adam)
+    assert adam.defaults["betas"] == (0.5, 0.999)
+    assert adam.defaults["lr"] == estimator["generator_lr"]
+
+
+def test_optimizers_by_name_or_class(Z):
+    sgd = make_net(generator_optimizer="sgd").fit(Z).generator_optimizer_
+    assert isinstance(sgd, torch.optim.SGD) and sgd.defaults["momentum"] == 0.9
+    with pytest.raises(ValueError, match="generator_optimizer must be one of"):
+        make_net(generator_optimizer="lbfgs").fit(Z)
+    with pytest.raises(ValueError, match=r"torch\.optim\.Optimizer subclass, got"):
+        make_net(discriminator_optimizer=int).fit(Z)
+
+
+def test_the_number_of_features_is_needed():
+    with pytest.raises(ValueError, match="pass n_features, or call fit"):
+        GANNet().initialize()
+
+
+def test_ctrl_c_is_raised_after_the_callbacks_end():
+    from skorch.callbacks import Callback
+
+    class Interrupt(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            if len(net.history) == 2:
+                raise KeyboardInterrupt
+
+    class Ended(Callback):
+        ended = False
+
+        def on_train_end(self, net, **kwargs):
+            Ended.ended = True
+
+    net = make_net(max_epochs=5, callbacks=[Interrupt(), Ended()])
+    with pytest.raises(KeyboardInterrupt):
+        net.fit(torch.randn(100, 1))
+    assert Ended.ended and net.interrupted_

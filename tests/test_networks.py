@@ -1,8 +1,10 @@
+import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from gansampler import Discriminator, Generator
+from gansampler import Discriminator, Generator, _params
+from gansampler._networks import ACTIVATIONS
 
 
 def test_generator_shape_and_layers():
@@ -31,7 +33,29 @@ def test_activation_class_is_accepted():
 def test_bad_arguments():
     with pytest.raises(ValueError, match="Unknown activation 'swish'"):
         Generator(1, 1, activation="swish")
-    with pytest.raises(ValueError, match="hidden_size must be a positive int"):
+    with pytest.raises(ValueError, match="'hidden_size' parameter of Discriminator"):
         Discriminator(1, hidden_size=0)
-    with pytest.raises(ValueError, match="n_inputs must be a positive int"):
+    with pytest.raises(ValueError, match="'n_inputs' parameter of Generator must be"):
         Generator(2.5, 1)
+
+
+def test_numpy_integers_are_sizes():
+    G = Generator(np.int64(3), np.int32(2), hidden_size=np.int64(5))
+    assert G(torch.zeros(4, 3)).shape == (4, 2)
+    assert G.layers[0].out_features == 5
+
+
+def test_activation_names_are_the_estimators():
+    assert sorted(ACTIVATIONS) == sorted(_params.ACTIVATIONS)
+
+
+def test_the_defaults_are_the_estimators():
+    import inspect
+
+    from gansampler import GANSampler
+
+    defaults = GANSampler().get_params()
+    for network, prefix in ((Generator, "generator"), (Discriminator, "discriminator")):
+        signature = inspect.signature(network).parameters
+        assert signature["hidden_size"].default == defaults[f"{prefix}_hidden_size"]
+        assert signature["activation"].default == defaults["activation"]

@@ -1,3 +1,4 @@
+import ast
 import pickle
 import re
 import warnings
@@ -574,24 +575,6 @@ def test_progress_bar_counts_rounds_not_rows(fast):
 # --- Preprocessing, precision, range, divergence ---------------------------
 
 
-def test_fixed_decimals_are_detected():
-    from gansampler._sampler import _fixed_decimals
-
-    rng = np.random.default_rng(0)
-    X = np.column_stack(
-        [
-            rng.poisson(3, 300).astype(float),  # counts
-            np.round(rng.normal(30, 5, 300), 1),  # values to 0.1
-            np.round(rng.normal(0, 1, 300), 3) * 1e3,  # integers again
-            rng.normal(0, 1, 300),  # full precision
-            np.round(rng.normal(5e5, 1e3, 300), 2),  # large, to 0.01
-        ]
-    )
-    assert _fixed_decimals(X) == [0, 1, 0, None, 2]
-    # float32 storage of 0.1 steps is still one decimal.
-    assert _fixed_decimals(X[:, :2].astype(np.float32)) == [0, 1]
-
-
 def test_counts_stay_counts(fast):
     X = np.random.default_rng(0).poisson(2.0, size=(500, 1)).astype(float)
     sampler = GANSampler(**fast, random_state=0).fit(X)
@@ -689,19 +672,6 @@ def test_zero_samples(fitted_sampler):
     assert fitted_sampler.sample(0).shape == (0, 2)
 
 
-def test_fixed_decimals_look_at_units_in_the_last_place():
-    from gansampler._sampler import _fixed_decimals
-
-    rng = np.random.default_rng(0)
-    tiny = rng.uniform(1e-7, 5e-6, size=(300, 1)).astype(np.float32)
-    large = rng.uniform(5e4, 6e4, size=(300, 1)).astype(np.float32)
-    halves = np.array([[50000.5], [3.0], [12.5]])
-    assert _fixed_decimals(tiny) == [None]
-    assert _fixed_decimals(large) == [None]
-    assert _fixed_decimals(halves) == [1]
-    assert _fixed_decimals(tiny.astype(np.float64) * 1e-10) == [None]
-
-
 class PoisonLastRound(Callback):
     """Sets the generator's weights to NaN after the last round of an epoch."""
 
@@ -731,13 +701,6 @@ def test_fitted_net_keeps_no_training_snapshot(fitted_sampler):
     assert fitted_sampler.net_.last_good_ is None
 
 
-def test_non_finite_generator_output_is_a_clear_error(fitted_sampler):
-    from gansampler.exceptions import GANSamplerError
-
-    with pytest.raises(GANSamplerError, match="NaN or infinite"):
-        fitted_sampler._from_network(np.full((3, 2), np.nan))
-
-
 def test_fitted_attributes_change_only_when_training_succeeds(X_normal, fast):
     sampler = GANSampler(**fast, random_state=0).fit(X_normal)
     before = sampler.mean_.copy()
@@ -756,9 +719,13 @@ def test_fitted_attributes_change_only_when_training_succeeds(X_normal, fast):
 def test_a_sampler_pickled_by_version_0_1_still_samples(X_normal, fast):
     sampler = GANSampler(**fast, preprocessing="standard", random_state=0)
     state = sampler.fit(X_normal).__getstate__()
-    for name in ("decimals_", "data_min_", "data_max_", "preprocessing",
-                 "enforce_rounding", "enforce_min_max_values"):  # fmt: skip
+    for name in ("preprocessing", "enforce_rounding", "enforce_min_max_values"):
         del state[name]
+    # 0.1 kept its statistics itself, and no range or precision.
+    data_map = state.pop("data_map_")
+    state.update(mean_=data_map.mean_, scale_=data_map.scale_,
+                 constant_features_=data_map.constant_features_,
+                 _output_dtype=data_map.output_dtype_)  # fmt: skip
     state["_gansampler_version"] = "0.1.0"
     old = GANSampler.__new__(GANSampler)
     with pytest.warns(InconsistentVersionWarning):
@@ -786,3 +753,142 @@ def test_fits_in_threads_match_serial_fits(X_normal, fast):
 
 def test_feature_names_out_are_the_data_s(fitted_sampler):
     assert list(fitted_sampler.get_feature_names_out()) == ["x0", "x1"]
+
+
+def test_ctrl_c_during_a_refit_keeps_the_previous_model(X_normal, fast):
+    sampler = GANSampler(**fast, random_state=0).fit(X_normal)
+    before = sampler.sample(20, random_state=0)
+    history, net = sampler.history_, sampler.net_
+
+    class Interrupt(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            if len(net.history) == 2:
+                raise KeyboardInterrupt
+
+    sampler.set_params(max_epochs=5, callbacks=[Interrupt()])
+    with pytest.raises(KeyboardInterrupt):
+        sampler.fit(X_normal + 100)
+    assert sampler.net_ is net and sampler.history_ is history
+    assert len(sampler.history_) == fast["max_epochs"]
+    np.testing.assert_array_equal(sampler.sample(20, random_state=0), before)
+
+    # Interrupted before any fit: the sampler stays unfitted.
+    fresh = GANSampler(**fast, callbacks=[Interrupt()], random_state=0)
+    with pytest.raises(KeyboardInterrupt):
+        fresh.set_params(max_epochs=5).fit(X_normal)
+    with pytest.raises(NotFittedError):
+        fresh.sample(1)
+
+
+def test_a_draw_is_the_same_however_it_is_split_into_blocks(fitted_sampler):
+    from gansampler._sampler import BLOCK_ROWS
+
+    n = 2 * BLOCK_ROWS + 1234
+    whole = fitted_sampler.sample(n, random_state=7)
+    blocks = [
+        fitted_sampler._sample_block(7, k, min(BLOCK_ROWS, n - k * BLOCK_ROWS))
+        for k in (2, 0, 1)  # any order, any worker
+    ]
+    np.testing.assert_array_equal(
+        whole, np.concatenate([blocks[1], blocks[2], blocks[0]])
+    )
+    np.testing.assert_array_equal(
+        np.concatenate(list(fitted_sampler._sample_blocks(n, 7))), whole
+    )
+    # Every block is a fresh stream.
+    assert not np.array_equal(whole[:100], whole[BLOCK_ROWS : BLOCK_ROWS + 100])
+
+
+def test_sampling_from_eight_threads_gives_the_serial_rows(fitted_sampler):
+    from concurrent.futures import ThreadPoolExecutor
+
+    threads_before = torch.get_num_threads()
+    seeds = list(range(16))
+    serial = [fitted_sampler.sample(3000, random_state=seed) for seed in seeds]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(
+            pool.map(lambda seed: fitted_sampler.sample(3000, random_state=seed), seeds)
+        )
+    for one, other in zip(serial, threaded, strict=True):
+        np.testing.assert_array_equal(one, other)
+    assert torch.get_num_threads() == threads_before
+
+
+def test_a_fit_in_one_thread_does_not_block_sampling_in_another(X_normal):
+    import threading
+    import time
+
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0).fit(X_normal)
+    started, done = threading.Event(), threading.Event()
+
+    class Slow(Callback):
+        def on_batch_end(self, net, **kwargs):
+            started.set()
+            done.wait(30)  # holds the fit until the draw below is over
+
+    other = GANSampler(max_epochs=1, steps_per_epoch=5, callbacks=[Slow()])
+    fitting = threading.Thread(target=other.fit, args=(X_normal,))
+    fitting.start()
+    try:
+        assert started.wait(30)
+        start = time.perf_counter()
+        sampler.sample(1000, random_state=0)
+        assert time.perf_counter() - start < 10
+    finally:
+        done.set()
+        fitting.join()
+
+
+def test_sample_and_score_never_change_torch_threads(fitted_sampler):
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1 if before > 1 else 2)
+        setting = torch.get_num_threads()
+        fitted_sampler.sample(10)
+        fitted_sampler.score(np.zeros((5, 2)))
+        assert torch.get_num_threads() == setting
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_the_docstring_gives_the_defaults():
+    defaults = GANSampler().get_params()
+    documented = dict(
+        re.findall(r"^    (\w+) : .*default=(.+)$", GANSampler.__doc__, re.M)
+    )
+    assert set(documented) == set(defaults)
+    for name, text in documented.items():
+        value = ast.literal_eval(text.strip().rstrip("\\").strip())
+        assert value == defaults[name], name
+
+
+def test_a_sampler_pickled_by_version_0_3_loads(tmp_path):
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    with pytest.warns(InconsistentVersionWarning, match="version 0.3.0"):
+        samplers = pickle.loads((data / "sampler_0.3.0.pkl").read_bytes())
+    expected = np.load(data / "sampler_0.3.0_expected.npz")
+    quantile, standard = samplers["quantile"], samplers["standard"]
+    np.testing.assert_array_equal(quantile.mean_, expected["mean"])
+    np.testing.assert_array_equal(quantile.data_max_, expected["data_max"])
+    np.testing.assert_array_equal(quantile.constant_features_, expected["constant"])
+    assert quantile.decimals_ == [None, 0, 0]
+    assert quantile.quantile_transformer_.n_quantiles_ == 30
+    # The same map, and the same generator.
+    np.testing.assert_array_equal(
+        quantile.data_map_.from_network(expected["Z"]), expected["mapped"]
+    )
+    np.testing.assert_array_equal(
+        standard.data_map_.from_network(expected["Z2"]), expected["mapped2"]
+    )
+    assert standard.sample(3).dtype == np.float32
+    weights = [
+        p.detach().numpy().ravel() for p in quantile.net_.generator_ema_.parameters()
+    ]
+    np.testing.assert_array_equal(np.concatenate(weights), expected["weights"])
+    X_new = quantile.sample(100, random_state=0)
+    assert np.all((X_new >= expected["data_min"]) & (X_new <= expected["data_max"]))
+    # It refits and pickles as a sampler of this version.
+    quantile.set_params(max_epochs=1).fit(np.random.default_rng(0).normal(size=(50, 3)))
+    pickle.loads(pickle.dumps(quantile))

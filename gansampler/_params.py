@@ -1,0 +1,154 @@
+"""The settings of a GANSampler: defaults, constraints and help texts.
+
+One table, read by the estimator (its signature and ``_parameter_constraints``),
+by the training engine and the networks (their defaults) and by the command line
+(its options). It imports no torch, so that ``gansampler --help`` stays quick.
+"""
+
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+
+from ._compat import Interval, StrOptions
+
+__all__ = [
+    "ACTIVATIONS",
+    "CONSTRAINTS",
+    "DEFAULTS",
+    "LOSSES",
+    "NOISE_KINDS",
+    "OPTIMIZERS",
+    "PARAMETERS",
+    "PREPROCESSINGS",
+    "Parameter",
+    "python_scalar",
+]
+
+ACTIVATIONS = ("elu", "gelu", "leaky_relu", "relu", "sigmoid", "silu", "tanh")
+LOSSES = ("bce", "hinge", "wgan-gp")
+NOISE_KINDS = ("normal", "uniform")
+OPTIMIZERS = ("adam", "sgd")
+PREPROCESSINGS = ("quantile", "standard")
+
+
+def _positive_int():
+    return [Interval(Integral, 1, None, closed="left")]
+
+
+def _positive_real():
+    return [Interval(Real, 0, None, closed="neither")]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One setting: its default, its constraints (scikit-learn's), and a line
+    of help. ``option`` is True where the command line offers it."""
+
+    default: object
+    constraints: list
+    help: str
+    option: bool = True
+
+
+PARAMETERS: dict[str, Parameter] = {
+    "generator": Parameter(
+        None, [callable, None], "The generator network class.", option=False
+    ),
+    "discriminator": Parameter(
+        None, [callable, None], "The discriminator network class.", option=False
+    ),
+    "generator_hidden_size": Parameter(
+        48, _positive_int(), "Width of the built-in generator's two hidden layers."
+    ),
+    "discriminator_hidden_size": Parameter(
+        64,
+        _positive_int(),
+        "Width of the built-in discriminator's two hidden layers.",
+    ),
+    "activation": Parameter(
+        "silu",
+        [StrOptions(set(ACTIVATIONS)), callable],
+        "Activation of the built-in networks.",
+    ),
+    "preprocessing": Parameter(
+        "quantile",
+        [StrOptions(set(PREPROCESSINGS))],
+        "quantile maps each column to normal scores through its quantiles; "
+        "standard only standardises it.",
+    ),
+    "noise": Parameter(
+        "normal",
+        [StrOptions(set(NOISE_KINDS))],
+        "Distribution of the generator's input.",
+    ),
+    "noise_dim": Parameter(4, _positive_int(), "Dimension of the generator's input."),
+    "loss": Parameter(
+        "bce",
+        [StrOptions(set(LOSSES))],
+        "The game: bce (the article's), hinge, or wgan-gp (with --d-steps 5).",
+    ),
+    "optimizer": Parameter(
+        "adam",
+        [StrOptions(set(OPTIMIZERS)), type],
+        "Optimizer of both networks: adam, or sgd (the article's).",
+    ),
+    "generator_lr": Parameter(
+        2e-4, _positive_real(), "Learning rate of the generator."
+    ),
+    "discriminator_lr": Parameter(
+        2e-4, _positive_real(), "Learning rate of the discriminator."
+    ),
+    "batch_size": Parameter(
+        256, _positive_int(), "Rows of real data, and of generated data, per update."
+    ),
+    "d_steps": Parameter(
+        1, _positive_int(), "Discriminator updates per round of the game."
+    ),
+    "r1_penalty": Parameter(
+        1.0,
+        [Interval(Real, 0, None, closed="left")],
+        "Weight of the R1 gradient penalty on the discriminator at real rows.",
+    ),
+    "ema_decay": Parameter(
+        0.999,
+        [Interval(Real, 0, 1, closed="left")],
+        "Samples come from a moving average of the generator's weights, with "
+        "this decay.",
+    ),
+    "max_epochs": Parameter(40, _positive_int(), "Number of epochs to train."),
+    "steps_per_epoch": Parameter(100, _positive_int(), "Rounds of the game per epoch."),
+    "enforce_rounding": Parameter(
+        True,
+        ["boolean"],
+        "Round the samples of a column recorded at a fixed precision to it.",
+    ),
+    "enforce_min_max_values": Parameter(
+        False, ["boolean"], "Clip the samples to each column's training range."
+    ),
+    "n_threads": Parameter(
+        1,
+        [Interval(Integral, 1, None, closed="left"), None],
+        "Torch intra-op threads while fitting.",
+    ),
+    "device": Parameter(
+        "auto", [str], "auto (a GPU if any), cpu, cuda, cuda:N", option=False
+    ),
+    "callbacks": Parameter(None, [list, None], "Extra skorch callbacks.", option=False),
+    "verbose": Parameter(0, ["verbose"], "Progress printed.", option=False),
+    "random_state": Parameter(
+        None,
+        ["random_state", np.random.Generator],
+        "Seed of the weights and of every draw of training.",
+        option=False,
+    ),
+}
+
+DEFAULTS = {name: parameter.default for name, parameter in PARAMETERS.items()}
+CONSTRAINTS = {name: parameter.constraints for name, parameter in PARAMETERS.items()}
+
+
+def python_scalar(value):
+    """A NumPy scalar as the Python number it holds (from a grid of
+    ``np.arange``, say); any other value unchanged."""
+    return value.item() if isinstance(value, np.generic) else value

@@ -1,0 +1,219 @@
+"""DataMap: the map between a table's columns and the networks' space."""
+
+import numpy as np
+from scipy import special
+from sklearn.preprocessing import QuantileTransformer
+
+from ._params import PREPROCESSINGS
+from .exceptions import GANSamplerError
+
+__all__ = ["DataMap"]
+
+# Quantiles that map the data to normal scores: enough to follow any shape
+# measured to the precision that 10,000 points allow. One per 10 rows at
+# most, so that the fitted transform holds a coarse summary, not the rows.
+_N_QUANTILES = 1_000
+_ROWS_PER_QUANTILE = 10
+_QUANTILE_SUBSAMPLE = 200_000
+# Decimal places looked for when detecting the precision of the data.
+_MAX_DECIMALS = 6
+
+
+def fixed_decimals(X):
+    """Decimal places each column is recorded at, None where there are more.
+
+    A column whose values are all integers has 0 decimals; one with values
+    such as 12.5 and 3.25, 2 decimals; float noise in the last bits of the
+    values is tolerated.
+    """
+    # A few units in the last place of the stored values, scaled with them:
+    # 32.1 stored in float32 is 32.09999847.
+    tolerance = 4 * np.spacing(np.abs(X)).astype(np.float64)
+    X = X.astype(np.float64)
+    decimals = [None] * X.shape[1]
+    for d in range(_MAX_DECIMALS + 1):
+        undecided = [j for j, found in enumerate(decimals) if found is None]
+        if not undecided:
+            break
+        scaled = X[:, undecided] * 10.0**d
+        scaled_tolerance = tolerance[:, undecided] * 10.0**d
+        with np.errstate(over="ignore", invalid="ignore"):
+            # Where the storage cannot tell d decimals apart, there is no
+            # recorded precision to keep.
+            exact = np.all(
+                (np.abs(scaled - np.round(scaled)) <= scaled_tolerance)
+                & (scaled_tolerance < 0.05),
+                axis=0,
+            )
+        for j, is_exact in zip(undecided, exact, strict=True):
+            if is_exact:
+                decimals[j] = d
+    return decimals
+
+
+class DataMap:
+    """Maps the columns of a table to the networks' space, and back.
+
+    :class:`~gansampler.GANSampler` builds one in ``fit`` and keeps it as
+    ``data_map_``.
+
+    ``fit`` records what the samples must keep of the data: each column's
+    mean, spread, range and recorded precision, the constant columns, and the
+    dtype. ``to_network`` maps rows to normal scores through each column's
+    quantiles (``preprocessing="quantile"``) or standardises them
+    (``"standard"``); ``from_network`` maps the generator's output back, and
+    rounds and clips it as asked.
+
+    A fitted map holds aggregates of the data (one quantile per 10 rows at
+    most), never the rows.
+
+    Parameters
+    ----------
+    preprocessing : {"quantile", "standard"}, default="quantile"
+        The map, as :class:`~gansampler.GANSampler`'s parameter of that name.
+    random_state : int, default=0
+        Seed of the quantiles' subsample (used above 200,000 rows).
+
+    Attributes
+    ----------
+    mean_, scale_, data_min_, data_max_ : ndarray of shape (n_features,)
+        Mean, standard deviation (1 for a constant column), minimum and
+        maximum of each column.
+    constant_features_ : ndarray of shape (n_features,), dtype=bool
+        The constant columns.
+    decimals_ : list of (int or None)
+        Decimal places each column was recorded at, None beyond 6.
+    output_dtype_ : numpy.dtype
+        float64, or float32 for float32 data: the dtype of the samples.
+    quantile_transformer_ : sklearn.preprocessing.QuantileTransformer or None
+        The quantile map; None with ``preprocessing="standard"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gansampler import DataMap
+    >>> X = np.array([[1.0, 10.0], [2.0, 10.0], [4.0, 10.0]])
+    >>> data_map = DataMap(preprocessing="standard").fit(X)
+    >>> data_map.decimals_
+    [0, 0]
+    >>> Z = data_map.to_network(X)
+    >>> bool(np.allclose(data_map.from_network(Z), X))
+    True
+    """
+
+    def __init__(self, *, preprocessing="quantile", random_state=0):
+        if preprocessing not in PREPROCESSINGS:
+            raise ValueError(
+                f"Unknown preprocessing {preprocessing!r}; use one of "
+                f"{list(PREPROCESSINGS)}."
+            )
+        self.preprocessing = preprocessing
+        self.random_state = random_state
+
+    def fit(self, X):
+        """Record the statistics of ``X``, a validated 2-D float array."""
+        with np.errstate(over="ignore"):
+            mean = X.mean(axis=0, dtype=np.float64)
+            std = X.std(axis=0, dtype=np.float64)
+            constant = np.ptp(X, axis=0) == 0
+        if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+            raise ValueError(
+                "The mean or standard deviation of X overflows float64; rescale X "
+                "(e.g. divide it by a power of ten) before fitting."
+            )
+        # The constant itself, not its mean, which may differ in the last bit.
+        self.mean_ = np.where(constant, X[0], mean)
+        self.scale_ = np.where(constant, 1.0, std)
+        self.constant_features_ = constant
+        self.data_min_ = X.min(axis=0)
+        self.data_max_ = X.max(axis=0)
+        self.decimals_ = fixed_decimals(X)
+        self.output_dtype_ = X.dtype
+        self.quantile_transformer_ = None
+        if self.preprocessing == "quantile":
+            self.quantile_transformer_ = QuantileTransformer(
+                n_quantiles=min(_N_QUANTILES, max(2, len(X) // _ROWS_PER_QUANTILE)),
+                output_distribution="normal",
+                subsample=_QUANTILE_SUBSAMPLE,
+                random_state=self.random_state % (2**32),
+            ).fit(X)
+        return self
+
+    @property
+    def n_features_(self):
+        return len(self.mean_)
+
+    def to_network(self, X):
+        """Map rows of data to the networks' space (float64)."""
+        if self.quantile_transformer_ is not None:
+            Z = self.quantile_transformer_.transform(X)
+        else:
+            Z = (X - self.mean_) / self.scale_
+        Z[:, self.constant_features_] = 0.0
+        return Z
+
+    def from_network(self, Z, *, rounding=True, clipping=False):
+        """Map the generator's output back to data.
+
+        Parameters
+        ----------
+        Z : array-like of shape (n_rows, n_features)
+            Rows in the networks' space.
+        rounding : bool, default=True
+            Round each column recorded at a fixed precision to it.
+        clipping : bool, default=False
+            Clip each column to its training range.
+
+        Returns
+        -------
+        X : ndarray of shape (n_rows, n_features), of ``output_dtype_``
+        """
+        Z = np.asarray(Z, dtype=np.float64)
+        if not len(Z):
+            return Z.reshape(0, self.n_features_).astype(self.output_dtype_)
+        if not np.isfinite(Z).all():
+            raise GANSamplerError(
+                "The generator returned NaN or infinite values. A custom generator "
+                "must map finite noise to finite values; for the built-in one, "
+                "refit with lower learning rates."
+            )
+        if self.quantile_transformer_ is not None:
+            # QuantileTransformer.inverse_transform, without its validation,
+            # and with a direct lookup: its references are evenly spaced.
+            quantiles = self.quantile_transformer_.quantiles_
+            position = special.ndtr(Z) * (len(quantiles) - 1)
+            below = np.minimum(position.astype(np.intp), len(quantiles) - 2)
+            columns = np.arange(Z.shape[1])
+            low = quantiles[below, columns]
+            X = low + (position - below) * (quantiles[below + 1, columns] - low)
+        else:
+            X = Z * self.scale_ + self.mean_
+        X[:, self.constant_features_] = self.mean_[self.constant_features_]
+        if clipping:
+            X = np.clip(X, self.data_min_, self.data_max_)
+        if rounding:
+            for j, decimals in enumerate(self.decimals_):
+                if decimals is not None:
+                    X[:, j] = np.round(X[:, j], decimals)
+        # Never an infinity, even when the float32 of the data cannot hold
+        # a sample.
+        limit = np.finfo(self.output_dtype_).max
+        return np.clip(X, -limit, limit).astype(self.output_dtype_, copy=False)
+
+    @classmethod
+    def from_fitted_state(cls, state, *, preprocessing):
+        """A fitted map from the attributes a sampler of gansampler 0.1 to 0.3
+        held itself."""
+        data_map = cls(preprocessing=preprocessing)
+        n_features = len(state["mean_"])
+        data_map.mean_ = state.pop("mean_")
+        data_map.scale_ = state.pop("scale_")
+        data_map.constant_features_ = state.pop(
+            "constant_features_", np.zeros(n_features, dtype=bool)
+        )
+        data_map.data_min_ = state.pop("data_min_", np.full(n_features, -np.inf))
+        data_map.data_max_ = state.pop("data_max_", np.full(n_features, np.inf))
+        data_map.decimals_ = state.pop("decimals_", [None] * n_features)
+        data_map.output_dtype_ = np.dtype(state.pop("_output_dtype", np.float64))
+        data_map.quantile_transformer_ = state.pop("quantile_transformer_", None)
+        return data_map

@@ -1,0 +1,74 @@
+"""The package's import graph: one way only, and torch only when needed."""
+
+import ast
+import pathlib
+import subprocess
+import sys
+
+import gansampler
+
+PACKAGE = pathlib.Path(gansampler.__file__).parent
+
+
+def _imports_of(path):
+    """The package's modules that ``path`` imports, at any depth of its code."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                names.add(node.module.split(".")[0])
+            else:
+                names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            parts = node.module.split(".")
+            if parts[0] == "gansampler" and len(parts) > 1:
+                names.add(parts[1])
+    return names
+
+
+def test_the_package_has_no_import_cycles():
+    graph = {
+        path.stem: _imports_of(path)
+        for path in PACKAGE.glob("*.py")
+        if path.stem not in ("__init__", "__main__")
+    }
+    visiting, done = [], set()
+
+    def visit(module):
+        if module in done:
+            return
+        assert module not in visiting, " -> ".join([*visiting, module])
+        visiting.append(module)
+        for imported in sorted(graph.get(module, ())):
+            visit(imported)
+        visiting.pop()
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module)
+    assert "_sampler" in graph["_cli"] and "_cli" not in graph["_sampler"]
+
+
+def test_importing_the_package_imports_no_torch():
+    code = (
+        "import sys, gansampler, gansampler.metrics, gansampler._params\n"
+        "print('torch' in sys.modules, 'skorch' in sys.modules)\n"
+        "gansampler.GANSampler\n"
+        "print('torch' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False", "True"]
+
+
+def test_every_public_name_is_reachable():
+    assert set(gansampler.__all__) <= set(dir(gansampler))
+    for name in gansampler.__all__:
+        assert getattr(gansampler, name) is not None
+    try:
+        gansampler.no_such_name  # noqa: B018
+    except AttributeError as exc:
+        assert "no_such_name" in str(exc)
+    else:
+        raise AssertionError("an unknown name must raise AttributeError")
