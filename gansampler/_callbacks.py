@@ -3,7 +3,6 @@
 import numpy as np
 from skorch.callbacks import Callback
 
-from ._noise import draw_noise
 from ._random import torch_generator
 from .metrics import wasserstein_distance
 
@@ -44,9 +43,7 @@ class EpochFidelity(Callback):
 
     def on_train_begin(self, net, **kwargs):
         generator = torch_generator(self.seed, net.device)
-        self.noise_ = draw_noise(
-            net.noise, self.n_samples, net.noise_dim, generator, net.device
-        )
+        self.noise_ = net.generator_input(self.n_samples, generator)
         self.best_ = np.inf
 
     def on_epoch_end(self, net, **kwargs):

@@ -13,10 +13,11 @@ import re
 import sys
 import time
 import warnings
+from numbers import Integral
 
 import numpy as np
 
-from ._compat import make_constraint
+from ._compat import Interval, make_constraint
 from ._data_files import DATA_SUFFIXES, check_writable, read_table, write_blocks
 from ._params import PARAMETERS
 from ._version import __version__
@@ -42,22 +43,24 @@ def _seed(text):
 
 
 def _checked(name):
-    """The argparse type of number option ``name``: its default's type,
-    checked against the estimator's constraints."""
-    kind = type(PARAMETERS[name].default)
+    """The argparse type of number option ``name``: a number (or a word such
+    as auto), checked against the estimator's constraints."""
     constraints = [make_constraint(c) for c in PARAMETERS[name].constraints]
 
     def convert(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            value = text
+        value = text
+        for kind in (int, float):
+            try:
+                value = kind(text)
+                break
+            except ValueError:
+                pass
         if not any(c.is_satisfied_by(value) for c in constraints):
             allowed = [str(c) for c in constraints if not c.is_satisfied_by(None)]
             raise argparse.ArgumentTypeError(f"{text!r} is not {' or '.join(allowed)}")
         return value
 
-    convert.__name__ = kind.__name__  # argparse names the type in its errors
+    convert.__name__ = "value"  # argparse names the type in its errors
     return convert
 
 
@@ -76,12 +79,13 @@ def _add_estimator_options(parser):
             group.add_argument(flag, action=argparse.BooleanOptionalAction,
                                default=None, help=help_text)  # fmt: skip
             continue
+        numbers = [c for c in parameter.constraints if isinstance(c, Interval)]
         options = [getattr(c, "options", None) for c in parameter.constraints]
         choices = sorted(next((o for o in options if o), []))
-        if choices:
+        if choices and not numbers:
             group.add_argument(flag, choices=choices, default=None, help=help_text)
             continue
-        metavar = type(parameter.default).__name__.upper()
+        metavar = "INT" if numbers[0].type is Integral else "FLOAT"
         group.add_argument(flag, type=_checked(name), default=None, help=help_text,
                            metavar=metavar)  # fmt: skip
 

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from skorch import NeuralNet
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
@@ -18,7 +19,7 @@ from skorch.utils import TeeGenerator, to_tensor
 from ._losses import GANLoss, gradient_penalty
 from ._networks import Discriminator, Generator
 from ._noise import draw_noise
-from ._params import DEFAULTS
+from ._params import ENGINE_DEFAULTS as DEFAULTS
 from ._random import draw_seed, fork_rng, torch_generator
 from .exceptions import DivergenceWarning, TrainingDivergedError
 
@@ -41,11 +42,16 @@ class RoundIterator:
     Each round gets ``n_real`` rows drawn with replacement from ``X``,
     ``n_noise`` rows of noise and ``n_real`` uniform mixing weights (for
     WGAN-GP's interpolates), so an epoch costs the same whatever the size of
-    the data.
+    the data. With ``labels`` (one-hot rows), it also gets the labels of the
+    real rows followed by those of ``n_noise - n_real`` more rows drawn from
+    the data, for the generator's own update; without, None.
     """
 
-    def __init__(self, X, *, n_rounds, n_real, n_noise, noise, noise_dim, generator):
+    def __init__(
+        self, X, labels=None, *, n_rounds, n_real, n_noise, noise, noise_dim, generator
+    ):
         self.X = X
+        self.labels = labels
         self.n_rounds = n_rounds
         self.n_real = n_real
         self.n_noise = n_noise
@@ -57,12 +63,14 @@ class RoundIterator:
         return self.n_rounds
 
     def __iter__(self):
-        X, g = self.X, self.generator
+        X, labels, g = self.X, self.labels, self.generator
+        n_rows = self.n_real if labels is None else self.n_noise
         for _ in range(self.n_rounds):
-            rows = torch.randint(len(X), (self.n_real,), generator=g, device=X.device)
+            rows = torch.randint(len(X), (n_rows,), generator=g, device=X.device)
             noise = draw_noise(self.noise, self.n_noise, self.noise_dim, g, X.device)
             mix = torch.rand(self.n_real, 1, generator=g, device=X.device)
-            yield X[rows], noise, mix
+            real = X[rows[: self.n_real]]
+            yield real, None if labels is None else labels[rows], noise, mix
 
 
 class GANNet(NeuralNet):
@@ -77,6 +85,12 @@ class GANNet(NeuralNet):
     the networks' space (see :class:`~gansampler.GANSampler`'s
     ``preprocessing``). Its defaults are :class:`~gansampler.GANSampler`'s.
 
+    With ``n_classes`` > 0, ``fit(X, y)`` takes class codes ``y`` in ``[0,
+    n_classes)`` and both players are conditioned on the class (a conditional
+    GAN, Mirza and Osindero, 2014): the one-hot code of the class is appended
+    to the generator's noise and to the discriminator's rows, and the
+    discriminator judges each row together with its class.
+
     Unlike :class:`skorch.NeuralNet`, which keeps what was trained when
     training is interrupted (Ctrl-C), ``fit`` and ``partial_fit`` re-raise
     :class:`KeyboardInterrupt` after the callbacks' ``on_train_end``.
@@ -84,16 +98,18 @@ class GANNet(NeuralNet):
     Parameters
     ----------
     generator : type or torch.nn.Module, default=Generator
-        The generator, called with ``n_inputs=noise_dim`` and
+        The generator, called with ``n_inputs=noise_dim + n_classes`` and
         ``n_outputs=n_features`` and the ``generator__*`` settings.
         Initialised as ``generator_``; ``generator_ema_`` is its moving
         average.
     discriminator : type or torch.nn.Module, default=Discriminator
-        The discriminator, called with ``n_inputs=n_features`` and the
-        ``discriminator__*`` settings. Initialised as ``discriminator_``.
+        The discriminator, called with ``n_inputs=n_features + n_classes`` and
+        the ``discriminator__*`` settings. Initialised as ``discriminator_``.
     n_features : int or None, default=None
         Number of features of the data; None takes it from the data passed
         to ``fit``.
+    n_classes : int, default=0
+        Number of classes the players are conditioned on; 0 for none.
     generator_optimizer, discriminator_optimizer : {"adam", "sgd"} or type, \
             default="adam"
         Optimizers of the two players: ``"adam"`` is Adam with ``betas=(0.5,
@@ -147,6 +163,7 @@ class GANNet(NeuralNet):
         discriminator=Discriminator,
         *,
         n_features=None,
+        n_classes=0,
         generator_optimizer=DEFAULTS["optimizer"],
         discriminator_optimizer=DEFAULTS["optimizer"],
         criterion=GANLoss,
@@ -180,6 +197,7 @@ class GANNet(NeuralNet):
         self.generator = generator
         self.discriminator = discriminator
         self.n_features = n_features
+        self.n_classes = n_classes
         self.generator_optimizer = generator_optimizer
         self.discriminator_optimizer = discriminator_optimizer
         self.noise = noise
@@ -215,8 +233,11 @@ class GANNet(NeuralNet):
                 "pass n_features, or call fit(X)."
             )
         sizes = {
-            "generator": {"n_inputs": self.noise_dim, "n_outputs": n_features},
-            "discriminator": {"n_inputs": n_features},
+            "generator": {
+                "n_inputs": self.noise_dim + self.n_classes,
+                "n_outputs": n_features,
+            },
+            "discriminator": {"n_inputs": n_features + self.n_classes},
         }
         # Weights are drawn from a forked global RNG, seeded privately, so that
         # fitting never changes the caller's torch random state.
@@ -230,23 +251,27 @@ class GANNet(NeuralNet):
         self.generator_ema_ = copy.deepcopy(self.generator_).requires_grad_(False)
         self.n_rounds_ = 0
         self.last_good_ = None
+        # Until fit sees the labels, classes are drawn evenly.
+        self.class_prior_ = np.full(self.n_classes, 1 / max(self.n_classes, 1))
         self._check_players(n_features)
         return self
 
     def _check_players(self, n_features):
         """Fail early, and clearly, on networks that do not fit the data."""
+        k = self.n_classes
         shapes = (
-            f"the generator must map (batch, noise_dim={self.noise_dim}) to (batch, "
-            f"{n_features}) and the discriminator (batch, {n_features}) to "
-            "(batch, 1)"
+            f"the generator must map (batch, noise_dim + n_classes="
+            f"{self.noise_dim + k}) to (batch, {n_features}) and the discriminator "
+            f"(batch, n_features + n_classes={n_features + k}) to (batch, 1)"
         )
-        out = draw_noise(
-            self.noise, 2, self.noise_dim, torch_generator(0, self.device), self.device
-        )
+        codes = torch.zeros(2, dtype=torch.long, device=self.device)
+        out = self.generator_input(2, torch_generator(0, self.device), codes)
         for name, module, expected in (
             ("generator", self.generator_ema_, (2, n_features)),
             ("discriminator", self.discriminator_, (2, 1)),
         ):
+            if name == "discriminator" and k:
+                out = self._with_labels(out, self._one_hot(codes))
             try:
                 with torch.no_grad():
                     out = module.eval()(out)
@@ -279,6 +304,19 @@ class GANNet(NeuralNet):
         return super().fit(X, y, **fit_params)
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
+        if (y is None) != (not self.n_classes):
+            raise ValueError(
+                f"GANNet(n_classes={self.n_classes}) needs "
+                + ("class codes y in fit." if self.n_classes else "no y in fit.")
+            )
+        if y is not None:
+            codes = np.asarray(y)
+            if codes.ndim != 1 or codes.min() < 0 or codes.max() >= self.n_classes:
+                raise ValueError(
+                    f"y must hold class codes 0 to {self.n_classes - 1}, one per row."
+                )
+            counts = np.bincount(codes, minlength=self.n_classes)
+            self.class_prior_ = counts / len(codes)
         # skorch ends training quietly on Ctrl-C; a half-trained net must not
         # pass for a finished one.
         self.interrupted_ = False
@@ -291,12 +329,16 @@ class GANNet(NeuralNet):
         if not training:
             return super().get_iterator(dataset, training=training)
         X = to_tensor(dataset.X, device=self.device)
+        labels = None
+        if dataset.y is not None:
+            labels = self._one_hot(to_tensor(dataset.y, device=self.device).long())
         # A new stream for each call to fit or partial_fit, reproducible.
         root = draw_seed(None) if self.random_state is None else self.random_state
         seed = np.random.SeedSequence([root, len(self.history)])
         generator = torch_generator(int(seed.generate_state(1)[0]), self.device)
         return RoundIterator(
             X,
+            labels,
             n_rounds=self.steps_per_epoch,
             n_real=self.d_steps * self.batch_size,
             n_noise=(self.d_steps + 1) * self.batch_size,
@@ -306,27 +348,34 @@ class GANNet(NeuralNet):
         )
 
     def train_step(self, batch, **fit_params):
-        real, noise, mix = batch
+        real, labels, noise, mix = batch
         G, D = self.generator_, self.discriminator_
         game = self.criterion_
         n = self.batch_size
+        with_labels = self._with_labels
         self._set_training(True)
 
         # (1) Update D, d_steps times: with "bce", maximize
-        # log(D(x)) + log(1 - D(G(z))).
-        for real_i, noise_i, mix_i in zip(
-            real.split(n), noise[:-n].split(n), mix.split(n), strict=True
+        # log(D(x)) + log(1 - D(G(z))); a conditional D sees each row's class,
+        # and G's rows get the classes of the real ones.
+        for step, (real_i, noise_i, mix_i) in enumerate(
+            zip(real.split(n), noise[:-n].split(n), mix.split(n), strict=True)
         ):
+            labels_i = None if labels is None else labels[step * n : (step + 1) * n]
+
+            def critic(rows, labels_i=labels_i):
+                return D(with_labels(rows, labels_i))
+
             with torch.no_grad():  # D's update must not train G
-                fake = G(noise_i)
+                fake = G(with_labels(noise_i, labels_i))
             self.discriminator_optimizer_.zero_grad()
             if self.r1_penalty:
                 real_i.requires_grad_(True)
-            logits_real, logits_fake = D(real_i), D(fake)
+            logits_real, logits_fake = critic(real_i), critic(fake)
             d_loss = game.discriminator_loss(logits_real, logits_fake)
             if game.gradient_penalty_weight:
                 d_loss = d_loss + game.gradient_penalty_weight * gradient_penalty(
-                    D, real_i.detach(), fake, mix_i
+                    critic, real_i.detach(), fake, mix_i
                 )
             if self.r1_penalty:
                 # R1: keep D flat on the real data (Mescheder et al., 2018).
@@ -341,7 +390,9 @@ class GANNet(NeuralNet):
         # (2) Update G: with "bce", maximize log(D(G(z))): fake labels are
         # real for G's cost.
         self.generator_optimizer_.zero_grad()
-        g_loss = game.generator_loss(D(G(noise[-n:])))
+        labels_g = None if labels is None else labels[-n:]
+        fake = G(with_labels(noise[-n:], labels_g))
+        g_loss = game.generator_loss(D(with_labels(fake, labels_g)))
         g_loss.backward()
         self._notify_grad(G, batch)
         self.generator_optimizer_.step()
@@ -442,9 +493,37 @@ class GANNet(NeuralNet):
             training=True,
         )
 
+    def __setstate__(self, state):
+        # Nets pickled before they could be conditioned (gansampler 0.4 and
+        # earlier) have no classes.
+        state.setdefault("n_classes", 0)
+        super().__setstate__(state)
+
+    def _one_hot(self, codes):
+        return F.one_hot(codes, self.n_classes).to(torch.float32)
+
+    @staticmethod
+    def _with_labels(rows, labels):
+        return rows if labels is None else torch.cat([rows, labels], dim=1)
+
+    def generator_input(self, n_rows, generator, codes=None):
+        """The generator's input for ``n_rows`` rows: noise drawn with the
+        torch ``generator``, followed, for a conditional net, by the one-hot
+        class codes ``codes`` (drawn from the training shares when None)."""
+        noise = draw_noise(self.noise, n_rows, self.noise_dim, generator, self.device)
+        if not self.n_classes:
+            return noise
+        if codes is None:
+            prior = torch.as_tensor(self.class_prior_, dtype=torch.float32)
+            codes = torch.multinomial(
+                prior.to(self.device), n_rows, replacement=True, generator=generator
+            )
+        codes = torch.as_tensor(codes, device=self.device).long()
+        return self._with_labels(noise, self._one_hot(codes))
+
     def generate(self, noise):
-        """Run the averaged generator on ``noise`` in evaluation mode, without
-        gradients."""
+        """Run the averaged generator on ``noise`` (the whole input, see
+        :meth:`generator_input`) in evaluation mode, without gradients."""
         # Only the module that runs: switching every module costs more than
         # generating a small chunk.
         self.generator_ema_.eval()

@@ -5,7 +5,8 @@ from collections.abc import Callable
 from torch import nn
 
 from ._compat import validate_parameter_constraints
-from ._params import CONSTRAINTS, DEFAULTS, python_scalar
+from ._params import CONSTRAINTS, python_scalar
+from ._params import ENGINE_DEFAULTS as DEFAULTS
 
 __all__ = ["Discriminator", "Generator"]
 
@@ -48,7 +49,7 @@ def _three_linear_maps(
     # The estimator's constraint on a width: any positive integer, NumPy's too.
     sizes = {"n_inputs": n_inputs, "hidden_size": hidden_size, "n_outputs": n_outputs}
     validate_parameter_constraints(
-        dict.fromkeys(sizes, CONSTRAINTS["noise_dim"]), sizes, caller_name=caller
+        dict.fromkeys(sizes, CONSTRAINTS["batch_size"]), sizes, caller_name=caller
     )
     n_inputs, hidden_size, n_outputs = map(python_scalar, sizes.values())
     return nn.Sequential(

@@ -22,6 +22,7 @@ __all__ = [
     "PARAMETERS",
     "PREPROCESSINGS",
     "Parameter",
+    "auto_setting",
     "python_scalar",
 ]
 
@@ -34,6 +35,36 @@ PREPROCESSINGS = ("quantile", "standard")
 
 def _positive_int():
     return [Interval(Integral, 1, None, closed="left")]
+
+
+def _positive_int_or_auto():
+    return [*_positive_int(), StrOptions({"auto"})]
+
+
+def auto_setting(name: str, n_features: int) -> int:
+    """The value ``"auto"`` stands for in setting ``name``, for data of
+    ``n_features`` columns.
+
+    A row of many columns needs noise of as many dimensions (a generator fed
+    4 numbers makes rows on a 4-dimensional surface), wider networks and a
+    longer game. One column keeps the recipe measured on 1-D data.
+    """
+    rules = {
+        "noise_dim": max(4, n_features),
+        "generator_hidden_size": max(48, 8 * n_features),
+        "discriminator_hidden_size": max(64, 8 * n_features),
+        "max_epochs": 40 if n_features == 1 else 120,
+    }
+    return rules[name]
+
+
+# The settings whose default is "auto".
+_AUTO = (
+    "noise_dim",
+    "generator_hidden_size",
+    "discriminator_hidden_size",
+    "max_epochs",
+)
 
 
 def _positive_real():
@@ -59,12 +90,16 @@ PARAMETERS: dict[str, Parameter] = {
         None, [callable, None], "The discriminator network class.", option=False
     ),
     "generator_hidden_size": Parameter(
-        48, _positive_int(), "Width of the built-in generator's two hidden layers."
+        "auto",
+        _positive_int_or_auto(),
+        "Width of the built-in generator's two hidden layers; auto is 48, or 8 "
+        "per column if more.",
     ),
     "discriminator_hidden_size": Parameter(
-        64,
-        _positive_int(),
-        "Width of the built-in discriminator's two hidden layers.",
+        "auto",
+        _positive_int_or_auto(),
+        "Width of the built-in discriminator's two hidden layers; auto is 64, or "
+        "8 per column if more.",
     ),
     "activation": Parameter(
         "silu",
@@ -82,7 +117,12 @@ PARAMETERS: dict[str, Parameter] = {
         [StrOptions(set(NOISE_KINDS))],
         "Distribution of the generator's input.",
     ),
-    "noise_dim": Parameter(4, _positive_int(), "Dimension of the generator's input."),
+    "noise_dim": Parameter(
+        "auto",
+        _positive_int_or_auto(),
+        "Dimension of the generator's noise; auto is the number of columns, at "
+        "least 4.",
+    ),
     "loss": Parameter(
         "bce",
         [StrOptions(set(LOSSES))],
@@ -116,7 +156,11 @@ PARAMETERS: dict[str, Parameter] = {
         "Samples come from a moving average of the generator's weights, with "
         "this decay.",
     ),
-    "max_epochs": Parameter(40, _positive_int(), "Number of epochs to train."),
+    "max_epochs": Parameter(
+        "auto",
+        _positive_int_or_auto(),
+        "Number of epochs to train; auto is 40 for one column, 120 for more.",
+    ),
     "steps_per_epoch": Parameter(100, _positive_int(), "Rounds of the game per epoch."),
     "enforce_rounding": Parameter(
         True,
@@ -145,6 +189,12 @@ PARAMETERS: dict[str, Parameter] = {
 }
 
 DEFAULTS = {name: parameter.default for name, parameter in PARAMETERS.items()}
+# The training engine and the networks know the data only when they are built:
+# their defaults are the estimator's for one column.
+ENGINE_DEFAULTS = {
+    name: auto_setting(name, 1) if name in _AUTO else value
+    for name, value in DEFAULTS.items()
+}
 CONSTRAINTS = {name: parameter.constraints for name, parameter in PARAMETERS.items()}
 
 

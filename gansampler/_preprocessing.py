@@ -15,8 +15,31 @@ __all__ = ["DataMap"]
 _N_QUANTILES = 1_000
 _ROWS_PER_QUANTILE = 10
 _QUANTILE_SUBSAMPLE = 200_000
+# The normal scores of a discrete column stay within +-5.2, as
+# QuantileTransformer's do.
+_U_MIN = 1e-7
 # Decimal places looked for when detecting the precision of the data.
 _MAX_DECIMALS = 6
+# A column is discrete (counts, flags, scales, one-hot codes) when it takes
+# at most this many values, each seen twice on average.
+_MAX_LEVELS = 1_000
+_MIN_ROWS_PER_LEVEL = 2
+
+
+def discrete_levels(X):
+    """The values of each discrete column of ``X``, None for the others.
+
+    A column is discrete when it takes few values, repeated: at most 1,000
+    values, and at most one per two rows.
+    """
+    levels = []
+    for column in X.T:
+        values = np.unique(column)
+        is_discrete = (
+            1 < len(values) <= min(_MAX_LEVELS, len(column) / _MIN_ROWS_PER_LEVEL)
+        )
+        levels.append(values if is_discrete else None)
+    return levels
 
 
 def fixed_decimals(X):
@@ -64,6 +87,15 @@ class DataMap:
     (``"standard"``); ``from_network`` maps the generator's output back, and
     rounds and clips it as asked.
 
+    With ``preprocessing="quantile"``, a discrete column (counts, flags,
+    one-hot codes, answers on a scale: at most 1,000 values, each seen twice
+    on average) is mapped by its own distribution function: each value owns
+    an interval of normal scores as wide as its share of the rows, and a row
+    gets a point drawn uniformly (in probability) within its value's
+    interval. The scores of the column are then exactly normal, with no
+    cliff between values for the generator to cross, and every score maps
+    back to one of the values, each with its share.
+
     A fitted map holds aggregates of the data (one quantile per 10 rows at
     most), never the rows.
 
@@ -87,6 +119,11 @@ class DataMap:
         float64, or float32 for float32 data: the dtype of the samples.
     quantile_transformer_ : sklearn.preprocessing.QuantileTransformer or None
         The quantile map; None with ``preprocessing="standard"``.
+    discrete_levels_ : list of (ndarray or None)
+        The values of each column mapped as discrete, None for a continuous
+        one (and for every column with ``preprocessing="standard"``).
+    level_shares_ : list of (ndarray or None)
+        The share of the rows on each of those values.
 
     Examples
     --------
@@ -130,7 +167,15 @@ class DataMap:
         self.decimals_ = fixed_decimals(X)
         self.output_dtype_ = X.dtype
         self.quantile_transformer_ = None
+        self.discrete_levels_ = [None] * X.shape[1]
+        self.level_shares_ = [None] * X.shape[1]
         if self.preprocessing == "quantile":
+            self.discrete_levels_ = discrete_levels(X)
+            for j, levels in enumerate(self.discrete_levels_):
+                if levels is not None:
+                    level_of_row = np.searchsorted(levels, X[:, j])
+                    counts = np.bincount(level_of_row, minlength=len(levels))
+                    self.level_shares_[j] = counts / len(X)
             self.quantile_transformer_ = QuantileTransformer(
                 n_quantiles=min(_N_QUANTILES, max(2, len(X) // _ROWS_PER_QUANTILE)),
                 output_distribution="normal",
@@ -144,13 +189,40 @@ class DataMap:
         return len(self.mean_)
 
     def to_network(self, X):
-        """Map rows of data to the networks' space (float64)."""
+        """Map rows of data to the networks' space (float64).
+
+        A row's point in a discrete value's interval is drawn with
+        ``random_state``: the same rows map to the same scores.
+        """
         if self.quantile_transformer_ is not None:
             Z = self.quantile_transformer_.transform(X)
         else:
             Z = (X - self.mean_) / self.scale_
+        rng = np.random.default_rng(self.random_state)
+        for j, levels in enumerate(self._levels()):
+            if levels is not None:
+                edges = self._level_edges(j)
+                # A value between the recorded ones takes the one below.
+                level = np.clip(
+                    np.searchsorted(levels, X[:, j], side="right") - 1,
+                    0,
+                    len(levels) - 1,
+                )
+                low, high = edges[level], edges[level + 1]
+                u = low + rng.uniform(size=len(X)) * (high - low)
+                Z[:, j] = special.ndtri(np.clip(u, _U_MIN, 1 - _U_MIN))
         Z[:, self.constant_features_] = 0.0
         return Z
+
+    def _levels(self):
+        # Maps fitted before discrete columns existed have none.
+        return getattr(self, "discrete_levels_", None) or [None] * self.n_features_
+
+    def _level_edges(self, j):
+        """Edges of the intervals of column ``j``'s values, in probability."""
+        edges = np.concatenate([[0.0], np.cumsum(self.level_shares_[j])])
+        edges[-1] = 1.0
+        return edges
 
     def from_network(self, Z, *, rounding=True, clipping=False):
         """Map the generator's output back to data.
@@ -188,6 +260,11 @@ class DataMap:
             X = low + (position - below) * (quantiles[below + 1, columns] - low)
         else:
             X = Z * self.scale_ + self.mean_
+        for j, levels in enumerate(self._levels()):
+            if levels is not None:
+                inner_edges = self._level_edges(j)[1:-1]
+                u = special.ndtr(Z[:, j])
+                X[:, j] = levels[np.searchsorted(inner_edges, u, side="right")]
         X[:, self.constant_features_] = self.mean_[self.constant_features_]
         if clipping:
             X = np.clip(X, self.data_min_, self.data_max_)
@@ -216,4 +293,6 @@ class DataMap:
         data_map.decimals_ = state.pop("decimals_", [None] * n_features)
         data_map.output_dtype_ = np.dtype(state.pop("_output_dtype", np.float64))
         data_map.quantile_transformer_ = state.pop("quantile_transformer_", None)
+        data_map.discrete_levels_ = [None] * n_features
+        data_map.level_shares_ = [None] * n_features
         return data_map

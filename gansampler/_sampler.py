@@ -3,6 +3,7 @@
 import copy
 import functools
 import warnings
+from collections.abc import Mapping
 from contextlib import nullcontext
 from numbers import Integral
 
@@ -10,7 +11,8 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from skorch.callbacks import ProgressBar
 
 from ._callbacks import EpochFidelity
@@ -22,8 +24,7 @@ from ._compat import (
 )
 from ._device import resolve_device
 from ._net import GANNet
-from ._noise import draw_noise
-from ._params import CONSTRAINTS, DEFAULTS, python_scalar
+from ._params import CONSTRAINTS, DEFAULTS, auto_setting, python_scalar
 from ._preprocessing import DataMap
 from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_threads
 from ._version import __version__
@@ -73,21 +74,24 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         The generator network. None uses :class:`~gansampler.Generator` with
         ``generator_hidden_size`` and ``activation``. Otherwise a
         :class:`torch.nn.Module` subclass (or any callable returning a
-        module) called as ``generator(n_inputs=noise_dim,
-        n_outputs=n_features)``; use :func:`functools.partial` to pass other
-        settings. It must map ``(batch, noise_dim)`` to ``(batch, n_features)``.
+        module) called as ``generator(n_inputs=noise_dim + n_classes,
+        n_outputs=n_features)``, where ``n_classes`` is 0 unless ``fit`` is
+        given class labels; use :func:`functools.partial` to pass other
+        settings. It must map ``(batch, n_inputs)`` to ``(batch, n_features)``.
     discriminator : callable or None, default=None
         The discriminator network. None uses
         :class:`~gansampler.Discriminator` with ``discriminator_hidden_size``
         and ``activation``. Otherwise a callable returning a module, called as
         ``discriminator(n_inputs=n_features)``, that maps ``(batch,
         n_features)`` to one logit per row, ``(batch, 1)``.
-    generator_hidden_size : int, default=48
-        Width of the built-in generator's two hidden layers (48 keeps
-        sampling 100,000 rows under 20 ms on one CPU thread, at the fidelity
-        of 64).
-    discriminator_hidden_size : int, default=64
-        Width of the built-in discriminator's two hidden layers.
+    generator_hidden_size : int or "auto", default="auto"
+        Width of the built-in generator's two hidden layers. ``"auto"`` is 48
+        (which keeps sampling 100,000 rows of one column under 20 ms on one
+        CPU thread, at the fidelity of 64), or 8 per feature where that is
+        more.
+    discriminator_hidden_size : int or "auto", default="auto"
+        Width of the built-in discriminator's two hidden layers. ``"auto"`` is
+        64, or 8 per feature where that is more.
     activation : str or callable, default="silu"
         Activation of the built-in networks: ``"silu"`` (x times its sigmoid:
         as faithful as ELU, and four times cheaper to sample with), ``"elu"``
@@ -111,8 +115,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     noise : {"normal", "uniform"}, default="normal"
         Distribution of the generator's input: standard normal, or uniform on
         [0, 1) as in the article.
-    noise_dim : int, default=4
-        Dimension of the generator's input.
+    noise_dim : int or "auto", default="auto"
+        Dimension of the generator's noise. ``"auto"`` is the number of
+        features, at least 4: a generator fed fewer numbers than a row has
+        columns makes rows on a thinner surface than the data's, which a
+        classifier tells apart.
     loss : {"bce", "hinge", "wgan-gp"}, default="bce"
         The game. ``"bce"``: binary cross-entropy on the discriminator's
         output, with the generator trained to have its samples labelled real
@@ -143,8 +150,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         weights (Yazici et al., 2019), updated after each round with this
         decay: the game circles its equilibrium, and the average sits close
         to it. 0 samples from the last weights (as the article does).
-    max_epochs : int, default=40
-        Number of epochs to train.
+    max_epochs : int or "auto", default="auto"
+        Number of epochs to train. ``"auto"`` is 40 for one feature and 120
+        for more: the dependence between columns takes longer to learn than
+        one column's shape.
     steps_per_epoch : int, default=100
         Rounds of the game per epoch. An epoch here is a fixed number of
         rounds, not a pass over the data: each round draws ``batch_size *
@@ -228,6 +237,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         ``diverged``.
     n_iter_ : int
         Rounds of the game played.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels the sampler is conditioned on, sorted. Defined only
+        when ``fit`` was given ``y``.
 
     See Also
     --------
@@ -333,13 +345,21 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Train the generator to imitate the rows of ``X``.
 
+        Given class labels ``y``, one GAN learns every class: both networks
+        are told each row's class (a conditional GAN), so a scarce class
+        borrows what the others teach about the columns they share, and
+        :meth:`sample` draws rows of chosen classes (``sample(n, y=...)``).
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Training data, at least two rows. One variable is one column:
             reshape 1-D data with ``X.reshape(-1, 1)``.
-        y : None
-            Ignored; present for API consistency.
+        y : array-like of shape (n_samples,) or None, default=None
+            Class labels (integers, strings or booleans: a target with
+            scikit-learn's type "binary" or "multiclass"), or None to learn
+            the rows alone. A numeric target of a regression is not a class:
+            it raises; to learn it with the rows, make it a column of ``X``.
 
         Returns
         -------
@@ -349,14 +369,15 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         # A failed or interrupted fit leaves a fitted sampler as it was.
         previous_state = self.__dict__.copy()
         try:
-            return self._fit(X)
+            return self._fit(X, y)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous_state)
             raise
 
-    def _fit(self, X):
+    def _fit(self, X, y):
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        classes, codes = _class_codes(X, y)
         device = resolve_device(self.device)
         seed = draw_seed(self.random_state)
         data_map = DataMap(preprocessing=self.preprocessing, random_state=seed)
@@ -370,7 +391,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         rows = np.random.default_rng(seed).permutation(len(X))[:_FIDELITY_ROWS]
         fidelity = EpochFidelity(X[np.sort(rows)], to_data, seed=seed)
         net = self._make_net(
-            n_features=X.shape[1], device=device, seed=seed, fidelity=fidelity
+            n_features=X.shape[1],
+            n_classes=0 if classes is None else len(classes),
+            device=device,
+            seed=seed,
+            fidelity=fidelity,
         )
         # Networks other than the built-in ones may draw from torch's global
         # random state while they train (dropout): they take turns.
@@ -378,8 +403,15 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         isolated = fork_rng(device, net.random_state) if custom else nullcontext()
         with torch_threads(self.n_threads), isolated:
             net.initialize()
-            net.partial_fit(torch.from_numpy(data_map.to_network(X).astype(np.float32)))
+            net.partial_fit(
+                torch.from_numpy(data_map.to_network(X).astype(np.float32)),
+                None if codes is None else torch.from_numpy(codes),
+            )
 
+        if classes is None:
+            self.__dict__.pop("classes_", None)
+        else:
+            self.classes_ = classes
         self.data_map_ = data_map
         self.device_ = device
         self.net_ = net
@@ -387,8 +419,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.n_iter_ = net.n_rounds_
         return self
 
-    def _make_net(self, *, n_features, device, seed, fidelity):
-        params = {k: python_scalar(v) for k, v in self.get_params(deep=False).items()}
+    def _make_net(self, *, n_features, n_classes, device, seed, fidelity):
+        params = {
+            name: auto_setting(name, n_features) if _is_auto(name, value) else value
+            for name, value in self.get_params(deep=False).items()
+        }
+        params = {name: python_scalar(value) for name, value in params.items()}
         for name in ("generator", "discriminator"):
             if isinstance(params[name], torch.nn.Module):
                 raise ValueError(
@@ -415,6 +451,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             **players,
             **{name: params[name] for name in _NET_SETTINGS},
             n_features=n_features,
+            n_classes=n_classes,
             criterion__loss=params["loss"],
             random_state=seed,
             callbacks=callbacks,
@@ -422,8 +459,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             verbose=int(params["verbose"]),
         )
 
-    def sample(self, n_samples=1, random_state=None):
+    def sample(self, n_samples=1, random_state=None, *, y=None):
         """Generate new samples from the learned distribution.
+
+        A sampler fitted with class labels draws the class of each row from
+        the classes' shares in the training data, or takes them from ``y``.
 
         Rows come in blocks of 65,536, block ``k`` with noise seeded from
         ``SeedSequence(seed, spawn_key=(k,))``: the rows of a seed are the same
@@ -440,11 +480,27 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             Seeds the noise. An int gives the same samples at every call (on
             the same device); None gives different samples at every call. The
             global numpy and torch random states are never used or changed.
+        y : array-like of shape (n_samples,), dict or None, default=None
+            For a sampler fitted with class labels: the class of each row, or
+            ``{class: count}`` with counts that add up to ``n_samples`` (the
+            rows then come class by class, in the dict's order). None draws
+            the classes from their training shares.
 
         Returns
         -------
         X : ndarray of shape (n_samples, `n_features_in_`)
             Generated samples, float64 (float32 if fitted on float32 data).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from gansampler import GANSampler
+        >>> rng = np.random.default_rng(0)
+        >>> X = np.r_[rng.normal(0, 1, (300, 2)), rng.normal(5, 1, (100, 2))]
+        >>> y = np.r_[np.zeros(300, dtype=int), np.ones(100, dtype=int)]
+        >>> sampler = GANSampler(max_epochs=5, random_state=0).fit(X, y)
+        >>> sampler.sample(4, random_state=0, y={1: 3, 0: 1}).shape
+        (4, 2)
         """
         self._check_is_fitted()
         validate_parameter_constraints(
@@ -455,26 +511,71 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             {"n_samples": n_samples, "random_state": random_state},
             caller_name="sample",
         )
-        blocks = list(self._sample_blocks(int(n_samples), random_state))
+        codes = self._requested_codes(int(n_samples), y)
+        blocks = list(self._sample_blocks(int(n_samples), random_state, codes))
         if not blocks:
             return self.data_map_.from_network(np.empty((0, self.n_features_in_)))
         return np.concatenate(blocks)
 
-    def _sample_blocks(self, n_samples, random_state):
-        """Yield the rows of ``sample(n_samples, random_state)`` block by block."""
+    def _requested_codes(self, n_samples, y):
+        """The class code of each row asked for by ``sample``'s ``y``, or None."""
+        if y is None:
+            return None
+        classes = getattr(self, "classes_", None)
+        if classes is None:
+            raise ValueError(
+                "sample() got y, but this sampler was fitted without class labels: "
+                "fit(X, y) to draw rows of chosen classes."
+            )
+        if isinstance(y, Mapping):
+            counts = list(y.values())
+            if not all(_is_int(c) and c >= 0 for c in counts):
+                raise ValueError(
+                    f"The counts of a dict y must be non-negative integers, got {y!r}."
+                )
+            if sum(counts) != n_samples:
+                raise ValueError(
+                    f"The counts of y add up to {sum(counts)}, but n_samples is "
+                    f"{n_samples}: pass n_samples={sum(counts)}."
+                )
+            labels = np.array(list(y), dtype=object).repeat(counts)
+        else:
+            labels = np.asarray(y)
+            if labels.ndim != 1 or len(labels) != n_samples:
+                raise ValueError(
+                    f"y must hold one class label per row, {n_samples} labels; got "
+                    f"an array of shape {labels.shape}."
+                )
+        known = {label: code for code, label in enumerate(classes.tolist())}
+        unknown = [
+            label for label in dict.fromkeys(labels.tolist()) if label not in known
+        ]
+        if unknown:
+            raise ValueError(
+                f"y has labels the sampler was not fitted on: {unknown[:5]}; its "
+                f"classes are {classes.tolist()}."
+            )
+        return np.array([known[label] for label in labels.tolist()], dtype=np.int64)
+
+    def _sample_blocks(self, n_samples, random_state, codes=None):
+        """Yield the rows of ``sample(n_samples, random_state)`` block by block;
+        ``codes`` are the class codes of the rows, or None."""
         seed = draw_seed(random_state) if not _is_int(random_state) else random_state
         for block, start in enumerate(range(0, n_samples, BLOCK_ROWS)):
-            yield self._sample_block(seed, block, min(BLOCK_ROWS, n_samples - start))
+            stop = min(start + BLOCK_ROWS, n_samples)
+            block_codes = None if codes is None else codes[start:stop]
+            yield self._sample_block(seed, block, stop - start, block_codes)
 
-    def _sample_block(self, seed, block, n_rows):
+    def _sample_block(self, seed, block, n_rows, codes=None):
         """The first ``n_rows`` rows of block ``block`` of the draw ``seed``."""
         net = self.net_
         generator = torch_generator(spawn_seeds(seed, 1, key=(block,))[0], net.device)
         chunks = []
         for start in range(0, n_rows, CHUNK_ROWS):
             size = min(CHUNK_ROWS, n_rows - start)
-            noise = draw_noise(net.noise, size, net.noise_dim, generator, net.device)
-            chunks.append(net.generate(noise).cpu().numpy())
+            chunk_codes = None if codes is None else codes[start : start + size]
+            inputs = net.generator_input(size, generator, chunk_codes)
+            chunks.append(net.generate(inputs).cpu().numpy())
         return self.data_map_.from_network(
             np.concatenate(chunks, dtype=np.float64),
             rounding=self.enforce_rounding,
@@ -550,8 +651,33 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             self.device_ = str(net.device)
 
 
+def _is_auto(name, value):
+    # device="auto" has a rule of its own (resolve_device).
+    return isinstance(value, str) and value == "auto" and name != "device"
+
+
 def _is_int(value):
     return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def _class_codes(X, y):
+    """The sorted classes of ``y`` and each row's class code; None, None
+    without ``y``."""
+    if y is None:
+        return None, None
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    check_consistent_length(X, y)
+    kind = type_of_target(y, input_name="y", raise_unknown=True)
+    if kind not in ("binary", "multiclass"):
+        raise ValueError(
+            f"y must hold class labels (scikit-learn's target types 'binary' or "
+            f"'multiclass'), got a target of type {kind!r}. A numeric target "
+            "is not a class: to learn it with the rows, make it a column of X."
+        )
+    classes, codes = np.unique(y, return_inverse=True)
+    return classes, codes.astype(np.int64)
 
 
 def _upgrade_fitted_state(state):

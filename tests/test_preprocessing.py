@@ -95,3 +95,43 @@ def test_bad_settings_and_data():
         DataMap(preprocessing="log")
     with pytest.raises(ValueError, match="rescale X"):
         DataMap().fit(np.array([[1e308], [-1e308], [1e308]]))
+
+
+def test_a_discrete_column_maps_to_normal_scores_without_a_cliff():
+    rng = np.random.default_rng(0)
+    flags = (rng.random(4000) < 0.3).astype(float)
+    counts = rng.poisson(2.0, 4000).astype(float)
+    X = np.column_stack([flags, counts, rng.normal(size=4000)])
+    data_map = DataMap(random_state=0).fit(X)
+    assert [levels is not None for levels in data_map.discrete_levels_] == [
+        True,
+        True,
+        False,
+    ]
+    np.testing.assert_allclose(data_map.level_shares_[0], [0.7, 0.3], atol=0.02)
+    Z = data_map.to_network(X)
+    # Each value owns an interval of scores as wide as its share: the scores
+    # of the flags are standard normal, the zeros below the ones.
+    assert abs(Z[:, 0].mean()) < 0.05 and abs(Z[:, 0].std() - 1) < 0.05
+    assert Z[flags == 0, 0].max() < Z[flags == 1, 0].min()
+    assert np.abs(Z).max() < 5.3
+    # The same rows map to the same scores, and back to themselves.
+    np.testing.assert_array_equal(data_map.to_network(X), Z)
+    np.testing.assert_array_equal(data_map.from_network(Z)[:, :2], X[:, :2])
+    # Normal noise maps back to each value with its share.
+    noise = rng.normal(size=(100_000, 3))
+    generated = data_map.from_network(noise)
+    assert set(np.unique(generated[:, 0])) == {0.0, 1.0}
+    assert abs(generated[:, 0].mean() - flags.mean()) < 0.01
+    assert set(np.unique(generated[:, 1])) <= set(np.unique(counts))
+
+
+def test_continuous_columns_and_the_standard_map_have_no_levels():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=500), rng.integers(0, 2, 500)])
+    assert DataMap(random_state=0).fit(X[:, :1]).discrete_levels_ == [None]
+    standard = DataMap(preprocessing="standard").fit(X)
+    assert standard.discrete_levels_ == [None, None]
+    # A few distinct values in a handful of rows are not discrete: each is
+    # seen once.
+    assert DataMap().fit(X[:3]).discrete_levels_ == [None, None]

@@ -660,3 +660,31 @@ def test_extra_fit_resample_parameters_are_rejected():
     X, y = make_data()
     with pytest.raises(TypeError, match=r"no extra parameters, got \['sample_w"):
         resampler().fit_resample(X, y, sample_weight=np.ones(len(y)))
+
+
+def test_one_conditional_sampler_learns_every_class_by_default():
+    X, y = make_data()
+    res = resampler(sampler=GANSampler(max_epochs=6, random_state=0))
+    X_res, y_res = res.fit_resample(X, y)
+    sampler = res.samplers_[1]
+    assert res.samplers_[2] is sampler  # one sampler serves every class
+    np.testing.assert_array_equal(sampler.classes_, [0, 1, 2])
+    np.testing.assert_allclose(sampler.net_.class_prior_, np.array([60, 30, 12]) / 102)
+    # Each class's new rows sit around that class's centre (3 * label).
+    for label in (1, 2):
+        new_rows = X_res[len(X) :][y_res[len(X) :] == label]
+        assert len(new_rows) == 60 - (30 if label == 1 else 12)
+        assert abs(new_rows.mean() - 3 * label) < 1.0
+
+
+def test_per_class_samplers_on_request_and_for_samplers_without_labels():
+    X, y = make_data()
+    res = resampler(per_class=True).fit(X, y)
+    res.fit_resample(X, y)
+    assert res.samplers_[1] is not res.samplers_[2]
+    assert not hasattr(res.samplers_[1], "classes_")
+    kde = GANResampler(sampler=KernelDensity(), random_state=0)
+    kde.fit_resample(X, y)
+    assert kde.samplers_[1] is not kde.samplers_[2]
+    with pytest.raises(TypeError, match="per_class=False needs a sampler whose"):
+        GANResampler(sampler=KernelDensity(), per_class=False).fit_resample(X, y)

