@@ -103,8 +103,9 @@ class GANNet(NeuralNet):
         Initialised as ``generator_``; ``generator_ema_`` is its moving
         average.
     discriminator : type or torch.nn.Module, default=Discriminator
-        The discriminator, called with ``n_inputs=n_features + n_classes`` and
-        the ``discriminator__*`` settings. Initialised as ``discriminator_``.
+        The discriminator, called with ``n_inputs=pac * (n_features +
+        n_classes)`` and the ``discriminator__*`` settings. Initialised as
+        ``discriminator_``.
     n_features : int or None, default=None
         Number of features of the data; None takes it from the data passed
         to ``fit``.
@@ -123,6 +124,11 @@ class GANNet(NeuralNet):
         Noise distribution fed to the generator.
     noise_dim : int, default=4
         Noise dimension.
+    pac : int, default=1
+        Rows the discriminator judges together (PacGAN, Lin et al., 2018):
+        it sees ``pac`` real rows, or ``pac`` generated ones, side by side,
+        and so the variety of a batch, not only its rows. ``batch_size`` must
+        be a multiple of it.
     d_steps : int, default=1
         Discriminator updates per round, each on a fresh batch.
     steps_per_epoch : int, default=100
@@ -169,6 +175,7 @@ class GANNet(NeuralNet):
         criterion=GANLoss,
         noise=DEFAULTS["noise"],
         noise_dim=DEFAULTS["noise_dim"],
+        pac=DEFAULTS["pac"],
         d_steps=DEFAULTS["d_steps"],
         steps_per_epoch=DEFAULTS["steps_per_epoch"],
         ema_decay=DEFAULTS["ema_decay"],
@@ -202,6 +209,7 @@ class GANNet(NeuralNet):
         self.discriminator_optimizer = discriminator_optimizer
         self.noise = noise
         self.noise_dim = noise_dim
+        self.pac = pac
         self.d_steps = d_steps
         self.steps_per_epoch = steps_per_epoch
         self.ema_decay = ema_decay
@@ -237,7 +245,7 @@ class GANNet(NeuralNet):
                 "n_inputs": self.noise_dim + self.n_classes,
                 "n_outputs": n_features,
             },
-            "discriminator": {"n_inputs": n_features + self.n_classes},
+            "discriminator": {"n_inputs": self.pac * (n_features + self.n_classes)},
         }
         # Weights are drawn from a forked global RNG, seeded privately, so that
         # fitting never changes the caller's torch random state.
@@ -258,20 +266,26 @@ class GANNet(NeuralNet):
 
     def _check_players(self, n_features):
         """Fail early, and clearly, on networks that do not fit the data."""
-        k = self.n_classes
+        k, pac = self.n_classes, self.pac
+        if self.batch_size % pac:
+            raise ValueError(
+                f"batch_size={self.batch_size} must be a multiple of pac={pac}: "
+                "the discriminator judges the rows of a batch pac at a time."
+            )
         shapes = (
             f"the generator must map (batch, noise_dim + n_classes="
             f"{self.noise_dim + k}) to (batch, {n_features}) and the discriminator "
-            f"(batch, n_features + n_classes={n_features + k}) to (batch, 1)"
+            f"(batch, pac * (n_features + n_classes)={pac * (n_features + k)}) to "
+            "(batch, 1)"
         )
-        codes = torch.zeros(2, dtype=torch.long, device=self.device)
-        out = self.generator_input(2, torch_generator(0, self.device), codes)
+        codes = torch.zeros(2 * pac, dtype=torch.long, device=self.device)
+        out = self.generator_input(2 * pac, torch_generator(0, self.device), codes)
         for name, module, expected in (
-            ("generator", self.generator_ema_, (2, n_features)),
+            ("generator", self.generator_ema_, (2 * pac, n_features)),
             ("discriminator", self.discriminator_, (2, 1)),
         ):
-            if name == "discriminator" and k:
-                out = self._with_labels(out, self._one_hot(codes))
+            if name == "discriminator":
+                out = self._packed(out, self._one_hot(codes) if k else None)
             try:
                 with torch.no_grad():
                     out = module.eval()(out)
@@ -282,7 +296,7 @@ class GANNet(NeuralNet):
             if tuple(out.shape) != expected:
                 raise ValueError(
                     f"The {name} returned shape {tuple(out.shape)} for a batch of "
-                    f"2, expected {expected}: {shapes}."
+                    f"{expected[0]}, expected {expected}: {shapes}."
                 )
 
     def initialize_optimizer(self, *args, **kwargs):
@@ -352,7 +366,7 @@ class GANNet(NeuralNet):
         G, D = self.generator_, self.discriminator_
         game = self.criterion_
         n = self.batch_size
-        with_labels = self._with_labels
+        with_labels, packed = self._with_labels, self._packed
         self._set_training(True)
 
         # (1) Update D, d_steps times: with "bce", maximize
@@ -364,7 +378,7 @@ class GANNet(NeuralNet):
             labels_i = None if labels is None else labels[step * n : (step + 1) * n]
 
             def critic(rows, labels_i=labels_i):
-                return D(with_labels(rows, labels_i))
+                return D(packed(rows, labels_i))
 
             with torch.no_grad():  # D's update must not train G
                 fake = G(with_labels(noise_i, labels_i))
@@ -392,7 +406,7 @@ class GANNet(NeuralNet):
         self.generator_optimizer_.zero_grad()
         labels_g = None if labels is None else labels[-n:]
         fake = G(with_labels(noise[-n:], labels_g))
-        g_loss = game.generator_loss(D(with_labels(fake, labels_g)))
+        g_loss = game.generator_loss(D(packed(fake, labels_g)))
         g_loss.backward()
         self._notify_grad(G, batch)
         self.generator_optimizer_.step()
@@ -497,6 +511,7 @@ class GANNet(NeuralNet):
         # Nets pickled before they could be conditioned (gansampler 0.4 and
         # earlier) have no classes.
         state.setdefault("n_classes", 0)
+        state.setdefault("pac", 1)
         super().__setstate__(state)
 
     def _one_hot(self, codes):
@@ -505,6 +520,12 @@ class GANNet(NeuralNet):
     @staticmethod
     def _with_labels(rows, labels):
         return rows if labels is None else torch.cat([rows, labels], dim=1)
+
+    def _packed(self, rows, labels):
+        """What the discriminator sees of ``rows``: each with its label, and
+        ``pac`` of them side by side."""
+        rows = self._with_labels(rows, labels)
+        return rows.reshape(len(rows) // self.pac, self.pac * rows.shape[1])
 
     def generator_input(self, n_rows, generator, codes=None):
         """The generator's input for ``n_rows`` rows: noise drawn with the

@@ -14,6 +14,7 @@ from ._compat import Interval, StrOptions
 
 __all__ = [
     "ACTIVATIONS",
+    "AUTO_SETTINGS",
     "CONSTRAINTS",
     "DEFAULTS",
     "LOSSES",
@@ -30,7 +31,7 @@ ACTIVATIONS = ("elu", "gelu", "leaky_relu", "relu", "sigmoid", "silu", "tanh")
 LOSSES = ("bce", "hinge", "wgan-gp")
 NOISE_KINDS = ("normal", "uniform")
 OPTIMIZERS = ("adam", "sgd")
-PREPROCESSINGS = ("quantile", "standard")
+PREPROCESSINGS = ("auto", "power", "quantile", "standard")
 
 
 def _positive_int():
@@ -58,8 +59,9 @@ def auto_setting(name: str, n_features: int) -> int:
     return rules[name]
 
 
-# The settings whose default is "auto".
-_AUTO = (
+# The settings whose "auto" is a number that auto_setting gives (the
+# preprocessing's and the device's have rules of their own).
+AUTO_SETTINGS = (
     "noise_dim",
     "generator_hidden_size",
     "discriminator_hidden_size",
@@ -107,10 +109,11 @@ PARAMETERS: dict[str, Parameter] = {
         "Activation of the built-in networks.",
     ),
     "preprocessing": Parameter(
-        "quantile",
+        "auto",
         [StrOptions(set(PREPROCESSINGS))],
-        "quantile maps each column to normal scores through its quantiles; "
-        "standard only standardises it.",
+        "quantile maps each column to normal scores through its quantiles, "
+        "power through a Yeo-Johnson transform, standard only standardises; "
+        "auto: quantile for one column, power for columns it makes normal.",
     ),
     "noise": Parameter(
         "normal",
@@ -141,6 +144,11 @@ PARAMETERS: dict[str, Parameter] = {
     ),
     "batch_size": Parameter(
         256, _positive_int(), "Rows of real data, and of generated data, per update."
+    ),
+    "pac": Parameter(
+        1,
+        _positive_int(),
+        "Rows the discriminator judges together (PacGAN); a divisor of batch_size.",
     ),
     "d_steps": Parameter(
         1, _positive_int(), "Discriminator updates per round of the game."
@@ -192,7 +200,7 @@ DEFAULTS = {name: parameter.default for name, parameter in PARAMETERS.items()}
 # The training engine and the networks know the data only when they are built:
 # their defaults are the estimator's for one column.
 ENGINE_DEFAULTS = {
-    name: auto_setting(name, 1) if name in _AUTO else value
+    name: auto_setting(name, 1) if name in AUTO_SETTINGS else value
     for name, value in DEFAULTS.items()
 }
 CONSTRAINTS = {name: parameter.constraints for name, parameter in PARAMETERS.items()}

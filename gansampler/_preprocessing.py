@@ -1,8 +1,10 @@
 """DataMap: the map between a table's columns and the networks' space."""
 
+import warnings
+
 import numpy as np
-from scipy import special
-from sklearn.preprocessing import QuantileTransformer
+from scipy import special, stats
+from sklearn.preprocessing import PowerTransformer, QuantileTransformer
 
 from ._params import PREPROCESSINGS
 from .exceptions import GANSamplerError
@@ -18,6 +20,9 @@ _QUANTILE_SUBSAMPLE = 200_000
 # The normal scores of a discrete column stay within +-5.2, as
 # QuantileTransformer's do.
 _U_MIN = 1e-7
+# With preprocessing="auto", a continuous column whose tails the power map
+# leaves heavier than this (excess kurtosis) gets the quantile map instead.
+_MAX_POWER_KURTOSIS = 1.0
 # Decimal places looked for when detecting the precision of the data.
 _MAX_DECIMALS = 6
 # A column is discrete (counts, flags, scales, one-hot codes) when it takes
@@ -82,18 +87,22 @@ class DataMap:
 
     ``fit`` records what the samples must keep of the data: each column's
     mean, spread, range and recorded precision, the constant columns, and the
-    dtype. ``to_network`` maps rows to normal scores through each column's
-    quantiles (``preprocessing="quantile"``) or standardises them
-    (``"standard"``); ``from_network`` maps the generator's output back, and
-    rounds and clips it as asked.
+    dtype, and chooses each column's map (``column_maps_``). ``to_network``
+    maps rows to normal scores through each column's quantiles
+    (``"quantile"``) or a Yeo-Johnson power transform (``"power"``), or
+    standardises them (``"standard"``); ``from_network`` maps the generator's
+    output back, and rounds and clips it as asked. ``preprocessing="auto"``
+    uses the quantile map for a table of one column and, with several, the
+    power map for each column whose tails it makes normal (excess kurtosis
+    at most 1): it keeps the shape of the data between columns.
 
-    With ``preprocessing="quantile"``, a discrete column (counts, flags,
-    one-hot codes, answers on a scale: at most 1,000 values, each seen twice
-    on average) is mapped by its own distribution function: each value owns
-    an interval of normal scores as wide as its share of the rows, and a row
-    gets a point drawn uniformly (in probability) within its value's
-    interval. The scores of the column are then exactly normal, with no
-    cliff between values for the generator to cross, and every score maps
+    Except with ``preprocessing="standard"``, a discrete column (counts,
+    flags, one-hot codes, answers on a scale: at most 1,000 values, each
+    seen twice on average) is mapped by its own distribution function: each
+    value owns an interval of normal scores as wide as its share of the
+    rows, and a row gets a point drawn uniformly (in probability) within its
+    value's interval. The scores of the column are then exactly normal, with
+    no cliff between values for the generator to cross, and every score maps
     back to one of the values, each with its share.
 
     A fitted map holds aggregates of the data (one quantile per 10 rows at
@@ -101,7 +110,7 @@ class DataMap:
 
     Parameters
     ----------
-    preprocessing : {"quantile", "standard"}, default="quantile"
+    preprocessing : {"auto", "quantile", "power", "standard"}, default="auto"
         The map, as :class:`~gansampler.GANSampler`'s parameter of that name.
     random_state : int, default=0
         Seed of the quantiles' subsample (used above 200,000 rows).
@@ -117,8 +126,17 @@ class DataMap:
         Decimal places each column was recorded at, None beyond 6.
     output_dtype_ : numpy.dtype
         float64, or float32 for float32 data: the dtype of the samples.
+    column_maps_ : list of str
+        Each column's map: ``"quantile"``, ``"power"``, ``"discrete"`` or
+        ``"standard"``.
     quantile_transformer_ : sklearn.preprocessing.QuantileTransformer or None
-        The quantile map; None with ``preprocessing="standard"``.
+        The quantile map (fitted to every column, used for the ``"quantile"``
+        ones); None with ``preprocessing="standard"``.
+    power_transformer_ : sklearn.preprocessing.PowerTransformer or None
+        The power map of the columns ``power_columns_``; None where no column
+        has it.
+    power_columns_ : ndarray of int
+        The columns mapped by ``power_transformer_``.
     discrete_levels_ : list of (ndarray or None)
         The values of each column mapped as discrete, None for a continuous
         one (and for every column with ``preprocessing="standard"``).
@@ -138,7 +156,7 @@ class DataMap:
     True
     """
 
-    def __init__(self, *, preprocessing="quantile", random_state=0):
+    def __init__(self, *, preprocessing="auto", random_state=0):
         if preprocessing not in PREPROCESSINGS:
             raise ValueError(
                 f"Unknown preprocessing {preprocessing!r}; use one of "
@@ -166,27 +184,79 @@ class DataMap:
         self.data_max_ = X.max(axis=0)
         self.decimals_ = fixed_decimals(X)
         self.output_dtype_ = X.dtype
+        n_features = X.shape[1]
+        self.discrete_levels_ = [None] * n_features
+        self.level_shares_ = [None] * n_features
         self.quantile_transformer_ = None
-        self.discrete_levels_ = [None] * X.shape[1]
-        self.level_shares_ = [None] * X.shape[1]
-        if self.preprocessing == "quantile":
-            self.discrete_levels_ = discrete_levels(X)
-            for j, levels in enumerate(self.discrete_levels_):
-                if levels is not None:
-                    level_of_row = np.searchsorted(levels, X[:, j])
-                    counts = np.bincount(level_of_row, minlength=len(levels))
-                    self.level_shares_[j] = counts / len(X)
-            self.quantile_transformer_ = QuantileTransformer(
-                n_quantiles=min(_N_QUANTILES, max(2, len(X) // _ROWS_PER_QUANTILE)),
-                output_distribution="normal",
-                subsample=_QUANTILE_SUBSAMPLE,
-                random_state=self.random_state % (2**32),
-            ).fit(X)
+        self.power_transformer_ = None
+        self.power_columns_ = np.zeros(0, dtype=np.intp)
+        if self.preprocessing == "standard":
+            self.column_maps_ = ["standard"] * n_features
+            return self
+        self.discrete_levels_ = discrete_levels(X)
+        for j, levels in enumerate(self.discrete_levels_):
+            if levels is not None:
+                level_of_row = np.searchsorted(levels, X[:, j])
+                counts = np.bincount(level_of_row, minlength=len(levels))
+                self.level_shares_[j] = counts / len(X)
+        continuous = [
+            j
+            for j in range(n_features)
+            if self.discrete_levels_[j] is None and not constant[j]
+        ]
+        maps = ["discrete" if levels is not None else "quantile"
+                for levels in self.discrete_levels_]  # fmt: skip
+        if self.preprocessing == "power" or (
+            self.preprocessing == "auto" and n_features > 1
+        ):
+            maps = self._choose_power_columns(X, continuous, maps)
+        self.column_maps_ = maps
+        self.quantile_transformer_ = QuantileTransformer(
+            n_quantiles=min(_N_QUANTILES, max(2, len(X) // _ROWS_PER_QUANTILE)),
+            output_distribution="normal",
+            subsample=_QUANTILE_SUBSAMPLE,
+            random_state=self.random_state % (2**32),
+        ).fit(X)
         return self
+
+    def _choose_power_columns(self, X, continuous, maps):
+        """Fit the power map to the continuous columns it suits; with "auto",
+        those whose tails it makes normal (excess kurtosis at most 1)."""
+        if not continuous:
+            return maps
+        columns = np.asarray(continuous)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            transformer = PowerTransformer().fit(X[:, columns])
+            Z = transformer.transform(X[:, columns])
+            kurtosis = stats.kurtosis(Z, axis=0)
+        suits = np.isfinite(Z).all(axis=0)
+        if self.preprocessing == "auto":
+            suits &= kurtosis <= _MAX_POWER_KURTOSIS
+        if not suits.any():
+            return maps
+        self.power_columns_ = columns[suits]
+        # Refit on the chosen columns alone: the transform keeps no others.
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            self.power_transformer_ = PowerTransformer().fit(X[:, self.power_columns_])
+        Z = self.power_transformer_.transform(X[:, self.power_columns_])
+        self.power_range_ = np.array([Z.min(axis=0), Z.max(axis=0)])
+        for j in self.power_columns_:
+            maps[j] = "power"
+        return maps
 
     @property
     def n_features_(self):
         return len(self.mean_)
+
+    def _maps(self):
+        # Maps fitted by gansampler 0.4 and earlier have one map for all.
+        maps = getattr(self, "column_maps_", None)
+        if maps is None:
+            kind = "standard" if self.quantile_transformer_ is None else "quantile"
+            maps = [kind] * self.n_features_
+        return maps
 
     def to_network(self, X):
         """Map rows of data to the networks' space (float64).
@@ -194,29 +264,31 @@ class DataMap:
         A row's point in a discrete value's interval is drawn with
         ``random_state``: the same rows map to the same scores.
         """
-        if self.quantile_transformer_ is not None:
-            Z = self.quantile_transformer_.transform(X)
-        else:
-            Z = (X - self.mean_) / self.scale_
-        rng = np.random.default_rng(self.random_state)
-        for j, levels in enumerate(self._levels()):
-            if levels is not None:
-                edges = self._level_edges(j)
-                # A value between the recorded ones takes the one below.
-                level = np.clip(
-                    np.searchsorted(levels, X[:, j], side="right") - 1,
-                    0,
-                    len(levels) - 1,
-                )
-                low, high = edges[level], edges[level + 1]
-                u = low + rng.uniform(size=len(X)) * (high - low)
-                Z[:, j] = special.ndtri(np.clip(u, _U_MIN, 1 - _U_MIN))
+        maps = np.array(self._maps())
+        Z = (X - self.mean_) / self.scale_
+        quantile = maps == "quantile"
+        if quantile.any():
+            Z[:, quantile] = self.quantile_transformer_.transform(X)[:, quantile]
+        if getattr(self, "power_transformer_", None) is not None:
+            Z[:, self.power_columns_] = self.power_transformer_.transform(
+                X[:, self.power_columns_]
+            )
+        # A stream of its own, not the seed's first: data drawn with the same
+        # seed would otherwise line up with it.
+        rng = np.random.default_rng(
+            np.random.SeedSequence(self.random_state % 2**32, spawn_key=(1,))
+        )
+        for j in np.flatnonzero(maps == "discrete"):
+            levels, edges = self.discrete_levels_[j], self._level_edges(j)
+            # A value between the recorded ones takes the one below.
+            level = np.clip(
+                np.searchsorted(levels, X[:, j], side="right") - 1, 0, len(levels) - 1
+            )
+            low, high = edges[level], edges[level + 1]
+            u = low + rng.uniform(size=len(X)) * (high - low)
+            Z[:, j] = special.ndtri(np.clip(u, _U_MIN, 1 - _U_MIN))
         Z[:, self.constant_features_] = 0.0
         return Z
-
-    def _levels(self):
-        # Maps fitted before discrete columns existed have none.
-        return getattr(self, "discrete_levels_", None) or [None] * self.n_features_
 
     def _level_edges(self, j):
         """Edges of the intervals of column ``j``'s values, in probability."""
@@ -249,22 +321,32 @@ class DataMap:
                 "must map finite noise to finite values; for the built-in one, "
                 "refit with lower learning rates."
             )
-        if self.quantile_transformer_ is not None:
+        maps = np.array(self._maps())
+        X = Z * self.scale_ + self.mean_
+        quantile = np.flatnonzero(maps == "quantile")
+        if len(quantile):
             # QuantileTransformer.inverse_transform, without its validation,
             # and with a direct lookup: its references are evenly spaced.
-            quantiles = self.quantile_transformer_.quantiles_
-            position = special.ndtr(Z) * (len(quantiles) - 1)
+            quantiles = self.quantile_transformer_.quantiles_[:, quantile]
+            position = special.ndtr(Z[:, quantile]) * (len(quantiles) - 1)
             below = np.minimum(position.astype(np.intp), len(quantiles) - 2)
-            columns = np.arange(Z.shape[1])
+            columns = np.arange(len(quantile))
             low = quantiles[below, columns]
-            X = low + (position - below) * (quantiles[below + 1, columns] - low)
-        else:
-            X = Z * self.scale_ + self.mean_
-        for j, levels in enumerate(self._levels()):
-            if levels is not None:
-                inner_edges = self._level_edges(j)[1:-1]
-                u = special.ndtr(Z[:, j])
-                X[:, j] = levels[np.searchsorted(inner_edges, u, side="right")]
+            X[:, quantile] = low + (position - below) * (
+                quantiles[below + 1, columns] - low
+            )
+        if getattr(self, "power_transformer_", None) is not None:
+            # Within the training range, where the inverse is defined (as the
+            # quantile map's samples are).
+            columns = self.power_columns_
+            low, high = self.power_range_
+            X[:, columns] = self.power_transformer_.inverse_transform(
+                np.clip(Z[:, columns], low, high)
+            )
+        for j in np.flatnonzero(maps == "discrete"):
+            inner_edges = self._level_edges(j)[1:-1]
+            u = special.ndtr(Z[:, j])
+            X[:, j] = self.discrete_levels_[j][np.searchsorted(inner_edges, u, "right")]
         X[:, self.constant_features_] = self.mean_[self.constant_features_]
         if clipping:
             X = np.clip(X, self.data_min_, self.data_max_)
@@ -295,4 +377,6 @@ class DataMap:
         data_map.quantile_transformer_ = state.pop("quantile_transformer_", None)
         data_map.discrete_levels_ = [None] * n_features
         data_map.level_shares_ = [None] * n_features
+        data_map.power_transformer_ = None
+        data_map.column_maps_ = data_map._maps()
         return data_map

@@ -421,7 +421,9 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             if seed_source is None:
                 seed_source = getattr(base, "random_state", None)
             root = draw_seed(seed_source)
-            if self._conditional(base):
+            if not targets:  # nothing to generate, nothing to train
+                fitted = []
+            elif self._conditional(base):
                 sampler, rows = _fit_sample_conditional(
                     base, X_checked, labels, targets, spawn_seeds(root, 2)
                 )

@@ -24,7 +24,13 @@ from ._compat import (
 )
 from ._device import resolve_device
 from ._net import GANNet
-from ._params import CONSTRAINTS, DEFAULTS, auto_setting, python_scalar
+from ._params import (
+    AUTO_SETTINGS,
+    CONSTRAINTS,
+    DEFAULTS,
+    auto_setting,
+    python_scalar,
+)
 from ._preprocessing import DataMap
 from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_threads
 from ._version import __version__
@@ -42,8 +48,8 @@ BLOCK_ROWS = 65_536
 CHUNK_ROWS = 8_192
 _SCORE_SEED = 0
 # The settings that GANNet takes as they are, under the same names.
-_NET_SETTINGS = ("noise", "noise_dim", "d_steps", "steps_per_epoch", "r1_penalty",
-                 "ema_decay", "max_epochs", "batch_size")  # fmt: skip
+_NET_SETTINGS = ("noise", "noise_dim", "pac", "d_steps", "steps_per_epoch",
+                 "r1_penalty", "ema_decay", "max_epochs", "batch_size")  # fmt: skip
 # Training rows the per-epoch fidelity is measured against.
 _FIDELITY_ROWS = 10_000
 
@@ -98,20 +104,31 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         (as in the article), ``"gelu"``, ``"leaky_relu"``, ``"relu"``,
         ``"sigmoid"``,
         ``"tanh"``, or a :class:`torch.nn.Module` subclass.
-    preprocessing : {"quantile", "standard"}, default="quantile"
-        How the data are presented to the networks. ``"quantile"`` maps each
-        feature through its empirical quantiles to a standard normal (as
-        :class:`~sklearn.preprocessing.QuantileTransformer` does), so that
-        skew, heavy tails, hard edges and gaps cost the networks little; the
-        GAN learns the distribution in that space, and its samples are mapped
-        back by interpolating between the quantiles. There is one quantile per
-        10 training rows, at most 1,000: the transform keeps a coarse summary
-        of each feature (its minimum, maximum and quantiles; a quantile can
-        coincide with a training value, as the minimum does), not the rows,
-        and the GAN learns the shape between the quantiles. Samples stay
-        within the training range. ``"standard"`` only standardises each
-        feature (mean 0, standard deviation 1): the GAN learns each feature's
-        shape itself, as in the article.
+    preprocessing : {"auto", "quantile", "power", "standard"}, default="auto"
+        How the data are presented to the networks (see
+        :class:`~gansampler.DataMap`, kept as ``data_map_``). ``"quantile"``
+        maps each feature through its empirical quantiles to a standard
+        normal (as :class:`~sklearn.preprocessing.QuantileTransformer` does),
+        so that skew, heavy tails, hard edges and gaps cost the networks
+        little; the GAN learns the distribution in that space, and its
+        samples are mapped back by interpolating between the quantiles. There
+        is one quantile per 10 training rows, at most 1,000: the transform
+        keeps a coarse summary of each feature (its minimum, maximum and
+        quantiles; a quantile can coincide with a training value, as the
+        minimum does), not the rows. ``"power"`` maps each feature through a
+        Yeo-Johnson transform (:class:`~sklearn.preprocessing.PowerTransformer`),
+        which removes skew but keeps the shape of the data between columns:
+        a ring stays a ring, where the quantile map stretches its edges into
+        long arms. ``"auto"`` uses the quantile map for one feature and, with
+        several, the power map for each feature whose tails it makes normal
+        (excess kurtosis at most 1), the quantile map for the others. With
+        all three, a discrete feature (counts, flags, one-hot codes, answers
+        on a scale: at most 1,000 values, each seen twice on average) is
+        mapped by its own distribution function, and its samples take its
+        values in their shares; samples stay within the training range.
+        ``"standard"`` only standardises each feature (mean 0, standard
+        deviation 1): the GAN learns each feature's shape itself, as in the
+        article.
     noise : {"normal", "uniform"}, default="normal"
         Distribution of the generator's input: standard normal, or uniform on
         [0, 1) as in the article.
@@ -138,6 +155,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         Learning rate of the discriminator.
     batch_size : int, default=256
         Rows of real data, and of generated data, in each update.
+    pac : int, default=1
+        Rows the discriminator judges together (PacGAN, Lin et al., 2018):
+        it sees ``pac`` real rows, or ``pac`` generated ones, side by side,
+        and so judges the variety of the generator's rows, not only each
+        row. ``batch_size`` must be a multiple of it.
     d_steps : int, default=1
         Discriminator updates per round of the game.
     r1_penalty : float, default=1.0
@@ -220,8 +242,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         a feature with more than 6. Samples are rounded to them when
         ``enforce_rounding`` is True.
     quantile_transformer_ : sklearn.preprocessing.QuantileTransformer
-        The map from the data to the networks' normal scores. Defined only when
-        ``preprocessing="quantile"``.
+        The quantile map from the data to the networks' normal scores.
+        Defined unless ``preprocessing="standard"``.
     device_ : str
         Device the networks live on.
     net_ : GANNet
@@ -284,6 +306,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         generator_lr=DEFAULTS["generator_lr"],
         discriminator_lr=DEFAULTS["discriminator_lr"],
         batch_size=DEFAULTS["batch_size"],
+        pac=DEFAULTS["pac"],
         d_steps=DEFAULTS["d_steps"],
         r1_penalty=DEFAULTS["r1_penalty"],
         ema_decay=DEFAULTS["ema_decay"],
@@ -310,6 +333,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.generator_lr = generator_lr
         self.discriminator_lr = discriminator_lr
         self.batch_size = batch_size
+        self.pac = pac
         self.d_steps = d_steps
         self.r1_penalty = r1_penalty
         self.ema_decay = ema_decay
@@ -332,12 +356,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
 
     @property
     def quantile_transformer_(self):
-        """The quantile map; only with ``preprocessing="quantile"``."""
+        """The quantile map; not with ``preprocessing="standard"``."""
         transformer = self.data_map_.quantile_transformer_
         if transformer is None:
             raise AttributeError(
-                "quantile_transformer_ is defined only for a sampler fitted with "
-                "preprocessing='quantile'."
+                "quantile_transformer_ is not defined for a sampler fitted with "
+                "preprocessing='standard'."
             )
         return transformer
 
@@ -644,6 +668,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             )
         if "net_" in state and "data_map_" not in state:
             _upgrade_fitted_state(state)
+        state.setdefault("pac", 1)  # new in 0.5
         super().__setstate__(state)
         net = self.__dict__.get("net_")
         if net is not None:
@@ -652,8 +677,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
 
 
 def _is_auto(name, value):
-    # device="auto" has a rule of its own (resolve_device).
-    return isinstance(value, str) and value == "auto" and name != "device"
+    return isinstance(value, str) and value == "auto" and name in AUTO_SETTINGS
 
 
 def _is_int(value):

@@ -117,13 +117,12 @@ def test_the_defaults_are_the_estimators_for_one_column():
     fitted = GANNet(max_epochs=1, steps_per_epoch=2, verbose=0, random_state=0).fit(
         np.zeros((10, 3), dtype=np.float32)
     )
-    assert fitted.generator_.layers[0].in_features == estimator["noise_dim"]
-    assert (
-        fitted.generator_.layers[0].out_features == estimator["generator_hidden_size"]
+    assert fitted.generator_.layers[0].in_features == auto_setting("noise_dim", 1)
+    assert fitted.generator_.layers[0].out_features == auto_setting(
+        "generator_hidden_size", 1
     )
-    assert (
-        fitted.discriminator_.layers[0].out_features
-        == (estimator["discriminator_hidden_size"])
+    assert fitted.discriminator_.layers[0].out_features == auto_setting(
+        "discriminator_hidden_size", 1
     )
     adam = fitted.generator_optimizer_
     assert isinstance(adam, torch.optim.Adam)

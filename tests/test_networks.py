@@ -53,9 +53,13 @@ def test_the_defaults_are_the_estimators():
     import inspect
 
     from gansampler import GANSampler
+    from gansampler._params import auto_setting
 
     defaults = GANSampler().get_params()
     for network, prefix in ((Generator, "generator"), (Discriminator, "discriminator")):
         signature = inspect.signature(network).parameters
-        assert signature["hidden_size"].default == defaults[f"{prefix}_hidden_size"]
+        assert defaults[f"{prefix}_hidden_size"] == "auto"  # 48 and 64 for 1 column
+        assert signature["hidden_size"].default == auto_setting(
+            f"{prefix}_hidden_size", 1
+        )
         assert signature["activation"].default == defaults["activation"]

@@ -3,7 +3,13 @@ import inspect
 import numpy as np
 
 from gansampler import GANNet, GANSampler
-from gansampler._params import CONSTRAINTS, DEFAULTS, PARAMETERS, python_scalar
+from gansampler._params import (
+    CONSTRAINTS,
+    DEFAULTS,
+    PARAMETERS,
+    auto_setting,
+    python_scalar,
+)
 
 
 def test_one_table_serves_the_estimator():
@@ -13,11 +19,22 @@ def test_one_table_serves_the_estimator():
     assert GANSampler._parameter_constraints is CONSTRAINTS
 
 
-def test_the_engine_shares_the_defaults():
+def test_the_engine_shares_the_defaults_for_one_column():
     net = GANNet().get_params(deep=False)
     for name in ("noise", "noise_dim", "d_steps", "steps_per_epoch", "ema_decay",
                  "r1_penalty", "max_epochs", "batch_size"):  # fmt: skip
-        assert net[name] == DEFAULTS[name], name
+        expected = DEFAULTS[name]
+        if expected == "auto":
+            expected = auto_setting(name, 1)
+        assert net[name] == expected, name
+
+
+def test_auto_settings_grow_with_the_columns_and_keep_one_column_s():
+    assert [auto_setting("noise_dim", d) for d in (1, 4, 30)] == [4, 4, 30]
+    assert auto_setting("generator_hidden_size", 1) == 48
+    assert auto_setting("generator_hidden_size", 30) == 240
+    assert auto_setting("discriminator_hidden_size", 1) == 64
+    assert [auto_setting("max_epochs", d) for d in (1, 2)] == [40, 120]
 
 
 def test_every_setting_has_help():

@@ -135,3 +135,43 @@ def test_continuous_columns_and_the_standard_map_have_no_levels():
     # A few distinct values in a handful of rows are not discrete: each is
     # seen once.
     assert DataMap().fit(X[:3]).discrete_levels_ == [None, None]
+
+
+def test_auto_picks_a_map_per_column():
+    rng = np.random.default_rng(0)
+    X = np.column_stack(
+        [
+            rng.normal(size=2000),  # the power map makes it normal
+            rng.lognormal(0, 1.0, 2000),  # so it does for this skew
+            rng.standard_t(2, 2000),  # tails it cannot fix: quantiles
+            rng.integers(0, 3, 2000),  # discrete
+            np.ones(2000),  # constant
+        ]
+    )
+    data_map = DataMap(random_state=0).fit(X)
+    assert data_map.column_maps_[:4] == ["power", "power", "quantile", "discrete"]
+    np.testing.assert_array_equal(data_map.power_columns_, [0, 1])
+    # One column keeps the quantile map, the 1-D recipe.
+    assert DataMap().fit(X[:, :1]).column_maps_ == ["quantile"]
+    assert DataMap(preprocessing="power").fit(X).column_maps_[2] == "power"
+    # Rows map to scores and back; far scores stay within the training range.
+    Z = data_map.to_network(X)
+    np.testing.assert_allclose(data_map.from_network(Z)[:, :2], X[:, :2], rtol=1e-9)
+    far = data_map.from_network(rng.normal(0, 4, size=(5000, 5)))
+    assert np.isfinite(far).all()
+    assert (far >= X.min(axis=0) - 1e-9).all() and (far <= X.max(axis=0) + 1e-9).all()
+    np.testing.assert_array_equal(far[:, 4], 1.0)
+
+
+def test_a_map_fitted_before_column_maps_keeps_working():
+    # gansampler 0.4 pickled maps with one map for every column.
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=500), rng.exponential(size=500)])
+    data_map = DataMap(preprocessing="quantile", random_state=0).fit(X)
+    Z = data_map.to_network(X)
+    for name in ("column_maps_", "power_transformer_", "power_columns_",
+                 "discrete_levels_", "level_shares_"):  # fmt: skip
+        delattr(data_map, name)
+    old = pickle.loads(pickle.dumps(data_map))
+    np.testing.assert_array_equal(old.to_network(X), Z)
+    np.testing.assert_allclose(old.from_network(Z), X, rtol=1e-4, atol=1e-4)

@@ -46,7 +46,7 @@ def test_fit_resample_balances_and_keeps_the_original_rows_first():
 
 def test_fitted_attributes_describe_what_was_generated():
     X, y = make_data()
-    fitted = resampler()
+    fitted = resampler(per_class=True)
     fitted.fit_resample(X, y)
 
     assert list(fitted.sampling_strategy_.items()) == [(1, 30), (2, 48)]
@@ -290,15 +290,19 @@ def test_classes_fitted_in_parallel_give_the_same_rows(backend):
 
 def test_a_class_gets_the_same_rows_whatever_else_is_targeted():
     X, y = make_data(counts=(60, 30))
-    auto, _ = resampler(sampling_strategy="auto").fit_resample(X, y)
-    listed, _ = resampler(sampling_strategy={0: 60, 1: 60}).fit_resample(X, y)
-    everything, _ = resampler(sampling_strategy="all").fit_resample(X, y)
+    auto, _ = resampler(per_class=True, sampling_strategy="auto").fit_resample(X, y)
+    listed, _ = resampler(
+        per_class=True, sampling_strategy={0: 60, 1: 60}
+    ).fit_resample(X, y)
+    everything, _ = resampler(per_class=True, sampling_strategy="all").fit_resample(
+        X, y
+    )
     np.testing.assert_array_equal(auto, listed)
     np.testing.assert_array_equal(auto, everything)
 
     X, y = make_data(counts=(60, 30, 12))
-    both, _ = resampler(sampling_strategy="auto").fit_resample(X, y)
-    alone, _ = resampler(sampling_strategy={2: 60}).fit_resample(X, y)
+    both, _ = resampler(per_class=True, sampling_strategy="auto").fit_resample(X, y)
+    alone, _ = resampler(per_class=True, sampling_strategy={2: 60}).fit_resample(X, y)
     # Class 2's 48 new rows come last either way.
     np.testing.assert_array_equal(both[-48:], alone[-48:])
 
@@ -561,7 +565,9 @@ def test_a_failing_class_fit_names_the_class():
 
     X, y = make_data()
     with pytest.raises(ValueError, match="generator") as error:
-        resampler(sampler=GANSampler(generator=wrong_width, **FAST)).fit_resample(X, y)
+        resampler(
+            sampler=GANSampler(generator=wrong_width, **FAST), per_class=True
+        ).fit_resample(X, y)
     assert "class 1" in " ".join(getattr(error.value, "__notes__", []))
 
 

@@ -585,7 +585,8 @@ def test_counts_stay_counts(fast):
 
 
 def test_rounding_to_the_recorded_precision_can_be_disabled(fast):
-    X = np.round(np.random.default_rng(0).normal(30, 5, size=(500, 2)), 1)
+    # Spread wide enough that each value is seen about once: not discrete.
+    X = np.round(np.random.default_rng(0).normal(30, 50, size=(500, 2)), 1)
     X_new = GANSampler(**fast, random_state=0).fit(X).sample(500, random_state=0)
     np.testing.assert_allclose(X_new, np.round(X_new, 1), atol=1e-9)
     raw = GANSampler(**fast, enforce_rounding=False, random_state=0).fit(X)
@@ -964,3 +965,13 @@ def test_auto_settings_grow_with_the_columns(fast):
     one_column = GANSampler(**fast, random_state=0).fit(X[:, :1]).net_
     assert one_column.noise_dim == 4
     assert one_column.generator_.layers[0].out_features == 48
+
+
+def test_pac_packs_rows_for_the_discriminator(fast):
+    X = np.random.default_rng(0).normal(size=(300, 3))
+    sampler = GANSampler(**fast, pac=4, random_state=0).fit(X, np.arange(300) % 2)
+    # 4 rows of 3 features and a one-hot class of 2, side by side.
+    assert sampler.net_.discriminator_.layers[0].in_features == 4 * (3 + 2)
+    assert sampler.sample(5, random_state=0).shape == (5, 3)
+    with pytest.raises(ValueError, match="batch_size=64 must be a multiple of pac=3"):
+        GANSampler(**fast, pac=3).fit(X)
