@@ -166,7 +166,7 @@ def _gmm(X, seed, params):
 
 def _quantile_map(X, seed, params):
     start = time.perf_counter()
-    data_map = DataMap(random_state=seed).fit(X)
+    data_map = DataMap(preprocessing="quantile", random_state=seed).fit(X)
     fit_s = time.perf_counter() - start
     rng = np.random.default_rng(seed)
 

@@ -189,13 +189,13 @@ TABLES |= OTHER_TABLES
 
 
 def independent(train, seed, label, params):
-    data_map = DataMap(random_state=seed).fit(train)
+    data_map = DataMap(preprocessing="quantile", random_state=seed).fit(train)
     noise = np.random.default_rng(seed).normal(size=train.shape)
     return data_map.from_network(noise)
 
 
 def copula(train, seed, label, params):
-    data_map = DataMap(random_state=seed).fit(train)
+    data_map = DataMap(preprocessing="quantile", random_state=seed).fit(train)
     scores = data_map.to_network(train)
     correlation = np.corrcoef(scores, rowvar=False)
     correlation = np.nan_to_num(correlation) + 1e-9 * np.eye(train.shape[1])

@@ -126,7 +126,8 @@ for (problem, model, method), scores in results.items():
 # %%
 # How realistic are the generated rows?
 # -------------------------------------
-# Two checks on a GAN fitted to all the positive rows of each problem.
+# Two checks on a GAN fitted to all the rows of each problem, conditioned on
+# the class, as GANResampler fits it, drawing positive rows.
 # A classifier two-sample test: a random forest tries to tell the real
 # positive rows from as many generated ones (accuracy 0.5: it cannot; 1.0:
 # the generated rows are easy to spot). And where the rows fall: the
@@ -138,8 +139,8 @@ for problem, (X, y) in problems.items():
     real = X[y == 1]
     generated = (
         GANSampler(max_epochs=max_epochs, random_state=0)
-        .fit(real)
-        .sample(len(real), random_state=1)
+        .fit(X, y)
+        .sample(len(real), random_state=1, y={1: len(real)})
     )
     both = np.concatenate([real, generated])
     is_generated = np.repeat([0, 1], len(real))
