@@ -34,8 +34,9 @@ Methods, measured in the same run:
   class has (labelled classification tables only).
 - ``gansampler``: GANSampler's defaults (``--param`` changes them).
 - ``ctgan``, ``tvae``: from the ``ctgan`` package, on seed 0 only, at their
-  defaults (``-default``) and at gansampler's training budget, the same
-  number of real rows seen (``-budget``). They take minutes per table, so
+  defaults (``-default``) and at 1.02 million real rows seen (``-budget``:
+  gansampler's budget for one column; with several it sees three times
+  as many). They take minutes per table, so
   their figures are read from ``tables_baselines.json`` beside this script;
   ``--rerun-slow`` measures them again and rewrites it (it needs
   ``pip install ctgan`` after the CPU torch).
@@ -85,7 +86,8 @@ CACHE = Path(__file__).with_name("tables_baselines.json")
 SLOW_METHODS = ("ctgan-default", "ctgan-budget", "tvae-default", "tvae-budget")
 FAST_METHODS = ("holdout", "independent", "copula", "smote", "gansampler")
 METRICS = ("auc", "score", "pairs", "w1", "ks", "tstr", "dcr", "fit_s", "sample_s")
-# Real rows a GANSampler sees with its defaults: 40 epochs of 100 rounds of 256.
+# Real rows a GANSampler of one column sees with its defaults: 40 epochs of 100
+# rounds of 256 (with several columns it trains 120 epochs, three times this).
 GAN_BUDGET_ROWS = 40 * 100 * 256
 
 
