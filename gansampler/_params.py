@@ -42,31 +42,24 @@ def _positive_int_or_auto():
     return [*_positive_int(), StrOptions({"auto"})]
 
 
+# What "auto" stands for in each setting that has it, for data of d columns.
+# A row of many columns needs noise of as many dimensions (a generator fed 4
+# numbers makes rows on a 4-dimensional surface), wider networks and a longer
+# game; one column keeps the recipe measured on 1-D data. (The
+# preprocessing's and the device's "auto" have rules of their own.)
+_AUTO_RULES = {
+    "noise_dim": lambda d: max(4, d),
+    "generator_hidden_size": lambda d: max(48, 8 * d),
+    "discriminator_hidden_size": lambda d: max(64, 8 * d),
+    "max_epochs": lambda d: 40 if d == 1 else 120,
+}
+AUTO_SETTINGS = tuple(_AUTO_RULES)
+
+
 def auto_setting(name: str, n_features: int) -> int:
     """The value ``"auto"`` stands for in setting ``name``, for data of
-    ``n_features`` columns.
-
-    A row of many columns needs noise of as many dimensions (a generator fed
-    4 numbers makes rows on a 4-dimensional surface), wider networks and a
-    longer game. One column keeps the recipe measured on 1-D data.
-    """
-    rules = {
-        "noise_dim": max(4, n_features),
-        "generator_hidden_size": max(48, 8 * n_features),
-        "discriminator_hidden_size": max(64, 8 * n_features),
-        "max_epochs": 40 if n_features == 1 else 120,
-    }
-    return rules[name]
-
-
-# The settings whose "auto" is a number that auto_setting gives (the
-# preprocessing's and the device's have rules of their own).
-AUTO_SETTINGS = (
-    "noise_dim",
-    "generator_hidden_size",
-    "discriminator_hidden_size",
-    "max_epochs",
-)
+    ``n_features`` columns."""
+    return _AUTO_RULES[name](n_features)
 
 
 def _positive_real():

@@ -162,3 +162,15 @@ def test_ctrl_c_is_raised_after_the_callbacks_end():
     with pytest.raises(KeyboardInterrupt):
         net.fit(torch.randn(100, 1))
     assert Ended.ended and net.interrupted_
+
+
+def test_class_codes_must_match_n_classes():
+    Z = np.random.default_rng(0).normal(size=(40, 2)).astype(np.float32)
+    with pytest.raises(ValueError, match=r"n_classes=2\) needs class codes y"):
+        GANNet(n_classes=2, max_epochs=1, steps_per_epoch=1, verbose=0).fit(Z)
+    with pytest.raises(ValueError, match=r"n_classes=0\) needs no y"):
+        GANNet(max_epochs=1, steps_per_epoch=1, verbose=0).fit(Z, np.zeros(40, int))
+    with pytest.raises(ValueError, match="class codes 0 to 1, one per row"):
+        GANNet(n_classes=2, max_epochs=1, steps_per_epoch=1, verbose=0).fit(
+            Z, np.full(40, 2)
+        )
