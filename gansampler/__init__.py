@@ -17,6 +17,7 @@ __all__ = [
     "Generator",
     "__version__",
     "exceptions",
+    "load",
     "metrics",
 ]
 
@@ -28,6 +29,7 @@ _HOMES = {
     "GANSampler": "._sampler",
     "Generator": "._networks",
     "exceptions": ".exceptions",
+    "load": "._loading",
     "metrics": ".metrics",
 }
 

@@ -219,8 +219,8 @@ def _fit(args) -> int:
         output.exists() and output.resolve() == pathlib.Path(args.data).resolve()
     ):
         raise ValueError(
-            f"-o {args.output}: the model is a joblib file, not data; give it a "
-            "name such as model.joblib."
+            f"-o {args.output}: the model is not a data file; give it a name such "
+            "as model.safetensors (or model.joblib for a pickle)."
         )
     _check_output(args.output, "-o")
     X, names, named = read_table(args.data, _columns(args.columns), header=args.header)
@@ -233,9 +233,15 @@ def _fit(args) -> int:
     if named:
         # As if fitted on a DataFrame: the model knows its columns' names.
         sampler.feature_names_in_ = np.asarray(names, dtype=object)
-    import joblib
+    if output.suffix.lower() == ".joblib":
+        import joblib
 
-    joblib.dump(sampler, args.output)
+        from ._atomic import replacing
+
+        with replacing(output) as temporary:
+            joblib.dump(sampler, temporary)
+    else:
+        sampler.save(output)
     fidelity = sampler.history_[-1].get("train_w1", float("nan"))
     _say(
         args,
@@ -245,20 +251,38 @@ def _fit(args) -> int:
     return 0
 
 
-def _load(path):
-    import joblib
-
+def _load(path, args):
+    """The fitted sampler in a model file: the safe format, or a pickle with
+    --trust-pickle only."""
+    from ._loading import load, read_model_file
     from ._sampler import GANSampler
+    from ._saving import is_pickle, is_safe_model
 
     try:
-        sampler = joblib.load(path)
+        payload = read_model_file(path)
     except FileNotFoundError:
         raise ValueError(f"{path}: no such file") from None
-    except Exception as exc:
+    if is_safe_model(payload):
+        sampler = load(path, trusted=args.trust or ())
+    elif not is_pickle(payload):
+        raise ValueError(f"{path}: not a model file written by gansampler fit")
+    elif not args.trust_pickle:
         raise ValueError(
-            f"{path}: not a model file written by gansampler fit "
-            f"({type(exc).__name__}: {exc})"
-        ) from None
+            f"{path}: is a pickle (a joblib file), not a safe gansampler model. "
+            "Loading a pickle runs code that it names: pass --trust-pickle only "
+            "if you trust its source, or ask its author for a safe model "
+            "(gansampler fit -o model.safetensors)."
+        )
+    else:
+        import joblib
+
+        try:
+            sampler = joblib.load(path)
+        except Exception as exc:
+            raise ValueError(
+                f"{path}: not a model file written by gansampler fit "
+                f"({type(exc).__name__}: {exc})"
+            ) from None
     if not isinstance(sampler, GANSampler) or not hasattr(sampler, "net_"):
         raise ValueError(f"{path}: holds a {type(sampler).__name__}, not a fitted "
                          "GANSampler")  # fmt: skip
@@ -269,7 +293,7 @@ def _sample(args) -> int:
     if args.n < 0:
         raise ValueError("-n must be 0 or more")
     _check_output(args.output, "-o")
-    sampler = _load(args.model)
+    sampler = _load(args.model, args)
     data_map = sampler.data_map_
     # Streamed block by block: the rows of sampler.sample(n, random_state=seed).
     blocks = sampler._sample_blocks(args.n, args.seed)
@@ -309,7 +333,7 @@ def _evaluate(args) -> int:
     from .metrics import ks_statistic, wasserstein_distance
 
     _check_output(args.plot, "--plot")
-    sampler = _load(args.model)
+    sampler = _load(args.model, args)
     columns, model_names = _evaluation_columns(args, sampler)
     try:
         X, names, _ = read_table(args.data, columns, header=args.header)
@@ -395,6 +419,14 @@ _VERBOSITY = [
     (["-q", "--quiet"], {"action": "store_true", "help": "print no progress"}),
 ]
 _MODEL = ["model"], {"metavar": "MODEL", "help": "a model saved by fit"}
+_TRUST = [
+    (["--trust-pickle"], {"action": "store_true", "help": "load a joblib or pickle "
+                          "MODEL, which runs code that it names: only for files "
+                          "from a source you trust"}),
+    (["--trust"], {"action": "append", "metavar": "PATH", "help": "import path "
+                   "(package.module:Name) of code that a safe MODEL may run, "
+                   "such as a custom generator; repeat for more"}),
+]  # fmt: skip
 _DATA = ["data"], {"metavar": "DATA", "help": "the data file"}
 
 # name: (run, help, description, example, arguments)
@@ -413,14 +445,16 @@ _COMMANDS = {
     "fit": (
         _fit, "fit a sampler to the columns of a data file",
         "Fit a GANSampler to the numeric columns of DATA (.csv with or without a "
-        "header, .tsv, .npy, or .parquet with pandas and pyarrow) and save it with "
-        "joblib.",
-        "examples:\n  gansampler fit heights.csv -o heights.joblib\n"
-        "  gansampler fit measurements.csv --columns weight,height -o model.joblib "
-        "\\\n      --max-epochs 80 --seed 0",
+        "header, .tsv, .npy, or .parquet with pandas and pyarrow) and save it in "
+        "the safe format, which loads without running code (a name ending in "
+        ".joblib saves a pickle instead).",
+        "examples:\n  gansampler fit heights.csv -o heights.safetensors\n"
+        "  gansampler fit measurements.csv --columns weight,height -o "
+        "model.safetensors \\\n      --max-epochs 80 --seed 0",
         [_DATA, (["-o", "--output"], {"required": True, "metavar": "MODEL",
-                                      "help": "where to save the fitted model "
-                                      "(.joblib)"}),
+                                      "help": "where to save the fitted model: "
+                                      "the safe format, or a pickle if the name "
+                                      "ends in .joblib"}),
          (["--columns"], {"metavar": "A,B", "help": "columns to learn, by name (or "
                           "position in a file without a header); all by default"}),
          _HEADER, _DEVICE, _SEED, *_VERBOSITY],
@@ -430,13 +464,13 @@ _COMMANDS = {
         "Draw new rows from a model saved by 'gansampler fit', as CSV on standard "
         "output or into a .csv, .npy or .parquet file: the rows of "
         "sampler.sample(N, random_state=SEED), written block by block.",
-        "examples:\n  gansampler sample heights.joblib -n 1000 -o new_heights.csv\n"
-        "  gansampler sample heights.joblib -n 5 --seed 0",
+        "examples:\n  gansampler sample heights.safetensors -n 1000 -o "
+        "new_heights.csv\n  gansampler sample heights.safetensors -n 5 --seed 0",
         [_MODEL, (["-n"], {"type": int, "default": 10,
                            "help": "rows to draw (default 10)"}),
          (["-o", "--output"], {"metavar": "OUT", "help": ".csv, .npy or .parquet "
                                "file (standard output, as CSV, when left out)"}),
-         _SEED],
+         _SEED, *_TRUST],
     ),
     "evaluate": (
         _evaluate, "compare a fitted model's samples with data",
@@ -444,7 +478,7 @@ _COMMANDS = {
         "training): mean, standard deviation, W1/std and KS per column, and "
         "GANSampler.score, against the difference between two random halves of "
         "DATA.",
-        "example:\n  gansampler evaluate heights.joblib heights_held_out.csv "
+        "example:\n  gansampler evaluate heights.safetensors heights_held_out.csv "
         "--plot fit.png",
         [_MODEL, _DATA,
          (["--columns"], {"metavar": "A,B", "help": "columns to compare (default: "
@@ -453,7 +487,8 @@ _COMMANDS = {
          (["--plot"], {"metavar": "PNG", "help": "also draw the samples against the "
                        "data, and the training"}),
          (["--seed"], {"type": _seed, "help": "seed of the random halves behind the "
-                       "chance levels (the samples are score's, always the same)"})],
+                       "chance levels (the samples are score's, always the same)"}),
+         *_TRUST],
     ),
 }  # fmt: skip
 

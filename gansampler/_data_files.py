@@ -11,6 +11,8 @@ import sys
 
 import numpy as np
 
+from ._atomic import replacing
+
 __all__ = [
     "DATA_SUFFIXES",
     "DataFileError",
@@ -273,43 +275,52 @@ def write_blocks(path, blocks, shape, dtype, names, decimals=None):
     """
     decimals = decimals or [None] * shape[1]
     kind = None if path is None else _kind(path)
+    # A file is written beside its place and renamed into it when complete:
+    # an interrupted write leaves the file that was there.
     try:
-        if kind == ".npy":
-            out = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
-            start = 0
-            for block in blocks:
-                out[start : start + len(block)] = block
-                start += len(block)
-            out.flush()
-            return
-        if kind in _PARQUET:
-            try:
-                import pandas as pd
-
-                X = np.concatenate(list(blocks)) if shape[0] else np.empty(shape)
-                pd.DataFrame(X, columns=names).to_parquet(path)
-            except ImportError as exc:
-                raise DataFileError(
-                    f"{path}: writing Parquet needs pandas and pyarrow ({exc}): "
-                    "pip install pandas pyarrow."
-                ) from None
-            return
         with contextlib.ExitStack() as stack:
-            handle = (
-                sys.stdout
-                if path is None
-                else stack.enter_context(open(path, "w", encoding="utf-8"))
-            )
-            delimiter = "," if path is None else _DELIMITERS[kind]
-            writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
-            writer.writerow(names)
-            for block in blocks:
-                columns = [
-                    _format_column(block[:, j], decimals[j], block.dtype)
-                    for j in range(shape[1])
-                ]
-                writer.writerows(zip(*columns, strict=True))
+            temporary = None if path is None else stack.enter_context(replacing(path))
+            _write_blocks(temporary, path, kind, blocks, shape, dtype, names, decimals)
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise
         raise DataFileError(f"{path}: {exc.strerror or exc}.") from None
+
+
+def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals):
+    """Write the rows to ``path``, a temporary file standing for ``target``."""
+    if kind == ".npy":
+        out = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
+        start = 0
+        for block in blocks:
+            out[start : start + len(block)] = block
+            start += len(block)
+        out.flush()
+        return
+    if kind in _PARQUET:
+        try:
+            import pandas as pd
+
+            X = np.concatenate(list(blocks)) if shape[0] else np.empty(shape)
+            pd.DataFrame(X, columns=names).to_parquet(path)
+        except ImportError as exc:
+            raise DataFileError(
+                f"{target}: writing Parquet needs pandas and pyarrow ({exc}): "
+                "pip install pandas pyarrow."
+            ) from None
+        return
+    with contextlib.ExitStack() as stack:
+        handle = (
+            sys.stdout
+            if path is None
+            else stack.enter_context(open(path, "w", encoding="utf-8"))
+        )
+        delimiter = "," if path is None else _DELIMITERS[kind]
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(names)
+        for block in blocks:
+            columns = [
+                _format_column(block[:, j], decimals[j], block.dtype)
+                for j in range(shape[1])
+            ]
+            writer.writerows(zip(*columns, strict=True))

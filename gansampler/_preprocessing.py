@@ -225,14 +225,7 @@ class DataMap:
         if not continuous:
             return maps
         columns = np.asarray(continuous)
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            transformer = PowerTransformer().fit(X[:, columns])
-            Z = transformer.transform(X[:, columns])
-            kurtosis = stats.kurtosis(Z, axis=0)
-        suits = np.isfinite(Z).all(axis=0)
-        if self.preprocessing == "auto":
-            suits &= kurtosis <= _MAX_POWER_KURTOSIS
+        suits = np.array([self._suits_power(X[:, j]) for j in columns], dtype=bool)
         if not suits.any():
             return maps
         self.power_columns_ = columns[suits]
@@ -245,6 +238,20 @@ class DataMap:
         for j in self.power_columns_:
             maps[j] = "power"
         return maps
+
+    def _suits_power(self, column):
+        """Whether the power map can map ``column``; with "auto", whether it
+        makes its tails normal (excess kurtosis at most 1)."""
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            try:
+                Z = PowerTransformer().fit_transform(column[:, None])[:, 0]
+            except (ValueError, ArithmeticError):  # the optimiser's bounds cross
+                return False
+            kurtosis = stats.kurtosis(Z)
+        if not np.isfinite(Z).all():
+            return False
+        return self.preprocessing != "auto" or kurtosis <= _MAX_POWER_KURTOSIS
 
     @property
     def n_features_(self):

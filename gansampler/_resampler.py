@@ -23,6 +23,7 @@ from ._compat import (
 )
 from ._random import draw_seed, spawn_seeds
 from ._sampler import GANSampler
+from ._saving import save_model
 
 __all__ = ["GANResampler"]
 
@@ -453,6 +454,26 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             y_res = y_res.astype(np.asarray(y).dtype)
         X_res = _with_new_rows(X, X_checked, X_new)
         return arrays_transformer(X, y).transform(X_res, y_res)
+
+    def save(self, path, *, training_state: bool = False) -> None:
+        """Save the resampler in gansampler's safe format, which loads without
+        running code.
+
+        As :meth:`GANSampler.save <gansampler.GANSampler.save>`: one file
+        holds the parameters, ``sampling_strategy_`` and each fitted sampler
+        (one copy of a conditional sampler shared by the classes), and
+        :func:`gansampler.load` rebuilds the resampler from it. Only
+        :class:`~gansampler.GANSampler` samplers can be saved this way; save
+        others with joblib.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write, e.g. ``"resampler.safetensors"``.
+        training_state : bool, default=False
+            Also save what each sampler needs to go on training.
+        """
+        save_model(self, path, training_state=training_state, sampler_class=GANSampler)
 
     def _conditional(self, base):
         """Whether one sampler, conditioned on the class, learns every class."""

@@ -2,6 +2,7 @@
 
 import copy
 import functools
+import os
 import warnings
 from collections.abc import Mapping
 from contextlib import nullcontext
@@ -33,8 +34,9 @@ from ._params import (
 )
 from ._preprocessing import DataMap
 from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_threads
+from ._saving import save_model
 from ._version import __version__
-from .exceptions import InconsistentVersionWarning, NotFittedError
+from .exceptions import CollapseWarning, InconsistentVersionWarning, NotFittedError
 from .metrics import _n_generated, wasserstein_distance
 
 __all__ = ["GANSampler"]
@@ -52,6 +54,13 @@ _NET_SETTINGS = ("noise", "noise_dim", "pac", "d_steps", "steps_per_epoch",
                  "r1_penalty", "ema_decay", "max_epochs", "batch_size")  # fmt: skip
 # Training rows the per-epoch fidelity is measured against.
 _FIDELITY_ROWS = 10_000
+# The collapse check after fit: samples drawn (from a stream of their own),
+# the least spread of a column, in the networks' space where the data's is
+# 1, and the share of the rows that makes a discrete value common.
+_COLLAPSE_ROWS = 10_000
+_COLLAPSE_KEY = 2
+_COLLAPSE_SPREAD = 0.1
+_COMMON_SHARE = 0.01
 
 
 def _fitted_by_data_map(name, doc):
@@ -441,6 +450,19 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.net_ = net
         self.history_ = net.history
         self.n_iter_ = net.n_rounds_
+        problems = _collapse(net, data_map, seed)
+        if problems:
+            warnings.warn(
+                CollapseWarning(
+                    f"The generator's samples miss much of the data: "
+                    f"{'; '.join(problems)}. It collapsed, or is under-trained. "
+                    "Train longer (max_epochs), with lower "
+                    "learning rates or a larger batch_size, or with pac=4 (the "
+                    "discriminator then judges the variety of the rows); the "
+                    "history's train_w1 shows when the fit was best."
+                ),
+                stacklevel=3,
+            )
         return self
 
     def _make_net(self, *, n_features, n_classes, device, seed, fidelity):
@@ -535,6 +557,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             {"n_samples": n_samples, "random_state": random_state},
             caller_name="sample",
         )
+        _check_memory(int(n_samples), self.n_features_in_,
+                      self.data_map_.output_dtype_)  # fmt: skip
         codes = self._requested_codes(int(n_samples), y)
         blocks = list(self._sample_blocks(int(n_samples), random_state, codes))
         if not blocks:
@@ -638,6 +662,43 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         """The samples ``score`` compares with ``n_rows`` rows: always the same."""
         return self.sample(_n_generated(n_rows), random_state=_SCORE_SEED)
 
+    def save(self, path, *, training_state: bool = False) -> None:
+        """Save the sampler in gansampler's safe format, which loads without
+        running code.
+
+        One file (a safetensors file with JSON metadata) holds the
+        parameters, the library versions, the data map and the weights of the
+        averaged generator; :func:`gansampler.load` rebuilds the sampler from
+        it, and its samples are the same as this sampler's. Loading never
+        unpickles, so a model file can be shared as safely as a data file
+        (see :ref:`trust`). The file is written beside ``path`` and renamed
+        into place: a failed save leaves any earlier file at ``path`` intact.
+
+        Parameters that are code (a custom network class, optimizer or
+        callback) are stored as import paths, which :func:`gansampler.load`
+        imports only when its caller trusts them. A value that has no import
+        path (a ``RandomState``, a class defined inside a function) is left
+        out with a :class:`~gansampler.exceptions.DroppedParameterWarning`,
+        unless the generator needs it, which raises.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write, e.g. ``"model.safetensors"``.
+        training_state : bool, default=False
+            Also save the discriminator, the generator's own weights (not
+            averaged) and both optimizers' states, so that training can go
+            on from where it stopped (``net_.partial_fit``). Sampling needs
+            none of them.
+
+        Raises
+        ------
+        ValueError
+            When the generator needs code that cannot be named, or the class
+            labels are not numbers, strings or booleans.
+        """
+        save_model(self, path, training_state=training_state, sampler_class=GANSampler)
+
     def _check_is_fitted(self):
         try:
             check_is_fitted(self)
@@ -674,6 +735,59 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         if net is not None:
             # skorch maps a CUDA net to the CPU when no GPU is present.
             self.device_ = str(net.device)
+
+
+def _collapse(net, data_map, seed):
+    """What collapsed in the generator's samples, as phrases; empty if
+    nothing did. See :class:`~gansampler.exceptions.CollapseWarning`."""
+    generator = torch_generator(spawn_seeds(seed, 1, key=(_COLLAPSE_KEY,))[0],
+                                net.device)  # fmt: skip
+    Z = net.generate(net.generator_input(_COLLAPSE_ROWS, generator)).cpu().numpy()
+    problems = []
+    spread = Z.std(axis=0)
+    for j in np.flatnonzero(~data_map.constant_features_):
+        if spread[j] < _COLLAPSE_SPREAD:
+            problems.append(
+                f"column {j}'s samples spread {spread[j]:.2f} times as wide as the "
+                "data (standard deviations in the networks' space)"
+            )
+    levels = getattr(data_map, "discrete_levels_", None) or []
+    X = data_map.from_network(Z, rounding=False) if levels else None
+    for j, values in enumerate(levels):
+        if values is None:
+            continue
+        common = values[data_map.level_shares_[j] >= _COMMON_SHARE]
+        seen = np.isin(common, X[:, j]).sum()
+        if seen < len(common) / 2:
+            problems.append(
+                f"column {j}'s samples take {seen} of the {len(common)} values that "
+                "hold 1% of the rows or more"
+            )
+    return problems
+
+
+def _check_memory(n_samples, n_features, dtype):
+    """Refuse a draw whose rows cannot fit in this machine's memory."""
+    needed = n_samples * n_features * np.dtype(dtype).itemsize
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system
+        return
+    if needed > memory:
+        raise ValueError(
+            f"sample({n_samples:,}) would need {_bytes(needed)} of memory for its "
+            f"rows ({n_features} columns of {np.dtype(dtype).name}), more than "
+            f"this machine's {_bytes(memory)}. Draw fewer rows at a time, or "
+            "stream them into a file: gansampler sample MODEL -n N -o rows.npy."
+        )
+
+
+def _bytes(n):
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return None
 
 
 def _is_auto(name, value):

@@ -8,7 +8,9 @@ works with either library's class.
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 
 __all__ = [
+    "CollapseWarning",
     "DivergenceWarning",
+    "DroppedParameterWarning",
     "GANSamplerError",
     "InconsistentVersionWarning",
     "NotFittedError",
@@ -56,8 +58,32 @@ class DivergenceWarning(UserWarning):
     """
 
 
+class CollapseWarning(UserWarning):
+    """Warns that the generator collapsed: its samples lost the data's spread.
+
+    Checked at the end of ``fit``, on 10,000 samples: a column whose samples
+    spread less than a tenth as wide as the data's rows (standard deviations
+    in the networks' space, where every column of the data has 1), or a
+    discrete column whose samples take fewer than half of the values that
+    hold 1% of the rows or more. The message names the columns and what to
+    change; the sampler is kept as trained.
+    """
+
+
+class DroppedParameterWarning(UserWarning):
+    """Warns that a parameter was left out of a safe model file, or out of a
+    model loaded from one.
+
+    Saving drops a value that the format cannot name (a random state
+    instance, a function defined inside another); loading drops code the
+    caller did not trust (a custom discriminator, optimizer or callback).
+    Either way the parameter takes its default, which matters only when the
+    model is trained again: the saved networks still sample as before.
+    """
+
+
 class InconsistentVersionWarning(UserWarning):
-    """Warns that a sampler is unpickled under another gansampler version.
+    """Warns that a sampler is loaded under another gansampler version.
 
     A model saved by one version of gansampler and loaded by another may
     behave differently or break; refit it, or load it with the version it
@@ -66,7 +92,7 @@ class InconsistentVersionWarning(UserWarning):
     Parameters
     ----------
     estimator_name : str
-        Name of the unpickled estimator's class.
+        Name of the loaded estimator's class.
     current_version : str
         Version of gansampler doing the loading.
     original_version : str
@@ -82,7 +108,7 @@ class InconsistentVersionWarning(UserWarning):
 
     def __str__(self) -> str:
         return (
-            f"Trying to unpickle estimator {self.estimator_name} from gansampler "
+            f"Trying to load estimator {self.estimator_name} from gansampler "
             f"version {self.original_version} when using version "
             f"{self.current_version}. This might lead to breaking code or invalid "
             "results. Use at your own risk. Refit the estimator with the current "

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import HealthCheck, settings
 
 # A training budget that keeps unit tests to a fraction of a second per fit.
 FAST = {"max_epochs": 2, "steps_per_epoch": 10, "batch_size": 64}
@@ -32,3 +33,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "cuda" in item.keywords:
             item.add_marker(skip)
+
+
+# Property tests draw their examples from a fixed seed, so that a run repeats,
+# and keep no database of failures between runs.
+settings.register_profile(
+    "gansampler",
+    derandomize=True,
+    database=None,
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.function_scoped_fixture],
+)  # fmt: skip
+settings.load_profile("gansampler")

@@ -1,0 +1,543 @@
+"""Loading a model saved in the safe format, without running code.
+
+Loading parses JSON and copies numbers: it never unpickles. Code that the
+model names (a custom network class, a callback) is imported only when the
+caller trusts it.
+"""
+
+import functools
+import json
+import os
+import pathlib
+import struct
+import warnings
+from collections import OrderedDict
+
+import numpy as np
+import safetensors.torch
+import torch
+from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
+from skorch.history import History
+
+from ._callbacks import EpochFidelity
+from ._device import resolve_device
+from ._preprocessing import DataMap
+from ._resampler import GANResampler
+from ._sampler import GANSampler
+from ._saving import (
+    FORMAT,
+    FORMAT_VERSION,
+    LABEL_DTYPES,
+    NEEDED_TO_SAMPLE,
+    OPTIMIZERS,
+    PLAYERS,
+    _checksum,
+    _data_section,
+    _default,
+    _import,
+    is_pickle,
+    is_safe_model,
+)
+from ._version import __version__
+from .exceptions import DroppedParameterWarning, InconsistentVersionWarning
+
+__all__ = ["load", "read_model_file"]
+
+_ESTIMATORS = {"GANSampler": GANSampler, "GANResampler": GANResampler}
+# safetensors' own limit on the header, checked before reading the rest.
+_MAX_HEADER_BYTES = 100_000_000
+
+
+class _Untrusted(Exception):
+    """Code that the caller did not trust."""
+
+
+def _is_vetted(path):
+    """Whether ``path`` names a network piece or optimizer of torch or of
+    gansampler itself, which every installation already trusts."""
+    if not path.startswith(("torch.", "gansampler.")):
+        return False
+    obj = _import(path)
+    return (
+        isinstance(obj, type)
+        and issubclass(obj, torch.nn.Module | torch.optim.Optimizer)
+        and obj.__module__.startswith(("torch.", "gansampler."))
+    )
+
+
+def _decode(value, trust):
+    if isinstance(value, list):
+        return [_decode(v, trust) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "$tuple" in value:
+        return tuple(_decode(v, trust) for v in value["$tuple"])
+    if "$dict" in value:
+        return {_decode(k, trust): _decode(v, trust) for k, v in value["$dict"]}
+    if "$estimator" in value:
+        estimator = _ESTIMATORS.get(value["$estimator"])
+        if estimator is not GANSampler:
+            raise ValueError(f"unknown estimator {value['$estimator']!r}")
+        params = {k: _decode(v, trust) for k, v in value["params"].items()}
+        return _construct(estimator, params)
+    if "$code" in value:
+        obj = trust(value["$code"])
+        if "params" in value:
+            return obj(**_decode(value["params"], trust))
+        if "args" in value:
+            return functools.partial(
+                obj, *_decode(value["args"], trust), **_decode(value["kwargs"], trust)
+            )
+        return obj
+    raise ValueError(f"unknown value {value!r}")
+
+
+def _code_paths(value):
+    """Every import path in an encoded value."""
+    if isinstance(value, list):
+        return [p for v in value for p in _code_paths(v)]
+    if not isinstance(value, dict):
+        return []
+    own = [value["$code"]] if "$code" in value else []
+    return own + [p for v in value.values() for p in _code_paths(v)]
+
+
+def _decode_params(estimator, encoded, trusted, path):
+    """The parameters of an ``estimator`` from JSON. Code that the caller did
+    not trust raises where sampling needs it, and is dropped elsewhere."""
+    trusted = set(trusted)
+
+    def trust(code):
+        if code in trusted or _is_vetted(code):
+            return _import(code)
+        raise _Untrusted(code)
+
+    params, needed, dropped = {}, [], set()
+    for name, value in encoded.items():
+        try:
+            params[name] = _decode(value, trust)
+        except _Untrusted:
+            paths = [p for p in _code_paths(value) if p not in trusted]
+            if name in NEEDED_TO_SAMPLE:
+                needed += paths
+                continue
+            params[name] = _default(estimator, name)
+            dropped.add(name)
+            warnings.warn(
+                DroppedParameterWarning(
+                    f"{path}: {name} is code ({', '.join(paths)}), not loaded: the "
+                    f"model has {name}={params[name]!r}, which matters only if it "
+                    f"is trained again. Pass trusted={paths!r} to load it, if you "
+                    "trust that code."
+                ),
+                stacklevel=4,
+            )
+    if needed:
+        raise ValueError(
+            f"{path}: the model's generator needs code to sample: {', '.join(needed)}. "
+            f"If you trust that code, load the model with trusted={needed!r}: it "
+            "will be imported and run."
+        )
+    return params, dropped
+
+
+def _construct(estimator, params):
+    try:
+        instance = estimator(**params)
+    except TypeError as exc:
+        raise ValueError(
+            f"the parameters do not fit {estimator.__name__}: {exc}"
+        ) from None
+    instance._validate_params()
+    return instance
+
+
+def _decode_labels(encoded):
+    dtype = np.dtype(encoded["dtype"])
+    if dtype.kind not in LABEL_DTYPES:
+        raise ValueError(f"labels of dtype {dtype} are not allowed")
+    return np.array(encoded["values"], dtype=dtype)
+
+
+class _Tensors:
+    """The tensors of a file, taken by name with their shape and dtype checked."""
+
+    def __init__(self, tensors):
+        self.tensors = tensors
+        self.taken = set()
+
+    def take(self, name, shape=None, kinds="f"):
+        if name not in self.tensors:
+            raise ValueError(f"the tensor {name!r} is missing")
+        self.taken.add(name)
+        array = self.tensors[name]
+        if shape is not None and tuple(array.shape) != tuple(shape):
+            raise ValueError(
+                f"the tensor {name!r} has shape {tuple(array.shape)}, expected "
+                f"{tuple(shape)}"
+            )
+        array = array.numpy()
+        if array.dtype.kind not in kinds:
+            raise ValueError(f"the tensor {name!r} has dtype {array.dtype}")
+        if array.dtype.kind == "f" and not np.isfinite(array).all():
+            raise ValueError(f"the tensor {name!r} holds NaN or infinite values")
+        return array
+
+    def state_dict(self, prefix):
+        """The tensors named ``prefix*``, as a torch state dictionary."""
+        names = [name for name in self.tensors if name.startswith(prefix)]
+        self.taken.update(names)
+        return {name[len(prefix) :]: self.tensors[name] for name in names}
+
+
+def _rebuild_data_map(config, tensors, prefix, n_features):
+    data_map = DataMap(
+        preprocessing=config["preprocessing"], random_state=config["random_state"]
+    )
+    d = (n_features,)
+    data_map.mean_ = tensors.take(prefix + "mean_", d)
+    data_map.scale_ = tensors.take(prefix + "scale_", d)
+    data_map.constant_features_ = tensors.take(prefix + "constant_features_", d, "b")
+    data_map.data_min_ = tensors.take(prefix + "data_min_", d)
+    data_map.data_max_ = tensors.take(prefix + "data_max_", d)
+    decimals = config["decimals"]
+    if len(decimals) != n_features or not all(
+        v is None or (isinstance(v, int) and 0 <= v <= 15) for v in decimals
+    ):
+        raise ValueError("the decimals do not fit the data")
+    data_map.decimals_ = list(decimals)
+    if config["output_dtype"] not in ("float32", "float64"):
+        raise ValueError(f"output dtype {config['output_dtype']!r} is not a float")
+    data_map.output_dtype_ = np.dtype(config["output_dtype"])
+    maps = config["column_maps"]
+    if len(maps) != n_features or not set(maps) <= {
+        "quantile", "power", "discrete", "standard"
+    }:  # fmt: skip
+        raise ValueError(f"unknown column maps {maps!r}")
+    data_map.column_maps_ = list(maps)
+    data_map.discrete_levels_ = [None] * n_features
+    data_map.level_shares_ = [None] * n_features
+    for j in config["discrete_columns"]:
+        if maps[j] != "discrete":
+            raise ValueError(f"column {j} is not discrete")
+        values = tensors.take(f"{prefix}levels.{j}")
+        shares = tensors.take(f"{prefix}shares.{j}", values.shape)
+        if values.ndim != 1 or (np.diff(values) <= 0).any() or (shares < 0).any():
+            raise ValueError(f"the values of column {j} are not sorted, or shares < 0")
+        data_map.discrete_levels_[j], data_map.level_shares_[j] = values, shares
+    data_map.quantile_transformer_ = None
+    settings = config["quantile_transformer"]
+    if settings is not None:
+        quantiles = tensors.take(prefix + "quantiles_")
+        if quantiles.ndim != 2 or quantiles.shape[1] != n_features:
+            raise ValueError(f"the quantiles have shape {quantiles.shape}")
+        quantile = QuantileTransformer(**settings)
+        quantile.quantiles_ = quantiles
+        quantile.references_ = tensors.take(prefix + "references_", quantiles.shape[:1])
+        quantile.n_quantiles_ = len(quantiles)
+        quantile.n_features_in_ = n_features
+        data_map.quantile_transformer_ = quantile
+    data_map.power_transformer_ = None
+    data_map.power_columns_ = np.zeros(0, dtype=np.intp)
+    settings = config["power_transformer"]
+    if settings is not None:
+        settings = dict(settings)
+        n_samples_seen = settings.pop("n_samples_seen")
+        columns = tensors.take(prefix + "power_columns_", kinds="i")
+        if columns.ndim != 1 or not ((columns >= 0) & (columns < n_features)).all():
+            raise ValueError("the power map's columns do not fit the data")
+        k = (len(columns),)
+        power = PowerTransformer(**settings)
+        power.lambdas_ = tensors.take(prefix + "power.lambdas_", k)
+        power.n_features_in_ = len(columns)
+        scaler = StandardScaler()
+        scaler.mean_ = tensors.take(prefix + "power.mean_", k)
+        scaler.scale_ = tensors.take(prefix + "power.scale_", k)
+        scaler.var_ = scaler.scale_**2
+        scaler.n_samples_seen_ = n_samples_seen
+        scaler.n_features_in_ = len(columns)
+        power._scaler = scaler
+        data_map.power_transformer_ = power
+        data_map.power_columns_ = columns.astype(np.intp)
+        data_map.power_range_ = tensors.take(prefix + "power_range_", (2, len(columns)))
+    return data_map
+
+
+def _unflatten(value, tensors):
+    if isinstance(value, list):
+        return [_unflatten(v, tensors) for v in value]
+    if isinstance(value, dict):
+        if "$tensor" in value:
+            tensors.taken.add(value["$tensor"])
+            if value["$tensor"] not in tensors.tensors:
+                raise ValueError(f"the tensor {value['$tensor']!r} is missing")
+            return tensors.tensors[value["$tensor"]]
+        return {k: _unflatten(v, tensors) for k, v in value["$dict"]}
+    return value
+
+
+def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
+    params, dropped = _decode_params(GANSampler, config["params"], trusted, path)
+    sampler = _construct(GANSampler, params)
+    fitted = config["fitted"]
+    if fitted is None:
+        return sampler
+    n_features = fitted["n_features_in"]
+    if not isinstance(n_features, int) or n_features < 1:
+        raise ValueError(f"n_features_in={n_features!r} is not a number of features")
+    classes = fitted["classes"]
+    classes = None if classes is None else _decode_labels(classes)
+    n_classes = 0 if classes is None else len(classes)
+    data_map = _rebuild_data_map(
+        fitted["data_map"], tensors, prefix + "data_map.", n_features
+    )
+    if device is not None:
+        here = resolve_device(device)
+    else:
+        try:
+            here = resolve_device(fitted["device"])
+        except ValueError:  # a GPU's model, on a machine without that GPU
+            here = "cpu"
+    fidelity = EpochFidelity(None, None, seed=fitted["seed"])
+    net = sampler._make_net(
+        n_features=n_features,
+        n_classes=n_classes,
+        device=here,
+        seed=fitted["seed"],
+        fidelity=fidelity,
+    )
+    net.initialize()
+    prior = tensors.take(prefix + "class_prior_", (max(n_classes, 0),))
+    if n_classes:
+        net.class_prior_ = prior
+    states = fitted["states"]
+    for name, state in states.items():
+        if name not in ("generator_ema", *PLAYERS, *OPTIMIZERS):
+            raise ValueError(f"unknown network {name!r}")
+        state = _unflatten(state, tensors)
+        # Parts that were code the caller did not trust are the defaults now,
+        # which the saved weights and optimizer states do not fit.
+        if (name.startswith("discriminator") and "discriminator" in dropped) or (
+            name in OPTIMIZERS and "optimizer" in dropped
+        ):
+            continue
+        target = getattr(net, name + "_")
+        try:
+            target.load_state_dict(state)
+        except (RuntimeError, KeyError, ValueError, TypeError) as exc:
+            raise ValueError(f"the weights of {name} do not fit it: {exc}") from None
+    if "generator_ema" not in states:
+        raise ValueError("the generator's weights are missing")
+    if "generator" not in states:
+        # Training from here starts from the averaged weights.
+        net.generator_.load_state_dict(net.generator_ema_.state_dict())
+    net.history_ = History(fitted["history"])
+    net.n_rounds_ = int(fitted["n_iter"])
+    names = fitted["feature_names_in"]
+    if names is not None:
+        if len(names) != n_features or not all(isinstance(n, str) for n in names):
+            raise ValueError("the feature names do not fit the data")
+        sampler.feature_names_in_ = np.asarray(names, dtype=object)
+    if classes is not None:
+        sampler.classes_ = classes
+    sampler.n_features_in_ = n_features
+    sampler.data_map_ = data_map
+    sampler.device_ = str(net.device)
+    sampler.net_ = net
+    sampler.history_ = net.history
+    sampler.n_iter_ = net.n_rounds_
+    return sampler
+
+
+def _rebuild_resampler(config, tensors, trusted, device, path):
+    params, _ = _decode_params(GANResampler, config["params"], trusted, path)
+    resampler = _construct(GANResampler, params)
+    fitted = config["fitted"]
+    if fitted is None:
+        return resampler
+    strategy = fitted["sampling_strategy"]
+    classes = _decode_labels(strategy["classes"]).tolist()
+    resampler.sampling_strategy_ = OrderedDict(
+        zip(classes, strategy["counts"], strict=True)
+    )
+    resampler.n_features_in_ = fitted["n_features_in"]
+    names = fitted["feature_names_in"]
+    if names is not None:
+        resampler.feature_names_in_ = np.asarray(names, dtype=object)
+    samplers = fitted["samplers"]
+    if samplers is not None:
+        models = [
+            _rebuild_sampler(m, tensors, f"samplers.{i}.", trusted, device, path)
+            for i, m in enumerate(samplers["models"])
+        ]
+        labels = [] if samplers["classes"] is None else samplers["classes"]
+        labels = _decode_labels(labels).tolist() if labels else []
+        resampler.samplers_ = {
+            label: models[i] for label, i in zip(labels, samplers["index"], strict=True)
+        }
+    return resampler
+
+
+def _read_header(path, payload):
+    """The metadata of a model file's bytes; a ValueError for any other file."""
+    if not is_safe_model(payload) and is_pickle(payload):
+        raise ValueError(
+            f"{path}: is a pickle (a joblib file), not a safe gansampler model. "
+            "Loading a pickle runs code that the file names, so gansampler.load "
+            "never does; if you trust its source, load it with joblib.load."
+        )
+    if len(payload) < 8:
+        raise ValueError(f"{path}: is not a gansampler model (too short).")
+    (header_size,) = struct.unpack("<Q", payload[:8])
+    if header_size > min(_MAX_HEADER_BYTES, len(payload) - 8):
+        raise ValueError(
+            f"{path}: is not a gansampler model, or is truncated (its header "
+            f"claims {header_size:,} bytes)."
+        )
+    try:
+        header = json.loads(payload[8 : 8 + header_size])
+        metadata = header["__metadata__"]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        raise ValueError(
+            f"{path}: is not a gansampler model, or is damaged (no readable header)."
+        ) from None
+    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
+        raise ValueError(
+            f"{path}: is a safetensors file, but not a gansampler model (no "
+            "'format': 'gansampler' in its metadata)."
+        )
+    return metadata
+
+
+def read_model_file(path):
+    """The bytes of ``path``, with clear errors for what is not a file.
+
+    Only the first bytes of a file that is not a safetensors file are read:
+    enough to say what it is, however large it is.
+    """
+    target = pathlib.Path(path)
+    if target.is_dir():
+        raise ValueError(f"{path}: is a folder, not a model file.")
+    try:
+        with open(target, "rb") as handle:
+            head = handle.read(9)
+            size = os.fstat(handle.fileno()).st_size
+            if (
+                len(head) == 9
+                and head[8:9] == b"{"
+                and struct.unpack("<Q", head[:8])[0] <= size - 8
+            ):
+                return head + handle.read()
+            return head
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+
+
+def load(path, *, trusted=(), device=None):
+    """Load a model saved by ``save``, without running code from the file.
+
+    The file is parsed as tensors and JSON, checked (its format version, its
+    checksum, every tensor's shape and dtype) and rebuilt through the
+    estimator's constructor. It is never unpickled: a model file from a
+    stranger cannot run code, unless it names code that ``trusted`` allows.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :meth:`GANSampler.save <gansampler.GANSampler.save>`
+        or :meth:`GANResampler.save <gansampler.GANResampler.save>`.
+    trusted : iterable of str, default=()
+        Import paths (``"package.module:Name"``) of code that the model may
+        import and run: custom networks, optimizers and callbacks. The
+        network classes of torch and gansampler, and torch's optimizers, are
+        always trusted. A model whose generator needs untrusted code raises
+        a ValueError naming it; other untrusted code (used only in training)
+        is left out, with a
+        :class:`~gansampler.exceptions.DroppedParameterWarning`.
+    device : str or None, default=None
+        Device to put the networks on: None is the device the model was
+        fitted on, or the CPU where that device is not here.
+
+    Returns
+    -------
+    estimator : GANSampler or GANResampler
+        The estimator, as it was saved (fitted or not).
+
+    Raises
+    ------
+    ValueError
+        For a file that is not a gansampler model (a pickle, a foreign or
+        truncated file, a folder), was changed after it was saved, comes
+        from a newer format, or needs untrusted code to sample.
+    FileNotFoundError
+        When there is no file at ``path``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import gansampler
+    >>> X = np.random.default_rng(0).normal(4.0, 1.25, size=(500, 1))
+    >>> sampler = gansampler.GANSampler(max_epochs=2, random_state=0).fit(X)
+    >>> path = os.path.join(tempfile.mkdtemp(), "sampler.safetensors")
+    >>> sampler.save(path)
+    >>> loaded = gansampler.load(path)
+    >>> same = loaded.sample(5, random_state=0) == sampler.sample(5, random_state=0)
+    >>> bool(same.all())
+    True
+    """
+    if isinstance(trusted, str) or not all(isinstance(p, str) for p in trusted):
+        raise TypeError(
+            f"trusted must be a list of import paths ('package.module:Name'), got "
+            f"{trusted!r}."
+        )
+    payload = read_model_file(path)
+    metadata = _read_header(path, payload)
+    version = metadata.get("format_version", "")
+    if not version.isdigit() or int(version) > FORMAT_VERSION:
+        raise ValueError(
+            f"{path}: was written in gansampler's model format {version!r}; this "
+            f"gansampler ({__version__}) reads format {FORMAT_VERSION} and older. "
+            "Upgrade gansampler to load it."
+        )
+    config_text = metadata.get("config", "")
+    if metadata.get("sha256") != _checksum(config_text, _data_section(payload)):
+        raise ValueError(
+            f"{path}: its checksum does not match: the file was changed after it "
+            "was saved, or is damaged."
+        )
+    try:
+        tensors = _Tensors(safetensors.torch.load(payload))
+        config = json.loads(config_text)
+        saved_version = config["versions"]["gansampler"]
+        if saved_version != __version__:
+            warnings.warn(
+                InconsistentVersionWarning(
+                    estimator_name=config["estimator"],
+                    current_version=__version__,
+                    original_version=saved_version,
+                ),
+                stacklevel=2,
+            )
+        if config["estimator"] == "GANSampler":
+            estimator = _rebuild_sampler(config, tensors, "", trusted, device, path)
+        elif config["estimator"] == "GANResampler":
+            estimator = _rebuild_resampler(config, tensors, trusted, device, path)
+        else:
+            raise ValueError(f"unknown estimator {config['estimator']!r}")
+    except (KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise ValueError(
+            f"{path}: is not a valid gansampler model ({type(exc).__name__}: {exc})."
+        ) from None
+    except ValueError as exc:
+        message = str(exc)
+        if not message.startswith(str(path)):
+            message = f"{path}: {message}."
+        raise ValueError(message) from None
+    unused = set(tensors.tensors) - tensors.taken
+    if unused:
+        raise ValueError(f"{path}: holds tensors no part of the model uses: "
+                         f"{sorted(unused)[:5]}.")  # fmt: skip
+    return estimator

@@ -1,0 +1,367 @@
+"""The safe model format, and writing it.
+
+A model file is a safetensors file. Its tensors are the numbers: the data
+map's statistics and the networks' weights. Its metadata holds the format's
+name and version, a JSON document (the estimator's parameters, versions and
+fitted settings, enough to rebuild the estimator through its constructor) and
+a SHA-256 checksum of the document and the tensors. Parameters that are code
+(a custom network class, a callback, an optimizer class) are stored as
+import paths. ``_loading`` reads the format back without running code.
+"""
+
+import functools
+import hashlib
+import importlib
+import json
+import re
+import struct
+import warnings
+
+import numpy as np
+import safetensors
+import safetensors.torch
+import sklearn
+import skorch
+import torch
+
+from ._atomic import replacing
+from ._version import __version__
+from .exceptions import DroppedParameterWarning
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "is_pickle", "is_safe_model", "save_model"]
+
+FORMAT = "gansampler"
+FORMAT_VERSION = 1
+# Parameters whose code a sampler needs to sample: without it, no model.
+# Every other parameter that is code serves training only, and is dropped
+# (back to its default) when it cannot be stored or is not trusted.
+NEEDED_TO_SAMPLE = ("generator", "activation")
+PLAYERS = ("generator", "discriminator")
+OPTIMIZERS = ("generator_optimizer", "discriminator_optimizer")
+LABEL_DTYPES = ("b", "i", "u", "f", "U", "O")
+_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+# The first bytes of the compressed files that joblib writes.
+_COMPRESSED = (b"x\x01", b"x^", b"x\x9c", b"x\xda", b"\x1f\x8b", b"BZh",
+               b"\xfd7zXZ", b"]\x00\x00", b"\x04\x22\x4d\x18")  # fmt: skip
+
+
+class _Unsaveable(Exception):
+    """A parameter value that the format cannot name."""
+
+
+# --- values, parameters and code ------------------------------------------------
+
+
+def _code_path(obj):
+    """The import path ``module:qualname`` of a class or function."""
+    module = getattr(obj, "__module__", None)
+    name = getattr(obj, "__qualname__", None)
+    if not module or not name or "<" in name:
+        raise _Unsaveable(
+            f"{obj!r} is defined inside a function or is a lambda: it has no "
+            "import path"
+        )
+    path = f"{module}:{name}"
+    try:
+        found = _import(path)
+    except ValueError:
+        found = None
+    if found is not obj:
+        raise _Unsaveable(f"{obj!r} cannot be imported as {path}")
+    return path
+
+
+def _import(path):
+    if not _PATH.match(path):
+        raise ValueError(f"{path!r} is not an import path (module:name).")
+    module_name, _, name = path.partition(":")
+    try:
+        obj = importlib.import_module(module_name)
+        for part in name.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(
+            f"cannot import {path}, named by the model: install the package that "
+            f"defines it ({type(exc).__name__}: {exc})."
+        ) from None
+    return obj
+
+
+def _encode(value, sampler_class=None):
+    """A parameter value as JSON, with tags for tuples, dicts, estimators and
+    code."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list):
+        return [_encode(v, sampler_class) for v in value]
+    if isinstance(value, tuple):
+        return {"$tuple": [_encode(v, sampler_class) for v in value]}
+    if isinstance(value, dict):
+        return {
+            "$dict": [
+                [_encode(k, sampler_class), _encode(v, sampler_class)]
+                for k, v in value.items()
+            ]
+        }
+    if sampler_class is not None and type(value) is sampler_class:
+        return {"$estimator": "GANSampler", "params": _encode_params(value)}
+    if isinstance(value, functools.partial):
+        return {
+            "$code": _code_path(value.func),
+            "args": _encode(list(value.args)),
+            "kwargs": _encode(dict(value.keywords)),
+        }
+    if isinstance(value, type) or (callable(value) and hasattr(value, "__qualname__")):
+        return {"$code": _code_path(value)}
+    if hasattr(value, "get_params"):  # a callback or an estimator: rebuilt
+        return {
+            "$code": _code_path(type(value)),
+            "params": _encode(value.get_params(deep=False)),
+        }
+    raise _Unsaveable(f"{type(value).__name__} values cannot be stored")
+
+
+def _encode_params(estimator, sampler_class=None):
+    """The parameters of ``estimator`` as JSON; a parameter the format cannot
+    name is dropped with a warning, unless a sampler needs it to sample."""
+    encoded = {}
+    for name, value in estimator.get_params(deep=False).items():
+        try:
+            encoded[name] = _encode(value, sampler_class)
+        except _Unsaveable as exc:
+            if name in NEEDED_TO_SAMPLE:
+                raise ValueError(
+                    f"{name}={value!r} cannot be saved in the safe format: {exc}. "
+                    "Define it at the top level of a module, or save with joblib."
+                ) from None
+            warnings.warn(
+                DroppedParameterWarning(
+                    f"{type(estimator).__name__}'s {name}={value!r} is not saved "
+                    f"({exc}); the loaded model has {name}="
+                    f"{_default(type(estimator), name)!r}."
+                ),
+                stacklevel=5,
+            )
+    return encoded
+
+
+def _default(estimator, name):
+    return estimator().get_params(deep=False)[name]
+
+
+def _encode_labels(values):
+    labels = np.asarray(values)
+    if labels.dtype.kind not in LABEL_DTYPES or (
+        labels.dtype.kind == "O" and not all(isinstance(v, str) for v in labels.flat)
+    ):
+        raise ValueError(
+            f"class labels of dtype {labels.dtype} cannot be saved in the safe "
+            "format: use integers, strings or booleans, or save with joblib."
+        )
+    dtype = "object" if labels.dtype.kind == "O" else labels.dtype.str
+    return {"dtype": dtype, "values": labels.tolist()}
+
+
+# --- the fitted parts -------------------------------------------------------------
+
+
+def _numpy_tensor(array):
+    return torch.from_numpy(np.ascontiguousarray(array))
+
+
+def _data_map_state(data_map, tensors, prefix):
+    n_features = data_map.n_features_
+    levels = getattr(data_map, "discrete_levels_", None) or [None] * n_features
+    shares = getattr(data_map, "level_shares_", None) or [None] * n_features
+    for name in ("mean_", "scale_", "constant_features_", "data_min_", "data_max_"):
+        tensors[prefix + name] = _numpy_tensor(getattr(data_map, name))
+    discrete = [j for j, values in enumerate(levels) if values is not None]
+    for j in discrete:
+        tensors[f"{prefix}levels.{j}"] = _numpy_tensor(levels[j])
+        tensors[f"{prefix}shares.{j}"] = _numpy_tensor(shares[j])
+    config = {
+        "preprocessing": data_map.preprocessing,
+        "random_state": int(data_map.random_state),
+        "decimals": list(data_map.decimals_),
+        "output_dtype": np.dtype(data_map.output_dtype_).name,
+        "column_maps": list(data_map._maps()),
+        "discrete_columns": discrete,
+        "quantile_transformer": None,
+        "power_transformer": None,
+    }
+    quantile = data_map.quantile_transformer_
+    if quantile is not None:
+        config["quantile_transformer"] = quantile.get_params()
+        tensors[prefix + "quantiles_"] = _numpy_tensor(quantile.quantiles_)
+        tensors[prefix + "references_"] = _numpy_tensor(quantile.references_)
+    power = getattr(data_map, "power_transformer_", None)
+    if power is not None:
+        config["power_transformer"] = power.get_params() | {
+            "n_samples_seen": int(power._scaler.n_samples_seen_)
+        }
+        tensors[prefix + "power.lambdas_"] = _numpy_tensor(power.lambdas_)
+        tensors[prefix + "power.mean_"] = _numpy_tensor(power._scaler.mean_)
+        tensors[prefix + "power.scale_"] = _numpy_tensor(power._scaler.scale_)
+        tensors[prefix + "power_columns_"] = _numpy_tensor(
+            data_map.power_columns_.astype(np.int64)
+        )
+        tensors[prefix + "power_range_"] = _numpy_tensor(data_map.power_range_)
+    return config
+
+
+def _module_states(net, training_state):
+    modules = ["generator_ema"]
+    if training_state:
+        modules += [*PLAYERS, *OPTIMIZERS]
+    return {name: getattr(net, name + "_").state_dict() for name in modules}
+
+
+def _flatten(state, prefix, tensors):
+    """A (nested) state dictionary's tensors into ``tensors``; the rest as
+    JSON, with each tensor's place marked by its name."""
+    if isinstance(state, torch.Tensor):
+        tensors[prefix] = state.detach().cpu().contiguous().clone()
+        return {"$tensor": prefix}
+    if isinstance(state, dict):
+        return {"$dict": [[k, _flatten(v, f"{prefix}.{k}", tensors)]
+                          for k, v in state.items()]}  # fmt: skip
+    if isinstance(state, list | tuple):
+        return [_flatten(v, f"{prefix}.{i}", tensors) for i, v in enumerate(state)]
+    if isinstance(state, bool | int | float | str) or state is None:
+        return state
+    raise ValueError(f"cannot save a {type(state).__name__} in a network's state")
+
+
+def _sampler_state(sampler, tensors, prefix, training_state):
+    config = {"estimator": "GANSampler", "params": _encode_params(sampler),
+              "fitted": None}  # fmt: skip
+    if not hasattr(sampler, "net_"):
+        return config
+    net = sampler.net_
+    names = getattr(sampler, "feature_names_in_", None)
+    classes = getattr(sampler, "classes_", None)
+    tensors[prefix + "class_prior_"] = _numpy_tensor(
+        np.asarray(net.class_prior_, dtype=np.float64)
+    )
+    states = {
+        name: _flatten(state, f"{prefix}{name}", tensors)
+        for name, state in _module_states(net, training_state).items()
+    }
+    config["fitted"] = {
+        "n_features_in": int(sampler.n_features_in_),
+        "feature_names_in": None if names is None else [str(n) for n in names],
+        "classes": None if classes is None else _encode_labels(classes),
+        "device": str(sampler.device_),
+        "seed": net.random_state,
+        "n_iter": int(sampler.n_iter_),
+        "history": json.loads(json.dumps(list(net.history), default=_json_number)),
+        "data_map": _data_map_state(sampler.data_map_, tensors, prefix + "data_map."),
+        "states": states,
+    }
+    return config
+
+
+def _json_number(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _resampler_state(resampler, tensors, training_state, sampler_class):
+    params = _encode_params(resampler, sampler_class)
+    config = {"estimator": "GANResampler", "params": params,
+              "fitted": None}  # fmt: skip
+    if not hasattr(resampler, "sampling_strategy_"):
+        return config
+    strategy = resampler.sampling_strategy_
+    names = getattr(resampler, "feature_names_in_", None)
+    fitted = {
+        "n_features_in": int(resampler.n_features_in_),
+        "feature_names_in": None if names is None else [str(n) for n in names],
+        "sampling_strategy": {
+            "classes": _encode_labels(list(strategy)),
+            "counts": [int(n) for n in strategy.values()],
+        },
+        "samplers": None,
+    }
+    samplers = getattr(resampler, "samplers_", None)
+    if samplers is not None:
+        models, index = [], []
+        for sampler in samplers.values():
+            if type(sampler) is not sampler_class:
+                raise ValueError(
+                    f"the resampler's samplers are {type(sampler).__name__}s: only "
+                    "GANSamplers can be saved in the safe format; save with joblib."
+                )
+            known = [i for i, m in enumerate(models) if m is sampler]
+            if not known:
+                models.append(sampler)
+            index.append(known[0] if known else len(models) - 1)
+        fitted["samplers"] = {
+            "classes": _encode_labels(list(samplers)) if samplers else None,
+            "index": index,
+            "models": [
+                _sampler_state(m, tensors, f"samplers.{i}.", training_state)
+                for i, m in enumerate(models)
+            ],
+        }
+    config["fitted"] = fitted
+    return config
+
+
+# --- files ------------------------------------------------------------------------
+
+
+def _checksum(config_text, data):
+    digest = hashlib.sha256(config_text.encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _data_section(payload):
+    (header_size,) = struct.unpack("<Q", payload[:8])
+    return payload[8 + header_size :]
+
+
+def save_model(estimator, path, *, training_state, sampler_class):
+    """Write ``estimator``, a ``sampler_class`` (GANSampler) or a
+    GANResampler of them, to ``path`` in the safe format, atomically."""
+    tensors = {}
+    if isinstance(estimator, sampler_class):
+        config = _sampler_state(estimator, tensors, "", training_state)
+    else:
+        config = _resampler_state(estimator, tensors, training_state, sampler_class)
+    config["versions"] = {
+        "gansampler": __version__,
+        "torch": torch.__version__,
+        "scikit-learn": sklearn.__version__,
+        "skorch": skorch.__version__,
+        "safetensors": safetensors.__version__,
+        "numpy": np.__version__,
+    }
+    config_text = json.dumps(config, default=_json_number, allow_nan=True)
+    metadata = {"format": FORMAT, "format_version": str(FORMAT_VERSION),
+                "config": config_text}  # fmt: skip
+    # The tensors' bytes do not depend on the metadata: serialise once to
+    # checksum them with the document, then again with the checksum.
+    draft = safetensors.torch.save(tensors, metadata=metadata | {"sha256": ""})
+    metadata["sha256"] = _checksum(config_text, _data_section(draft))
+    payload = safetensors.torch.save(tensors, metadata=metadata)
+    with replacing(path) as temporary, open(temporary, "wb") as handle:
+        handle.write(payload)
+
+
+def is_pickle(payload):
+    """Whether the bytes of a file look like a pickle, plain or compressed
+    as joblib compresses (zlib, gzip, bz2, xz, lzma, lz4)."""
+    return payload[:1] == b"\x80" or payload.startswith(_COMPRESSED)
+
+
+def is_safe_model(payload):
+    """Whether the bytes of a file look like a safetensors file."""
+    if len(payload) < 9:
+        return False
+    (header_size,) = struct.unpack("<Q", payload[:8])
+    return header_size <= len(payload) - 8 and payload[8:9] == b"{"

@@ -1,0 +1,118 @@
+"""Saving survives failures: a full disk, Ctrl-C, a killed process."""
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import gansampler
+from gansampler import _atomic
+from gansampler._atomic import replacing
+from gansampler._cli import main
+
+
+def leftovers(folder):
+    return [name for name in os.listdir(folder) if name.endswith(".tmp")]
+
+
+def test_a_complete_write_replaces_the_file(tmp_path):
+    target = tmp_path / "out.bin"
+    target.write_bytes(b"old")
+    with replacing(target) as temporary:
+        temporary.write_bytes(b"new")
+    assert target.read_bytes() == b"new" and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()],
+    ids=["disk-full", "ctrl-c"],
+)
+def test_a_failed_save_keeps_the_old_model(fitted_sampler, tmp_path, failure,
+                                           monkeypatch):  # fmt: skip
+    target = tmp_path / "model.safetensors"
+    fitted_sampler.save(target)
+    before = target.read_bytes()
+
+    def fail(descriptor):
+        raise failure
+
+    monkeypatch.setattr(_atomic.os, "fsync", fail)
+    with pytest.raises(type(failure)):
+        fitted_sampler.save(target)
+    assert target.read_bytes() == before
+    assert leftovers(tmp_path) == []
+
+
+def test_no_permission_is_a_clear_error_and_writes_nothing(fitted_sampler, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root may write anywhere")
+    folder = tmp_path / "locked"
+    folder.mkdir(mode=0o500)
+    with pytest.raises(PermissionError):
+        fitted_sampler.save(folder / "model.safetensors")
+    assert os.listdir(folder) == []
+
+
+def test_a_failed_sample_to_a_file_keeps_the_old_file(fitted_sampler, tmp_path,
+                                                     monkeypatch, capsys):  # fmt: skip
+    fitted_sampler.save(tmp_path / "m.safetensors")
+    out = tmp_path / "rows.csv"
+    out.write_text("old rows\n")
+
+    def fail(descriptor):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_atomic.os, "fsync", fail)
+    code = main(["sample", str(tmp_path / "m.safetensors"), "-n", "50", "-o", str(out)])
+    assert code == 1
+    assert f"{out}: No space left on device" in capsys.readouterr().err
+    assert out.read_text() == "old rows\n" and leftovers(tmp_path) == []
+
+
+# A process that saves a model and is killed: (1) while the new file is
+# written (it waits there), or (2) at a random point of saves in a loop.
+_SAVER = """
+import sys, time, numpy as np, gansampler
+from gansampler import GANSampler, _atomic
+X = np.random.default_rng(0).normal(size=(200, 2))
+models = [GANSampler(max_epochs=1, steps_per_epoch=2, random_state=seed).fit(X)
+          for seed in (0, 1)]
+target, mode = sys.argv[1], sys.argv[2]
+if mode == "wait":
+    def stall(descriptor):
+        print("writing", flush=True)
+        time.sleep(60)
+    _atomic.os.fsync = stall
+    models[1].save(target)
+else:
+    print("writing", flush=True)
+    for i in range(10_000):
+        models[i % 2].save(target)
+"""
+
+
+@pytest.mark.parametrize("mode", ["wait", "loop"])
+def test_a_process_killed_while_saving_leaves_a_complete_model(tmp_path, mode):
+    target = tmp_path / "model.safetensors"
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    old = gansampler.GANSampler(max_epochs=1, steps_per_epoch=2, random_state=2)
+    old.fit(X).save(target)
+    process = subprocess.Popen(
+        [sys.executable, "-c", _SAVER, str(target), mode],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout.readline().strip() == "writing"
+    if mode == "loop":
+        time.sleep(0.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    loaded = gansampler.load(target)  # complete: its checksum holds
+    expected = {2} if mode == "wait" else {0, 1, 2}
+    assert loaded.random_state in expected

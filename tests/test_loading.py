@@ -1,0 +1,451 @@
+"""The safe model format: round trips, code that needs trust, and files that
+are not what they claim."""
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import warnings
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import safetensors.torch
+import torch
+from skorch.callbacks import EarlyStopping
+from torch import nn
+
+import gansampler
+from gansampler import GANResampler, GANSampler, Generator
+from gansampler._saving import _checksum, _data_section
+from gansampler.exceptions import DroppedParameterWarning, InconsistentVersionWarning
+
+TINY = {"max_epochs": 1, "steps_per_epoch": 5, "batch_size": 32}
+
+
+class ShiftedGenerator(nn.Module):
+    """A custom generator: a module-level class has an import path."""
+
+    def __init__(self, n_inputs, n_outputs):
+        super().__init__()
+        self.linear = nn.Linear(n_inputs, n_outputs)
+
+    def forward(self, noise):
+        return self.linear(noise) + 1.0
+
+
+class WideDiscriminator(nn.Module):
+    def __init__(self, n_inputs):
+        super().__init__()
+        self.layers = nn.Sequential(nn.Linear(n_inputs, 16), nn.ReLU(),
+                                    nn.Linear(16, 1))  # fmt: skip
+
+    def forward(self, rows):
+        return self.layers(rows)
+
+
+SHIFTED = f"{__name__}:ShiftedGenerator"
+WIDE = f"{__name__}:WideDiscriminator"
+
+
+@pytest.fixture(scope="module")
+def table():
+    """Rows with a normal, a count and a skewed column, and a string label."""
+    rng = np.random.default_rng(0)
+    X = np.c_[
+        rng.normal(4, 1.25, 400).round(2),
+        rng.poisson(3, 400),
+        rng.exponential(2.0, 400),
+    ]
+    y = rng.choice(["low", "mid", "high"], 400, p=[0.6, 0.3, 0.1])
+    return X, y
+
+
+def assert_same_sampler(a, b, **sample_kwargs):
+    np.testing.assert_array_equal(
+        a.sample(500, random_state=7, **sample_kwargs),
+        b.sample(500, random_state=7, **sample_kwargs),
+    )
+    assert a.get_params().keys() == b.get_params().keys()
+    for attribute in ("n_features_in_", "n_iter_", "device_", "decimals_"):
+        assert getattr(a, attribute) == getattr(b, attribute)
+    assert a.history_[:, "generator_loss"] == b.history_[:, "generator_loss"]
+    assert a.history_[-1].keys() == b.history_[-1].keys()
+    assert a.score(a.sample(300, random_state=1)) == b.score(
+        b.sample(300, random_state=1)
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"preprocessing": "auto"},
+        {"preprocessing": "quantile", "noise": "uniform"},
+        {"preprocessing": "power", "enforce_min_max_values": True},
+        {"preprocessing": "standard", "enforce_rounding": False},
+        {"pac": 2, "loss": "hinge", "activation": "elu"},
+    ],
+    ids=["auto", "quantile", "power", "standard", "pac-hinge-elu"],
+)
+def test_round_trip_gives_the_same_samples(table, tmp_path, params):
+    X, _ = table
+    sampler = GANSampler(**TINY, **params, random_state=0).fit(X)
+    sampler.save(tmp_path / "model.safetensors")
+    loaded = gansampler.load(tmp_path / "model.safetensors")
+    assert type(loaded) is GANSampler
+    assert loaded.get_params() == sampler.get_params()
+    assert loaded.data_map_.column_maps_ == sampler.data_map_.column_maps_
+    assert_same_sampler(sampler, loaded)
+
+
+def test_round_trip_of_a_conditional_sampler_with_names_and_float32(table, tmp_path):
+    X, y = table
+    frame = pd.DataFrame(X.astype(np.float32), columns=["height", "visits", "wait"])
+    sampler = GANSampler(**TINY, random_state=0).fit(frame, y)
+    sampler.save(tmp_path / "model.safetensors")
+    loaded = gansampler.load(tmp_path / "model.safetensors")
+    np.testing.assert_array_equal(loaded.classes_, sampler.classes_)
+    assert list(loaded.feature_names_in_) == ["height", "visits", "wait"]
+    np.testing.assert_array_equal(loaded.net_.class_prior_, sampler.net_.class_prior_)
+    assert loaded.sample(3).dtype == np.float32
+    assert_same_sampler(sampler, loaded, y={"high": 200, "low": 300})
+
+
+def test_an_unfitted_sampler_round_trips_its_parameters(tmp_path):
+    sampler = GANSampler(max_epochs=7, generator_lr=1e-3, callbacks=[])
+    sampler.save(tmp_path / "model.safetensors")
+    loaded = gansampler.load(tmp_path / "model.safetensors")
+    assert loaded.get_params() == sampler.get_params()
+    assert not hasattr(loaded, "net_")
+
+
+def test_training_state_lets_training_go_on_exactly(table, tmp_path):
+    X, _ = table
+    sampler = GANSampler(**TINY, random_state=0).fit(X)
+    sampler.save(tmp_path / "model.safetensors", training_state=True)
+    loaded = gansampler.load(tmp_path / "model.safetensors")
+    Z = torch.from_numpy(sampler.data_map_.to_network(X).astype(np.float32))
+    for model in (sampler, loaded):
+        model.net_.partial_fit(Z)
+    for a, b in zip(
+        sampler.net_.discriminator_.parameters(),
+        loaded.net_.discriminator_.parameters(),
+        strict=True,
+    ):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert_same_sampler(sampler, loaded)
+
+
+def test_the_safe_file_is_smaller_than_the_pickle(table, tmp_path):
+    X, _ = table
+    sampler = GANSampler(**TINY, random_state=0).fit(X)
+    sampler.save(tmp_path / "model.safetensors")
+    joblib.dump(sampler, tmp_path / "model.joblib")
+    safe = os.path.getsize(tmp_path / "model.safetensors")
+    assert safe < os.path.getsize(tmp_path / "model.joblib")
+
+
+@pytest.mark.parametrize("per_class", ["auto", True])
+def test_resampler_round_trip(table, tmp_path, per_class):
+    X, y = table
+    resampler = GANResampler(
+        sampler=GANSampler(**TINY), per_class=per_class, random_state=0
+    )
+    resampler.fit_resample(X, y)
+    resampler.save(tmp_path / "resampler.safetensors")
+    loaded = gansampler.load(tmp_path / "resampler.safetensors")
+    assert type(loaded) is GANResampler
+    assert loaded.sampling_strategy_ == resampler.sampling_strategy_
+    assert loaded.get_params().keys() == resampler.get_params().keys()
+    assert loaded.sampler.get_params() == resampler.sampler.get_params()
+    assert list(loaded.samplers_) == list(resampler.samplers_)
+    shared = loaded.samplers_["mid"] is loaded.samplers_["high"]
+    assert shared == (per_class == "auto")
+    for label, sampler in resampler.samplers_.items():
+        np.testing.assert_array_equal(
+            loaded.samplers_[label].sample(50, random_state=0),
+            sampler.sample(50, random_state=0),
+        )
+
+
+def test_resampler_of_other_samplers_is_refused_and_writes_nothing(table, tmp_path):
+    from sklearn.neighbors import KernelDensity
+
+    X, y = table
+    resampler = GANResampler(sampler=KernelDensity(), random_state=0)
+    resampler.fit_resample(X, y)
+    with pytest.raises(ValueError, match="only GANSamplers can be saved"):
+        resampler.save(tmp_path / "resampler.safetensors")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_model_loads_in_a_fresh_process_without_a_gpu(table, tmp_path):
+    X, y = table
+    sampler = GANSampler(**TINY, random_state=0).fit(X, y)
+    sampler.save(tmp_path / "model.safetensors")
+    np.save(tmp_path / "expected.npy", sampler.sample(1000, random_state=3))
+    code = (
+        "import sys, numpy as np, torch, gansampler;"
+        "assert not torch.cuda.is_available();"
+        "s = gansampler.load(sys.argv[1] + '/model.safetensors');"
+        "same = np.array_equal(s.sample(1000, random_state=3),"
+        " np.load(sys.argv[1] + '/expected.npy'));"
+        "print(s.device_, same)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        env=dict(os.environ, CUDA_VISIBLE_DEVICES=""),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["cpu", "True"]
+
+
+# --- code, and trust ----------------------------------------------------------
+
+
+def test_a_custom_generator_loads_only_when_trusted(table, tmp_path):
+    X, _ = table
+    sampler = GANSampler(**TINY, generator=ShiftedGenerator, random_state=0).fit(X)
+    sampler.save(tmp_path / "model.safetensors")
+    with pytest.raises(ValueError, match=f"needs code to sample: {SHIFTED}"):
+        gansampler.load(tmp_path / "model.safetensors")
+    loaded = gansampler.load(tmp_path / "model.safetensors", trusted=[SHIFTED])
+    assert loaded.generator is ShiftedGenerator
+    assert_same_sampler(sampler, loaded)
+
+
+def test_code_only_training_needs_is_dropped_with_a_warning(table, tmp_path):
+    X, _ = table
+    sampler = GANSampler(
+        **TINY,
+        discriminator=WideDiscriminator,
+        callbacks=[("stop", EarlyStopping(monitor="train_w1", patience=3))],
+        random_state=0,
+    ).fit(X)
+    sampler.save(tmp_path / "model.safetensors", training_state=True)
+    with pytest.warns(DroppedParameterWarning, match=WIDE) as record:
+        loaded = gansampler.load(tmp_path / "model.safetensors")
+    assert any("EarlyStopping" in str(w.message) for w in record)
+    assert loaded.discriminator is None and loaded.callbacks is None
+    assert_same_sampler(sampler, loaded)
+    # EarlyStopping's sink, print, is code too.
+    callback = ["skorch.callbacks.training:EarlyStopping", "builtins:print"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DroppedParameterWarning)
+        trusted = gansampler.load(
+            tmp_path / "model.safetensors", trusted=[WIDE, *callback]
+        )
+    assert trusted.discriminator is WideDiscriminator
+    ((name, callback),) = trusted.callbacks
+    assert name == "stop" and callback.get_params()["patience"] == 3
+
+
+def test_torch_and_gansampler_classes_need_no_trust(table, tmp_path):
+    X, _ = table
+    sampler = GANSampler(
+        **TINY,
+        generator=functools.partial(Generator, hidden_size=8),
+        activation=nn.Mish,
+        optimizer=torch.optim.AdamW,
+        random_state=0,
+    ).fit(X)
+    sampler.save(tmp_path / "model.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = gansampler.load(tmp_path / "model.safetensors")
+    assert loaded.activation is nn.Mish and loaded.optimizer is torch.optim.AdamW
+    assert loaded.generator.keywords == {"hidden_size": 8}
+    assert_same_sampler(sampler, loaded)
+
+
+def test_a_generator_without_an_import_path_cannot_be_saved(table, tmp_path):
+    class Local(ShiftedGenerator):
+        pass
+
+    X, _ = table
+    sampler = GANSampler(**TINY, generator=Local, random_state=0).fit(X)
+    with pytest.raises(ValueError, match="defined inside a function"):
+        sampler.save(tmp_path / "model.safetensors")
+    assert not (tmp_path / "model.safetensors").exists()
+
+
+def test_a_random_state_instance_is_dropped_with_a_warning(table, tmp_path):
+    X, _ = table
+    sampler = GANSampler(**TINY, random_state=np.random.RandomState(0)).fit(X)
+    with pytest.warns(DroppedParameterWarning, match="random_state=RandomState"):
+        sampler.save(tmp_path / "model.safetensors")
+    loaded = gansampler.load(tmp_path / "model.safetensors")
+    assert loaded.random_state is None
+    assert_same_sampler(sampler, loaded)
+
+
+def test_trusted_must_be_a_list_of_paths(tmp_path):
+    GANSampler().save(tmp_path / "model.safetensors")
+    with pytest.raises(TypeError, match="list of import paths"):
+        gansampler.load(tmp_path / "model.safetensors", trusted=SHIFTED)
+
+
+# --- files that are not what they claim ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def saved(table, tmp_path_factory):
+    """The bytes of a saved conditional sampler."""
+    X, y = table
+    path = tmp_path_factory.mktemp("saved") / "model.safetensors"
+    GANSampler(**TINY, random_state=0).fit(X, y).save(path)
+    return path.read_bytes()
+
+
+def rewritten(payload, edit_config=None, edit_tensors=None, metadata=None):
+    """``payload`` with its document or tensors changed, and signed again: a
+    file that passes the checksum but not the checks."""
+    tensors = safetensors.torch.load(payload)
+    header = json.loads(payload[8 : 8 + int.from_bytes(payload[:8], "little")])
+    meta = dict(header["__metadata__"])
+    config = json.loads(meta["config"])
+    if edit_config:
+        edit_config(config)
+    if edit_tensors:
+        edit_tensors(tensors)
+    meta["config"] = json.dumps(config)
+    meta.update(metadata or {})
+    draft = safetensors.torch.save(tensors, metadata=meta)
+    meta["sha256"] = _checksum(meta["config"], _data_section(draft))
+    return safetensors.torch.save(tensors, metadata=meta)
+
+
+def test_rewritten_helper_keeps_a_valid_file(saved, tmp_path):
+    (tmp_path / "m").write_bytes(rewritten(saved))
+    assert gansampler.load(tmp_path / "m").n_features_in_ == 3
+
+
+def _set(config, keys, value):
+    for key in keys[:-1]:
+        config = config[key]
+    config[keys[-1]] = value
+
+
+def _shape(name, shape):
+    def edit(tensors):
+        tensors[name] = torch.zeros(shape, dtype=tensors[name].dtype)
+
+    return edit
+
+
+def _nan(name):
+    def edit(tensors):
+        tensors[name][0] = float("nan")
+
+    return edit
+
+
+BAD_FILES = {
+    "truncated-header": (lambda p: p[:40], "truncated|damaged"),
+    "truncated-tensors": (lambda p: p[:-100], "checksum|truncated"),
+    "one-byte-changed": (
+        lambda p: p[:-50] + bytes([p[-50] ^ 1]) + p[-49:],
+        "checksum does not match",
+    ),
+    "empty": (lambda p: b"", "too short"),
+    "text": (lambda p: b"height,visits\n1,2\n", "not a gansampler model"),
+    "foreign-safetensors": (
+        lambda p: safetensors.torch.save({"weight": torch.zeros(3)}),
+        "not a gansampler model",
+    ),
+    "future-format": (
+        lambda p: rewritten(p, metadata={"format_version": "99"}),
+        "format '99'.*Upgrade gansampler",
+    ),
+    "wrong-shape": (
+        lambda p: rewritten(p, edit_tensors=_shape("data_map.mean_", (4,))),
+        "data_map.mean_.*shape",
+    ),
+    "nan-in-statistics": (
+        lambda p: rewritten(p, edit_tensors=_nan("data_map.scale_")),
+        "NaN or infinite",
+    ),
+    "wrong-weights": (
+        lambda p: rewritten(
+            p, edit_tensors=_shape("generator_ema.layers.0.weight", (48, 9))
+        ),
+        "weights of generator_ema do not fit",
+    ),
+    "extra-tensor": (
+        lambda p: rewritten(p, edit_tensors=lambda t: t.update(extra=torch.zeros(2))),
+        "no part of the model uses",
+    ),
+    "unknown-parameter": (
+        lambda p: rewritten(p, edit_config=lambda c: _set(c, ["params", "steps"], 3)),
+        "parameters do not fit GANSampler",
+    ),
+    "invalid-parameter": (
+        lambda p: rewritten(
+            p, edit_config=lambda c: _set(c, ["params", "max_epochs"], -1)
+        ),
+        "max_epochs",
+    ),
+    "unknown-estimator": (
+        lambda p: rewritten(p, edit_config=lambda c: _set(c, ["estimator"], "os")),
+        "unknown estimator",
+    ),
+    "import-path-in-a-string": (
+        lambda p: rewritten(
+            p,
+            edit_config=lambda c: _set(
+                c, ["params", "generator"], {"$code": "os:system"}
+            ),
+        ),
+        "needs code to sample: os:system",
+    ),
+    "missing-section": (
+        lambda p: rewritten(p, edit_config=lambda c: c["fitted"].pop("data_map")),
+        "not a valid gansampler model",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_FILES))
+def test_a_bad_file_gets_a_clear_value_error(saved, tmp_path, name):
+    make, message = BAD_FILES[name]
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(make(saved))
+    with pytest.raises(ValueError, match=message):
+        gansampler.load(path)
+
+
+def test_a_newer_gansampler_of_the_same_format_loads_with_a_warning(saved, tmp_path):
+    def newer(config):
+        config["versions"]["gansampler"] = "9.0.0"
+
+    (tmp_path / "m").write_bytes(rewritten(saved, edit_config=newer))
+    with pytest.warns(InconsistentVersionWarning, match="9.0.0"):
+        assert gansampler.load(tmp_path / "m").n_features_in_ == 3
+
+
+def test_a_gpu_model_loads_on_the_cpu(saved, tmp_path):
+    def on_gpu(config):
+        config["fitted"]["device"] = "cuda:0"
+
+    (tmp_path / "m").write_bytes(rewritten(saved, edit_config=on_gpu))
+    loaded = gansampler.load(tmp_path / "m", device="cpu")
+    assert loaded.device_ == "cpu"
+    if not torch.cuda.is_available():
+        assert gansampler.load(tmp_path / "m").device_ == "cpu"
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            gansampler.load(tmp_path / "m", device="cuda")
+
+
+def test_folders_missing_files_and_pickles(fitted_sampler, tmp_path):
+    with pytest.raises(ValueError, match="is a folder"):
+        gansampler.load(tmp_path)
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        gansampler.load(tmp_path / "missing.safetensors")
+    for compress in (0, 3, ("gzip", 3), ("xz", 3)):
+        joblib.dump(fitted_sampler, tmp_path / "m.joblib", compress=compress)
+        with pytest.raises(ValueError, match="is a pickle"):
+            gansampler.load(tmp_path / "m.joblib")

@@ -1,0 +1,98 @@
+"""Properties of GANSampler on any finite table, checked with hypothesis.
+
+The examples are drawn from a fixed seed (see conftest.py), so the tests
+are deterministic; each trains for a few rounds only.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import gansampler
+from gansampler import GANSampler
+
+BUDGET = {"max_epochs": 1, "steps_per_epoch": 3, "batch_size": 16}
+
+# Columns of many kinds: anything finite, ordinary measurements, counts, and
+# a few repeated values.
+_VALUES = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.floats(-1e6, 1e6),
+    st.integers(-1000, 1000).map(float),
+)
+
+
+@st.composite
+def tables(draw):
+    n_rows = draw(st.integers(2, 60))
+    columns = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["any", "counts", "few"]))
+        if kind == "any":
+            elements = _VALUES
+        elif kind == "counts":
+            elements = st.integers(0, 20).map(float)
+        else:
+            elements = st.sampled_from([-1.5, 0.0, 2.25])
+        columns.append(draw(hnp.arrays(np.float64, n_rows, elements=elements)))
+    return np.column_stack(columns)
+
+
+def _is_integral(column):
+    return bool(np.all(np.abs(column) <= 1e6) and np.all(column == np.round(column)))
+
+
+@given(
+    X=tables(),
+    preprocessing=st.sampled_from(["auto", "quantile", "power", "standard"]),
+    clipping=st.booleans(),
+)
+def test_any_finite_table(X, preprocessing, clipping, tmp_path_factory):
+    sampler = GANSampler(**BUDGET, preprocessing=preprocessing,
+                         enforce_min_max_values=clipping, random_state=0)  # fmt: skip
+    # (1) fit succeeds, or raises a ValueError that says what to do.
+    try:
+        sampler.fit(X)
+    except ValueError as exc:
+        assert "rescale" in str(exc), exc
+        event("refused: values too large")
+        return
+    event("fitted")
+    samples = sampler.sample(200, random_state=1)
+    # (2) finite samples of the right shape and dtype, in range when clipped.
+    assert samples.shape == (200, X.shape[1]) and samples.dtype == np.float64
+    assert np.isfinite(samples).all()
+    if clipping:
+        assert (samples >= X.min(axis=0)).all() and (samples <= X.max(axis=0)).all()
+    # (3) integer columns come back integral.
+    for j in range(X.shape[1]):
+        if _is_integral(X[:, j]):
+            assert _is_integral(samples[:, j]), j
+    # (4) the same seed gives the same samples.
+    np.testing.assert_array_equal(sampler.sample(200, random_state=1), samples)
+    # (5) a save and load round trip gives the same samples.
+    path = tmp_path_factory.mktemp("model") / "model.safetensors"
+    sampler.save(path)
+    np.testing.assert_array_equal(
+        gansampler.load(path).sample(200, random_state=1), samples
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+@settings(max_examples=20)
+@given(X=tables())
+def test_other_float_dtypes(X, dtype):
+    with np.errstate(over="ignore"):
+        X = X.astype(dtype)
+    if not np.isfinite(X).all():  # beyond the dtype's range
+        return
+    try:
+        sampler = GANSampler(**BUDGET, random_state=0).fit(X)
+    except ValueError as exc:
+        assert "rescale" in str(exc), exc
+        return
+    samples = sampler.sample(50, random_state=0)
+    assert samples.dtype == (np.float32 if dtype == np.float32 else np.float64)
+    assert np.isfinite(samples).all() and samples.shape == (50, X.shape[1])
