@@ -18,7 +18,13 @@ from numbers import Integral
 import numpy as np
 
 from ._compat import Interval, make_constraint
-from ._data_files import DATA_SUFFIXES, check_writable, read_table, write_blocks
+from ._data_files import (
+    DATA_SUFFIXES,
+    check_room,
+    check_writable,
+    read_table,
+    write_blocks,
+)
 from ._params import PARAMETERS
 from ._version import __version__
 
@@ -295,6 +301,7 @@ def _sample(args) -> int:
     _check_output(args.output, "-o")
     sampler = _load(args.model, args)
     data_map = sampler.data_map_
+    check_room(args.output, (args.n, sampler.n_features_in_), data_map.output_dtype_)
     # Streamed block by block: the rows of sampler.sample(n, random_state=seed).
     blocks = sampler._sample_blocks(args.n, args.seed)
     names = [str(name) for name in sampler.get_feature_names_out()]

@@ -12,10 +12,12 @@ import sys
 import numpy as np
 
 from ._atomic import replacing
+from ._resources import check_disk, check_memory
 
 __all__ = [
     "DATA_SUFFIXES",
     "DataFileError",
+    "check_room",
     "check_writable",
     "read_table",
     "write_blocks",
@@ -263,6 +265,23 @@ def check_writable(path):
         target.exists() and not os.access(target, os.W_OK)
     ):
         raise DataFileError(f"{path}: not allowed to write there.")
+
+
+def check_room(path, shape, dtype):
+    """Fail now, not hours into the writing, if ``shape`` rows cannot fit:
+    a .npy file on the disk, a Parquet table (built in memory) in memory, a
+    CSV file (a digit and a delimiter per value, at least) on the disk."""
+    if path is None:
+        return
+    kind = _kind(path)
+    n_values = shape[0] * shape[1]
+    what = f"{shape[0]:,} rows of {shape[1]} columns in {kind} format"
+    if kind in _PARQUET:
+        check_memory(2 * n_values * np.dtype(dtype).itemsize, what,
+                     "Write them as .npy or .csv, which are streamed.")  # fmt: skip
+    else:
+        size = np.dtype(dtype).itemsize if kind == ".npy" else 2
+        check_disk(n_values * size, path, what)
 
 
 def write_blocks(path, blocks, shape, dtype, names, decimals=None):

@@ -166,7 +166,7 @@ class _Tensors:
         self.tensors = tensors
         self.taken = set()
 
-    def take(self, name, shape=None, kinds="f"):
+    def take(self, name, shape=None, kinds="f", finite=True):
         if name not in self.tensors:
             raise ValueError(f"the tensor {name!r} is missing")
         self.taken.add(name)
@@ -179,7 +179,7 @@ class _Tensors:
         array = array.numpy()
         if array.dtype.kind not in kinds:
             raise ValueError(f"the tensor {name!r} has dtype {array.dtype}")
-        if array.dtype.kind == "f" and not np.isfinite(array).all():
+        if finite and array.dtype.kind == "f" and not np.isfinite(array).all():
             raise ValueError(f"the tensor {name!r} holds NaN or infinite values")
         return array
 
@@ -331,7 +331,7 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     if "generator" not in states:
         # Training from here starts from the averaged weights.
         net.generator_.load_state_dict(net.generator_ema_.state_dict())
-    net.history_ = History(fitted["history"])
+    net.history_ = _rebuild_history(fitted["history"], tensors, prefix + "history.")
     net.n_rounds_ = int(fitted["n_iter"])
     names = fitted["feature_names_in"]
     if names is not None:
@@ -347,6 +347,23 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     sampler.history_ = net.history
     sampler.n_iter_ = net.n_rounds_
     return sampler
+
+
+def _rebuild_history(config, tensors, prefix):
+    epochs, rounds = config["epochs"], config["rounds"]
+    if len(rounds) != len(epochs) or not all(isinstance(n, int) for n in rounds):
+        raise ValueError("the history's rounds do not fit its epochs")
+    columns = {
+        key: tensors.take(prefix + key, (sum(rounds),), finite=False).tolist()
+        for key in config["round_keys"]
+    }
+    ends = np.cumsum(rounds)
+    for epoch, end, n in zip(epochs, ends, rounds, strict=True):
+        epoch["batches"] = [
+            {key: values[i] for key, values in columns.items()}
+            for i in range(end - n, end)
+        ]
+    return History(epochs)
 
 
 def _rebuild_resampler(config, tensors, trusted, device, path):

@@ -170,7 +170,14 @@ class DataMap:
         with np.errstate(over="ignore"):
             mean = X.mean(axis=0, dtype=np.float64)
             std = X.std(axis=0, dtype=np.float64)
-            constant = np.ptp(X, axis=0) == 0
+            span = np.ptp(X, axis=0)
+            constant = span == 0
+        # The squares of a spread below 1e-154 underflow: measure such a
+        # column's spread in units of its range.
+        tiny = ~constant & (span < 1e-150)
+        if tiny.any():
+            unit = span[tiny].astype(np.float64)
+            std[tiny] = unit * (X[:, tiny] / unit).std(axis=0, dtype=np.float64)
         if not (np.isfinite(mean).all() and np.isfinite(std).all()):
             raise ValueError(
                 "The mean or standard deviation of X overflows float64; rescale X "

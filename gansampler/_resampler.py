@@ -24,6 +24,7 @@ from ._compat import (
 from ._random import draw_seed, spawn_seeds
 from ._sampler import GANSampler
 from ._saving import save_model
+from ._validation import check_labels_present, check_numeric_columns
 
 __all__ = ["GANResampler"]
 
@@ -33,15 +34,6 @@ _STRATEGIES = ("auto", "minority", "not minority", "not majority", "all")
 
 def _format_classes(classes):
     return ", ".join(repr(c) for c in classes)
-
-
-def _is_missing(value):
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN
-    except TypeError:  # pandas.NA has no truth value
-        return True
 
 
 def _check_targets(y):
@@ -56,11 +48,7 @@ def _check_targets(y):
             "pass the class of each row."
         )
     values = np.asarray(y)
-    if values.dtype.kind in "fcOUS" and any(map(_is_missing, values.ravel())):
-        raise ValueError(
-            "y has missing labels (NaN, None or NA): every row needs its class. "
-            "Drop the unlabelled rows, or give them a class of their own."
-        )
+    check_labels_present(values)
     y_type = type_of_target(y, input_name="y")
     if y_type.startswith("continuous"):
         raise ValueError(
@@ -493,14 +481,15 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         Returns the checked ``X``, the labels, whether ``y`` was one-hot
         encoded, the classes in order, and the sampler to clone.
         """
-        _check_numeric_columns(X)
+        check_numeric_columns(X, type(self).__name__)
         X_checked = validate_data(self, X, dtype=[np.float64, np.float32])
         labels, one_hot = _check_targets(y)
         check_consistent_length(X_checked, labels)
         classes, n_rows = np.unique(labels, return_counts=True)
         if len(classes) < 2:
             raise ValueError(
-                f"y has a single class ({classes[0]!r}) and there is nothing to "
+                f"y has a single class ({classes.tolist()[0]!r}) and there is "
+                "nothing to "
                 "balance: GANResampler needs at least two classes. To generate "
                 "rows of one class, use GANSampler directly."
             )
@@ -541,17 +530,6 @@ def _kept_on_failure(estimator):
         estimator.__dict__.clear()
         estimator.__dict__.update(previous)
         raise
-
-
-def _check_numeric_columns(X):
-    """Reject DataFrame columns that generated numbers cannot stand for."""
-    for column, dtype in getattr(X, "dtypes", {}).items():
-        if getattr(dtype, "kind", "O") not in "iufb":
-            raise TypeError(
-                f"Column {column!r} has dtype {dtype}: GANResampler learns numeric "
-                "columns (integer, float, bool) only. Encode it as numbers first, "
-                "or leave it out of X."
-            )
 
 
 def _as_column_dtype(values, dtype, low, high):

@@ -2,7 +2,6 @@
 
 import copy
 import functools
-import os
 import warnings
 from collections.abc import Mapping
 from contextlib import nullcontext
@@ -19,6 +18,7 @@ from skorch.callbacks import ProgressBar
 from ._callbacks import EpochFidelity
 from ._compat import (
     Interval,
+    InvalidParameterError,
     _fit_context,
     validate_data,
     validate_parameter_constraints,
@@ -34,7 +34,9 @@ from ._params import (
 )
 from ._preprocessing import DataMap
 from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_threads
+from ._resources import check_memory
 from ._saving import save_model
+from ._validation import check_labels_present, check_numeric_columns
 from ._version import __version__
 from .exceptions import CollapseWarning, InconsistentVersionWarning, NotFittedError
 from .metrics import _n_generated, wasserstein_distance
@@ -409,6 +411,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             raise
 
     def _fit(self, X, y):
+        check_numeric_columns(X, type(self).__name__)
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
         classes, codes = _class_codes(X, y)
         device = resolve_device(self.device)
@@ -549,6 +552,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         (4, 2)
         """
         self._check_is_fitted()
+        if isinstance(n_samples, bool | np.bool_):  # an Integral, not a count
+            raise InvalidParameterError(
+                "The 'n_samples' parameter of sample must be an int in the range "
+                f"[0, inf). Got {n_samples!r} instead."
+            )
         validate_parameter_constraints(
             {
                 "n_samples": [Interval(Integral, 0, None, closed="left")],
@@ -768,26 +776,12 @@ def _collapse(net, data_map, seed):
 
 def _check_memory(n_samples, n_features, dtype):
     """Refuse a draw whose rows cannot fit in this machine's memory."""
-    needed = n_samples * n_features * np.dtype(dtype).itemsize
-    try:
-        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, ValueError, OSError):  # not a POSIX system
-        return
-    if needed > memory:
-        raise ValueError(
-            f"sample({n_samples:,}) would need {_bytes(needed)} of memory for its "
-            f"rows ({n_features} columns of {np.dtype(dtype).name}), more than "
-            f"this machine's {_bytes(memory)}. Draw fewer rows at a time, or "
-            "stream them into a file: gansampler sample MODEL -n N -o rows.npy."
-        )
-
-
-def _bytes(n):
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
-        if n < 1024 or unit == "TiB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1024
-    return None
+    check_memory(
+        n_samples * n_features * np.dtype(dtype).itemsize,
+        f"sample({n_samples:,}), {n_features} columns of {np.dtype(dtype).name},",
+        "Draw fewer rows at a time, or stream them into a file: gansampler "
+        "sample MODEL -n N -o rows.npy.",
+    )
 
 
 def _is_auto(name, value):
@@ -807,6 +801,7 @@ def _class_codes(X, y):
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
     check_consistent_length(X, y)
+    check_labels_present(y)
     kind = type_of_target(y, input_name="y", raise_unknown=True)
     if kind not in ("binary", "multiclass"):
         raise ValueError(

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import importlib
 import json
+import pathlib
 import re
 import struct
 import warnings
@@ -256,11 +257,26 @@ def _sampler_state(sampler, tensors, prefix, training_state):
         "device": str(sampler.device_),
         "seed": net.random_state,
         "n_iter": int(sampler.n_iter_),
-        "history": json.loads(json.dumps(list(net.history), default=_json_number)),
+        "history": _history_state(net.history, tensors, prefix + "history."),
         "data_map": _data_map_state(sampler.data_map_, tensors, prefix + "data_map."),
         "states": states,
     }
     return config
+
+
+def _history_state(history, tensors, prefix):
+    """The history as JSON, with the losses of every round as tensors: a
+    number per round is text the size of the weights."""
+    epochs = json.loads(json.dumps(list(history), default=_json_number))
+    batches = [epoch.pop("batches", []) for epoch in epochs]
+    keys = sorted({key for epoch in batches for batch in epoch for key in batch})
+    for key in keys:
+        values = [batch.get(key) for epoch in batches for batch in epoch]
+        if not all(isinstance(v, int | float) for v in values):
+            raise ValueError(f"the history's per-round {key!r} are not numbers")
+        tensors[prefix + key] = torch.tensor(values, dtype=torch.float64)
+    return {"epochs": epochs, "rounds": [len(epoch) for epoch in batches],
+            "round_keys": keys}  # fmt: skip
 
 
 def _json_number(value):
@@ -328,6 +344,13 @@ def _data_section(payload):
 def save_model(estimator, path, *, training_state, sampler_class):
     """Write ``estimator``, a ``sampler_class`` (GANSampler) or a
     GANResampler of them, to ``path`` in the safe format, atomically."""
+    target = pathlib.Path(path)
+    if target.is_dir():
+        raise ValueError(f"{path}: is a folder; give a file name.")
+    if not target.parent.is_dir():
+        raise FileNotFoundError(
+            f"{path}: the folder {str(target.parent)!r} does not exist."
+        )
     tensors = {}
     if isinstance(estimator, sampler_class):
         config = _sampler_state(estimator, tensors, "", training_state)

@@ -73,6 +73,7 @@ def assert_same_sampler(a, b, **sample_kwargs):
         assert getattr(a, attribute) == getattr(b, attribute)
     assert a.history_[:, "generator_loss"] == b.history_[:, "generator_loss"]
     assert a.history_[-1].keys() == b.history_[-1].keys()
+    assert a.history_[:, "batches"] == b.history_[:, "batches"]
     assert a.score(a.sample(300, random_state=1)) == b.score(
         b.sample(300, random_state=1)
     )

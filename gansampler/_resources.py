@@ -1,0 +1,46 @@
+"""What the machine has room for: memory and disk, checked before a large
+draw starts rather than after hours of work."""
+
+import os
+import shutil
+
+__all__ = ["check_disk", "check_memory", "format_bytes"]
+
+
+def format_bytes(n: float) -> str:
+    """A size in bytes as words: ``'14.6 TiB'``."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024:
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} PiB"
+
+
+def _physical_memory():
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system
+        return None
+
+
+def check_memory(needed: int, what: str, advice: str) -> None:
+    """Raise a ValueError if ``needed`` bytes exceed this machine's memory."""
+    memory = _physical_memory()
+    if memory is not None and needed > memory:
+        raise ValueError(
+            f"{what} would need {format_bytes(needed)} of memory, more than this "
+            f"machine's {format_bytes(memory)}. {advice}"
+        )
+
+
+def check_disk(needed: int, path, what: str) -> None:
+    """Raise a ValueError if ``needed`` bytes exceed the free space where
+    ``path`` is to be written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    free = shutil.disk_usage(folder).free
+    if needed > free:
+        raise ValueError(
+            f"{what} would need at least {format_bytes(needed)} in {folder}, which "
+            f"has {format_bytes(free)} free. Draw fewer rows, or write them "
+            "elsewhere."
+        )

@@ -1,0 +1,44 @@
+"""Checks of the data that scikit-learn's validation leaves to us: columns
+that numbers cannot stand for, and missing class labels."""
+
+import numpy as np
+
+__all__ = ["check_labels_present", "check_numeric_columns", "is_missing"]
+
+
+def check_numeric_columns(X, estimator_name):
+    """Reject columns that generated numbers cannot stand for: text,
+    categories and dates, in a DataFrame or an array."""
+    for column, dtype in getattr(X, "dtypes", {}).items():
+        if getattr(dtype, "kind", "O") not in "iufb":
+            raise TypeError(
+                f"Column {column!r} has dtype {dtype}: {estimator_name} learns "
+                "numeric columns (integer, float, bool) only. Encode it as numbers "
+                "first, or leave it out of X."
+            )
+    dtype = getattr(X, "dtype", None)
+    if getattr(dtype, "kind", None) in ("m", "M"):
+        raise TypeError(
+            f"X has dtype {dtype}: {estimator_name} learns numbers, not dates or "
+            "durations. Convert them to numbers first (e.g. days since a date)."
+        )
+
+
+def is_missing(value):
+    """Whether a label is missing: None, NaN or pandas' NA."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN
+    except TypeError:  # pandas.NA has no truth value
+        return True
+
+
+def check_labels_present(y):
+    """Reject class labels with missing values (NaN, None or NA)."""
+    values = np.asarray(y)
+    if values.dtype.kind in "fcOUS" and any(map(is_missing, values.ravel())):
+        raise ValueError(
+            "y has missing labels (NaN, None or NA): every row needs its class. "
+            "Drop the unlabelled rows, or give them a class of their own."
+        )

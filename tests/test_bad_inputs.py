@@ -1,0 +1,443 @@
+"""Bad inputs: each is refused with a clear error, or gives a correct result."""
+
+import contextlib
+import copy
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse
+
+from gansampler import GANResampler, GANSampler
+from gansampler._cli import main
+
+BUDGET = {"max_epochs": 1, "steps_per_epoch": 3, "batch_size": 16, "random_state": 0}
+NARROW = {"generator_hidden_size": 8, "discriminator_hidden_size": 8, "noise_dim": 4}
+CLI_BUDGET = ["--max-epochs", "1", "--steps-per-epoch", "3", "--batch-size", "16",
+              "--seed", "0", "-q"]  # fmt: skip
+N_SAMPLES_ERROR = r"'n_samples' parameter of sample must be an int in the range \[0"
+
+# The budgets are tiny on purpose: the samplers are under-trained.
+pytestmark = pytest.mark.filterwarnings("ignore::gansampler.exceptions.CollapseWarning")
+
+
+def normal(n_rows=40, n_features=2):
+    return np.random.default_rng(0).normal(4.0, 1.25, size=(n_rows, n_features))
+
+
+def with_value(value):
+    X = normal()
+    X[3, 1] = value
+    return X
+
+
+def two_classes(n_rows=40):
+    return np.repeat([0, 1], [n_rows - n_rows // 4, n_rows // 4])
+
+
+def pandas():
+    """pandas, or a skip where it is not installed."""
+    return pytest.importorskip("pandas")
+
+
+def frame_with(name, values):
+    """A DataFrame of a numeric column and column ``name`` holding ``values``."""
+    return pandas().DataFrame({"size": normal(len(values))[:, 0], name: values})
+
+
+def dates(n_rows=40):
+    return pandas().date_range("2024-01-01", periods=n_rows)
+
+
+def nullable(values, dtype, n_rows=40):
+    return pandas().array((values * n_rows)[:n_rows], dtype=dtype)
+
+
+def categories(values, n_rows=40):
+    return pandas().Categorical((values * n_rows)[:n_rows])
+
+
+def _samples(estimator):
+    if isinstance(estimator, GANResampler):
+        estimator = next(iter(estimator.samplers_.values()))
+    return estimator.sample(5, random_state=0)
+
+
+@contextlib.contextmanager
+def unchanged(estimator):
+    """Assert that the block leaves a fitted estimator as it was: the same
+    attributes, holding the same objects, drawing the same samples."""
+    samples = _samples(estimator)
+    before = dict(vars(estimator))
+    yield
+    after = dict(vars(estimator))
+    assert after.keys() == before.keys()
+    changed = [name for name, value in before.items() if after[name] is not value]
+    assert not changed, f"replaced by a failed call: {changed}"
+    np.testing.assert_array_equal(_samples(estimator), samples)
+
+
+@pytest.fixture
+def sampler(fitted_sampler):
+    """A fitted sampler of two columns, the test's own to break."""
+    return copy.deepcopy(fitted_sampler)
+
+
+@pytest.fixture(scope="module")
+def fitted_resampler():
+    resampler = GANResampler(sampler=GANSampler(**BUDGET), random_state=0)
+    resampler.fit_resample(normal(), two_classes())
+    return resampler
+
+
+@pytest.fixture
+def resampler(fitted_resampler):
+    return copy.deepcopy(fitted_resampler)
+
+
+# --- GANSampler.fit ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make_X, error, match",
+    [
+        pytest.param(lambda: with_value(np.nan), ValueError,
+                     "Input X contains NaN", id="nan"),
+        pytest.param(lambda: with_value(np.inf), ValueError,
+                     "Input X contains infinity", id="+inf"),
+        pytest.param(lambda: with_value(-np.inf), ValueError,
+                     "Input X contains infinity", id="-inf"),
+        pytest.param(lambda: np.empty((0, 2)), ValueError,
+                     r"0 sample\(s\) .* minimum of 2", id="no-rows"),
+        pytest.param(lambda: normal(1), ValueError,
+                     r"1 sample\(s\) .* minimum of 2", id="one-row"),
+        pytest.param(
+            lambda: np.array([["a", 1.0], ["b", 2.0], ["c", 3.0]], dtype=object),
+            ValueError, "could not convert string to float: 'a'",
+            id="object-column-of-strings",
+        ),
+        pytest.param(lambda: np.array([["1.5", "2"], ["n/a", "4"], ["3", "5"]]),
+                     ValueError, "could not convert string to float",
+                     id="string-array"),
+        pytest.param(lambda: normal() + 1j, ValueError,
+                     "Complex data not supported", id="complex"),
+        # Days since 1970 are not what the user meant to learn.
+        pytest.param(lambda: np.arange(40).astype("datetime64[D]").reshape(-1, 1),
+                     TypeError, "datetime64", id="datetime64-array"),
+        pytest.param(lambda: frame_with("when", dates()), TypeError,
+                     "Column 'when' has dtype datetime64", id="datetime64-column"),
+        pytest.param(lambda: frame_with("count", nullable([1, None, 3], "Int64")),
+                     ValueError, "Input X contains NaN", id="Int64-with-NA"),
+        pytest.param(
+            lambda: frame_with("share", nullable([0.5, pandas().NA, 2], "Float64")),
+            ValueError, "Input X contains NaN", id="Float64-with-NA",
+        ),
+        pytest.param(lambda: frame_with("colour", categories(["red", "blue"])),
+                     TypeError, "Column 'colour' has dtype category",
+                     id="categorical-column"),
+        pytest.param(lambda: frame_with("city", ["Paris", "Rome"] * 20),
+                     TypeError, "Column 'city' has dtype", id="text-column"),
+        pytest.param(lambda: scipy.sparse.csr_matrix(normal()), TypeError,
+                     r"dense data is required.*\.toarray\(\)", id="sparse"),
+        pytest.param(lambda: normal() * 1e300, ValueError,
+                     "overflows float64; rescale X", id="magnitude-1e300"),
+    ],
+)  # fmt: skip
+def test_fit_refuses_bad_X(sampler, make_X, error, match):
+    X = make_X()
+    with unchanged(sampler), pytest.raises(error, match=match):
+        sampler.fit(X)
+
+
+@pytest.mark.parametrize(
+    "y, match",
+    [
+        pytest.param(np.where(np.arange(40) == 3, np.nan, two_classes()), "NaN",
+                     id="nan"),
+        pytest.param(np.array([0, 1, None, 1] * 10, dtype=object), "missing",
+                     id="None-label"),
+        pytest.param(two_classes()[:39], r"inconsistent numbers of samples: \[40, 39\]",
+                     id="wrong-length"),
+        pytest.param(np.linspace(0, 1, 40), "y must hold class labels",
+                     id="continuous"),
+    ],
+)  # fmt: skip
+def test_fit_refuses_bad_y(sampler, y, match):
+    with unchanged(sampler), pytest.raises(ValueError, match=match):
+        sampler.fit(normal(), y)
+
+
+def test_equal_rows_fit_and_sample_the_constant():
+    X = np.array([[1.5, -2.0], [1.5, -2.0]])
+    sampler = GANSampler(**BUDGET).fit(X)
+    samples = sampler.sample(6, random_state=0)
+    assert sampler.constant_features_.all()
+    np.testing.assert_array_equal(samples, np.tile(X[0], (6, 1)))
+
+
+def test_bool_columns_are_learned_as_zeros_and_ones():
+    X = np.random.default_rng(0).random((40, 2)) > 0.3
+    samples = GANSampler(**BUDGET).fit(X).sample(50, random_state=0)
+    assert samples.dtype == np.float64 and samples.shape == (50, 2)
+    assert set(np.unique(samples)) <= {0.0, 1.0}
+
+
+def test_float16_is_accepted_and_samples_are_float64():
+    sampler = GANSampler(**BUDGET).fit(normal().astype(np.float16))
+    samples = sampler.sample(7, random_state=0)
+    assert samples.dtype == np.float64 and samples.shape == (7, 2)
+    assert np.isfinite(samples).all()
+
+
+def test_nullable_Int64_without_missing_values_is_accepted():
+    X = frame_with("count", nullable([1, 2, 3], "Int64"))
+    sampler = GANSampler(**BUDGET).fit(X)
+    samples = sampler.sample(20, random_state=0)
+    assert list(sampler.feature_names_in_) == ["size", "count"]
+    assert set(np.unique(samples[:, 1])) <= {1.0, 2.0, 3.0}
+
+
+@pytest.mark.parametrize("preprocessing", ["auto", "standard"])
+def test_magnitudes_of_1e_300_fit_and_sample_finite_values(preprocessing):
+    X = normal() * 1e-300
+    sampler = GANSampler(**BUDGET, preprocessing=preprocessing).fit(X)
+    samples = sampler.sample(50, random_state=0)
+    assert np.isfinite(samples).all() and np.ptp(samples, axis=0).min() > 0
+    assert np.abs(samples).max() < 1e-298
+
+
+def test_magnitudes_of_1e_300_keep_their_standard_deviation():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sampler = GANSampler(**BUDGET).fit(normal() * 1e-300)
+    # scale_ is each feature's standard deviation, 1 only for a constant one.
+    np.testing.assert_allclose(sampler.scale_, normal().std(axis=0) * 1e-300)
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
+def test_1000_columns_of_20_rows_fit_and_sample():
+    X = np.random.default_rng(0).normal(size=(20, 1000))
+    # The power map's search over each column would take seconds more.
+    sampler = GANSampler(**BUDGET, **NARROW, preprocessing="standard").fit(X)
+    samples = sampler.sample(3, random_state=0)
+    assert samples.shape == (3, 1000) and np.isfinite(samples).all()
+
+
+def test_y_of_one_class_is_accepted_and_samples():
+    sampler = GANSampler(**BUDGET).fit(normal(), np.zeros(40, dtype=int))
+    assert sampler.classes_.tolist() == [0]
+    assert sampler.sample(4, random_state=0).shape == (4, 2)
+    assert np.isfinite(sampler.sample(3, random_state=0, y=[0, 0, 0])).all()
+
+
+# --- GANSampler.sample -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "n_samples, shape",
+    [pytest.param(0, (0, 2), id="zero"),
+     pytest.param(np.int64(3), (3, 2), id="numpy-int64")],
+)  # fmt: skip
+def test_sample_sizes_that_work(fitted_sampler, n_samples, shape):
+    samples = fitted_sampler.sample(n_samples, random_state=0)
+    assert samples.shape == shape and samples.dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    "n_samples, error",
+    [
+        pytest.param(-1, ValueError, id="negative"),
+        pytest.param(1.5, TypeError, id="fraction"),
+        pytest.param("3", TypeError, id="string"),
+        # A flag is not a count: np.True_ is refused already.
+        pytest.param(True, TypeError, id="bool"),
+    ],
+)
+def test_sample_refuses_bad_sizes(sampler, n_samples, error):
+    with unchanged(sampler), pytest.raises(error, match=N_SAMPLES_ERROR):
+        sampler.sample(n_samples, random_state=0)
+
+
+def _no_rows(*args, **kwargs):
+    raise AssertionError("sample() drew rows before checking the memory they need")
+
+
+def test_sample_refuses_a_draw_larger_than_memory_up_front(sampler, monkeypatch):
+    with unchanged(sampler), monkeypatch.context() as patched:
+        # Without the check, the draw would run for hours before failing.
+        patched.setattr(GANSampler, "_sample_blocks", _no_rows)
+        with pytest.raises(ValueError, match="memory"):
+            sampler.sample(10**12, random_state=0)
+
+
+# --- GANSampler.score --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make_X, match",
+    [
+        pytest.param(lambda: normal(n_features=1),
+                     "X has 1 features, but GANSampler is expecting 2", id="1-column"),
+        pytest.param(lambda: normal(n_features=3),
+                     "X has 3 features, but GANSampler is expecting 2", id="3-columns"),
+        pytest.param(lambda: with_value(np.nan), "Input X contains NaN", id="nan"),
+        pytest.param(lambda: np.empty((0, 2)), r"0 sample\(s\)", id="no-rows"),
+    ],
+)  # fmt: skip
+def test_score_refuses_bad_X(sampler, make_X, match):
+    X = make_X()
+    with unchanged(sampler), pytest.raises(ValueError, match=match):
+        sampler.score(X)
+
+
+# --- GANResampler.fit_resample -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make_data, error, match",
+    [
+        # The label as the user wrote it, not its NumPy repr.
+        pytest.param(lambda: (normal(), np.zeros(40, dtype=int)), ValueError,
+                     r"single class \(0\)", id="one-class"),
+        pytest.param(lambda: (normal(), np.where(np.arange(40) == 3, np.nan,
+                                                 two_classes())),
+                     ValueError, "missing labels", id="nan-label"),
+        pytest.param(lambda: (normal(41), np.r_[two_classes(), 2]), ValueError,
+                     "Class 2 has 1 row", id="class-of-one-row"),
+        pytest.param(lambda: (frame_with("city", ["Paris", "Rome"] * 20),
+                              two_classes()),
+                     TypeError, "Column 'city' has dtype", id="text-column"),
+        pytest.param(lambda: (normal(), two_classes()[:39]), ValueError,
+                     r"inconsistent numbers of samples: \[40, 39\]",
+                     id="wrong-length"),
+    ],
+)  # fmt: skip
+def test_fit_resample_refuses_bad_data(resampler, make_data, error, match):
+    X, y = make_data()
+    with unchanged(resampler), pytest.raises(error, match=match):
+        resampler.fit_resample(X, y)
+
+
+# --- saving and loading -----------------------------------------------------------
+
+
+def _future(path):
+    from gansampler._saving import FORMAT_VERSION
+
+    payload = path.read_bytes()
+    return payload.replace(
+        f'"format_version":"{FORMAT_VERSION}"'.encode(),
+        f'"format_version":"{FORMAT_VERSION + 1}"'.encode(),
+    )
+
+
+@pytest.mark.parametrize(
+    "make_file, error, match",
+    [
+        pytest.param(lambda p: p.parent, ValueError, "is a folder", id="a-folder"),
+        pytest.param(lambda p: p.with_name("missing"), FileNotFoundError,
+                     "no such file", id="missing"),
+        pytest.param(lambda p: p.write_bytes(p.read_bytes()[:200]) and p,
+                     ValueError, "truncated|damaged", id="truncated"),
+        pytest.param(lambda p: p.write_bytes(_future(p)) and p, ValueError,
+                     "Upgrade gansampler", id="future-version"),
+        pytest.param(lambda p: p.write_bytes(pickle.dumps([1])) and p, ValueError,
+                     "is a pickle", id="a-pickle"),
+    ],
+)  # fmt: skip
+def test_load_refuses_bad_files(sampler, tmp_path, make_file, error, match):
+    import gansampler
+
+    path = tmp_path / "model.safetensors"
+    sampler.save(path)
+    with pytest.raises(error, match=match):
+        gansampler.load(make_file(path))
+
+
+@pytest.mark.parametrize(
+    "target, error, match",
+    [
+        pytest.param(lambda p: p, ValueError, "is a folder", id="a-folder"),
+        pytest.param(lambda p: p / "no" / "m.safetensors", FileNotFoundError,
+                     "does not exist", id="no-such-folder"),
+    ],
+)  # fmt: skip
+def test_save_refuses_bad_paths_and_keeps_the_model(sampler, tmp_path, target,
+                                                    error, match):  # fmt: skip
+    with unchanged(sampler), pytest.raises(error, match=match):
+        sampler.save(target(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_gpu_model_loads_on_a_machine_without_one(sampler, tmp_path):
+    import gansampler
+
+    expected = sampler.sample(50, random_state=0)
+    sampler.device_ = "cuda:0"  # as if fitted on a GPU; this machine has none
+    sampler.save(tmp_path / "model.safetensors")
+    loaded = gansampler.load(tmp_path / "model.safetensors")
+    assert loaded.device_ == "cpu"
+    np.testing.assert_array_equal(loaded.sample(50, random_state=0), expected)
+
+
+# --- the command line ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """Data files, and a model fitted on the two columns of plain.csv."""
+    path = tmp_path_factory.mktemp("bad_inputs")
+    rng = np.random.default_rng(0)
+    np.savetxt(path / "plain.csv", rng.normal(size=(40, 2)), delimiter=",")
+    np.savetxt(path / "three.csv", rng.normal(size=(40, 3)), delimiter=",")
+    (path / "people.csv").write_text(
+        "height,city\n" + "".join(f"{h:.1f},Paris\n" for h in rng.normal(170, 8, 40))
+    )
+    (path / "models").mkdir()
+    (path / "model.pkl").write_bytes(pickle.dumps([1, 2, 3]))
+    model = path / "model.safetensors"
+    assert main(["fit", str(path / "plain.csv"), "-o", str(model), *CLI_BUDGET]) == 0
+    return path
+
+
+@pytest.mark.parametrize(
+    "args, code, fragments",
+    [
+        pytest.param(["fit", "missing.csv", "-o", "m.safetensors"], 1,
+                     ["missing.csv: no such file"], id="fit-missing-file"),
+        pytest.param(["fit", "people.csv", "-o", "m.safetensors"], 1,
+                     ["column 'city' is not numeric ('Paris')", "--columns"],
+                     id="fit-text-column"),
+        pytest.param(["sample", "models"], 1, ["models: is a folder"],
+                     id="sample-model-is-a-folder"),
+        pytest.param(["sample", "model.safetensors", "-n", "-1"], 1,
+                     ["-n must be 0 or more"], id="sample-negative-n"),
+        pytest.param(["sample", "model.safetensors", "-n", "1.5"], 2,
+                     ["argument -n: invalid int value: '1.5'"],
+                     id="sample-fractional-n"),
+        pytest.param(["sample", "people.csv"], 1,
+                     ["people.csv: not a model file"], id="sample-data-as-model"),
+        pytest.param(["evaluate", "model.safetensors", "three.csv"], 1,
+                     ["3 columns, but the model was fitted on 2", "--columns"],
+                     id="evaluate-wrong-column-count"),
+        pytest.param(["sample", "model.safetensors", "-n", str(10**15), "-o",
+                      "rows.npy"], 1, ["would need at least 14.2 PiB"],
+                     id="sample-more-than-the-disk-holds"),
+        pytest.param(["sample", "model.pkl"], 1, ["is a pickle", "--trust-pickle"],
+                     id="sample-pickle-without-trust"),
+    ],
+)  # fmt: skip
+def test_command_line_errors_are_one_line(
+    files, args, code, fragments, capsys, monkeypatch
+):
+    monkeypatch.chdir(files)
+    try:
+        returned = main(args)
+    except SystemExit as exit_:  # usage errors exit from the parser
+        returned = exit_.code
+    err = capsys.readouterr().err
+    assert returned == code, err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    for fragment in fragments:
+        assert fragment in err, err
