@@ -13,23 +13,14 @@ import argparse
 import os
 import pathlib
 import tempfile
-import time
 import warnings
 
 import joblib
 import numpy as np
+from speed import median_seconds
 
 import gansampler
 from gansampler import GANSampler
-
-
-def median_seconds(action, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def models(max_epochs):

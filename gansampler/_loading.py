@@ -276,15 +276,32 @@ def _unflatten(value, tensors):
     return value
 
 
-def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
-    params, dropped = _decode_params(GANSampler, config["params"], trusted, path)
-    sampler = _construct(GANSampler, params)
-    fitted = config["fitted"]
-    if fitted is None:
-        return sampler
+def _constructed(estimator, config, trusted, path):
+    """The estimator of ``config`` through its constructor, the names of the
+    parameters left out, and the fitted part of ``config`` (None if none)."""
+    params, dropped = _decode_params(estimator, config["params"], trusted, path)
+    return _construct(estimator, params), dropped, config["fitted"]
+
+
+def _set_features(estimator, fitted):
+    """Set ``n_features_in_`` and ``feature_names_in_``; return the former."""
     n_features = fitted["n_features_in"]
     if not isinstance(n_features, int) or n_features < 1:
         raise ValueError(f"n_features_in={n_features!r} is not a number of features")
+    names = fitted["feature_names_in"]
+    if names is not None:
+        if len(names) != n_features or not all(isinstance(n, str) for n in names):
+            raise ValueError("the feature names do not fit the data")
+        estimator.feature_names_in_ = np.asarray(names, dtype=object)
+    estimator.n_features_in_ = n_features
+    return n_features
+
+
+def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
+    sampler, dropped, fitted = _constructed(GANSampler, config, trusted, path)
+    if fitted is None:
+        return sampler
+    n_features = _set_features(sampler, fitted)
     classes = fitted["classes"]
     classes = None if classes is None else _decode_labels(classes)
     n_classes = 0 if classes is None else len(classes)
@@ -333,14 +350,8 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         net.generator_.load_state_dict(net.generator_ema_.state_dict())
     net.history_ = _rebuild_history(fitted["history"], tensors, prefix + "history.")
     net.n_rounds_ = int(fitted["n_iter"])
-    names = fitted["feature_names_in"]
-    if names is not None:
-        if len(names) != n_features or not all(isinstance(n, str) for n in names):
-            raise ValueError("the feature names do not fit the data")
-        sampler.feature_names_in_ = np.asarray(names, dtype=object)
     if classes is not None:
         sampler.classes_ = classes
-    sampler.n_features_in_ = n_features
     sampler.data_map_ = data_map
     sampler.device_ = str(net.device)
     sampler.net_ = net
@@ -367,20 +378,15 @@ def _rebuild_history(config, tensors, prefix):
 
 
 def _rebuild_resampler(config, tensors, trusted, device, path):
-    params, _ = _decode_params(GANResampler, config["params"], trusted, path)
-    resampler = _construct(GANResampler, params)
-    fitted = config["fitted"]
+    resampler, _, fitted = _constructed(GANResampler, config, trusted, path)
     if fitted is None:
         return resampler
+    _set_features(resampler, fitted)
     strategy = fitted["sampling_strategy"]
     classes = _decode_labels(strategy["classes"]).tolist()
     resampler.sampling_strategy_ = OrderedDict(
         zip(classes, strategy["counts"], strict=True)
     )
-    resampler.n_features_in_ = fitted["n_features_in"]
-    names = fitted["feature_names_in"]
-    if names is not None:
-        resampler.feature_names_in_ = np.asarray(names, dtype=object)
     samplers = fitted["samplers"]
     if samplers is not None:
         models = [
