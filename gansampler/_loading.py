@@ -10,6 +10,7 @@ import json
 import os
 import pathlib
 import struct
+import sys
 import warnings
 from collections import OrderedDict
 
@@ -23,18 +24,19 @@ from ._callbacks import EpochFidelity
 from ._device import resolve_device
 from ._preprocessing import DataMap
 from ._resampler import GANResampler
+from ._resources import check_memory
 from ._sampler import GANSampler
 from ._saving import (
     FORMAT,
     FORMAT_VERSION,
+    IMPORT_PATH,
     LABEL_DTYPES,
     NEEDED_TO_SAMPLE,
     OPTIMIZERS,
     PLAYERS,
-    _checksum,
-    _data_section,
     _default,
     _import,
+    checksum,
     is_pickle,
     is_safe_model,
 )
@@ -44,6 +46,9 @@ from .exceptions import DroppedParameterWarning, InconsistentVersionWarning
 __all__ = ["load", "read_model_file"]
 
 _ESTIMATORS = {"GANSampler": GANSampler, "GANResampler": GANResampler}
+# Where the classes that need no trust live: torch's network pieces and
+# optimizers, and gansampler's networks.
+_VETTED_MODULES = ("torch.nn.modules.", "torch.optim.", "gansampler._networks")
 # safetensors' own limit on the header, checked before reading the rest.
 _MAX_HEADER_BYTES = 100_000_000
 
@@ -52,17 +57,25 @@ class _Untrusted(Exception):
     """Code that the caller did not trust."""
 
 
-def _is_vetted(path):
-    """Whether ``path`` names a network piece or optimizer of torch or of
-    gansampler itself, which every installation already trusts."""
-    if not path.startswith(("torch.", "gansampler.")):
-        return False
-    obj = _import(path)
-    return (
-        isinstance(obj, type)
-        and issubclass(obj, torch.nn.Module | torch.optim.Optimizer)
-        and obj.__module__.startswith(("torch.", "gansampler."))
+def _vetted(path):
+    """The class that ``path`` names if it is one of torch's network pieces
+    or optimizers, or gansampler's networks, which every installation already
+    trusts; None otherwise. Looked up among the modules already imported:
+    nothing is imported."""
+    module_name, _, name = path.partition(":")
+    if (
+        not IMPORT_PATH.match(path)
+        or not module_name.startswith(_VETTED_MODULES)
+        or any(part.startswith("_") for part in name.split("."))
+    ):
+        return None
+    obj = sys.modules.get(module_name)
+    for part in name.split("."):
+        obj = getattr(obj, part, None)
+    is_piece = isinstance(obj, type) and issubclass(
+        obj, torch.nn.Module | torch.optim.Optimizer
     )
+    return obj if is_piece and obj.__module__ == module_name else None
 
 
 def _decode(value, trust):
@@ -81,7 +94,9 @@ def _decode(value, trust):
         params = {k: _decode(v, trust) for k, v in value["params"].items()}
         return _construct(estimator, params)
     if "$code" in value:
-        obj = trust(value["$code"])
+        # An object built from the file's settings (a callback) needs the
+        # caller's trust even for torch's classes: its settings are the file's.
+        obj = trust(value["$code"], build="params" in value)
         if "params" in value:
             return obj(**_decode(value["params"], trust))
         if "args" in value:
@@ -107,10 +122,13 @@ def _decode_params(estimator, encoded, trusted, path):
     not trust raises where sampling needs it, and is dropped elsewhere."""
     trusted = set(trusted)
 
-    def trust(code):
-        if code in trusted or _is_vetted(code):
+    def trust(code, build=False):
+        if code in trusted:
             return _import(code)
-        raise _Untrusted(code)
+        vetted = None if build else _vetted(code)
+        if vetted is None:
+            raise _Untrusted(code)
+        return vetted
 
     params, needed, dropped = {}, [], set()
     for name, value in encoded.items():
@@ -130,7 +148,7 @@ def _decode_params(estimator, encoded, trusted, path):
                     f"is trained again. Pass trusted={paths!r} to load it, if you "
                     "trust that code."
                 ),
-                stacklevel=4,
+                stacklevel=5,
             )
     if needed:
         raise ValueError(
@@ -153,10 +171,20 @@ def _construct(estimator, params):
 
 
 def _decode_labels(encoded):
-    dtype = np.dtype(encoded["dtype"])
+    values = encoded["values"]
+    if not isinstance(values, list) or not all(
+        isinstance(v, bool | int | float | str) for v in values
+    ):
+        raise ValueError("the class labels are not numbers, strings or booleans")
+    kind = encoded["dtype"]
+    # A text dtype as wide as its longest label, not as the file says.
+    dtype = np.dtype(object if kind == "object" else "U" if kind[1:2] == "U" else kind)
     if dtype.kind not in LABEL_DTYPES:
         raise ValueError(f"labels of dtype {dtype} are not allowed")
-    return np.array(encoded["values"], dtype=dtype)
+    labels = np.array(values, dtype=dtype)
+    if len(set(labels.tolist())) != len(labels):
+        raise ValueError("the class labels are not unique")
+    return labels
 
 
 class _Tensors:
@@ -236,6 +264,7 @@ def _rebuild_data_map(config, tensors, prefix, n_features):
         quantile.references_ = tensors.take(prefix + "references_", quantiles.shape[:1])
         quantile.n_quantiles_ = len(quantiles)
         quantile.n_features_in_ = n_features
+        quantile._validate_params()
         data_map.quantile_transformer_ = quantile
     data_map.power_transformer_ = None
     data_map.power_columns_ = np.zeros(0, dtype=np.intp)
@@ -257,6 +286,7 @@ def _rebuild_data_map(config, tensors, prefix, n_features):
         scaler.n_samples_seen_ = n_samples_seen
         scaler.n_features_in_ = len(columns)
         power._scaler = scaler
+        power._validate_params()
         data_map.power_transformer_ = power
         data_map.power_columns_ = columns.astype(np.intp)
         data_map.power_range_ = tensors.take(prefix + "power_range_", (2, len(columns)))
@@ -315,23 +345,31 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
             here = resolve_device(fitted["device"])
         except ValueError:  # a GPU's model, on a machine without that GPU
             here = "cpu"
-    fidelity = EpochFidelity(None, None, seed=fitted["seed"])
+    seed, n_iter = fitted["seed"], fitted["n_iter"]
+    if not all(isinstance(v, int) and v >= 0 for v in (seed, n_iter)):
+        raise ValueError(f"the seed {seed!r} or rounds {n_iter!r} are not counts")
+    fidelity = EpochFidelity(None, None, seed=seed)
     net = sampler._make_net(
         n_features=n_features,
         n_classes=n_classes,
         device=here,
-        seed=fitted["seed"],
+        seed=seed,
         fidelity=fidelity,
     )
+    states = fitted["states"]
+    _check_players(net, n_features, states, tensors, prefix)
     net.initialize()
     prior = tensors.take(prefix + "class_prior_", (max(n_classes, 0),))
     if n_classes:
         net.class_prior_ = prior
-    states = fitted["states"]
     for name, state in states.items():
         if name not in ("generator_ema", *PLAYERS, *OPTIMIZERS):
             raise ValueError(f"unknown network {name!r}")
         state = _unflatten(state, tensors)
+        if name == "generator_ema" and not all(
+            torch.isfinite(w).all() for w in state.values() if w.is_floating_point()
+        ):
+            raise ValueError("the generator's weights hold NaN or infinite values")
         # Parts that were code the caller did not trust are the defaults now,
         # which the saved weights and optimizer states do not fit.
         if (name.startswith("discriminator") and "discriminator" in dropped) or (
@@ -349,7 +387,7 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         # Training from here starts from the averaged weights.
         net.generator_.load_state_dict(net.generator_ema_.state_dict())
     net.history_ = _rebuild_history(fitted["history"], tensors, prefix + "history.")
-    net.n_rounds_ = int(fitted["n_iter"])
+    net.n_rounds_ = n_iter
     if classes is not None:
         sampler.classes_ = classes
     sampler.data_map_ = data_map
@@ -360,13 +398,49 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     return sampler
 
 
+def _check_players(net, n_features, states, tensors, prefix):
+    """Build the players as the settings say on torch's meta device, which
+    holds no numbers, and check them before building them for real: the
+    generator against its saved weights, the discriminator (whose weights
+    may not be saved) against the machine's memory."""
+    try:
+        with torch.device("meta"):
+            players = net.build_players(n_features)
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise ValueError(f"the networks cannot be built: {exc}") from None
+    expected = {
+        name: tuple(weights.shape)
+        for name, weights in players["generator"].state_dict().items()
+    }
+    saved = {
+        name[len(prefix + "generator_ema.") :]: tuple(weights.shape)
+        for name, weights in tensors.tensors.items()
+        if name.startswith(prefix + "generator_ema.")
+    }
+    if "generator_ema" not in states or expected != saved:
+        raise ValueError(
+            "the generator's settings do not fit its saved weights (shapes "
+            f"{expected} against {saved})"
+        )
+    # Its weights, their gradients and two moments of Adam.
+    size = 4 * sum(
+        weights.numel() * weights.element_size()
+        for weights in players["discriminator"].parameters()
+    )
+    check_memory(size, "The model's discriminator", "The file may be forged.")
+
+
 def _rebuild_history(config, tensors, prefix):
-    epochs, rounds = config["epochs"], config["rounds"]
-    if len(rounds) != len(epochs) or not all(isinstance(n, int) for n in rounds):
+    epochs, rounds, keys = config["epochs"], config["rounds"], config["round_keys"]
+    if (
+        len(rounds) != len(epochs)
+        or not all(isinstance(n, int) and n >= 0 for n in rounds)
+        or (sum(rounds) and not keys)
+    ):
         raise ValueError("the history's rounds do not fit its epochs")
     columns = {
         key: tensors.take(prefix + key, (sum(rounds),), finite=False).tolist()
-        for key in config["round_keys"]
+        for key in keys
     }
     ends = np.cumsum(rounds)
     for epoch, end, n in zip(epochs, ends, rounds, strict=True):
@@ -462,9 +536,11 @@ def load(path, *, trusted=(), device=None):
     """Load a model saved by ``save``, without running code from the file.
 
     The file is parsed as tensors and JSON, checked (its format version, its
-    checksum, every tensor's shape and dtype) and rebuilt through the
-    estimator's constructor. It is never unpickled: a model file from a
-    stranger cannot run code, unless it names code that ``trusted`` allows.
+    checksum, every tensor's shape and dtype, the networks' sizes against
+    the saved weights, before any memory is spent on them) and rebuilt
+    through the estimator's constructor. It is never unpickled: a model file
+    from a stranger cannot run code, unless it names code that ``trusted``
+    allows. See :ref:`trust`.
 
     Parameters
     ----------
@@ -474,8 +550,10 @@ def load(path, *, trusted=(), device=None):
     trusted : iterable of str, default=()
         Import paths (``"package.module:Name"``) of code that the model may
         import and run: custom networks, optimizers and callbacks. The
-        network classes of torch and gansampler, and torch's optimizers, are
-        always trusted. A model whose generator needs untrusted code raises
+        classes of torch's network pieces and optimizers and of
+        gansampler's networks need no trust (they are never imported, only
+        looked up), except to build an object from the file's settings, as
+        a callback is built. A model whose generator needs untrusted code raises
         a ValueError naming it; other untrusted code (used only in training)
         is left out, with a
         :class:`~gansampler.exceptions.DroppedParameterWarning`.
@@ -526,7 +604,7 @@ def load(path, *, trusted=(), device=None):
             "Upgrade gansampler to load it."
         )
     config_text = metadata.get("config", "")
-    if metadata.get("sha256") != _checksum(config_text, _data_section(payload)):
+    if metadata.get("sha256") != checksum(config_text, payload):
         raise ValueError(
             f"{path}: its checksum does not match: the file was changed after it "
             "was saved, or is damaged."
@@ -550,7 +628,8 @@ def load(path, *, trusted=(), device=None):
             estimator = _rebuild_resampler(config, tensors, trusted, device, path)
         else:
             raise ValueError(f"unknown estimator {config['estimator']!r}")
-    except (KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+    except (KeyError, TypeError, AttributeError, IndexError, RecursionError,
+            RuntimeError, OverflowError, AssertionError) as exc:  # fmt: skip
         raise ValueError(
             f"{path}: is not a valid gansampler model ({type(exc).__name__}: {exc})."
         ) from None

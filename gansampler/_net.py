@@ -240,19 +240,10 @@ class GANNet(NeuralNet):
                 "GANNet needs the number of features before it is initialised: "
                 "pass n_features, or call fit(X)."
             )
-        sizes = {
-            "generator": {
-                "n_inputs": self.noise_dim + self.n_classes,
-                "n_outputs": n_features,
-            },
-            "discriminator": {"n_inputs": self.pac * (n_features + self.n_classes)},
-        }
         # Weights are drawn from a forked global RNG, seeded privately, so that
         # fitting never changes the caller's torch random state.
         with fork_rng(self.device, self.random_state):
-            for name in ("generator", "discriminator"):
-                kwargs = sizes[name] | self.get_params_for(name)
-                module = self.initialized_instance(getattr(self, name), kwargs)
+            for name, module in self.build_players(n_features).items():
                 setattr(self, name + "_", module)
         # A running average of the generator's weights: the game oscillates
         # around its equilibrium, and the average sits close to it.
@@ -263,6 +254,23 @@ class GANNet(NeuralNet):
         self.class_prior_ = np.full(self.n_classes, 1 / max(self.n_classes, 1))
         self._check_players(n_features)
         return self
+
+    def build_players(self, n_features):
+        """New generator and discriminator modules for data of
+        ``n_features`` columns, on torch's current default device."""
+        sizes = {
+            "generator": {
+                "n_inputs": self.noise_dim + self.n_classes,
+                "n_outputs": n_features,
+            },
+            "discriminator": {"n_inputs": self.pac * (n_features + self.n_classes)},
+        }
+        return {
+            name: self.initialized_instance(
+                getattr(self, name), sizes[name] | self.get_params_for(name)
+            )
+            for name in ("generator", "discriminator")
+        }
 
     def _check_players(self, n_features):
         """Fail early, and clearly, on networks that do not fit the data."""

@@ -40,7 +40,7 @@ NEEDED_TO_SAMPLE = ("generator", "activation")
 PLAYERS = ("generator", "discriminator")
 OPTIMIZERS = ("generator_optimizer", "discriminator_optimizer")
 LABEL_DTYPES = ("b", "i", "u", "f", "U", "O")
-_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+IMPORT_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 # The first bytes of the compressed files that joblib writes.
 _COMPRESSED = (b"x\x01", b"x^", b"x\x9c", b"x\xda", b"\x1f\x8b", b"BZh",
                b"\xfd7zXZ", b"]\x00\x00", b"\x04\x22\x4d\x18")  # fmt: skip
@@ -73,7 +73,7 @@ def _code_path(obj):
 
 
 def _import(path):
-    if not _PATH.match(path):
+    if not IMPORT_PATH.match(path):
         raise ValueError(f"{path!r} is not an import path (module:name).")
     module_name, _, name = path.partition(":")
     try:
@@ -330,15 +330,16 @@ def _resampler_state(resampler, tensors, training_state, sampler_class):
 # --- files ------------------------------------------------------------------------
 
 
-def _checksum(config_text, data):
-    digest = hashlib.sha256(config_text.encode())
-    digest.update(data)
-    return digest.hexdigest()
-
-
-def _data_section(payload):
+def checksum(config_text, payload):
+    """SHA-256 of a model file's document, its table of tensors (names,
+    dtypes, shapes and places) and the tensors' bytes: of all but itself."""
     (header_size,) = struct.unpack("<Q", payload[:8])
-    return payload[8 + header_size :]
+    table = json.loads(payload[8 : 8 + header_size])
+    table.pop("__metadata__", None)
+    digest = hashlib.sha256(config_text.encode())
+    digest.update(json.dumps(table, sort_keys=True).encode())
+    digest.update(payload[8 + header_size :])
+    return digest.hexdigest()
 
 
 def save_model(estimator, path, *, training_state, sampler_class):
@@ -367,10 +368,10 @@ def save_model(estimator, path, *, training_state, sampler_class):
     config_text = json.dumps(config, default=_json_number, allow_nan=True)
     metadata = {"format": FORMAT, "format_version": str(FORMAT_VERSION),
                 "config": config_text}  # fmt: skip
-    # The tensors' bytes do not depend on the metadata: serialise once to
-    # checksum them with the document, then again with the checksum.
+    # The tensors and their table do not depend on the metadata: serialise
+    # once to checksum them with the document, then again with the checksum.
     draft = safetensors.torch.save(tensors, metadata=metadata | {"sha256": ""})
-    metadata["sha256"] = _checksum(config_text, _data_section(draft))
+    metadata["sha256"] = checksum(config_text, draft)
     payload = safetensors.torch.save(tensors, metadata=metadata)
     with replacing(path) as temporary, open(temporary, "wb") as handle:
         handle.write(payload)

@@ -116,3 +116,22 @@ def test_a_process_killed_while_saving_leaves_a_complete_model(tmp_path, mode):
     loaded = gansampler.load(target)  # complete: its checksum holds
     expected = {2} if mode == "wait" else {0, 1, 2}
     assert loaded.random_state in expected
+
+
+def test_a_replaced_file_keeps_its_permissions_and_links_are_followed(tmp_path):
+    real = tmp_path / "real.bin"
+    real.write_bytes(b"old")
+    real.chmod(0o600)
+    link = tmp_path / "link.bin"
+    link.symlink_to(real)
+    with replacing(link) as temporary:
+        temporary.write_bytes(b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+    assert real.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_long_file_name_leaves_room_for_the_temporary_one(tmp_path):
+    target = tmp_path / ("m" * 240)
+    with replacing(target) as temporary:
+        temporary.write_bytes(b"new")
+    assert target.read_bytes() == b"new" and leftovers(tmp_path) == []

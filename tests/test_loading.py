@@ -19,7 +19,7 @@ from torch import nn
 
 import gansampler
 from gansampler import GANResampler, GANSampler, Generator
-from gansampler._saving import _checksum, _data_section
+from gansampler._saving import checksum
 from gansampler.exceptions import DroppedParameterWarning, InconsistentVersionWarning
 
 TINY = {"max_epochs": 1, "steps_per_epoch": 5, "batch_size": 32}
@@ -316,7 +316,7 @@ def rewritten(payload, edit_config=None, edit_tensors=None, metadata=None):
     meta["config"] = json.dumps(config)
     meta.update(metadata or {})
     draft = safetensors.torch.save(tensors, metadata=meta)
-    meta["sha256"] = _checksum(meta["config"], _data_section(draft))
+    meta["sha256"] = checksum(meta["config"], draft)
     return safetensors.torch.save(tensors, metadata=meta)
 
 
@@ -374,7 +374,7 @@ BAD_FILES = {
         lambda p: rewritten(
             p, edit_tensors=_shape("generator_ema.layers.0.weight", (48, 9))
         ),
-        "weights of generator_ema do not fit",
+        "generator's settings do not fit its saved weights",
     ),
     "extra-tensor": (
         lambda p: rewritten(p, edit_tensors=lambda t: t.update(extra=torch.zeros(2))),
@@ -402,6 +402,79 @@ BAD_FILES = {
             ),
         ),
         "needs code to sample: os:system",
+    ),
+    "huge-generator": (
+        lambda p: rewritten(
+            p, edit_config=lambda c: _set(c, ["params", "generator_hidden_size"], 10**7)
+        ),
+        "generator's settings do not fit its saved weights",
+    ),
+    "huge-noise": (
+        lambda p: rewritten(
+            p, edit_config=lambda c: _set(c, ["params", "noise_dim"], 10**9)
+        ),
+        "generator's settings do not fit its saved weights",
+    ),
+    "huge-discriminator": (
+        lambda p: rewritten(
+            p,
+            edit_config=lambda c: _set(
+                c, ["params", "discriminator_hidden_size"], 10**7
+            ),
+        ),
+        "discriminator would need .* of memory",
+    ),
+    "torch-layer-as-activation": (
+        lambda p: rewritten(
+            p,
+            edit_config=lambda c: _set(
+                c,
+                ["params", "activation"],
+                {
+                    "$code": "torch.nn.modules.linear:Linear",
+                    "args": [10**5, 10**5],
+                    "kwargs": {"$dict": []},
+                },
+            ),
+        ),
+        "generator's settings do not fit its saved weights",
+    ),
+    "history-of-endless-rounds": (
+        lambda p: rewritten(
+            p,
+            edit_config=lambda c: c["fitted"]["history"].update(
+                rounds=[3 * 10**7, *c["fitted"]["history"]["rounds"][1:]], round_keys=[]
+            ),
+        ),
+        "history's rounds do not fit",
+    ),
+    "infinite-rounds": (
+        lambda p: rewritten(
+            p, edit_config=lambda c: _set(c, ["fitted", "n_iter"], float("inf"))
+        ),
+        "are not counts",
+    ),
+    "unknown-power-method": (
+        lambda p: rewritten(
+            p,
+            edit_config=lambda c: _set(
+                c, ["fitted", "data_map", "power_transformer", "method"], "evil"
+            ),
+        ),
+        "method",
+    ),
+    "duplicate-labels": (
+        lambda p: rewritten(
+            p,
+            edit_config=lambda c: c["fitted"]["classes"].update(
+                values=["low", "low", "mid"]
+            ),
+        ),
+        "not unique",
+    ),
+    "table-of-tensors-edited": (
+        lambda p: p.replace(b'"dtype":"F32"', b'"dtype":"I32"', 1),
+        "checksum does not match",
     ),
     "missing-section": (
         lambda p: rewritten(p, edit_config=lambda c: c["fitted"].pop("data_map")),
@@ -450,3 +523,29 @@ def test_folders_missing_files_and_pickles(fitted_sampler, tmp_path):
         joblib.dump(fitted_sampler, tmp_path / "m.joblib", compress=compress)
         with pytest.raises(ValueError, match="is a pickle"):
             gansampler.load(tmp_path / "m.joblib")
+
+
+def test_code_that_would_run_on_import_is_never_imported(saved, tmp_path):
+    # Importing gansampler.__main__ would run the command line.
+    def callbacks(config):
+        config["params"]["callbacks"] = [
+            {"$code": "gansampler.__main__:main"},
+            {"$code": "torch.nn.modules.linear:Linear",
+             "params": {"$dict": [["in_features", 20_000],
+                                  ["out_features", 20_000]]}},
+        ]  # fmt: skip
+
+    (tmp_path / "m").write_bytes(rewritten(saved, edit_config=callbacks))
+    imported = "gansampler.__main__" in sys.modules
+    with pytest.warns(DroppedParameterWarning, match="gansampler.__main__:main"):
+        loaded = gansampler.load(tmp_path / "m")
+    assert loaded.callbacks is None
+    assert ("gansampler.__main__" in sys.modules) == imported
+
+
+def test_labels_take_the_width_of_their_longest(saved, tmp_path):
+    def wide(config):
+        config["fitted"]["classes"]["dtype"] = "<U400000000"
+
+    (tmp_path / "m").write_bytes(rewritten(saved, edit_config=wide))
+    assert gansampler.load(tmp_path / "m").classes_.dtype == np.dtype("<U4")
