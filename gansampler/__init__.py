@@ -9,25 +9,31 @@ import importlib
 from ._version import __version__
 
 __all__ = [
+    "ColumnStatistics",
     "DataMap",
     "Discriminator",
     "GANNet",
     "GANResampler",
     "GANSampler",
     "Generator",
+    "RowReservoir",
     "__version__",
+    "dask",
     "exceptions",
     "load",
     "metrics",
 ]
 
 _HOMES = {
+    "ColumnStatistics": "._reservoir",
     "DataMap": "._preprocessing",
     "Discriminator": "._networks",
     "GANNet": "._net",
     "GANResampler": "._resampler",
     "GANSampler": "._sampler",
     "Generator": "._networks",
+    "RowReservoir": "._reservoir",
+    "dask": ".dask",
     "exceptions": ".exceptions",
     "load": "._loading",
     "metrics": ".metrics",

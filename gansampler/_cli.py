@@ -48,6 +48,23 @@ def _seed(text):
     return seed
 
 
+def _rows(text):
+    """A number of rows: a whole number, also written as 1e9 or 1_000_000."""
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+        if value is None or not value.is_integer():
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a whole number of rows (such as 1000 or 1e9)"
+            ) from None
+        value = int(value)
+    return value
+
+
 def _checked(name):
     """The argparse type of number option ``name``: a number (or a word such
     as auto), checked against the estimator's constraints."""
@@ -134,13 +151,13 @@ def _check_output(path, option):
             raise ValueError(f"{option} {exc}") from None
 
 
-def _train(sampler, X):
+def _train(sampler, X, statistics=None):
     """Fit, with colours on a terminal only; return the seconds it took."""
     start = time.perf_counter()
     stdout = sys.stdout
     sys.stdout = stdout if stdout.isatty() else _PlainText(stdout)
     try:
-        sampler.fit(X)
+        sampler.fit(X, statistics=statistics)
     finally:
         sys.stdout = stdout
     return time.perf_counter() - start
@@ -229,13 +246,26 @@ def _fit(args) -> int:
             "as model.safetensors (or model.joblib for a pickle)."
         )
     _check_output(args.output, "-o")
-    X, names, named = read_table(args.data, _columns(args.columns), header=args.header)
+    if args.reservoir < 2:
+        raise ValueError("--reservoir must be at least 2 rows")
+    from ._reservoir import RowReservoir
+
+    # Read a block at a time: memory holds the reservoir, not the file.
+    reservoir = RowReservoir(args.reservoir, random_state=args.seed or 0)
+    X, names, named = read_table(args.data, _columns(args.columns),
+                                 header=args.header, reservoir=reservoir)  # fmt: skip
     if not named and args.header is None:
         _say(args, f"{args.data} has no header line: columns named by position.")
+    statistics = None
+    if reservoir.n_rows > len(X):
+        statistics = reservoir.statistics
+        _say(args, f"Read {reservoir.n_rows:,} rows; fitting on a uniform sample "
+                   f"of {len(X):,} of them (--reservoir), with each column's "
+                   "mean, spread, range and precision from all of them.")  # fmt: skip
     _say(args, f"Fitting {len(X):,} rows of {', '.join(names)} ...")
     sampler = _sampler(**params, device=args.device, verbose=_verbosity(args),
                        random_state=args.seed)  # fmt: skip
-    seconds = _train(sampler, X)
+    seconds = _train(sampler, X, statistics)
     if named:
         # As if fitted on a DataFrame: the model knows its columns' names.
         sampler.feature_names_in_ = np.asarray(names, dtype=object)
@@ -295,9 +325,20 @@ def _load(path, args):
     return sampler
 
 
+def _is_folder(path):
+    return path is not None and (path.endswith(("/", os.sep)) or os.path.isdir(path))
+
+
 def _sample(args) -> int:
     if args.n < 0:
         raise ValueError("-n must be 0 or more")
+    if _is_folder(args.output):
+        return _sample_parts(args)
+    if args.format or args.scheduler:
+        raise ValueError(
+            "--format and --scheduler are for drawing into a folder of parts: "
+            "give -o a folder, such as -o rows/"
+        )
     _check_output(args.output, "-o")
     sampler = _load(args.model, args)
     data_map = sampler.data_map_
@@ -310,6 +351,40 @@ def _sample(args) -> int:
                  data_map.decimals_ if sampler.enforce_rounding else None)  # fmt: skip
     if args.output is not None:
         print(f"Wrote {args.n:,} rows to {args.output}.")
+    return 0
+
+
+def _sample_parts(args):
+    """Draw into a folder of parts, each written by the Dask worker (or local
+    thread) that draws it."""
+    folder = pathlib.Path(args.output)
+    if folder.exists() and any(folder.glob("part-*")):
+        raise ValueError(
+            f"-o {args.output}: holds the parts of an earlier draw; empty it, or "
+            "give another folder"
+        )
+    if not folder.exists():
+        _check_output(str(folder), "-o")  # a folder that can be made
+    elif not os.access(folder, os.W_OK):
+        raise ValueError(f"-o {args.output}: not allowed to write there.")
+    sampler = _load(args.model, args)
+    file_format = args.format or "npy"
+    dtype = sampler.data_map_.output_dtype_
+    check_room(str(folder / f"part.{file_format}"), (args.n, sampler.n_features_in_),
+               np.dtype(dtype) if file_format == "npy" else np.float64)  # fmt: skip
+    from . import dask as gansampler_dask
+
+    with contextlib.ExitStack() as stack:
+        if args.scheduler:
+            from distributed import Client
+
+            stack.enter_context(Client(args.scheduler))
+        folder.mkdir(exist_ok=True)
+        paths = gansampler_dask.write_parts(
+            sampler, args.n, folder, file_format=file_format,
+            chunk_size=args.chunk_size, random_state=args.seed,
+        )  # fmt: skip
+    print(f"Wrote {args.n:,} rows to {args.output} in {len(paths):,} parts.")
     return 0
 
 
@@ -464,19 +539,37 @@ _COMMANDS = {
                                       "ends in .joblib"}),
          (["--columns"], {"metavar": "A,B", "help": "columns to learn, by name (or "
                           "position in a file without a header); all by default"}),
+         (["--reservoir"], {"type": _rows, "default": 1_000_000, "metavar": "ROWS",
+                            "help": "the most rows held in memory: a larger file "
+                            "is read a block at a time and fitted on a uniform "
+                            "sample of this many rows (default: 1,000,000)"}),
          _HEADER, _DEVICE, _SEED, *_VERBOSITY],
     ),
     "sample": (
         _sample, "draw new rows from a fitted model",
         "Draw new rows from a model saved by 'gansampler fit', as CSV on standard "
         "output or into a .csv, .npy or .parquet file: the rows of "
-        "sampler.sample(N, random_state=SEED), written block by block.",
+        "sampler.sample(N, random_state=SEED), written block by block. Given a "
+        "folder, Dask workers (or local threads) draw and write the rows as "
+        "parts, part-00000.npy, part-00001.npy, ...: the same rows, in name order.",
         "examples:\n  gansampler sample heights.safetensors -n 1000 -o "
-        "new_heights.csv\n  gansampler sample heights.safetensors -n 5 --seed 0",
-        [_MODEL, (["-n"], {"type": int, "default": 10,
-                           "help": "rows to draw (default 10)"}),
+        "new_heights.csv\n  gansampler sample heights.safetensors -n 5 --seed 0\n"
+        "  gansampler sample heights.safetensors -n 1e9 -o rows/ --format parquet "
+        "\\\n      --scheduler tcp://scheduler-host:8786 --seed 0",
+        [_MODEL, (["-n"], {"type": _rows, "default": 10, "metavar": "N",
+                           "help": "rows to draw, such as 1000 or 1e9 (default "
+                           "10)"}),
          (["-o", "--output"], {"metavar": "OUT", "help": ".csv, .npy or .parquet "
-                               "file (standard output, as CSV, when left out)"}),
+                               "file, or a folder (ending in /) for parts "
+                               "(standard output, as CSV, when left out)"}),
+         (["--format"], {"choices": ["npy", "parquet"], "help": "the parts' "
+                         "format, for a folder OUT (default: npy)"}),
+         (["--scheduler"], {"metavar": "ADDRESS", "help": "a Dask scheduler whose "
+                            "workers draw and write the parts, for a folder OUT "
+                            "(default: local threads)"}),
+         (["--chunk-size"], {"type": _rows, "default": 16 * 65_536,
+                             "metavar": "ROWS", "help": "rows per part, for a "
+                             "folder OUT (default: 1,048,576)"}),
          _SEED, *_TRUST],
     ),
     "evaluate": (

@@ -27,6 +27,8 @@ _DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": ","}
 _PARQUET = (".parquet", ".pq")
 DATA_SUFFIXES = frozenset([*_DELIMITERS, *_PARQUET, ".npy"])
 _MISSING = {"", "na", "nan", "null", "none", "n/a"}
+# Rows read at a time into a reservoir.
+_BLOCK_ROWS = 65_536
 
 
 class DataFileError(ValueError):
@@ -80,7 +82,7 @@ def _parse_float(text):
         return None
 
 
-def _read_csv(path, columns, delimiter, header):
+def _read_csv(path, columns, delimiter, header, reservoir=None):
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             if delimiter == ",":
@@ -89,14 +91,14 @@ def _read_csv(path, columns, delimiter, header):
                 if ";" in first_line and "," not in first_line:
                     delimiter = ";"
                 handle.seek(0)
-            return _parse_csv(handle, path, columns, delimiter, header)
+            return _parse_csv(handle, path, columns, delimiter, header, reservoir)
     except OSError as exc:
         raise DataFileError(f"{path}: {exc.strerror}.") from None
     except UnicodeDecodeError:
         raise DataFileError(f"{path}: not a UTF-8 text file.") from None
 
 
-def _parse_csv(handle, path, columns, delimiter, header):
+def _parse_csv(handle, path, columns, delimiter, header, reservoir=None):
     reader = csv.reader(handle, delimiter=delimiter)
     first = next(reader, None)
     if first is None:
@@ -114,6 +116,8 @@ def _parse_csv(handle, path, columns, delimiter, header):
         rows = itertools.chain([first], reader)
     positions = _select(names, columns, path)
     values = array.array("d")
+    block_size = _BLOCK_ROWS * len(positions)
+    n_rows = 0
     for row in rows:
         line = max(reader.line_num, 1)
         if not any(cell.strip() for cell in row):
@@ -142,17 +146,35 @@ def _parse_csv(handle, path, columns, delimiter, header):
                     "remove or fill that row."
                 )
             values.append(number)
-    if not values:
+        if reservoir is not None and len(values) >= block_size:
+            n_rows += _flush(values, len(positions), reservoir)
+    if reservoir is not None:
+        n_rows += _flush(values, len(positions), reservoir)
+    elif values:
+        n_rows = len(values) // len(positions)
+    if not n_rows:
         raise DataFileError(f"{path}: no data rows.")
+    if reservoir is not None:
+        return reservoir.sample, [names[j] for j in positions], header
     X = np.frombuffer(values, dtype=np.float64).reshape(-1, len(positions)).copy()
     return X, [names[j] for j in positions], header
 
 
-def _check_values(X, names, path, row_word="row"):
+def _flush(values, n_columns, reservoir):
+    """Hand the rows read so far to ``reservoir`` and empty ``values``."""
+    n_rows = len(values) // n_columns
+    if n_rows:
+        reservoir.add(np.frombuffer(values, dtype=np.float64).reshape(n_rows, -1))
+    del values[:]
+    return n_rows
+
+
+def _check_values(X, names, path, row_word="row", first_row=0):
     """Reject missing and infinite values, naming the first one."""
     bad = ~np.isfinite(X)
     if bad.any():
         row, j = np.argwhere(bad)[0]
+        row += first_row
         what = "missing (NaN)" if np.isnan(X[row, j]) else "infinite"
         raise DataFileError(
             f"{path}, {row_word} {row + 1}: column {names[j]!r} is {what}; "
@@ -160,9 +182,9 @@ def _check_values(X, names, path, row_word="row"):
         )
 
 
-def _read_npy(path, columns):
+def _read_npy(path, columns, reservoir=None):
     try:
-        data = np.load(path, allow_pickle=False)
+        data = np.load(path, allow_pickle=False, mmap_mode="r")
     except OSError as exc:
         raise DataFileError(f"{path}: {exc.strerror or exc}.") from None
     except ValueError as exc:
@@ -176,10 +198,17 @@ def _read_npy(path, columns):
         )
     names = [str(j) for j in range(data.shape[1])]
     positions = _select(names, columns, path)
-    X = data[:, positions].astype(np.float64)
     names = [names[j] for j in positions]
-    _check_values(X, names, path)
-    return X, names, False
+    if reservoir is None:
+        X = data[:, positions].astype(np.float64)
+        _check_values(X, names, path)
+        return X, names, False
+    # Mapped, not loaded: a block of rows at a time.
+    for start in range(0, len(data), _BLOCK_ROWS):
+        block = data[start : start + _BLOCK_ROWS, positions].astype(np.float64)
+        _check_values(block, names, path, first_row=start)
+        reservoir.add(block)
+    return reservoir.sample, names, False
 
 
 def _read_parquet(path, columns):
@@ -208,7 +237,7 @@ def _read_parquet(path, columns):
     return X, names, True
 
 
-def read_table(path, columns=None, *, header=None):
+def read_table(path, columns=None, *, header=None, reservoir=None):
     """Read a numeric table.
 
     Parameters
@@ -223,6 +252,10 @@ def read_table(path, columns=None, *, header=None):
     header : bool or None
         Whether the first line of a CSV file names the columns; None decides
         from the line itself (a line with a word in it is a header).
+    reservoir : RowReservoir or None
+        Where to put the rows, a block at a time, for a file larger than
+        memory (CSV and .npy are read a block at a time; Parquet whole): X
+        is then its sample, and its statistics those of every row.
 
     Returns
     -------
@@ -239,10 +272,14 @@ def read_table(path, columns=None, *, header=None):
     if not pathlib.Path(path).is_file():
         raise DataFileError(f"{path}: no such file.")
     if kind == ".npy":
-        return _read_npy(path, columns)
+        return _read_npy(path, columns, reservoir)
     if kind in _PARQUET:
-        return _read_parquet(path, columns)
-    return _read_csv(path, columns, _DELIMITERS[kind], header)
+        X, names, named = _read_parquet(path, columns)
+        if reservoir is None:
+            return X, names, named
+        reservoir.add(X)
+        return reservoir.sample, names, named
+    return _read_csv(path, columns, _DELIMITERS[kind], header, reservoir)
 
 
 def _format_column(values, decimals, dtype):

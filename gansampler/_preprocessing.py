@@ -165,8 +165,13 @@ class DataMap:
         self.preprocessing = preprocessing
         self.random_state = random_state
 
-    def fit(self, X):
-        """Record the statistics of ``X``, a validated 2-D float array."""
+    def fit(self, X, statistics=None):
+        """Record the statistics of ``X``, a validated 2-D float array.
+
+        ``statistics`` (a :class:`~gansampler.ColumnStatistics`), when ``X`` is
+        a sample of a larger table, gives the table's exact mean, spread,
+        range and precision of each column; the maps are fitted to ``X``.
+        """
         with np.errstate(over="ignore"):
             mean = X.mean(axis=0, dtype=np.float64)
             std = X.std(axis=0, dtype=np.float64)
@@ -191,6 +196,9 @@ class DataMap:
         self.data_max_ = X.max(axis=0)
         self.decimals_ = fixed_decimals(X)
         self.output_dtype_ = X.dtype
+        if statistics is not None:
+            self._take_statistics(statistics, X)
+            constant = self.constant_features_
         n_features = X.shape[1]
         self.discrete_levels_ = [None] * n_features
         self.level_shares_ = [None] * n_features
@@ -225,6 +233,28 @@ class DataMap:
             random_state=self.random_state % (2**32),
         ).fit(X)
         return self
+
+    def _take_statistics(self, statistics, X):
+        """Each column's mean, spread, range and precision from the exact
+        statistics of the table that ``X`` samples."""
+        shape = (X.shape[1],)
+        values = [np.asarray(getattr(statistics, name), dtype=np.float64)
+                  for name in ("mean", "std", "min", "max")]  # fmt: skip
+        if any(v.shape != shape or not np.isfinite(v).all() for v in values) or (
+            len(statistics.decimals) != X.shape[1]
+        ):
+            raise ValueError(
+                f"statistics must describe the {X.shape[1]} columns of X with "
+                "finite numbers."
+            )
+        mean, std, low, high = values
+        constant = low == high
+        self.mean_ = np.where(constant, low, mean)
+        self.scale_ = np.where(constant | (std == 0), 1.0, std)
+        self.constant_features_ = constant
+        self.data_min_ = low.astype(X.dtype)
+        self.data_max_ = high.astype(X.dtype)
+        self.decimals_ = list(statistics.decimals)
 
     def _choose_power_columns(self, X, continuous, maps):
         """Fit the power map to the continuous columns it suits; with "auto",

@@ -37,6 +37,8 @@ def check_disk(needed: int, path, what: str) -> None:
     """Raise a ValueError if ``needed`` bytes exceed the free space where
     ``path`` is to be written."""
     folder = os.path.dirname(os.path.abspath(path))
+    while not os.path.isdir(folder):  # a folder still to be made
+        folder = os.path.dirname(folder)
     free = shutil.disk_usage(folder).free
     if needed > free:
         raise ValueError(

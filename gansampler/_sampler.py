@@ -377,7 +377,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         return transformer
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, statistics=None):
         """Train the generator to imitate the rows of ``X``.
 
         Given class labels ``y``, one GAN learns every class: both networks
@@ -395,6 +395,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             scikit-learn's type "binary" or "multiclass"), or None to learn
             the rows alone. A numeric target of a regression is not a class:
             it raises; to learn it with the rows, make it a column of ``X``.
+        statistics : ColumnStatistics or None, default=None
+            When ``X`` is a sample of a table too large to hold (as
+            ``gansampler fit`` reads a large file, see
+            :class:`~gansampler.ColumnStatistics`), the exact statistics of
+            the whole table: each column's mean, spread, range and recorded
+            precision are taken from them, and its quantiles from ``X``.
 
         Returns
         -------
@@ -404,20 +410,20 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         # A failed or interrupted fit leaves a fitted sampler as it was.
         previous_state = self.__dict__.copy()
         try:
-            return self._fit(X, y)
+            return self._fit(X, y, statistics)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous_state)
             raise
 
-    def _fit(self, X, y):
+    def _fit(self, X, y, statistics=None):
         check_numeric_columns(X, type(self).__name__)
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
         classes, codes = _class_codes(X, y)
         device = resolve_device(self.device)
         seed = draw_seed(self.random_state)
         data_map = DataMap(preprocessing=self.preprocessing, random_state=seed)
-        data_map.fit(X)
+        data_map.fit(X, statistics)
         to_data = functools.partial(
             data_map.from_network,
             rounding=self.enforce_rounding,

@@ -414,7 +414,7 @@ def files(tmp_path_factory):
         pytest.param(["sample", "model.safetensors", "-n", "-1"], 1,
                      ["-n must be 0 or more"], id="sample-negative-n"),
         pytest.param(["sample", "model.safetensors", "-n", "1.5"], 2,
-                     ["argument -n: invalid int value: '1.5'"],
+                     ["argument -n: '1.5' is not a whole number of rows"],
                      id="sample-fractional-n"),
         pytest.param(["sample", "people.csv"], 1,
                      ["people.csv: not a model file"], id="sample-data-as-model"),

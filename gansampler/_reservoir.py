@@ -1,0 +1,152 @@
+"""Tables larger than memory: a uniform reservoir of their rows, and the
+exact statistics of all of them."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._preprocessing import fixed_decimals
+
+__all__ = ["ColumnStatistics", "RowReservoir"]
+
+
+@dataclass(frozen=True)
+class ColumnStatistics:
+    """Exact statistics of each column of a table, over all its rows.
+
+    Given to :meth:`GANSampler.fit <gansampler.GANSampler.fit>` with a sample
+    of the table's rows, they replace what the sample alone would say of each
+    column's mean, spread, range and recorded precision.
+
+    Attributes
+    ----------
+    n_rows : int
+        Rows of the table.
+    mean, std, min, max : ndarray of shape (n_columns,)
+        Each column's mean, standard deviation, minimum and maximum.
+    decimals : list of (int or None)
+        Decimal places each column is recorded at, None beyond 6.
+    """
+
+    n_rows: int
+    mean: np.ndarray
+    std: np.ndarray
+    min: np.ndarray
+    max: np.ndarray
+    decimals: list
+
+
+class RowReservoir:
+    """A uniform sample of ``size`` rows of a stream of blocks, and the exact
+    statistics of every row.
+
+    Each row of the stream is in the sample with the same probability,
+    ``size / rows seen`` (Vitter's algorithm R, drawn a block at a time);
+    memory holds the sample and one block, however long the stream. Until
+    ``size`` rows have come, the sample is every row, in order.
+
+    Parameters
+    ----------
+    size : int
+        Rows kept.
+    random_state : int, default=0
+        Seed of the draw.
+
+    Attributes
+    ----------
+    n_rows : int
+        Rows seen.
+    sample : ndarray of shape (min(size, n_rows), n_columns)
+        The rows kept.
+    statistics : ColumnStatistics
+        The exact statistics of every row seen.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gansampler import GANSampler, RowReservoir
+    >>> reservoir = RowReservoir(1000, random_state=0)
+    >>> rng = np.random.default_rng(0)
+    >>> for _ in range(10):  # blocks read from a table too large to load
+    ...     reservoir.add(rng.normal(4.0, 1.25, size=(500, 1)))
+    >>> reservoir.n_rows, reservoir.sample.shape
+    (5000, (1000, 1))
+    >>> sampler = GANSampler(max_epochs=2, random_state=0)
+    >>> sampler = sampler.fit(reservoir.sample, statistics=reservoir.statistics)
+    >>> bool(sampler.data_min_[0] == reservoir.statistics.min[0])
+    True
+    """
+
+    def __init__(self, size, *, random_state=0):
+        self.size = size
+        self.rng = np.random.default_rng(random_state)
+        self.n_rows = 0
+        self.rows = None
+
+    def add(self, block):
+        """Take a block of rows, a 2-D float array."""
+        block = np.asarray(block, dtype=np.float64)
+        if not len(block):
+            return
+        if self.rows is None:
+            self._start(block.shape[1])
+        before = self.n_rows
+        self._add_statistics(block)
+        filled = min(self.size, before)
+        fill = min(self.size - filled, len(block))
+        self.rows[filled : filled + fill] = block[:fill]
+        rest = block[fill:]
+        if len(rest):
+            # Row t of the stream (from 0) replaces a random kept row with
+            # probability size / (t + 1); when two rows of a block draw the
+            # same place, the later one is the one kept.
+            seen = before + fill + np.arange(len(rest))
+            place = self.rng.integers(0, seen + 1)
+            chosen = np.flatnonzero(place < self.size)
+            places = place[chosen][::-1]
+            _, last = np.unique(places, return_index=True)
+            self.rows[places[last]] = rest[chosen[::-1][last]]
+
+    def _start(self, n_columns):
+        self.rows = np.empty((self.size, n_columns))
+        self._mean = np.zeros(n_columns)
+        self._squares = np.zeros(n_columns)
+        self._min = np.full(n_columns, np.inf)
+        self._max = np.full(n_columns, -np.inf)
+        self._decimals = [0] * n_columns
+
+    def _add_statistics(self, block):
+        # Chan et al.'s update of the mean and the sum of squared deviations.
+        n_block = len(block)
+        mean = block.mean(axis=0)
+        squares = ((block - mean) ** 2).sum(axis=0)
+        total = self.n_rows + n_block
+        delta = mean - self._mean
+        self._mean += delta * n_block / total
+        self._squares += squares + delta**2 * self.n_rows * n_block / total
+        self.n_rows = total
+        self._min = np.minimum(self._min, block.min(axis=0))
+        self._max = np.maximum(self._max, block.max(axis=0))
+        self._decimals = [
+            None if a is None or b is None else max(a, b)
+            for a, b in zip(self._decimals, fixed_decimals(block), strict=True)
+        ]
+
+    @property
+    def sample(self):
+        """The rows kept: every row, while fewer than ``size`` have come."""
+        if self.rows is None:
+            return np.empty((0, 0))
+        return self.rows[: min(self.size, self.n_rows)]
+
+    @property
+    def statistics(self):
+        """The exact :class:`ColumnStatistics` of every row seen."""
+        return ColumnStatistics(
+            n_rows=self.n_rows,
+            mean=self._mean.copy(),
+            std=np.sqrt(self._squares / self.n_rows),
+            min=self._min.copy(),
+            max=self._max.copy(),
+            decimals=list(self._decimals),
+        )

@@ -1,0 +1,129 @@
+"""Samples drawn by Dask: the same rows as ``sample``, however they are split."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gansampler
+from gansampler import GANSampler
+from gansampler._cli import main
+
+distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
+
+FAST = {"max_epochs": 2, "steps_per_epoch": 10, "batch_size": 64}
+
+
+@pytest.fixture(scope="module")
+def conditional():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = rng.integers(0, 3, 400)
+    return GANSampler(**FAST, random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize("chunk_size", [65_536, 50_000, 200_001])
+def test_the_rows_are_those_of_sample_however_they_are_chunked(
+    fitted_sampler, chunk_size
+):
+    rows = gansampler.dask.sample(fitted_sampler, 200_000, chunk_size=chunk_size,
+                                  random_state=3)  # fmt: skip
+    assert rows.shape == (200_000, 2) and rows.dtype == np.float64
+    with dask.config.set(scheduler="threads"):
+        np.testing.assert_array_equal(
+            rows.compute(), fitted_sampler.sample(200_000, random_state=3)
+        )
+
+
+def test_a_conditional_sampler_draws_its_classes_as_sample_does(conditional):
+    rows = gansampler.dask.sample(conditional, 70_000, chunk_size=30_000,
+                                  random_state=0)  # fmt: skip
+    np.testing.assert_array_equal(
+        rows.compute(scheduler="threads"), conditional.sample(70_000, random_state=0)
+    )
+
+
+def test_the_sampler_is_one_node_of_the_graph(fitted_sampler):
+    rows = gansampler.dask.sample(fitted_sampler, 500_000, chunk_size=65_536)
+    graph = dict(rows.__dask_graph__())
+    holding = [key for key, value in graph.items() if value is fitted_sampler]
+    holding += [key for key, value in graph.items()
+                if getattr(value, "value", None) is fitted_sampler]  # fmt: skip
+    assert len(rows.chunks[0]) == 8 and len(holding) == 1
+
+
+def test_no_rows_and_bad_arguments(fitted_sampler):
+    assert gansampler.dask.sample(fitted_sampler, 0).compute().shape == (0, 2)
+    for bad in ({"n_samples": -1}, {"chunk_size": 0}, {"n_samples": 1.5}):
+        arguments = {"n_samples": 10, "chunk_size": 5} | bad
+        with pytest.raises(ValueError, match="parameter of sample must be"):
+            gansampler.dask.sample(fitted_sampler, **arguments)
+    with pytest.raises(gansampler.exceptions.NotFittedError):
+        gansampler.dask.sample(GANSampler(), 10)
+
+
+@pytest.mark.parametrize("file_format", ["npy", "parquet"])
+def test_parts_written_by_threads_read_back_as_the_rows(fitted_sampler, tmp_path,
+                                                        file_format):  # fmt: skip
+    with dask.config.set(scheduler="threads"):
+        paths = gansampler.dask.write_parts(
+            fitted_sampler, 150_000, tmp_path, file_format=file_format,
+            chunk_size=65_536, random_state=5,
+        )  # fmt: skip
+    assert [p.rsplit("/", 1)[1] for p in paths] == [
+        f"part-0000{i}.{file_format}" for i in range(3)
+    ]
+    if file_format == "npy":
+        rows = np.concatenate([np.load(p) for p in paths])
+    else:
+        rows = pd.read_parquet(tmp_path).to_numpy()
+    np.testing.assert_array_equal(rows, fitted_sampler.sample(150_000, random_state=5))
+
+
+def test_two_worker_processes_draw_the_same_rows_and_get_the_model_once(
+    fitted_sampler, tmp_path, monkeypatch
+):
+    scattered = []
+    scatter = distributed.Client.scatter
+
+    def counting(self, data, *args, **kwargs):
+        scattered.append(data)
+        return scatter(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(distributed.Client, "scatter", counting)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                 host="127.0.0.1", dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):  # fmt: skip
+        rows = gansampler.dask.sample(fitted_sampler, 300_000, chunk_size=65_536,
+                                      random_state=1).compute()  # fmt: skip
+        paths = gansampler.dask.write_parts(
+            fitted_sampler, 300_000, tmp_path, chunk_size=100_000, random_state=1
+        )
+        workers = {w for parts in client.who_has().values() for w in parts}
+    expected = fitted_sampler.sample(300_000, random_state=1)
+    np.testing.assert_array_equal(rows, expected)
+    np.testing.assert_array_equal(np.concatenate([np.load(p) for p in paths]),
+                                  expected)  # fmt: skip
+    assert scattered == [fitted_sampler, fitted_sampler]  # once per draw
+    assert len(workers) <= 2
+
+
+def test_the_command_line_draws_a_folder_of_parts(fitted_sampler, tmp_path, capsys):
+    fitted_sampler.save(tmp_path / "model.safetensors")
+    out = tmp_path / "rows"
+    code = main(["sample", str(tmp_path / "model.safetensors"), "-n", "2e5",
+                 "-o", f"{out}/", "--chunk-size", "65536", "--seed", "4"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert "Wrote 200,000 rows" in capsys.readouterr().out
+    rows = np.concatenate([np.load(p) for p in sorted(out.glob("part-*.npy"))])
+    np.testing.assert_array_equal(rows, fitted_sampler.sample(200_000, random_state=4))
+    again = main(["sample", str(tmp_path / "model.safetensors"), "-n", "10",
+                  "-o", f"{out}/"])  # fmt: skip
+    assert (
+        again == 1 and "holds the parts of an earlier draw" in capsys.readouterr().err
+    )
+    wrong = main(["sample", str(tmp_path / "model.safetensors"), "-o", "x.csv",
+                  "--format", "npy"])  # fmt: skip
+    assert wrong == 1 and "--format and --scheduler are for" in capsys.readouterr().err

@@ -1,0 +1,114 @@
+"""Tables larger than memory: a uniform reservoir, exact statistics, and a
+fit on them."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from gansampler import ColumnStatistics, GANSampler, RowReservoir
+from gansampler._cli import main
+from gansampler._data_files import read_table
+
+FAST = {"max_epochs": 1, "steps_per_epoch": 5, "batch_size": 32}
+
+
+def test_every_row_is_kept_with_the_same_probability():
+    counts = np.zeros(60)
+    for seed in range(1500):
+        reservoir = RowReservoir(10, random_state=seed)
+        rows = np.arange(60.0)[:, None]
+        for start in range(0, 60, 7):  # blocks that straddle the size
+            reservoir.add(rows[start : start + 7])
+        kept = reservoir.sample[:, 0].astype(int)
+        assert len(set(kept)) == 10
+        counts[kept] += 1
+    # 250 expected per row; a binomial's spread is about 15.
+    assert counts.min() > 170 and counts.max() < 330
+
+
+def test_the_statistics_are_those_of_every_row():
+    X = np.random.default_rng(0).normal(3.0, 2.0, size=(10_000, 3)).round(2)
+    X[:, 2] = np.floor(X[:, 2])
+    reservoir = RowReservoir(500)
+    for start in range(0, len(X), 333):
+        reservoir.add(X[start : start + 333])
+    statistics = reservoir.statistics
+    assert statistics.n_rows == 10_000 and reservoir.sample.shape == (500, 3)
+    np.testing.assert_allclose(statistics.mean, X.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(statistics.std, X.std(axis=0), rtol=1e-12)
+    np.testing.assert_array_equal(statistics.min, X.min(axis=0))
+    np.testing.assert_array_equal(statistics.max, X.max(axis=0))
+    assert statistics.decimals == [2, 2, 0]
+
+
+def test_fewer_rows_than_its_size_are_all_kept_in_order():
+    X = np.arange(20.0).reshape(10, 2)
+    reservoir = RowReservoir(100)
+    reservoir.add(X[:4])
+    reservoir.add(X[4:])
+    np.testing.assert_array_equal(reservoir.sample, X)
+
+
+def test_fit_takes_each_columns_mean_spread_range_and_precision_from_them():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 2)).round(1)
+    statistics = ColumnStatistics(
+        n_rows=10**6, mean=np.array([0.5, 0.0]), std=np.array([2.0, 1.0]),
+        min=np.array([-9.0, -5.0]), max=np.array([9.0, 5.0]), decimals=[1, 1],
+    )  # fmt: skip
+    sampler = GANSampler(**FAST, random_state=0).fit(X, statistics=statistics)
+    np.testing.assert_array_equal(sampler.mean_, [0.5, 0.0])
+    np.testing.assert_array_equal(sampler.scale_, [2.0, 1.0])
+    np.testing.assert_array_equal(sampler.data_min_, [-9.0, -5.0])
+    assert sampler.decimals_ == [1, 1]
+    wrong = ColumnStatistics(1, np.zeros(3), np.ones(3), np.zeros(3), np.ones(3),
+                             [0, 0, 0])  # fmt: skip
+    with pytest.raises(ValueError, match="statistics must describe the 2 columns"):
+        GANSampler(**FAST).fit(X, statistics=wrong)
+
+
+def _peak_memory_of_reading(path):
+    tracemalloc.start()
+    try:
+        reservoir = RowReservoir(2_000, random_state=0)
+        sample, names, _ = read_table(path, reservoir=reservoir)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert names == ["height", "weight"] and sample.shape == (2_000, 2)
+    return peak, reservoir
+
+
+def test_a_large_csv_is_read_in_bounded_memory(tmp_path, monkeypatch):
+    monkeypatch.setattr("gansampler._data_files._BLOCK_ROWS", 4_096)
+    peaks = []
+    for n_rows in (20_000, 80_000):
+        X = np.random.default_rng(0).normal(170, 8, size=(n_rows, 2)).round(1)
+        path = tmp_path / f"{n_rows}.csv"
+        np.savetxt(path, X, delimiter=",", fmt="%.1f", header="height,weight",
+                   comments="")  # fmt: skip
+        peak, reservoir = _peak_memory_of_reading(path)
+        peaks.append(peak)
+        np.testing.assert_array_equal(reservoir.statistics.max, X.max(axis=0))
+    # Four times the rows, the same memory: a block and the reservoir. The
+    # rows of the larger file alone would take 1.3 MB.
+    assert peaks[1] < 1.1 * peaks[0] and peaks[1] < 1_000_000, peaks
+
+
+def test_the_command_line_fits_a_file_larger_than_its_reservoir(tmp_path, capsys):
+    X = np.random.default_rng(1).exponential(3.0, size=(5_000, 1)).round(2)
+    np.savetxt(tmp_path / "waits.csv", X, fmt="%.2f", header="wait", comments="")
+    code = main(["fit", str(tmp_path / "waits.csv"), "-o",
+                 str(tmp_path / "m.safetensors"), "--reservoir", "1000",
+                 "--max-epochs", "1", "--steps-per-epoch", "5",
+                 "--seed", "0"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert "Read 5,000 rows; fitting on a uniform sample of 1,000" in (
+        capsys.readouterr().out
+    )
+    import gansampler
+
+    sampler = gansampler.load(tmp_path / "m.safetensors")
+    assert sampler.data_max_[0] == X.max() and sampler.data_min_[0] == X.min()
+    np.testing.assert_allclose(sampler.mean_, X.mean(axis=0), rtol=1e-12)
