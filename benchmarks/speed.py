@@ -1,12 +1,18 @@
-"""Fit and sample time of the defaults, and how the fit scales with the data.
+"""Fit and sample time of the defaults, sampling throughput, and Dask.
 
-Fits N(4, 1.25) with the default settings on 10,000 and on 1,000,000 points
-and prints the seconds of each and their ratio (an epoch is a fixed number of
-rounds, so the cost should barely grow), then the time to draw 100,000
-samples. One torch thread by default, so that figures compare across
-machines::
+``fit``: fits N(4, 1.25) with the default settings on 10,000 and on
+1,000,000 points and prints the seconds of each and their ratio (an epoch is
+a fixed number of rounds, so the cost should barely grow), then the time to
+draw 100,000 samples. ``sample``: rows per second of ``sample`` from 1e3 rows
+to ``--max-rows``, against scikit-learn's ``KernelDensity.sample`` (fitted to
+the same 10,000 points) in the same run. ``dask``: rows per second of
+``gansampler.dask.write_parts`` (each worker writes its parts) on local
+clusters of 1 and 2 worker processes of one thread, their ratio, and the
+workers' peak memory. One torch thread by default, so that figures compare
+across machines::
 
-    python benchmarks/speed.py [--repeats 3] [--threads 1]
+    python benchmarks/speed.py [--parts fit,sample,dask] [--repeats 3]
+        [--threads 1] [--max-rows 1e7] [--dask-rows 2e7]
 """
 
 import argparse
@@ -29,13 +35,87 @@ def median_seconds(action, repeats):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", default="fit,sample,dask")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--max-rows", type=float, default=1e7)
+    parser.add_argument("--dask-rows", type=float, default=2e7)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-
-    rng = np.random.default_rng(0)
     print(f"torch {torch.__version__}, {args.threads} thread(s), CPU")
+    parts = args.parts.split(",")
+    if "fit" in parts:
+        fit_time(args)
+    if "sample" in parts:
+        sampling_throughput(args)
+    if "dask" in parts:
+        dask_throughput(args)
+
+
+def _canonical(**params):
+    X = np.random.default_rng(0).normal(4.0, 1.25, size=(10_000, 1))
+    return X, GANSampler(random_state=0, device="cpu", **params).fit(X)
+
+
+def sampling_throughput(args):
+    from sklearn.neighbors import KernelDensity
+
+    X, sampler = _canonical()
+    kde = KernelDensity(bandwidth=0.2).fit(X)
+    print("\n| rows | sample rows/s | KernelDensity.sample rows/s | ratio |")
+    print("| --- | --- | --- | --- |")
+    n = 1_000
+    while n <= args.max_rows:
+        repeats = max(1, args.repeats if n <= 10**6 else 1)
+        ours = n / median_seconds(lambda n=n: sampler.sample(n, random_state=0),
+                                  repeats)  # fmt: skip
+        theirs = n / median_seconds(lambda n=n: kde.sample(n, random_state=0),
+                                    repeats)  # fmt: skip
+        print(f"| {n:,} | {ours:,.0f} | {theirs:,.0f} | {ours / theirs:.2f}x |")
+        n *= 10
+
+
+def dask_throughput(args):
+    import tempfile
+
+    from distributed import Client, LocalCluster
+
+    import gansampler.dask
+
+    _, sampler = _canonical()
+    n_rows = int(args.dask_rows)
+    print(f"\n| local workers (1 thread each) | {n_rows:,} rows written, rows/s | "
+          "vs 1 worker | peak memory per worker, MiB |")  # fmt: skip
+    print("| --- | --- | --- | --- |")
+    baseline = None
+    for n_workers in (1, 2):
+        with (
+            LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                         host="127.0.0.1", dashboard_address=None) as cluster,
+            Client(cluster) as client,
+            tempfile.TemporaryDirectory() as folder,
+        ):  # fmt: skip
+            seconds = median_seconds(
+                lambda folder=folder: gansampler.dask.write_parts(
+                    sampler, n_rows, folder, random_state=0
+                ),
+                1,
+            )
+            peaks = client.run(_peak_mib)
+        rate = n_rows / seconds
+        baseline = baseline or rate
+        print(f"| {n_workers} | {rate:,.0f} | {rate / baseline:.2f}x | "
+              f"{max(peaks.values()):,.0f} |")  # fmt: skip
+
+
+def _peak_mib():
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fit_time(args):
+    rng = np.random.default_rng(0)
     print("| training points | fit s (median) | vs 10,000 |")
     print("| --- | --- | --- |")
     baseline = None
