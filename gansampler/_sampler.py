@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+from sklearn.utils import metadata_routing
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from skorch.callbacks import ProgressBar
@@ -300,6 +301,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = CONSTRAINTS
+    # fit's statistics describe the data passed with them, not metadata for
+    # a meta-estimator to route: no set_fit_request.
+    __metadata_request__fit = {"statistics": metadata_routing.UNUSED}
 
     def __init__(
         self,
