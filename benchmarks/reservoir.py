@@ -10,9 +10,14 @@ file's read and fit seconds, and the process's peak memory; the floor is a
 second real sample of 100,000 rows, and "all rows" is R at least the file::
 
     python benchmarks/reservoir.py [--rows 2000000] [--reservoirs 10000,100000]
+
+``--repeat N`` writes the file's rows N times over (a 5 GB file in a minute:
+``--rows 5000000 --repeat 140``), for the memory and time of a large read;
+``--no-all-rows`` leaves out the fit on every row.
 """
 
 import argparse
+import io
 import json
 import pathlib
 import subprocess
@@ -47,22 +52,30 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--reservoirs", default="10000,100000,1000000")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--all-rows", action=argparse.BooleanOptionalAction,
+                        default=True)  # fmt: skip
     args = parser.parse_args(argv)
     folder = pathlib.Path(tempfile.mkdtemp())
     rng = np.random.default_rng(0)
     path = folder / "big.csv"
+    text = io.StringIO()
+    for start in range(0, args.rows, 1_000_000):
+        block = rng.lognormal(1.0, 0.75, size=min(1_000_000, args.rows - start))
+        np.savetxt(text, block, fmt="%.4f")
     with open(path, "w") as handle:
         handle.write("value\n")
-        for start in range(0, args.rows, 1_000_000):
-            block = rng.lognormal(1.0, 0.75, size=min(1_000_000, args.rows - start))
-            np.savetxt(handle, block, fmt="%.4f")
+        for _ in range(args.repeat):
+            handle.write(text.getvalue())
+    n_rows = args.rows * args.repeat
     fresh = rng.lognormal(1.0, 0.75, size=(100_000, 1))
     floor = rng.lognormal(1.0, 0.75, size=(100_000, 1))
     size_mib = path.stat().st_size / 2**20
-    print(f"{args.rows:,} rows, {size_mib:,.0f} MiB of CSV; one CPU thread")
+    print(f"{n_rows:,} rows, {size_mib:,.0f} MiB of CSV; one CPU thread")
     print("| reservoir | W1/std | KS | read s | fit s | peak MiB |")
     print("| --- | --- | --- | --- | --- | --- |")
-    sizes = [int(s) for s in args.reservoirs.split(",")] + [args.rows]
+    sizes = [int(s) for s in args.reservoirs.split(",")]
+    sizes += [n_rows] if args.all_rows else []
     for size in sizes:
         out = folder / f"samples_{size}.npy"
         result = subprocess.run([sys.executable, "-c", _FIT, str(path), str(size),
@@ -70,7 +83,7 @@ def main(argv=None):
                                 check=True)  # fmt: skip
         figures = json.loads(result.stdout.strip().splitlines()[-1])
         samples = np.load(out)
-        label = "all rows" if size >= args.rows else f"{size:,}"
+        label = "all rows" if size >= n_rows else f"{size:,}"
         print(f"| {label} | {wasserstein_distance(fresh, samples):.4f} | "
               f"{ks_statistic(fresh, samples):.4f} | {figures['read_s']:.1f} | "
               f"{figures['fit_s']:.1f} | {figures['peak_mib']:.0f} |")  # fmt: skip
