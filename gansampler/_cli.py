@@ -26,6 +26,7 @@ from ._data_files import (
     write_blocks,
 )
 from ._params import PARAMETERS
+from ._resources import check_disk
 from ._version import __version__
 
 
@@ -290,7 +291,7 @@ def _fit(args) -> int:
 def _load(path, args):
     """The fitted sampler in a model file: the safe format, or a pickle with
     --trust-pickle only."""
-    from ._loading import load, read_model_file
+    from ._loading import load_bytes, read_model_file
     from ._sampler import GANSampler
     from ._saving import is_pickle, is_safe_model
 
@@ -299,7 +300,7 @@ def _load(path, args):
     except FileNotFoundError:
         raise ValueError(f"{path}: no such file") from None
     if is_safe_model(payload):
-        sampler = load(path, trusted=args.trust or ())
+        sampler = load_bytes(payload, path, trusted=args.trust or ())
     elif not is_pickle(payload):
         raise ValueError(f"{path}: not a model file written by gansampler fit")
     elif not args.trust_pickle:
@@ -369,9 +370,11 @@ def _sample_parts(args):
         raise ValueError(f"-o {args.output}: not allowed to write there.")
     sampler = _load(args.model, args)
     file_format = args.format or "npy"
-    dtype = sampler.data_map_.output_dtype_
-    check_room(str(folder / f"part.{file_format}"), (args.n, sampler.n_features_in_),
-               np.dtype(dtype) if file_format == "npy" else np.float64)  # fmt: skip
+    if file_format == "npy":  # each part on its own: the disk, not the memory
+        n_values = args.n * sampler.n_features_in_
+        itemsize = np.dtype(sampler.data_map_.output_dtype_).itemsize
+        what = f"{args.n:,} rows of {sampler.n_features_in_} columns in .npy"
+        check_disk(n_values * itemsize, folder / "part-00000.npy", what)
     from . import dask as gansampler_dask
 
     with contextlib.ExitStack() as stack:

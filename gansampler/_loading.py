@@ -43,9 +43,8 @@ from ._saving import (
 from ._version import __version__
 from .exceptions import DroppedParameterWarning, InconsistentVersionWarning
 
-__all__ = ["load", "read_model_file"]
+__all__ = ["load", "load_bytes", "read_model_file"]
 
-_ESTIMATORS = {"GANSampler": GANSampler, "GANResampler": GANResampler}
 # Where the classes that need no trust live: torch's network pieces and
 # optimizers, and gansampler's networks.
 _VETTED_MODULES = ("torch.nn.modules.", "torch.optim.", "gansampler._networks")
@@ -88,11 +87,10 @@ def _decode(value, trust):
     if "$dict" in value:
         return {_decode(k, trust): _decode(v, trust) for k, v in value["$dict"]}
     if "$estimator" in value:
-        estimator = _ESTIMATORS.get(value["$estimator"])
-        if estimator is not GANSampler:
+        if value["$estimator"] != "GANSampler":
             raise ValueError(f"unknown estimator {value['$estimator']!r}")
         params = {k: _decode(v, trust) for k, v in value["params"].items()}
-        return _construct(estimator, params)
+        return _construct(GANSampler, params)
     if "$code" in value:
         # An object built from the file's settings (a callback) needs the
         # caller's trust even for torch's classes: its settings are the file's.
@@ -210,12 +208,6 @@ class _Tensors:
         if finite and array.dtype.kind == "f" and not np.isfinite(array).all():
             raise ValueError(f"the tensor {name!r} holds NaN or infinite values")
         return array
-
-    def state_dict(self, prefix):
-        """The tensors named ``prefix*``, as a torch state dictionary."""
-        names = [name for name in self.tensors if name.startswith(prefix)]
-        self.taken.update(names)
-        return {name[len(prefix) :]: self.tensors[name] for name in names}
 
 
 def _rebuild_data_map(config, tensors, prefix, n_features):
@@ -519,11 +511,7 @@ def read_model_file(path):
         with open(target, "rb") as handle:
             head = handle.read(9)
             size = os.fstat(handle.fileno()).st_size
-            if (
-                len(head) == 9
-                and head[8:9] == b"{"
-                and struct.unpack("<Q", head[:8])[0] <= size - 8
-            ):
+            if is_safe_model(head, size):
                 return head + handle.read()
             return head
     except FileNotFoundError:
@@ -589,12 +577,17 @@ def load(path, *, trusted=(), device=None):
     >>> bool(same.all())
     True
     """
+    return load_bytes(read_model_file(path), path, trusted=trusted, device=device)
+
+
+def load_bytes(payload, path, *, trusted=(), device=None):
+    """:func:`load` of a file's bytes, read by :func:`read_model_file`;
+    ``path`` names it in errors."""
     if isinstance(trusted, str) or not all(isinstance(p, str) for p in trusted):
         raise TypeError(
             f"trusted must be a list of import paths ('package.module:Name'), got "
             f"{trusted!r}."
         )
-    payload = read_model_file(path)
     metadata = _read_header(path, payload)
     version = metadata.get("format_version", "")
     if not version.isdigit() or int(version) > FORMAT_VERSION:

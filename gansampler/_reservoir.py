@@ -2,6 +2,7 @@
 exact statistics of all of them."""
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
@@ -78,7 +79,9 @@ class RowReservoir:
     """
 
     def __init__(self, size, *, random_state=0):
-        self.size = size
+        if not isinstance(size, Integral) or isinstance(size, bool) or size < 1:
+            raise ValueError(f"size must be a positive number of rows, got {size!r}.")
+        self.size = int(size)
         self.rng = np.random.default_rng(random_state)
         self.n_rows = 0
         self.rows = None
@@ -86,8 +89,23 @@ class RowReservoir:
     def add(self, block):
         """Take a block of rows, a 2-D float array."""
         block = np.asarray(block, dtype=np.float64)
+        if block.ndim != 2:
+            raise ValueError(
+                f"A block must be 2-D, rows by columns; got shape {block.shape} "
+                "(reshape one column with block.reshape(-1, 1))."
+            )
+        if self.rows is not None and block.shape[1] != self.rows.shape[1]:
+            raise ValueError(
+                f"A block of {block.shape[1]} columns, after blocks of "
+                f"{self.rows.shape[1]}: every block must have the same columns."
+            )
         if not len(block):
             return
+        if not np.isfinite(block).all():
+            raise ValueError(
+                "The block holds NaN or infinite values: drop or fill those rows "
+                "first."
+            )
         if self.rows is None:
             self._start(block.shape[1])
         before = self.n_rows

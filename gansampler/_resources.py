@@ -1,6 +1,7 @@
 """What the machine has room for: memory and disk, checked before a large
 draw starts rather than after hours of work."""
 
+import functools
 import os
 import shutil
 
@@ -16,6 +17,7 @@ def format_bytes(n: float) -> str:
     return f"{n:,.1f} PiB"
 
 
+@functools.cache
 def _physical_memory():
     try:
         return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")

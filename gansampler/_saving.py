@@ -383,9 +383,11 @@ def is_pickle(payload):
     return payload[:1] == b"\x80" or payload.startswith(_COMPRESSED)
 
 
-def is_safe_model(payload):
-    """Whether the bytes of a file look like a safetensors file."""
+def is_safe_model(payload, size=None):
+    """Whether the bytes of a file (its first bytes, of a file of ``size``
+    bytes) look like a safetensors file."""
+    size = len(payload) if size is None else size
     if len(payload) < 9:
         return False
     (header_size,) = struct.unpack("<Q", payload[:8])
-    return header_size <= len(payload) - 8 and payload[8:9] == b"{"
+    return header_size <= size - 8 and payload[8:9] == b"{"

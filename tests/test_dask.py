@@ -127,3 +127,20 @@ def test_the_command_line_draws_a_folder_of_parts(fitted_sampler, tmp_path, caps
     wrong = main(["sample", str(tmp_path / "model.safetensors"), "-o", "x.csv",
                   "--format", "npy"])  # fmt: skip
     assert wrong == 1 and "--format and --scheduler are for" in capsys.readouterr().err
+
+
+def test_write_parts_refuses_a_bad_format_or_folder(fitted_sampler, tmp_path):
+    with pytest.raises(ValueError, match="file_format must be one of"):
+        gansampler.dask.write_parts(fitted_sampler, 10, tmp_path, file_format="csv")
+    with pytest.raises(ValueError, match="is not a folder; create it first"):
+        gansampler.dask.write_parts(fitted_sampler, 10, tmp_path / "missing")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_parts_larger_than_the_disk_are_refused_up_front(fitted_sampler, tmp_path,
+                                                        capsys):  # fmt: skip
+    fitted_sampler.save(tmp_path / "model.safetensors")
+    code = main(["sample", str(tmp_path / "model.safetensors"), "-n", "1e15",
+                 "-o", f"{tmp_path}/rows/"])  # fmt: skip
+    assert code == 1 and "would need at least" in capsys.readouterr().err
+    assert not (tmp_path / "rows").exists()

@@ -112,3 +112,21 @@ def test_the_command_line_fits_a_file_larger_than_its_reservoir(tmp_path, capsys
     sampler = gansampler.load(tmp_path / "m.safetensors")
     assert sampler.data_max_[0] == X.max() and sampler.data_min_[0] == X.min()
     np.testing.assert_allclose(sampler.mean_, X.mean(axis=0), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "size, blocks, match",
+    [
+        (0, [], "size must be a positive number of rows"),
+        (True, [], "size must be a positive number of rows"),
+        (10, [np.zeros(5)], "A block must be 2-D"),
+        (10, [np.zeros((5, 2)), np.zeros((5, 3))], "every block must have the same"),
+        (10, [np.array([[1.0], [np.nan]])], "NaN or infinite"),
+    ],
+    ids=["size-0", "size-bool", "1-d-block", "columns-change", "nan"],
+)
+def test_bad_sizes_and_blocks_are_refused(size, blocks, match):
+    with pytest.raises(ValueError, match=match):
+        reservoir = RowReservoir(size)
+        for block in blocks:
+            reservoir.add(block)
