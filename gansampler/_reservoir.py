@@ -103,8 +103,7 @@ class RowReservoir:
             return
         if not np.isfinite(block).all():
             raise ValueError(
-                "The block holds NaN or infinite values: drop or fill those rows "
-                "first."
+                "The block holds NaN or infinite values: drop or fill those rows first."
             )
         if self.rows is None:
             self._start(block.shape[1])
