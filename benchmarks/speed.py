@@ -1,20 +1,31 @@
-"""Fit and sample time of the defaults, sampling throughput, and Dask.
+"""The speed yardstick: training rounds, fits, sampling, memory, Dask, GPU.
 
-``round``: seconds per 1,000 rounds of the game, GANSampler's fit against
-the same game in a plain eager PyTorch loop (the baseline), at 1 and 2
-threads. ``fit``: fits N(4, 1.25) with the default settings on 10,000 and on
-1,000,000 points and prints the seconds of each and their ratio (an epoch is
-a fixed number of rounds, so the cost should barely grow), then the time to
-draw 100,000 samples. ``sample``: rows per second of ``sample`` from 1e3 rows
-to ``--max-rows``, against scikit-learn's ``KernelDensity.sample`` (fitted to
-the same 10,000 points) in the same run. ``dask``: rows per second of
+Every figure comes with a baseline measured in the same run.
+
+``round``: seconds per 1,000 rounds of the game at 1 and 2 threads, against
+the same game in a plain eager PyTorch loop (the baseline: the default sizes,
+Adam, R1 on every round, the weight average, one loss read per round). Two
+figures for GANSampler: a whole fit of 1,000 rounds (its data map, the
+fidelity measured after each of its 10 epochs, the collapse check), and the
+round itself (a fit of 2,000 rounds minus a fit of 1,000). ``fit``: fits
+N(4, 1.25) with the default settings (4,000 rounds) on 10,000 and on
+1,000,000 points, and the time to draw 100,000 samples from generators of
+three shapes. ``sample``: rows per second of ``sample`` from 1e3 rows to
+``--max-rows``, against scikit-learn's ``KernelDensity.sample`` (fitted to
+the same 10,000 points). ``memory``: peak resident memory of a fresh process
+that fits the canonical case, and that then draws ``--max-rows`` rows,
+against one that only imports gansampler. ``dask``: rows per second of
 ``gansampler.dask.write_parts`` (each worker writes its parts) on local
 clusters of 1 and 2 worker processes of one thread, their ratio, and the
-workers' peak memory. One torch thread by default, so that figures compare
-across machines::
+workers' peak memory. ``cuda`` (on a machine with a GPU): the canonical fit
+on one CPU thread, on the GPU eagerly and on the GPU with captured rounds
+(each timed on a second fit, the capture included), fit seconds per 1,000
+rounds on both devices as the batch grows (where the GPU starts to win), and
+sampling 1e8 rows on the GPU (map to data and copy to the host included).
+One torch thread by default, so that figures compare across machines::
 
-    python benchmarks/speed.py [--parts round,fit,sample,dask] [--repeats 3]
-        [--threads 1] [--max-rows 1e7] [--dask-rows 2e7]
+    python benchmarks/speed.py [--parts round,fit,sample,memory,dask,cuda]
+        [--repeats 3] [--threads 1] [--max-rows 1e8] [--dask-rows 1e8]
 """
 
 import argparse
@@ -37,11 +48,11 @@ def median_seconds(action, repeats):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", default="round,fit,sample,dask")
+    parser.add_argument("--parts", default="round,fit,sample,memory,dask,cuda")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--max-rows", type=float, default=1e7)
-    parser.add_argument("--dask-rows", type=float, default=2e7)
+    parser.add_argument("--max-rows", type=float, default=1e8)
+    parser.add_argument("--dask-rows", type=float, default=1e8)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {args.threads} thread(s), CPU")
@@ -52,8 +63,15 @@ def main(argv=None):
         fit_time(args)
     if "sample" in parts:
         sampling_throughput(args)
+    if "memory" in parts:
+        peak_memory(args)
     if "dask" in parts:
         dask_throughput(args)
+    if "cuda" in parts:
+        if torch.cuda.is_available():
+            cuda_speed(args)
+        else:
+            print("\nno CUDA device: the cuda part is skipped")
 
 
 def plain_rounds(n_rounds):
@@ -103,19 +121,26 @@ def plain_rounds(n_rounds):
 
 
 def round_cost(args):
-    """Seconds per 1,000 rounds: GANSampler's fit (its data map and per-epoch
-    fidelity included) against the plain loop, in the same run."""
+    """Seconds per 1,000 rounds: GANSampler against the plain loop, in the
+    same run, at 1 and 2 threads."""
     X = np.random.default_rng(0).normal(4.0, 1.25, size=(10_000, 1))
-    print("\n| threads | plain loop s / 1,000 rounds | GANSampler fit s / 1,000 "
-          "rounds | ratio |")  # fmt: skip
-    print("| --- | --- | --- | --- |")
+
+    def fit_seconds(epochs, threads):
+        sampler = GANSampler(max_epochs=epochs, steps_per_epoch=100, device="cpu",
+                             n_threads=threads, random_state=0)  # fmt: skip
+        return median_seconds(lambda: sampler.fit(X), args.repeats)
+
+    print("\n| threads | plain loop s / 1,000 rounds | GANSampler fit of "
+          "1,000 rounds, s | ratio | GANSampler round s / 1,000 rounds | "
+          "ratio |")  # fmt: skip
+    print("| --- | --- | --- | --- | --- | --- |")
     for threads in (1, 2):
         torch.set_num_threads(threads)
         plain = median_seconds(lambda: plain_rounds(1_000), args.repeats)
-        sampler = GANSampler(max_epochs=10, steps_per_epoch=100, n_threads=threads,
-                             device="cpu", random_state=0)  # fmt: skip
-        ours = median_seconds(lambda sampler=sampler: sampler.fit(X), args.repeats)
-        print(f"| {threads} | {plain:.3f} | {ours:.3f} | {ours / plain:.2f}x |")
+        whole = fit_seconds(10, threads)
+        rounds = fit_seconds(20, threads) - whole
+        print(f"| {threads} | {plain:.3f} | {whole:.3f} | {whole / plain:.2f}x | "
+              f"{rounds:.3f} | {rounds / plain:.2f}x |")  # fmt: skip
     torch.set_num_threads(args.threads)
 
 
@@ -179,6 +204,103 @@ def _peak_mib():
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+_MEMORY_CHILD = """
+import resource, sys, numpy as np, torch
+torch.set_num_threads(1)
+from gansampler import GANSampler
+step, rows = sys.argv[1], int(float(sys.argv[2]))
+if step != "import":
+    X = np.random.default_rng(0).normal(4.0, 1.25, size=(10_000, 1))
+    sampler = GANSampler(random_state=0, device="cpu").fit(X)
+    if step == "sample":
+        sampler.sample(rows, random_state=0)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def peak_memory(args):
+    """Peak resident memory of fresh processes: import, fit, fit and draw."""
+    import subprocess
+    import sys
+
+    def peak(step):
+        out = subprocess.run(
+            [sys.executable, "-c", _MEMORY_CHILD, step, str(args.max_rows)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return float(out.stdout.split()[-1])
+
+    base = peak("import")
+    print("\n| process | peak memory, MiB | above import only, MiB |")
+    print("| --- | --- | --- |")
+    print(f"| import gansampler | {base:,.0f} | 0 |")
+    for step, label in (
+        ("fit", "fit the canonical case"),
+        ("sample", f"fit, then sample {int(args.max_rows):,} rows"),
+    ):
+        mib = peak(step)
+        print(f"| {label} | {mib:,.0f} | {mib - base:,.0f} |")
+    print(f"({int(args.max_rows):,} rows of one float64 column are "
+          f"{8 * args.max_rows / 2**20:,.0f} MiB.)")  # fmt: skip
+
+
+def cuda_speed(args):
+    """The canonical fit on one CPU thread and on the GPU, eager and
+    captured; the crossover as the batch grows; sampling 1e8 rows."""
+    X = np.random.default_rng(0).normal(4.0, 1.25, size=(10_000, 1))
+    print(f"\nGPU: {torch.cuda.get_device_name()}")
+
+    class EagerGPU(GANSampler):
+        def _make_net(self, **kwargs):
+            return super()._make_net(**kwargs).set_params(cuda_graphs=False)
+
+    def second_fit(make):
+        make().fit(X)  # the first fit pays CUDA's start-up
+        start = time.perf_counter()
+        sampler = make().fit(X)
+        torch.cuda.synchronize()
+        return time.perf_counter() - start, sampler
+
+    cpu, _ = second_fit(lambda: GANSampler(random_state=0, device="cpu"))
+    eager, _ = second_fit(lambda: EagerGPU(random_state=0, device="cuda"))
+    graph, sampler = second_fit(lambda: GANSampler(random_state=0, device="cuda"))
+    print("\n| canonical fit (4,000 rounds) | s | speed-up vs 1 CPU thread |")
+    print("| --- | --- | --- |")
+    print(f"| CPU, 1 thread | {cpu:.2f} | 1.00x |")
+    print(f"| GPU, eager | {eager:.2f} | {cpu / eager:.2f}x |")
+    print(f"| GPU, captured rounds ({sampler.net_.round_path_}) | {graph:.2f} | "
+          f"{cpu / graph:.2f}x |")  # fmt: skip
+
+    print("\n| batch | CPU s / 1,000 rounds | GPU captured s / 1,000 rounds | "
+          "GPU vs CPU |")  # fmt: skip
+    print("| --- | --- | --- | --- |")
+    for batch in (64, 256, 1024, 4096, 16384):
+        times = {}
+        for device in ("cpu", "cuda"):
+
+            def fit(device=device, batch=batch):
+                GANSampler(max_epochs=10, steps_per_epoch=100, batch_size=batch,
+                           device=device, random_state=0).fit(X)  # fmt: skip
+                if device == "cuda":
+                    torch.cuda.synchronize()
+
+            fit()
+            times[device] = median_seconds(fit, 1)
+        print(f"| {batch:,} | {times['cpu']:.3f} | {times['cuda']:.3f} | "
+              f"{times['cpu'] / times['cuda']:.2f}x |")  # fmt: skip
+
+    n = 10**8
+    sampler.sample(10**6, random_state=0)  # warm-up
+    seconds = median_seconds(lambda: sampler.sample(n, random_state=0), 1)
+    cpu_sampler = GANSampler(random_state=0, device="cpu").fit(X)
+    cpu_seconds = median_seconds(lambda: cpu_sampler.sample(10**7, random_state=0), 1)
+    print(
+        f"\nsample {n:,} rows on the GPU: {n / seconds:,.0f} rows/s "
+        f"({seconds:.2f} s); on 1 CPU thread: {10**7 / cpu_seconds:,.0f} rows/s "
+        f"(1e7 rows); ratio {n / seconds / (10**7 / cpu_seconds):.1f}x"
+    )
 
 
 def fit_time(args):

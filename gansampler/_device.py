@@ -11,14 +11,15 @@ def available_devices() -> list[str]:
     return devices
 
 
-def resolve_device(device: str) -> str:
+def resolve_device(device: str, *, gpu_pays: bool = True) -> str:
     """Turn a ``device`` parameter into a device that exists here.
 
-    ``"auto"`` is CUDA when available, else the CPU. Asking for a CUDA device
-    that is not there raises a ValueError naming the devices that are.
+    ``"auto"`` is CUDA when available and ``gpu_pays``, else the CPU. Asking
+    for a CUDA device that is not there raises a ValueError naming the
+    devices that are.
     """
     if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
+        return "cuda" if torch.cuda.is_available() and gpu_pays else "cpu"
     try:
         parsed = torch.device(device)
     except (RuntimeError, TypeError):

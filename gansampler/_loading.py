@@ -302,6 +302,8 @@ def _constructed(estimator, config, trusted, path):
     """The estimator of ``config`` through its constructor, the names of the
     parameters left out, and the fitted part of ``config`` (None if none)."""
     params, dropped = _decode_params(estimator, config["params"], trusted, path)
+    if estimator is GANSampler and "r1_interval" not in params:
+        params["r1_interval"] = 1  # saved before 0.7, which had R1 every round
     return _construct(estimator, params), dropped, config["fitted"]
 
 

@@ -6,6 +6,7 @@ devices, training modes, pickling, checkpointing, history and callbacks.
 """
 
 import copy
+import inspect
 import math
 import warnings
 
@@ -21,6 +22,7 @@ from ._networks import Discriminator, Generator
 from ._noise import draw_noise
 from ._params import ENGINE_DEFAULTS as DEFAULTS
 from ._random import draw_seed, fork_rng, torch_generator
+from ._rounds import Rounds
 from .exceptions import DivergenceWarning, TrainingDivergedError
 
 # The optimizers named by a string, with their settings other than the
@@ -32,6 +34,10 @@ OPTIMIZERS = {
 }
 
 
+# Rounds whose draws are made together take at most this many bytes.
+_BLOCK_BYTES = 4 * 2**20
+
+
 class _Diverged(Exception):
     """A loss became NaN or inf during a round."""
 
@@ -40,15 +46,31 @@ class RoundIterator:
     """Yields the data of one round of the game per step.
 
     Each round gets ``n_real`` rows drawn with replacement from ``X``,
-    ``n_noise`` rows of noise and ``n_real`` uniform mixing weights (for
-    WGAN-GP's interpolates), so an epoch costs the same whatever the size of
-    the data. With ``labels`` (one-hot rows), it also gets the labels of the
-    real rows followed by those of ``n_noise - n_real`` more rows drawn from
-    the data, for the generator's own update; without, None.
+    ``n_noise`` rows of noise and, with ``mix``, ``n_real`` uniform mixing
+    weights (for WGAN-GP's interpolates; None otherwise), so an epoch costs
+    the same whatever the size of the data. With ``labels`` (one-hot rows),
+    it also gets the labels of the real rows followed by those of ``n_noise -
+    n_real`` more rows drawn from the data, for the generator's own update;
+    without, None.
+
+    The draws of many rounds are made together, on the data's device, in
+    blocks of at most ``block_bytes``: a few calls per epoch rather than a few
+    per round.
     """
 
     def __init__(
-        self, X, labels=None, *, n_rounds, n_real, n_noise, noise, noise_dim, generator
+        self,
+        X,
+        labels=None,
+        *,
+        n_rounds,
+        n_real,
+        n_noise,
+        noise,
+        noise_dim,
+        generator,
+        mix=True,
+        block_bytes=_BLOCK_BYTES,
     ):
         self.X = X
         self.labels = labels
@@ -58,6 +80,8 @@ class RoundIterator:
         self.noise = noise
         self.noise_dim = noise_dim
         self.generator = generator
+        self.mix = mix
+        self.block_bytes = block_bytes
 
     def __len__(self):
         return self.n_rounds
@@ -65,12 +89,29 @@ class RoundIterator:
     def __iter__(self):
         X, labels, g = self.X, self.labels, self.generator
         n_rows = self.n_real if labels is None else self.n_noise
-        for _ in range(self.n_rounds):
-            rows = torch.randint(len(X), (n_rows,), generator=g, device=X.device)
-            noise = draw_noise(self.noise, self.n_noise, self.noise_dim, g, X.device)
-            mix = torch.rand(self.n_real, 1, generator=g, device=X.device)
-            real = X[rows[: self.n_real]]
-            yield real, None if labels is None else labels[rows], noise, mix
+        width = X.shape[1] + (0 if labels is None else labels.shape[1])
+        per_round = 8 * n_rows + 4 * (
+            n_rows * width + self.n_noise * self.noise_dim + self.n_real * self.mix
+        )
+        block = max(1, min(self.n_rounds, self.block_bytes // per_round))
+        for start in range(0, self.n_rounds, block):
+            m = min(block, self.n_rounds - start)
+            rows = torch.randint(len(X), (m, n_rows), generator=g, device=X.device)
+            noise = draw_noise(
+                self.noise, m * self.n_noise, self.noise_dim, g, X.device
+            ).view(m, self.n_noise, self.noise_dim)
+            mix = None
+            if self.mix:
+                mix = torch.rand(m, self.n_real, 1, generator=g, device=X.device)
+            real = X[rows[:, : self.n_real]]
+            rows_labels = None if labels is None else labels[rows]
+            for i in range(m):
+                yield (
+                    real[i],
+                    None if rows_labels is None else rows_labels[i],
+                    noise[i],
+                    None if mix is None else mix[i],
+                )
 
 
 class GANNet(NeuralNet):
@@ -138,6 +179,16 @@ class GANNet(NeuralNet):
         ``generator_ema_``, which :meth:`generate` uses.
     r1_penalty : float, default=1.0
         Weight of the R1 penalty on the discriminator's gradient at real rows.
+    r1_interval : int, default=16
+        Rounds between R1 penalties: the penalty is applied on every
+        ``r1_interval``-th round, with its weight multiplied by
+        ``r1_interval`` (lazy regularisation, as in StyleGAN2).
+    cuda_graphs : bool, default=True
+        On a CUDA device, capture a round as CUDA graphs after three eager
+        rounds and replay them; rounds stay eager where they cannot be
+        captured (a callback acting on each round's gradients, an optimizer
+        that is not ``capturable``, a network that reads the device).
+        ``round_path_`` says which ran.
     random_state : int or None, default=None
         Seed of the weights' initialisation and of the training draws.
     lr : float, default=2e-4
@@ -180,6 +231,8 @@ class GANNet(NeuralNet):
         steps_per_epoch=DEFAULTS["steps_per_epoch"],
         ema_decay=DEFAULTS["ema_decay"],
         r1_penalty=DEFAULTS["r1_penalty"],
+        r1_interval=DEFAULTS["r1_interval"],
+        cuda_graphs=True,
         random_state=None,
         lr=DEFAULTS["generator_lr"],
         max_epochs=DEFAULTS["max_epochs"],
@@ -214,6 +267,8 @@ class GANNet(NeuralNet):
         self.steps_per_epoch = steps_per_epoch
         self.ema_decay = ema_decay
         self.r1_penalty = r1_penalty
+        self.r1_interval = r1_interval
+        self.cuda_graphs = cuda_graphs
         self.random_state = random_state
 
     @property
@@ -250,6 +305,7 @@ class GANNet(NeuralNet):
         self.generator_ema_ = copy.deepcopy(self.generator_).requires_grad_(False)
         self.n_rounds_ = 0
         self.last_good_ = None
+        self.round_path_ = None
         # Until fit sees the labels, classes are drawn evenly.
         self.class_prior_ = np.full(self.n_classes, 1 / max(self.n_classes, 1))
         self._check_players(n_features)
@@ -312,12 +368,18 @@ class GANNet(NeuralNet):
             ("generator_optimizer", self.generator_),
             ("discriminator_optimizer", self.discriminator_),
         ):
-            optimizer, settings = _resolve_optimizer(getattr(self, name), name)
+            choice = getattr(self, name)
+            optimizer, settings = _resolve_optimizer(choice, name)
             groups, opt_kwargs = self.get_params_for_optimizer(
                 name, module.named_parameters()
             )
             opt_kwargs = {"lr": self.lr} | settings | opt_kwargs
-            setattr(self, name + "_", optimizer(*groups, **opt_kwargs))
+            if isinstance(choice, str):
+                setattr(
+                    self, name + "_", _fast_optimizer(optimizer, groups, opt_kwargs)
+                )
+            else:
+                setattr(self, name + "_", optimizer(*groups, **opt_kwargs))
         return self
 
     def fit(self, X, y=None, **fit_params):
@@ -367,84 +429,185 @@ class GANNet(NeuralNet):
             noise=self.noise,
             noise_dim=self.noise_dim,
             generator=generator,
+            mix=bool(self.criterion_.gradient_penalty_weight),
         )
 
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        """One epoch of rounds, with no read from the device until its end.
+
+        skorch's own loop reads each round's loss and notifies every callback
+        of every round. Here the losses stay on the device and are read once
+        at the end of the epoch, in one transfer, into the history's per-round
+        entries; ``on_batch_begin`` and ``on_batch_end`` are sent each round
+        only when a callback defines them (the round's losses are then in
+        their ``loss`` and ``discriminator_loss`` arguments, not yet in the
+        history). Divergence is caught from the same values.
+        """
+        if not (training and isinstance(iterator, RoundIterator)):
+            return super().run_single_epoch(
+                iterator, training, prefix, step_fn, **fit_params
+            )
+        self._set_training(True)
+        rounds = self._prepare_rounds(iterator)
+        steps = []
+        for batch in iterator:
+            if rounds.per_batch:
+                self.notify("on_batch_begin", batch=batch, training=True)
+            step = step_fn(batch, **fit_params)
+            steps.append(step)
+            if rounds.per_batch:
+                self.notify("on_batch_end", batch=batch, training=True, **step)
+        self._record_rounds(steps, prefix, iterator.n_real, rounds.per_batch)
+        self.history.record(prefix + "_batch_count", len(steps))
+
+    def _prepare_rounds(self, iterator):
+        """What every round of this epoch needs, found once per epoch."""
+        rounds = getattr(self, "_rounds_", None)
+        if rounds is None or not rounds.serves(self):
+            rounds = self._rounds_ = Rounds(self)
+        rounds.prepare(self, iterator)
+        return rounds
+
     def train_step(self, batch, **fit_params):
+        """One round of the game on ``batch``; returns its losses, on the
+        device (``loss`` is the generator's)."""
+        rounds = getattr(self, "_rounds_", None)
+        if rounds is None:
+            rounds = self._rounds_ = Rounds(self)
+        r1 = bool(self.r1_penalty) and self.n_rounds_ % self.r1_interval == 0
+        self.n_rounds_ += 1
+        # A short horizon early on, so that the average forgets the initial
+        # weights quickly.
+        n = self.n_rounds_
+        ema_weight = 1 - min(self.ema_decay, (1 + n) / (10 + n))
+        d_loss, g_loss = rounds.play(self, batch, r1=r1, ema_weight=ema_weight)
+        return {"loss": g_loss, "discriminator_loss": d_loss}
+
+    def play_round(self, batch, *, r1, ema_weight):
+        """The arithmetic of one round: ``d_steps`` updates of the
+        discriminator, one of the generator, and the weight average.
+
+        Only tensor work, so that a CUDA graph can capture it: which rounds
+        carry the R1 penalty and the weight of the average (a float or a
+        tensor) are decided by the caller. Returns the two losses, detached.
+        """
         real, labels, noise, mix = batch
         G, D = self.generator_, self.discriminator_
-        game = self.criterion_
+        game, rounds = self.criterion_, self._rounds_
         n = self.batch_size
-        with_labels, packed = self._with_labels, self._packed
-        self._set_training(True)
 
         # (1) Update D, d_steps times: with "bce", maximize
         # log(D(x)) + log(1 - D(G(z))); a conditional D sees each row's class,
         # and G's rows get the classes of the real ones.
-        for step, (real_i, noise_i, mix_i) in enumerate(
-            zip(real.split(n), noise[:-n].split(n), mix.split(n), strict=True)
-        ):
-            labels_i = None if labels is None else labels[step * n : (step + 1) * n]
-
-            def critic(rows, labels_i=labels_i):
-                return D(packed(rows, labels_i))
-
+        for step in range(self.d_steps):
+            rows = slice(step * n, (step + 1) * n)
+            real_i, noise_i = real[rows], noise[rows]
+            labels_i = None if labels is None else labels[rows]
             with torch.no_grad():  # D's update must not train G
-                fake = G(with_labels(noise_i, labels_i))
-            self.discriminator_optimizer_.zero_grad()
-            if self.r1_penalty:
-                real_i.requires_grad_(True)
-            logits_real, logits_fake = critic(real_i), critic(fake)
+                fake = G(self._with_labels(noise_i, labels_i))
+            if r1:
+                real_i = real_i.detach().requires_grad_(True)
+            logits_real, logits_fake = self._judge(real_i, fake, labels_i, rounds)
             d_loss = game.discriminator_loss(logits_real, logits_fake)
             if game.gradient_penalty_weight:
+
+                def critic(rows, labels_i=labels_i):
+                    return D(self._packed(rows, labels_i))
+
                 d_loss = d_loss + game.gradient_penalty_weight * gradient_penalty(
-                    critic, real_i.detach(), fake, mix_i
+                    critic, real_i.detach(), fake, mix[rows]
                 )
-            if self.r1_penalty:
-                # R1: keep D flat on the real data (Mescheder et al., 2018).
+            if r1:
+                # R1 keeps D flat on the real data (Mescheder et al., 2018).
+                # Lazily, as in StyleGAN2: every r1_interval rounds, weighted
+                # by r1_interval.
                 (grad,) = torch.autograd.grad(
                     logits_real.sum(), real_i, create_graph=True
                 )
-                d_loss = d_loss + self.r1_penalty / 2 * grad.square().sum(1).mean()
-            d_loss.backward()
-            self._notify_grad(D, batch)
+                weight = self.r1_penalty * self.r1_interval / 2
+                d_loss = d_loss + weight * grad.square().sum(1).mean()
+            _set_gradients(d_loss, rounds.discriminator_weights)
+            if rounds.grad_listeners:
+                self._notify_grad(D, batch)
             self.discriminator_optimizer_.step()
 
         # (2) Update G: with "bce", maximize log(D(G(z))): fake labels are
-        # real for G's cost.
-        self.generator_optimizer_.zero_grad()
+        # real for G's cost. Only G's gradients are computed.
         labels_g = None if labels is None else labels[-n:]
-        fake = G(with_labels(noise[-n:], labels_g))
-        g_loss = game.generator_loss(D(packed(fake, labels_g)))
-        g_loss.backward()
-        self._notify_grad(G, batch)
+        fake = G(self._with_labels(noise[-n:], labels_g))
+        g_loss = game.generator_loss(D(self._packed(fake, labels_g)))
+        _set_gradients(g_loss, rounds.generator_weights)
+        if rounds.grad_listeners:
+            self._notify_grad(G, batch)
         self.generator_optimizer_.step()
-        self._update_ema()
 
-        d_value, g_value = d_loss.item(), g_loss.item()
-        if not (math.isfinite(d_value) and math.isfinite(g_value)):
+        # (3) The running average of G's weights; buffers (batch-norm
+        # statistics) are state, not weights.
+        if isinstance(ema_weight, torch.Tensor):  # captured: a kernel each
+            for averaged, current in zip(rounds.averaged, rounds.current, strict=True):
+                averaged.lerp_(current, ema_weight)
+        elif rounds.averaged:
+            torch._foreach_lerp_(rounds.averaged, rounds.current, ema_weight)
+        for averaged, current in zip(
+            rounds.averaged_buffers, rounds.current_buffers, strict=True
+        ):
+            averaged.copy_(current)
+        return d_loss.detach(), g_loss.detach()
+
+    def _judge(self, real, fake, labels, rounds):
+        """D's logits on real and on generated rows: in one pass, unless D's
+        output for a row depends on the rest of its batch (batch norm)."""
+        D = self.discriminator_
+        if not rounds.joint_pass:
+            return D(self._packed(real, labels)), D(self._packed(fake, labels))
+        both = torch.cat([real, fake])
+        logits = D(self._packed(both, None if labels is None else labels.repeat(2, 1)))
+        n = len(real) // self.pac
+        return logits[:n], logits[n:]
+
+    def _record_rounds(self, steps, prefix, batch_size, per_batch):
+        """Write an epoch's per-round losses into the history, read from the
+        device in one transfer, and raise ``_Diverged`` if a loss or a weight
+        of the generator is not finite."""
+        if not steps:
+            return
+        weights = [*self.generator_.parameters(), *self.generator_ema_.parameters()]
+        finite = torch.stack([torch.isfinite(w).all() for w in weights]).all()
+        losses = torch.stack(
+            [torch.stack([s["discriminator_loss"], s["loss"]]) for s in steps]
+        ).double()
+        values = torch.cat([losses.flatten(), finite.double().view(1)]).tolist()
+        weights_finite = bool(values.pop())
+        batches = self.history[-1]["batches"]
+        if not per_batch:
+            batches.extend({} for _ in steps)
+        for entry, d_value, g_value in zip(
+            batches[-len(steps) :], values[::2], values[1::2], strict=True
+        ):
+            entry.update(
+                {
+                    prefix + "_loss": g_value,
+                    prefix + "_batch_size": batch_size,
+                    "discriminator_loss": d_value,
+                    "generator_loss": g_value,
+                }
+            )
+        if not (weights_finite and all(map(math.isfinite, values))):
             raise _Diverged
-        self.history.record_batch("discriminator_loss", d_value)
-        self.history.record_batch("generator_loss", g_value)
-        return {"loss": g_loss.detach(), "discriminator_loss": d_loss.detach()}
 
     def on_epoch_end(self, net, **kwargs):
-        # The last round's update may have made the weights non-finite after
-        # its losses were checked.
-        if not all(
-            torch.isfinite(p).all() for p in self.generator_ema_.parameters()
-        ) or not all(torch.isfinite(p).all() for p in self.generator_.parameters()):
-            raise _Diverged
         # Keep the state after the last epoch whose losses were all finite.
         self.last_good_ = {
             "epoch": len(self.history),
             "n_rounds": self.n_rounds_,
-            "state": copy.deepcopy(self._training_state()),
+            "state": _cloned(self._training_state()),
         }
 
     def on_train_end(self, net, **kwargs):
-        # Only needed while training; a fitted net pickles without it (and
-        # its tensors would not load on a machine without the device).
+        # Only needed while training; a fitted net pickles without them (and
+        # their tensors would not load on a machine without the device).
         self.last_good_ = None
+        self._rounds_ = None
 
     def _training_state(self):
         return {
@@ -488,24 +651,6 @@ class GANNet(NeuralNet):
         )
         return self
 
-    def _update_ema(self):
-        self.n_rounds_ += 1
-        # A short horizon early on, so that the average forgets the initial
-        # weights quickly.
-        decay = min(self.ema_decay, (1 + self.n_rounds_) / (10 + self.n_rounds_))
-        with torch.no_grad():
-            for averaged, current in zip(
-                self.generator_ema_.parameters(),
-                self.generator_.parameters(),
-                strict=True,
-            ):
-                averaged.lerp_(current, 1 - decay)
-            # Buffers (e.g. batch-norm statistics) are state, not weights.
-            for averaged, current in zip(
-                self.generator_ema_.buffers(), self.generator_.buffers(), strict=True
-            ):
-                averaged.copy_(current)
-
     def _notify_grad(self, module, batch):
         # Lets skorch callbacks such as GradientNormClipping act on each player.
         self.notify(
@@ -515,11 +660,21 @@ class GANNet(NeuralNet):
             training=True,
         )
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_rounds_", None)  # captured graphs and views of the weights
+        return state
+
     def __setstate__(self, state):
         # Nets pickled before they could be conditioned (gansampler 0.4 and
         # earlier) have no classes.
         state.setdefault("n_classes", 0)
         state.setdefault("pac", 1)
+        # Before gansampler 0.7, R1 applied to every round, and no round was
+        # captured.
+        state.setdefault("r1_interval", 1)
+        state.setdefault("cuda_graphs", True)
+        state.setdefault("round_path_", None)
         super().__setstate__(state)
 
     def _one_hot(self, codes):
@@ -533,6 +688,8 @@ class GANNet(NeuralNet):
         """What the discriminator sees of ``rows``: each with its label, and
         ``pac`` of them side by side."""
         rows = self._with_labels(rows, labels)
+        if self.pac == 1:
+            return rows
         return rows.reshape(len(rows) // self.pac, self.pac * rows.shape[1])
 
     def generator_input(self, n_rows, generator, codes=None):
@@ -558,6 +715,51 @@ class GANNet(NeuralNet):
         self.generator_ema_.eval()
         with torch.no_grad():
             return self.generator_ema_(noise)
+
+
+def _set_gradients(loss, weights):
+    """Set the gradients of ``loss`` with respect to ``weights`` as their
+    ``.grad``: what ``zero_grad(set_to_none=True)`` then ``backward()`` do,
+    without computing the gradients of other weights (D's, in G's update)
+    and without the optimizer's per-call overhead."""
+    if not weights:
+        return
+    gradients = torch.autograd.grad(loss, weights, allow_unused=True)
+    for weight, gradient in zip(weights, gradients, strict=True):
+        weight.grad = gradient
+
+
+def _cloned(state):
+    """A copy of a (nested) state dict whose tensors are cloned."""
+    if isinstance(state, torch.Tensor):
+        return state.clone()
+    if isinstance(state, dict):
+        copied = copy.copy(state)  # keeps its class and torch's _metadata
+        for key, value in state.items():
+            copied[key] = _cloned(value)
+        return copied
+    if isinstance(state, list | tuple):
+        return type(state)(_cloned(value) for value in state)
+    return copy.copy(state)
+
+
+def _fast_optimizer(optimizer, groups, settings):
+    """A built-in optimizer in its fused form where this torch build has it
+    for the weights' device (one kernel per step instead of one per weight
+    and operation), and able to run inside a CUDA graph on a GPU. Settings
+    the user gave win."""
+    # skorch's groups: one positional argument, a list of {"params": ...}.
+    on_cuda = any(p.is_cuda for group in groups[0] for p in group["params"])
+    fast = {"fused": True}
+    if on_cuda and "capturable" in inspect.signature(optimizer).parameters:
+        fast["capturable"] = True
+    for extra in (fast, {}):
+        try:
+            return optimizer(*groups, **(extra | settings))
+        except (RuntimeError, ValueError, TypeError):
+            if not extra:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _resolve_optimizer(optimizer, name):

@@ -151,6 +151,11 @@ PARAMETERS: dict[str, Parameter] = {
         [Interval(Real, 0, None, closed="left")],
         "Weight of the R1 gradient penalty on the discriminator at real rows.",
     ),
+    "r1_interval": Parameter(
+        16,
+        _positive_int(),
+        "Rounds between R1 penalties, each weighted by this number (lazy R1).",
+    ),
     "ema_decay": Parameter(
         0.999,
         [Interval(Real, 0, 1, closed="left")],
@@ -177,7 +182,10 @@ PARAMETERS: dict[str, Parameter] = {
         "Torch intra-op threads while fitting.",
     ),
     "device": Parameter(
-        "auto", [str], "auto (a GPU if any), cpu, cuda, cuda:N", option=False
+        "auto",
+        [str],
+        "auto (a GPU if any, where it pays), cpu, cuda, cuda:N",
+        option=False,
     ),
     "callbacks": Parameter(None, [list, None], "Extra skorch callbacks.", option=False),
     "verbose": Parameter(0, ["verbose"], "Progress printed.", option=False),

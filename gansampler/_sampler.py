@@ -36,6 +36,7 @@ from ._params import (
 from ._preprocessing import DataMap
 from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_threads
 from ._resources import check_memory
+from ._rounds import callback_obstacle
 from ._saving import save_model
 from ._validation import check_labels_present, check_numeric_columns
 from ._version import __version__
@@ -54,7 +55,8 @@ CHUNK_ROWS = 8_192
 _SCORE_SEED = 0
 # The settings that GANNet takes as they are, under the same names.
 _NET_SETTINGS = ("noise", "noise_dim", "pac", "d_steps", "steps_per_epoch",
-                 "r1_penalty", "ema_decay", "max_epochs", "batch_size")  # fmt: skip
+                 "r1_penalty", "r1_interval", "ema_decay", "max_epochs",
+                 "batch_size")  # fmt: skip
 # Training rows the per-epoch fidelity is measured against.
 _FIDELITY_ROWS = 10_000
 # The collapse check after fit: samples drawn (from a stream of their own),
@@ -179,6 +181,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         discriminator pays ``r1_penalty / 2`` times its squared gradient on
         real rows, which damps the oscillation of the game. 0 disables it (the
         article has none).
+    r1_interval : int, default=16
+        The R1 penalty is applied lazily (Karras et al., 2020): on every
+        ``r1_interval``-th round only, with its weight multiplied by
+        ``r1_interval``. Its second backward pass is the costliest part of a
+        round; 1 applies it to every round.
     ema_decay : float, default=0.999
         Samples come from an exponential moving average of the generator's
         weights (Yazici et al., 2019), updated after each round with this
@@ -210,9 +217,14 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         than they save. None keeps torch's setting. ``sample`` and ``score``
         never change the setting (see the User Guide on threads).
     device : str, default="auto"
-        Device to train on: ``"auto"`` (CUDA when available, else the CPU),
-        ``"cpu"``, ``"cuda"`` or ``"cuda:N"``. A sampler fitted on a GPU loads
-        and samples on a machine without one.
+        Device to train on: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+        On a GPU the rounds of the game are captured as CUDA graphs and
+        replayed, one launch each. ``"auto"`` is CUDA when available and the
+        rounds can be captured (the built-in optimizers, no callback acting
+        on each round) or the networks are custom; otherwise the CPU, which
+        runs the small built-in networks faster than a GPU launching their
+        tiny kernels one by one. A sampler fitted on a GPU loads and samples
+        on a machine without one.
     callbacks : list of skorch callbacks or None, default=None
         Extra :mod:`skorch.callbacks`, as callbacks or ``(name, callback)``
         tuples; copies are used, so one list can serve many fits.
@@ -324,6 +336,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         pac=DEFAULTS["pac"],
         d_steps=DEFAULTS["d_steps"],
         r1_penalty=DEFAULTS["r1_penalty"],
+        r1_interval=DEFAULTS["r1_interval"],
         ema_decay=DEFAULTS["ema_decay"],
         max_epochs=DEFAULTS["max_epochs"],
         steps_per_epoch=DEFAULTS["steps_per_epoch"],
@@ -351,6 +364,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.pac = pac
         self.d_steps = d_steps
         self.r1_penalty = r1_penalty
+        self.r1_interval = r1_interval
         self.ema_decay = ema_decay
         self.max_epochs = max_epochs
         self.steps_per_epoch = steps_per_epoch
@@ -424,7 +438,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         check_numeric_columns(X, type(self).__name__)
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
         classes, codes = _class_codes(X, y)
-        device = resolve_device(self.device)
+        device = resolve_device(self.device, gpu_pays=self._gpu_pays())
         seed = draw_seed(self.random_state)
         data_map = DataMap(preprocessing=self.preprocessing, random_state=seed)
         data_map.fit(X, statistics)
@@ -477,6 +491,17 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 stacklevel=3,
             )
         return self
+
+    def _gpu_pays(self):
+        """Whether training on a GPU beats the CPU: for the built-in networks,
+        only with rounds captured as CUDA graphs (eager, their tiny kernels
+        cost more to launch than to run); custom networks are the user's
+        call."""
+        if self.generator is not None or self.discriminator is not None:
+            return True
+        return isinstance(self.optimizer, str) and (
+            callback_obstacle(self.callbacks or []) is None
+        )
 
     def _make_net(self, *, n_features, n_classes, device, seed, fidelity):
         params = {
@@ -748,6 +773,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         if "net_" in state and "data_map_" not in state:
             _upgrade_fitted_state(state)
         state.setdefault("pac", 1)  # new in 0.5
+        state.setdefault("r1_interval", 1)  # new in 0.7; R1 was on every round
         super().__setstate__(state)
         net = self.__dict__.get("net_")
         if net is not None:

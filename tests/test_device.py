@@ -18,6 +18,22 @@ def test_auto_and_cpu():
     assert "cpu" in available_devices()
 
 
+def test_auto_leaves_a_gpu_that_would_not_pay(monkeypatch):
+    from skorch.callbacks import GradientNormClipping, ProgressBar
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert resolve_device("auto") == "cuda"
+    assert resolve_device("auto", gpu_pays=False) == "cpu"
+    assert GANSampler()._gpu_pays()
+    assert GANSampler(callbacks=[ProgressBar()])._gpu_pays()
+    # Rounds that cannot be captured run the built-in networks faster on
+    # the CPU; custom networks are the user's call.
+    assert not GANSampler(callbacks=[GradientNormClipping(1.0)])._gpu_pays()
+    assert not GANSampler(optimizer=torch.optim.RMSprop)._gpu_pays()
+    assert GANSampler(optimizer=torch.optim.RMSprop,
+                      generator=torch.nn.Module)._gpu_pays()  # fmt: skip
+
+
 @pytest.mark.parametrize("device", ["gpu", "", "mps", "cuda:-1"])
 def test_unsupported_devices(device):
     with pytest.raises(ValueError, match="device="):

@@ -501,6 +501,16 @@ def test_a_newer_gansampler_of_the_same_format_loads_with_a_warning(saved, tmp_p
         assert gansampler.load(tmp_path / "m").n_features_in_ == 3
 
 
+def test_a_model_saved_before_lazy_r1_keeps_r1_on_every_round(saved, tmp_path):
+    def before(config):
+        del config["params"]["r1_interval"]
+
+    (tmp_path / "now").write_bytes(saved)
+    assert gansampler.load(tmp_path / "now").r1_interval == 16
+    (tmp_path / "m").write_bytes(rewritten(saved, edit_config=before))
+    assert gansampler.load(tmp_path / "m").r1_interval == 1
+
+
 def test_a_gpu_model_loads_on_the_cpu(saved, tmp_path):
     def on_gpu(config):
         config["fitted"]["device"] = "cuda:0"

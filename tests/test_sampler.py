@@ -617,7 +617,7 @@ def test_quantile_preprocessing_stays_in_the_training_range(fast):
 @pytest.mark.parametrize("loss", ["bce", "hinge", "wgan-gp"])
 def test_every_loss_trains(X_normal, loss):
     sampler = GANSampler(
-        loss=loss, max_epochs=4, steps_per_epoch=50, random_state=0
+        loss=loss, max_epochs=4, steps_per_epoch=100, random_state=0
     ).fit(X_normal)
     assert sampler.net_.criterion_.loss == loss
     w1 = sampler.history_[:, "train_w1"]

@@ -1,0 +1,441 @@
+"""The training round: no per-round reads, lazy R1, and captured rounds.
+
+The captured path runs on CUDA devices only. Its plumbing (static buffers,
+the choice of graph, warm-up, recapture, fallback) is tested here on the CPU
+by a stand-in capture that replays the round's Python code on the same
+buffers, and for real by the tests marked ``cuda``.
+"""
+
+import numpy as np
+import pytest
+import torch
+from skorch.callbacks import Callback, GradientNormClipping, ProgressBar
+
+import gansampler._rounds as rounds_module
+from gansampler import Discriminator, GANNet, GANSampler, Generator
+from gansampler._net import RoundIterator, _cloned
+
+
+def make_net(**kwargs):
+    params = {
+        "n_features": 1,
+        "max_epochs": 2,
+        "steps_per_epoch": 20,
+        "batch_size": 32,
+        "random_state": 0,
+        "verbose": 0,
+    }
+    players = {"generator": Generator, "discriminator": Discriminator}
+    return GANNet(**(players | params | kwargs))
+
+
+@pytest.fixture
+def Z():
+    return torch.randn(300, 1, generator=torch.Generator().manual_seed(0))
+
+
+def _weights(net):
+    return [p.detach().clone() for p in net.generator_ema_.parameters()]
+
+
+# --- One read per epoch -----------------------------------------------------
+
+
+def test_losses_are_read_once_per_epoch(Z, monkeypatch):
+    reads = []
+    original = torch.Tensor.tolist
+
+    def counting_tolist(self):
+        reads.append(self.numel())
+        return original(self)
+
+    monkeypatch.setattr(torch.Tensor, "tolist", counting_tolist)
+    monkeypatch.setattr(torch.Tensor, "item", lambda self: pytest.fail("item()"))
+    net = make_net(max_epochs=3).fit(Z)
+    # One transfer per epoch: two losses per round and the weights' check.
+    assert reads == [2 * 20 + 1] * 3
+    assert len(net.history) == 3
+
+
+def test_the_history_keeps_every_rounds_losses(Z):
+    net = make_net().fit(Z)
+    for epoch in net.history:
+        assert len(epoch["batches"]) == 20
+        assert epoch["train_batch_count"] == 20
+        for batch in epoch["batches"]:
+            assert set(batch) == {
+                "train_loss", "train_batch_size", "discriminator_loss",
+                "generator_loss",
+            }  # fmt: skip
+            assert batch["train_loss"] == batch["generator_loss"]
+            assert batch["train_batch_size"] == 32
+        mean = np.mean([b["generator_loss"] for b in epoch["batches"]])
+        assert epoch["generator_loss"] == pytest.approx(mean)
+
+
+class RecordBatches(Callback):
+    def initialize(self):
+        self.seen = []
+        return self
+
+    def on_batch_end(self, net, batch=None, training=None, **kwargs):
+        # The round's losses come as tensors; the history has its entry.
+        self.seen.append(
+            (len(net.history[-1]["batches"]), float(kwargs["loss"]), training)
+        )
+
+
+def test_callbacks_that_act_on_each_round_are_called_each_round(Z):
+    recorder = RecordBatches()
+    net = make_net(callbacks=[recorder]).fit(Z)
+    assert [n for n, _, _ in recorder.seen] == list(range(1, 21)) * 2
+    assert all(training for _, _, training in recorder.seen)
+    losses = [b["generator_loss"] for e in net.history for b in e["batches"]]
+    np.testing.assert_allclose([loss for _, loss, _ in recorder.seen], losses)
+
+
+def test_gradient_callbacks_see_each_players_gradients(Z):
+    clip = GradientNormClipping(gradient_clip_value=1e-6)
+    clipped = make_net(callbacks=[clip]).fit(Z)
+    free = make_net().fit(Z)
+    moved = [
+        (a - b).abs().max().item()
+        for a, b in zip(
+            clipped.generator_.parameters(), free.generator_.parameters(), strict=True
+        )
+    ]
+    assert max(moved) > 0  # the clipping changed the training
+
+
+class CountingBar(ProgressBar):
+    counts = []
+
+    def on_epoch_end(self, net, **kwargs):
+        self.counts.append(self.pbar_.n)
+        super().on_epoch_end(net, **kwargs)
+
+
+def test_a_progress_bar_still_counts_rounds(Z):
+    make_net(callbacks=[CountingBar(batches_per_epoch=20)]).fit(Z)
+    assert CountingBar.counts == [20, 20]
+
+
+# --- Lazy R1 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("r1_penalty", "r1_interval", "expected"),
+    [
+        (1.0, 16, [0, 16, 32]),
+        (1.0, 1, list(range(40))),
+        (1.0, 7, [0, 7, 14, 21, 28, 35]),
+        (0.0, 16, []),
+    ],
+)
+def test_r1_is_applied_every_r1_interval_rounds(
+    Z, monkeypatch, r1_penalty, r1_interval, expected
+):
+    net = make_net(r1_penalty=r1_penalty, r1_interval=r1_interval)
+    flags = []
+    play = GANNet.play_round
+
+    def recording(self, batch, *, r1, ema_weight):
+        flags.append(r1)
+        return play(self, batch, r1=r1, ema_weight=ema_weight)
+
+    monkeypatch.setattr(GANNet, "play_round", recording)
+    net.fit(Z)
+    assert [i for i, flag in enumerate(flags) if flag] == expected
+
+
+def test_lazy_r1_carries_the_weight_of_the_rounds_it_skips(Z):
+    # One round: the penalty alone, weighted by r1_interval, moves D.
+    moved = {}
+    for interval in (1, 8):
+        net = make_net(
+            max_epochs=1, steps_per_epoch=1, r1_interval=interval, r1_penalty=100.0
+        ).initialize()
+        net.partial_fit(Z)
+        losses = net.history[-1, "batches", 0, "discriminator_loss"]
+        moved[interval] = losses
+    assert moved[8] > moved[1]
+
+
+def test_r1_interval_is_a_sampler_setting(X_normal, fast):
+    sampler = GANSampler(**fast, r1_interval=4, random_state=0).fit(X_normal)
+    assert sampler.net_.r1_interval == 4
+    with pytest.raises(ValueError, match="r1_interval"):
+        GANSampler(r1_interval=0).fit(X_normal)
+
+
+# --- The leaner round --------------------------------------------------------
+
+
+def test_built_in_optimizers_are_fused_where_torch_has_it(Z):
+    net = make_net().initialize()
+    for optimizer in (net.generator_optimizer_, net.discriminator_optimizer_):
+        assert optimizer.defaults.get("fused") is True
+    # The user's settings win.
+    net = make_net(generator_optimizer__fused=False).initialize()
+    assert not net.generator_optimizer_.defaults.get("fused")
+    assert make_net(generator_optimizer="sgd").initialize().generator_optimizer_
+
+
+def test_real_and_generated_rows_share_a_pass_unless_d_has_batch_norm(Z):
+    class NormedDiscriminator(torch.nn.Module):
+        def __init__(self, n_inputs):
+            super().__init__()
+            self.layers = torch.nn.Sequential(
+                torch.nn.Linear(n_inputs, 8), torch.nn.BatchNorm1d(8),
+                torch.nn.Linear(8, 1),
+            )  # fmt: skip
+
+        def forward(self, X):
+            return self.layers(X)
+
+    plain = make_net().fit(Z)
+    normed = make_net(discriminator=NormedDiscriminator).fit(Z)
+    assert plain.history[-1, "generator_loss"] != normed.history[-1, "generator_loss"]
+    shapes = []
+    normed.discriminator_.register_forward_hook(
+        lambda module, args, out: shapes.append(args[0].shape[0])
+    )
+    normed.set_params(max_epochs=1).partial_fit(Z)
+    assert set(shapes) == {32}  # real and generated rows apart
+    shapes.clear()
+    plain.discriminator_.register_forward_hook(
+        lambda module, args, out: shapes.append(args[0].shape[0])
+    )
+    plain.set_params(max_epochs=1).partial_fit(Z)
+    assert 64 in shapes  # together
+
+
+def test_joint_pass_gives_the_separate_passes_losses(Z):
+    net = make_net().initialize()
+    rounds = rounds_module.Rounds(net)
+    real, fake = torch.randn(32, 1), torch.randn(32, 1)
+    together = net._judge(real, fake, None, rounds)
+    rounds.joint_pass = False
+    apart = net._judge(real, fake, None, rounds)
+    for a, b in zip(together, apart, strict=True):
+        torch.testing.assert_close(a, b)
+
+
+@pytest.mark.parametrize("block_bytes", [1, 4096, 2**30])
+def test_rounds_are_drawn_in_blocks(block_bytes):
+    X = torch.arange(100.0).view(-1, 1)
+    labels = torch.eye(3)[torch.arange(100) % 3]
+    iterator = RoundIterator(
+        X, labels, n_rounds=7, n_real=8, n_noise=12, noise="normal", noise_dim=2,
+        generator=torch.Generator().manual_seed(0), mix=True,
+        block_bytes=block_bytes,
+    )  # fmt: skip
+    batches = list(iterator)
+    assert len(batches) == len(iterator) == 7
+    for real, rows_labels, noise, mix in batches:
+        assert real.shape == (8, 1) and noise.shape == (12, 2) and mix.shape == (8, 1)
+        # Each real row keeps its own label.
+        codes = real[:, 0].long() % 3
+        torch.testing.assert_close(rows_labels[:8], torch.eye(3)[codes])
+        assert rows_labels.shape == (12, 3)
+    without_mix = RoundIterator(
+        X, n_rounds=2, n_real=8, n_noise=16, noise="uniform", noise_dim=2,
+        generator=torch.Generator().manual_seed(0), mix=False,
+    )  # fmt: skip
+    assert all(mix is None and labels is None for _, labels, _, mix in without_mix)
+
+
+def test_a_fit_repeats_for_a_seed(Z):
+    a, b = make_net().fit(Z), make_net().fit(Z)
+    for x, y in zip(_weights(a), _weights(b), strict=True):
+        torch.testing.assert_close(x, y, rtol=0, atol=0)
+
+
+def test_snapshots_are_copies(Z):
+    net = make_net().fit(Z)
+    state = net._training_state()
+    copied = _cloned(state)
+    weight = next(iter(copied["generator_"].values()))
+    weight.add_(1)
+    assert not torch.equal(weight, next(iter(state["generator_"].values())))
+    assert type(copied["generator_"]) is type(state["generator_"])
+    assert copied["generator_"]._metadata == state["generator_"]._metadata
+
+
+def test_the_cpu_runs_rounds_eagerly(Z):
+    net = make_net().fit(Z)
+    assert net.round_path_ == "eager"
+    assert net._rounds_ is None  # dropped when training ends
+    assert rounds_module.graph_obstacle(net) == "CUDA graphs need a CUDA device"
+    assert rounds_module.graph_obstacle(make_net(cuda_graphs=False).initialize()) == (
+        "cuda_graphs=False"
+    )
+
+
+# --- The captured path, run on the CPU by a stand-in ---------------------------
+
+
+def _stand_in(monkeypatch, fail=False):
+    """Capture that replays the round's Python code on the same buffers.
+
+    A real capture runs nothing; the stand-in runs the round once to learn
+    its outputs, so it puts the training state back afterwards.
+    """
+    captures, nets = [], []
+
+    def capture(round_fn):
+        if fail:
+            raise RuntimeError("operation not permitted when stream is capturing")
+        captures.append(round_fn)
+        saved = _cloned(nets[-1]._training_state())
+        outputs = round_fn()
+        for name, state in saved.items():
+            getattr(nets[-1], name).load_state_dict(state)
+
+        def replay():
+            for static, fresh in zip(outputs, round_fn(), strict=True):
+                static.copy_(fresh)
+
+        return replay, outputs
+
+    def no_obstacle(net):
+        nets.append(net)
+        return None if net.cuda_graphs else "cuda_graphs=False"
+
+    monkeypatch.setattr(rounds_module, "capture_round", capture)
+    monkeypatch.setattr(rounds_module, "graph_obstacle", no_obstacle)
+    monkeypatch.setattr(rounds_module.torch.cuda, "Stream", _NoStream)
+    monkeypatch.setattr(rounds_module.torch.cuda, "stream", lambda s: _Nothing())
+    monkeypatch.setattr(rounds_module.torch.cuda, "current_stream", _NoStream)
+    return captures
+
+
+class _Nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        return False
+
+
+class _NoStream:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def wait_stream(self, other):
+        pass
+
+
+def test_captured_rounds_train_as_eager_ones(Z, monkeypatch):
+    eager = make_net(max_epochs=3).fit(Z)
+    captures = _stand_in(monkeypatch)
+    captured = make_net(max_epochs=3).fit(Z)
+    assert captured.round_path_ == "cuda-graph" and eager.round_path_ == "eager"
+    assert len(captures) == 2  # one graph with R1, one without
+    for x, y in zip(_weights(eager), _weights(captured), strict=True):
+        torch.testing.assert_close(x, y)
+    eager_losses = [b["generator_loss"] for e in eager.history for b in e["batches"]]
+    captured_losses = [
+        b["generator_loss"] for e in captured.history for b in e["batches"]
+    ]
+    np.testing.assert_allclose(captured_losses, eager_losses, rtol=1e-5)
+
+
+def test_without_r1_one_graph_is_captured(Z, monkeypatch):
+    captures = _stand_in(monkeypatch)
+    make_net(r1_penalty=0.0).fit(Z)
+    assert len(captures) == 1
+
+
+def test_a_new_learning_rate_is_captured_again(Z, monkeypatch):
+    class Halve(Callback):
+        def on_epoch_begin(self, net, **kwargs):
+            if len(net.history) == 2:
+                for group in net.generator_optimizer_.param_groups:
+                    group["lr"] /= 2
+
+    captures = _stand_in(monkeypatch)
+    make_net(max_epochs=3).fit(Z)
+    assert len(captures) == 2
+    captures.clear()
+    make_net(max_epochs=3, callbacks=[Halve()]).fit(Z)
+    assert len(captures) == 4
+
+
+def test_a_round_that_cannot_be_captured_runs_eagerly(Z, monkeypatch, capsys):
+    _stand_in(monkeypatch, fail=True)
+    eager = make_net().fit(Z)
+    assert eager.round_path_ == "eager"
+    reference = make_net(cuda_graphs=False).fit(Z)
+    for x, y in zip(_weights(eager), _weights(reference), strict=True):
+        torch.testing.assert_close(x, y)
+
+
+def test_callbacks_on_gradients_keep_rounds_eager():
+    net = make_net(callbacks=[GradientNormClipping(1.0)]).initialize()
+    net.device = "cuda"  # only the reason is asked for
+    assert "gradients" in rounds_module.graph_obstacle(net)
+    net = make_net(callbacks=[RecordBatches()]).initialize()
+    net.device = "cuda"
+    assert "RecordBatches" in rounds_module.graph_obstacle(net)
+    capturable = {
+        "generator_optimizer__capturable": True,
+        "discriminator_optimizer__capturable": True,
+    }
+    net = make_net(callbacks=[ProgressBar()], **capturable).initialize()
+    net.device = "cuda"
+    assert rounds_module.graph_obstacle(net) is None
+    net = make_net(generator_optimizer=torch.optim.Adam).initialize()
+    net.device = "cuda"
+    assert "capturable" in rounds_module.graph_obstacle(net)
+
+
+# --- On a GPU ------------------------------------------------------------------
+
+
+@pytest.mark.cuda
+def test_cuda_rounds_are_captured_and_repeat_for_a_seed(capsys):
+    Z = torch.randn(1000, 1)
+    a = make_net(device="cuda", verbose=1).fit(Z)
+    assert a.round_path_ == "cuda-graph"
+    assert "captured CUDA graphs" in capsys.readouterr().out
+    b = make_net(device="cuda").fit(Z)
+    for x, y in zip(_weights(a), _weights(b), strict=True):
+        torch.testing.assert_close(x, y, rtol=0, atol=0)
+
+
+@pytest.mark.cuda
+def test_cuda_captured_rounds_match_eager_ones():
+    Z = torch.randn(1000, 1)
+    captured = make_net(device="cuda").fit(Z)
+    eager = make_net(device="cuda", cuda_graphs=False).fit(Z)
+    assert eager.round_path_ == "eager"
+    for x, y in zip(_weights(captured), _weights(eager), strict=True):
+        torch.testing.assert_close(x, y, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.cuda
+def test_cuda_networks_that_read_the_device_run_eagerly(capsys):
+    class Reading(torch.nn.Module):
+        def __init__(self, n_inputs):
+            super().__init__()
+            self.linear = torch.nn.Linear(n_inputs, 1)
+
+        def forward(self, X):
+            out = self.linear(X)
+            return out * (1.0 if out.mean().item() > -1e9 else 0.0)
+
+    net = make_net(device="cuda", discriminator=Reading, verbose=1).fit(
+        torch.randn(1000, 1)
+    )
+    assert net.round_path_ == "eager"
+    assert "eagerly: the round could not be captured" in capsys.readouterr().out
+    assert np.isfinite(net.history[-1, "generator_loss"])
+
+
+@pytest.mark.cuda
+def test_cuda_sampler_fits_with_captured_rounds(X_normal):
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=20, device="cuda",
+                         random_state=0).fit(X_normal)  # fmt: skip
+    assert sampler.net_.round_path_ == "cuda-graph"
+    assert np.isfinite(sampler.sample(100, random_state=0)).all()
