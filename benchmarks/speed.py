@@ -201,14 +201,26 @@ def dask_throughput(args):
 
 
 def _peak_mib():
+    """This process's peak resident memory, MiB. Linux's VmHWM belongs to the
+    process's own memory; getrusage's maxrss elsewhere (on Linux it can carry
+    the peak of the process that forked this one)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 _MEMORY_CHILD = """
-import resource, sys, numpy as np, torch
+import sys, numpy as np, torch
 torch.set_num_threads(1)
+sys.path.insert(0, sys.argv[3])
+from speed import _peak_mib
 from gansampler import GANSampler
 step, rows = sys.argv[1], int(float(sys.argv[2]))
 if step != "import":
@@ -216,18 +228,20 @@ if step != "import":
     sampler = GANSampler(random_state=0, device="cpu").fit(X)
     if step == "sample":
         sampler.sample(rows, random_state=0)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(_peak_mib())
 """
 
 
 def peak_memory(args):
     """Peak resident memory of fresh processes: import, fit, fit and draw."""
+    import os
     import subprocess
     import sys
 
     def peak(step):
         out = subprocess.run(
-            [sys.executable, "-c", _MEMORY_CHILD, step, str(args.max_rows)],
+            [sys.executable, "-c", _MEMORY_CHILD, step, str(args.max_rows),
+             os.path.dirname(os.path.abspath(__file__))],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         return float(out.stdout.split()[-1])
