@@ -14,7 +14,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from skorch import NeuralNet
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import EpochTimer, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
 
 from ._losses import GANLoss, gradient_penalty
@@ -22,7 +22,7 @@ from ._networks import Discriminator, Generator
 from ._noise import draw_noise
 from ._params import ENGINE_DEFAULTS as DEFAULTS
 from ._random import draw_seed, fork_rng, torch_generator
-from ._rounds import Rounds
+from ._rounds import TRAINED, Rounds
 from .exceptions import DivergenceWarning, TrainingDivergedError
 
 # The optimizers named by a string, with their settings other than the
@@ -273,18 +273,12 @@ class GANNet(NeuralNet):
 
     @property
     def _default_callbacks(self):
-        return [
-            ("epoch_timer", EpochTimer()),
-            (
-                "generator_loss",
-                PassthroughScoring(name="generator_loss", on_train=True),
-            ),
-            (
-                "discriminator_loss",
-                PassthroughScoring(name="discriminator_loss", on_train=True),
-            ),
-            ("print_log", PrintLog()),
-        ]
+        # The epoch's mean losses are recorded with its rounds (see
+        # run_single_epoch); the table is only drawn to be printed.
+        callbacks = [("epoch_timer", EpochTimer())]
+        if self.verbose:
+            callbacks.append(("print_log", PrintLog()))
+        return callbacks
 
     def initialize_module(self):
         n_features = self.n_features
@@ -425,7 +419,7 @@ class GANNet(NeuralNet):
             labels,
             n_rounds=self.steps_per_epoch,
             n_real=self.d_steps * self.batch_size,
-            n_noise=(self.d_steps + 1) * self.batch_size,
+            n_noise=self.d_steps * self.batch_size,
             noise=self.noise,
             noise_dim=self.noise_dim,
             generator=generator,
@@ -438,10 +432,11 @@ class GANNet(NeuralNet):
         skorch's own loop reads each round's loss and notifies every callback
         of every round. Here the losses stay on the device and are read once
         at the end of the epoch, in one transfer, into the history's per-round
-        entries; ``on_batch_begin`` and ``on_batch_end`` are sent each round
-        only when a callback defines them (the round's losses are then in
-        their ``loss`` and ``discriminator_loss`` arguments, not yet in the
-        history). Divergence is caught from the same values.
+        entries and their means into the epoch's; ``on_batch_begin`` and
+        ``on_batch_end`` are sent each round only when a callback defines
+        them (the round's losses are then in their ``loss`` and
+        ``discriminator_loss`` arguments, not yet in the history).
+        Divergence is caught from the same values.
         """
         if not (training and isinstance(iterator, RoundIterator)):
             return super().run_single_epoch(
@@ -498,13 +493,19 @@ class GANNet(NeuralNet):
 
         # (1) Update D, d_steps times: with "bce", maximize
         # log(D(x)) + log(1 - D(G(z))); a conditional D sees each row's class,
-        # and G's rows get the classes of the real ones.
+        # and G's rows get the classes of the real ones. The last D update's
+        # generated rows serve G's update too, as in PyTorch's DCGAN example:
+        # one pass of G per round, not two.
         for step in range(self.d_steps):
             rows = slice(step * n, (step + 1) * n)
             real_i, noise_i = real[rows], noise[rows]
             labels_i = None if labels is None else labels[rows]
-            with torch.no_grad():  # D's update must not train G
-                fake = G(self._with_labels(noise_i, labels_i))
+            if step == self.d_steps - 1:
+                generated, labels_g = G(self._with_labels(noise_i, labels_i)), labels_i
+                fake = generated.detach()  # D's update must not train G
+            else:
+                with torch.no_grad():
+                    fake = G(self._with_labels(noise_i, labels_i))
             if r1:
                 real_i = real_i.detach().requires_grad_(True)
             logits_real, logits_fake = self._judge(real_i, fake, labels_i, rounds)
@@ -531,11 +532,10 @@ class GANNet(NeuralNet):
                 self._notify_grad(D, batch)
             self.discriminator_optimizer_.step()
 
-        # (2) Update G: with "bce", maximize log(D(G(z))): fake labels are
-        # real for G's cost. Only G's gradients are computed.
-        labels_g = None if labels is None else labels[-n:]
-        fake = G(self._with_labels(noise[-n:], labels_g))
-        g_loss = game.generator_loss(D(self._packed(fake, labels_g)))
+        # (2) Update G, judged by the updated D: with "bce", maximize
+        # log(D(G(z))): fake labels are real for G's cost. Only G's gradients
+        # are computed.
+        g_loss = game.generator_loss(D(self._packed(generated, labels_g)))
         _set_gradients(g_loss, rounds.generator_weights)
         if rounds.grad_listeners:
             self._notify_grad(G, batch)
@@ -594,6 +594,8 @@ class GANNet(NeuralNet):
             )
         if not (weights_finite and all(map(math.isfinite, values))):
             raise _Diverged
+        self.history.record("discriminator_loss", math.fsum(values[::2]) / len(steps))
+        self.history.record("generator_loss", math.fsum(values[1::2]) / len(steps))
 
     def on_epoch_end(self, net, **kwargs):
         # Keep the state after the last epoch whose losses were all finite.
@@ -610,16 +612,7 @@ class GANNet(NeuralNet):
         self._rounds_ = None
 
     def _training_state(self):
-        return {
-            name: getattr(self, name).state_dict()
-            for name in (
-                "generator_",
-                "discriminator_",
-                "generator_ema_",
-                "generator_optimizer_",
-                "discriminator_optimizer_",
-            )
-        }
+        return {name: getattr(self, name).state_dict() for name in TRAINED}
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         try:

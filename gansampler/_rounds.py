@@ -12,6 +12,15 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, ProgressBar
 from torch.nn.modules.batchnorm import _BatchNorm
 
+# What a round trains, and what a snapshot of training holds.
+TRAINED = (
+    "generator_",
+    "discriminator_",
+    "generator_ema_",
+    "generator_optimizer_",
+    "discriminator_optimizer_",
+)
+
 # Eager rounds before a capture, on a side stream as torch asks: they set up
 # the optimizers' state and CUDA's libraries, and are rounds of the fit like
 # any other.
@@ -134,16 +143,7 @@ class Rounds:
 
     def __init__(self, net):
         generator, average = net.generator_, net.generator_ema_
-        self.owners = [
-            getattr(net, name)
-            for name in (
-                "generator_",
-                "discriminator_",
-                "generator_ema_",
-                "generator_optimizer_",
-                "discriminator_optimizer_",
-            )
-        ]
+        self.owners = Rounds._owners(net)
         self.current = list(generator.parameters())
         self.averaged = list(average.parameters())
         self.current_buffers = list(generator.buffers())
@@ -175,16 +175,7 @@ class Rounds:
 
     @staticmethod
     def _owners(net):
-        return [
-            getattr(net, name, None)
-            for name in (
-                "generator_",
-                "discriminator_",
-                "generator_ema_",
-                "generator_optimizer_",
-                "discriminator_optimizer_",
-            )
-        ]
+        return [getattr(net, name, None) for name in TRAINED]
 
     def prepare(self, net, iterator):
         """Before an epoch: drop graphs whose constants are stale."""

@@ -334,10 +334,13 @@ def test_a_broken_pipe_is_quiet(workdir):
 def test_an_interrupted_fit_saves_nothing(workdir):
     import signal
 
+    # A shell that runs the tests in the background ignores Ctrl-C in its
+    # children, and Python then keeps ignoring it: restore the default.
     process = subprocess.Popen(
         [sys.executable, "-m", "gansampler", "fit", "people.csv", "--columns",
          "height", "-o", "interrupted.joblib", "-v", "--max-epochs", "1000"],
         cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     for line in process.stdout:
         if line.strip().startswith("1 "):  # the first epoch's row

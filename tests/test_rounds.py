@@ -164,6 +164,13 @@ def test_lazy_r1_carries_the_weight_of_the_rounds_it_skips(Z):
 def test_r1_interval_is_a_sampler_setting(X_normal, fast):
     sampler = GANSampler(**fast, r1_interval=4, random_state=0).fit(X_normal)
     assert sampler.net_.r1_interval == 4
+    # auto: lazy on one column; on every round for whole rows and classes.
+    assert GANSampler(**fast).fit(X_normal).net_.r1_interval == 16
+    rows = np.hstack([X_normal, X_normal**2])
+    assert GANSampler(**fast).fit(rows).net_.r1_interval == 1
+    labels = np.arange(len(X_normal)) % 2
+    assert GANSampler(**fast).fit(X_normal, labels).net_.r1_interval == 1
+    assert GANSampler(**fast, r1_interval=8).fit(rows).net_.r1_interval == 8
     with pytest.raises(ValueError, match="r1_interval"):
         GANSampler(r1_interval=0).fit(X_normal)
 
