@@ -122,13 +122,13 @@ def plain_rounds(n_rounds):
 
 def round_cost(args):
     """Seconds per 1,000 rounds: GANSampler against the plain loop, in the
-    same run, at 1 and 2 threads."""
+    same run, at 1 and 2 threads. The three are timed in turn, repeat after
+    repeat, so that a slower spell of the machine falls on all of them."""
     X = np.random.default_rng(0).normal(4.0, 1.25, size=(10_000, 1))
 
-    def fit_seconds(epochs, threads):
-        sampler = GANSampler(max_epochs=epochs, steps_per_epoch=100, device="cpu",
-                             n_threads=threads, random_state=0)  # fmt: skip
-        return median_seconds(lambda: sampler.fit(X), args.repeats)
+    def fit(epochs, threads):
+        GANSampler(max_epochs=epochs, steps_per_epoch=100, device="cpu",
+                   n_threads=threads, random_state=0).fit(X)  # fmt: skip
 
     print("\n| threads | plain loop s / 1,000 rounds | GANSampler fit of "
           "1,000 rounds, s | ratio | GANSampler round s / 1,000 rounds | "
@@ -136,9 +136,13 @@ def round_cost(args):
     print("| --- | --- | --- | --- | --- | --- |")
     for threads in (1, 2):
         torch.set_num_threads(threads)
-        plain = median_seconds(lambda: plain_rounds(1_000), args.repeats)
-        whole = fit_seconds(10, threads)
-        rounds = fit_seconds(20, threads) - whole
+        times = {"plain": [], "whole": [], "longer": []}
+        for _ in range(args.repeats):
+            times["plain"].append(median_seconds(lambda: plain_rounds(1_000), 1))
+            times["whole"].append(median_seconds(lambda: fit(10, threads), 1))  # noqa: B023
+            times["longer"].append(median_seconds(lambda: fit(20, threads), 1))  # noqa: B023
+        plain, whole, longer = (float(np.median(t)) for t in times.values())
+        rounds = longer - whole
         print(f"| {threads} | {plain:.3f} | {whole:.3f} | {whole / plain:.2f}x | "
               f"{rounds:.3f} | {rounds / plain:.2f}x |")  # fmt: skip
     torch.set_num_threads(args.threads)
