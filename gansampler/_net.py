@@ -325,6 +325,18 @@ class GANNet(NeuralNet):
     def _check_players(self, n_features):
         """Fail early, and clearly, on networks that do not fit the data."""
         k, pac = self.n_classes, self.pac
+        interval = self.r1_interval
+        if isinstance(interval, bool) or not (
+            isinstance(interval, int) and interval >= 1
+        ):
+            raise ValueError(
+                f"r1_interval must be a positive integer, got {self.r1_interval!r}: "
+                "the R1 penalty is applied on every r1_interval-th round."
+            )
+        if not isinstance(self.cuda_graphs, bool):
+            raise ValueError(
+                f"cuda_graphs must be True or False, got {self.cuda_graphs!r}."
+            )
         if self.batch_size % pac:
             raise ValueError(
                 f"batch_size={self.batch_size} must be a multiple of pac={pac}: "
@@ -443,7 +455,7 @@ class GANNet(NeuralNet):
                 iterator, training, prefix, step_fn, **fit_params
             )
         self._set_training(True)
-        rounds = self._prepare_rounds(iterator)
+        rounds = self._prepare_rounds()
         steps = []
         for batch in iterator:
             if rounds.per_batch:
@@ -455,12 +467,12 @@ class GANNet(NeuralNet):
         self._record_rounds(steps, prefix, iterator.n_real, rounds.per_batch)
         self.history.record(prefix + "_batch_count", len(steps))
 
-    def _prepare_rounds(self, iterator):
+    def _prepare_rounds(self):
         """What every round of this epoch needs, found once per epoch."""
         rounds = getattr(self, "_rounds_", None)
         if rounds is None or not rounds.serves(self):
             rounds = self._rounds_ = Rounds(self)
-        rounds.prepare(self, iterator)
+        rounds.prepare(self)
         return rounds
 
     def train_step(self, batch, **fit_params):
@@ -746,13 +758,10 @@ def _fast_optimizer(optimizer, groups, settings):
     fast = {"fused": True}
     if on_cuda and "capturable" in inspect.signature(optimizer).parameters:
         fast["capturable"] = True
-    for extra in (fast, {}):
-        try:
-            return optimizer(*groups, **(extra | settings))
-        except (RuntimeError, ValueError, TypeError):
-            if not extra:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        return optimizer(*groups, **(fast | settings))
+    except (RuntimeError, ValueError, TypeError):  # no fused form here
+        return optimizer(*groups, **settings)
 
 
 def _resolve_optimizer(optimizer, name):

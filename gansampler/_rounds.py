@@ -177,7 +177,7 @@ class Rounds:
     def _owners(net):
         return [getattr(net, name, None) for name in TRAINED]
 
-    def prepare(self, net, iterator):
+    def prepare(self, net):
         """Before an epoch: drop graphs whose constants are stale."""
         if self.graphs is not None and not self.graphs.still_valid(net):
             self.graphs = None

@@ -175,6 +175,20 @@ def test_r1_interval_is_a_sampler_setting(X_normal, fast):
         GANSampler(r1_interval=0).fit(X_normal)
 
 
+@pytest.mark.parametrize(
+    ("setting", "match"),
+    [
+        ({"r1_interval": 0}, "r1_interval must be a positive integer"),
+        ({"r1_interval": 2.5}, "r1_interval must be a positive integer"),
+        ({"r1_interval": True}, "r1_interval must be a positive integer"),
+        ({"cuda_graphs": "yes"}, "cuda_graphs must be True or False"),
+    ],
+)
+def test_gannet_refuses_bad_round_settings(Z, setting, match):
+    with pytest.raises(ValueError, match=match):
+        make_net(**setting).fit(Z)
+
+
 # --- The leaner round --------------------------------------------------------
 
 
