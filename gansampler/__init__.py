@@ -1,12 +1,11 @@
 """gansampler: learn an empirical distribution with a GAN and sample from it.
 
 The estimators and networks are imported on first use, so that importing the
-package (and running ``gansampler --help``) does not import torch.
+package (and running ``gansampler --help``) does not import torch; and so is
+``__version__``, which reads the installed package's metadata.
 """
 
 import importlib
-
-from ._version import __version__
 
 __all__ = [
     "ColumnStatistics",
@@ -19,7 +18,9 @@ __all__ = [
     "RowReservoir",
     "__version__",
     "dask",
+    "draw_rows",
     "exceptions",
+    "iter_rows",
     "load",
     "metrics",
 ]
@@ -33,8 +34,11 @@ _HOMES = {
     "GANSampler": "._sampler",
     "Generator": "._networks",
     "RowReservoir": "._reservoir",
+    "__version__": "._version",
     "dask": ".dask",
+    "draw_rows": "._drawing",
     "exceptions": ".exceptions",
+    "iter_rows": "._drawing",
     "load": "._loading",
     "metrics": ".metrics",
 }

@@ -1,10 +1,37 @@
 """Callbacks that GANSampler adds to its skorch net."""
 
 import numpy as np
+import torch
 from skorch.callbacks import Callback
 
 from ._random import torch_generator
-from .metrics import wasserstein_distance
+
+
+def scaled_wasserstein(sorted_reference, scale, generated):
+    """The 1-Wasserstein distance between each column of a sorted reference
+    sample and of ``generated`` (any order, any number of rows), divided by
+    ``scale``, then averaged over columns: in torch, on their device.
+
+    The distance is the area between the two quantile functions, which are
+    steps: it is summed over the union of their breakpoints.
+    """
+    reference = sorted_reference
+    generated = generated.to(reference.dtype).sort(dim=0).values
+    m, n = len(reference), len(generated)
+    kwargs = {"dtype": torch.float64, "device": reference.device}
+    breaks = (
+        torch.cat(
+            [torch.arange(1, m + 1, **kwargs) / m, torch.arange(1, n + 1, **kwargs) / n]
+        )
+        .sort()
+        .values
+    )
+    widths = torch.diff(breaks, prepend=breaks.new_zeros(1))
+    middle = breaks - widths / 2
+    rows_reference = (middle * m).long().clamp_(0, m - 1)
+    rows_generated = (middle * n).long().clamp_(0, n - 1)
+    gaps = (reference[rows_reference] - generated[rows_generated]).abs()
+    return ((widths[:, None] * gaps).sum(dim=0) / scale).mean()
 
 
 class EpochFidelity(Callback):
@@ -13,17 +40,20 @@ class EpochFidelity(Callback):
     After each epoch, draws ``n_samples`` rows from the weight-averaged
     generator (the one that samples) with the same noise every time, maps them
     to data with ``to_data``, and records their scaled 1-Wasserstein distance
-    to ``reference`` as ``name``, with ``name + "_best"`` True where it is the
+    to ``reference`` (as :func:`gansampler.metrics.wasserstein_distance`
+    measures it) as ``name``, with ``name + "_best"`` True where it is the
     lowest so far (so that :class:`skorch.callbacks.Checkpoint` can use it).
-    The reference rows are dropped when training ends: a fitted sampler keeps
-    no training rows.
+    It is measured on the net's device, with one read of the result. The
+    reference rows are dropped when training ends: a fitted sampler keeps no
+    training rows.
 
     Parameters
     ----------
     reference : ndarray of shape (n_rows, n_features)
         Rows of the training data.
     to_data : callable
-        Maps the generator's output to data.
+        Maps a tensor of the generator's output to a tensor of data, on the
+        same device (:meth:`DataMap.decode <gansampler.DataMap.decode>`).
     n_samples : int, default=10_000
         Rows drawn after each epoch.
     seed : int, default=0
@@ -46,22 +76,20 @@ class EpochFidelity(Callback):
         self.noise_ = net.generator_input(self.n_samples, generator)
         self.best_ = np.inf
         if self.reference is not None:
-            # For samples of one size, the distance is the mean gap between
-            # their sorted values: the reference is sorted once.
-            reference = np.asarray(self.reference, dtype=np.float64)
-            std = reference.std(axis=0)
-            self.sorted_reference_ = np.sort(reference, axis=0)
-            self.scale_ = np.where(std > 0, std, 1.0)
+            reference = torch.as_tensor(
+                np.asarray(self.reference, dtype=np.float64), device=self.noise_.device
+            )
+            std = reference.std(dim=0, correction=0)
+            self.sorted_reference_ = reference.sort(dim=0).values
+            self.scale_ = torch.where(std > 0, std, torch.ones_like(std))
 
     def on_epoch_end(self, net, **kwargs):
         if self.reference is None:
             return
-        generated = self.to_data(net.generate(self.noise_).cpu().numpy())
-        if len(generated) == len(self.sorted_reference_):
-            gaps = np.abs(np.sort(generated, axis=0) - self.sorted_reference_)
-            distance = float(np.mean(gaps.mean(axis=0) / self.scale_))
-        else:
-            distance = wasserstein_distance(self.reference, generated)
+        generated = self.to_data(net.generate(self.noise_))
+        distance = float(
+            scaled_wasserstein(self.sorted_reference_, self.scale_, generated)
+        )
         is_best = distance < self.best_
         self.best_ = min(self.best_, distance)
         net.history.record(self.name, distance)
@@ -69,4 +97,4 @@ class EpochFidelity(Callback):
 
     def on_train_end(self, net, **kwargs):
         self.reference = self.to_data = self.noise_ = None
-        self.sorted_reference_ = None
+        self.sorted_reference_ = self.scale_ = None

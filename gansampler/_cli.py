@@ -1,8 +1,8 @@
 """The ``gansampler`` command line: demo, fit, sample, evaluate.
 
 A thin shell over the public API. Its options come from the table of
-settings in ``_params``, and it imports torch only when a command runs, so
-that ``--help`` is quick.
+settings in ``_params``, and it imports NumPy, scikit-learn and torch only when
+a command runs (or an option's value is checked), so that ``--help`` is quick.
 """
 
 import argparse
@@ -15,19 +15,8 @@ import time
 import warnings
 from numbers import Integral
 
-import numpy as np
-
-from ._compat import Interval, make_constraint
-from ._data_files import (
-    DATA_SUFFIXES,
-    check_room,
-    check_writable,
-    read_table,
-    write_blocks,
-)
-from ._params import PARAMETERS
+from ._params import PARAMETERS, IntervalSpec, OptionsSpec
 from ._resources import check_disk
-from ._version import __version__
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,6 +24,21 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class _Version(argparse.Action):
+    """--version, which reads the installed version (package metadata) only
+    when asked."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show program's version number and exit")  # fmt: skip
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from ._version import __version__
+
+        print(__version__)
+        parser.exit()
 
 
 def _seed(text):
@@ -69,9 +73,11 @@ def _rows(text):
 def _checked(name):
     """The argparse type of number option ``name``: a number (or a word such
     as auto), checked against the estimator's constraints."""
-    constraints = [make_constraint(c) for c in PARAMETERS[name].constraints]
 
     def convert(text):
+        from ._compat import make_constraint
+
+        constraints = [make_constraint(c) for c in PARAMETERS[name].constraints]
         value = text
         for kind in (int, float):
             try:
@@ -103,9 +109,9 @@ def _add_estimator_options(parser):
             group.add_argument(flag, action=argparse.BooleanOptionalAction,
                                default=None, help=help_text)  # fmt: skip
             continue
-        numbers = [c for c in parameter.constraints if isinstance(c, Interval)]
-        options = [getattr(c, "options", None) for c in parameter.constraints]
-        choices = sorted(next((o for o in options if o), []))
+        numbers = [s for s in parameter.specs if isinstance(s, IntervalSpec)]
+        options = [s.options for s in parameter.specs if isinstance(s, OptionsSpec)]
+        choices = sorted(next(iter(options), []))
         if choices and not numbers:
             group.add_argument(flag, choices=choices, default=None, help=help_text)
             continue
@@ -146,6 +152,8 @@ class _PlainText:
 
 def _check_output(path, option):
     if path:
+        from ._data_files import check_writable
+
         try:
             check_writable(path)
         except ValueError as exc:
@@ -188,6 +196,8 @@ def _sampler(**params):
 def _demo(args) -> int:
     if args.n < 2:
         raise ValueError("--n must be at least 2")
+    import numpy as np
+
     from .metrics import ks_statistic, wasserstein_distance
 
     _check_output(args.out, "--out")
@@ -233,6 +243,9 @@ def _columns(text):
 
 
 def _fit(args) -> int:
+    import numpy as np
+
+    from ._data_files import DATA_SUFFIXES, read_table
     from ._device import resolve_device
 
     params = {name: getattr(args, name) for name, p in PARAMETERS.items()
@@ -341,11 +354,15 @@ def _sample(args) -> int:
             "give -o a folder, such as -o rows/"
         )
     _check_output(args.output, "-o")
+    from ._data_files import check_room, write_blocks
+
     sampler = _load(args.model, args)
     data_map = sampler.data_map_
     check_room(args.output, (args.n, sampler.n_features_in_), data_map.output_dtype_)
-    # Streamed block by block: the rows of sampler.sample(n, random_state=seed).
-    blocks = sampler._sample_blocks(args.n, args.seed)
+    # Streamed chunk by chunk: the rows of sampler.sample(n, random_state=seed).
+    from ._drawing import iter_rows
+
+    blocks = iter_rows(sampler, args.n, args.seed)
     names = [str(name) for name in sampler.get_feature_names_out()]
     write_blocks(args.output, blocks, (args.n, sampler.n_features_in_),
                  data_map.output_dtype_, names,
@@ -358,6 +375,8 @@ def _sample(args) -> int:
 def _sample_parts(args):
     """Draw into a folder of parts, each written by the Dask worker (or local
     thread) that draws it."""
+    import numpy as np
+
     folder = pathlib.Path(args.output)
     if folder.exists() and any(folder.glob("part-*")):
         raise ValueError(
@@ -415,6 +434,9 @@ def _score_by_name(sampler, X):
 
 
 def _evaluate(args) -> int:
+    import numpy as np
+
+    from ._data_files import read_table
     from .metrics import ks_statistic, wasserstein_distance
 
     _check_output(args.plot, "--plot")
@@ -604,7 +626,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'gansampler COMMAND --help' for a command's options and an "
         "example.",
     )
-    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (run, help_text, description, example, arguments) in _COMMANDS.items():
         command = commands.add_parser(

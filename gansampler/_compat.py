@@ -34,7 +34,7 @@ def arrays_transformer(X, y):
     """imbalanced-learn's ``ArraysTransformer(X, y)``, which gives resampled
     arrays the types of ``X`` and ``y``.
 
-    Imported on use: the command line reads this module, and imbalanced-learn
+    Imported on use: loading a model reads this module, and imbalanced-learn
     takes a while to import.
     """
     from imblearn.utils._validation import ArraysTransformer

@@ -353,6 +353,8 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     states = fitted["states"]
     _check_players(net, n_features, states, tensors, prefix)
     net.initialize()
+    if any(name in OPTIMIZERS for name in states):
+        net.initialize_optimizers()
     prior = tensors.take(prefix + "class_prior_", (max(n_classes, 0),))
     if n_classes:
         net.class_prior_ = prior

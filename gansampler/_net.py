@@ -2,28 +2,34 @@
 
 :class:`GANNet` holds the generator and the discriminator as two registered
 skorch modules, each with its own optimizer, so that skorch handles their
-devices, training modes, pickling, checkpointing, history and callbacks.
+devices, training modes, pickling, checkpointing, history and callbacks. It
+owns the lifecycle (build, place, probe), the history and the rollback of a
+diverged fit; the round itself is :class:`~gansampler._game.Game`'s, and how
+rounds are drawn and played (eagerly or captured) is ``_rounds``'.
 """
 
 import copy
 import inspect
 import math
 import warnings
+from numbers import Integral
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from skorch import NeuralNet
 from skorch.callbacks import EpochTimer, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
 
-from ._losses import GANLoss, gradient_penalty
+from ._compat import Interval, StrOptions, validate_parameter_constraints
+from ._game import Game, one_hot, packed, with_labels
+from ._losses import GANLoss
 from ._networks import Discriminator, Generator
 from ._noise import draw_noise
+from ._params import CONSTRAINTS
 from ._params import ENGINE_DEFAULTS as DEFAULTS
 from ._random import draw_seed, fork_rng, torch_generator
-from ._rounds import TRAINED, Rounds
-from .exceptions import DivergenceWarning, TrainingDivergedError
+from ._rounds import TRAINED, RoundIterator, Rounds, defines, graph_obstacle
+from .exceptions import DeviceError, DivergenceWarning, TrainingDivergedError
 
 # The optimizers named by a string, with their settings other than the
 # learning rate: Adam with the momentum of GANs (Radford et al., 2016), SGD
@@ -34,84 +40,26 @@ OPTIMIZERS = {
 }
 
 
-# Rounds whose draws are made together take at most this many bytes.
-_BLOCK_BYTES = 4 * 2**20
+# The settings GANNet checks before it builds anything, from the estimator's
+# table; "auto" is the estimator's to resolve.
+_ENGINE_SETTINGS = (
+    "noise",
+    "noise_dim",
+    "pac",
+    "d_steps",
+    "steps_per_epoch",
+    "ema_decay",
+    "r1_penalty",
+    "r1_interval",
+    "max_epochs",
+    "batch_size",
+)
+# The optimizers, in the order they are built and saved.
+PLAYER_OPTIMIZERS = ("generator_optimizer", "discriminator_optimizer")
 
 
 class _Diverged(Exception):
     """A loss became NaN or inf during a round."""
-
-
-class RoundIterator:
-    """Yields the data of one round of the game per step.
-
-    Each round gets ``n_real`` rows drawn with replacement from ``X``,
-    ``n_noise`` rows of noise and, with ``mix``, ``n_real`` uniform mixing
-    weights (for WGAN-GP's interpolates; None otherwise), so an epoch costs
-    the same whatever the size of the data. With ``labels`` (one-hot rows),
-    it also gets the labels of the real rows followed by those of ``n_noise -
-    n_real`` more rows drawn from the data, for the generator's own update;
-    without, None.
-
-    The draws of many rounds are made together, on the data's device, in
-    blocks of at most ``block_bytes``: a few calls per epoch rather than a few
-    per round.
-    """
-
-    def __init__(
-        self,
-        X,
-        labels=None,
-        *,
-        n_rounds,
-        n_real,
-        n_noise,
-        noise,
-        noise_dim,
-        generator,
-        mix=True,
-        block_bytes=_BLOCK_BYTES,
-    ):
-        self.X = X
-        self.labels = labels
-        self.n_rounds = n_rounds
-        self.n_real = n_real
-        self.n_noise = n_noise
-        self.noise = noise
-        self.noise_dim = noise_dim
-        self.generator = generator
-        self.mix = mix
-        self.block_bytes = block_bytes
-
-    def __len__(self):
-        return self.n_rounds
-
-    def __iter__(self):
-        X, labels, g = self.X, self.labels, self.generator
-        n_rows = self.n_real if labels is None else self.n_noise
-        width = X.shape[1] + (0 if labels is None else labels.shape[1])
-        per_round = 8 * n_rows + 4 * (
-            n_rows * width + self.n_noise * self.noise_dim + self.n_real * self.mix
-        )
-        block = max(1, min(self.n_rounds, self.block_bytes // per_round))
-        for start in range(0, self.n_rounds, block):
-            m = min(block, self.n_rounds - start)
-            rows = torch.randint(len(X), (m, n_rows), generator=g, device=X.device)
-            noise = draw_noise(
-                self.noise, m * self.n_noise, self.noise_dim, g, X.device
-            ).view(m, self.n_noise, self.noise_dim)
-            mix = None
-            if self.mix:
-                mix = torch.rand(m, self.n_real, 1, generator=g, device=X.device)
-            real = X[rows[:, : self.n_real]]
-            rows_labels = None if labels is None else labels[rows]
-            for i in range(m):
-                yield (
-                    real[i],
-                    None if rows_labels is None else rows_labels[i],
-                    noise[i],
-                    None if mix is None else mix[i],
-                )
 
 
 class GANNet(NeuralNet):
@@ -135,6 +83,16 @@ class GANNet(NeuralNet):
     Unlike :class:`skorch.NeuralNet`, which keeps what was trained when
     training is interrupted (Ctrl-C), ``fit`` and ``partial_fit`` re-raise
     :class:`KeyboardInterrupt` after the callbacks' ``on_train_end``.
+
+    Its lifecycle is skorch's: ``initialize`` checks the settings (from the
+    estimator's table of constraints) before anything is built, builds the
+    players in ``initialize_module``, lets skorch place them on ``device``,
+    and only then runs each once on a small batch made on its own device
+    (:meth:`check_players`), so that a network that does not fit the data
+    raises a ValueError and one that does not run on the device a
+    :class:`~gansampler.exceptions.DeviceError`. The optimizers are built
+    when training starts (:meth:`initialize_optimizers`): a net loaded only
+    to sample never builds them.
 
     Parameters
     ----------
@@ -280,15 +238,42 @@ class GANNet(NeuralNet):
             callbacks.append(("print_log", PrintLog()))
         return callbacks
 
-    def initialize_module(self):
-        n_features = self.n_features
-        if n_features is None:
-            n_features = getattr(self, "n_features_in_", None)
-        if n_features is None:
+    def check_settings(self):
+        """Check the net's settings, before anything is built: the
+        estimator's constraints (NumPy scalars pass, as in a grid), the
+        optimizers, and that ``pac`` divides ``batch_size``."""
+        constraints = {
+            name: [
+                c
+                for c in CONSTRAINTS[name]
+                if not (isinstance(c, StrOptions) and c.options == {"auto"})
+            ]
+            for name in _ENGINE_SETTINGS
+        }
+        constraints |= {
+            "n_features": [Interval(Integral, 1, None, closed="left"), None],
+            "n_classes": [Interval(Integral, 0, None, closed="left")],
+            "lr": CONSTRAINTS["generator_lr"],
+            "cuda_graphs": ["boolean"],
+        }
+        validate_parameter_constraints(
+            constraints,
+            {name: getattr(self, name) for name in constraints},
+            caller_name=type(self).__name__,
+        )
+        for name in PLAYER_OPTIMIZERS:
+            _resolve_optimizer(getattr(self, name), name)
+        if self.batch_size % self.pac:
             raise ValueError(
-                "GANNet needs the number of features before it is initialised: "
-                "pass n_features, or call fit(X)."
+                f"batch_size={self.batch_size} must be a multiple of pac={self.pac}: "
+                "the discriminator judges the rows of a batch pac at a time."
             )
+
+    def initialize_module(self):
+        """Check the settings, then build the players (skorch then places
+        them on ``device``; see :meth:`check_players`)."""
+        self.check_settings()
+        n_features = self._n_features()
         # Weights are drawn from a forked global RNG, seeded privately, so that
         # fitting never changes the caller's torch random state.
         with fork_rng(self.device, self.random_state):
@@ -300,10 +285,28 @@ class GANNet(NeuralNet):
         self.n_rounds_ = 0
         self.last_good_ = None
         self.round_path_ = None
+        self._rounds_ = None
         # Until fit sees the labels, classes are drawn evenly.
         self.class_prior_ = np.full(self.n_classes, 1 / max(self.n_classes, 1))
-        self._check_players(n_features)
         return self
+
+    def _initialize_module(self, reason=None):
+        # skorch builds the modules (initialize_module), then moves each to
+        # the net's device: the players are probed only there, as they run.
+        super()._initialize_module(reason=reason)
+        self.check_players()
+        return self
+
+    def _n_features(self):
+        n_features = self.n_features
+        if n_features is None:
+            n_features = getattr(self, "n_features_in_", None)
+        if n_features is None:
+            raise ValueError(
+                "GANNet needs the number of features before it is initialised: "
+                "pass n_features, or call fit(X)."
+            )
+        return n_features
 
     def build_players(self, n_features):
         """New generator and discriminator modules for data of
@@ -322,44 +325,43 @@ class GANNet(NeuralNet):
             for name in ("generator", "discriminator")
         }
 
-    def _check_players(self, n_features):
-        """Fail early, and clearly, on networks that do not fit the data."""
-        k, pac = self.n_classes, self.pac
-        interval = self.r1_interval
-        if isinstance(interval, bool) or not (
-            isinstance(interval, int) and interval >= 1
-        ):
-            raise ValueError(
-                f"r1_interval must be a positive integer, got {self.r1_interval!r}: "
-                "the R1 penalty is applied on every r1_interval-th round."
-            )
-        if not isinstance(self.cuda_graphs, bool):
-            raise ValueError(
-                f"cuda_graphs must be True or False, got {self.cuda_graphs!r}."
-            )
-        if self.batch_size % pac:
-            raise ValueError(
-                f"batch_size={self.batch_size} must be a multiple of pac={pac}: "
-                "the discriminator judges the rows of a batch pac at a time."
-            )
+    def check_players(self):
+        """Run each player once on a small batch made on its own device, and
+        fail clearly where it does not fit the data or the device.
+
+        Called once skorch has placed the players on the net's device. Any
+        torch device works, "meta" included: a net placed there crosses, on
+        a machine without a GPU, the same build, move and probe as on one.
+        """
+        n_features, k, pac = self._n_features(), self.n_classes, self.pac
         shapes = (
             f"the generator must map (batch, noise_dim + n_classes="
             f"{self.noise_dim + k}) to (batch, {n_features}) and the discriminator "
             f"(batch, pac * (n_features + n_classes)={pac * (n_features + k)}) to "
             "(batch, 1)"
         )
-        codes = torch.zeros(2 * pac, dtype=torch.long, device=self.device)
-        out = self.generator_input(2 * pac, torch_generator(0, self.device), codes)
+        out = None
         for name, module, expected in (
             ("generator", self.generator_ema_, (2 * pac, n_features)),
             ("discriminator", self.discriminator_, (2, 1)),
         ):
-            if name == "discriminator":
-                out = self._packed(out, self._one_hot(codes) if k else None)
+            device = _device_of(module, self.device)
+            if name == "generator":
+                out = torch.zeros(2 * pac, self.noise_dim + k, device=device)
+            else:
+                labels = torch.zeros(len(out), k, device=out.device) if k else None
+                out = packed(out, labels, pac)
             try:
                 with torch.no_grad():
                     out = module.eval()(out)
             except RuntimeError as exc:
+                if _is_device_error(exc):
+                    raise DeviceError(
+                        f"The {name} does not run on device {self.device!r}: some "
+                        "of its tensors sit on another device. Register every "
+                        "tensor it uses as a parameter or a buffer, so that it "
+                        f"moves with the module. torch said: {exc}"
+                    ) from exc
                 raise ValueError(
                     f"The {name} does not fit the data: {shapes}. torch said: {exc}"
                 ) from None
@@ -370,23 +372,51 @@ class GANNet(NeuralNet):
                 )
 
     def initialize_optimizer(self, *args, **kwargs):
-        for name, module in (
-            ("generator_optimizer", self.generator_),
-            ("discriminator_optimizer", self.discriminator_),
-        ):
-            choice = getattr(self, name)
-            optimizer, settings = _resolve_optimizer(choice, name)
-            groups, opt_kwargs = self.get_params_for_optimizer(
-                name, module.named_parameters()
-            )
-            opt_kwargs = {"lr": self.lr} | settings | opt_kwargs
-            if isinstance(choice, str):
-                setattr(
-                    self, name + "_", _fast_optimizer(optimizer, groups, opt_kwargs)
-                )
-            else:
-                setattr(self, name + "_", optimizer(*groups, **opt_kwargs))
+        # Building a torch optimizer imports torch's compiler, seconds that a
+        # net loaded to sample would spend for nothing: the optimizers are
+        # built when training starts (initialize_optimizers). Those of
+        # earlier players are stale.
+        for name in PLAYER_OPTIMIZERS:
+            if name not in self._optimizers:
+                self._register_attribute(name + "_", None)
+            setattr(self, name + "_", None)
         return self
+
+    def initialize_optimizers(self):
+        """Build the players' optimizers, if they are not built yet.
+
+        Training builds them; so does loading a model saved with its training
+        state. A net built only to sample never does. Returns self.
+        """
+        if all(
+            getattr(self, name + "_", None) is not None for name in PLAYER_OPTIMIZERS
+        ):
+            return self
+        with self._current_init_context("optimizer"):
+            for name, module in (
+                ("generator_optimizer", self.generator_),
+                ("discriminator_optimizer", self.discriminator_),
+            ):
+                choice = getattr(self, name)
+                optimizer, settings = _resolve_optimizer(choice, name)
+                groups, opt_kwargs = self.get_params_for_optimizer(
+                    name, module.named_parameters()
+                )
+                opt_kwargs = {"lr": self.lr} | settings | opt_kwargs
+                if isinstance(choice, str):
+                    built = _fast_optimizer(optimizer, groups, opt_kwargs)
+                else:
+                    built = optimizer(*groups, **opt_kwargs)
+                setattr(self, name + "_", built)
+        return self
+
+    def set_params(self, **kwargs):
+        # skorch sets an optimizer's settings on the optimizer itself.
+        if getattr(self, "initialized_", False) and any(
+            key == "lr" or key.startswith(PLAYER_OPTIMIZERS) for key in kwargs
+        ):
+            self.initialize_optimizers()
+        return super().set_params(**kwargs)
 
     def fit(self, X, y=None, **fit_params):
         if self.n_features is None and np.ndim(X) == 2:
@@ -407,6 +437,9 @@ class GANNet(NeuralNet):
                 )
             counts = np.bincount(codes, minlength=self.n_classes)
             self.class_prior_ = counts / len(codes)
+        if not self.initialized_:
+            self.initialize()
+        self.initialize_optimizers()
         # skorch ends training quietly on Ctrl-C; a half-trained net must not
         # pass for a finished one.
         self.interrupted_ = False
@@ -421,7 +454,8 @@ class GANNet(NeuralNet):
         X = to_tensor(dataset.X, device=self.device)
         labels = None
         if dataset.y is not None:
-            labels = self._one_hot(to_tensor(dataset.y, device=self.device).long())
+            codes = to_tensor(dataset.y, device=self.device).long()
+            labels = one_hot(codes, self.n_classes)
         # A new stream for each call to fit or partial_fit, reproducible.
         root = draw_seed(None) if self.random_state is None else self.random_state
         seed = np.random.SeedSequence([root, len(self.history)])
@@ -455,127 +489,76 @@ class GANNet(NeuralNet):
                 iterator, training, prefix, step_fn, **fit_params
             )
         self._set_training(True)
-        rounds = self._prepare_rounds()
+        self._prepare_rounds()
+        per_batch = defines(self, "on_batch_begin") or defines(self, "on_batch_end")
         steps = []
         for batch in iterator:
-            if rounds.per_batch:
+            if per_batch:
                 self.notify("on_batch_begin", batch=batch, training=True)
             step = step_fn(batch, **fit_params)
             steps.append(step)
-            if rounds.per_batch:
+            if per_batch:
                 self.notify("on_batch_end", batch=batch, training=True, **step)
-        self._record_rounds(steps, prefix, iterator.n_real, rounds.per_batch)
+        self._record_rounds(steps, prefix, iterator.n_real, per_batch)
         self.history.record(prefix + "_batch_count", len(steps))
+        self._announce_path()
 
     def _prepare_rounds(self):
-        """What every round of this epoch needs, found once per epoch."""
+        """The rounds of this fit, built once the optimizers are; rebuilt
+        where the players or optimizers changed (a callback may reinitialise
+        them)."""
         rounds = getattr(self, "_rounds_", None)
-        if rounds is None or not rounds.serves(self):
-            rounds = self._rounds_ = Rounds(self)
-        rounds.prepare(self)
+        game = None if rounds is None else rounds.game
+        if game is None or not all(
+            getattr(game, name.rstrip("_")) is getattr(self, name) for name in TRAINED
+        ):
+            listening = defines(self, "on_grad_computed")
+            game = Game(
+                generator=self.generator_,
+                discriminator=self.discriminator_,
+                generator_ema=self.generator_ema_,
+                generator_optimizer=self.generator_optimizer_,
+                discriminator_optimizer=self.discriminator_optimizer_,
+                loss=self.criterion_,
+                batch_size=self.batch_size,
+                d_steps=self.d_steps,
+                pac=self.pac,
+                r1_penalty=self.r1_penalty,
+                r1_interval=self.r1_interval,
+                on_gradients=self._notify_grad if listening else None,
+            )
+            rounds = self._rounds_ = Rounds(
+                game, obstacle=graph_obstacle(self), device=self.device
+            )
+            self._path_announced_ = False
+        rounds.prepare()
         return rounds
+
+    def _announce_path(self):
+        """Record, once, which path the rounds took; say it on a GPU."""
+        rounds = self._rounds_
+        if rounds is None or rounds.path is None or self._path_announced_:
+            return
+        self._path_announced_ = True
+        self.round_path_ = rounds.path
+        if self.verbose and torch.device(self.device).type == "cuda":
+            if rounds.path == "cuda-graph":
+                print("Training rounds run as captured CUDA graphs.")
+            else:
+                print(f"Training rounds run eagerly: {rounds.obstacle}.")
 
     def train_step(self, batch, **fit_params):
         """One round of the game on ``batch``; returns its losses, on the
         device (``loss`` is the generator's)."""
-        rounds = getattr(self, "_rounds_", None)
-        if rounds is None:
-            rounds = self._rounds_ = Rounds(self)
+        rounds = getattr(self, "_rounds_", None) or self._prepare_rounds()
         r1 = bool(self.r1_penalty) and self.n_rounds_ % self.r1_interval == 0
         self.n_rounds_ += 1
         # A short horizon early on, so that the average forgets the initial
         # weights quickly.
         n = self.n_rounds_
         ema_weight = 1 - min(self.ema_decay, (1 + n) / (10 + n))
-        d_loss, g_loss = rounds.play(self, batch, r1=r1, ema_weight=ema_weight)
+        d_loss, g_loss = rounds.play(batch, r1=r1, ema_weight=ema_weight)
         return {"loss": g_loss, "discriminator_loss": d_loss}
-
-    def play_round(self, batch, *, r1, ema_weight):
-        """The arithmetic of one round: ``d_steps`` updates of the
-        discriminator, one of the generator, and the weight average.
-
-        Only tensor work, so that a CUDA graph can capture it: which rounds
-        carry the R1 penalty and the weight of the average (a float or a
-        tensor) are decided by the caller. Returns the two losses, detached.
-        """
-        real, labels, noise, mix = batch
-        G, D = self.generator_, self.discriminator_
-        game, rounds = self.criterion_, self._rounds_
-        n = self.batch_size
-
-        # (1) Update D, d_steps times: with "bce", maximize
-        # log(D(x)) + log(1 - D(G(z))); a conditional D sees each row's class,
-        # and G's rows get the classes of the real ones. The last D update's
-        # generated rows serve G's update too, as in PyTorch's DCGAN example:
-        # one pass of G per round, not two.
-        for step in range(self.d_steps):
-            rows = slice(step * n, (step + 1) * n)
-            real_i, noise_i = real[rows], noise[rows]
-            labels_i = None if labels is None else labels[rows]
-            if step == self.d_steps - 1:
-                generated, labels_g = G(self._with_labels(noise_i, labels_i)), labels_i
-                fake = generated.detach()  # D's update must not train G
-            else:
-                with torch.no_grad():
-                    fake = G(self._with_labels(noise_i, labels_i))
-            if r1:
-                real_i = real_i.detach().requires_grad_(True)
-            logits_real, logits_fake = self._judge(real_i, fake, labels_i, rounds)
-            d_loss = game.discriminator_loss(logits_real, logits_fake)
-            if game.gradient_penalty_weight:
-
-                def critic(rows, labels_i=labels_i):
-                    return D(self._packed(rows, labels_i))
-
-                d_loss = d_loss + game.gradient_penalty_weight * gradient_penalty(
-                    critic, real_i.detach(), fake, mix[rows]
-                )
-            if r1:
-                # R1 keeps D flat on the real data (Mescheder et al., 2018).
-                # Lazily, as in StyleGAN2: every r1_interval rounds, weighted
-                # by r1_interval.
-                (grad,) = torch.autograd.grad(
-                    logits_real.sum(), real_i, create_graph=True
-                )
-                weight = self.r1_penalty * self.r1_interval / 2
-                d_loss = d_loss + weight * grad.square().sum(1).mean()
-            _set_gradients(d_loss, rounds.discriminator_weights)
-            if rounds.grad_listeners:
-                self._notify_grad(D, batch)
-            self.discriminator_optimizer_.step()
-
-        # (2) Update G, judged by the updated D: with "bce", maximize
-        # log(D(G(z))): fake labels are real for G's cost. Only G's gradients
-        # are computed.
-        g_loss = game.generator_loss(D(self._packed(generated, labels_g)))
-        _set_gradients(g_loss, rounds.generator_weights)
-        if rounds.grad_listeners:
-            self._notify_grad(G, batch)
-        self.generator_optimizer_.step()
-
-        # (3) The running average of G's weights; buffers (batch-norm
-        # statistics) are state, not weights.
-        if isinstance(ema_weight, torch.Tensor):  # captured: a kernel each
-            for averaged, current in zip(rounds.averaged, rounds.current, strict=True):
-                averaged.lerp_(current, ema_weight)
-        elif rounds.averaged:
-            torch._foreach_lerp_(rounds.averaged, rounds.current, ema_weight)
-        for averaged, current in zip(
-            rounds.averaged_buffers, rounds.current_buffers, strict=True
-        ):
-            averaged.copy_(current)
-        return d_loss.detach(), g_loss.detach()
-
-    def _judge(self, real, fake, labels, rounds):
-        """D's logits on real and on generated rows: in one pass, unless D's
-        output for a row depends on the rest of its batch (batch norm)."""
-        D = self.discriminator_
-        if not rounds.joint_pass:
-            return D(self._packed(real, labels)), D(self._packed(fake, labels))
-        both = torch.cat([real, fake])
-        logits = D(self._packed(both, None if labels is None else labels.repeat(2, 1)))
-        n = len(real) // self.pac
-        return logits[:n], logits[n:]
 
     def _record_rounds(self, steps, prefix, batch_size, per_batch):
         """Write an epoch's per-round losses into the history, read from the
@@ -583,12 +566,12 @@ class GANNet(NeuralNet):
         of the generator is not finite."""
         if not steps:
             return
+        # A few launches per epoch, whatever its number of rounds: on a GPU
+        # each costs as much as a captured round's arithmetic.
         weights = [*self.generator_.parameters(), *self.generator_ema_.parameters()]
-        finite = torch.stack([torch.isfinite(w).all() for w in weights]).all()
-        losses = torch.stack(
-            [torch.stack([s["discriminator_loss"], s["loss"]]) for s in steps]
-        ).double()
-        values = torch.cat([losses.flatten(), finite.double().view(1)]).tolist()
+        finite = torch.cat([w.detach().reshape(-1) for w in weights]).isfinite().all()
+        losses = [s[key] for s in steps for key in ("discriminator_loss", "loss")]
+        values = torch.stack([*losses, finite.to(losses[0].dtype)]).double().tolist()
         weights_finite = bool(values.pop())
         batches = self.history[-1]["batches"]
         if not per_batch:
@@ -682,21 +665,6 @@ class GANNet(NeuralNet):
         state.setdefault("round_path_", None)
         super().__setstate__(state)
 
-    def _one_hot(self, codes):
-        return F.one_hot(codes, self.n_classes).to(torch.float32)
-
-    @staticmethod
-    def _with_labels(rows, labels):
-        return rows if labels is None else torch.cat([rows, labels], dim=1)
-
-    def _packed(self, rows, labels):
-        """What the discriminator sees of ``rows``: each with its label, and
-        ``pac`` of them side by side."""
-        rows = self._with_labels(rows, labels)
-        if self.pac == 1:
-            return rows
-        return rows.reshape(len(rows) // self.pac, self.pac * rows.shape[1])
-
     def generator_input(self, n_rows, generator, codes=None):
         """The generator's input for ``n_rows`` rows: noise drawn with the
         torch ``generator``, followed, for a conditional net, by the one-hot
@@ -710,7 +678,7 @@ class GANNet(NeuralNet):
                 prior.to(self.device), n_rows, replacement=True, generator=generator
             )
         codes = torch.as_tensor(codes, device=self.device).long()
-        return self._with_labels(noise, self._one_hot(codes))
+        return with_labels(noise, one_hot(codes, self.n_classes))
 
     def generate(self, noise):
         """Run the averaged generator on ``noise`` (the whole input, see
@@ -722,16 +690,21 @@ class GANNet(NeuralNet):
             return self.generator_ema_(noise)
 
 
-def _set_gradients(loss, weights):
-    """Set the gradients of ``loss`` with respect to ``weights`` as their
-    ``.grad``: what ``zero_grad(set_to_none=True)`` then ``backward()`` do,
-    without computing the gradients of other weights (D's, in G's update)
-    and without the optimizer's per-call overhead."""
-    if not weights:
-        return
-    gradients = torch.autograd.grad(loss, weights, allow_unused=True)
-    for weight, gradient in zip(weights, gradients, strict=True):
-        weight.grad = gradient
+def _device_of(module, default):
+    """The device of a module's first parameter or buffer; ``default`` for a
+    module that holds none."""
+    for tensor in (*module.parameters(), *module.buffers()):
+        return tensor.device
+    return torch.device(default)
+
+
+def _is_device_error(exc):
+    """Whether torch's error says that tensors sit on different devices."""
+    text = str(exc)
+    return any(
+        words in text
+        for words in ("same device", "expected device", "different device", "devices")
+    )
 
 
 def _cloned(state):

@@ -2,27 +2,32 @@
 
 One table, read by the estimator (its signature and ``_parameter_constraints``),
 by the training engine and the networks (their defaults) and by the command line
-(its options). It imports no torch, so that ``gansampler --help`` stays quick.
+(its options). It imports neither torch nor scikit-learn, so that
+``gansampler --help`` stays quick: each constraint is written as a spec, and
+scikit-learn's constraint objects are built from the specs on first use
+(``Parameter.constraints``, ``CONSTRAINTS``).
 """
 
+import importlib
+import threading
 from dataclasses import dataclass
 from numbers import Integral, Real
-
-import numpy as np
-
-from ._compat import Interval, StrOptions
 
 __all__ = [
     "ACTIVATIONS",
     "AUTO_SETTINGS",
     "CONSTRAINTS",
     "DEFAULTS",
+    "ENGINE_DEFAULTS",
     "LOSSES",
     "NOISE_KINDS",
     "OPTIMIZERS",
     "PARAMETERS",
     "PREPROCESSINGS",
+    "IntervalSpec",
+    "OptionsSpec",
     "Parameter",
+    "TypeSpec",
     "auto_setting",
     "python_scalar",
 ]
@@ -34,12 +39,57 @@ OPTIMIZERS = ("adam", "sgd")
 PREPROCESSINGS = ("auto", "power", "quantile", "standard")
 
 
+@dataclass(frozen=True)
+class IntervalSpec:
+    """scikit-learn's ``Interval(type, left, right, closed=closed)``, as data."""
+
+    type: type
+    left: float | None
+    right: float | None
+    closed: str
+
+    def build(self):
+        from ._compat import Interval
+
+        return Interval(self.type, self.left, self.right, closed=self.closed)
+
+
+@dataclass(frozen=True)
+class OptionsSpec:
+    """scikit-learn's ``StrOptions(set(options))``, as data."""
+
+    options: tuple
+
+    def build(self):
+        from ._compat import StrOptions
+
+        return StrOptions(set(self.options))
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    """The class ``module.name`` (its instances pass), imported on use."""
+
+    module: str
+    name: str
+
+    def build(self):
+        return getattr(importlib.import_module(self.module), self.name)
+
+
+_SPECS = (IntervalSpec, OptionsSpec, TypeSpec)
+
+
 def _positive_int():
-    return [Interval(Integral, 1, None, closed="left")]
+    return (IntervalSpec(Integral, 1, None, "left"),)
 
 
 def _positive_int_or_auto():
-    return [*_positive_int(), StrOptions({"auto"})]
+    return (*_positive_int(), OptionsSpec(("auto",)))
+
+
+def _positive_real():
+    return (IntervalSpec(Real, 0, None, "neither"),)
 
 
 # What "auto" stands for in each setting that has it, for data of d columns.
@@ -66,27 +116,43 @@ def auto_setting(name: str, n_features: int) -> int:
     return _AUTO_RULES[name](n_features)
 
 
-def _positive_real():
-    return [Interval(Real, 0, None, closed="neither")]
+# Two threads that first read the same constraints get the same objects.
+_BUILDING = threading.Lock()
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """One setting: its default, its constraints (scikit-learn's), and a line
-    of help. ``option`` is True where the command line offers it."""
+    """One setting: its default, its constraints, and a line of help.
+    ``option`` is True where the command line offers it.
+
+    ``specs`` hold the constraints as scikit-learn takes them (``callable``,
+    ``None``, ``"boolean"``, ...), with specs in the place of the objects that
+    need scikit-learn or NumPy to build; ``constraints`` builds those on first
+    use.
+    """
 
     default: object
-    constraints: list
+    specs: tuple
     help: str
     option: bool = True
+
+    @property
+    def constraints(self) -> list:
+        """The constraints, scikit-learn's objects: the same list each time."""
+        with _BUILDING:
+            built = self.__dict__.get("_constraints")
+            if built is None:
+                built = [s.build() if isinstance(s, _SPECS) else s for s in self.specs]
+                self.__dict__["_constraints"] = built  # a cache, not a field
+        return built
 
 
 PARAMETERS: dict[str, Parameter] = {
     "generator": Parameter(
-        None, [callable, None], "The generator network class.", option=False
+        None, (callable, None), "The generator network class.", option=False
     ),
     "discriminator": Parameter(
-        None, [callable, None], "The discriminator network class.", option=False
+        None, (callable, None), "The discriminator network class.", option=False
     ),
     "generator_hidden_size": Parameter(
         "auto",
@@ -102,19 +168,19 @@ PARAMETERS: dict[str, Parameter] = {
     ),
     "activation": Parameter(
         "silu",
-        [StrOptions(set(ACTIVATIONS)), callable],
+        (OptionsSpec(ACTIVATIONS), callable),
         "Activation of the built-in networks.",
     ),
     "preprocessing": Parameter(
         "auto",
-        [StrOptions(set(PREPROCESSINGS))],
+        (OptionsSpec(PREPROCESSINGS),),
         "quantile maps each column to normal scores through its quantiles, "
         "power through a Yeo-Johnson transform, standard only standardises; "
         "auto: quantile for one column, power for columns it makes normal.",
     ),
     "noise": Parameter(
         "normal",
-        [StrOptions(set(NOISE_KINDS))],
+        (OptionsSpec(NOISE_KINDS),),
         "Distribution of the generator's input.",
     ),
     "noise_dim": Parameter(
@@ -125,12 +191,12 @@ PARAMETERS: dict[str, Parameter] = {
     ),
     "loss": Parameter(
         "bce",
-        [StrOptions(set(LOSSES))],
+        (OptionsSpec(LOSSES),),
         "The game: bce (the article's), hinge, or wgan-gp (with --d-steps 5).",
     ),
     "optimizer": Parameter(
         "adam",
-        [StrOptions(set(OPTIMIZERS)), type],
+        (OptionsSpec(OPTIMIZERS), type),
         "Optimizer of both networks: adam, or sgd (the article's).",
     ),
     "generator_lr": Parameter(
@@ -152,7 +218,7 @@ PARAMETERS: dict[str, Parameter] = {
     ),
     "r1_penalty": Parameter(
         1.0,
-        [Interval(Real, 0, None, closed="left")],
+        (IntervalSpec(Real, 0, None, "left"),),
         "Weight of the R1 gradient penalty on the discriminator at real rows.",
     ),
     "r1_interval": Parameter(
@@ -163,7 +229,7 @@ PARAMETERS: dict[str, Parameter] = {
     ),
     "ema_decay": Parameter(
         0.999,
-        [Interval(Real, 0, 1, closed="left")],
+        (IntervalSpec(Real, 0, 1, "left"),),
         "Samples come from a moving average of the generator's weights, with "
         "this decay.",
     ),
@@ -175,28 +241,28 @@ PARAMETERS: dict[str, Parameter] = {
     "steps_per_epoch": Parameter(100, _positive_int(), "Rounds of the game per epoch."),
     "enforce_rounding": Parameter(
         True,
-        ["boolean"],
+        ("boolean",),
         "Round the samples of a column recorded at a fixed precision to it.",
     ),
     "enforce_min_max_values": Parameter(
-        False, ["boolean"], "Clip the samples to each column's training range."
+        False, ("boolean",), "Clip the samples to each column's training range."
     ),
     "n_threads": Parameter(
         1,
-        [Interval(Integral, 1, None, closed="left"), None],
+        (IntervalSpec(Integral, 1, None, "left"), None),
         "Torch intra-op threads while fitting.",
     ),
     "device": Parameter(
         "auto",
-        [str],
+        (str,),
         "auto (a GPU if any, where it pays), cpu, cuda, cuda:N",
         option=False,
     ),
-    "callbacks": Parameter(None, [list, None], "Extra skorch callbacks.", option=False),
-    "verbose": Parameter(0, ["verbose"], "Progress printed.", option=False),
+    "callbacks": Parameter(None, (list, None), "Extra skorch callbacks.", option=False),
+    "verbose": Parameter(0, ("verbose",), "Progress printed.", option=False),
     "random_state": Parameter(
         None,
-        ["random_state", np.random.Generator],
+        ("random_state", TypeSpec("numpy.random", "Generator")),
         "Seed of the weights and of every draw of training.",
         option=False,
     ),
@@ -209,10 +275,26 @@ ENGINE_DEFAULTS = {
     name: auto_setting(name, 1) if name in AUTO_SETTINGS else value
     for name, value in DEFAULTS.items()
 }
-CONSTRAINTS = {name: parameter.constraints for name, parameter in PARAMETERS.items()}
+# scikit-learn's constraints of each setting, the estimator's
+# ``_parameter_constraints``: built on first use (see __getattr__), since
+# building them imports scikit-learn.
+CONSTRAINTS: dict[str, list]
+
+
+def __getattr__(name):
+    if name == "CONSTRAINTS":
+        built = {key: parameter.constraints for key, parameter in PARAMETERS.items()}
+        return globals().setdefault(name, built)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
 
 
 def python_scalar(value):
     """A NumPy scalar as the Python number it holds (from a grid of
     ``np.arange``, say); any other value unchanged."""
+    import numpy as np
+
     return value.item() if isinstance(value, np.generic) else value

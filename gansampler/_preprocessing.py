@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+import torch
 from scipy import special, stats
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer
 
@@ -90,8 +91,9 @@ class DataMap:
     dtype, and chooses each column's map (``column_maps_``). ``to_network``
     maps rows to normal scores through each column's quantiles
     (``"quantile"``) or a Yeo-Johnson power transform (``"power"``), or
-    standardises them (``"standard"``); ``from_network`` maps the generator's
-    output back, and rounds and clips it as asked. ``preprocessing="auto"``
+    standardises them (``"standard"``); ``decode`` maps the generator's
+    output back (in torch, on the generator's device; ``from_network`` is its
+    NumPy face), and rounds and clips it as asked. ``preprocessing="auto"``
     uses the quantile map for a table of one column and, with several, the
     power map for each column whose tails it makes normal (excess kurtosis
     at most 1): it keeps the shape of the data between columns.
@@ -172,6 +174,7 @@ class DataMap:
         a sample of a larger table, gives the table's exact mean, spread,
         range and precision of each column; the maps are fitted to ``X``.
         """
+        self.__dict__.pop("_tables", None)  # made from the previous fit
         with np.errstate(over="ignore"):
             mean = X.mean(axis=0, dtype=np.float64)
             std = X.std(axis=0, dtype=np.float64)
@@ -343,6 +346,8 @@ class DataMap:
     def from_network(self, Z, *, rounding=True, clipping=False):
         """Map the generator's output back to data.
 
+        The NumPy face of :meth:`decode`, which does the work (on the CPU).
+
         Parameters
         ----------
         Z : array-like of shape (n_rows, n_features)
@@ -355,53 +360,98 @@ class DataMap:
         Returns
         -------
         X : ndarray of shape (n_rows, n_features), of ``output_dtype_``
+
+        Raises
+        ------
+        GANSamplerError
+            When ``Z`` holds NaN or infinite values.
         """
         Z = np.asarray(Z, dtype=np.float64)
         if not len(Z):
-            return Z.reshape(0, self.n_features_).astype(self.output_dtype_)
-        if not np.isfinite(Z).all():
-            raise GANSamplerError(
-                "The generator returned NaN or infinite values. A custom generator "
-                "must map finite noise to finite values; for the built-in one, "
-                "refit with lower learning rates."
-            )
-        maps = np.array(self._maps())
-        X = Z * self.scale_ + self.mean_
-        quantile = np.flatnonzero(maps == "quantile")
-        if len(quantile):
-            # QuantileTransformer.inverse_transform, without its validation,
-            # and with a direct lookup: its references are evenly spaced.
-            quantiles = self.quantile_transformer_.quantiles_[:, quantile]
-            position = special.ndtr(Z[:, quantile]) * (len(quantiles) - 1)
-            below = np.minimum(position.astype(np.intp), len(quantiles) - 2)
-            columns = np.arange(len(quantile))
-            low = quantiles[below, columns]
-            X[:, quantile] = low + (position - below) * (
-                quantiles[below + 1, columns] - low
-            )
-        if getattr(self, "power_transformer_", None) is not None:
-            # Within the training range, where the inverse is defined (as the
-            # quantile map's samples are).
-            columns = self.power_columns_
-            low, high = self.power_range_
-            X[:, columns] = self.power_transformer_.inverse_transform(
-                np.clip(Z[:, columns], low, high)
-            )
-        for j in np.flatnonzero(maps == "discrete"):
-            inner_edges = self._level_edges(j)[1:-1]
-            u = special.ndtr(Z[:, j])
-            X[:, j] = self.discrete_levels_[j][np.searchsorted(inner_edges, u, "right")]
-        X[:, self.constant_features_] = self.mean_[self.constant_features_]
-        if clipping:
-            X = np.clip(X, self.data_min_, self.data_max_)
-        if rounding:
-            for j, decimals in enumerate(self.decimals_):
-                if decimals is not None:
-                    X[:, j] = np.round(X[:, j], decimals)
-        # Never an infinity, even when the float32 of the data cannot hold
-        # a sample.
-        limit = np.finfo(self.output_dtype_).max
-        return np.clip(X, -limit, limit).astype(self.output_dtype_, copy=False)
+            Z = Z.reshape(0, self.n_features_)
+        if not Z.flags.writeable:  # torch refuses to wrap read-only memory
+            Z = Z.copy()
+        X = self.decode(torch.from_numpy(Z), rounding=rounding, clipping=clipping)
+        return X.numpy()
+
+    def decode(self, Z, *, rounding=True, clipping=False):
+        """Map the generator's output back to data, on its device.
+
+        The inverse of the map, computed in float64 by torch on the device
+        of ``Z``, so that samples drawn on a GPU stay there until they are
+        whole: each column's quantiles are interpolated linearly at the
+        normal probability of its score, or its Yeo-Johnson transform is
+        inverted (within the training range of the scores), or it is
+        destandardised; a discrete column takes the value whose interval
+        (in probability) holds the score, and a constant column its
+        constant. Then the columns are clipped to their training range and
+        rounded (to the same values as :func:`numpy.round`) as asked. The
+        map's numbers are copied to a device at its first use there.
+
+        Parameters
+        ----------
+        Z : torch.Tensor of shape (n_rows, n_features)
+            Rows in the networks' space, of any floating dtype.
+        rounding : bool, default=True
+            Round each column recorded at a fixed precision to it.
+        clipping : bool, default=False
+            Clip each column to its training range.
+
+        Returns
+        -------
+        X : torch.Tensor of shape (n_rows, n_features)
+            On the device of ``Z``, float64 (float32 when ``output_dtype_``
+            is), finite: a value beyond the dtype's range is clipped to it.
+
+        Raises
+        ------
+        GANSamplerError
+            When ``Z`` holds NaN or infinite values.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import torch
+        >>> from gansampler import DataMap
+        >>> X = np.array([[1.0], [2.0], [2.0], [3.0]], dtype=np.float32)
+        >>> data_map = DataMap(preprocessing="standard").fit(X)
+        >>> Z = torch.tensor([[0.0], [-0.8], [1.5]])
+        >>> X = data_map.decode(Z)
+        >>> X.dtype, X.ravel().tolist()
+        (torch.float32, [2.0, 1.0, 3.0])
+        """
+        tables = self._device_tables(Z.device)
+        with torch.no_grad():
+            Z = Z.to(torch.float64)
+            if Z.ndim != 2 or Z.shape[1] != tables.n_features:
+                raise ValueError(
+                    f"Z must have shape (n_rows, {tables.n_features}), got "
+                    f"{tuple(Z.shape)}."
+                )
+            if not len(Z):
+                return Z.to(tables.dtype)
+            if not torch.isfinite(Z).all():
+                raise GANSamplerError(
+                    "The generator returned NaN or infinite values. A custom "
+                    "generator must map finite noise to finite values; for the "
+                    "built-in one, refit with lower learning rates."
+                )
+            return _decode(Z, tables, rounding=rounding, clipping=clipping)
+
+    def _device_tables(self, device):
+        """The numbers of the map as tensors on ``device``, made at the first
+        use there. Never pickled: a fitted map's attributes stay its state."""
+        cache = self.__dict__.setdefault("_tables", {})
+        tables = cache.get(device)
+        if tables is None:
+            # Threads that race here make equal tables; either one is kept.
+            tables = cache.setdefault(device, _DeviceTables(self, device))
+        return tables
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_tables", None)
+        return state
 
     @classmethod
     def from_fitted_state(cls, state, *, preprocessing):
@@ -424,3 +474,163 @@ class DataMap:
         data_map.power_transformer_ = None
         data_map.column_maps_ = data_map._maps()
         return data_map
+
+
+def _power_scaling(transformer):
+    """The mean and scale with which a fitted PowerTransformer standardised
+    its output, or None when it did not."""
+    if not transformer.standardize:
+        return None
+    # scikit-learn keeps them in a private StandardScaler; this is the one
+    # place that reads it.
+    scaler = transformer._scaler
+    return scaler.mean_, scaler.scale_
+
+
+# The columns of a kind when it is every column: the whole table, uncopied.
+ALL = slice(None)
+
+
+class _DeviceTables:
+    """The numbers of a fitted map, as float64 tensors on one device, and the
+    columns of each kind: None for none, ``ALL`` for every one."""
+
+    def __init__(self, data_map, device):
+        n_features = data_map.n_features_
+
+        def tensor(values):
+            return torch.as_tensor(np.asarray(values, dtype=np.float64), device=device)
+
+        def columns(indices):
+            indices = [int(j) for j in indices]
+            if not indices:
+                return None
+            if indices == list(range(n_features)):
+                return ALL
+            return torch.as_tensor(indices, dtype=torch.long, device=device)
+
+        maps = np.array(data_map._maps())
+        constant = np.asarray(data_map.constant_features_, dtype=bool)
+        self.n_features = n_features
+        self.dtype = torch.from_numpy(np.empty(0, data_map.output_dtype_)).dtype
+        self.data_min = tensor(data_map.data_min_)
+        self.data_max = tensor(data_map.data_max_)
+        # Never an infinity, even when the float32 of the data cannot hold a
+        # sample.
+        self.limit = float(np.finfo(data_map.output_dtype_).max)
+
+        quantile = np.flatnonzero((maps == "quantile") & ~constant)
+        self.quantile_columns = columns(quantile)
+        if len(quantile):
+            quantiles = data_map.quantile_transformer_.quantiles_[:, quantile]
+            self.quantiles = tensor(quantiles)
+            self.quantile_steps = tensor(np.diff(quantiles, axis=0))
+
+        power = getattr(data_map, "power_transformer_", None)
+        power_columns = [] if power is None else data_map.power_columns_
+        self.power_columns = columns(power_columns)
+        if len(power_columns):
+            low, high = data_map.power_range_
+            self.power_low, self.power_high = tensor(low), tensor(high)
+            scaling = _power_scaling(power)
+            self.power_scaling = (
+                None if scaling is None else tuple(map(tensor, scaling))
+            )
+            self.yeo_johnson = _YeoJohnson(power.lambdas_, tensor)
+
+        discrete = np.flatnonzero(maps == "discrete")
+        self.discrete = [
+            (j, tensor(data_map._level_edges(j)[1:-1]),
+             tensor(data_map.discrete_levels_[j]))
+            for j in discrete
+        ]  # fmt: skip
+
+        taken = {*quantile, *power_columns, *discrete}
+        standard = [j for j in range(n_features) if j not in taken and not constant[j]]
+        self.standard_columns = columns(standard)
+        self.scale = tensor(data_map.scale_[standard])
+        self.mean = tensor(data_map.mean_[standard])
+        self.constant_columns = columns(np.flatnonzero(constant))
+        self.constants = tensor(data_map.mean_[constant])
+
+        rounded = [(j, d) for j, d in enumerate(data_map.decimals_) if d is not None]
+        self.rounded_columns = columns([j for j, _ in rounded])
+        # As numpy.round: times 10**d, to the nearest integer (ties to even),
+        # divided by 10**d.
+        self.round_factors = tensor([10.0**d for _, d in rounded])
+
+
+class _YeoJohnson:
+    """The inverse of the Yeo-Johnson transform with one lambda per column,
+    computed as scikit-learn's PowerTransformer computes it."""
+
+    def __init__(self, lambdas, tensor):
+        # In the lambdas' own dtype, as scikit-learn computes them: float32
+        # for float32 data.
+        lambdas = np.asarray(lambdas)
+        # Where scikit-learn turns the power into an exponential.
+        zero = np.abs(lambdas) < np.spacing(1.0)
+        two = np.abs(lambdas - 2) <= np.spacing(1.0)
+        positive = np.where(zero, 1.0, lambdas)
+        negative = 2 - np.where(two, 1.0, lambdas)
+        self.lambdas, self.inverse = tensor(positive), tensor(1 / positive)
+        self.negative, self.negative_inverse = tensor(-negative), tensor(1 / negative)
+        self.zero = tensor(zero).bool() if zero.any() else None
+        self.two = tensor(two).bool() if two.any() else None
+
+    def __call__(self, Z):
+        positive = torch.pow(Z * self.lambdas + 1, self.inverse) - 1
+        if self.zero is not None:
+            positive = torch.where(self.zero, torch.exp(Z) - 1, positive)
+        negative = 1 - torch.pow(self.negative * Z + 1, self.negative_inverse)
+        if self.two is not None:
+            negative = torch.where(self.two, 1 - torch.exp(-Z), negative)
+        return torch.where(Z >= 0, positive, negative)
+
+
+def _decode(Z, tables, *, rounding, clipping):
+    """DataMap.decode of finite float64 rows ``Z``, with ``tables`` on their
+    device."""
+    X = torch.empty_like(Z)
+
+    def put(columns, values):
+        nonlocal X
+        if columns is ALL:
+            X = values  # computed here, never a view of Z or of the tables
+        else:
+            X[:, columns] = values
+
+    if tables.standard_columns is not None:
+        columns = tables.standard_columns
+        put(columns, Z[:, columns] * tables.scale + tables.mean)
+    if tables.quantile_columns is not None:
+        # QuantileTransformer.inverse_transform, with a direct lookup: its
+        # references are evenly spaced.
+        quantiles = tables.quantiles
+        position = torch.special.ndtr(Z[:, tables.quantile_columns])
+        position *= len(quantiles) - 1
+        below = position.long().clamp_(max=len(quantiles) - 2)
+        values = quantiles.gather(0, below)
+        values += (position - below) * tables.quantile_steps.gather(0, below)
+        put(tables.quantile_columns, values)
+    if tables.power_columns is not None:
+        # Within the training range, where the inverse is defined (as the
+        # quantile map's samples are).
+        values = torch.clamp(
+            Z[:, tables.power_columns], tables.power_low, tables.power_high
+        )
+        if tables.power_scaling is not None:
+            mean, scale = tables.power_scaling
+            values = values * scale + mean
+        put(tables.power_columns, tables.yeo_johnson(values))
+    for j, inner_edges, levels in tables.discrete:
+        probability = torch.special.ndtr(Z[:, j].contiguous())
+        X[:, j] = levels[torch.searchsorted(inner_edges, probability, right=True)]
+    if tables.constant_columns is not None:
+        X[:, tables.constant_columns] = tables.constants
+    if clipping:
+        X = torch.clamp(X, tables.data_min, tables.data_max)
+    if rounding and tables.rounded_columns is not None:
+        columns, factors = tables.rounded_columns, tables.round_factors
+        put(columns, torch.round(X[:, columns] * factors) / factors)
+    return X.clamp_(-tables.limit, tables.limit).to(tables.dtype)

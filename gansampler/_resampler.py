@@ -6,7 +6,6 @@ from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
-from imblearn.utils import check_sampling_strategy, check_target_type
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
 from sklearn.utils.multiclass import type_of_target
@@ -69,6 +68,10 @@ def _check_targets(y):
             "(a 1-D array, a column, or one-hot encoded classes); multioutput "
             "targets are not supported."
         )
+    # Imported here: loading a model reads this module, and imbalanced-learn
+    # takes a while to import.
+    from imblearn.utils import check_target_type
+
     return check_target_type(values, indicate_one_vs_all=True)
 
 
@@ -112,6 +115,8 @@ def _check_strategy(strategy, labels, counts):
             )
     if isinstance(strategy, dict):
         strategy = _check_target_counts(strategy, counts)
+    from imblearn.utils import check_sampling_strategy
+
     n_new = check_sampling_strategy(strategy, labels, "over-sampling")
     # imbalanced-learn's keys and counts are NumPy scalars: give the labels
     # as ``counts`` holds them (plain Python values), to print plainly.

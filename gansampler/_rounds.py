@@ -1,16 +1,21 @@
-"""How the rounds of a fit run: eagerly, or replayed from CUDA graphs.
+"""How the rounds of a fit are drawn and played: eagerly, or replayed from
+CUDA graphs.
 
-A round of the game on small networks is dozens of tiny kernels; on a GPU,
-launching them one by one costs far more than running them. Captured once as
-a CUDA graph, a round is a single launch: its inputs are copied into static
-buffers, the graph replays, and its losses are copied out, with no read from
-the device until the epoch ends.
+:class:`RoundIterator` draws the data of each round (real rows, labels,
+noise), many rounds at a time. :class:`Rounds` plays them with a
+:class:`~gansampler._game.Game`. A round of the game on small networks is
+dozens of tiny kernels; on a GPU, launching them one by one costs far more
+than running them. Captured once as a CUDA graph, a round is a single
+launch: its inputs are copied into static buffers, the graph replays, and
+its losses are copied out, with no read from the device until the epoch
+ends.
 """
 
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, ProgressBar
-from torch.nn.modules.batchnorm import _BatchNorm
+
+from ._noise import draw_noise
 
 # What a round trains, and what a snapshot of training holds.
 TRAINED = (
@@ -21,13 +26,89 @@ TRAINED = (
     "discriminator_optimizer_",
 )
 
+# Rounds whose draws are made together take at most this many bytes.
+_BLOCK_BYTES = 4 * 2**20
+
+
+class RoundIterator:
+    """Yields the data of one round of the game per step.
+
+    Each round gets ``n_real`` rows drawn with replacement from ``X``,
+    ``n_noise`` rows of noise and, with ``mix``, ``n_real`` uniform mixing
+    weights (for WGAN-GP's interpolates; None otherwise), so an epoch costs
+    the same whatever the size of the data. With ``labels`` (one-hot rows),
+    it also gets the labels of the real rows followed by those of ``n_noise -
+    n_real`` more rows drawn from the data, for the generator's own update;
+    without, None.
+
+    The draws of many rounds are made together, on the data's device, in
+    blocks of at most ``block_bytes``: a few calls per epoch rather than a few
+    per round.
+    """
+
+    def __init__(
+        self,
+        X,
+        labels=None,
+        *,
+        n_rounds,
+        n_real,
+        n_noise,
+        noise,
+        noise_dim,
+        generator,
+        mix=True,
+        block_bytes=_BLOCK_BYTES,
+    ):
+        self.X = X
+        self.labels = labels
+        self.n_rounds = n_rounds
+        self.n_real = n_real
+        self.n_noise = n_noise
+        self.noise = noise
+        self.noise_dim = noise_dim
+        self.generator = generator
+        self.mix = mix
+        self.block_bytes = block_bytes
+
+    def __len__(self):
+        return self.n_rounds
+
+    def __iter__(self):
+        X, labels, g = self.X, self.labels, self.generator
+        n_rows = self.n_real if labels is None else self.n_noise
+        width = X.shape[1] + (0 if labels is None else labels.shape[1])
+        per_round = 8 * n_rows + 4 * (
+            n_rows * width + self.n_noise * self.noise_dim + self.n_real * self.mix
+        )
+        block = max(1, min(self.n_rounds, self.block_bytes // per_round))
+        for start in range(0, self.n_rounds, block):
+            m = min(block, self.n_rounds - start)
+            rows = torch.randint(len(X), (m, n_rows), generator=g, device=X.device)
+            noise = draw_noise(
+                self.noise, m * self.n_noise, self.noise_dim, g, X.device
+            ).view(m, self.n_noise, self.noise_dim)
+            mix = None
+            if self.mix:
+                mix = torch.rand(m, self.n_real, 1, generator=g, device=X.device)
+            real = X[rows[:, : self.n_real]]
+            rows_labels = None if labels is None else labels[rows]
+            for i in range(m):
+                yield (
+                    real[i],
+                    None if rows_labels is None else rows_labels[i],
+                    noise[i],
+                    None if mix is None else mix[i],
+                )
+
+
 # Eager rounds before a capture, on a side stream as torch asks: they set up
 # the optimizers' state and CUDA's libraries, and are rounds of the fit like
 # any other.
 WARMUP_ROUNDS = 3
 
 
-def _defines(net, method):
+def defines(net, method):
     """Whether the net or one of its callbacks does something on ``method``."""
     if getattr(type(net), method) is not getattr(NeuralNet, method):
         return True
@@ -98,34 +179,27 @@ def graph_obstacle(net):
 
 
 class CapturedRounds:
-    """The rounds of a net captured as graphs: one without the R1 penalty and,
-    where it is used, one with it."""
+    """The rounds of a game captured as graphs: one without the R1 penalty
+    and, where it is used, one with it."""
 
-    def __init__(self, net, batch):
+    def __init__(self, game, batch):
         self.inputs = [None if t is None else t.detach().clone() for t in batch]
         self.ema_weight = torch.zeros((), device=batch[0].device)
-        self.settings = [
-            _settings(net.generator_optimizer_),
-            _settings(net.discriminator_optimizer_),
-        ]
+        self.optimizers = (game.generator_optimizer, game.discriminator_optimizer)
+        self.settings = [_settings(optimizer) for optimizer in self.optimizers]
         self.graphs = {}
-        for r1 in (False, True) if net.r1_penalty else (False,):
+        for r1 in (False, True) if game.r1_penalty else (False,):
             # Gradients are allocated inside each graph, as torch's
             # whole-network capture does.
-            net.generator_optimizer_.zero_grad(set_to_none=True)
-            net.discriminator_optimizer_.zero_grad(set_to_none=True)
+            for optimizer in self.optimizers:
+                optimizer.zero_grad(set_to_none=True)
             self.graphs[r1] = capture_round(
-                lambda r1=r1: net.play_round(
-                    self.inputs, r1=r1, ema_weight=self.ema_weight
-                )
+                lambda r1=r1: game.play(self.inputs, r1=r1, ema_weight=self.ema_weight)
             )
 
-    def still_valid(self, net):
+    def still_valid(self):
         """False once the optimizers' settings (the learning rate) changed."""
-        return self.settings == [
-            _settings(net.generator_optimizer_),
-            _settings(net.discriminator_optimizer_),
-        ]
+        return self.settings == [_settings(optimizer) for optimizer in self.optimizers]
 
     def replay(self, batch, *, r1, ema_weight):
         for static, tensor in zip(self.inputs, batch, strict=True):
@@ -138,82 +212,50 @@ class CapturedRounds:
 
 
 class Rounds:
-    """What the rounds of a fit share: views of the generator's weights and
-    of their average, who listens to each round, and the captured graphs."""
+    """The rounds of a fit: a :class:`~gansampler._game.Game` played eagerly,
+    or, where ``obstacle`` is None (see :func:`graph_obstacle`), captured as
+    CUDA graphs after :data:`WARMUP_ROUNDS` eager rounds on a side stream
+    of ``device``.
 
-    def __init__(self, net):
-        generator, average = net.generator_, net.generator_ema_
-        self.owners = Rounds._owners(net)
-        self.current = list(generator.parameters())
-        self.averaged = list(average.parameters())
-        self.current_buffers = list(generator.buffers())
-        self.averaged_buffers = list(average.buffers())
-        self.generator_weights = [p for p in self.current if p.requires_grad]
-        self.discriminator_weights = [
-            p for p in net.discriminator_.parameters() if p.requires_grad
-        ]
-        # Real and generated rows go through D together, unless a row's
-        # output depends on the rest of its batch.
-        self.joint_pass = not any(
-            isinstance(m, _BatchNorm) for m in net.discriminator_.modules()
-        )
-        self.grad_listeners = _defines(net, "on_grad_computed")
-        self.per_batch = _defines(net, "on_batch_begin") or _defines(
-            net, "on_batch_end"
-        )
-        self.obstacle = graph_obstacle(net)
+    ``path`` is None until the first round decides, then ``"eager"`` or
+    ``"cuda-graph"``; ``obstacle`` says why rounds run eagerly.
+    """
+
+    def __init__(self, game, *, obstacle, device):
+        self.game = game
+        self.obstacle = obstacle
+        self.device = device
         self.graphs = None
         self.played = 0
         self.stream = None
-        self.announced = False
+        self.path = None
 
-    def serves(self, net):
-        """Whether ``net`` still has the players and optimizers seen here."""
-        return all(
-            a is b for a, b in zip(self.owners, Rounds._owners(net), strict=True)
-        )
-
-    @staticmethod
-    def _owners(net):
-        return [getattr(net, name, None) for name in TRAINED]
-
-    def prepare(self, net):
+    def prepare(self):
         """Before an epoch: drop graphs whose constants are stale."""
-        if self.graphs is not None and not self.graphs.still_valid(net):
+        if self.graphs is not None and not self.graphs.still_valid():
             self.graphs = None
 
-    def play(self, net, batch, *, r1, ema_weight):
+    def play(self, batch, *, r1, ema_weight):
+        """Play one round; returns its losses (D's, G's) on the device."""
         if self.graphs is not None:
             return self.graphs.replay(batch, r1=r1, ema_weight=ema_weight)
         if self.obstacle is None and self.played >= WARMUP_ROUNDS:
             try:
-                self.graphs = CapturedRounds(net, batch)
+                self.graphs = CapturedRounds(self.game, batch)
             except Exception as exc:  # any failure to capture means eager rounds
                 self.obstacle = f"the round could not be captured ({exc})"
             else:
-                self._announce(net)
+                self.path = "cuda-graph"
                 return self.graphs.replay(batch, r1=r1, ema_weight=ema_weight)
         self.played += 1
         if self.obstacle is not None:
-            self._announce(net)
-            return net.play_round(batch, r1=r1, ema_weight=ema_weight)
+            self.path = "eager"
+            return self.game.play(batch, r1=r1, ema_weight=ema_weight)
         # Warm-up rounds run on a side stream, as torch asks before a capture.
         if self.stream is None:
-            self.stream = torch.cuda.Stream(device=net.device)
+            self.stream = torch.cuda.Stream(device=self.device)
         self.stream.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(self.stream):
-            losses = net.play_round(batch, r1=r1, ema_weight=ema_weight)
+            losses = self.game.play(batch, r1=r1, ema_weight=ema_weight)
         torch.cuda.current_stream().wait_stream(self.stream)
         return losses
-
-    def _announce(self, net):
-        """Record, once, which path the rounds took; say it on a GPU."""
-        if self.announced:
-            return
-        self.announced = True
-        net.round_path_ = "eager" if self.graphs is None else "cuda-graph"
-        if net.verbose and torch.device(net.device).type == "cuda":
-            if self.graphs is not None:
-                print("Training rounds run as captured CUDA graphs.")
-            else:
-                print(f"Training rounds run eagerly: {self.obstacle}.")

@@ -25,6 +25,7 @@ from ._compat import (
     validate_parameter_constraints,
 )
 from ._device import resolve_device
+from ._drawing import fill_rows, seed_of
 from ._net import GANNet
 from ._params import (
     AUTO_SETTINGS,
@@ -45,13 +46,6 @@ from .metrics import _n_generated, wasserstein_distance
 
 __all__ = ["GANSampler"]
 
-# The seeding rule of sample(): rows come in blocks of BLOCK_ROWS, block k's
-# noise from a generator seeded by SeedSequence(seed, spawn_key=(k,)), so a
-# draw is the same however it is split into whole blocks (the command line
-# streams them). Within a block, noise is drawn and mapped CHUNK_ROWS rows at
-# a time: few enough for the activations to stay in the CPU's cache.
-BLOCK_ROWS = 65_536
-CHUNK_ROWS = 8_192
 _SCORE_SEED = 0
 # The settings that GANNet takes as they are, under the same names.
 _NET_SETTINGS = ("noise", "noise_dim", "pac", "d_steps", "steps_per_epoch",
@@ -446,7 +440,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         data_map = DataMap(preprocessing=self.preprocessing, random_state=seed)
         data_map.fit(X, statistics)
         to_data = functools.partial(
-            data_map.from_network,
+            data_map.decode,
             rounding=self.enforce_rounding,
             clipping=self.enforce_min_max_values,
         )
@@ -554,11 +548,14 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         A sampler fitted with class labels draws the class of each row from
         the classes' shares in the training data, or takes them from ``y``.
 
-        Rows come in blocks of 65,536, block ``k`` with noise seeded from
+        Rows come in blocks of 1,048,576, block ``k`` with noise seeded from
         ``SeedSequence(seed, spawn_key=(k,))``: the rows of a seed are the same
-        however the work is split into whole blocks (``gansampler sample``
-        streams them), and a large ``n_samples`` never needs all the noise in
-        memory at once. Safe to call from many threads at once.
+        however the work is split (:func:`~gansampler.draw_rows` draws any
+        part of a draw, ``gansampler sample`` streams them), and a large
+        ``n_samples`` never needs all the noise in memory at once. The rows
+        are generated and mapped back to data on the sampler's device
+        (``device_``), and copied to the host a chunk at a time. Safe to call
+        from many threads at once.
 
         Parameters
         ----------
@@ -608,10 +605,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         _check_memory(int(n_samples), self.n_features_in_,
                       self.data_map_.output_dtype_)  # fmt: skip
         codes = self._requested_codes(int(n_samples), y)
-        blocks = list(self._sample_blocks(int(n_samples), random_state, codes))
-        if not blocks:
-            return self.data_map_.from_network(np.empty((0, self.n_features_in_)))
-        return np.concatenate(blocks)
+        # The seeding rule, and the work on the net's device, are draw_rows'.
+        X = np.empty((int(n_samples), self.n_features_in_),
+                     dtype=self.data_map_.output_dtype_)  # fmt: skip
+        fill_rows(self, seed_of(random_state), int(n_samples), 0, codes, X)
+        return X
 
     def _requested_codes(self, n_samples, y):
         """The class code of each row asked for by ``sample``'s ``y``, or None."""
@@ -652,31 +650,6 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 f"classes are {classes.tolist()}."
             )
         return np.array([known[label] for label in labels.tolist()], dtype=np.int64)
-
-    def _sample_blocks(self, n_samples, random_state, codes=None):
-        """Yield the rows of ``sample(n_samples, random_state)`` block by block;
-        ``codes`` are the class codes of the rows, or None."""
-        seed = draw_seed(random_state) if not _is_int(random_state) else random_state
-        for block, start in enumerate(range(0, n_samples, BLOCK_ROWS)):
-            stop = min(start + BLOCK_ROWS, n_samples)
-            block_codes = None if codes is None else codes[start:stop]
-            yield self._sample_block(seed, block, stop - start, block_codes)
-
-    def _sample_block(self, seed, block, n_rows, codes=None):
-        """The first ``n_rows`` rows of block ``block`` of the draw ``seed``."""
-        net = self.net_
-        generator = torch_generator(spawn_seeds(seed, 1, key=(block,))[0], net.device)
-        chunks = []
-        for start in range(0, n_rows, CHUNK_ROWS):
-            size = min(CHUNK_ROWS, n_rows - start)
-            chunk_codes = None if codes is None else codes[start : start + size]
-            inputs = net.generator_input(size, generator, chunk_codes)
-            chunks.append(net.generate(inputs).cpu().numpy())
-        return self.data_map_.from_network(
-            np.concatenate(chunks, dtype=np.float64),
-            rounding=self.enforce_rounding,
-            clipping=self.enforce_min_max_values,
-        )
 
     def score(self, X, y=None):
         """Goodness of fit to ``X``: minus the scaled Wasserstein distance.

@@ -215,7 +215,10 @@ def _data_map_state(data_map, tensors, prefix):
 def _module_states(net, training_state):
     modules = ["generator_ema"]
     if training_state:
-        modules += [*PLAYERS, *OPTIMIZERS]
+        # A net that never trained here (loaded to sample) has no optimizers
+        # yet: training from the file starts them afresh.
+        built = [name for name in OPTIMIZERS if getattr(net, name + "_") is not None]
+        modules += [*PLAYERS, *built]
     return {name: getattr(net, name + "_").state_dict() for name in modules}
 
 

@@ -4,10 +4,10 @@
 <gansampler.GANSampler.sample>` as a :class:`dask.array.Array` whose chunks
 are drawn where the array is computed; :func:`write_parts` has the workers
 write them into a folder, so that no machine ever holds them all. Both follow
-``sample``'s seeding rule (rows come in blocks of 65,536, each block with
-noise of its own), so the rows of a seed are those of
-``sampler.sample(n_samples, random_state=seed)``, however many chunks and
-workers draw them. The sampler travels to the workers once, not once per
+``sample``'s seeding rule (rows come in blocks of 1,048,576, each block with
+noise of its own; see :func:`gansampler.draw_rows`), so the rows of a seed
+are those of ``sampler.sample(n_samples, random_state=seed)``, however many
+chunks and workers draw them. The sampler travels to the workers once, not once per
 chunk. Needs ``pip install "gansampler[dask]"``.
 """
 
@@ -18,14 +18,14 @@ import numpy as np
 
 from ._atomic import replacing
 from ._compat import Interval, validate_parameter_constraints
+from ._drawing import BLOCK_ROWS, draw_rows
 from ._params import CONSTRAINTS
 from ._random import draw_seed
-from ._sampler import BLOCK_ROWS
 
 __all__ = ["sample", "write_parts"]
 
-# A chunk of 16 blocks: a million rows, 8 MB a column in float64.
-DEFAULT_CHUNK_ROWS = 16 * BLOCK_ROWS
+# A chunk of one block: a million rows, 8 MB a column in float64.
+DEFAULT_CHUNK_ROWS = BLOCK_ROWS
 FORMATS = ("npy", "parquet")
 
 
@@ -61,17 +61,8 @@ def _check(sampler, n_samples, chunk_size, random_state, caller):
 
 
 def _rows(sampler, seed, start, stop, n_samples):
-    """Rows ``start:stop`` of ``sampler.sample(n_samples, random_state=seed)``.
-
-    A block that the range cuts is drawn whole, as ``sample`` draws it, and
-    cut: a block's rows depend on how many it has.
-    """
-    parts = []
-    for block in range(start // BLOCK_ROWS, (stop - 1) // BLOCK_ROWS + 1):
-        first = block * BLOCK_ROWS
-        rows = sampler._sample_block(seed, block, min(BLOCK_ROWS, n_samples - first))
-        parts.append(rows[max(start - first, 0) : stop - first])
-    return np.concatenate(parts)
+    """Rows ``start:stop`` of ``sampler.sample(n_samples, random_state=seed)``."""
+    return draw_rows(sampler, n_samples, seed, start=start, stop=stop)
 
 
 def _shipped(sampler):
@@ -104,9 +95,9 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None)
     n_samples : int
         Number of rows.
     chunk_size : int, default=1,048,576
-        Rows per chunk. A multiple of 65,536 (the blocks of ``sample``'s
-        seeding rule) costs nothing extra; otherwise a block cut by a chunk's
-        edge is drawn by both chunks.
+        Rows per chunk. A multiple of 1,048,576 (the blocks of ``sample``'s
+        seeding rule) costs nothing extra; otherwise the noise of a block cut
+        by a chunk's edge is drawn by both chunks.
     random_state : int, RandomState or Generator instance, or None, \
             default=None
         Seeds the draw, as in :meth:`GANSampler.sample

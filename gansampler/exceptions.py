@@ -9,6 +9,7 @@ from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 
 __all__ = [
     "CollapseWarning",
+    "DeviceError",
     "DivergenceWarning",
     "DroppedParameterWarning",
     "GANSamplerError",
@@ -47,6 +48,15 @@ class TrainingDivergedError(GANSamplerError, RuntimeError):
     A loss became NaN or infinite and no earlier generator is there to fall
     back on. The sampler keeps the state it had before ``fit``. Lower the
     learning rates, or raise ``r1_penalty``.
+    """
+
+
+class DeviceError(GANSamplerError, RuntimeError):
+    """Raised when a network does not run on the device it was placed on.
+
+    A custom network that keeps a tensor outside its parameters and buffers
+    leaves it behind when the network moves to a GPU: register every tensor
+    it uses (``register_buffer``), so that it moves with the module.
     """
 
 

@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -26,13 +28,30 @@ def fitted_sampler():
     return GANSampler(**FAST, random_state=0).fit(X)
 
 
+# On a machine that is there to test the GPU, a missing GPU is a failure, not
+# a reason to skip: GANSAMPLER_REQUIRE_CUDA=1 says so.
+REQUIRE_CUDA = os.environ.get("GANSAMPLER_REQUIRE_CUDA", "") == "1"
+NO_CUDA = (
+    "GANSAMPLER_REQUIRE_CUDA=1, but torch sees no CUDA device (torch "
+    f"{torch.__version__}, CUDA build {torch.version.cuda}): this test needs one."
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    if torch.cuda.is_available():
+    if torch.cuda.is_available() or REQUIRE_CUDA:
         return
     skip = pytest.mark.skip(reason="needs a CUDA device")
     for item in items:
-        if "cuda" in item.keywords:
+        # The marker, not a keyword: a parameter's id "cuda" is a keyword too.
+        if item.get_closest_marker("cuda"):
             item.add_marker(skip)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    if (REQUIRE_CUDA and item.get_closest_marker("cuda")
+            and not torch.cuda.is_available()):  # fmt: skip
+        pytest.fail(NO_CUDA, pytrace=False)
 
 
 # Property tests draw their examples from a fixed seed, so that a run repeats,

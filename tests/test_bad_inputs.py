@@ -266,7 +266,7 @@ def _no_rows(*args, **kwargs):
 def test_sample_refuses_a_draw_larger_than_memory_up_front(sampler, monkeypatch):
     with unchanged(sampler), monkeypatch.context() as patched:
         # Without the check, the draw would run for hours before failing.
-        patched.setattr(GANSampler, "_sample_blocks", _no_rows)
+        patched.setattr("gansampler._sampler.fill_rows", _no_rows)
         with pytest.raises(ValueError, match="memory"):
             sampler.sample(10**12, random_state=0)
 

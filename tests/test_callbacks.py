@@ -63,14 +63,12 @@ def test_fidelity_matches_the_metric_on_samples(X_normal, fast, preprocessing):
 
 @pytest.mark.parametrize("n_rows", [10_000, 500])
 def test_fidelity_is_the_wasserstein_distance(n_rows):
-    # With as many reference rows as samples, the distance comes from the
-    # sorted reference; otherwise from the metric itself.
     from gansampler.metrics import wasserstein_distance
 
     rng = np.random.default_rng(0)
     X = rng.gamma(2.0, size=(n_rows, 2)) * [1.0, 30.0]
     sampler = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0).fit(X)
-    fidelity = EpochFidelity(X, sampler.data_map_.from_network, seed=3)
+    fidelity = EpochFidelity(X, sampler.data_map_.decode, seed=3)
     fidelity.on_train_begin(sampler.net_)
     fidelity.on_epoch_end(sampler.net_)
     generated = sampler.data_map_.from_network(
@@ -79,3 +77,20 @@ def test_fidelity_is_the_wasserstein_distance(n_rows):
     assert sampler.net_.history[-1, "train_w1"] == pytest.approx(
         wasserstein_distance(X, generated), rel=1e-9
     )
+
+
+@pytest.mark.parametrize(("m", "n"), [(7, 7), (5, 13), (1000, 10_000), (3, 2)])
+def test_the_fidelity_in_torch_is_the_metric(m, n):
+    import torch
+
+    from gansampler._callbacks import scaled_wasserstein
+    from gansampler.metrics import wasserstein_distance
+
+    rng = np.random.default_rng(m * n)
+    X = rng.normal(size=(m, 3)) * [1.0, 10.0, 1e-3]
+    X[:, 0] = np.round(X[:, 0])  # ties
+    Y = rng.standard_t(3, size=(n, 3)) * [1.0, 10.0, 1e-3]
+    reference = torch.from_numpy(np.sort(X, axis=0))
+    std = X.std(axis=0)
+    distance = scaled_wasserstein(reference, torch.from_numpy(std), torch.from_numpy(Y))
+    assert float(distance) == pytest.approx(wasserstein_distance(X, Y), rel=1e-9)

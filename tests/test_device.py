@@ -2,13 +2,55 @@ import os
 import pickle
 import subprocess
 import sys
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from torch import nn
 
+import gansampler
 from gansampler import GANSampler
 from gansampler._device import available_devices, resolve_device
+
+
+class SmallGenerator(nn.Module):
+    """A custom generator, to train on the GPU."""
+
+    def __init__(self, n_inputs, n_outputs):
+        super().__init__()
+        self.layers = nn.Sequential(nn.Linear(n_inputs, 16), nn.ReLU(),
+                                    nn.Linear(16, n_outputs))  # fmt: skip
+
+    def forward(self, noise):
+        return self.layers(noise)
+
+
+class SmallDiscriminator(nn.Module):
+    """A custom discriminator, to train on the GPU."""
+
+    def __init__(self, n_inputs):
+        super().__init__()
+        self.layers = nn.Sequential(nn.Linear(n_inputs, 16), nn.ReLU(),
+                                    nn.Linear(16, 1))  # fmt: skip
+
+    def forward(self, X):
+        return self.layers(X)
+
+
+def on_cuda(sampler):
+    return sampler.device_.startswith("cuda") and all(
+        p.is_cuda
+        for module in (sampler.net_.generator_, sampler.net_.generator_ema_)
+        for p in module.parameters()
+    )
+
+
+def assert_rows(rows, shape, dtype=np.float64):
+    assert type(rows) is np.ndarray
+    assert rows.shape == shape and rows.dtype == dtype
+    assert np.isfinite(rows).all()
 
 
 def test_auto_and_cpu():
@@ -32,6 +74,42 @@ def test_auto_leaves_a_gpu_that_would_not_pay(monkeypatch):
     assert not GANSampler(optimizer=torch.optim.RMSprop)._gpu_pays()
     assert GANSampler(optimizer=torch.optim.RMSprop,
                       generator=torch.nn.Module)._gpu_pays()  # fmt: skip
+
+
+_MARKED = """
+import pytest
+
+
+@pytest.mark.cuda
+def test_needs_a_gpu():
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("required", "outcome"), [("1", "1 failed"), ("0", "1 skipped")]
+)
+def test_require_cuda_turns_the_skip_into_a_failure(tmp_path, required, outcome):
+    # The project's conftest, in a fresh pytest run that sees no GPU.
+    conftest = Path(__file__).with_name("conftest.py").read_text()
+    (tmp_path / "conftest.py").write_text(conftest)
+    (tmp_path / "test_marked.py").write_text(_MARKED)
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    cuda: a GPU\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env |= {"GANSAMPLER_REQUIRE_CUDA": required, "CUDA_VISIBLE_DEVICES": ""}
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rfs", "-q"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert outcome in out.stdout, out.stdout + out.stderr
+    if required == "1":
+        assert out.returncode == 1
+        assert "GANSAMPLER_REQUIRE_CUDA=1, but torch sees no CUDA device" in out.stdout
+    else:
+        assert out.returncode == 0 and "needs a CUDA device" in out.stdout
 
 
 @pytest.mark.parametrize("device", ["gpu", "", "mps", "cuda:-1"])
@@ -71,3 +149,100 @@ def test_cuda_model_loads_and_samples_without_gpu(fast, tmp_path):
         check=True,
     )
     assert out.stdout.split() == ["cpu", "(3,", "1)"]
+
+
+@pytest.mark.cuda
+def test_a_default_sampler_trains_on_the_gpu(fast, X_normal):
+    sampler = GANSampler(**fast, random_state=0).fit(X_normal)
+    assert on_cuda(sampler)
+    assert sampler.net_.round_path_ == "cuda-graph"
+    assert_rows(sampler.sample(100, random_state=0), (100, 1))
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize("labelled", [False, True], ids=["rows", "labels"])
+@pytest.mark.parametrize("n_features", [1, 5])
+def test_fit_on_cuda(fast, n_features, labelled):
+    rng = np.random.default_rng(0)
+    y = rng.integers(3, size=600)
+    X = rng.normal(size=(600, n_features)) + y[:, None]
+    sampler = GANSampler(**fast, device="cuda", random_state=0)
+    sampler.fit(X, y if labelled else None)
+    assert on_cuda(sampler)
+    assert_rows(sampler.sample(300, random_state=0), (300, n_features))
+    if labelled:
+        rows = sampler.sample(300, random_state=0, y={2: 100, 0: 200})
+        assert_rows(rows, (300, n_features))
+
+
+@pytest.mark.cuda
+def test_a_default_fit_on_the_gpu_warns_nothing():
+    # The whole default budget: a shorter fit warns, rightly, that its samples
+    # have not spread yet.
+    X = np.random.default_rng(0).normal(4.0, 1.25, size=(10_000, 1))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sampler = GANSampler(random_state=0).fit(X)
+        sampler.sample(1000, random_state=0)
+    assert on_cuda(sampler)
+    assert not caught, "\n".join(
+        f"{w.filename}:{w.lineno}: {w.category.__name__}: {w.message}" for w in caught
+    )
+
+
+@pytest.mark.cuda
+def test_a_cpu_model_loads_onto_the_gpu(fast, X_normal, tmp_path):
+    cpu = GANSampler(**fast, device="cpu", random_state=0).fit(X_normal)
+    cpu.save(tmp_path / "model.safetensors")
+    loaded = gansampler.load(tmp_path / "model.safetensors", device="cuda")
+    assert on_cuda(loaded)
+    for a, b in zip(cpu.net_.generator_ema_.parameters(),
+                    loaded.net_.generator_ema_.parameters(), strict=True):  # fmt: skip
+        torch.testing.assert_close(a, b.cpu(), rtol=0, atol=0)
+    assert_rows(loaded.sample(1000, random_state=0), (1000, 1))
+
+
+@pytest.mark.cuda
+def test_set_params_moves_a_refit_to_the_gpu(fast, X_normal):
+    sampler = GANSampler(**fast, device="cpu", random_state=0).fit(X_normal)
+    assert sampler.device_ == "cpu"
+    sampler.set_params(device="cuda").fit(X_normal)
+    assert on_cuda(sampler)
+    assert_rows(sampler.sample(100, random_state=0), (100, 1))
+
+
+@pytest.mark.cuda
+def test_training_goes_on_on_the_gpu(fast, X_normal):
+    sampler = GANSampler(**fast, device="cuda", random_state=0).fit(X_normal)
+    net = sampler.net_
+    rounds = net.n_rounds_
+    Z = torch.from_numpy(sampler.data_map_.to_network(X_normal).astype(np.float32))
+    net.partial_fit(Z)
+    assert net.n_rounds_ == 2 * rounds
+    assert len(net.history) == 2 * fast["max_epochs"]
+    assert on_cuda(sampler)
+    assert np.isfinite(net.history[-1, "generator_loss"])
+    assert_rows(sampler.sample(100, random_state=0), (100, 1))
+
+
+@pytest.mark.cuda
+def test_custom_networks_train_on_the_gpu(fast):
+    X = np.random.default_rng(0).normal(size=(500, 2))
+    sampler = GANSampler(**fast, generator=SmallGenerator,
+                         discriminator=SmallDiscriminator, device="cuda",
+                         random_state=0).fit(X)  # fmt: skip
+    assert on_cuda(sampler)
+    assert all(p.is_cuda for p in sampler.net_.discriminator_.parameters())
+    assert isinstance(sampler.net_.generator_, SmallGenerator)
+    assert_rows(sampler.sample(100, random_state=0), (100, 2))
+
+
+@pytest.mark.cuda
+def test_sampling_on_the_gpu_returns_numpy_arrays(fast, X_normal):
+    sampler = GANSampler(**fast, device="cuda", random_state=0).fit(X_normal)
+    # 70,000 rows span two blocks of noise.
+    for n in (0, 1, 70_000):
+        assert_rows(sampler.sample(n, random_state=0), (n, 1))
+    single = GANSampler(**fast, device="cuda", random_state=0)
+    single.fit(X_normal.astype(np.float32))
+    assert_rows(single.sample(10, random_state=0), (10, 1), np.float32)

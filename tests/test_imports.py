@@ -5,6 +5,8 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+
 import gansampler
 
 PACKAGE = pathlib.Path(gansampler.__file__).parent
@@ -60,6 +62,33 @@ def test_importing_the_package_imports_no_torch():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False", "True"]
+
+
+# What takes a while to import: none of it is needed to print help.
+HEAVY = ("numpy", "pandas", "scipy", "skorch", "sklearn", "torch")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [None, ["--help"], ["demo", "--help"], ["fit", "--help"], ["sample", "-h"],
+     ["evaluate", "--help"]],
+)  # fmt: skip
+def test_the_command_line_s_help_imports_neither_torch_nor_scikit_learn(args):
+    code = (
+        "import sys\n"
+        "from gansampler._cli import main\n"
+        f"args = {args!r}\n"
+        "try:\n"
+        "    if args is not None:\n"
+        "        main(args)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "[]"
 
 
 def test_every_public_name_is_reachable():

@@ -1,3 +1,7 @@
+import subprocess
+import sys
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -174,3 +178,204 @@ def test_class_codes_must_match_n_classes():
         GANNet(n_classes=2, max_epochs=1, steps_per_epoch=1, verbose=0).fit(
             Z, np.full(40, 2)
         )
+
+
+# --- Build, place, probe: the device lifecycle ---------------------------------
+#
+# skorch builds the players (initialize_module), then moves each to the net's
+# device. torch's "meta" device exists on every machine and is not the CPU:
+# a net placed there crosses the same build, move and probe as on a GPU.
+
+
+class _Placements:
+    """Records the modules skorch placed on a device, and every forward pass
+    of a module that had not been placed yet."""
+
+    def __init__(self, monkeypatch):
+        import skorch.net
+
+        self.placed, self.unplaced_runs = set(), []
+        move = skorch.net.to_device
+
+        def placing(module, device):
+            moved = move(module, device)
+            if isinstance(moved, torch.nn.Module):
+                self.placed.update(id(m) for m in moved.modules())
+            return moved
+
+        def checking(module, args):
+            if id(module) not in self.placed:
+                self.unplaced_runs.append(type(module).__name__)
+
+        monkeypatch.setattr(skorch.net, "to_device", placing)
+        self.handle = torch.nn.modules.module.register_module_forward_pre_hook(checking)
+
+    def close(self):
+        self.handle.remove()
+
+
+@pytest.fixture
+def placements(monkeypatch):
+    spy = _Placements(monkeypatch)
+    yield spy
+    spy.close()
+
+
+def test_no_player_runs_before_it_is_placed(placements, Z):
+    net = make_net(n_features=1).initialize()
+    assert placements.placed and not placements.unplaced_runs
+    net.set_params(generator__hidden_size=8)  # rebuilds the generator
+    net.fit(Z)
+    net.partial_fit(Z)
+    assert not placements.unplaced_runs
+
+
+def test_no_custom_player_runs_before_it_is_placed(placements):
+    class Wide(torch.nn.Module):
+        def __init__(self, n_inputs, n_outputs=1):
+            super().__init__()
+            self.linear = torch.nn.Linear(n_inputs, n_outputs)
+
+        def forward(self, X):
+            return self.linear(X)
+
+    GANNet(Wide, Wide, n_features=2, n_classes=3, pac=2, verbose=0).initialize()
+    assert placements.placed and not placements.unplaced_runs
+
+
+def test_no_player_runs_before_it_is_placed_when_loading(placements, tmp_path):
+    from gansampler import GANSampler, load
+
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    path = tmp_path / "model.safetensors"
+    GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X).save(path)
+    placements.placed.clear()
+    placements.unplaced_runs.clear()
+    load(path).sample(3, random_state=0)
+    assert placements.placed and not placements.unplaced_runs
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"n_classes": 3, "pac": 2}, {"generator": Generator, "noise_dim": 7}],
+)
+def test_players_are_probed_on_the_device_they_are_placed_on(settings):
+    net = GANNet(n_features=3, device="meta", verbose=0, **settings).initialize()
+    for name in ("generator_", "discriminator_", "generator_ema_"):
+        assert {p.device.type for p in getattr(net, name).parameters()} == {"meta"}
+
+
+def test_a_model_loads_onto_the_device_it_is_asked_for(tmp_path, monkeypatch):
+    import gansampler._loading
+    from gansampler import GANSampler, load
+
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    path = tmp_path / "model.safetensors"
+    GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X).save(path)
+    monkeypatch.setattr(gansampler._loading, "resolve_device", lambda device: "meta")
+    with warnings.catch_warnings():
+        # Copying the saved weights onto the meta device copies no numbers.
+        warnings.simplefilter("ignore", UserWarning)
+        sampler = load(path, device="meta")
+    assert sampler.device_ == "meta"
+    assert next(sampler.net_.generator_ema_.parameters()).device.type == "meta"
+
+
+def test_a_device_error_is_reported_as_one():
+    from gansampler.exceptions import DeviceError
+
+    class Shifted(torch.nn.Module):
+        """Keeps a tensor that is neither a parameter nor a buffer, which
+        stays behind when the module moves."""
+
+        def __init__(self, n_inputs, n_outputs):
+            super().__init__()
+            self.linear = torch.nn.Linear(n_inputs, n_outputs)
+            self.shift = torch.ones(n_outputs)
+
+        def forward(self, X):
+            return self.linear(X) + self.shift
+
+    net = GANNet(Shifted, n_features=2, device="meta", verbose=0)
+    with pytest.raises(DeviceError, match="does not run on device 'meta'"):
+        net.initialize()
+    # On the device it was made on, it fits.
+    GANNet(Shifted, n_features=2, verbose=0).initialize()
+
+
+def test_a_shape_error_is_still_reported_as_one():
+    class Narrow(torch.nn.Module):
+        def __init__(self, n_inputs, n_outputs):
+            super().__init__()
+            self.linear = torch.nn.Linear(n_inputs + 1, n_outputs)
+
+        def forward(self, X):
+            return self.linear(X)
+
+    with pytest.raises(ValueError, match="The generator does not fit the data"):
+        GANNet(Narrow, n_features=2, verbose=0).initialize()
+
+
+def test_settings_are_checked_before_anything_is_built(monkeypatch):
+    built = []
+    monkeypatch.setattr(
+        GANNet, "build_players", lambda self, n: built.append(n) or pytest.fail()
+    )
+    for bad in ({"batch_size": 10, "pac": 3}, {"d_steps": 0}, {"ema_decay": 1.5},
+                {"generator_optimizer": "lbfgs"}):  # fmt: skip
+        with pytest.raises(ValueError):
+            GANNet(n_features=2, verbose=0, **bad).initialize()
+    assert not built
+
+
+def test_the_averaged_generator_keeps_no_graph(Z):
+    net = make_net().fit(Z)
+    for weight in net.generator_ema_.parameters():
+        assert weight.grad_fn is None and not weight.requires_grad
+
+
+# --- Optimizers are built when training starts ----------------------------------
+
+
+def test_optimizers_are_built_when_training_starts(Z):
+    net = make_net(n_features=1).initialize()
+    assert net.generator_optimizer_ is None and net.discriminator_optimizer_ is None
+    net.fit(Z)
+    assert isinstance(net.generator_optimizer_, torch.optim.Adam)
+    assert net._optimizers == ["generator_optimizer", "discriminator_optimizer"]
+    # A rebuilt player gets a new optimizer, built when training goes on.
+    net.set_params(discriminator__hidden_size=8)
+    assert net.discriminator_optimizer_ is None
+    net.partial_fit(Z)
+    assert net.discriminator_optimizer_.param_groups[0]["params"][0].shape[0] == 8
+
+
+def test_optimizer_settings_can_be_set_before_training(Z):
+    net = make_net(n_features=1).initialize()
+    net.set_params(generator_optimizer__lr=0.01)
+    assert net.generator_optimizer_.param_groups[0]["lr"] == 0.01
+    net.partial_fit(Z)
+    assert net.generator_optimizer_.param_groups[0]["lr"] == 0.01
+
+
+def test_a_model_loaded_to_sample_builds_no_optimizer(tmp_path):
+    from gansampler import GANSampler
+
+    X = np.random.default_rng(0).normal(size=(200, 1))
+    path = tmp_path / "model.safetensors"
+    GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X).save(path)
+    code = (
+        "import sys, gansampler;"
+        "s = gansampler.load(sys.argv[1]);"
+        "s.sample(5, random_state=0);"
+        "assert s.net_.generator_optimizer_ is None;"
+        # Building a torch optimizer imports torch's compiler.
+        "print('torch._dynamo' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"

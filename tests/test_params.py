@@ -1,11 +1,14 @@
 import inspect
+from numbers import Integral
 
 import numpy as np
 
 from gansampler import GANNet, GANSampler
+from gansampler._compat import Interval, StrOptions
 from gansampler._params import (
     CONSTRAINTS,
     DEFAULTS,
+    LOSSES,
     PARAMETERS,
     auto_setting,
     python_scalar,
@@ -17,6 +20,18 @@ def test_one_table_serves_the_estimator():
     assert list(signature) == list(PARAMETERS)
     assert {name: p.default for name, p in signature.items()} == DEFAULTS
     assert GANSampler._parameter_constraints is CONSTRAINTS
+
+
+def test_the_specs_become_scikit_learn_s_constraints_once():
+    for name, parameter in PARAMETERS.items():
+        assert parameter.constraints is CONSTRAINTS[name], name
+    (batch_size,) = CONSTRAINTS["batch_size"]
+    assert isinstance(batch_size, Interval)
+    assert vars(batch_size) == vars(Interval(Integral, 1, None, closed="left"))
+    (loss,) = CONSTRAINTS["loss"]
+    assert isinstance(loss, StrOptions) and loss.options == set(LOSSES)
+    assert CONSTRAINTS["random_state"] == ["random_state", np.random.Generator]
+    assert CONSTRAINTS["generator"] == [callable, None]
 
 
 def test_the_engine_shares_the_defaults_for_one_column():

@@ -175,3 +175,247 @@ def test_a_map_fitted_before_column_maps_keeps_working():
     old = pickle.loads(pickle.dumps(data_map))
     np.testing.assert_array_equal(old.to_network(X), Z)
     np.testing.assert_allclose(old.from_network(Z), X, rtol=1e-4, atol=1e-4)
+
+
+# --- decode: the map back to data, in torch, against a NumPy reference ---------
+
+
+def _reference_from_network(data_map, Z, *, rounding, clipping):
+    """The map back to data in NumPy, as gansampler 0.7 computed it: the
+    reference that DataMap.decode is held to."""
+    from scipy import special
+
+    maps = np.array(data_map.column_maps_)
+    X = Z * data_map.scale_ + data_map.mean_
+    quantile = np.flatnonzero(maps == "quantile")
+    if len(quantile):
+        # QuantileTransformer.inverse_transform's interpolation, looked up
+        # directly: its references are evenly spaced.
+        quantiles = data_map.quantile_transformer_.quantiles_[:, quantile]
+        position = special.ndtr(Z[:, quantile]) * (len(quantiles) - 1)
+        below = np.minimum(position.astype(np.intp), len(quantiles) - 2)
+        columns = np.arange(len(quantile))
+        low = quantiles[below, columns]
+        X[:, quantile] = low + (position - below) * (
+            quantiles[below + 1, columns] - low
+        )
+    if data_map.power_transformer_ is not None:
+        columns = data_map.power_columns_
+        low, high = data_map.power_range_
+        X[:, columns] = data_map.power_transformer_.inverse_transform(
+            np.clip(Z[:, columns], low, high)
+        )
+    for j in np.flatnonzero(maps == "discrete"):
+        inner_edges = data_map._level_edges(j)[1:-1]
+        level = np.searchsorted(inner_edges, special.ndtr(Z[:, j]), "right")
+        X[:, j] = data_map.discrete_levels_[j][level]
+    X[:, data_map.constant_features_] = data_map.mean_[data_map.constant_features_]
+    if clipping:
+        X = np.clip(X, data_map.data_min_, data_map.data_max_)
+    if rounding:
+        for j, decimals in enumerate(data_map.decimals_):
+            if decimals is not None:
+                X[:, j] = np.round(X[:, j], decimals)
+    limit = np.finfo(data_map.output_dtype_).max
+    return np.clip(X, -limit, limit).astype(data_map.output_dtype_)
+
+
+@pytest.fixture(scope="module")
+def table():
+    """Columns of every kind: normal, skewed, heavy-tailed, discrete,
+    constant, recorded to 0.1, counts, and wide."""
+    rng = np.random.default_rng(0)
+    n = 3000
+    return np.column_stack(
+        [
+            rng.normal(size=n),
+            rng.lognormal(0, 1, n),
+            rng.standard_t(2, n),
+            rng.integers(0, 3, n),
+            np.full(n, 7.5),
+            np.round(rng.normal(30, 5, n), 1),
+            rng.poisson(30, n),
+            rng.exponential(size=n) * 100,
+        ]
+    ).astype(float)
+
+
+def _network_rows(data_map, n_rows=100_000, seed=1):
+    """Normal scores, far tails, and scores at (and one step beside) the
+    edges of the discrete values' intervals."""
+    from scipy import special
+
+    rng = np.random.default_rng(seed)
+    n_features = data_map.n_features_
+    Z = rng.normal(size=(n_rows, n_features))
+    tails = np.array([-40.0, -8.0, -6.0, -5.2, 0.0, 5.2, 6.0, 8.0, 40.0])
+    Z = np.vstack([Z, np.repeat(tails[:, None], n_features, axis=1)])
+    edges = []
+    for j, levels in enumerate(data_map.discrete_levels_):
+        if levels is not None:
+            scores = special.ndtri(data_map._level_edges(j)[1:-1])
+            edges += [
+                np.nextafter(scores, -np.inf),
+                scores,
+                np.nextafter(scores, np.inf),
+            ]
+    if edges:
+        edge_scores = np.concatenate(edges)
+        Z = np.vstack([Z, np.repeat(edge_scores[:, None], n_features, axis=1)])
+    return Z, n_rows
+
+
+@pytest.mark.parametrize("preprocessing", ["auto", "quantile", "power", "standard"])
+@pytest.mark.parametrize("rounding, clipping", [(True, False), (False, True)])
+def test_decode_agrees_with_the_numpy_reference(table, preprocessing, rounding,
+                                                clipping):  # fmt: skip
+    import torch
+
+    data_map = DataMap(preprocessing=preprocessing, random_state=0).fit(table)
+    Z, n_random = _network_rows(data_map)
+    X = data_map.decode(torch.from_numpy(Z), rounding=rounding, clipping=clipping)
+    assert X.dtype == torch.float64 and X.device.type == "cpu"
+    X = X.numpy()
+    expected = _reference_from_network(data_map, Z, rounding=rounding,
+                                       clipping=clipping)  # fmt: skip
+    assert np.isfinite(X).all()
+    exact = np.array(
+        [levels is not None for levels in data_map.discrete_levels_]
+    ) | np.array([rounding and d is not None for d in data_map.decimals_])
+    # Continuous columns: the same numbers, within the last bits of torch's
+    # and SciPy's normal distribution functions and powers.
+    np.testing.assert_allclose(X[:, ~exact], expected[:, ~exact], rtol=0, atol=1e-9)
+    # Discrete and rounded columns: the same values, but for a score on the
+    # edge between two, which the last bit decides.
+    differ = X[:, exact] != expected[:, exact]
+    assert differ[:n_random].sum() <= 5
+    assert differ.sum() <= 5 + len(Z) - n_random
+    # from_network is decode.
+    np.testing.assert_array_equal(
+        data_map.from_network(Z, rounding=rounding, clipping=clipping), X
+    )
+
+
+def test_decode_agrees_with_scikit_learn_s_inverse_transforms(table):
+    import torch
+
+    data_map = DataMap(preprocessing="quantile", random_state=0).fit(table)
+    # Within +-5 (the bounds QuantileTransformer snaps beyond) and with one
+    # map for every column.
+    Z = np.clip(np.random.default_rng(2).normal(size=(50_000, table.shape[1])), -5, 5)
+    X = data_map.decode(torch.from_numpy(Z), rounding=False).numpy()
+    continuous = [j for j, m in enumerate(data_map.column_maps_) if m == "quantile"]
+    expected = data_map.quantile_transformer_.inverse_transform(Z)
+    np.testing.assert_allclose(X[:, continuous], expected[:, continuous], atol=1e-9,
+                               rtol=0)  # fmt: skip
+    power = DataMap(preprocessing="power", random_state=0).fit(table)
+    columns = power.power_columns_
+    Z = np.random.default_rng(3).normal(0, 2, size=(50_000, table.shape[1]))
+    X = power.decode(torch.from_numpy(Z), rounding=False).numpy()
+    low, high = power.power_range_
+    expected = power.power_transformer_.inverse_transform(np.clip(Z[:, columns], low,
+                                                                  high))  # fmt: skip
+    np.testing.assert_allclose(X[:, columns], expected, atol=1e-9, rtol=0)
+
+
+def test_decode_rounds_as_numpy_does():
+    import torch
+
+    rng = np.random.default_rng(0)
+    # Ties, values one step from ties, and plain ones, at each precision.
+    for decimals in range(7):
+        X = np.round(rng.normal(0, 100, size=(400, 1)), decimals)
+        data_map = DataMap(preprocessing="standard").fit(X)
+        assert data_map.decimals_ == [decimals]
+        ties = (np.arange(-500, 500) + 0.5) / 10.0**decimals
+        values = np.concatenate(
+            [ties, np.nextafter(ties, np.inf), np.nextafter(ties, -np.inf),
+             rng.normal(0, 100, 10_000)]
+        )  # fmt: skip
+        Z = ((values - data_map.mean_) / data_map.scale_)[:, None]
+        unrounded = data_map.decode(torch.from_numpy(Z), rounding=False).numpy()
+        rounded = data_map.decode(torch.from_numpy(Z)).numpy()
+        np.testing.assert_array_equal(rounded, np.round(unrounded, decimals))
+
+
+def test_decode_keeps_float32_and_the_dtype_s_range(table):
+    import torch
+
+    data_map = DataMap(random_state=0).fit(table.astype(np.float32))
+    Z, n_random = _network_rows(data_map, n_rows=20_000)
+    X = data_map.decode(torch.from_numpy(Z))
+    assert X.dtype == torch.float32
+    expected = _reference_from_network(data_map, Z, rounding=True, clipping=False)
+    # One float32 step at most, where the float64 values straddle a rounding;
+    # the rows on the edges of discrete values are left out.
+    np.testing.assert_allclose(X.numpy()[:n_random], expected[:n_random], rtol=2e-7,
+                               atol=0)  # fmt: skip
+    # Any float dtype in; no rows out of no rows.
+    assert data_map.decode(torch.from_numpy(Z).half()).dtype == torch.float32
+    empty = data_map.decode(torch.empty(0, table.shape[1]))
+    assert empty.shape == (0, table.shape[1]) and empty.dtype == torch.float32
+    wide = DataMap(preprocessing="standard").fit(
+        np.array([[-3e38], [3e38]], np.float32)
+    )
+    huge = wide.decode(torch.tensor([[1e3], [-1e3]], dtype=torch.float64))
+    assert torch.isfinite(huge).all()
+
+
+def test_decode_refuses_non_finite_scores_and_bad_shapes(X):
+    import torch
+
+    data_map = DataMap().fit(X)
+    for value in (np.nan, np.inf):
+        Z = torch.zeros(4, 3)
+        Z[2, 1] = value
+        with pytest.raises(GANSamplerError, match="NaN or infinite"):
+            data_map.decode(Z)
+    with pytest.raises(ValueError, match=r"shape \(n_rows, 3\)"):
+        data_map.decode(torch.zeros(4, 2))
+
+
+def test_decode_leaves_its_input_and_the_tables_unchanged(table):
+    import torch
+
+    for preprocessing in ("auto", "standard"):
+        data_map = DataMap(preprocessing=preprocessing, random_state=0).fit(table)
+        Z, _ = _network_rows(data_map, n_rows=1000)
+        Z = torch.from_numpy(Z)
+        before = Z.clone()
+        first = data_map.decode(Z, clipping=True)
+        np.testing.assert_array_equal(Z.numpy(), before.numpy())
+        np.testing.assert_array_equal(data_map.decode(Z, clipping=True).numpy(),
+                                      first.numpy())  # fmt: skip
+
+
+def test_the_tensors_of_the_map_are_not_pickled_and_a_refit_renews_them(X):
+    import torch
+
+    data_map = DataMap(preprocessing="quantile").fit(X)
+    size = len(pickle.dumps(data_map))
+    Z = torch.from_numpy(np.random.default_rng(0).normal(size=(10, 3)))
+    before = data_map.decode(Z)
+    assert "_tables" in data_map.__dict__
+    assert len(pickle.dumps(data_map)) == size
+    copy = pickle.loads(pickle.dumps(data_map))
+    assert "_tables" not in copy.__dict__
+    np.testing.assert_array_equal(copy.decode(Z).numpy(), before.numpy())
+    data_map.fit(X * 10)
+    np.testing.assert_allclose(data_map.decode(Z).numpy()[:, 0],
+                               before.numpy()[:, 0] * 10, rtol=1e-9)  # fmt: skip
+
+
+@pytest.mark.cuda
+def test_decode_on_a_gpu_agrees_with_the_cpu(table):
+    import torch
+
+    for preprocessing in ("auto", "quantile", "standard"):
+        data_map = DataMap(preprocessing=preprocessing, random_state=0).fit(table)
+        Z, n_random = _network_rows(data_map)
+        Z = torch.from_numpy(Z)
+        on_cpu = data_map.decode(Z, clipping=True)
+        on_gpu = data_map.decode(Z.cuda(), clipping=True)
+        assert on_gpu.device.type == "cuda" and on_gpu.dtype == torch.float64
+        on_gpu = on_gpu.cpu().numpy()
+        differ = ~np.isclose(on_gpu, on_cpu.numpy(), rtol=0, atol=1e-9)
+        assert differ[:n_random].sum() <= 5

@@ -11,9 +11,12 @@ import pytest
 import torch
 from skorch.callbacks import Callback, GradientNormClipping, ProgressBar
 
+import gansampler._net as net_module
 import gansampler._rounds as rounds_module
 from gansampler import Discriminator, GANNet, GANSampler, Generator
-from gansampler._net import RoundIterator, _cloned
+from gansampler._game import Game
+from gansampler._net import _cloned
+from gansampler._rounds import RoundIterator
 
 
 def make_net(**kwargs):
@@ -137,13 +140,13 @@ def test_r1_is_applied_every_r1_interval_rounds(
 ):
     net = make_net(r1_penalty=r1_penalty, r1_interval=r1_interval)
     flags = []
-    play = GANNet.play_round
+    play = Game.play
 
     def recording(self, batch, *, r1, ema_weight):
         flags.append(r1)
         return play(self, batch, r1=r1, ema_weight=ema_weight)
 
-    monkeypatch.setattr(GANNet, "play_round", recording)
+    monkeypatch.setattr(Game, "play", recording)
     net.fit(Z)
     assert [i for i, flag in enumerate(flags) if flag] == expected
 
@@ -178,10 +181,10 @@ def test_r1_interval_is_a_sampler_setting(X_normal, fast):
 @pytest.mark.parametrize(
     ("setting", "match"),
     [
-        ({"r1_interval": 0}, "r1_interval must be a positive integer"),
-        ({"r1_interval": 2.5}, "r1_interval must be a positive integer"),
-        ({"r1_interval": True}, "r1_interval must be a positive integer"),
-        ({"cuda_graphs": "yes"}, "cuda_graphs must be True or False"),
+        ({"r1_interval": 0}, "'r1_interval' parameter of GANNet must be an int"),
+        ({"r1_interval": 2.5}, "'r1_interval' parameter of GANNet must be an int"),
+        ({"cuda_graphs": "yes"}, "'cuda_graphs' parameter of GANNet must be"),
+        ({"pac": 0}, "'pac' parameter of GANNet must be an int"),
     ],
 )
 def test_gannet_refuses_bad_round_settings(Z, setting, match):
@@ -189,17 +192,26 @@ def test_gannet_refuses_bad_round_settings(Z, setting, match):
         make_net(**setting).fit(Z)
 
 
+def test_gannet_checks_its_settings_with_the_estimators_table(Z):
+    # NumPy integers, as a grid of np.arange gives, pass where the
+    # estimator's table lets them.
+    net = make_net(r1_interval=np.int64(4), pac=np.int64(2), max_epochs=1).fit(Z)
+    assert net.r1_interval == 4 and net.n_rounds_ == 20
+    with pytest.raises(ValueError, match="'noise' parameter of GANNet must be"):
+        make_net(noise="cauchy").initialize()
+
+
 # --- The leaner round --------------------------------------------------------
 
 
 def test_built_in_optimizers_are_fused_where_torch_has_it(Z):
-    net = make_net().initialize()
+    net = make_net().initialize().initialize_optimizers()
     for optimizer in (net.generator_optimizer_, net.discriminator_optimizer_):
         assert optimizer.defaults.get("fused") is True
     # The user's settings win.
-    net = make_net(generator_optimizer__fused=False).initialize()
+    net = make_net(generator_optimizer__fused=False).fit(Z)
     assert not net.generator_optimizer_.defaults.get("fused")
-    assert make_net(generator_optimizer="sgd").initialize().generator_optimizer_
+    assert make_net(generator_optimizer="sgd").fit(Z).generator_optimizer_
 
 
 def test_real_and_generated_rows_share_a_pass_unless_d_has_batch_norm(Z):
@@ -232,12 +244,25 @@ def test_real_and_generated_rows_share_a_pass_unless_d_has_batch_norm(Z):
 
 
 def test_joint_pass_gives_the_separate_passes_losses(Z):
-    net = make_net().initialize()
-    rounds = rounds_module.Rounds(net)
+    net = make_net().fit(Z)
+    game = Game(
+        generator=net.generator_,
+        discriminator=net.discriminator_,
+        generator_ema=net.generator_ema_,
+        generator_optimizer=None,
+        discriminator_optimizer=None,
+        loss=net.criterion_,
+        batch_size=32,
+        d_steps=1,
+        pac=1,
+        r1_penalty=1.0,
+        r1_interval=1,
+    )
     real, fake = torch.randn(32, 1), torch.randn(32, 1)
-    together = net._judge(real, fake, None, rounds)
-    rounds.joint_pass = False
-    apart = net._judge(real, fake, None, rounds)
+    assert game.joint_pass
+    together = game.judge(real, fake, None)
+    game.joint_pass = False
+    apart = game.judge(real, fake, None)
     for a, b in zip(together, apart, strict=True):
         torch.testing.assert_close(a, b)
 
@@ -324,7 +349,7 @@ def _stand_in(monkeypatch, fail=False):
         return None if net.cuda_graphs else "cuda_graphs=False"
 
     monkeypatch.setattr(rounds_module, "capture_round", capture)
-    monkeypatch.setattr(rounds_module, "graph_obstacle", no_obstacle)
+    monkeypatch.setattr(net_module, "graph_obstacle", no_obstacle)
     monkeypatch.setattr(rounds_module.torch.cuda, "Stream", _NoStream)
     monkeypatch.setattr(rounds_module.torch.cuda, "stream", lambda s: _Nothing())
     monkeypatch.setattr(rounds_module.torch.cuda, "current_stream", _NoStream)
@@ -393,20 +418,32 @@ def test_a_round_that_cannot_be_captured_runs_eagerly(Z, monkeypatch, capsys):
 
 
 def test_callbacks_on_gradients_keep_rounds_eager():
-    net = make_net(callbacks=[GradientNormClipping(1.0)]).initialize()
+    net = (
+        make_net(callbacks=[GradientNormClipping(1.0)])
+        .initialize()
+        .initialize_optimizers()
+    )
     net.device = "cuda"  # only the reason is asked for
     assert "gradients" in rounds_module.graph_obstacle(net)
-    net = make_net(callbacks=[RecordBatches()]).initialize()
+    net = make_net(callbacks=[RecordBatches()]).initialize().initialize_optimizers()
     net.device = "cuda"
     assert "RecordBatches" in rounds_module.graph_obstacle(net)
     capturable = {
         "generator_optimizer__capturable": True,
         "discriminator_optimizer__capturable": True,
     }
-    net = make_net(callbacks=[ProgressBar()], **capturable).initialize()
+    net = (
+        make_net(callbacks=[ProgressBar()], **capturable)
+        .initialize()
+        .initialize_optimizers()
+    )
     net.device = "cuda"
     assert rounds_module.graph_obstacle(net) is None
-    net = make_net(generator_optimizer=torch.optim.Adam).initialize()
+    net = (
+        make_net(generator_optimizer=torch.optim.Adam)
+        .initialize()
+        .initialize_optimizers()
+    )
     net.device = "cuda"
     assert "capturable" in rounds_module.graph_obstacle(net)
 

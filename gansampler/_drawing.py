@@ -1,0 +1,330 @@
+"""The block-seeded draw: the rows of ``GANSampler.sample``, whole or in parts.
+
+The rule: the rows of a draw of ``n_samples`` rows with seed ``seed`` come in
+blocks of ``BLOCK_ROWS``; block ``k`` is ``min(BLOCK_ROWS, n_samples - k *
+BLOCK_ROWS)`` rows, whose noise comes from a torch generator seeded by
+``SeedSequence(seed, spawn_key=(k,))``, and which the generator network runs
+on alone (in the same pieces whoever draws it). Any part of a draw is thus
+made of the blocks it overlaps, drawn and cut: ``sample``, the command line
+and Dask's workers give the same rows for a seed on the same device, however
+they split the work.
+"""
+
+import functools
+from numbers import Integral
+
+import numpy as np
+import torch
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from ._compat import Interval, validate_parameter_constraints
+from ._params import CONSTRAINTS
+from ._random import draw_seed, spawn_seeds, torch_generator
+from .exceptions import NotFittedError
+
+__all__ = ["draw_rows", "iter_rows"]
+
+# A million rows a block: few enough blocks for a GPU to draw each without
+# waiting on Python (the cost of a block is seeding it, and a few launches).
+BLOCK_ROWS = 2**20
+# A CPU draws a block's noise and runs the generator STEP_ROWS rows at a
+# time (few enough for the activations to stay in its cache), and maps the
+# rows back to data PIECE_ROWS at a time, both counted from the block's
+# start: torch's CPU kernels treat the last values of a call apart (and
+# share a call among threads by its size), so a row's values must not
+# depend on where a part of the draw begins.
+STEP_ROWS = 8_192
+PIECE_ROWS = 65_536
+# A GPU draws a block's noise and runs the generator on all of it at once
+# (on fewer rows of a wide table: DEVICE_VALUES values at most). Its kernels
+# treat every value alike, so the rows of many blocks are mapped back to data
+# together and copied to the host in one transfer of up to DEVICE_VALUES
+# values (64 MB of float64).
+DEVICE_VALUES = 2**23
+# Transfers from a GPU go through pinned memory: the bus then runs at full
+# speed, and torch's threads share the host's copy into fresh pages.
+PINNED = True
+
+
+def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
+              codes=None):  # fmt: skip
+    """Draw rows ``start:stop`` of the draw of ``n_samples`` rows that
+    :meth:`GANSampler.sample <gansampler.GANSampler.sample>` makes.
+
+    The rows of a draw come in blocks of 1,048,576: block ``k`` gets noise
+    of its own, seeded by ``SeedSequence(seed, spawn_key=(k,))``, and is
+    generated and mapped back to data on the sampler's device. A part of a
+    draw is made of the blocks it overlaps, drawn whole and cut, so that
+    with an int seed the parts of a draw, drawn in any order by any process,
+    put together give the rows of ``sampler.sample(n_samples, seed)``
+    exactly (on the same device). :func:`gansampler.dask.sample`, ``gansampler
+    sample`` and :func:`iter_rows` draw their rows with it.
+
+    Parameters
+    ----------
+    sampler : GANSampler
+        A fitted sampler. Its ``enforce_rounding`` and
+        ``enforce_min_max_values`` apply.
+    n_samples : int
+        Rows of the whole draw.
+    random_state : int, RandomState or Generator instance, or None, \
+            default=None
+        Seeds the draw, as in :meth:`GANSampler.sample
+        <gansampler.GANSampler.sample>`. Give the parts of one draw the same
+        int.
+    start, stop : int, default=0 and None
+        The rows to return, ``0 <= start <= stop <= n_samples``; None for
+        ``stop`` is ``n_samples``.
+    codes : array-like of int of shape (n_samples,) or None, default=None
+        For a sampler fitted with class labels: the class of each row of the
+        whole draw, as its index in ``sampler.classes_``. None draws the
+        classes from their training shares.
+
+    Returns
+    -------
+    X : ndarray of shape (stop - start, `n_features_in_`)
+        The rows, float64 (float32 if the sampler was fitted on float32
+        data).
+
+    See Also
+    --------
+    iter_rows : The rows of a draw, chunk by chunk.
+    gansampler.dask.sample : A draw as a Dask array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gansampler import GANSampler, draw_rows
+    >>> X = np.random.default_rng(0).normal(4.0, 1.25, size=(500, 1))
+    >>> sampler = GANSampler(max_epochs=2, random_state=0).fit(X)
+    >>> whole = sampler.sample(100_000, random_state=1)
+    >>> parts = [draw_rows(sampler, 100_000, 1, start=70_000),
+    ...          draw_rows(sampler, 100_000, 1, stop=70_000)]
+    >>> bool((np.concatenate(parts[::-1]) == whole).all())
+    True
+    """
+    _check_is_fitted(sampler)
+    n_samples, start, stop = _check_range(
+        n_samples, start, stop, random_state, "draw_rows"
+    )
+    codes = _check_codes(sampler, codes, n_samples)
+    out = np.empty((stop - start, sampler.n_features_in_),
+                   dtype=sampler.data_map_.output_dtype_)  # fmt: skip
+    fill_rows(sampler, seed_of(random_state), n_samples, start, codes, out)
+    return out
+
+
+def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
+              chunk_size=BLOCK_ROWS):  # fmt: skip
+    """Draw the rows of ``sampler.sample(n_samples, random_state)`` chunk by
+    chunk.
+
+    The rows of :func:`draw_rows`, one chunk of ``chunk_size`` rows at a time
+    (the last one shorter), so that a draw larger than memory can be
+    streamed to a file: ``gansampler sample`` writes them so. The seed is
+    drawn once, when ``random_state`` is not an int, and the chunks are
+    drawn as they are asked for.
+
+    Parameters
+    ----------
+    sampler : GANSampler
+        A fitted sampler.
+    n_samples : int
+        Rows of the whole draw.
+    random_state : int, RandomState or Generator instance, or None, \
+            default=None
+        Seeds the draw, as in :meth:`GANSampler.sample
+        <gansampler.GANSampler.sample>`.
+    codes : array-like of int of shape (n_samples,) or None, default=None
+        The class of each row, as in :func:`draw_rows`.
+    chunk_size : int, default=1,048,576
+        Rows per chunk. A multiple of 1,048,576 (the blocks of the draw)
+        draws each block once.
+
+    Yields
+    ------
+    X : ndarray of shape (chunk_size, `n_features_in_`)
+        The next rows.
+
+    See Also
+    --------
+    draw_rows : Any part of a draw.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gansampler import GANSampler, iter_rows
+    >>> X = np.random.default_rng(0).normal(4.0, 1.25, size=(500, 1))
+    >>> sampler = GANSampler(max_epochs=2, random_state=0).fit(X)
+    >>> chunks = list(iter_rows(sampler, 100_000, 1, chunk_size=65_536))
+    >>> [len(chunk) for chunk in chunks]
+    [65536, 34464]
+    >>> bool((np.concatenate(chunks) == sampler.sample(100_000, 1)).all())
+    True
+    """
+    _check_is_fitted(sampler)
+    n_samples, _, _ = _check_range(n_samples, 0, None, random_state, "iter_rows")
+    validate_parameter_constraints(
+        {"chunk_size": [Interval(Integral, 1, None, closed="left")]},
+        {"chunk_size": chunk_size},
+        caller_name="iter_rows",
+    )
+    codes = _check_codes(sampler, codes, n_samples)
+    return _chunks(sampler, seed_of(random_state), n_samples, codes, int(chunk_size))
+
+
+def _chunks(sampler, seed, n_samples, codes, chunk_size):
+    dtype = sampler.data_map_.output_dtype_
+    for start in range(0, n_samples, chunk_size):
+        out = np.empty((min(chunk_size, n_samples - start), sampler.n_features_in_),
+                       dtype=dtype)  # fmt: skip
+        fill_rows(sampler, seed, n_samples, start, codes, out)
+        yield out
+
+
+def fill_rows(sampler, seed, n_samples, start, codes, out):
+    """Write rows ``start:start + len(out)`` of the draw ``seed`` of
+    ``n_samples`` rows into ``out``; the arguments are checked."""
+    stop = start + len(out)
+    net = sampler.net_
+    device = torch.device(net.device)
+    together = _values_alike(device)
+    rows = _HostRows(sampler, out, start, together=together)
+    if together:
+        step = piece = max(STEP_ROWS, min(BLOCK_ROWS, DEVICE_VALUES // out.shape[1]))
+    else:
+        step, piece = STEP_ROWS, PIECE_ROWS
+    for block in range(start // BLOCK_ROWS, -(-stop // BLOCK_ROWS)):
+        first = block * BLOCK_ROWS
+        last = min(first + BLOCK_ROWS, n_samples)
+        generator = torch_generator(spawn_seeds(seed, 1, key=(block,))[0], device)
+        for low in range(first, min(last, stop), piece):
+            high = min(low + piece, last)
+            generated = []
+            for row in range(low, high, step):
+                size = min(step, high - row)
+                step_codes = None if codes is None else codes[row : row + size]
+                inputs = net.generator_input(size, generator, step_codes)
+                # Rows before the part are drawn only to move the stream on.
+                if high > start:
+                    generated.append(net.generate(inputs))
+            if generated:
+                Z = generated[0] if len(generated) == 1 else torch.cat(generated)
+                rows.add(Z, low)
+    rows.flush()
+
+
+def _values_alike(device):
+    """Whether the elementwise kernels of ``device`` give each value the
+    same result wherever it lies in a call (a GPU's do, a CPU's do not): then
+    the rows of many blocks are generated and mapped back together. Tests
+    replace it to run a GPU's path on the CPU."""
+    return device.type != "cpu"
+
+
+class _HostRows:
+    """Maps generated rows back to data and writes those of the part into
+    the host's ``out``: piece by piece, or ``together``, up to DEVICE_VALUES
+    values at a time."""
+
+    def __init__(self, sampler, out, start, *, together):
+        self.out, self.start = out, start
+        self.decode = functools.partial(
+            sampler.data_map_.decode,
+            rounding=sampler.enforce_rounding,
+            clipping=sampler.enforce_min_max_values,
+        )
+        self.together = together
+        self.pending, self.n_pending, self.first = [], 0, start
+
+    def add(self, Z, low):
+        """Take generated rows ``low:low + len(Z)`` of the draw."""
+        stop = self.start + len(self.out)
+        if not self.together:
+            X = self.decode(Z)
+            self._write(X[max(self.start - low, 0) : stop - low], max(low, self.start))
+            return
+        Z = Z[max(self.start - low, 0) : stop - low]
+        if (self.n_pending + len(Z)) * Z.shape[1] > DEVICE_VALUES:
+            self.flush()
+        if not self.pending:
+            self.first = max(low, self.start)
+        self.pending.append(Z)
+        self.n_pending += len(Z)
+
+    def flush(self):
+        if self.pending:
+            pending, self.pending, self.n_pending = self.pending, [], 0
+            Z = pending[0] if len(pending) == 1 else torch.cat(pending)
+            self._write(self.decode(Z), self.first)
+
+    def _write(self, X, first):
+        offset = first - self.start
+        target = torch.from_numpy(self.out[offset : offset + len(X)])
+        if X.device.type == "cuda" and PINNED:
+            # torch keeps freed pinned memory for the next transfer.
+            staged = torch.empty(X.shape, dtype=X.dtype, pin_memory=True)
+            X = staged.copy_(X)
+        target.copy_(X)
+
+
+def seed_of(random_state):
+    """The int seed of a draw with ``random_state``."""
+    if isinstance(random_state, Integral) and not isinstance(random_state, bool):
+        return int(random_state)
+    # One seed for the whole draw, so that every block belongs to it.
+    return draw_seed(random_state)
+
+
+def _check_is_fitted(sampler):
+    try:
+        check_is_fitted(sampler)
+    except _SklearnNotFittedError as exc:
+        raise NotFittedError(str(exc)) from None
+
+
+def _check_range(n_samples, start, stop, random_state, caller):
+    """``n_samples``, ``start`` and ``stop`` as ints, checked."""
+    count = [Interval(Integral, 0, None, closed="left")]
+    validate_parameter_constraints(
+        {"n_samples": count, "start": count, "stop": [*count, None],
+         "random_state": CONSTRAINTS["random_state"]},
+        {"n_samples": n_samples, "start": start, "stop": stop,
+         "random_state": random_state},
+        caller_name=caller,
+    )  # fmt: skip
+    for name, value in (("n_samples", n_samples), ("start", start), ("stop", stop)):
+        if isinstance(value, bool | np.bool_):  # an Integral, not a count
+            raise TypeError(f"{name} must be a number of rows, got {value!r}.")
+    n_samples = int(n_samples)
+    stop = n_samples if stop is None else int(stop)
+    if not int(start) <= stop <= n_samples:
+        raise ValueError(
+            f"start and stop must satisfy 0 <= start <= stop <= n_samples "
+            f"({n_samples}), got start={start} and stop={stop}."
+        )
+    return n_samples, int(start), stop
+
+
+def _check_codes(sampler, codes, n_samples):
+    """``codes`` as an int64 array of one class per row, or None."""
+    if codes is None:
+        return None
+    classes = getattr(sampler, "classes_", None)
+    n_classes = 0 if classes is None else len(classes)
+    if not n_classes:
+        raise ValueError(
+            "codes were given, but this sampler was fitted without class labels."
+        )
+    codes = np.asarray(codes)
+    if codes.shape != (n_samples,) or not np.issubdtype(codes.dtype, np.integer):
+        raise ValueError(
+            f"codes must hold one class index per row, {n_samples} integers; got "
+            f"an array of shape {codes.shape} and dtype {codes.dtype}."
+        )
+    if len(codes) and (codes.min() < 0 or codes.max() >= n_classes):
+        raise ValueError(
+            f"codes must be indices of sampler.classes_, from 0 to {n_classes - 1}."
+        )
+    return codes.astype(np.int64, copy=False)

@@ -1,0 +1,206 @@
+"""The GAN game in plain torch: one round of play and its losses.
+
+:class:`Game` knows the players, their optimizers, the loss and the settings
+of a round, and nothing of skorch: the training engine (:class:`GANNet`)
+builds one per fit and hands it the batches that :class:`RoundIterator`
+draws; :class:`Rounds` plays them eagerly or replays them as CUDA graphs.
+"""
+
+import torch
+import torch.nn.functional as F
+from torch.nn.modules.batchnorm import _BatchNorm
+
+from ._losses import gradient_penalty
+
+__all__ = ["Game", "one_hot", "packed", "with_labels"]
+
+
+def one_hot(codes, n_classes):
+    """The one-hot rows of class ``codes``, as float32."""
+    return F.one_hot(codes, n_classes).to(torch.float32)
+
+
+def with_labels(rows, labels):
+    """``rows`` followed by their one-hot ``labels`` (None: ``rows`` alone)."""
+    return rows if labels is None else torch.cat([rows, labels], dim=1)
+
+
+def packed(rows, labels, pac):
+    """What the discriminator sees of ``rows``: each with its label, and
+    ``pac`` of them side by side (PacGAN)."""
+    rows = with_labels(rows, labels)
+    if pac == 1:
+        return rows
+    return rows.reshape(len(rows) // pac, pac * rows.shape[1])
+
+
+class Game:
+    """One round of the game: ``d_steps`` updates of the discriminator, one
+    of the generator, and the moving average of the generator's weights.
+
+    Parameters
+    ----------
+    generator, discriminator, generator_ema : torch.nn.Module
+        The players, and the moving average of the generator.
+    generator_optimizer, discriminator_optimizer : torch.optim.Optimizer
+        Their optimizers.
+    loss : GANLoss
+        The game's losses on the discriminator's logits.
+    batch_size, d_steps, pac : int
+        Rows per update, discriminator updates per round, rows judged
+        together.
+    r1_penalty : float
+        Weight of the R1 penalty.
+    r1_interval : int
+        Rounds between R1 penalties (lazy R1): a round that carries it
+        weighs it by this number.
+    on_gradients : callable or None, default=None
+        Called as ``on_gradients(module, batch)`` once a player's gradients
+        are set and before its optimizer steps (skorch's
+        ``on_grad_computed``); None where nobody listens, which keeps the
+        round free of Python work that a CUDA graph could not replay.
+    """
+
+    def __init__(
+        self,
+        *,
+        generator,
+        discriminator,
+        generator_ema,
+        generator_optimizer,
+        discriminator_optimizer,
+        loss,
+        batch_size,
+        d_steps,
+        pac,
+        r1_penalty,
+        r1_interval,
+        on_gradients=None,
+    ):
+        self.generator = generator
+        self.discriminator = discriminator
+        self.generator_ema = generator_ema
+        self.generator_optimizer = generator_optimizer
+        self.discriminator_optimizer = discriminator_optimizer
+        self.loss = loss
+        self.batch_size = batch_size
+        self.d_steps = d_steps
+        self.pac = pac
+        self.r1_penalty = r1_penalty
+        self.r1_interval = r1_interval
+        self.on_gradients = on_gradients
+        self.current = list(generator.parameters())
+        self.averaged = list(generator_ema.parameters())
+        self.current_buffers = list(generator.buffers())
+        self.averaged_buffers = list(generator_ema.buffers())
+        self.generator_weights = [p for p in self.current if p.requires_grad]
+        self.discriminator_weights = [
+            p for p in discriminator.parameters() if p.requires_grad
+        ]
+        # Real and generated rows go through D together, unless a row's
+        # output depends on the rest of its batch.
+        self.joint_pass = not any(
+            isinstance(m, _BatchNorm) for m in discriminator.modules()
+        )
+
+    def play(self, batch, *, r1, ema_weight):
+        """Play one round on ``batch`` (real rows, their one-hot labels or
+        None, noise, WGAN-GP's mixing weights or None).
+
+        Only tensor work, so that a CUDA graph can capture it: whether the
+        round carries the R1 penalty and the weight of the average (a float
+        or a tensor) are decided by the caller. Returns the two losses,
+        detached: the discriminator's, then the generator's.
+        """
+        real, labels, noise, mix = batch
+        G, D, game = self.generator, self.discriminator, self.loss
+        n = self.batch_size
+
+        # (1) Update D, d_steps times: with "bce", maximize
+        # log(D(x)) + log(1 - D(G(z))); a conditional D sees each row's class,
+        # and G's rows get the classes of the real ones. The last D update's
+        # generated rows serve G's update too, as in PyTorch's DCGAN example:
+        # one pass of G per round, not two.
+        for step in range(self.d_steps):
+            rows = slice(step * n, (step + 1) * n)
+            real_i, noise_i = real[rows], noise[rows]
+            labels_i = None if labels is None else labels[rows]
+            if step == self.d_steps - 1:
+                generated, labels_g = G(with_labels(noise_i, labels_i)), labels_i
+                fake = generated.detach()  # D's update must not train G
+            else:
+                with torch.no_grad():
+                    fake = G(with_labels(noise_i, labels_i))
+            if r1:
+                real_i = real_i.detach().requires_grad_(True)
+            logits_real, logits_fake = self.judge(real_i, fake, labels_i)
+            d_loss = game.discriminator_loss(logits_real, logits_fake)
+            if game.gradient_penalty_weight:
+
+                def critic(rows, labels_i=labels_i):
+                    return D(packed(rows, labels_i, self.pac))
+
+                d_loss = d_loss + game.gradient_penalty_weight * gradient_penalty(
+                    critic, real_i.detach(), fake, mix[rows]
+                )
+            if r1:
+                # R1 keeps D flat on the real data (Mescheder et al., 2018).
+                # Lazily, as in StyleGAN2: every r1_interval rounds, weighted
+                # by r1_interval.
+                (grad,) = torch.autograd.grad(
+                    logits_real.sum(), real_i, create_graph=True
+                )
+                weight = self.r1_penalty * self.r1_interval / 2
+                d_loss = d_loss + weight * grad.square().sum(1).mean()
+            set_gradients(d_loss, self.discriminator_weights)
+            if self.on_gradients is not None:
+                self.on_gradients(D, batch)
+            self.discriminator_optimizer.step()
+
+        # (2) Update G, judged by the updated D: with "bce", maximize
+        # log(D(G(z))): fake labels are real for G's cost. Only G's gradients
+        # are computed.
+        g_loss = game.generator_loss(D(packed(generated, labels_g, self.pac)))
+        set_gradients(g_loss, self.generator_weights)
+        if self.on_gradients is not None:
+            self.on_gradients(G, batch)
+        self.generator_optimizer.step()
+
+        # (3) The running average of G's weights, outside autograd: the
+        # average must not keep each round's graph (and its players'
+        # gradient nodes) alive. Buffers (batch-norm statistics) are state,
+        # not weights.
+        with torch.no_grad():
+            if isinstance(ema_weight, torch.Tensor):  # captured: a kernel each
+                for averaged, current in zip(self.averaged, self.current, strict=True):
+                    averaged.lerp_(current, ema_weight)
+            elif self.averaged:
+                torch._foreach_lerp_(self.averaged, self.current, ema_weight)
+            for averaged, current in zip(
+                self.averaged_buffers, self.current_buffers, strict=True
+            ):
+                averaged.copy_(current)
+        return d_loss.detach(), g_loss.detach()
+
+    def judge(self, real, fake, labels):
+        """D's logits on real and on generated rows: in one pass, unless D's
+        output for a row depends on the rest of its batch (batch norm)."""
+        D, pac = self.discriminator, self.pac
+        if not self.joint_pass:
+            return D(packed(real, labels, pac)), D(packed(fake, labels, pac))
+        both = torch.cat([real, fake])
+        logits = D(packed(both, None if labels is None else labels.repeat(2, 1), pac))
+        n = len(real) // pac
+        return logits[:n], logits[n:]
+
+
+def set_gradients(loss, weights):
+    """Set the gradients of ``loss`` with respect to ``weights`` as their
+    ``.grad``: what ``zero_grad(set_to_none=True)`` then ``backward()`` do,
+    without computing the gradients of other weights (D's, in G's update)
+    and without the optimizer's per-call overhead."""
+    if not weights:
+        return
+    gradients = torch.autograd.grad(loss, weights, allow_unused=True)
+    for weight, gradient in zip(weights, gradients, strict=True):
+        weight.grad = gradient
