@@ -67,3 +67,38 @@ def test_bad_inputs(metric):
         metric(np.ones((3, 1)), np.ones((3, 1)), multioutput="max")
     with pytest.raises(ValueError, match="0 sample"):
         metric(np.empty((0, 1)), np.ones((3, 1)))
+
+
+def test_total_variation_of_levels():
+    from gansampler.metrics import total_variation_distance
+
+    X = np.array([["a", True], ["a", False], ["b", True], ["c", True]], dtype=object)
+    Y = np.array([["a", True], ["b", True], ["b", True], ["b", False]], dtype=object)
+    # "a": 1/2 vs 1/4, "b": 1/4 vs 3/4, "c": 1/4 vs 0; the flags share 3/4.
+    raw = total_variation_distance(X, Y, multioutput="raw_values")
+    np.testing.assert_allclose(raw, [0.5, 0.0])
+    assert total_variation_distance(X, Y) == pytest.approx(0.25)
+    assert total_variation_distance(X, X[::-1]) == 0.0
+    disjoint = np.array([["z", None]] * 4, dtype=object)
+    np.testing.assert_allclose(
+        total_variation_distance(X, disjoint, multioutput="raw_values"), [1.0, 1.0]
+    )
+
+
+def test_total_variation_counts_missing_values_as_a_level():
+    import pandas as pd
+
+    from gansampler.metrics import total_variation_distance
+
+    real = pd.DataFrame(
+        {"kind": ["a", None, "b", "b"], "size": [1.0, np.nan, 2.0, 2.0]}
+    )
+    same = real.iloc[::-1]
+    assert total_variation_distance(real, same) == 0.0
+    none_missing = pd.DataFrame({"kind": ["a", "a", "b", "b"], "size": [1.0] * 4})
+    np.testing.assert_allclose(
+        total_variation_distance(real, none_missing, multioutput="raw_values"),
+        [0.25, 0.75],
+    )
+    with pytest.raises(ValueError, match="same number of features"):
+        total_variation_distance(real, real[["kind"]])
