@@ -505,16 +505,22 @@ def print_table(table, results):
         print(f"| {method} | " + " | ".join(medians) + f" | {len(runs)} |")
 
 
+def _cached(table, method, run, args, cache, results):
+    """A slow method's figures (seed 0) from the cache, measured again with
+    ``--rerun-slow``."""
+    key = f"{table}/{method}"
+    if args.rerun_slow:
+        cache[key] = run(table, method, 0, {})
+        CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True))
+    if key in cache:
+        results[method + " (seed 0)"] = [cache[key]]
+
+
 def run_mixed_table(table, args, seeds, params, cache):
     results = {}
     for method in args.methods.split(","):
         if method in SLOW_METHODS:
-            key = f"{table}/{method}"
-            if args.rerun_slow:
-                cache[key] = run_mixed(table, method, 0, {})
-                CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True))
-            if key in cache:
-                results[method + " (seed 0)"] = [cache[key]]
+            _cached(table, method, run_mixed, args, cache, results)
         elif method in MIXED_METHODS:
             results[method] = [run_mixed(table, method, s, params) for s in seeds]
     return results
@@ -574,12 +580,7 @@ def main():
             if not applicable(table, method):
                 continue
             if method in SLOW_METHODS:
-                key = f"{table}/{method}"
-                if args.rerun_slow:
-                    cache[key] = run_one(table, method, 0, {})
-                    CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True))
-                if key in cache:
-                    results[method + " (seed 0)"] = [cache[key]]
+                _cached(table, method, run_one, args, cache, results)
                 continue
             results[method] = [run_one(table, method, s, params) for s in seeds]
         print_table(table, results)

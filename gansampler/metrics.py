@@ -27,9 +27,11 @@ def _n_generated(n_rows: int) -> int:
     return max(n_rows, _MIN_GENERATED)
 
 
-def _check_samples(X, Y):
-    X = check_array(X, dtype=np.float64, input_name="X")
-    Y = check_array(Y, dtype=np.float64, input_name="Y")
+def _check_samples(X, Y, *, dtype=np.float64):
+    # Categories (any dtype) may be missing; numbers must be finite.
+    finite = dtype is not None
+    X = check_array(X, dtype=dtype, ensure_all_finite=finite, input_name="X")
+    Y = check_array(Y, dtype=dtype, ensure_all_finite=finite, input_name="Y")
     if X.shape[1] != Y.shape[1]:
         raise ValueError(
             f"X and Y must have the same number of features; X has {X.shape[1]}, "
@@ -191,13 +193,7 @@ def total_variation_distance(X, Y, *, multioutput="uniform_average"):
         {"multioutput": multioutput},
         caller_name="total_variation_distance",
     )
-    X = check_array(X, dtype=None, ensure_all_finite=False, input_name="X")
-    Y = check_array(Y, dtype=None, ensure_all_finite=False, input_name="Y")
-    if X.shape[1] != Y.shape[1]:
-        raise ValueError(
-            f"X and Y must have the same number of features; X has {X.shape[1]}, "
-            f"Y has {Y.shape[1]}."
-        )
+    X, Y = _check_samples(X, Y, dtype=None)
     distances = np.array(
         [_tv_one(x, y) for x, y in zip(X.T, Y.T, strict=True)], dtype=np.float64
     )

@@ -102,3 +102,13 @@ def test_total_variation_counts_missing_values_as_a_level():
     )
     with pytest.raises(ValueError, match="same number of features"):
         total_variation_distance(real, real[["kind"]])
+
+
+def test_total_variation_refuses_bad_arguments():
+    from gansampler.metrics import total_variation_distance
+
+    X = np.array([["a"], ["b"]], dtype=object)
+    with pytest.raises(ValueError, match="multioutput"):
+        total_variation_distance(X, X, multioutput="mean")
+    with pytest.raises(ValueError, match="2D array"):
+        total_variation_distance(np.array(["a", "b"], dtype=object), X)
