@@ -43,7 +43,11 @@ class EpochFidelity(Callback):
     to ``reference`` (as :func:`gansampler.metrics.wasserstein_distance`
     measures it) as ``name``, with ``name + "_best"`` True where it is the
     lowest so far (so that :class:`skorch.callbacks.Checkpoint` can use it).
-    It is measured on the net's device, with one read of the result. The
+    A category column (in ``categories``, its values level indices) is
+    measured by the total variation distance between its levels' shares
+    instead, a missing value counting as a level; a missing number counts
+    as the column's mean. The value is the mean over columns. It is
+    measured on the net's device, with one read of the result. The
     reference rows are dropped when training ends: a fitted sampler keeps no
     training rows.
 
@@ -60,36 +64,73 @@ class EpochFidelity(Callback):
         Seed of the noise.
     name : str, default="train_w1"
         Key in the history.
+    categories : list of int, default=()
+        The columns of level indices (NaN where missing).
     """
 
     def __init__(
-        self, reference, to_data, *, n_samples=10_000, seed=0, name="train_w1"
+        self,
+        reference,
+        to_data,
+        *,
+        n_samples=10_000,
+        seed=0,
+        name="train_w1",
+        categories=(),
     ):
         self.reference = reference
         self.to_data = to_data
         self.n_samples = n_samples
         self.seed = seed
         self.name = name
+        self.categories = categories
 
     def on_train_begin(self, net, **kwargs):
         generator = torch_generator(self.seed, net.device)
         self.noise_ = net.generator_input(self.n_samples, generator)
         self.best_ = np.inf
         if self.reference is not None:
-            reference = torch.as_tensor(
-                np.asarray(self.reference, dtype=np.float64), device=self.noise_.device
-            )
-            std = reference.std(dim=0, correction=0)
-            self.sorted_reference_ = reference.sort(dim=0).values
+            reference = np.asarray(self.reference, dtype=np.float64)
+            categories = list(self.categories)
+            self.numbers_ = [
+                j for j in range(reference.shape[1]) if j not in categories
+            ]
+            self.n_columns_ = reference.shape[1]
+            device = self.noise_.device
+            numbers = reference[:, self.numbers_]
+            with np.errstate(invalid="ignore"):
+                means = np.nanmean(numbers, axis=0) if numbers.size else np.zeros(0)
+            self.means_ = torch.as_tensor(means, device=device)
+            numbers = torch.as_tensor(numbers, device=device)
+            numbers = torch.where(numbers.isnan(), self.means_, numbers)
+            std = (numbers.std(dim=0, correction=0) if len(self.numbers_)
+                   else numbers.new_ones(0))  # fmt: skip
+            self.sorted_reference_ = numbers.sort(dim=0).values
             self.scale_ = torch.where(std > 0, std, torch.ones_like(std))
+            self.levels_ = [
+                (j, int(np.nanmax(reference[:, j], initial=0)) + 2) for j in categories
+            ]
+            self.shares_ = [
+                _shares(torch.as_tensor(reference[:, j], device=device), n)
+                for j, n in self.levels_
+            ]
 
     def on_epoch_end(self, net, **kwargs):
         if self.reference is None:
             return
         generated = self.to_data(net.generate(self.noise_))
-        distance = float(
-            scaled_wasserstein(self.sorted_reference_, self.scale_, generated)
-        )
+        total = generated.new_zeros(())
+        if self.numbers_:
+            numbers = generated[:, self.numbers_]
+            numbers = torch.where(numbers.isnan(), self.means_, numbers)
+            total = total + len(self.numbers_) * scaled_wasserstein(
+                self.sorted_reference_, self.scale_, numbers
+            )
+        for (j, n_levels), shares in zip(self.levels_, self.shares_, strict=True):
+            total = (
+                total + (_shares(generated[:, j], n_levels) - shares).abs().sum() / 2
+            )
+        distance = float(total / self.n_columns_)
         is_best = distance < self.best_
         self.best_ = min(self.best_, distance)
         net.history.record(self.name, distance)
@@ -97,4 +138,12 @@ class EpochFidelity(Callback):
 
     def on_train_end(self, net, **kwargs):
         self.reference = self.to_data = self.noise_ = None
-        self.sorted_reference_ = self.scale_ = None
+        self.sorted_reference_ = self.scale_ = self.shares_ = self.means_ = None
+
+
+def _shares(codes, n_levels):
+    """The share of each level among level indices ``codes`` (a missing
+    value, NaN, as the last of ``n_levels``)."""
+    codes = torch.where(codes.isnan(), n_levels - 1, codes).long()
+    counts = torch.bincount(codes.clamp(0, n_levels - 1), minlength=n_levels)
+    return counts.to(torch.float64) / max(len(codes), 1)

@@ -110,9 +110,9 @@ def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
     )
     codes = _check_codes(sampler, codes, n_samples)
     out = np.empty((stop - start, sampler.n_features_in_),
-                   dtype=sampler.data_map_.output_dtype_)  # fmt: skip
+                   dtype=sampler.table_map_.output_dtype_)  # fmt: skip
     fill_rows(sampler, seed_of(random_state), n_samples, start, codes, out)
-    return out
+    return sampler.table_map_.to_output(out)
 
 
 def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
@@ -175,12 +175,12 @@ def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
 
 
 def _chunks(sampler, seed, n_samples, codes, chunk_size):
-    dtype = sampler.data_map_.output_dtype_
+    dtype = sampler.table_map_.output_dtype_
     for start in range(0, n_samples, chunk_size):
         out = np.empty((min(chunk_size, n_samples - start), sampler.n_features_in_),
                        dtype=dtype)  # fmt: skip
         fill_rows(sampler, seed, n_samples, start, codes, out)
-        yield out
+        yield sampler.table_map_.to_output(out)
 
 
 def fill_rows(sampler, seed, n_samples, start, codes, out):
@@ -231,7 +231,7 @@ class _HostRows:
     def __init__(self, sampler, out, start, *, together):
         self.out, self.start = out, start
         self.decode = functools.partial(
-            sampler.data_map_.decode,
+            sampler.table_map_.decode,
             rounding=sampler.enforce_rounding,
             clipping=sampler.enforce_min_max_values,
         )

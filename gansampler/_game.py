@@ -12,7 +12,30 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from ._losses import gradient_penalty
 
-__all__ = ["Game", "one_hot", "packed", "with_labels"]
+__all__ = ["Game", "gumbel", "one_hot", "packed", "soft_blocks", "with_labels"]
+
+# Temperature of the Gumbel softmax of the generator's blocks in training:
+# low enough for nearly one-hot rows, as CTGAN's.
+GUMBEL_TEMPERATURE = 0.2
+# Uniform numbers are kept off 0 and 1, where Gumbel noise is infinite.
+_TINY = 1e-10
+
+
+def gumbel(uniforms):
+    """Gumbel noise made of uniform numbers in [0, 1)."""
+    return -torch.log(-torch.log(uniforms.clamp(_TINY, 1 - _TINY)))
+
+
+def soft_blocks(rows, uniforms, blocks):
+    """``rows`` with the logits of their ``blocks`` (the last
+    ``sum(blocks)`` columns) turned into nearly one-hot rows by a Gumbel
+    softmax, whose noise is made of ``uniforms``."""
+    start = rows.shape[1] - sum(blocks)
+    logits = (rows[:, start:] + gumbel(uniforms)) / GUMBEL_TEMPERATURE
+    parts = [rows[:, :start]] if start else []
+    for block in torch.split(logits, list(blocks), dim=1):
+        parts.append(torch.softmax(block, dim=1))
+    return torch.cat(parts, dim=1)
 
 
 def one_hot(codes, n_classes):
@@ -54,6 +77,9 @@ class Game:
     r1_interval : int
         Rounds between R1 penalties (lazy R1): a round that carries it
         weighs it by this number.
+    blocks : tuple of int, default=()
+        Widths of the one-hot blocks that end each row: the generator's
+        logits for them go through :func:`soft_blocks`.
     on_gradients : callable or None, default=None
         Called as ``on_gradients(module, batch)`` once a player's gradients
         are set and before its optimizer steps (skorch's
@@ -75,6 +101,7 @@ class Game:
         pac,
         r1_penalty,
         r1_interval,
+        blocks=(),
         on_gradients=None,
     ):
         self.generator = generator
@@ -88,6 +115,7 @@ class Game:
         self.pac = pac
         self.r1_penalty = r1_penalty
         self.r1_interval = r1_interval
+        self.blocks = tuple(blocks)
         self.on_gradients = on_gradients
         self.current = list(generator.parameters())
         self.averaged = list(generator_ema.parameters())
@@ -105,15 +133,24 @@ class Game:
 
     def play(self, batch, *, r1, ema_weight):
         """Play one round on ``batch`` (real rows, their one-hot labels or
-        None, noise, WGAN-GP's mixing weights or None).
+        None, noise, WGAN-GP's mixing weights or None, the uniform numbers of
+        the blocks' Gumbel noise or None).
 
         Only tensor work, so that a CUDA graph can capture it: whether the
         round carries the R1 penalty and the weight of the average (a float
         or a tensor) are decided by the caller. Returns the two losses,
         detached: the discriminator's, then the generator's.
         """
-        real, labels, noise, mix = batch
-        G, D, game = self.generator, self.discriminator, self.loss
+        real, labels, noise, mix, uniforms = batch
+        D, game = self.discriminator, self.loss
+        blocks = self.blocks
+
+        def G(inputs, rows):
+            generated = self.generator(inputs)
+            if blocks:
+                generated = soft_blocks(generated, uniforms[rows], blocks)
+            return generated
+
         n = self.batch_size
 
         # (1) Update D, d_steps times: with "bce", maximize
@@ -126,11 +163,11 @@ class Game:
             real_i, noise_i = real[rows], noise[rows]
             labels_i = None if labels is None else labels[rows]
             if step == self.d_steps - 1:
-                generated, labels_g = G(with_labels(noise_i, labels_i)), labels_i
+                generated, labels_g = G(with_labels(noise_i, labels_i), rows), labels_i
                 fake = generated.detach()  # D's update must not train G
             else:
                 with torch.no_grad():
-                    fake = G(with_labels(noise_i, labels_i))
+                    fake = G(with_labels(noise_i, labels_i), rows)
             if r1:
                 real_i = real_i.detach().requires_grad_(True)
             logits_real, logits_fake = self.judge(real_i, fake, labels_i)
@@ -163,7 +200,7 @@ class Game:
         g_loss = game.generator_loss(D(packed(generated, labels_g, self.pac)))
         set_gradients(g_loss, self.generator_weights)
         if self.on_gradients is not None:
-            self.on_gradients(G, batch)
+            self.on_gradients(self.generator, batch)
         self.generator_optimizer.step()
 
         # (3) The running average of G's weights, outside autograd: the

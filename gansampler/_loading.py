@@ -40,6 +40,7 @@ from ._saving import (
     is_pickle,
     is_safe_model,
 )
+from ._table import TableMap
 from ._version import __version__
 from .exceptions import DroppedParameterWarning, InconsistentVersionWarning
 
@@ -329,9 +330,22 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     classes = fitted["classes"]
     classes = None if classes is None else _decode_labels(classes)
     n_classes = 0 if classes is None else len(classes)
-    data_map = _rebuild_data_map(
-        fitted["data_map"], tensors, prefix + "data_map.", n_features
-    )
+    table = fitted.get("table_map")  # format 2 (0.9) on
+    if table is None:
+        data_map = _rebuild_data_map(
+            fitted["data_map"], tensors, prefix + "data_map.", n_features
+        )
+        table_map = TableMap.of_numbers(data_map)
+    else:
+        data_map = None
+        if fitted["data_map"] is not None:
+            data_map = _rebuild_data_map(
+                fitted["data_map"], tensors, prefix + "data_map.",
+                TableMap.n_numbers_in(table),
+            )  # fmt: skip
+        table_map = TableMap.from_state(table, data_map)
+        if table_map.n_features_ != n_features:
+            raise ValueError("the table's columns do not fit the data")
     if device is not None:
         here = resolve_device(device)
     else:
@@ -345,13 +359,15 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     fidelity = EpochFidelity(None, None, seed=seed)
     net = sampler._make_net(
         n_features=n_features,
+        width=table_map.width_,
+        blocks=table_map.block_sizes_,
         n_classes=n_classes,
         device=here,
         seed=seed,
         fidelity=fidelity,
     )
     states = fitted["states"]
-    _check_players(net, n_features, states, tensors, prefix)
+    _check_players(net, table_map.width_, states, tensors, prefix)
     net.initialize()
     if any(name in OPTIMIZERS for name in states):
         net.initialize_optimizers()
@@ -387,6 +403,7 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     if classes is not None:
         sampler.classes_ = classes
     sampler.data_map_ = data_map
+    sampler.table_map_ = table_map
     sampler.device_ = str(net.device)
     sampler.net_ = net
     sampler.history_ = net.history

@@ -21,7 +21,7 @@ from skorch.callbacks import EpochTimer, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
 
 from ._compat import Interval, StrOptions, validate_parameter_constraints
-from ._game import Game, one_hot, packed, with_labels
+from ._game import Game, gumbel, one_hot, packed, with_labels
 from ._losses import GANLoss
 from ._networks import Discriminator, Generator
 from ._noise import draw_noise
@@ -110,6 +110,14 @@ class GANNet(NeuralNet):
         to ``fit``.
     n_classes : int, default=0
         Number of classes the players are conditioned on; 0 for none.
+    blocks : tuple of int, default=()
+        Widths of the one-hot blocks (category columns) that end each row,
+        after ``n_features - sum(blocks)`` columns of numbers. The generator
+        gives logits for them: in training, a Gumbel softmax of temperature
+        0.2 turns them into nearly one-hot rows, with its noise drawn from
+        the round's own stream; :meth:`generate` adds Gumbel noise to them
+        (the largest then picks a slot) and a last column of uniform numbers,
+        both drawn by :meth:`generator_input`.
     generator_optimizer, discriminator_optimizer : {"adam", "sgd"} or type, \
             default="adam"
         Optimizers of the two players: ``"adam"`` is Adam with ``betas=(0.5,
@@ -179,6 +187,7 @@ class GANNet(NeuralNet):
         *,
         n_features=None,
         n_classes=0,
+        blocks=(),
         generator_optimizer=DEFAULTS["optimizer"],
         discriminator_optimizer=DEFAULTS["optimizer"],
         criterion=GANLoss,
@@ -216,6 +225,7 @@ class GANNet(NeuralNet):
         self.discriminator = discriminator
         self.n_features = n_features
         self.n_classes = n_classes
+        self.blocks = blocks
         self.generator_optimizer = generator_optimizer
         self.discriminator_optimizer = discriminator_optimizer
         self.noise = noise
@@ -263,6 +273,14 @@ class GANNet(NeuralNet):
         )
         for name in PLAYER_OPTIMIZERS:
             _resolve_optimizer(getattr(self, name), name)
+        blocks = self.blocks
+        if not (
+            isinstance(blocks, tuple | list)
+            and all(isinstance(b, Integral) and b >= 1 for b in blocks)
+        ):
+            raise ValueError(
+                f"blocks must be a tuple of positive widths, got {blocks!r}."
+            )
         if self.batch_size % self.pac:
             raise ValueError(
                 f"batch_size={self.batch_size} must be a multiple of pac={self.pac}: "
@@ -463,6 +481,7 @@ class GANNet(NeuralNet):
         return RoundIterator(
             X,
             labels,
+            n_uniforms=sum(self.blocks),
             n_rounds=self.steps_per_epoch,
             n_real=self.d_steps * self.batch_size,
             n_noise=self.d_steps * self.batch_size,
@@ -525,6 +544,7 @@ class GANNet(NeuralNet):
                 pac=self.pac,
                 r1_penalty=self.r1_penalty,
                 r1_interval=self.r1_interval,
+                blocks=tuple(self.blocks),
                 on_gradients=self._notify_grad if listening else None,
             )
             rounds = self._rounds_ = Rounds(
@@ -663,31 +683,50 @@ class GANNet(NeuralNet):
         state.setdefault("r1_interval", 1)
         state.setdefault("cuda_graphs", True)
         state.setdefault("round_path_", None)
+        state.setdefault("blocks", ())  # new in 0.9
         super().__setstate__(state)
 
     def generator_input(self, n_rows, generator, codes=None):
         """The generator's input for ``n_rows`` rows: noise drawn with the
         torch ``generator``, followed, for a conditional net, by the one-hot
-        class codes ``codes`` (drawn from the training shares when None)."""
+        class codes ``codes`` (drawn from the training shares when None),
+        and, for a net with ``blocks``, by ``sum(blocks) + 1`` uniform
+        numbers (see :meth:`generate`)."""
         noise = draw_noise(self.noise, n_rows, self.noise_dim, generator, self.device)
-        if not self.n_classes:
-            return noise
-        if codes is None:
-            prior = torch.as_tensor(self.class_prior_, dtype=torch.float32)
-            codes = torch.multinomial(
-                prior.to(self.device), n_rows, replacement=True, generator=generator
-            )
-        codes = torch.as_tensor(codes, device=self.device).long()
-        return with_labels(noise, one_hot(codes, self.n_classes))
+        if self.n_classes:
+            if codes is None:
+                prior = torch.as_tensor(self.class_prior_, dtype=torch.float32)
+                codes = torch.multinomial(
+                    prior.to(self.device), n_rows, replacement=True, generator=generator
+                )
+            codes = torch.as_tensor(codes, device=self.device).long()
+            noise = with_labels(noise, one_hot(codes, self.n_classes))
+        if self.blocks:
+            uniforms = torch.rand(n_rows, sum(self.blocks) + 1, generator=generator,
+                                  device=self.device)  # fmt: skip
+            noise = torch.cat([noise, uniforms], dim=1)
+        return noise
 
     def generate(self, noise):
         """Run the averaged generator on ``noise`` (the whole input, see
-        :meth:`generator_input`) in evaluation mode, without gradients."""
+        :meth:`generator_input`) in evaluation mode, without gradients.
+
+        With ``blocks``, the blocks' logits get Gumbel noise made of the
+        input's uniform numbers, so that the largest of a block picks its
+        slot with the probability of its softmax, and the rows end with the
+        input's last uniform number."""
         # Only the module that runs: switching every module costs more than
         # generating a small chunk.
         self.generator_ema_.eval()
         with torch.no_grad():
-            return self.generator_ema_(noise)
+            if not self.blocks:
+                return self.generator_ema_(noise)
+            n_inputs = self.noise_dim + self.n_classes
+            rows = self.generator_ema_(noise[:, :n_inputs])
+            uniforms = noise[:, n_inputs:]
+            start = rows.shape[1] - sum(self.blocks)
+            rows[:, start:] += gumbel(uniforms[:, :-1])
+            return torch.cat([rows, uniforms[:, -1:]], dim=1)
 
 
 def _device_of(module, default):

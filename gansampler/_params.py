@@ -178,6 +178,18 @@ PARAMETERS: dict[str, Parameter] = {
         "power through a Yeo-Johnson transform, standard only standardises; "
         "auto: quantile for one column, power for columns it makes normal.",
     ),
+    "categorical_columns": Parameter(
+        None,
+        (list, tuple, None),
+        "Columns of numbers to learn as categories, by name or position.",
+        option=False,
+    ),
+    "max_categories": Parameter(
+        1000,
+        _positive_int(),
+        "A text or category column with more levels than this and than half "
+        "the rows (an identifier, free text) is refused.",
+    ),
     "noise": Parameter(
         "normal",
         (OptionsSpec(NOISE_KINDS),),

@@ -51,6 +51,7 @@ class RoundIterator:
         X,
         labels=None,
         *,
+        n_uniforms=0,
         n_rounds,
         n_real,
         n_noise,
@@ -62,6 +63,7 @@ class RoundIterator:
     ):
         self.X = X
         self.labels = labels
+        self.n_uniforms = n_uniforms
         self.n_rounds = n_rounds
         self.n_real = n_real
         self.n_noise = n_noise
@@ -79,7 +81,9 @@ class RoundIterator:
         n_rows = self.n_real if labels is None else self.n_noise
         width = X.shape[1] + (0 if labels is None else labels.shape[1])
         per_round = 8 * n_rows + 4 * (
-            n_rows * width + self.n_noise * self.noise_dim + self.n_real * self.mix
+            n_rows * width
+            + self.n_noise * (self.noise_dim + self.n_uniforms)
+            + self.n_real * self.mix
         )
         block = max(1, min(self.n_rounds, self.block_bytes // per_round))
         for start in range(0, self.n_rounds, block):
@@ -91,6 +95,10 @@ class RoundIterator:
             mix = None
             if self.mix:
                 mix = torch.rand(m, self.n_real, 1, generator=g, device=X.device)
+            uniforms = None
+            if self.n_uniforms:
+                uniforms = torch.rand(m, self.n_noise, self.n_uniforms, generator=g,
+                                      device=X.device)  # fmt: skip
             real = X[rows[:, : self.n_real]]
             rows_labels = None if labels is None else labels[rows]
             for i in range(m):
@@ -99,6 +107,7 @@ class RoundIterator:
                     None if rows_labels is None else rows_labels[i],
                     noise[i],
                     None if mix is None else mix[i],
+                    None if uniforms is None else uniforms[i],
                 )
 
 

@@ -24,6 +24,7 @@ from ._compat import (
     validate_data,
     validate_parameter_constraints,
 )
+from ._conditions import condition_groups, draw_conditioned
 from ._device import resolve_device
 from ._drawing import fill_rows, seed_of
 from ._net import GANNet
@@ -39,10 +40,11 @@ from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_th
 from ._resources import check_memory
 from ._rounds import callback_obstacle
 from ._saving import save_model
+from ._table import TableMap, is_frame, is_plain_numeric
 from ._validation import check_labels_present, check_numeric_columns
 from ._version import __version__
 from .exceptions import CollapseWarning, InconsistentVersionWarning, NotFittedError
-from .metrics import _n_generated, wasserstein_distance
+from .metrics import _n_generated, total_variation_distance, wasserstein_distance
 
 __all__ = ["GANSampler"]
 
@@ -60,6 +62,9 @@ _COLLAPSE_ROWS = 10_000
 _COLLAPSE_KEY = 2
 _COLLAPSE_SPREAD = 0.1
 _COMMON_SHARE = 0.01
+# The rows drawn (from a stream of their own) to set the blocks' biases.
+_CALIBRATION_ROWS = 20_000
+_CALIBRATION_KEY = 4
 
 
 def _fitted_by_data_map(name, doc):
@@ -136,7 +141,17 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         values in their shares; samples stay within the training range.
         ``"standard"`` only standardises each feature (mean 0, standard
         deviation 1): the GAN learns each feature's shape itself, as in the
-        article.
+        article. It maps the columns of numbers (and of dates and times);
+        category columns are one-hot blocks (see :ref:`mixed_tables`).
+    categorical_columns : list of (str or int) or None, default=None
+        Columns of numbers to learn as categories (codes, labels), by name
+        or position: their samples take only their levels, in their shares,
+        and ``sample(conditions=...)`` can fix them. Text, ``category``
+        and, in a DataFrame, ``bool`` columns are categories anyway.
+    max_categories : int, default=1000
+        A category column with more distinct values than this and than
+        half the rows (an identifier, free text) is refused, rather than
+        learned as thousands of levels: drop it, or raise this limit.
     noise : {"normal", "uniform"}, default="normal"
         Distribution of the generator's input: standard normal, or uniform on
         [0, 1) as in the article.
@@ -323,6 +338,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         discriminator_hidden_size=DEFAULTS["discriminator_hidden_size"],
         activation=DEFAULTS["activation"],
         preprocessing=DEFAULTS["preprocessing"],
+        categorical_columns=DEFAULTS["categorical_columns"],
+        max_categories=DEFAULTS["max_categories"],
         noise=DEFAULTS["noise"],
         noise_dim=DEFAULTS["noise_dim"],
         loss=DEFAULTS["loss"],
@@ -351,6 +368,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.discriminator_hidden_size = discriminator_hidden_size
         self.activation = activation
         self.preprocessing = preprocessing
+        self.categorical_columns = categorical_columns
+        self.max_categories = max_categories
         self.noise = noise
         self.noise_dim = noise_dim
         self.loss = loss
@@ -432,23 +451,40 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             raise
 
     def _fit(self, X, y, statistics=None):
-        check_numeric_columns(X, type(self).__name__)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        X, frame = self._check_table(X)
         classes, codes = _class_codes(X, y)
         device = resolve_device(self.device, gpu_pays=self._gpu_pays())
         seed = draw_seed(self.random_state)
-        data_map = DataMap(preprocessing=self.preprocessing, random_state=seed)
-        data_map.fit(X, statistics)
+        if frame is False:
+            table_map = TableMap(
+                preprocessing=self.preprocessing,
+                categorical_columns=self.categorical_columns,
+                max_categories=self.max_categories,
+                random_state=seed,
+            ).fit(X)
+            coded = table_map.coded(X)
+        else:
+            numbers = DataMap(preprocessing=self.preprocessing, random_state=seed)
+            table_map = TableMap.of_numbers(
+                numbers.fit(X, statistics),
+                frame=frame is not None,
+                dtypes=None if frame is None else [_dtype(d) for d in frame.dtypes],
+                names=None if frame is None else list(frame.columns),
+            )
+            coded = X
         to_data = functools.partial(
-            data_map.decode,
+            table_map.decode,
             rounding=self.enforce_rounding,
             clipping=self.enforce_min_max_values,
         )
         # The fidelity after each epoch, against a fixed subset of the data.
-        rows = np.random.default_rng(seed).permutation(len(X))[:_FIDELITY_ROWS]
-        fidelity = EpochFidelity(X[np.sort(rows)], to_data, seed=seed)
+        rows = np.random.default_rng(seed).permutation(len(coded))[:_FIDELITY_ROWS]
+        fidelity = EpochFidelity(coded[np.sort(rows)], to_data, seed=seed,
+                                 categories=table_map.category_columns)  # fmt: skip
         net = self._make_net(
-            n_features=X.shape[1],
+            n_features=table_map.n_features_,
+            width=table_map.width_,
+            blocks=table_map.block_sizes_,
             n_classes=0 if classes is None else len(classes),
             device=device,
             seed=seed,
@@ -461,7 +497,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         with torch_threads(self.n_threads), isolated:
             net.initialize()
             net.partial_fit(
-                torch.from_numpy(data_map.to_network(X).astype(np.float32)),
+                torch.from_numpy(table_map.encode_coded(coded).astype(np.float32)),
                 None if codes is None else torch.from_numpy(codes),
             )
 
@@ -469,12 +505,20 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             self.__dict__.pop("classes_", None)
         else:
             self.classes_ = classes
-        self.data_map_ = data_map
+        if table_map.block_sizes_:
+            generator = torch_generator(
+                spawn_seeds(seed, 1, key=(_CALIBRATION_KEY,))[0], net.device
+            )
+            table_map.calibrate(
+                net.generate(net.generator_input(_CALIBRATION_ROWS, generator))
+            )
+        self.table_map_ = table_map
+        self.data_map_ = table_map.numbers_
         self.device_ = device
         self.net_ = net
         self.history_ = net.history
         self.n_iter_ = net.n_rounds_
-        problems = _collapse(net, data_map, seed)
+        problems = _collapse(net, table_map, seed)
         if problems:
             warnings.warn(
                 CollapseWarning(
@@ -489,6 +533,36 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             )
         return self
 
+    def _check_table(self, X):
+        """Validate ``X``: returns it and, for a table of plain numbers, the
+        DataFrame it came from (None for an array) with ``X`` as a float
+        array; for any other table, ``X`` as it is and False."""
+        if is_plain_numeric(X, self.categorical_columns):
+            check_numeric_columns(X, type(self).__name__)
+            frame = X if is_frame(X) else None
+            X = validate_data(self, X, dtype=[np.float64, np.float32],
+                              ensure_min_samples=2)  # fmt: skip
+            return X, frame
+        if not (is_frame(X) or hasattr(X, "__array__") or isinstance(X, list)):
+            raise TypeError(
+                f"X must be a DataFrame or an array-like of shape (n_samples, "
+                f"n_features), got {type(X).__name__}."
+            )
+        if not is_frame(X):
+            X = np.asarray(X)
+            if X.ndim != 2:
+                raise ValueError(
+                    f"Expected a 2-dimensional X, got an array of shape {X.shape}; "
+                    "reshape 1-D data with X.reshape(-1, 1)."
+                )
+        validate_data(self, X, skip_check_array=True)
+        if len(X) < 2:
+            raise ValueError(
+                f"Found array with {len(X)} sample(s) (shape={np.shape(X)}) while "
+                "a minimum of 2 is required by GANSampler."
+            )
+        return X, False
+
     def _gpu_pays(self):
         """Whether training on a GPU beats the CPU: for the built-in networks,
         only with rounds captured as CUDA graphs (eager, their tiny kernels
@@ -500,7 +574,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             callback_obstacle(self.callbacks or []) is None
         )
 
-    def _make_net(self, *, n_features, n_classes, device, seed, fidelity):
+    def _make_net(self, *, n_features, width, blocks, n_classes, device, seed,
+                  fidelity):  # fmt: skip
         params = {
             name: auto_setting(name, n_features) if _is_auto(name, value) else value
             for name, value in self.get_params(deep=False).items()
@@ -533,8 +608,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         return GANNet(
             **players,
             **{name: params[name] for name in _NET_SETTINGS},
-            n_features=n_features,
+            n_features=width,
             n_classes=n_classes,
+            blocks=tuple(blocks),
             criterion__loss=params["loss"],
             random_state=seed,
             callbacks=callbacks,
@@ -542,7 +618,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             verbose=int(params["verbose"]),
         )
 
-    def sample(self, n_samples=1, random_state=None, *, y=None):
+    def sample(self, n_samples=1, random_state=None, *, y=None, conditions=None):
         """Generate new samples from the learned distribution.
 
         A sampler fitted with class labels draws the class of each row from
@@ -571,11 +647,25 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             ``{class: count}`` with counts that add up to ``n_samples`` (the
             rows then come class by class, in the dict's order). None draws
             the classes from their training shares.
+        conditions : dict, list of dict, DataFrame or None, default=None
+            Levels that the rows' category columns must take: a dict
+            ``{column: level}`` for every row (``{"sex": "F"}``), or one
+            condition per row, as a DataFrame or a list of dicts of
+            ``n_samples`` rows (a missing cell leaves its column free). The
+            rows are drawn from the learned distribution given the
+            conditions, by rejection: the learned rows are drawn in batches
+            and those that meet a condition kept, so a condition's cost is
+            the inverse of its learned share, and one met by fewer than 1
+            row in 10,000 raises. A level the sampler never saw raises. Not
+            with ``y``.
 
         Returns
         -------
-        X : ndarray of shape (n_samples, `n_features_in_`)
-            Generated samples, float64 (float32 if fitted on float32 data).
+        X : ndarray or DataFrame of shape (n_samples, `n_features_in_`)
+            Generated samples, as the training data were given: a DataFrame
+            with the same columns and dtypes for a DataFrame, an array of
+            floats (float64, or float32 for float32 data) for an array of
+            numbers, an array of objects for an array with text.
 
         Examples
         --------
@@ -602,14 +692,25 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             {"n_samples": n_samples, "random_state": random_state},
             caller_name="sample",
         )
+        table_map = self.table_map_
         _check_memory(int(n_samples), self.n_features_in_,
-                      self.data_map_.output_dtype_)  # fmt: skip
+                      table_map.output_dtype_)  # fmt: skip
+        X = np.empty((int(n_samples), self.n_features_in_),
+                     dtype=table_map.output_dtype_)  # fmt: skip
+        if conditions is not None:
+            if y is not None:
+                raise ValueError(
+                    "sample() takes y or conditions, not both: with class labels, "
+                    "draw each class with y, then keep the rows that meet the "
+                    "conditions."
+                )
+            groups = condition_groups(table_map, conditions, int(n_samples))
+            draw_conditioned(self, seed_of(random_state), groups, X)
+            return table_map.to_output(X)
         codes = self._requested_codes(int(n_samples), y)
         # The seeding rule, and the work on the net's device, are draw_rows'.
-        X = np.empty((int(n_samples), self.n_features_in_),
-                     dtype=self.data_map_.output_dtype_)  # fmt: skip
         fill_rows(self, seed_of(random_state), int(n_samples), 0, codes, X)
-        return X
+        return table_map.to_output(X)
 
     def _requested_codes(self, n_samples, y):
         """The class code of each row asked for by ``sample``'s ``y``, or None."""
@@ -652,32 +753,43 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         return np.array([known[label] for label in labels.tolist()], dtype=np.int64)
 
     def score(self, X, y=None):
-        """Goodness of fit to ``X``: minus the scaled Wasserstein distance.
+        """Goodness of fit to ``X``: minus the mean distance per column.
 
         Draws ``max(n_samples, 10000)`` rows with a fixed seed, so the score of
         a fitted sampler is deterministic, and compares them with ``X``
-        feature by feature: for each feature, the 1-Wasserstein distance
-        divided by that feature's standard deviation in ``X`` (see
-        :func:`gansampler.metrics.wasserstein_distance`); the score is minus
-        the mean over features. 0 is a perfect fit; greater is better. With
-        several features the score judges the marginal distributions, not
-        the dependence between features.
+        column by column: a column of numbers by the 1-Wasserstein distance
+        divided by its standard deviation in ``X`` (see
+        :func:`gansampler.metrics.wasserstein_distance`), on the values
+        present, plus the gap between the missing rates where values are
+        missing; a category column by the total variation distance between
+        the levels' shares (see
+        :func:`gansampler.metrics.total_variation_distance`), a missing value
+        counting as a level. The score is minus the mean over columns. 0 is
+        a perfect fit; greater is better. It judges each column's
+        distribution, not the dependence between columns.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, `n_features_in_`)
-            Data to compare with, e.g. held-out rows.
+        X : array-like or DataFrame of shape (n_samples, `n_features_in_`)
+            Data to compare with, e.g. held-out rows, as the training data.
         y : None
             Ignored; present for API consistency.
 
         Returns
         -------
         score : float
-            Minus the mean scaled 1-Wasserstein distance; at most 0.
+            Minus the mean distance per column; at most 0.
         """
         self._check_is_fitted()
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return -wasserstein_distance(X, self._scoring_samples(len(X)))
+        table_map = self.table_map_
+        if table_map.plain:
+            X = validate_data(self, X, dtype=np.float64, reset=False)
+            return -wasserstein_distance(X, self._scoring_samples(len(X)))
+        validate_data(self, X, skip_check_array=True, reset=False)
+        coded = table_map.coded(X)
+        generated = np.empty((_n_generated(len(coded)), self.n_features_in_))
+        fill_rows(self, _SCORE_SEED, len(generated), 0, None, generated)
+        return -float(np.mean(column_distances(coded, generated, table_map)))
 
     def _scoring_samples(self, n_rows):
         """The samples ``score`` compares with ``n_rows`` rows: always the same."""
@@ -728,6 +840,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        # Missing values, text and categories are learned (see fit).
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
         tags.target_tags.required = False
         tags.non_deterministic = False
         return tags
@@ -750,8 +866,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             )
         if "net_" in state and "data_map_" not in state:
             _upgrade_fitted_state(state)
+        if "data_map_" in state and "table_map_" not in state:  # before 0.9
+            state["table_map_"] = TableMap.of_numbers(state["data_map_"])
         state.setdefault("pac", 1)  # new in 0.5
         state.setdefault("r1_interval", 1)  # new in 0.7; R1 was on every round
+        state.setdefault("categorical_columns", None)  # new in 0.9
+        state.setdefault("max_categories", 1000)
         super().__setstate__(state)
         net = self.__dict__.get("net_")
         if net is not None:
@@ -759,33 +879,68 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             self.device_ = str(net.device)
 
 
-def _collapse(net, data_map, seed):
+def _collapse(net, table_map, seed):
     """What collapsed in the generator's samples, as phrases; empty if
     nothing did. See :class:`~gansampler.exceptions.CollapseWarning`."""
     generator = torch_generator(spawn_seeds(seed, 1, key=(_COLLAPSE_KEY,))[0],
                                 net.device)  # fmt: skip
-    Z = net.generate(net.generator_input(_COLLAPSE_ROWS, generator)).cpu().numpy()
+    Z = net.generate(net.generator_input(_COLLAPSE_ROWS, generator))
+    numbers = table_map.numbers_
     problems = []
-    spread = Z.std(axis=0)
-    for j in np.flatnonzero(~data_map.constant_features_):
-        if spread[j] < _COLLAPSE_SPREAD:
-            problems.append(
-                f"column {j}'s samples spread {spread[j]:.2f} times as wide as the "
-                "data (standard deviations in the networks' space)"
-            )
-    levels = getattr(data_map, "discrete_levels_", None) or []
-    X = data_map.from_network(Z, rounding=False) if levels else None
-    for j, values in enumerate(levels):
-        if values is None:
-            continue
-        common = values[data_map.level_shares_[j] >= _COMMON_SHARE]
-        seen = np.isin(common, X[:, j]).sum()
-        if seen < len(common) / 2:
-            problems.append(
-                f"column {j}'s samples take {seen} of the {len(common)} values that "
-                "hold 1% of the rows or more"
-            )
+    common_levels = {}  # column: its common values or level codes
+    if numbers is not None:
+        spread = Z[:, : table_map.n_numbers_].std(dim=0).cpu().numpy()
+        levels = getattr(numbers, "discrete_levels_", None) or []
+        for column in table_map.columns_:
+            k = column.number
+            if k is None or numbers.constant_features_[k]:
+                continue
+            if spread[k] < _COLLAPSE_SPREAD:
+                problems.append(
+                    f"column {column.name!r}'s samples spread {spread[k]:.2f} times "
+                    "as wide as the data (standard deviations in the networks' "
+                    "space)"
+                )
+            if levels and levels[k] is not None:
+                common_levels[column.name] = levels[k][
+                    numbers.level_shares_[k] >= _COMMON_SHARE
+                ]
+    for column in table_map.columns_:
+        if column.kind == "category":
+            shares = column.codec.shares_
+            common = np.flatnonzero(shares >= _COMMON_SHARE).astype(np.float64)
+            missing = column.codec.missing_level()
+            common_levels[column.name] = common[common != missing]
+    if common_levels:
+        X = table_map.decode(Z, rounding=False).cpu().numpy()
+        names = [column.name for column in table_map.columns_]
+        for name, common in common_levels.items():
+            seen = np.isin(common, X[:, names.index(name)]).sum()
+            if seen < len(common) / 2:
+                problems.append(
+                    f"column {name!r}'s samples take {seen} of the {len(common)} "
+                    "values that hold 1% of the rows or more"
+                )
     return problems
+
+
+def column_distances(coded, generated, table_map):
+    """The distance of each column between two sets of coded rows, as
+    :meth:`GANSampler.score` measures it."""
+    distances = []
+    for j, column in enumerate(table_map.columns_):
+        x, g = coded[:, j], generated[:, j]
+        if column.kind == "category":
+            distances.append(total_variation_distance(x[:, None], g[:, None]))
+            continue
+        x_missing, g_missing = np.isnan(x), np.isnan(g)
+        gap = abs(x_missing.mean() - g_missing.mean())
+        if x_missing.all() or g_missing.all():
+            distances.append(1.0 + gap)
+            continue
+        distance = wasserstein_distance(x[~x_missing, None], g[~g_missing, None])
+        distances.append(distance + gap)
+    return np.asarray(distances)
 
 
 def _check_memory(n_samples, n_features, dtype):
@@ -796,6 +951,11 @@ def _check_memory(n_samples, n_features, dtype):
         "Draw fewer rows at a time, or stream them into a file: gansampler "
         "sample MODEL -n N -o rows.npy.",
     )
+
+
+def _dtype(dtype):
+    """How a number column of a DataFrame is given back."""
+    return {"dtype": str(dtype)}
 
 
 def _is_auto(name, value):

@@ -32,7 +32,8 @@ from .exceptions import DroppedParameterWarning
 __all__ = ["FORMAT", "FORMAT_VERSION", "is_pickle", "is_safe_model", "save_model"]
 
 FORMAT = "gansampler"
-FORMAT_VERSION = 1
+# 2 (gansampler 0.9): tables of every kind, their columns' codecs as JSON.
+FORMAT_VERSION = 2
 # Parameters whose code a sampler needs to sample: without it, no model.
 # Every other parameter that is code serves training only, and is dropped
 # (back to its default) when it cannot be stored or is not trusted.
@@ -261,7 +262,10 @@ def _sampler_state(sampler, tensors, prefix, training_state):
         "seed": net.random_state,
         "n_iter": int(sampler.n_iter_),
         "history": _history_state(net.history, tensors, prefix + "history."),
-        "data_map": _data_map_state(sampler.data_map_, tensors, prefix + "data_map."),
+        "data_map": None
+        if sampler.data_map_ is None
+        else _data_map_state(sampler.data_map_, tensors, prefix + "data_map."),
+        "table_map": sampler.table_map_.state(),
         "states": states,
     }
     return config

@@ -110,7 +110,7 @@ def test_round_trip_of_a_conditional_sampler_with_names_and_float32(table, tmp_p
     np.testing.assert_array_equal(loaded.classes_, sampler.classes_)
     assert list(loaded.feature_names_in_) == ["height", "visits", "wait"]
     np.testing.assert_array_equal(loaded.net_.class_prior_, sampler.net_.class_prior_)
-    assert loaded.sample(3).dtype == np.float32
+    assert (loaded.sample(3).dtypes == np.float32).all()
     assert_same_sampler(sampler, loaded, y={"high": 200, "low": 300})
 
 

@@ -96,3 +96,61 @@ def test_other_float_dtypes(X, dtype):
     samples = sampler.sample(50, random_state=0)
     assert samples.dtype == (np.float32 if dtype == np.float32 else np.float64)
     assert np.isfinite(samples).all() and samples.shape == (50, X.shape[1])
+
+
+@st.composite
+def mixed_frames(draw):
+    """DataFrames of text, categories, booleans, nullable integers and floats,
+    any of them with missing values."""
+    pd = pytest.importorskip("pandas")
+    n_rows = draw(st.integers(2, 40))
+    columns = {}
+    for j in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["text", "category", "bool", "Int64", "float"]))
+        gaps = draw(hnp.arrays(bool, n_rows, elements=st.booleans()))
+        if kind in ("text", "category"):
+            levels = st.sampled_from(["a", "b", "c d"])
+            values = draw(hnp.arrays(object, n_rows, elements=levels))
+            values[gaps] = None
+            if kind == "category":
+                values = pd.Categorical(values, categories=["a", "b", "c d", "unused"])
+        elif kind == "bool":
+            values = draw(hnp.arrays(bool, n_rows, elements=st.booleans()))
+        elif kind == "Int64":
+            values = draw(hnp.arrays(object, n_rows, elements=st.integers(-5, 5)))
+            values[gaps] = None
+            values = pd.array(values, dtype="Int64")
+        else:
+            values = draw(hnp.arrays(np.float64, n_rows, elements=st.floats(-1e3, 1e3)))
+            values[gaps] = np.nan
+        columns[f"{kind}{j}"] = values
+    return pd.DataFrame(columns)
+
+
+@given(X=mixed_frames())
+def test_any_mixed_frame(X, tmp_path_factory):
+    sampler = GANSampler(**BUDGET, random_state=0)
+    # (1) fit succeeds, or refuses a column with no values.
+    try:
+        sampler.fit(X)
+    except ValueError as exc:
+        assert "only missing ones" in str(exc), exc
+        event("refused: a column of missing values")
+        return
+    rows = sampler.sample(50, random_state=1)
+    # (2) the dtypes and columns are kept.
+    assert rows.dtypes.to_dict() == X.dtypes.to_dict()
+    # (3) a level is one of the data's; a missing value only where the data
+    # had some.
+    for name in X.columns:
+        if X[name].isna().all() or not rows[name].notna().any():
+            continue
+        if X[name].dtype.kind in "Ob" or str(X[name].dtype) in ("category", "Int64"):
+            assert set(rows[name].dropna()) <= set(X[name].dropna()), name
+        if not X[name].isna().any():
+            assert not rows[name].isna().any(), name
+    # (4) a save and a load keep the draw.
+    path = tmp_path_factory.mktemp("mixed") / "model.safetensors"
+    sampler.save(path)
+    loaded = gansampler.load(path).sample(50, random_state=1)
+    assert loaded.equals(rows)

@@ -272,14 +272,15 @@ def test_rounds_are_drawn_in_blocks(block_bytes):
     X = torch.arange(100.0).view(-1, 1)
     labels = torch.eye(3)[torch.arange(100) % 3]
     iterator = RoundIterator(
-        X, labels, n_rounds=7, n_real=8, n_noise=12, noise="normal", noise_dim=2,
-        generator=torch.Generator().manual_seed(0), mix=True,
+        X, labels, n_uniforms=5, n_rounds=7, n_real=8, n_noise=12, noise="normal",
+        noise_dim=2, generator=torch.Generator().manual_seed(0), mix=True,
         block_bytes=block_bytes,
     )  # fmt: skip
     batches = list(iterator)
     assert len(batches) == len(iterator) == 7
-    for real, rows_labels, noise, mix in batches:
+    for real, rows_labels, noise, mix, uniforms in batches:
         assert real.shape == (8, 1) and noise.shape == (12, 2) and mix.shape == (8, 1)
+        assert uniforms.shape == (12, 5) and 0 <= uniforms.min() < uniforms.max() < 1
         # Each real row keeps its own label.
         codes = real[:, 0].long() % 3
         torch.testing.assert_close(rows_labels[:8], torch.eye(3)[codes])
@@ -288,7 +289,10 @@ def test_rounds_are_drawn_in_blocks(block_bytes):
         X, n_rounds=2, n_real=8, n_noise=16, noise="uniform", noise_dim=2,
         generator=torch.Generator().manual_seed(0), mix=False,
     )  # fmt: skip
-    assert all(mix is None and labels is None for _, labels, _, mix in without_mix)
+    assert all(
+        mix is None and labels is None and uniforms is None
+        for _, labels, _, mix, uniforms in without_mix
+    )
 
 
 def test_a_fit_repeats_for_a_seed(Z):
@@ -385,6 +389,26 @@ def test_captured_rounds_train_as_eager_ones(Z, monkeypatch):
         b["generator_loss"] for e in captured.history for b in e["batches"]
     ]
     np.testing.assert_allclose(captured_losses, eager_losses, rtol=1e-5)
+
+
+def test_captured_rounds_with_blocks_train_as_eager_ones(monkeypatch):
+    # Two numbers, then blocks of 3 and 2 one-hot slots: the Gumbel noise is
+    # an input of the round, copied into the graph's buffers like the rest.
+    rng = torch.Generator().manual_seed(0)
+    numbers = torch.randn(300, 2, generator=rng)
+    slots = torch.cat([torch.eye(3)[torch.arange(300) % 3],
+                       torch.eye(2)[torch.arange(300) % 2]], dim=1)  # fmt: skip
+    rows = torch.cat([numbers, slots], dim=1)
+    settings = {"n_features": 7, "blocks": (3, 2), "max_epochs": 3}
+    eager = make_net(**settings).fit(rows)
+    _stand_in(monkeypatch)
+    captured = make_net(**settings).fit(rows)
+    assert captured.round_path_ == "cuda-graph"
+    for x, y in zip(_weights(eager), _weights(captured), strict=True):
+        torch.testing.assert_close(x, y)
+    Z = captured.generate(captured.generator_input(1000, torch.Generator()))
+    assert Z.shape == (1000, 8)  # the rows, then a uniform number each
+    assert ((Z[:, -1] >= 0) & (Z[:, -1] < 1)).all()
 
 
 def test_without_r1_one_graph_is_captured(Z, monkeypatch):

@@ -1,0 +1,918 @@
+"""TableMap: the columns of a table of every kind, and the networks' space.
+
+A table's columns are numbers (integers, floats, dates and times), and
+categories (text, pandas ``category``, booleans, and numbers named
+categorical), any of them with missing values. Each column has a codec that
+fits it, encodes it into its part of a row of the networks' space, and
+decodes that part back, in torch on the device of the generator's output:
+
+- the values of the number columns are mapped together by a
+  :class:`~gansampler.DataMap` (normal scores, one column each);
+- a category column is a block of one-hot slots, one per level (levels seen
+  in fewer than :data:`MIN_LEVEL_ROWS` rows pooled in one slot);
+- a number column with missing values adds a block of two slots, present or
+  missing, so that where values are missing, and what goes with it, is
+  learned with the rest of the row.
+
+A row of the networks' space is the number columns' scores followed by the
+blocks, in the order of the columns. The generator gives logits for the
+blocks: a Gumbel softmax while it trains, the slot of the largest perturbed
+logit when it samples.
+
+Decoded rows are *coded*: a float matrix of one column per column of the
+table, holding a number, a level's index, or NaN for a missing value. The
+table map turns coded rows into the caller's type (a DataFrame with the
+original dtypes, or an array), and back.
+"""
+
+import math
+
+import numpy as np
+import torch
+
+from ._preprocessing import DataMap
+from ._validation import is_missing
+
+__all__ = ["MIN_LEVEL_ROWS", "TableMap", "is_frame", "is_plain_numeric"]
+
+# Levels seen in fewer rows than this are pooled: learned as one level, and
+# drawn as one of them at random. A pool that itself holds fewer rows is
+# learned as the column's most common level, and never drawn: a row that is
+# alone with its level cannot be told from the level, and privacy wins.
+MIN_LEVEL_ROWS = 5
+# The resolutions at which dates and times are learned, coarsest first.
+_TIME_UNITS = ("D", "h", "m", "s", "ms", "us", "ns")
+_NANOSECONDS = {"D": 86_400 * 10**9, "h": 3_600 * 10**9, "m": 60 * 10**9,
+                "s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}  # fmt: skip
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError as exc:  # pragma: no cover - pandas comes with the tests
+        raise ImportError(
+            "Tables with text or category columns need pandas: pip install pandas."
+        ) from exc
+    return pandas
+
+
+def is_frame(X):
+    """Whether ``X`` is a DataFrame (pandas' or alike)."""
+    return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
+
+
+def is_plain_numeric(X, categorical_columns=None):
+    """Whether ``X`` is numbers only, with no missing value and no column
+    named categorical: the tables that the number path takes as they are.
+    Inputs that are no table at all (sparse matrices, scalars) count as
+    numbers, for scikit-learn's validation to refuse."""
+    if categorical_columns is not None and len(categorical_columns):
+        return False
+    if is_frame(X):
+        # A DataFrame's booleans are categories.
+        if not all(isinstance(d, np.dtype) and d.kind in "iuf" for d in X.dtypes):
+            return False
+        values = X.to_numpy()
+    else:
+        if hasattr(X, "toarray"):
+            return True
+        try:
+            values = np.asarray(X)
+        except (TypeError, ValueError):
+            return True
+        # Complex numbers are numbers that scikit-learn's validation refuses.
+        if values.dtype.kind not in "iufbc":
+            return values.ndim != 2
+    return not (
+        values.dtype.kind == "f" and values.ndim == 2 and np.isnan(values).any()
+    )
+
+
+class _Column:
+    """What a codec needs of an input column: its name, dtype, values."""
+
+    def __init__(self, name, dtype, values):
+        self.name = name
+        self.dtype = dtype
+        self.values = values
+
+
+def _columns_of(X):
+    """The columns of a DataFrame or a 2-D array, as ``_Column`` objects
+    (values as a NumPy array each)."""
+    if is_frame(X):
+        return [
+            _Column(name, X.dtypes.iloc[j], X.iloc[:, j])
+            for j, name in enumerate(X.columns)
+        ]
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(
+            f"X must be 2-D (n_samples, n_features), got an array of shape {X.shape}."
+        )
+    return [_Column(j, X.dtype, X[:, j]) for j in range(X.shape[1])]
+
+
+def _missing_mask(values):
+    """Where ``values`` (any dtype, a Series or an array) are missing."""
+    if hasattr(values, "isna"):
+        return np.asarray(values.isna(), dtype=bool)
+    values = np.asarray(values)
+    if values.dtype.kind == "f":
+        return np.isnan(values)
+    if values.dtype.kind == "O":
+        return np.fromiter(map(is_missing, values), dtype=bool, count=len(values))
+    if values.dtype.kind in "mM":
+        return np.isnat(values)
+    return np.zeros(len(values), dtype=bool)
+
+
+def _python(value):
+    """A level as a plain Python value (for JSON and for comparisons)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _kind_of(column, categorical):
+    """``"number"``, ``"time"`` or ``"category"`` for a column."""
+    dtype = column.dtype
+    kind = getattr(dtype, "kind", "O")
+    name = str(dtype)
+    if categorical:
+        if kind in "mM":
+            raise TypeError(
+                f"Column {column.name!r} holds dates or times: they are learned "
+                "as numbers, not as categories. Leave it out of "
+                "categorical_columns."
+            )
+        return "category"
+    if kind == "M":
+        return "time"
+    if kind == "m":
+        raise TypeError(
+            f"Column {column.name!r} holds durations ({name}): convert them to "
+            "numbers first (e.g. seconds, with .dt.total_seconds())."
+        )
+    if name in ("category", "bool", "boolean") or kind == "b":
+        return "category"
+    if kind in "iuf":
+        return "number"
+    # Text (object, str, string): levels, unless every value is a number.
+    values = [v for v in np.asarray(column.values, dtype=object) if not is_missing(v)]
+    numbers = [_is_number(v) for v in values]
+    if values and all(numbers):
+        return "number"
+    if any(numbers):
+        examples = [repr(v) for v, n in zip(values, numbers, strict=True) if n][:2]
+        raise TypeError(
+            f"Column {column.name!r} mixes numbers ({', '.join(examples)}) with "
+            "text: make it one or the other, e.g. df[col].astype(str) to learn "
+            "it as categories, or pd.to_numeric(df[col], errors='coerce') to "
+            "learn it as numbers with missing values."
+        )
+    return "category"
+
+
+def _is_number(value):
+    return isinstance(value, int | float | np.number) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
+class MissingCodec:
+    """A block of two slots, value present or missing, for a column of
+    numbers with missing values."""
+
+    width = 2
+
+    def fit(self, missing):
+        self.share_ = float(np.mean(missing))
+        self.bias_ = np.zeros(2)
+        return self
+
+    def slot_shares(self):
+        return np.array([1 - self.share_, self.share_])
+
+    def encode(self, missing):
+        Z = np.zeros((len(missing), 2))
+        Z[np.arange(len(missing)), missing.astype(np.intp)] = 1.0
+        return Z
+
+    def decode(self, block, bias):
+        """Where a row's value is missing, from its block of logits."""
+        block = block + bias
+        return block[:, 1] > block[:, 0]
+
+    def state(self):
+        return {"share": self.share_, "bias": self.bias_.tolist()}
+
+    @classmethod
+    def from_state(cls, state):
+        codec = cls()
+        codec.share_ = float(state["share"])
+        codec.bias_ = _bias(state, codec.width)
+        return codec
+
+
+class CategoryCodec:
+    """A block of one-hot slots for a column of categories.
+
+    Each level seen in at least :data:`MIN_LEVEL_ROWS` rows has a slot of its
+    own; the rarer ones share one slot (the pool), drawn as one of them at
+    random; a pool with fewer rows than that is learned as the most common
+    level. A missing value is a level of its own (never pooled).
+
+    Attributes
+    ----------
+    levels_ : list
+        The levels seen, most common first; a missing value is None.
+    shares_ : ndarray
+        The share of the rows on each level.
+    slot_of_level_ : ndarray of int
+        Each level's slot.
+    pool_ : list of int
+        The levels drawn from the pool slot (empty without one).
+    bias_ : ndarray
+        Added to the slots' logits when sampling (see
+        :meth:`TableMap.calibrate`).
+    """
+
+    def fit(self, values, missing):
+        codes, levels = _level_codes(values, missing)
+        counts = np.bincount(codes, minlength=len(levels))
+        order = np.argsort(-counts, kind="stable")
+        self.levels_ = [levels[i] for i in order]
+        counts = counts[order]
+        self.shares_ = counts / counts.sum()
+        rare = [
+            i for i, (level, count) in enumerate(zip(self.levels_, counts, strict=True))
+            if count < MIN_LEVEL_ROWS and level is not None
+        ]  # fmt: skip
+        tiny = bool(rare) and counts[rare].sum() < MIN_LEVEL_ROWS
+        if tiny and all(self.levels_[i] is None or i in rare
+                        for i in range(len(self.levels_))):  # fmt: skip
+            rare = rare[1:]  # the most common level is kept, whatever its count
+        kept = [i for i in range(len(self.levels_)) if i not in rare]
+        slot = np.empty(len(self.levels_), dtype=np.int64)
+        slot[kept] = np.arange(len(kept))
+        self.pool_ = []
+        if rare and not tiny:
+            self.pool_ = rare
+            slot[rare] = len(kept)
+        elif rare:
+            present = [i for i in kept if self.levels_[i] is not None]
+            slot[rare] = slot[present[0]]
+        self.slot_of_level_ = slot
+        self.bias_ = np.zeros(self.width)
+        return self
+
+    def slot_shares(self):
+        return np.bincount(self.slot_of_level_, self.shares_, minlength=self.width)
+
+    @property
+    def width(self):
+        return int(self.slot_of_level_.max()) + 1
+
+    def codes(self, values, missing):
+        """Each value's level, as an index into ``levels_``."""
+        index = {level: i for i, level in enumerate(self.levels_)}
+        missing_code = index.get(None)
+        codes = np.empty(len(values), dtype=np.int64)
+        for row, (value, gone) in enumerate(zip(values, missing, strict=True)):
+            code = missing_code if gone else index.get(_python(value))
+            if code is None:
+                raise ValueError(f"Unknown level {value!r}.")
+            codes[row] = code
+        return codes
+
+    def encode(self, values, missing):
+        slots = self.slot_of_level_[self.codes(values, missing)]
+        Z = np.zeros((len(values), self.width))
+        Z[np.arange(len(values)), slots] = 1.0
+        return Z
+
+    def tables(self, device):
+        """The decode's numbers on ``device``: the level of each slot (-1
+        for the pool; NaN for the missing level), and the pool's levels."""
+        level_of_slot = np.full(self.width, np.nan)
+        for level, slot in enumerate(self.slot_of_level_):
+            if level in self.pool_:
+                level_of_slot[slot] = -1.0
+            elif (
+                np.isnan(level_of_slot[slot])
+                or self.shares_[level] > self.shares_[int(level_of_slot[slot])]
+            ):
+                level_of_slot[slot] = level
+        missing = self.missing_level()
+        if missing is not None:
+            level_of_slot[level_of_slot == missing] = np.nan
+        pool = np.asarray(self.pool_ or [0], dtype=np.float64)
+        return (torch.as_tensor(level_of_slot, device=device),
+                torch.as_tensor(pool, device=device),
+                torch.as_tensor(self.bias_, device=device))  # fmt: skip
+
+    def missing_level(self):
+        try:
+            return self.levels_.index(None)
+        except ValueError:
+            return None
+
+    def decode(self, block, choice, tables):
+        """Each row's level index (NaN where missing), from its block of
+        logits and a uniform number ``choice`` that picks a pooled level."""
+        level_of_slot, pool, bias = tables
+        codes = level_of_slot[(block + bias).argmax(dim=1)]
+        if self.pool_:
+            member = (choice * len(pool)).long().clamp_(max=len(pool) - 1)
+            codes = torch.where(codes == -1, pool[member], codes)
+        return codes
+
+    def state(self):
+        return {
+            "levels": [_json_level(level) for level in self.levels_],
+            "shares": [float(s) for s in self.shares_],
+            "slot_of_level": [int(s) for s in self.slot_of_level_],
+            "pool": [int(i) for i in self.pool_],
+            "bias": self.bias_.tolist(),
+        }
+
+    @classmethod
+    def from_state(cls, state):
+        codec = cls()
+        codec.levels_ = [_level_from_json(level) for level in state["levels"]]
+        codec.shares_ = np.asarray(state["shares"], dtype=np.float64)
+        codec.slot_of_level_ = np.asarray(state["slot_of_level"], dtype=np.int64)
+        codec.pool_ = [int(i) for i in state["pool"]]
+        codec.bias_ = _bias(state, codec.width)
+        return codec
+
+
+def _bias(state, width):
+    bias = np.asarray(state.get("bias", [0.0] * width), dtype=np.float64)
+    if bias.shape != (width,) or not np.isfinite(bias).all():
+        raise ValueError("a column's bias does not fit its block")
+    return bias
+
+
+def _json_level(level):
+    """A level as JSON: strings, numbers, booleans and None are themselves."""
+    if isinstance(level, float) and not math.isfinite(level):
+        return {"float": repr(level)}
+    return level
+
+
+def _level_from_json(level):
+    if isinstance(level, dict):
+        return float(level["float"])
+    return level
+
+
+def _level_codes(values, missing):
+    """Each value's index in the sorted levels, and the levels (None for a
+    missing value), as plain Python values."""
+    present = [_python(v) for v, gone in zip(values, missing, strict=True) if not gone]
+    levels = sorted(set(present), key=lambda v: (type(v).__name__, v))
+    index = {level: i for i, level in enumerate(levels)}
+    if missing.any():
+        levels.append(None)
+    codes = np.array(
+        [len(levels) - 1 if gone else index[_python(v)]
+         for v, gone in zip(values, missing, strict=True)],
+        dtype=np.int64,
+    )  # fmt: skip
+    return codes, levels
+
+
+class ColumnCodec:
+    """One column of the table: its kind, its codec and how its values are
+    given back (dtype, time unit).
+
+    Attributes
+    ----------
+    name : str or int
+        The column's name (its index for an array).
+    kind : {"number", "time", "category"}
+    number : int or None
+        For numbers and times, the column's index among the number columns.
+    codec : MissingCodec, CategoryCodec or None
+        The column's block, if it has one.
+    dtype : dict
+        How its values are given back: ``{"dtype": str, ...}``.
+    """
+
+    def __init__(self, name, kind, *, number=None, codec=None, dtype=None):
+        self.name = name
+        self.kind = kind
+        self.number = number
+        self.codec = codec
+        self.dtype = dtype
+
+    @property
+    def width(self):
+        return 0 if self.codec is None else self.codec.width
+
+    def state(self):
+        state = {"name": self.name, "kind": self.kind, "number": self.number,
+                 "dtype": self.dtype}  # fmt: skip
+        if self.codec is not None:
+            state["codec"] = self.codec.state()
+        return state
+
+    @classmethod
+    def from_state(cls, state):
+        codec = state.get("codec")
+        if codec is not None:
+            codec = (CategoryCodec if state["kind"] == "category" else MissingCodec
+                     ).from_state(codec)  # fmt: skip
+        return cls(state["name"], state["kind"], number=state["number"],
+                   codec=codec, dtype=state["dtype"])  # fmt: skip
+
+
+def _dtype_record(dtype, values=None):
+    """How a column's values are given back, as JSON."""
+    record = {"dtype": str(dtype)}
+    if str(dtype) == "category":
+        record["categories"] = [_json_level(_python(c)) for c in dtype.categories]
+        record["ordered"] = bool(dtype.ordered)
+        record["categories_dtype"] = str(dtype.categories.dtype)
+    return record
+
+
+def _time_unit(ns):
+    """The coarsest unit in which every time of ``ns`` (int64 nanoseconds
+    since the epoch) is whole."""
+    for unit in _TIME_UNITS:
+        if not np.any(ns % _NANOSECONDS[unit]):
+            return unit
+    return "ns"
+
+
+class TableMap:
+    """Maps the columns of a table of every kind to the networks' space,
+    and back.
+
+    Parameters
+    ----------
+    preprocessing : str
+        The number columns' map, as :class:`~gansampler.DataMap`'s.
+    categorical_columns : list of (str or int) or None
+        Columns of numbers to learn as categories, by name or position.
+    max_categories : int, default=1000
+        A category column with more levels than this and than half the rows
+        is refused (an identifier, or free text).
+    random_state : int, default=0
+        Seeds the number map, and the values that stand in for missing ones.
+
+    Attributes
+    ----------
+    columns_ : list of ColumnCodec
+        One per column of the table.
+    numbers_ : DataMap or None
+        The map of the number columns' values; None without any.
+    block_sizes_ : tuple of int
+        Width of each block, in order: the one-hot parts of a row.
+    width_ : int
+        Width of a row in the networks' space.
+    frame_ : bool
+        Whether the table was a DataFrame (samples are then one).
+    output_dtype_ : numpy.dtype
+        The dtype of coded rows: the data's float dtype for a table of
+        plain numbers, float64 otherwise.
+    """
+
+    def __init__(self, *, preprocessing="auto", categorical_columns=None,
+                 max_categories=1000, random_state=0):  # fmt: skip
+        self.preprocessing = preprocessing
+        self.categorical_columns = categorical_columns
+        self.max_categories = max_categories
+        self.random_state = random_state
+
+    @classmethod
+    def of_numbers(cls, data_map, *, frame=False, dtypes=None, names=None):
+        """A table map of number columns only, around a fitted DataMap."""
+        table = cls(preprocessing=data_map.preprocessing,
+                    random_state=data_map.random_state)  # fmt: skip
+        n = data_map.n_features_
+        names = list(range(n)) if names is None else list(names)
+        dtypes = dtypes or [{"dtype": str(data_map.output_dtype_)}] * n
+        table.columns_ = [ColumnCodec(names[j], "number", number=j, dtype=dtypes[j])
+                          for j in range(n)]  # fmt: skip
+        table.numbers_ = data_map
+        table.frame_ = frame
+        table._set_layout()
+        return table
+
+    def fit(self, X, statistics=None):
+        """Fit the codecs of the columns of ``X`` (a DataFrame or an array).
+
+        Returns the numbers' matrix that :meth:`encode` maps, for speed, as
+        ``self``; ``statistics`` is passed to the number map.
+        """
+        self.frame_ = is_frame(X)
+        columns = _columns_of(X)
+        named = self._categorical_positions(columns)
+        if is_plain_numeric(X, self.categorical_columns):
+            values = X.to_numpy() if self.frame_ else np.asarray(X)
+            if values.dtype.kind not in "f":
+                values = values.astype(np.float64)
+            numbers = DataMap(preprocessing=self.preprocessing,
+                              random_state=self.random_state)  # fmt: skip
+            numbers.fit(values, statistics)
+            self.columns_ = [
+                ColumnCodec(c.name, "number", number=j, dtype=_dtype_record(c.dtype))
+                for j, c in enumerate(columns)
+            ]
+            self.numbers_ = numbers
+            self._set_layout()
+            return self
+        if statistics is not None:
+            raise ValueError(
+                "statistics describe tables of numbers only; this table has "
+                "text, category or missing values."
+            )
+        rng = np.random.default_rng(
+            np.random.SeedSequence(self.random_state % 2**32, spawn_key=(2,))
+        )
+        n_rows = len(columns[0].values) if columns else 0
+        codecs, number_values = [], []
+        for j, column in enumerate(columns):
+            missing = _missing_mask(column.values)
+            if missing.all():
+                raise ValueError(
+                    f"Column {column.name!r} has no values, only missing ones: "
+                    "drop it, there is nothing to learn."
+                )
+            kind = _kind_of(column, j in named)
+            record = _dtype_record(column.dtype)
+            if kind == "category":
+                values = np.asarray(column.values, dtype=object)
+                codec = CategoryCodec().fit(values, missing)
+                n_levels = len(codec.levels_) - (codec.missing_level() is not None)
+                if n_levels > self.max_categories and n_levels > n_rows / 2:
+                    raise ValueError(
+                        f"Column {column.name!r} has {n_levels:,} distinct values "
+                        f"in {n_rows:,} rows: an identifier or free text, not "
+                        "categories. Drop it from X, or raise max_categories "
+                        f"(now {self.max_categories:,}) to learn it anyway."
+                    )
+                codecs.append(ColumnCodec(column.name, kind, codec=codec, dtype=record))
+                continue
+            values = self._number_values(column, kind, missing, record)
+            # Missing values stand in as observed ones drawn at random, so
+            # that the number map sees the observed distribution.
+            if missing.any():
+                observed = values[~missing]
+                values[missing] = rng.choice(observed, size=int(missing.sum()))
+            codec = MissingCodec().fit(missing) if missing.any() else None
+            codecs.append(ColumnCodec(column.name, kind, number=len(number_values),
+                                      codec=codec, dtype=record))  # fmt: skip
+            number_values.append(values)
+        self.columns_ = codecs
+        self.numbers_ = None
+        if number_values:
+            self.numbers_ = DataMap(preprocessing=self.preprocessing,
+                                    random_state=self.random_state)  # fmt: skip
+            self.numbers_.fit(np.column_stack(number_values))
+        self._set_layout()
+        return self
+
+    def _categorical_positions(self, columns):
+        """The positions of ``categorical_columns`` among ``columns``."""
+        if self.categorical_columns is None:
+            return set()
+        names = [c.name for c in columns]
+        positions = set()
+        for key in self.categorical_columns:
+            if key in names:
+                positions.add(names.index(key))
+            elif isinstance(key, int | np.integer) and -len(names) <= key < len(names):
+                positions.add(int(key) % len(names))
+            else:
+                raise ValueError(
+                    f"categorical_columns names {key!r}, which is not a column of "
+                    f"X; its columns are {names[:10]}."
+                )
+        return positions
+
+    def _number_values(self, column, kind, missing, record):
+        """A column of numbers or times as float64; times in the unit of
+        ``record`` (found, and written there, when it has none)."""
+        if kind == "time":
+            pd = _pandas()
+            times = pd.Series(column.values)
+            # Times in a zone are learned on its clock: days stay days.
+            if getattr(times.dtype, "tz", None) is not None:
+                times = times.dt.tz_localize(None)
+            ns = times.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+            unit = record.setdefault("unit", _time_unit(ns[~missing]))
+            values = ns / _NANOSECONDS[unit]
+            values[missing] = np.nan
+            return values
+        if hasattr(column.values, "to_numpy"):
+            values = column.values.to_numpy(dtype=np.float64, na_value=np.nan)
+            values = values.copy()  # may be a read-only view of the frame
+        else:
+            values = np.asarray(column.values)
+            if values.dtype.kind == "O":
+                values = np.array([np.nan if is_missing(v) else v for v in values],
+                                  dtype=np.float64)  # fmt: skip
+            values = values.astype(np.float64)
+        if np.isinf(values).any():
+            raise ValueError(
+                f"Column {column.name!r} holds infinite values: replace them "
+                "(with NaN, to learn them as missing) before fitting."
+            )
+        return values
+
+    def _set_layout(self):
+        self.n_numbers_ = 0 if self.numbers_ is None else self.numbers_.n_features_
+        self.block_sizes_ = tuple(c.width for c in self.columns_ if c.width)
+        self.width_ = self.n_numbers_ + sum(self.block_sizes_)
+        plain = not self.block_sizes_ and all(c.kind == "number" for c in self.columns_)
+        self.output_dtype_ = (self.numbers_.output_dtype_ if plain and self.numbers_
+                              else np.dtype(np.float64))  # fmt: skip
+        self.__dict__.pop("_tables", None)
+
+    @property
+    def n_features_(self):
+        return len(self.columns_)
+
+    @property
+    def plain(self):
+        """Whether the table is plain numbers: rows are the coded rows."""
+        return not self.block_sizes_ and all(c.kind == "number" for c in self.columns_)
+
+    @property
+    def category_columns(self):
+        """Positions of the category columns."""
+        return [j for j, c in enumerate(self.columns_) if c.kind == "category"]
+
+    def state(self):
+        """The map's settings and codecs, as JSON; the number columns' map
+        is saved on its own (``numbers_``)."""
+        return {
+            "preprocessing": self.preprocessing,
+            "max_categories": int(self.max_categories),
+            "random_state": int(self.random_state),
+            "frame": bool(self.frame_),
+            "columns": [column.state() for column in self.columns_],
+        }
+
+    @staticmethod
+    def n_numbers_in(state):
+        """The number of number columns that a saved state describes."""
+        return sum(column["number"] is not None for column in state["columns"])
+
+    @classmethod
+    def from_state(cls, state, numbers):
+        """A fitted map from :meth:`state` and the number columns' map."""
+        table = cls(
+            preprocessing=state["preprocessing"],
+            max_categories=state["max_categories"],
+            random_state=state["random_state"],
+        )
+        table.columns_ = [ColumnCodec.from_state(c) for c in state["columns"]]
+        table.frame_ = bool(state["frame"])
+        table.numbers_ = numbers
+        if (numbers is None) != (cls.n_numbers_in(state) == 0) or (
+            numbers is not None and numbers.n_features_ != cls.n_numbers_in(state)
+        ):
+            raise ValueError("the table's number columns do not fit its map")
+        table._set_layout()
+        return table
+
+    # -- data to the networks' space -------------------------------------
+
+    def coded(self, X):
+        """The coded rows of ``X`` (a table like the one fitted): numbers,
+        level indices, NaN where missing. Unknown levels raise."""
+        if self.plain:
+            values = X.to_numpy() if is_frame(X) else np.asarray(X)
+            return values.astype(self.output_dtype_, copy=False)
+        columns = _columns_of(X)
+        coded = np.empty((len(columns[0].values) if columns else 0, len(columns)))
+        for j, (column, codec) in enumerate(zip(columns, self.columns_, strict=True)):
+            missing = _missing_mask(column.values)
+            if codec.kind == "category":
+                values = np.asarray(column.values, dtype=object)
+                try:
+                    codes = codec.codec.codes(values, missing).astype(np.float64)
+                except ValueError as exc:
+                    raise ValueError(f"Column {codec.name!r}: {exc}") from None
+                level = codec.codec.missing_level()
+                if level is not None:
+                    codes[codes == level] = np.nan
+                coded[:, j] = codes
+            else:
+                coded[:, j] = self._number_values(column, codec.kind, missing,
+                                                  dict(codec.dtype))  # fmt: skip
+        return coded
+
+    def encode(self, X):
+        """Rows of ``X`` in the networks' space, float64."""
+        if self.plain:
+            values = X.to_numpy() if is_frame(X) else np.asarray(X)
+            if values.dtype.kind != "f":
+                values = values.astype(np.float64)
+            return self.numbers_.to_network(values)
+        coded = self.coded(X)
+        return self.encode_coded(coded)
+
+    def encode_coded(self, coded):
+        """Coded rows in the networks' space."""
+        if self.plain:
+            return self.numbers_.to_network(coded)
+        rng = np.random.default_rng(
+            np.random.SeedSequence(self.random_state % 2**32, spawn_key=(2,))
+        )
+        numbers, blocks = [], []
+        for j, column in enumerate(self.columns_):
+            values = coded[:, j]
+            missing = np.isnan(values)
+            if column.kind == "category":
+                codes = np.where(missing, column.codec.missing_level() or 0, values)
+                codes = codes.astype(np.int64)
+                slots = column.codec.slot_of_level_[codes]
+                block = np.zeros((len(values), column.width))
+                block[np.arange(len(values)), slots] = 1.0
+                blocks.append(block)
+                continue
+            if missing.any():
+                values = values.copy()
+                observed = values[~missing]
+                values[missing] = rng.choice(observed, size=int(missing.sum()))
+            numbers.append(values)
+            if column.codec is not None:
+                blocks.append(column.codec.encode(missing))
+        parts = []
+        if numbers:
+            parts.append(self.numbers_.to_network(np.column_stack(numbers)))
+        return np.concatenate(parts + blocks, axis=1)
+
+    # -- the networks' space to data ---------------------------------------
+
+    def decode(self, Z, *, rounding=True, clipping=False):
+        """Coded rows from the generator's output ``Z`` (torch, any device).
+
+        For a table of plain numbers, :meth:`DataMap.decode
+        <gansampler.DataMap.decode>`. Otherwise ``Z`` holds the number
+        columns' scores, then, where there are blocks, each block's logits
+        and a last column of uniform numbers that pick a pooled level; the
+        coded rows are float64 on the device of ``Z``.
+        """
+        if self.plain:
+            return self.numbers_.decode(Z, rounding=rounding, clipping=clipping)
+        with torch.no_grad():
+            Z = Z.to(torch.float64)
+            width = self.width_ + bool(self.block_sizes_)
+            if Z.ndim != 2 or Z.shape[1] != width:
+                raise ValueError(
+                    f"Z must have shape (n_rows, {width}), got {tuple(Z.shape)}."
+                )
+            tables = self._device_tables(Z.device)
+            X = torch.empty((len(Z), self.n_features_), dtype=torch.float64,
+                            device=Z.device)  # fmt: skip
+            if self.numbers_ is not None:
+                numbers = self.numbers_.decode(
+                    Z[:, : self.n_numbers_], rounding=rounding, clipping=clipping
+                ).to(torch.float64)
+            choice = Z[:, -1]
+            start = self.n_numbers_
+            for j, column in enumerate(self.columns_):
+                block = Z[:, start : start + column.width]
+                start += column.width
+                if column.kind == "category":
+                    X[:, j] = column.codec.decode(block, choice, tables[j])
+                    continue
+                values = numbers[:, column.number]
+                if column.codec is not None:
+                    missing = column.codec.decode(block, tables[j])
+                    values = torch.where(missing, torch.nan, values)
+                X[:, j] = values
+            return X
+
+    def calibrate(self, Z, *, tolerance=0.002, max_steps=50):
+        """Set each block's bias so that the slots' shares among the rows
+        of ``Z`` (the generator's output, see :meth:`decode`) are the
+        training rows' shares.
+
+        The generator learns the dependence between a block and the rest of
+        the row, but its slots' overall shares drift by a few points; a bias
+        added to a block's logits shifts them all alike, which keeps that
+        dependence and puts each level at its share. Each step multiplies
+        a slot's odds by the ratio of its target share to its share, until
+        the shares are within ``tolerance``.
+        """
+        with torch.no_grad():
+            start = self.n_numbers_
+            for column in self.columns_:
+                if column.codec is None:
+                    continue
+                block = Z[:, start : start + column.width].to(torch.float64)
+                start += column.width
+                target = torch.as_tensor(column.codec.slot_shares(), device=Z.device)
+                bias = torch.zeros_like(target)
+                for _ in range(max_steps):
+                    slots = (block + bias).argmax(dim=1)
+                    shares = torch.bincount(slots, minlength=len(target)) / len(block)
+                    if (shares - target).abs().max() <= tolerance:
+                        break
+                    bias += torch.log((target + 1e-4) / (shares + 1e-4))
+                    bias.clamp_(-30, 30)
+                column.codec.bias_ = bias.cpu().numpy()
+        self.__dict__.pop("_tables", None)
+        return self
+
+    def _device_tables(self, device):
+        cache = self.__dict__.setdefault("_tables", {})
+        tables = cache.get(device)
+        if tables is None:
+            tables = {
+                j: column.codec.tables(device)
+                if column.kind == "category"
+                else torch.as_tensor(column.codec.bias_, device=device)
+                for j, column in enumerate(self.columns_)
+                if column.codec is not None
+            }
+            tables = cache.setdefault(device, tables)
+        return tables
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_tables", None)
+        return state
+
+    # -- coded rows to the caller's type ------------------------------------
+
+    def to_output(self, coded, *, frame=None):
+        """Coded rows as the table was given: a DataFrame with the same
+        columns and dtypes, or an array (of objects where a column holds
+        text)."""
+        frame = self.frame_ if frame is None else frame
+        if self.plain and not frame:
+            return coded
+        columns = [self._column_values(coded[:, j], column)
+                   for j, column in enumerate(self.columns_)]  # fmt: skip
+        if frame:
+            pd = _pandas()
+            return pd.DataFrame(
+                {str(j): values for j, values in enumerate(columns)}
+            ).set_axis([c.name for c in self.columns_], axis=1)
+        if all(column.kind == "time" for column in self.columns_):
+            return np.column_stack(columns)
+        out = np.empty((len(coded), self.n_features_), dtype=object)
+        for j, values in enumerate(columns):
+            out[:, j] = np.asarray(values).astype(object)
+        return out
+
+    def _column_values(self, values, column):
+        """One column of coded values as the caller's values."""
+        record = column.dtype
+        missing = np.isnan(values)
+        if column.kind == "category":
+            levels = np.array([*column.codec.levels_, None], dtype=object)
+            codes = np.where(missing, len(levels) - 1, values).astype(np.intp)
+            values = levels[codes]
+        elif column.kind == "time":
+            ns = np.round(values) * _NANOSECONDS[record["unit"]]
+            ns = np.where(missing, 0, ns).astype(np.int64).astype("datetime64[ns]")
+            ns[missing] = np.datetime64("NaT")
+            if not self.frame_:
+                return ns.astype(record["dtype"])
+            pd = _pandas()
+            times = pd.Series(ns)
+            dtype = pd.api.types.pandas_dtype(record["dtype"])
+            if getattr(dtype, "tz", None) is not None:
+                times = times.dt.tz_localize(
+                    dtype.tz,
+                    ambiguous=np.zeros(len(times), dtype=bool),
+                    nonexistent="shift_forward",
+                )
+            return times.astype(dtype).array
+        if not self.frame_:
+            return values
+        return _as_dtype(values, missing, record)
+
+
+def _as_dtype(values, missing, record):
+    """Values (a float or object array) as a pandas array of ``record``'s
+    dtype."""
+    pd = _pandas()
+    name = record["dtype"]
+    if name == "category":
+        categories = [_level_from_json(c) for c in record["categories"]]
+        dtype = pd.CategoricalDtype(
+            pd.Index(categories, dtype=record.get("categories_dtype")),
+            ordered=record["ordered"],
+        )
+        return pd.Categorical(np.where(missing, None, values), dtype=dtype)
+    dtype = pd.api.types.pandas_dtype(name)
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub" and not missing.any():
+        if dtype.kind in "iu":
+            values = np.rint(np.asarray(values, dtype=np.float64))
+        return np.asarray(values).astype(dtype)
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return np.asarray(np.where(missing, np.nan, values), dtype=dtype)
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        return np.asarray(np.where(missing, None, values), dtype=object)
+    series = pd.Series(np.where(missing, None, values), dtype=object)
+    return series.astype(dtype).array

@@ -1,0 +1,255 @@
+"""Tables of every kind: text, categories, booleans, dates, missing values."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from gansampler import GANSampler, load
+from gansampler._table import MIN_LEVEL_ROWS, TableMap
+
+pd = pytest.importorskip("pandas")
+
+BUDGET = {"max_epochs": 2, "steps_per_epoch": 10, "batch_size": 32, "random_state": 0}
+pytestmark = pytest.mark.filterwarnings("ignore::gansampler.exceptions.CollapseWarning")
+
+
+def mixed_frame(n_rows=200, seed=0):
+    """A table as a spreadsheet gives it: text with missing labels, a float
+    column with 15% missing, an int, a bool, a category with an unused
+    category, nullable dtypes and dates with a time zone."""
+    rng = np.random.default_rng(seed)
+    kind = rng.choice(["owner", "renter", "other"], n_rows, p=[0.5, 0.4, 0.1])
+    kind = kind.astype(object)
+    kind[rng.random(n_rows) < 0.1] = None
+    income = rng.lognormal(3, 0.5, n_rows)
+    income[rng.random(n_rows) < 0.15] = np.nan
+    count = rng.integers(0, 5, n_rows).astype(object)
+    count[rng.random(n_rows) < 0.1] = None
+    days = pd.to_timedelta(rng.integers(0, 365, n_rows), unit="D")
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "income": income,
+            "age": rng.integers(18, 80, n_rows),
+            "flag": rng.random(n_rows) < 0.3,
+            "colour": pd.Categorical(
+                rng.choice(["red", "blue"], n_rows), categories=["red", "blue", "green"]
+            ),
+            "count": pd.array(count, dtype="Int64"),
+            "ok": pd.array(rng.random(n_rows) < 0.5, dtype="boolean"),
+            "label": pd.array(rng.choice(["x", "y"], n_rows), dtype="string"),
+            "weight": rng.normal(70, 10, n_rows).astype(np.float32),
+            "when": (pd.Timestamp("2024-01-01") + days).tz_localize("Europe/Paris"),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return mixed_frame()
+
+
+@pytest.fixture(scope="module")
+def fitted(frame):
+    return GANSampler(**BUDGET).fit(frame)
+
+
+def test_a_dataframe_comes_back_with_its_columns_and_dtypes(fitted, frame):
+    rows = fitted.sample(500, random_state=1)
+    assert list(rows.columns) == list(frame.columns)
+    assert rows.dtypes.to_dict() == frame.dtypes.to_dict()
+    assert list(rows["colour"].cat.categories) == ["red", "blue", "green"]
+    assert rows["when"].dt.tz is not None
+    assert (rows["when"].dt.normalize() == rows["when"]).all()  # days stay days
+    assert list(fitted.feature_names_in_) == list(frame.columns)
+    assert fitted.n_features_in_ == frame.shape[1]
+
+
+def test_levels_come_only_from_the_data(fitted, frame):
+    rows = fitted.sample(2000, random_state=1)
+    for name in ("kind", "colour", "label", "flag", "ok", "count"):
+        seen = set(frame[name].dropna().tolist())
+        assert set(rows[name].dropna().tolist()) <= seen, name
+    assert "green" not in set(rows["colour"])  # unused, never drawn
+
+
+def test_missing_values_come_back_where_the_data_had_them(fitted, frame):
+    rows = fitted.sample(2000, random_state=1)
+    for name in frame.columns:
+        if frame[name].isna().any():
+            assert rows[name].isna().any(), name
+        else:
+            assert not rows[name].isna().any(), name
+
+
+def test_sampling_is_reproducible_and_leaves_torch_alone(frame):
+    state = torch.get_rng_state()
+    first = GANSampler(**BUDGET).fit(frame)
+    second = GANSampler(**BUDGET).fit(frame)
+    assert torch.equal(torch.get_rng_state(), state)
+    pd.testing.assert_frame_equal(
+        first.sample(300, random_state=4), second.sample(300, random_state=4)
+    )
+
+
+def test_an_array_of_text_gives_an_array_of_objects():
+    X = np.array([["a", 1.0], ["b", 2.5], ["a", 3.0], ["b", np.nan]] * 10, dtype=object)
+    rows = GANSampler(**BUDGET).fit(X).sample(50, random_state=0)
+    assert isinstance(rows, np.ndarray) and rows.dtype == object
+    assert set(rows[:, 0]) <= {"a", "b"}
+
+
+def test_an_array_of_numbers_still_gives_floats():
+    X = np.random.default_rng(0).normal(size=(100, 2))
+    rows = GANSampler(**BUDGET).fit(X).sample(5, random_state=0)
+    assert isinstance(rows, np.ndarray) and rows.dtype == np.float64
+
+
+def test_a_numeric_dataframe_comes_back_as_a_dataframe():
+    X = pd.DataFrame({"a": np.arange(100), "b": np.linspace(0, 1, 100)})
+    rows = GANSampler(**BUDGET).fit(X).sample(20, random_state=0)
+    assert isinstance(rows, pd.DataFrame)
+    assert rows.dtypes.to_dict() == X.dtypes.to_dict()
+
+
+def test_categorical_columns_learns_numbers_as_levels():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"code": rng.choice([10, 20, 30], 200),
+                      "x": rng.normal(size=200)})  # fmt: skip
+    sampler = GANSampler(categorical_columns=["code"], **BUDGET).fit(X)
+    assert sampler.table_map_.columns_[0].kind == "category"
+    rows = sampler.sample(300, random_state=0)
+    assert set(rows["code"]) <= {10, 20, 30}
+    assert rows["code"].dtype == X["code"].dtype
+    by_position = GANSampler(categorical_columns=[0], **BUDGET).fit(X.to_numpy())
+    assert by_position.table_map_.columns_[0].kind == "category"
+
+
+def test_a_single_level_column_comes_back_as_that_level():
+    X = pd.DataFrame({"only": ["same"] * 60, "x": np.arange(60.0)})
+    rows = GANSampler(**BUDGET).fit(X).sample(40, random_state=0)
+    assert (rows["only"] == "same").all()
+
+
+def test_rare_levels_are_pooled_and_a_tiny_pool_is_never_drawn():
+    values = ["common"] * 100 + ["other"] * 50 + ["r1"] * 3 + ["r2"] * 3 + ["r3"]
+    codec = TableMap().fit(pd.DataFrame({"c": values})).columns_[0].codec
+    slots = dict(zip(codec.levels_, codec.slot_of_level_.tolist(), strict=True))
+    assert slots["r1"] == slots["r2"] == slots["r3"] != slots["common"]
+    assert sorted(codec.levels_[i] for i in codec.pool_) == ["r1", "r2", "r3"]
+    assert codec.width == 3
+
+    tiny = ["common"] * 100 + ["other"] * 50 + ["alone"] * (MIN_LEVEL_ROWS - 1)
+    sampler = GANSampler(**BUDGET).fit(pd.DataFrame({"c": tiny, "x": np.arange(154.0)}))
+    assert sampler.table_map_.columns_[0].codec.width == 2
+    assert "alone" not in set(sampler.sample(2000, random_state=0)["c"])
+
+
+def test_conditions_fix_category_columns(fitted):
+    wanted = {"kind": "renter", "flag": True}
+    rows = fitted.sample(30, random_state=0, conditions=wanted)
+    assert (rows["kind"] == "renter").all() and rows["flag"].all()
+    wanted = pd.DataFrame({"kind": ["owner", "other", None], "colour": ["red"] * 3})
+    rows = fitted.sample(3, random_state=0, conditions=wanted)
+    assert rows["kind"].iloc[:2].tolist() == ["owner", "other"]
+    assert (rows["colour"] == "red").all()
+    each = [{"kind": "owner"}, {"kind": "renter"}]
+    listed = fitted.sample(2, random_state=0, conditions=each)
+    assert listed["kind"].tolist() == ["owner", "renter"]
+    again = fitted.sample(3, random_state=0, conditions=wanted)
+    pd.testing.assert_frame_equal(rows, again)
+
+
+@pytest.mark.parametrize(
+    "conditions, match",
+    [
+        pytest.param({"kind": "tenant"}, "'tenant' in column 'kind', a level the "
+                     "sampler never saw", id="unseen-level"),
+        pytest.param({"size": "S"}, "column 'size', which the sampler was not fitted",
+                     id="unknown-column"),
+        pytest.param({"income": 3.0}, "category columns only", id="number-column"),
+        pytest.param([{"kind": "owner"}], "ask for 1 rows, but n_samples is 5",
+                     id="wrong-count"),
+    ],
+)  # fmt: skip
+def test_bad_conditions_are_refused(fitted, conditions, match):
+    before = fitted.sample(5, random_state=0)
+    with pytest.raises(ValueError, match=match):
+        fitted.sample(5, random_state=0, conditions=conditions)
+    pd.testing.assert_frame_equal(before, fitted.sample(5, random_state=0))
+
+
+def test_conditions_and_y_do_not_mix():
+    X = pd.DataFrame({"c": ["a", "b"] * 30, "x": np.arange(60.0)})
+    sampler = GANSampler(**BUDGET).fit(X, np.arange(60) % 2)
+    with pytest.raises(ValueError, match="y or conditions, not both"):
+        sampler.sample(4, y=[0, 1, 0, 1], conditions={"c": "a"})
+
+
+@pytest.mark.parametrize(
+    "column, error, match",
+    [
+        pytest.param([np.nan] * 60, ValueError, "has no values, only missing ones",
+                     id="all-missing"),
+        pytest.param([1, "two", 3.0] * 20, TypeError, "mixes numbers .* with text",
+                     id="mixed-object"),
+        pytest.param(pd.to_timedelta(np.arange(60), unit="s"), TypeError,
+                     "durations", id="timedelta"),
+    ],
+)  # fmt: skip
+def test_bad_columns_are_refused_and_keep_the_fitted_model(column, error, match):
+    good = pd.DataFrame({"x": np.arange(60.0), "y": ["a", "b"] * 30})
+    sampler = GANSampler(**BUDGET).fit(good)
+    before = sampler.sample(5, random_state=0)
+    bad = good.assign(y=column)
+    with pytest.raises(error, match=match):
+        sampler.fit(bad)
+    pd.testing.assert_frame_equal(before, sampler.sample(5, random_state=0))
+
+
+def test_an_identifier_column_is_refused_unless_the_limit_is_raised():
+    ids = pd.DataFrame({"id": [f"user{i}" for i in range(10_000)],
+                        "x": np.arange(10_000.0)})  # fmt: skip
+    with pytest.raises(ValueError, match=r"10,000 distinct values .* raise max_categ"):
+        TableMap().fit(ids)
+    table = TableMap(max_categories=20_000).fit(ids)
+    assert table.columns_[0].codec.width >= 1
+
+
+def test_unknown_categorical_columns_are_refused():
+    with pytest.raises(ValueError, match="categorical_columns names 'nope'"):
+        GANSampler(categorical_columns=["nope"], **BUDGET).fit(
+            pd.DataFrame({"x": np.arange(10.0)})
+        )
+
+
+def test_the_safe_format_and_pickle_keep_the_draw(fitted, tmp_path):
+    path = tmp_path / "mixed.safetensors"
+    fitted.save(path)
+    expected = fitted.sample(400, random_state=7)
+    pd.testing.assert_frame_equal(load(path).sample(400, random_state=7), expected)
+    copied = pickle.loads(pickle.dumps(fitted))
+    pd.testing.assert_frame_equal(copied.sample(400, random_state=7), expected)
+
+
+def test_score_on_a_mixed_table(fitted, frame):
+    score = fitted.score(frame)
+    assert -2 < score <= 0
+    assert score == fitted.score(frame)  # deterministic
+    assert fitted.score(frame) < copy.deepcopy(fitted).score(frame) + 1e-12
+
+
+def test_the_networks_width_follows_the_codecs(fitted, frame):
+    table = fitted.table_map_
+    # kind: 3 levels + missing; income: missing block; flag, colour, ok,
+    # label: 2 levels each; count: 5 values + missing block.
+    assert table.block_sizes_ == (4, 2, 2, 2, 2, 2, 2)
+    n_numbers = table.n_numbers_
+    assert n_numbers == 5  # income, age, count, weight, when
+    assert table.width_ == n_numbers + sum(table.block_sizes_)
+    assert fitted.net_.generator_ema_(torch.zeros(1, fitted.net_.noise_dim)).shape[
+        1
+    ] == (table.width_)
