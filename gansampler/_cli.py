@@ -228,9 +228,9 @@ def _demo(args) -> int:
         "a second real sample of the same size, scored the same way."
     )
     if args.out:
-        from .plotting import _demo_figure
+        from .plotting import demo_figure
 
-        _demo_figure(sampler, X, args.out)
+        demo_figure(sampler, X, args.out)
         _say(args, f"Wrote {args.out}")
     return 0
 
@@ -245,8 +245,9 @@ def _columns(text):
 def _fit(args) -> int:
     import numpy as np
 
-    from ._data_files import DATA_SUFFIXES, read_table
+    from ._data_files import DATA_SUFFIXES, MixedTableError, read_table
     from ._device import resolve_device
+    from ._reservoir import RowReservoir
 
     params = {name: getattr(args, name) for name, p in PARAMETERS.items()
               if p.option and getattr(args, name) is not None}  # fmt: skip
@@ -262,25 +263,43 @@ def _fit(args) -> int:
     _check_output(args.output, "-o")
     if args.reservoir < 2:
         raise ValueError("--reservoir must be at least 2 rows")
-    from ._reservoir import RowReservoir
 
-    # Read a block at a time: memory holds the reservoir, not the file.
-    reservoir = RowReservoir(args.reservoir, random_state=args.seed or 0)
-    X, names, named = read_table(args.data, _columns(args.columns),
-                                 header=args.header, reservoir=reservoir)  # fmt: skip
+    def read(mixed):
+        # Read a block at a time: memory holds the reservoir, not the file.
+        reservoir = RowReservoir(args.reservoir, random_state=args.seed or 0)
+        X, names, named = read_table(args.data, _columns(args.columns),
+                                     header=args.header, reservoir=reservoir,
+                                     mixed=mixed)  # fmt: skip
+        return X, names, named, reservoir
+
+    # Numbers only take the fast path; text or a missing value, pandas'.
+    mixed = bool(args.categorical)
+    if not mixed:
+        try:
+            X, names, named, reservoir = read(False)
+        except MixedTableError:
+            mixed = True
+    if mixed:
+        X, names, named, reservoir = read(True)
+        params["categorical_columns"] = _categorical(args.categorical, names)
     if not named and args.header is None:
         _say(args, f"{args.data} has no header line: columns named by position.")
     statistics = None
     if reservoir.n_rows > len(X):
-        statistics = reservoir.statistics
-        _say(args, f"Read {reservoir.n_rows:,} rows; fitting on a uniform sample "
-                   f"of {len(X):,} of them (--reservoir), with each column's "
-                   "mean, spread, range and precision from all of them.")  # fmt: skip
+        if mixed:
+            _say(args, f"Read {reservoir.n_rows:,} rows; fitting on a uniform "
+                       f"sample of {len(X):,} of them (--reservoir).")  # fmt: skip
+        else:
+            statistics = reservoir.statistics
+            _say(args, f"Read {reservoir.n_rows:,} rows; fitting on a uniform "
+                       f"sample of {len(X):,} of them (--reservoir), with each "
+                       "column's mean, spread, range and precision from all of "
+                       "them.")  # fmt: skip
     _say(args, f"Fitting {len(X):,} rows of {', '.join(names)} ...")
     sampler = _sampler(**params, device=args.device, verbose=_verbosity(args),
                        random_state=args.seed)  # fmt: skip
     seconds = _train(sampler, X, statistics)
-    if named:
+    if named and not mixed:
         # As if fitted on a DataFrame: the model knows its columns' names.
         sampler.feature_names_in_ = np.asarray(names, dtype=object)
     if output.suffix.lower() == ".joblib":
@@ -292,6 +311,8 @@ def _fit(args) -> int:
             joblib.dump(sampler, temporary)
     else:
         sampler.save(output)
+    if mixed:
+        _say(args, _kinds(sampler.table_map_))
     fidelity = sampler.history_[-1].get("train_w1", float("nan"))
     _say(
         args,
@@ -299,6 +320,33 @@ def _fit(args) -> int:
         f"samples against the training rows) {fidelity:.4f}. Saved {args.output}.",
     )
     return 0
+
+
+def _categorical(columns, names):
+    """The columns of ``--categorical``, checked against those read."""
+    if not columns:
+        return None
+    for column in columns:
+        if column not in names:
+            raise ValueError(
+                f"--categorical {column}: no such column among those read; they "
+                f"are {', '.join(names)}."
+            )
+    return list(dict.fromkeys(columns))
+
+
+def _kinds(table_map):
+    """A line on how the columns of a mixed table are learned."""
+    kinds = {"category": [], "time": [], "missing": []}
+    for column in table_map.columns_:
+        if column.kind in kinds:
+            kinds[column.kind].append(str(column.name))
+        if column.kind != "category" and column.codec is not None:
+            kinds["missing"].append(str(column.name))
+    parts = [f"{label}: {', '.join(kinds[kind])}" for kind, label in
+             (("category", "categories"), ("time", "dates and times"),
+              ("missing", "numbers with missing values")) if kinds[kind]]  # fmt: skip
+    return f"Learned as {'; as '.join(parts)}." if parts else "Learned as numbers."
 
 
 def _load(path, args):
@@ -357,19 +405,107 @@ def _sample(args) -> int:
     from ._data_files import check_room, write_blocks
 
     sampler = _load(args.model, args)
-    data_map = sampler.data_map_
-    check_room(args.output, (args.n, sampler.n_features_in_), data_map.output_dtype_)
-    # Streamed chunk by chunk: the rows of sampler.sample(n, random_state=seed).
-    from ._drawing import iter_rows
+    table_map = sampler.table_map_
+    if args.output is not None and args.output.lower().endswith(".npy"):
+        _check_npy(sampler, args.model, f"-o {args.output}", "write .csv or .parquet")
+    shape = (args.n, sampler.n_features_in_)
+    check_room(args.output, shape, table_map.output_dtype_)
+    if args.condition:
+        conditions = _conditions(table_map, args.condition)
+        # Drawn whole, by rejection: the rows of sample(n, seed, conditions).
+        blocks = [sampler.sample(args.n, args.seed, conditions=conditions)]
+    else:
+        # Streamed chunk by chunk: the rows of sampler.sample(n, random_state=seed).
+        from ._drawing import iter_rows
 
-    blocks = iter_rows(sampler, args.n, args.seed)
+        blocks = iter_rows(sampler, args.n, args.seed)
+    if not table_map.plain:
+        blocks = (_as_frame(block) for block in blocks)
     names = [str(name) for name in sampler.get_feature_names_out()]
-    write_blocks(args.output, blocks, (args.n, sampler.n_features_in_),
-                 data_map.output_dtype_, names,
-                 data_map.decimals_ if sampler.enforce_rounding else None)  # fmt: skip
+    decimals = None
+    if sampler.enforce_rounding and table_map.numbers_ is not None:
+        places = table_map.numbers_.decimals_
+        decimals = [None if column.kind != "number" else places[column.number]
+                    for column in table_map.columns_]  # fmt: skip
+    write_blocks(args.output, blocks, shape, table_map.output_dtype_, names,
+                 decimals)  # fmt: skip
     if args.output is not None:
         print(f"Wrote {args.n:,} rows to {args.output}.")
     return 0
+
+
+def _check_npy(sampler, model, where, instead):
+    """Refuse .npy, which holds numbers only, for a model of other columns."""
+    others = [str(c.name) for c in sampler.table_map_.columns_ if c.kind != "number"]
+    if others:
+        raise ValueError(
+            f"{where}: {model} has columns of text, categories or dates "
+            f"({', '.join(others[:5])}), which .npy cannot hold: {instead}."
+        )
+
+
+def _as_frame(block):
+    """The rows of a mixed table as a DataFrame (samplers fitted on arrays
+    give arrays of objects)."""
+    import pandas as pd
+
+    return block if hasattr(block, "columns") else pd.DataFrame(block)
+
+
+def _condition(text):
+    """A --condition, COLUMN=VALUE, as (column, value)."""
+    column, equals, value = text.partition("=")
+    if not equals or not column.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not COLUMN=VALUE (such as city=Paris)"
+        )
+    return column.strip(), value.strip()
+
+
+def _conditions(table_map, pairs):
+    """``--condition`` pairs as ``sample``'s conditions: each value matched
+    to a level of its column (text to a number or a boolean where the levels
+    are numbers or booleans)."""
+    columns = {str(column.name): column for column in table_map.columns_}
+    conditions = {}
+    for name, text in pairs:
+        column = columns.get(name)
+        if column is None:
+            raise ValueError(
+                f"--condition {name}={text}: the model has no column {name!r}; its "
+                f"columns are {', '.join(list(columns)[:20])}."
+            )
+        if column.kind != "category":
+            raise ValueError(
+                f"--condition {name}={text}: column {name!r} holds numbers or "
+                "dates, and conditions fix category columns only; to draw on "
+                f"its values, fit with --categorical {name}."
+            )
+        if column.name in conditions:
+            raise ValueError(f"--condition names column {name!r} twice.")
+        conditions[column.name] = _level(column.codec.levels_, text)
+    return conditions
+
+
+def _level(levels, text):
+    """The level of ``levels`` that ``text`` names; ``text`` itself if none."""
+    from ._data_files import MISSING_MARKERS
+
+    if text in levels:
+        return text
+    if text.lower() in MISSING_MARKERS and None in levels:
+        return None
+    for level in levels:
+        if isinstance(level, bool):
+            if text.lower() == str(level).lower():
+                return level
+        elif isinstance(level, int | float):
+            try:
+                if float(text) == level:
+                    return level
+            except ValueError:
+                pass
+    return text
 
 
 def _sample_parts(args):
@@ -387,11 +523,26 @@ def _sample_parts(args):
         _check_output(str(folder), "-o")  # a folder that can be made
     elif not os.access(folder, os.W_OK):
         raise ValueError(f"-o {args.output}: not allowed to write there.")
+    if args.condition:
+        raise ValueError(
+            "--condition draws into a file or standard output, not into a folder "
+            "of parts: give -o a file name, such as -o rows.csv"
+        )
     sampler = _load(args.model, args)
-    file_format = args.format or "npy"
+    table_map = sampler.table_map_
+    # A DataFrame's parts keep its dtypes in Parquet.
+    plain = table_map.plain
+    file_format = args.format or ("npy" if plain and not table_map.frame_
+                                  else "parquet")  # fmt: skip
+    if file_format == "npy" and not plain:
+        raise ValueError(
+            f"--format npy: {args.model} has columns of text, categories or dates, "
+            "or missing values, which the parts' .npy arrays cannot hold: use "
+            "--format parquet."
+        )
     if file_format == "npy":  # each part on its own: the disk, not the memory
         n_values = args.n * sampler.n_features_in_
-        itemsize = np.dtype(sampler.data_map_.output_dtype_).itemsize
+        itemsize = np.dtype(sampler.table_map_.output_dtype_).itemsize
         what = f"{args.n:,} rows of {sampler.n_features_in_} columns in .npy"
         check_disk(n_values * itemsize, folder / "part-00000.npy", what)
     from . import dask as gansampler_dask
@@ -437,13 +588,22 @@ def _evaluate(args) -> int:
     import numpy as np
 
     from ._data_files import read_table
-    from .metrics import ks_statistic, wasserstein_distance
+    from ._sampler import scoring_samples
 
     _check_output(args.plot, "--plot")
     sampler = _load(args.model, args)
+    table_map = sampler.table_map_
     columns, model_names = _evaluation_columns(args, sampler)
+    # Category columns of text are read as text, whatever their cells.
+    text = [
+        j for j, column in enumerate(table_map.columns_)
+        if column.kind == "category"
+        and any(isinstance(level, str) for level in column.codec.levels_)
+    ]  # fmt: skip
     try:
-        X, names, _ = read_table(args.data, columns, header=args.header)
+        X, names, _ = read_table(args.data, columns, header=args.header,
+                                 mixed=not table_map.plain,
+                                 text_columns=text)  # fmt: skip
     except ValueError as exc:
         if model_names is None or args.columns:
             raise
@@ -458,43 +618,138 @@ def _evaluate(args) -> int:
         )
     if len(X) < 2:
         raise ValueError(f"{args.data}: {len(X)} row; evaluating needs 2 or more.")
+    if not table_map.plain:
+        _check_kinds(X, table_map, args.data)
+        # The model's names, for columns paired by position (--columns).
+        X = X.to_numpy(dtype=object) if model_names is None else X.set_axis(
+            model_names, axis=1)  # fmt: skip
+        # A level the model never saw counts as one that no sample has.
+        coded = table_map.coded(X, unseen="count")
+    else:
+        coded = X
     score = _score_by_name(sampler, X)
     # The samples that GANSampler.score draws, so that the figures add up to it.
-    generated = sampler._scoring_samples(len(X))
+    samples = scoring_samples(sampler, len(X))
+    generated = table_map.coded(samples)
     # Two random halves of the data, scored against each other, estimate the
     # figures of a perfect sampler: both sides of the halves hold n/2 rows,
     # so their distance is sqrt(4 / n) times a constant, where n rows
     # against N samples give sqrt(1 / n + 1 / N) times it.
     halves = np.random.default_rng(args.seed or 0).permutation(len(X))
-    first, second = X[halves[: len(X) // 2]], X[halves[len(X) // 2 :]]
+    first, second = coded[halves[: len(X) // 2]], coded[halves[len(X) // 2 :]]
     chance = np.sqrt((1 + len(X) / len(generated)) / 4)
-    figures = [
-        (metric(X, generated, multioutput="raw_values"),
-         chance * metric(first, second, multioutput="raw_values"))
-        for metric in (wasserstein_distance, ks_statistic)
-    ]  # fmt: skip
-    rows = [
-        (name, f"{X[:, j].mean():.4g}", f"{generated[:, j].mean():.4g}",
-         f"{X[:, j].std():.4g}", f"{generated[:, j].std():.4g}",
-         *[f"{values[j]:.4f}" for pair in figures for values in pair])
-        for j, name in enumerate(names)
-    ]  # fmt: skip
+    numbers, categories = [], []
+    for j, (name, column) in enumerate(zip(names, table_map.columns_, strict=True)):
+        pairs = (coded[:, j], generated[:, j]), (first[:, j], second[:, j])
+        if column.kind == "category":
+            categories.append(_category_row(name, column, pairs, chance))
+        else:
+            described = _described(X, samples, j, column.kind)
+            numbers.append(_number_row(name, described, pairs, chance,
+                                       missing=not table_map.plain))  # fmt: skip
     print(f"{len(X):,} rows of {args.data} against {len(generated):,} samples:")
-    print(_table(("", "mean", "gen mean", "std", "gen std", "W1/std", "chance", "KS",
-                  "chance"), rows))  # fmt: skip
+    if numbers:
+        header = ["", "mean", "gen mean", "std", "gen std", "W1/std", "chance", "KS",
+                  "chance"]  # fmt: skip
+        if not table_map.plain:
+            header += ["missing", "gen missing"]
+        print(_table(header, numbers))
+    if categories:
+        print(_table(("", "levels", "gen levels", "top level", "share", "gen share",
+                      "TV", "chance"), categories))  # fmt: skip
+    if table_map.plain:
+        measure = "minus the mean W1/std"
+    else:
+        measure = ("minus the mean, over columns, of W1/std plus the gap in "
+                   "missing rates for numbers, and of TV for categories")  # fmt: skip
     print(
-        f"score {score:.4f} (GANSampler.score: minus the mean W1/std; 0 "
-        "is perfect). chance: what a perfect sampler would score against these "
-        "rows, estimated from two random halves of them."
+        f"score {score:.4f} (GANSampler.score: {measure}; 0 is perfect). chance: "
+        "what a perfect sampler would score against these rows, estimated from "
+        "two random halves of them."
     )
     if args.plot:
-        from .plotting import _evaluation_figure
+        from .plotting import evaluation_figure
 
-        shown = _evaluation_figure(sampler, X, args.plot)
+        shown = evaluation_figure(sampler, X, args.plot)
         if shown < len(names):
             print(f"The plot shows the first {shown} of {len(names)} columns.")
         print(f"Wrote {args.plot}")
     return 0
+
+
+def _check_kinds(X, table_map, path):
+    """Refuse a column of text or numbers where the model learned the
+    other (or dates)."""
+    wanted = {"number": ("iufb", "numbers"), "time": ("M", "dates and times")}
+    for j, column in enumerate(table_map.columns_):
+        kinds, what = wanted.get(column.kind, (None, None))
+        dtype = X.dtypes.iloc[j]
+        if kinds is None or X.iloc[:, j].isna().all():
+            continue
+        if getattr(dtype, "kind", "O") not in kinds:
+            raise ValueError(
+                f"{path}: column {X.columns[j]!r} holds {dtype} values, where "
+                f"the model learned {what}."
+            )
+
+
+def _described(X, samples, j, kind):
+    """Mean and standard deviation of column ``j`` of the data and of the
+    samples, as text; for dates and times, from the DataFrames."""
+    if kind == "time":
+        if not hasattr(X, "iloc"):
+            return ("", "", "", "")
+        data, generated = X.iloc[:, j], samples.iloc[:, j]
+        figures = data.mean(), generated.mean(), data.std(), generated.std()
+        return tuple(str(figure.floor("s")) for figure in figures)
+    return None
+
+
+def _number_row(name, described, pairs, chance, *, missing):
+    """A row of the numbers' table: mean, std, W1/std and KS, each against
+    its chance level, and the missing rates where values can be missing."""
+    import numpy as np
+
+    from .metrics import ks_statistic, wasserstein_distance
+
+    data, generated = pairs[0]
+    figures = []
+    for metric in (wasserstein_distance, ks_statistic):
+        for (a, b), factor in zip(pairs, (1.0, chance), strict=True):
+            a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+            value = np.nan
+            if len(a) and len(b):
+                value = factor * metric(a[:, None], b[:, None])
+            figures.append(f"{value:.4f}")
+    if described is None:
+        present = data[~np.isnan(data)], generated[~np.isnan(generated)]
+        described = [f"{f(v):.4g}" if len(v) else "nan"
+                     for f in (np.mean, np.std) for v in present]  # fmt: skip
+    row = [name, *described, *figures]
+    if missing:
+        row += [f"{np.isnan(v).mean():.1%}" for v in (data, generated)]
+    return tuple(row)
+
+
+def _category_row(name, column, pairs, chance):
+    """A row of the categories' table: the number of levels, the most common
+    level's share, and TV against its chance level."""
+    import numpy as np
+
+    from .metrics import total_variation_distance
+
+    (data, generated), (first, second) = pairs
+    n_levels = [len(np.unique(v[~np.isnan(v)])) for v in (data, generated)]
+    # A missing value as -2; -1 is a level that the model never saw.
+    codes, counts = np.unique(np.nan_to_num(data, nan=-2.0), return_counts=True)
+    top = codes[np.argmax(counts)]
+    names = {-2: "(missing)", -1: "(unseen)"}
+    label = names.get(int(top)) or str(column.codec.levels_[int(top)])
+    shares = [np.mean(np.nan_to_num(v, nan=-2.0) == top) for v in (data, generated)]
+    tv = total_variation_distance(data[:, None], generated[:, None])
+    tv_chance = chance * total_variation_distance(first[:, None], second[:, None])
+    return (name, *map(str, n_levels), label, *[f"{s:.1%}" for s in shares],
+            f"{tv:.4f}", f"{tv_chance:.4f}")  # fmt: skip
 
 
 # --- the parser -------------------------------------------------------------------
@@ -551,19 +806,26 @@ _COMMANDS = {
     ),
     "fit": (
         _fit, "fit a sampler to the columns of a data file",
-        "Fit a GANSampler to the numeric columns of DATA (.csv with or without a "
+        "Fit a GANSampler to the columns of DATA (.csv with or without a "
         "header, .tsv, .npy, or .parquet with pandas and pyarrow) and save it in "
         "the safe format, which loads without running code (a name ending in "
-        ".joblib saves a pickle instead).",
+        ".joblib saves a pickle instead). Columns of text, booleans and dates, "
+        "and empty cells (missing values), are read with pandas and learned "
+        "with the numbers.",
         "examples:\n  gansampler fit heights.csv -o heights.safetensors\n"
         "  gansampler fit measurements.csv --columns weight,height -o "
-        "model.safetensors \\\n      --max-epochs 80 --seed 0",
+        "model.safetensors \\\n      --max-epochs 80 --seed 0\n"
+        "  gansampler fit people.csv --categorical visits -o people.safetensors",
         [_DATA, (["-o", "--output"], {"required": True, "metavar": "MODEL",
                                       "help": "where to save the fitted model: "
                                       "the safe format, or a pickle if the name "
                                       "ends in .joblib"}),
          (["--columns"], {"metavar": "A,B", "help": "columns to learn, by name (or "
                           "position in a file without a header); all by default"}),
+         (["--categorical"], {"action": "append", "metavar": "COLUMN",
+                              "help": "a column of numbers to learn as "
+                              "categories, drawn only at the values it holds; "
+                              "repeat for more"}),
          (["--reservoir"], {"type": _rows, "default": 1_000_000, "metavar": "ROWS",
                             "help": "the most rows held in memory: a larger file "
                             "is read a block at a time and fitted on a uniform "
@@ -574,11 +836,14 @@ _COMMANDS = {
         _sample, "draw new rows from a fitted model",
         "Draw new rows from a model saved by 'gansampler fit', as CSV on standard "
         "output or into a .csv, .npy or .parquet file: the rows of "
-        "sampler.sample(N, random_state=SEED), written block by block. Given a "
-        "folder, Dask workers (or local threads) draw and write the rows as "
-        "parts, part-00000.npy, part-00001.npy, ...: the same rows, in name order.",
+        "sampler.sample(N, random_state=SEED), written block by block (.npy for "
+        "models of numbers only). Given a folder, Dask workers (or local "
+        "threads) draw and write the rows as parts, part-00000.npy, "
+        "part-00001.npy, ...: the same rows, in name order.",
         "examples:\n  gansampler sample heights.safetensors -n 1000 -o "
         "new_heights.csv\n  gansampler sample heights.safetensors -n 5 --seed 0\n"
+        "  gansampler sample people.safetensors -n 100 --condition city=Paris "
+        "-o parisians.csv\n"
         "  gansampler sample heights.safetensors -n 1e9 -o rows/ --format parquet "
         "\\\n      --scheduler tcp://scheduler-host:8786 --seed 0",
         [_MODEL, (["-n"], {"type": _rows, "default": 10, "metavar": "N",
@@ -587,8 +852,15 @@ _COMMANDS = {
          (["-o", "--output"], {"metavar": "OUT", "help": ".csv, .npy or .parquet "
                                "file, or a folder (ending in /) for parts "
                                "(standard output, as CSV, when left out)"}),
+         (["--condition"], {"action": "append", "type": _condition,
+                            "metavar": "COLUMN=VALUE", "help": "draw only rows "
+                            "whose category column COLUMN holds VALUE (empty: a "
+                            "missing value), as sample(conditions=...); repeat "
+                            "for more columns"}),
          (["--format"], {"choices": ["npy", "parquet"], "help": "the parts' "
-                         "format, for a folder OUT (default: npy)"}),
+                         "format, for a folder OUT (default: npy; parquet for "
+                         "a model with text, categories, dates or missing "
+                         "values)"}),
          (["--scheduler"], {"metavar": "ADDRESS", "help": "a Dask scheduler whose "
                             "workers draw and write the parts, for a folder OUT "
                             "(default: local threads)"}),
@@ -600,9 +872,10 @@ _COMMANDS = {
     "evaluate": (
         _evaluate, "compare a fitted model's samples with data",
         "Compare a model's samples with the rows of DATA (say, rows held out of "
-        "training): mean, standard deviation, W1/std and KS per column, and "
-        "GANSampler.score, against the difference between two random halves of "
-        "DATA.",
+        "training): mean, standard deviation, W1/std and KS per column of "
+        "numbers, the total variation (TV) of the levels per column of "
+        "categories, and GANSampler.score, against the difference between two "
+        "random halves of DATA.",
         "example:\n  gansampler evaluate heights.safetensors heights_held_out.csv "
         "--plot fit.png",
         [_MODEL, _DATA,

@@ -1,12 +1,21 @@
-"""Reading and writing data files for the command line: CSV, .npy, Parquet."""
+"""Reading and writing data files for the command line: CSV, .npy, Parquet.
+
+A table of numbers only is read into a float array by a fast path of its
+own. A table with text, empty cells or other missing values is read into
+a pandas DataFrame (``mixed=True``): each column's cells are numbers,
+booleans, ISO dates or text, and empty cells and the markers of
+``MISSING_MARKERS`` are missing values.
+"""
 
 import array
 import contextlib
 import csv
 import itertools
 import math
+import operator
 import os
 import pathlib
+import re
 import sys
 
 import numpy as np
@@ -16,7 +25,9 @@ from ._resources import check_disk, check_memory
 
 __all__ = [
     "DATA_SUFFIXES",
+    "MISSING_MARKERS",
     "DataFileError",
+    "MixedTableError",
     "check_room",
     "check_writable",
     "read_table",
@@ -26,13 +37,28 @@ __all__ = [
 _DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": ","}
 _PARQUET = (".parquet", ".pq")
 DATA_SUFFIXES = frozenset([*_DELIMITERS, *_PARQUET, ".npy"])
-_MISSING = {"", "na", "nan", "null", "none", "n/a"}
+# Cells that hold a missing value (compared in lower case).
+MISSING_MARKERS = frozenset({"", "na", "nan", "null", "none", "n/a"})
 # Rows read at a time into a reservoir.
 _BLOCK_ROWS = 65_536
+# The cells of a column of whole numbers, of booleans, and of ISO dates
+# (with a time and a zone, or not), as a CSV file holds them.
+_INTEGER = re.compile(r"[+-]?\d{1,18}")
+# Codes written with leading zeros (007, 01234) are text, not numbers.
+_CODE = re.compile(r"[+-]?0\d+")
+_BOOLEANS = {"true": True, "false": False}
+_ISO_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?"
+)
 
 
 class DataFileError(ValueError):
-    """A data file that cannot be read as a numeric table, with the reason."""
+    """A data file that cannot be read as a table, with the reason."""
+
+
+class MixedTableError(DataFileError):
+    """A cell of text, or a missing value, where a table of numbers was
+    read: the table is mixed, and reads with ``mixed=True``."""
 
 
 def _kind(path):
@@ -82,7 +108,8 @@ def _parse_float(text):
         return None
 
 
-def _read_csv(path, columns, delimiter, header, reservoir=None):
+def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
+              text_columns=()):  # fmt: skip
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             if delimiter == ",":
@@ -91,6 +118,9 @@ def _read_csv(path, columns, delimiter, header, reservoir=None):
                 if ";" in first_line and "," not in first_line:
                     delimiter = ";"
                 handle.seek(0)
+            if mixed:
+                return _parse_mixed_csv(handle, path, columns, delimiter, header,
+                                        reservoir, text_columns)  # fmt: skip
             return _parse_csv(handle, path, columns, delimiter, header, reservoir)
     except OSError as exc:
         raise DataFileError(f"{path}: {exc.strerror}.") from None
@@ -98,15 +128,16 @@ def _read_csv(path, columns, delimiter, header, reservoir=None):
         raise DataFileError(f"{path}: not a UTF-8 text file.") from None
 
 
-def _parse_csv(handle, path, columns, delimiter, header, reservoir=None):
-    reader = csv.reader(handle, delimiter=delimiter)
+def _csv_start(reader, path, columns, header):
+    """The names of a CSV file's columns, its data rows, the positions of
+    ``columns`` and whether it has a header line."""
     first = next(reader, None)
     if first is None:
         raise DataFileError(f"{path}: the file is empty.")
     if header is None:
         # A first line with a word in it is a header.
         header = any(
-            _parse_float(cell) is None and cell.strip().lower() not in _MISSING
+            _parse_float(cell) is None and cell.strip().lower() not in MISSING_MARKERS
             for cell in first
         )
     if header:
@@ -114,7 +145,21 @@ def _parse_csv(handle, path, columns, delimiter, header, reservoir=None):
     else:
         names = [str(j) for j in range(len(first))]
         rows = itertools.chain([first], reader)
-    positions = _select(names, columns, path)
+    return names, rows, _select(names, columns, path), header
+
+
+def _check_fields(row, names, header, path, line):
+    """Refuse a row whose fields do not match the names."""
+    if len(row) != len(names):
+        raise DataFileError(
+            f"{path}, line {line}: {len(row)} fields where the "
+            f"{'header' if header else 'first line'} has {len(names)}."
+        )
+
+
+def _parse_csv(handle, path, columns, delimiter, header, reservoir=None):
+    reader = csv.reader(handle, delimiter=delimiter)
+    names, rows, positions, header = _csv_start(reader, path, columns, header)
     values = array.array("d")
     block_size = _BLOCK_ROWS * len(positions)
     n_rows = 0
@@ -123,25 +168,23 @@ def _parse_csv(handle, path, columns, delimiter, header, reservoir=None):
         if not any(cell.strip() for cell in row):
             continue  # a blank line
         if len(row) != len(names):
-            raise DataFileError(
-                f"{path}, line {line}: {len(row)} fields where the "
-                f"{'header' if header else 'first line'} has {len(names)}."
-            )
+            _check_fields(row, names, header, path, line)
         for j in positions:
             cell = row[j].strip()
             if delimiter == ";":  # and so a decimal comma: 1,5 is 1.5
                 cell = cell.replace(",", ".")
-            missing = cell.lower() in _MISSING
+            missing = cell.lower() in MISSING_MARKERS
             number = None if missing else _parse_float(cell)
             if number is None and not missing:
-                raise DataFileError(
+                raise MixedTableError(
                     f"{path}, line {line}: column {names[j]!r} is not numeric "
                     f"({cell!r}); choose numeric columns with --columns."
                 )
             if missing or not math.isfinite(number):
                 infinite = not missing and math.isinf(number)
                 what = "infinite" if infinite else "missing (empty or NaN)"
-                raise DataFileError(
+                error = DataFileError if infinite else MixedTableError
+                raise error(
                     f"{path}, line {line}: column {names[j]!r} is {what}; "
                     "remove or fill that row."
                 )
@@ -160,6 +203,156 @@ def _parse_csv(handle, path, columns, delimiter, header, reservoir=None):
     return X, [names[j] for j in positions], header
 
 
+def _parse_mixed_csv(handle, path, columns, delimiter, header, reservoir,
+                     text_columns):  # fmt: skip
+    """Read a CSV file's rows as text, a block at a time, and type its
+    columns once the rows are kept."""
+    pd = _pandas(path, "Reading a table with text or missing values")
+    reader = csv.reader(handle, delimiter=delimiter)
+    names, rows, positions, header = _csv_start(reader, path, columns, header)
+    kept = _KeptRows(pd, reservoir, positions)
+    block = []
+    for row in rows:
+        if not "".join(row).strip():
+            continue  # a blank line
+        if len(row) != len(names):
+            _check_fields(row, names, header, path, max(reader.line_num, 1))
+        block.append(row)
+        if len(block) == _BLOCK_ROWS:
+            kept.add(block)
+            block = []
+    kept.add(block)
+    if not kept.n_rows:
+        raise DataFileError(f"{path}: no data rows.")
+    cells = kept.frame()
+    names = [names[j] for j in positions]
+    frame = pd.DataFrame({
+        name: _typed_column(pd, cells.iloc[:, k], name, path, delimiter == ";",
+                            k in text_columns)
+        for k, name in enumerate(names)
+    })  # fmt: skip
+    return frame, names, header
+
+
+class _KeptRows:
+    """The rows of a stream of blocks that ``reservoir`` keeps (all of them
+    without one), as DataFrames of text (pandas' text dtype: ``str`` from
+    pandas 3, compact; ``object`` before). The reservoir is given the rows'
+    numbers, and so keeps a uniform sample of them; the blocks' rows that
+    it keeps are held until a later row takes their place."""
+
+    def __init__(self, pd, reservoir, positions):
+        self.pd, self.reservoir, self.positions = pd, reservoir, positions
+        self.pieces, self.n_held, self.n_rows = [], 0, 0
+
+    def add(self, block):
+        """Take a block of rows, each a list of cells (the columns at
+        ``positions`` are kept)."""
+        first, n = self.n_rows, len(block)
+        if not n:
+            return
+        self.n_rows += n
+        rows = np.arange(n)
+        if self.reservoir is not None:
+            self.reservoir.add(np.arange(first, first + n, dtype=np.float64)[:, None])
+            numbers = self.reservoir.sample[:, 0]
+            rows = np.sort(numbers[numbers >= first]).astype(np.intp) - first
+        positions = self.positions
+        if len(positions) == 1:
+            cells = [[block[i][positions[0]]] for i in rows]
+        elif positions == list(range(len(block[0]))):
+            cells = [block[i] for i in rows]
+        else:
+            pick = operator.itemgetter(*positions)
+            cells = [pick(block[i]) for i in rows]
+        piece = self.pd.DataFrame(cells, index=rows + first,
+                                  columns=range(len(positions)))  # fmt: skip
+        self.pieces.append(piece)
+        self.n_held += len(rows)
+        if self.reservoir is not None and self.n_held > 2 * self.reservoir.size:
+            self._drop_replaced()
+
+    def _drop_replaced(self):
+        frame = self.pd.concat(self.pieces) if len(self.pieces) > 1 else self.pieces[0]
+        if self.reservoir is not None:
+            numbers = self.reservoir.sample[:, 0].astype(np.int64)
+            frame = frame[frame.index.isin(numbers)]
+        self.pieces, self.n_held = [frame], len(frame)
+
+    def frame(self):
+        """The rows kept, in the order of the file."""
+        self._drop_replaced()
+        return self.pieces[0].sort_index().reset_index(drop=True)
+
+
+def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
+    """A column of text cells as numbers (int64, or Int64 with missing
+    values; else float64), booleans, dates, or text (of the dtype that
+    pandas.read_csv gives text); missing where empty or a missing marker."""
+    text_dtype = pd.Series(["text"]).dtype
+    cells = cells.astype(text_dtype).str.strip()
+    missing = (cells.isna() | cells.str.lower().isin(MISSING_MARKERS)).to_numpy()
+    present = cells[~missing].reset_index(drop=True)
+
+    def each(pattern, values=present):
+        return bool(values.str.fullmatch(pattern.pattern).all())
+
+    if text or not len(present) or present.str.fullmatch(_CODE.pattern).any():
+        return _text(pd, cells, missing)
+    numbers = present.str.replace(",", ".", regex=False) if decimal_comma else present
+    if each(_INTEGER, numbers):
+        values = numbers.astype(np.int64).to_numpy()
+        if not missing.any():
+            return values
+        out = pd.array(np.zeros(len(cells), dtype=np.int64), dtype="Int64")
+        out[~missing] = values
+        out[missing] = pd.NA
+        return out
+    try:
+        values = numbers.astype(np.float64).to_numpy()
+    except (ValueError, TypeError):
+        values = None
+    if values is not None:
+        if np.isinf(values).any():
+            raise DataFileError(
+                f"{path}: column {name!r} holds infinite values; remove or fill "
+                "those rows."
+            )
+        out = np.full(len(cells), np.nan)
+        out[~missing] = values
+        return out
+    lowered = present.str.lower()
+    if lowered.isin(list(_BOOLEANS)).all():
+        values = (lowered == "true").to_numpy()
+        if not missing.any():
+            return values
+        out = pd.array(np.zeros(len(cells), dtype=bool), dtype="boolean")
+        out[~missing] = values
+        out[missing] = pd.NA
+        return out
+    if each(_ISO_DATE):
+        try:
+            return pd.to_datetime(cells.where(~missing), format="ISO8601").array
+        except (ValueError, TypeError):  # dates in several time zones: text
+            pass
+    return _text(pd, cells, missing)
+
+
+def _text(pd, cells, missing):
+    """The cells as text, NaN where missing."""
+    return cells.where(~missing).array
+
+
+def _pandas(path, what):
+    try:
+        import pandas
+    except ImportError as exc:
+        raise DataFileError(
+            f"{path}: {what} needs pandas ({exc}): pip install pandas."
+        ) from None
+    return pandas
+
+
 def _flush(values, n_columns, reservoir):
     """Hand the rows read so far to ``reservoir`` and empty ``values``."""
     n_rows = len(values) // n_columns
@@ -169,20 +362,33 @@ def _flush(values, n_columns, reservoir):
     return n_rows
 
 
-def _check_values(X, names, path, row_word="row", first_row=0):
-    """Reject missing and infinite values, naming the first one."""
-    bad = ~np.isfinite(X)
+def _check_values(X, names, path, row_word="row", first_row=0, *, mixed=False):
+    """Reject infinite values and, unless ``mixed``, missing ones, naming the
+    first one."""
+    bad = np.isinf(X) if mixed else ~np.isfinite(X)
     if bad.any():
         row, j = np.argwhere(bad)[0]
+        missing = np.isnan(X[row, j])
         row += first_row
-        what = "missing (NaN)" if np.isnan(X[row, j]) else "infinite"
-        raise DataFileError(
+        what = "missing (NaN)" if missing else "infinite"
+        raise (MixedTableError if missing else DataFileError)(
             f"{path}, {row_word} {row + 1}: column {names[j]!r} is {what}; "
             "remove or fill that row."
         )
 
 
-def _read_npy(path, columns, reservoir=None):
+def _sample_rows(reservoir, n_rows):
+    """The rows, in order, of a table of ``n_rows`` rows that ``reservoir``
+    keeps, given their numbers a block at a time; all of them without one."""
+    if reservoir is None:
+        return np.arange(n_rows)
+    for start in range(0, n_rows, _BLOCK_ROWS):
+        stop = min(start + _BLOCK_ROWS, n_rows)
+        reservoir.add(np.arange(start, stop, dtype=np.float64)[:, None])
+    return np.sort(reservoir.sample[:, 0]).astype(np.intp)
+
+
+def _read_npy(path, columns, reservoir=None, mixed=False):
     try:
         data = np.load(path, allow_pickle=False, mmap_mode="r")
     except OSError as exc:
@@ -199,6 +405,13 @@ def _read_npy(path, columns, reservoir=None):
     names = [str(j) for j in range(data.shape[1])]
     positions = _select(names, columns, path)
     names = [names[j] for j in positions]
+    if mixed:
+        # Missing values (NaN): a DataFrame of the rows kept.
+        pd = _pandas(path, "Reading a table with missing values")
+        rows = _sample_rows(reservoir, len(data))
+        X = data[rows][:, positions].astype(np.float64)
+        _check_values(X, names, path, mixed=True)
+        return pd.DataFrame(X, columns=names), names, False
     if reservoir is None:
         X = data[:, positions].astype(np.float64)
         _check_values(X, names, path)
@@ -211,7 +424,7 @@ def _read_npy(path, columns, reservoir=None):
     return reservoir.sample, names, False
 
 
-def _read_parquet(path, columns):
+def _read_parquet(path, columns, reservoir=None, mixed=False):
     try:
         import pandas as pd
 
@@ -225,20 +438,29 @@ def _read_parquet(path, columns):
         raise DataFileError(f"{path}: {exc}") from None
     names = [str(c) for c in frame.columns]
     positions = _select(names, columns, path)
-    for j in positions:
+    names = [names[j] for j in positions]
+    if mixed:
+        # The table is read whole; the rows kept are then picked from it.
+        rows = _sample_rows(reservoir, len(frame))
+        frame = frame.iloc[rows, positions].set_axis(names, axis=1)
+        return frame.reset_index(drop=True), names, True
+    for j, name in zip(positions, names, strict=True):
         if frame.dtypes.iloc[j].kind not in "iufb":
-            raise DataFileError(
-                f"{path}: column {names[j]!r} is not numeric (dtype "
+            raise MixedTableError(
+                f"{path}: column {name!r} is not numeric (dtype "
                 f"{frame.dtypes.iloc[j]}); choose numeric columns with --columns."
             )
     X = frame.iloc[:, positions].to_numpy(dtype=np.float64, na_value=np.nan)
-    names = [names[j] for j in positions]
     _check_values(X, names, path)
-    return X, names, True
+    if reservoir is None:
+        return X, names, True
+    reservoir.add(X)
+    return reservoir.sample, names, True
 
 
-def read_table(path, columns=None, *, header=None, reservoir=None):
-    """Read a numeric table.
+def read_table(path, columns=None, *, header=None, reservoir=None, mixed=False,
+               text_columns=()):  # fmt: skip
+    """Read a table.
 
     Parameters
     ----------
@@ -255,12 +477,23 @@ def read_table(path, columns=None, *, header=None, reservoir=None):
     reservoir : RowReservoir or None
         Where to put the rows, a block at a time, for a file larger than
         memory (CSV and .npy are read a block at a time; Parquet whole): X
-        is then its sample, and its statistics those of every row.
+        is then its sample, and its statistics those of every row. With
+        ``mixed``, it is given the rows' numbers, and X is the rows whose
+        numbers it keeps (a uniform sample), in the order of the file.
+    mixed : bool, default=False
+        Read a table of any kind into a DataFrame: a CSV column is numbers
+        (int64, Int64 with missing values, or float64), booleans, ISO dates
+        or text (``str``), and its empty cells and missing markers (NA, NaN,
+        null, None, n/a) are missing values. Without it, a cell of text or
+        a missing value raises :class:`MixedTableError`.
+    text_columns : collection of int
+        With ``mixed``, the columns to read as text whatever their cells,
+        by position among those read.
 
     Returns
     -------
-    X : ndarray of shape (n_rows, n_columns), float64
-        The values.
+    X : ndarray of shape (n_rows, n_columns), float64, or DataFrame
+        The values; a DataFrame, with columns named ``names``, for ``mixed``.
     names : list of str
         The names of the columns read.
     named : bool
@@ -272,14 +505,11 @@ def read_table(path, columns=None, *, header=None, reservoir=None):
     if not pathlib.Path(path).is_file():
         raise DataFileError(f"{path}: no such file.")
     if kind == ".npy":
-        return _read_npy(path, columns, reservoir)
+        return _read_npy(path, columns, reservoir, mixed)
     if kind in _PARQUET:
-        X, names, named = _read_parquet(path, columns)
-        if reservoir is None:
-            return X, names, named
-        reservoir.add(X)
-        return reservoir.sample, names, named
-    return _read_csv(path, columns, _DELIMITERS[kind], header, reservoir)
+        return _read_parquet(path, columns, reservoir, mixed)
+    return _read_csv(path, columns, _DELIMITERS[kind], header, reservoir, mixed,
+                     set(text_columns))  # fmt: skip
 
 
 def _format_column(values, decimals, dtype):
@@ -325,9 +555,12 @@ def write_blocks(path, blocks, shape, dtype, names, decimals=None):
     """Write ``blocks`` of rows to ``path`` (.csv, .tsv, .npy, .parquet) or,
     if None, to standard output.
 
-    CSV gets a header line of ``names``; a column with a fixed number of
-    ``decimals`` is written with exactly that many. The rows are never all in
-    memory at once, except for Parquet.
+    The blocks are float arrays, or DataFrames (of a mixed table: .npy
+    takes them when all their columns are numbers, missing values as NaN).
+    CSV gets a header line of ``names``; a column of floats with a fixed
+    number of ``decimals`` is written with exactly that many, and a missing
+    value as an empty cell. The rows are never all in memory at once,
+    except for Parquet.
     """
     decimals = decimals or [None] * shape[1]
     kind = None if path is None else _kind(path)
@@ -349,6 +582,8 @@ def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals):
         out = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
         start = 0
         for block in blocks:
+            if _is_frame(block):
+                block = block.to_numpy(dtype=dtype, na_value=np.nan)
             out[start : start + len(block)] = block
             start += len(block)
         out.flush()
@@ -357,8 +592,13 @@ def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals):
         try:
             import pandas as pd
 
-            X = np.concatenate(list(blocks)) if shape[0] else np.empty(shape)
-            pd.DataFrame(X, columns=names).to_parquet(path)
+            blocks = list(blocks)
+            if blocks and _is_frame(blocks[0]):
+                frame = pd.concat(blocks, ignore_index=True).set_axis(names, axis=1)
+            else:
+                X = np.concatenate(blocks) if shape[0] else np.empty(shape)
+                frame = pd.DataFrame(X, columns=names)
+            frame.to_parquet(path)
         except ImportError as exc:
             raise DataFileError(
                 f"{target}: writing Parquet needs pandas and pyarrow ({exc}): "
@@ -375,8 +615,35 @@ def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals):
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
         writer.writerow(names)
         for block in blocks:
+            if _is_frame(block):
+                handle.flush()
+                _formatted(block, decimals).to_csv(
+                    handle, header=False, index=False, sep=delimiter,
+                    lineterminator="\n",
+                )  # fmt: skip
+                continue
             columns = [
                 _format_column(block[:, j], decimals[j], block.dtype)
                 for j in range(shape[1])
             ]
             writer.writerows(zip(*columns, strict=True))
+
+
+def _is_frame(block):
+    return hasattr(block, "columns") and hasattr(block, "iloc")
+
+
+def _formatted(frame, decimals):
+    """``frame`` with its float columns of fixed ``decimals`` as text."""
+    out = frame
+    for j, places in enumerate(decimals):
+        values = frame.iloc[:, j]
+        if places is None or values.dtype.kind != "f":
+            continue
+        missing = values.isna().to_numpy()
+        numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        text = _format_column(numbers, places, numbers.dtype)
+        if out is frame:
+            out = frame.copy(deep=False)
+        out.isetitem(j, np.where(missing, None, np.array(text, dtype=object)))
+    return out

@@ -42,6 +42,17 @@ PIECE_ROWS = 65_536
 # together and copied to the host in one transfer of up to DEVICE_VALUES
 # values (64 MB of float64).
 DEVICE_VALUES = 2**23
+# Rows generated to compare with a sample of n rows (by GANSampler.score,
+# the command line's evaluate and the plots): at least 10,000, so that the
+# generated side adds little noise of its own to the distance.
+MIN_SCORING_ROWS = 10_000
+
+
+def scoring_rows(n_rows: int) -> int:
+    """The rows generated to compare with a sample of ``n_rows`` rows."""
+    return max(n_rows, MIN_SCORING_ROWS)
+
+
 # Transfers from a GPU go through pinned memory: the bus then runs at full
 # speed, and torch's threads share the host's copy into fresh pages.
 PINNED = True
@@ -104,7 +115,7 @@ def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
     >>> bool((np.concatenate(parts[::-1]) == whole).all())
     True
     """
-    _check_is_fitted(sampler)
+    check_fitted(sampler)
     n_samples, start, stop = _check_range(
         n_samples, start, stop, random_state, "draw_rows"
     )
@@ -163,7 +174,7 @@ def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
     >>> bool((np.concatenate(chunks) == sampler.sample(100_000, 1)).all())
     True
     """
-    _check_is_fitted(sampler)
+    check_fitted(sampler)
     n_samples, _, _ = _check_range(n_samples, 0, None, random_state, "iter_rows")
     validate_parameter_constraints(
         {"chunk_size": [Interval(Integral, 1, None, closed="left")]},
@@ -277,7 +288,8 @@ def seed_of(random_state):
     return draw_seed(random_state)
 
 
-def _check_is_fitted(sampler):
+def check_fitted(sampler):
+    """Raise gansampler's NotFittedError for a sampler that is not fitted."""
     try:
         check_is_fitted(sampler)
     except _SklearnNotFittedError as exc:

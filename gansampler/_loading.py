@@ -17,7 +17,6 @@ from collections import OrderedDict
 import numpy as np
 import safetensors.torch
 import torch
-from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
 from skorch.history import History
 
 from ._callbacks import EpochFidelity
@@ -25,7 +24,7 @@ from ._device import resolve_device
 from ._preprocessing import DataMap
 from ._resampler import GANResampler
 from ._resources import check_memory
-from ._sampler import GANSampler
+from ._sampler import GANSampler, make_net
 from ._saving import (
     FORMAT,
     FORMAT_VERSION,
@@ -34,9 +33,9 @@ from ._saving import (
     NEEDED_TO_SAMPLE,
     OPTIMIZERS,
     PLAYERS,
-    _default,
-    _import,
     checksum,
+    default_of,
+    import_code,
     is_pickle,
     is_safe_model,
 )
@@ -123,7 +122,7 @@ def _decode_params(estimator, encoded, trusted, path):
 
     def trust(code, build=False):
         if code in trusted:
-            return _import(code)
+            return import_code(code)
         vetted = None if build else _vetted(code)
         if vetted is None:
             raise _Untrusted(code)
@@ -138,7 +137,7 @@ def _decode_params(estimator, encoded, trusted, path):
             if name in NEEDED_TO_SAMPLE:
                 needed += paths
                 continue
-            params[name] = _default(estimator, name)
+            params[name] = default_of(estimator, name)
             dropped.add(name)
             warnings.warn(
                 DroppedParameterWarning(
@@ -212,78 +211,12 @@ class _Tensors:
 
 
 def _rebuild_data_map(config, tensors, prefix, n_features):
-    data_map = DataMap(
-        preprocessing=config["preprocessing"], random_state=config["random_state"]
-    )
-    d = (n_features,)
-    data_map.mean_ = tensors.take(prefix + "mean_", d)
-    data_map.scale_ = tensors.take(prefix + "scale_", d)
-    data_map.constant_features_ = tensors.take(prefix + "constant_features_", d, "b")
-    data_map.data_min_ = tensors.take(prefix + "data_min_", d)
-    data_map.data_max_ = tensors.take(prefix + "data_max_", d)
-    decimals = config["decimals"]
-    if len(decimals) != n_features or not all(
-        v is None or (isinstance(v, int) and 0 <= v <= 15) for v in decimals
-    ):
-        raise ValueError("the decimals do not fit the data")
-    data_map.decimals_ = list(decimals)
-    if config["output_dtype"] not in ("float32", "float64"):
-        raise ValueError(f"output dtype {config['output_dtype']!r} is not a float")
-    data_map.output_dtype_ = np.dtype(config["output_dtype"])
-    maps = config["column_maps"]
-    if len(maps) != n_features or not set(maps) <= {
-        "quantile", "power", "discrete", "standard"
-    }:  # fmt: skip
-        raise ValueError(f"unknown column maps {maps!r}")
-    data_map.column_maps_ = list(maps)
-    data_map.discrete_levels_ = [None] * n_features
-    data_map.level_shares_ = [None] * n_features
-    for j in config["discrete_columns"]:
-        if maps[j] != "discrete":
-            raise ValueError(f"column {j} is not discrete")
-        values = tensors.take(f"{prefix}levels.{j}")
-        shares = tensors.take(f"{prefix}shares.{j}", values.shape)
-        if values.ndim != 1 or (np.diff(values) <= 0).any() or (shares < 0).any():
-            raise ValueError(f"the values of column {j} are not sorted, or shares < 0")
-        data_map.discrete_levels_[j], data_map.level_shares_[j] = values, shares
-    data_map.quantile_transformer_ = None
-    settings = config["quantile_transformer"]
-    if settings is not None:
-        quantiles = tensors.take(prefix + "quantiles_")
-        if quantiles.ndim != 2 or quantiles.shape[1] != n_features:
-            raise ValueError(f"the quantiles have shape {quantiles.shape}")
-        quantile = QuantileTransformer(**settings)
-        quantile.quantiles_ = quantiles
-        quantile.references_ = tensors.take(prefix + "references_", quantiles.shape[:1])
-        quantile.n_quantiles_ = len(quantiles)
-        quantile.n_features_in_ = n_features
-        quantile._validate_params()
-        data_map.quantile_transformer_ = quantile
-    data_map.power_transformer_ = None
-    data_map.power_columns_ = np.zeros(0, dtype=np.intp)
-    settings = config["power_transformer"]
-    if settings is not None:
-        settings = dict(settings)
-        n_samples_seen = settings.pop("n_samples_seen")
-        columns = tensors.take(prefix + "power_columns_", kinds="i")
-        if columns.ndim != 1 or not ((columns >= 0) & (columns < n_features)).all():
-            raise ValueError("the power map's columns do not fit the data")
-        k = (len(columns),)
-        power = PowerTransformer(**settings)
-        power.lambdas_ = tensors.take(prefix + "power.lambdas_", k)
-        power.n_features_in_ = len(columns)
-        scaler = StandardScaler()
-        scaler.mean_ = tensors.take(prefix + "power.mean_", k)
-        scaler.scale_ = tensors.take(prefix + "power.scale_", k)
-        scaler.var_ = scaler.scale_**2
-        scaler.n_samples_seen_ = n_samples_seen
-        scaler.n_features_in_ = len(columns)
-        power._scaler = scaler
-        power._validate_params()
-        data_map.power_transformer_ = power
-        data_map.power_columns_ = columns.astype(np.intp)
-        data_map.power_range_ = tensors.take(prefix + "power_range_", (2, len(columns)))
-    return data_map
+    """The DataMap of a file, its tensors checked as they are taken."""
+
+    def take(name, shape=None, kinds="f"):
+        return tensors.take(prefix + name, shape, kinds)
+
+    return DataMap.from_state(config, take, n_features)
 
 
 def _unflatten(value, tensors):
@@ -357,7 +290,8 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     if not all(isinstance(v, int) and v >= 0 for v in (seed, n_iter)):
         raise ValueError(f"the seed {seed!r} or rounds {n_iter!r} are not counts")
     fidelity = EpochFidelity(None, None, seed=seed)
-    net = sampler._make_net(
+    net = make_net(
+        sampler,
         n_features=n_features,
         width=table_map.width_,
         blocks=table_map.block_sizes_,

@@ -292,6 +292,11 @@ class GANNet(NeuralNet):
         them on ``device``; see :meth:`check_players`)."""
         self.check_settings()
         n_features = self._n_features()
+        if sum(self.blocks) > n_features:
+            raise ValueError(
+                f"blocks={tuple(self.blocks)} hold {sum(self.blocks)} columns, more "
+                f"than the rows' {n_features}."
+            )
         # Weights are drawn from a forked global RNG, seeded privately, so that
         # fitting never changes the caller's torch random state.
         with fork_rng(self.device, self.random_state):

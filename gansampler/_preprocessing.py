@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import torch
 from scipy import special, stats
-from sklearn.preprocessing import PowerTransformer, QuantileTransformer
+from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
 
 from ._params import PREPROCESSINGS
 from .exceptions import GANSamplerError
@@ -452,6 +452,128 @@ class DataMap:
         state = self.__dict__.copy()
         state.pop("_tables", None)
         return state
+
+    def state(self):
+        """The fitted map as settings (JSON) and arrays (by name): what
+        :meth:`from_state` rebuilds it from."""
+        arrays = {}
+        n_features = self.n_features_
+        levels = getattr(self, "discrete_levels_", None) or [None] * n_features
+        shares = getattr(self, "level_shares_", None) or [None] * n_features
+        for name in ("mean_", "scale_", "constant_features_", "data_min_", "data_max_"):
+            arrays[name] = np.asarray(getattr(self, name))
+        discrete = [j for j, values in enumerate(levels) if values is not None]
+        for j in discrete:
+            arrays[f"levels.{j}"] = levels[j]
+            arrays[f"shares.{j}"] = shares[j]
+        config = {
+            "preprocessing": self.preprocessing,
+            "random_state": int(self.random_state),
+            "decimals": list(self.decimals_),
+            "output_dtype": np.dtype(self.output_dtype_).name,
+            "column_maps": list(self._maps()),
+            "discrete_columns": discrete,
+            "quantile_transformer": None,
+            "power_transformer": None,
+        }
+        quantile = self.quantile_transformer_
+        if quantile is not None:
+            config["quantile_transformer"] = quantile.get_params()
+            arrays["quantiles_"] = quantile.quantiles_
+            arrays["references_"] = quantile.references_
+        power = getattr(self, "power_transformer_", None)
+        if power is not None:
+            mean, scale = _power_scaling(power)
+            config["power_transformer"] = power.get_params() | {
+                "n_samples_seen": int(power._scaler.n_samples_seen_)
+            }
+            arrays["power.lambdas_"] = power.lambdas_
+            arrays["power.mean_"], arrays["power.scale_"] = mean, scale
+            arrays["power_columns_"] = self.power_columns_.astype(np.int64)
+            arrays["power_range_"] = self.power_range_
+        return config, {name: np.ascontiguousarray(a) for name, a in arrays.items()}
+
+    @classmethod
+    def from_state(cls, config, take, n_features):
+        """A fitted map from its :meth:`state`: the settings ``config`` and
+        ``take(name, shape=None, kinds="f")``, which returns the array
+        ``name`` after checking its shape and dtype kinds (and that it is
+        finite). Raises ValueError where they do not fit ``n_features``
+        columns."""
+        data_map = cls(
+            preprocessing=config["preprocessing"], random_state=config["random_state"]
+        )
+        d = (n_features,)
+        data_map.mean_ = take("mean_", d)
+        data_map.scale_ = take("scale_", d)
+        data_map.constant_features_ = take("constant_features_", d, "b")
+        data_map.data_min_ = take("data_min_", d)
+        data_map.data_max_ = take("data_max_", d)
+        decimals = config["decimals"]
+        if len(decimals) != n_features or not all(
+            v is None or (isinstance(v, int) and 0 <= v <= 15) for v in decimals
+        ):
+            raise ValueError("the decimals do not fit the data")
+        data_map.decimals_ = list(decimals)
+        if config["output_dtype"] not in ("float32", "float64"):
+            raise ValueError(f"output dtype {config['output_dtype']!r} is not a float")
+        data_map.output_dtype_ = np.dtype(config["output_dtype"])
+        maps = config["column_maps"]
+        if len(maps) != n_features or not set(maps) <= {
+            "quantile", "power", "discrete", "standard"
+        }:  # fmt: skip
+            raise ValueError(f"unknown column maps {maps!r}")
+        data_map.column_maps_ = list(maps)
+        data_map.discrete_levels_ = [None] * n_features
+        data_map.level_shares_ = [None] * n_features
+        for j in config["discrete_columns"]:
+            if maps[j] != "discrete":
+                raise ValueError(f"column {j} is not discrete")
+            values = take(f"levels.{j}")
+            shares = take(f"shares.{j}", values.shape)
+            if values.ndim != 1 or (np.diff(values) <= 0).any() or (shares < 0).any():
+                raise ValueError(
+                    f"the values of column {j} are not sorted, or shares < 0"
+                )
+            data_map.discrete_levels_[j], data_map.level_shares_[j] = values, shares
+        data_map.quantile_transformer_ = None
+        settings = config["quantile_transformer"]
+        if settings is not None:
+            quantiles = take("quantiles_")
+            if quantiles.ndim != 2 or quantiles.shape[1] != n_features:
+                raise ValueError(f"the quantiles have shape {quantiles.shape}")
+            quantile = QuantileTransformer(**settings)
+            quantile.quantiles_ = quantiles
+            quantile.references_ = take("references_", quantiles.shape[:1])
+            quantile.n_quantiles_ = len(quantiles)
+            quantile.n_features_in_ = n_features
+            quantile._validate_params()
+            data_map.quantile_transformer_ = quantile
+        data_map.power_transformer_ = None
+        data_map.power_columns_ = np.zeros(0, dtype=np.intp)
+        settings = config["power_transformer"]
+        if settings is not None:
+            settings = dict(settings)
+            n_samples_seen = settings.pop("n_samples_seen")
+            columns = take("power_columns_", kinds="i")
+            if columns.ndim != 1 or not ((columns >= 0) & (columns < n_features)).all():
+                raise ValueError("the power map's columns do not fit the data")
+            k = (len(columns),)
+            power = PowerTransformer(**settings)
+            power.lambdas_ = take("power.lambdas_", k)
+            power.n_features_in_ = len(columns)
+            scaler = StandardScaler()
+            scaler.mean_ = take("power.mean_", k)
+            scaler.scale_ = take("power.scale_", k)
+            scaler.var_ = scaler.scale_**2
+            scaler.n_samples_seen_ = n_samples_seen
+            scaler.n_features_in_ = len(columns)
+            power._scaler = scaler
+            power._validate_params()
+            data_map.power_transformer_ = power
+            data_map.power_columns_ = columns.astype(np.intp)
+            data_map.power_range_ = take("power_range_", (2, len(columns)))
+        return data_map
 
     @classmethod
     def from_fitted_state(cls, state, *, preprocessing):

@@ -26,7 +26,7 @@ from ._compat import (
 )
 from ._conditions import condition_groups, draw_conditioned
 from ._device import resolve_device
-from ._drawing import fill_rows, seed_of
+from ._drawing import fill_rows, scoring_rows, seed_of
 from ._net import GANNet
 from ._params import (
     AUTO_SETTINGS,
@@ -44,11 +44,11 @@ from ._table import TableMap, is_frame, is_plain_numeric
 from ._validation import check_labels_present, check_numeric_columns
 from ._version import __version__
 from .exceptions import CollapseWarning, InconsistentVersionWarning, NotFittedError
-from .metrics import _n_generated, total_variation_distance, wasserstein_distance
+from .metrics import total_variation_distance, wasserstein_distance
 
-__all__ = ["GANSampler"]
+__all__ = ["GANSampler", "make_net", "scoring_samples"]
 
-_SCORE_SEED = 0
+SCORE_SEED = 0
 # The settings that GANNet takes as they are, under the same names.
 _NET_SETTINGS = ("noise", "noise_dim", "pac", "d_steps", "steps_per_epoch",
                  "r1_penalty", "r1_interval", "ema_decay", "max_epochs",
@@ -252,10 +252,15 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
 
     Attributes
     ----------
-    data_map_ : gansampler.DataMap
-        The map between the data and the networks' space: it holds the
-        statistics below (``mean_`` to ``quantile_transformer_``, read-only
-        here) and maps the generator's output back to data.
+    table_map_ : gansampler.TableMap
+        The map between the table's columns, of every kind, and the
+        networks' space: a codec per column (see :ref:`mixed_tables`). It
+        maps the generator's output back to data.
+    data_map_ : gansampler.DataMap or None
+        The map of the columns of numbers (and of dates and times), kept by
+        ``table_map_`` as its ``numbers_``: it holds the statistics below
+        (``mean_`` to ``quantile_transformer_``, read-only here, one entry
+        per column of numbers). None for a table without numbers.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -481,7 +486,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         rows = np.random.default_rng(seed).permutation(len(coded))[:_FIDELITY_ROWS]
         fidelity = EpochFidelity(coded[np.sort(rows)], to_data, seed=seed,
                                  categories=table_map.category_columns)  # fmt: skip
-        net = self._make_net(
+        net = make_net(
+            self,
             n_features=table_map.n_features_,
             width=table_map.width_,
             blocks=table_map.block_sizes_,
@@ -572,50 +578,6 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             return True
         return isinstance(self.optimizer, str) and (
             callback_obstacle(self.callbacks or []) is None
-        )
-
-    def _make_net(self, *, n_features, width, blocks, n_classes, device, seed,
-                  fidelity):  # fmt: skip
-        params = {
-            name: auto_setting(name, n_features) if _is_auto(name, value) else value
-            for name, value in self.get_params(deep=False).items()
-        }
-        params = {name: python_scalar(value) for name, value in params.items()}
-        if n_classes and _is_auto("r1_interval", self.r1_interval):
-            params["r1_interval"] = 1
-        for name in ("generator", "discriminator"):
-            if isinstance(params[name], torch.nn.Module):
-                raise ValueError(
-                    f"{name} must be a torch.nn.Module subclass (or a callable that "
-                    f"returns a module), not a module instance: pass "
-                    f"{name}={type(params[name]).__name__}."
-                )
-        players = {}
-        for player in ("generator", "discriminator"):
-            players[f"{player}_optimizer"] = params["optimizer"]
-            players[f"{player}_optimizer__lr"] = params[f"{player}_lr"]
-            if params[player] is not None:  # custom modules get their sizes only
-                players[player] = params[player]
-            else:
-                players[f"{player}__hidden_size"] = params[f"{player}_hidden_size"]
-                players[f"{player}__activation"] = params["activation"]
-        # Copies of the user's callbacks, so that one list can serve many fits.
-        callbacks = [("fidelity", fidelity)]
-        callbacks += copy.deepcopy(params["callbacks"]) if params["callbacks"] else []
-        if params["verbose"] >= 2:
-            progress = ProgressBar(batches_per_epoch=params["steps_per_epoch"])
-            callbacks.append(("progress_bar", progress))
-        return GANNet(
-            **players,
-            **{name: params[name] for name in _NET_SETTINGS},
-            n_features=width,
-            n_classes=n_classes,
-            blocks=tuple(blocks),
-            criterion__loss=params["loss"],
-            random_state=seed,
-            callbacks=callbacks,
-            device=device,
-            verbose=int(params["verbose"]),
         )
 
     def sample(self, n_samples=1, random_state=None, *, y=None, conditions=None):
@@ -764,7 +726,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         missing; a category column by the total variation distance between
         the levels' shares (see
         :func:`gansampler.metrics.total_variation_distance`), a missing value
-        counting as a level. The score is minus the mean over columns. 0 is
+        counting as a level, and a level that the training rows never had
+        counting as one that no sample has (held-out rows can hold a rare
+        one). The score is minus the mean over columns. 0 is
         a perfect fit; greater is better. It judges each column's
         distribution, not the dependence between columns.
 
@@ -784,16 +748,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         table_map = self.table_map_
         if table_map.plain:
             X = validate_data(self, X, dtype=np.float64, reset=False)
-            return -wasserstein_distance(X, self._scoring_samples(len(X)))
+            return -wasserstein_distance(X, scoring_samples(self, len(X)))
         validate_data(self, X, skip_check_array=True, reset=False)
-        coded = table_map.coded(X)
-        generated = np.empty((_n_generated(len(coded)), self.n_features_in_))
-        fill_rows(self, _SCORE_SEED, len(generated), 0, None, generated)
+        coded = table_map.coded(X, unseen="count")
+        generated = np.empty((scoring_rows(len(coded)), self.n_features_in_))
+        fill_rows(self, SCORE_SEED, len(generated), 0, None, generated)
         return -float(np.mean(column_distances(coded, generated, table_map)))
-
-    def _scoring_samples(self, n_rows):
-        """The samples ``score`` compares with ``n_rows`` rows: always the same."""
-        return self.sample(_n_generated(n_rows), random_state=_SCORE_SEED)
 
     def save(self, path, *, training_state: bool = False) -> None:
         """Save the sampler in gansampler's safe format, which loads without
@@ -877,6 +837,60 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         if net is not None:
             # skorch maps a CUDA net to the CPU when no GPU is present.
             self.device_ = str(net.device)
+
+
+def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
+             fidelity):  # fmt: skip
+    """The skorch net that trains ``sampler``'s networks for a table of
+    ``n_features`` columns (``width`` wide in the networks' space, ``blocks``
+    at the end of each row), with its "auto" settings resolved."""
+    params = {
+        name: auto_setting(name, n_features) if _is_auto(name, value) else value
+        for name, value in sampler.get_params(deep=False).items()
+    }
+    params = {name: python_scalar(value) for name, value in params.items()}
+    if n_classes and _is_auto("r1_interval", sampler.r1_interval):
+        params["r1_interval"] = 1
+    for name in ("generator", "discriminator"):
+        if isinstance(params[name], torch.nn.Module):
+            raise ValueError(
+                f"{name} must be a torch.nn.Module subclass (or a callable that "
+                f"returns a module), not a module instance: pass "
+                f"{name}={type(params[name]).__name__}."
+            )
+    players = {}
+    for player in ("generator", "discriminator"):
+        players[f"{player}_optimizer"] = params["optimizer"]
+        players[f"{player}_optimizer__lr"] = params[f"{player}_lr"]
+        if params[player] is not None:  # custom modules get their sizes only
+            players[player] = params[player]
+        else:
+            players[f"{player}__hidden_size"] = params[f"{player}_hidden_size"]
+            players[f"{player}__activation"] = params["activation"]
+    # Copies of the user's callbacks, so that one list can serve many fits.
+    callbacks = [("fidelity", fidelity)]
+    callbacks += copy.deepcopy(params["callbacks"]) if params["callbacks"] else []
+    if params["verbose"] >= 2:
+        progress = ProgressBar(batches_per_epoch=params["steps_per_epoch"])
+        callbacks.append(("progress_bar", progress))
+    return GANNet(
+        **players,
+        **{name: params[name] for name in _NET_SETTINGS},
+        n_features=width,
+        n_classes=n_classes,
+        blocks=tuple(blocks),
+        criterion__loss=params["loss"],
+        random_state=seed,
+        callbacks=callbacks,
+        device=device,
+        verbose=int(params["verbose"]),
+    )
+
+
+def scoring_samples(sampler, n_rows):
+    """The samples that ``sampler.score`` compares with ``n_rows`` rows, as
+    the data were given: always the same."""
+    return sampler.sample(scoring_rows(n_rows), random_state=SCORE_SEED)
 
 
 def _collapse(net, table_map, seed):

@@ -65,7 +65,7 @@ def _code_path(obj):
         )
     path = f"{module}:{name}"
     try:
-        found = _import(path)
+        found = import_code(path)
     except ValueError:
         found = None
     if found is not obj:
@@ -73,7 +73,7 @@ def _code_path(obj):
     return path
 
 
-def _import(path):
+def import_code(path):
     if not IMPORT_PATH.match(path):
         raise ValueError(f"{path!r} is not an import path (module:name).")
     module_name, _, name = path.partition(":")
@@ -142,14 +142,14 @@ def _encode_params(estimator, sampler_class=None):
                 DroppedParameterWarning(
                     f"{type(estimator).__name__}'s {name}={value!r} is not saved "
                     f"({exc}); the loaded model has {name}="
-                    f"{_default(type(estimator), name)!r}."
+                    f"{default_of(type(estimator), name)!r}."
                 ),
                 stacklevel=5,
             )
     return encoded
 
 
-def _default(estimator, name):
+def default_of(estimator, name):
     return estimator().get_params(deep=False)[name]
 
 
@@ -174,42 +174,9 @@ def _numpy_tensor(array):
 
 
 def _data_map_state(data_map, tensors, prefix):
-    n_features = data_map.n_features_
-    levels = getattr(data_map, "discrete_levels_", None) or [None] * n_features
-    shares = getattr(data_map, "level_shares_", None) or [None] * n_features
-    for name in ("mean_", "scale_", "constant_features_", "data_min_", "data_max_"):
-        tensors[prefix + name] = _numpy_tensor(getattr(data_map, name))
-    discrete = [j for j, values in enumerate(levels) if values is not None]
-    for j in discrete:
-        tensors[f"{prefix}levels.{j}"] = _numpy_tensor(levels[j])
-        tensors[f"{prefix}shares.{j}"] = _numpy_tensor(shares[j])
-    config = {
-        "preprocessing": data_map.preprocessing,
-        "random_state": int(data_map.random_state),
-        "decimals": list(data_map.decimals_),
-        "output_dtype": np.dtype(data_map.output_dtype_).name,
-        "column_maps": list(data_map._maps()),
-        "discrete_columns": discrete,
-        "quantile_transformer": None,
-        "power_transformer": None,
-    }
-    quantile = data_map.quantile_transformer_
-    if quantile is not None:
-        config["quantile_transformer"] = quantile.get_params()
-        tensors[prefix + "quantiles_"] = _numpy_tensor(quantile.quantiles_)
-        tensors[prefix + "references_"] = _numpy_tensor(quantile.references_)
-    power = getattr(data_map, "power_transformer_", None)
-    if power is not None:
-        config["power_transformer"] = power.get_params() | {
-            "n_samples_seen": int(power._scaler.n_samples_seen_)
-        }
-        tensors[prefix + "power.lambdas_"] = _numpy_tensor(power.lambdas_)
-        tensors[prefix + "power.mean_"] = _numpy_tensor(power._scaler.mean_)
-        tensors[prefix + "power.scale_"] = _numpy_tensor(power._scaler.scale_)
-        tensors[prefix + "power_columns_"] = _numpy_tensor(
-            data_map.power_columns_.astype(np.int64)
-        )
-        tensors[prefix + "power_range_"] = _numpy_tensor(data_map.power_range_)
+    config, arrays = data_map.state()
+    for name, array in arrays.items():
+        tensors[prefix + name] = _numpy_tensor(array)
     return config
 
 

@@ -42,7 +42,7 @@ __all__ = ["MIN_LEVEL_ROWS", "TableMap", "is_frame", "is_plain_numeric"]
 MIN_LEVEL_ROWS = 5
 # The resolutions at which dates and times are learned, coarsest first.
 _TIME_UNITS = ("D", "h", "m", "s", "ms", "us", "ns")
-_NANOSECONDS = {"D": 86_400 * 10**9, "h": 3_600 * 10**9, "m": 60 * 10**9,
+NANOSECONDS = {"D": 86_400 * 10**9, "h": 3_600 * 10**9, "m": 60 * 10**9,
                 "s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}  # fmt: skip
 
 
@@ -272,15 +272,18 @@ class CategoryCodec:
     def width(self):
         return int(self.slot_of_level_.max()) + 1
 
-    def codes(self, values, missing):
-        """Each value's level, as an index into ``levels_``."""
+    def codes(self, values, missing, unseen=None):
+        """Each value's level, as an index into ``levels_``; a level never
+        seen raises, or takes the code ``unseen`` when one is given."""
         index = {level: i for i, level in enumerate(self.levels_)}
         missing_code = index.get(None)
         codes = np.empty(len(values), dtype=np.int64)
         for row, (value, gone) in enumerate(zip(values, missing, strict=True)):
             code = missing_code if gone else index.get(_python(value))
             if code is None:
-                raise ValueError(f"Unknown level {value!r}.")
+                if unseen is None:
+                    raise ValueError(f"Unknown level {value!r}.")
+                code = unseen
             codes[row] = code
         return codes
 
@@ -441,7 +444,7 @@ def _time_unit(ns):
     """The coarsest unit in which every time of ``ns`` (int64 nanoseconds
     since the epoch) is whole."""
     for unit in _TIME_UNITS:
-        if not np.any(ns % _NANOSECONDS[unit]):
+        if not np.any(ns % NANOSECONDS[unit]):
             return unit
     return "ns"
 
@@ -450,11 +453,27 @@ class TableMap:
     """Maps the columns of a table of every kind to the networks' space,
     and back.
 
+    :class:`~gansampler.GANSampler` builds one in ``fit`` and keeps it as
+    ``table_map_``. Each column has a codec (:class:`ColumnCodec`): the
+    values of the columns of numbers, dates and times are mapped together by
+    a :class:`~gansampler.DataMap` (``numbers_``); a category column is a
+    block of one-hot slots, one per level, rare levels pooled; a column of
+    numbers with missing values adds a block of two slots, present or
+    missing. A row of the networks' space is the numbers' scores followed
+    by the blocks (``block_sizes_``), ``width_`` values in all.
+
+    :meth:`decode` maps the generator's output back to *coded* rows, in
+    torch on its device: a float per column, holding a number, a level's
+    index in its codec's ``levels_``, or NaN for a missing value.
+    :meth:`to_output` turns coded rows into what ``fit`` was given (a
+    DataFrame with the same columns and dtypes, or an array), and
+    :meth:`coded` does the reverse.
+
     Parameters
     ----------
-    preprocessing : str
+    preprocessing : {"auto", "quantile", "power", "standard"}, default="auto"
         The number columns' map, as :class:`~gansampler.DataMap`'s.
-    categorical_columns : list of (str or int) or None
+    categorical_columns : list of (str or int) or None, default=None
         Columns of numbers to learn as categories, by name or position.
     max_categories : int, default=1000
         A category column with more levels than this and than half the rows
@@ -477,6 +496,20 @@ class TableMap:
     output_dtype_ : numpy.dtype
         The dtype of coded rows: the data's float dtype for a table of
         plain numbers, float64 otherwise.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from gansampler import TableMap
+    >>> X = pd.DataFrame({"size": [1.5, 2.0, None, 4.0, 3.5, 2.5] * 5,
+    ...                   "colour": ["red", "blue", "red", "red", None, "blue"] * 5})
+    >>> table = TableMap().fit(X)
+    >>> [(column.name, column.kind, column.width) for column in table.columns_]
+    [('size', 'number', 2), ('colour', 'category', 3)]
+    >>> table.width_  # the score of size, its missing block, colour's block
+    6
+    >>> table.coded(X)[:3].tolist()
+    [[1.5, 0.0], [2.0, 1.0], [nan, 0.0]]
     """
 
     def __init__(self, *, preprocessing="auto", categorical_columns=None,
@@ -604,7 +637,7 @@ class TableMap:
                 times = times.dt.tz_localize(None)
             ns = times.to_numpy(dtype="datetime64[ns]").astype(np.int64)
             unit = record.setdefault("unit", _time_unit(ns[~missing]))
-            values = ns / _NANOSECONDS[unit]
+            values = ns / NANOSECONDS[unit]
             values[missing] = np.nan
             return values
         if hasattr(column.values, "to_numpy"):
@@ -682,9 +715,12 @@ class TableMap:
 
     # -- data to the networks' space -------------------------------------
 
-    def coded(self, X):
+    def coded(self, X, *, unseen="raise"):
         """The coded rows of ``X`` (a table like the one fitted): numbers,
-        level indices, NaN where missing. Unknown levels raise."""
+        level indices, NaN where missing. A level never seen (or a missing
+        value where the training rows had none) raises, or with
+        ``unseen="count"`` takes the code -1, a level of its own that no
+        generated row has."""
         if self.plain:
             values = X.to_numpy() if is_frame(X) else np.asarray(X)
             return values.astype(self.output_dtype_, copy=False)
@@ -694,8 +730,10 @@ class TableMap:
             missing = _missing_mask(column.values)
             if codec.kind == "category":
                 values = np.asarray(column.values, dtype=object)
+                code = None if unseen == "raise" else -1
                 try:
-                    codes = codec.codec.codes(values, missing).astype(np.float64)
+                    codes = codec.codec.codes(values, missing, code)
+                    codes = codes.astype(np.float64)
                 except ValueError as exc:
                     raise ValueError(f"Column {codec.name!r}: {exc}") from None
                 level = codec.codec.missing_level()
@@ -873,7 +911,7 @@ class TableMap:
             codes = np.where(missing, len(levels) - 1, values).astype(np.intp)
             values = levels[codes]
         elif column.kind == "time":
-            ns = np.round(values) * _NANOSECONDS[record["unit"]]
+            ns = np.round(values) * NANOSECONDS[record["unit"]]
             ns = np.where(missing, 0, ns).astype(np.int64).astype("datetime64[ns]")
             ns[missing] = np.datetime64("NaT")
             if not self.frame_:
@@ -913,6 +951,8 @@ def _as_dtype(values, missing, record):
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         return np.asarray(np.where(missing, np.nan, values), dtype=dtype)
     if isinstance(dtype, np.dtype) and dtype.kind == "O":
-        return np.asarray(np.where(missing, None, values), dtype=object)
+        # A Series, which pandas keeps as objects (an array of text it would
+        # make its own string dtype).
+        return pd.Series(np.where(missing, None, values), dtype=object)
     series = pd.Series(np.where(missing, None, values), dtype=object)
     return series.astype(dtype).array

@@ -1,8 +1,9 @@
 """Samples beyond one machine, drawn by Dask workers.
 
 :func:`sample` returns the rows of :meth:`GANSampler.sample
-<gansampler.GANSampler.sample>` as a :class:`dask.array.Array` whose chunks
-are drawn where the array is computed; :func:`write_parts` has the workers
+<gansampler.GANSampler.sample>` as a :class:`dask.array.Array` (or, for a
+sampler fitted on a DataFrame, a :class:`dask.dataframe.DataFrame`) whose
+chunks are drawn where it is computed; :func:`write_parts` has the workers
 write them into a folder, so that no machine ever holds them all. Both follow
 ``sample``'s seeding rule (rows come in blocks of 1,048,576, each block with
 noise of its own; see :func:`gansampler.draw_rows`), so the rows of a seed
@@ -18,15 +19,16 @@ import numpy as np
 
 from ._atomic import replacing
 from ._compat import Interval, validate_parameter_constraints
-from ._drawing import BLOCK_ROWS, draw_rows
+from ._drawing import BLOCK_ROWS, check_fitted, draw_rows
 from ._params import CONSTRAINTS
 from ._random import draw_seed
+from ._table import is_frame
 
 __all__ = ["sample", "write_parts"]
 
 # A chunk of one block: a million rows, 8 MB a column in float64.
 DEFAULT_CHUNK_ROWS = BLOCK_ROWS
-FORMATS = ("npy", "parquet")
+FORMATS = ("auto", "npy", "parquet")
 
 
 def _dask():
@@ -41,7 +43,7 @@ def _dask():
 
 
 def _check(sampler, n_samples, chunk_size, random_state, caller):
-    sampler._check_is_fitted()
+    check_fitted(sampler)
     validate_parameter_constraints(
         {
             "n_samples": [Interval(Integral, 0, None, closed="left")],
@@ -61,8 +63,14 @@ def _check(sampler, n_samples, chunk_size, random_state, caller):
 
 
 def _rows(sampler, seed, start, stop, n_samples):
-    """Rows ``start:stop`` of ``sampler.sample(n_samples, random_state=seed)``."""
-    return draw_rows(sampler, n_samples, seed, start=start, stop=stop)
+    """Rows ``start:stop`` of ``sampler.sample(n_samples, random_state=seed)``;
+    a DataFrame's rows are numbered as in the whole draw."""
+    rows = draw_rows(sampler, n_samples, seed, start=start, stop=stop)
+    if is_frame(rows):
+        import pandas as pd
+
+        rows.index = pd.RangeIndex(start, stop)
+    return rows
 
 
 def _shipped(sampler):
@@ -86,7 +94,8 @@ def _ranges(n_samples, chunk_size):
 
 
 def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None):
-    """Draw ``n_samples`` rows as a Dask array, each chunk drawn by a worker.
+    """Draw ``n_samples`` rows as a Dask array or DataFrame, each chunk drawn
+    by a worker.
 
     Parameters
     ----------
@@ -106,12 +115,18 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None)
 
     Returns
     -------
-    X : dask.array.Array of shape (n_samples, `n_features_in_`)
-        The rows, not yet drawn: ``X.compute()`` draws them on the scheduler
-        in use (a distributed client's workers, or local threads), and
-        ``X.to_zarr(...)`` or ``X.store(...)`` writes them without gathering
-        them. The sampler is scattered to the workers of an active
-        distributed client once.
+    X : dask.array.Array or dask.dataframe.DataFrame of shape \
+            (n_samples, `n_features_in_`)
+        The rows, not yet drawn, of the type that ``sampler.sample`` returns:
+        for a sampler fitted on a DataFrame, a Dask DataFrame with the same
+        columns and dtypes, one partition per chunk, its rows numbered 0 to
+        ``n_samples - 1`` (known divisions); otherwise a Dask array (of
+        floats for numbers, of objects where a column holds text).
+        ``X.compute()`` draws them on the scheduler in use (a distributed
+        client's workers, or local threads); ``X.to_zarr(...)`` or
+        ``X.store(...)`` writes an array, ``X.to_parquet(...)`` a DataFrame,
+        without gathering them. The sampler is scattered to the workers of
+        an active distributed client once.
 
     Examples
     --------
@@ -126,37 +141,94 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None)
     (65536, 34464)
     >>> bool((rows.compute() == sampler.sample(100_000, random_state=1)).all())
     True
+
+    A sampler fitted on a DataFrame gives a Dask DataFrame:
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"height": X[:, 0], "size": ["S", "M"] * 250})
+    >>> sampler = GANSampler(max_epochs=2, random_state=0).fit(frame)
+    >>> rows = gansampler.dask.sample(sampler, 1_000, chunk_size=400,
+    ...                               random_state=1)
+    >>> rows.npartitions, rows.divisions
+    (3, (0, 400, 800, 999))
+    >>> rows.compute().equals(sampler.sample(1_000, random_state=1))
+    True
     """
     seed = _check(sampler, n_samples, chunk_size, random_state, "sample")
     dask = _dask()
     n_samples, n_features = int(n_samples), sampler.n_features_in_
-    dtype = sampler.data_map_.output_dtype_
+    # No rows: the columns and dtypes of the draw, for Dask's meta.
+    meta = draw_rows(sampler, 0, seed)
+    frame = is_frame(meta)
     if not n_samples:
-        return dask.array.zeros((0, n_features), dtype=dtype)
+        if frame:
+            return _dask_frame([dask.delayed(meta)], meta, None)
+        return dask.array.zeros((0, n_features), dtype=meta.dtype)
     model = _shipped(sampler)
     draw = dask.delayed(_rows, pure=True)
+    ranges = _ranges(n_samples, int(chunk_size))
+    parts = [draw(model, seed, start, stop, n_samples) for start, stop in ranges]
+    if frame:
+        divisions = (*(start for start, _ in ranges), n_samples - 1)
+        return _dask_frame(parts, meta, divisions)
     chunks = [
         dask.array.from_delayed(
-            draw(model, seed, start, stop, n_samples),
-            shape=(stop - start, n_features),
-            dtype=dtype,
+            part, shape=(stop - start, n_features), dtype=meta.dtype
         )
-        for start, stop in _ranges(n_samples, int(chunk_size))
+        for part, (start, stop) in zip(parts, ranges, strict=True)
     ]
     return dask.array.concatenate(chunks)
+
+
+def _dask_frame(parts, meta, divisions):
+    """A Dask DataFrame of ``parts`` (delayed DataFrames like ``meta``)."""
+    try:
+        import dask.dataframe
+    except ImportError as exc:
+        raise ImportError(
+            f"A sampler fitted on a DataFrame draws a Dask DataFrame, which needs "
+            f"dask's dataframe part ({exc}): pip install 'dask[dataframe]'."
+        ) from None
+    # Dask would turn text columns of objects into its own strings: the
+    # dtypes stay those of sample's DataFrames.
+    with dask.config.set({"dataframe.convert-string": False}):
+        return dask.dataframe.from_delayed(parts, meta=meta, divisions=divisions)
 
 
 def _write_part(sampler, seed, start, stop, n_samples, path, names):
     rows = _rows(sampler, seed, start, stop, n_samples)
     with replacing(path) as temporary:
         if path.endswith(".npy"):
+            values = np.asarray(rows, dtype=sampler.table_map_.output_dtype_)
             with open(temporary, "wb") as handle:
-                np.save(handle, rows)
+                np.save(handle, values)
+            return len(rows)
+        if is_frame(rows):
+            # Parquet names columns by strings; the dtypes travel with them.
+            rows.columns = [str(name) for name in rows.columns]
         else:
             import pandas as pd
 
-            pd.DataFrame(rows, columns=names).to_parquet(temporary)
+            rows = pd.DataFrame(rows, columns=names)
+        rows.to_parquet(temporary)
     return len(rows)
+
+
+def _file_format(sampler, file_format):
+    """The parts' format: ``"auto"`` is .npy for an array of numbers,
+    Parquet for a DataFrame or a table with text."""
+    if file_format not in FORMATS:
+        raise ValueError(f"file_format must be one of {FORMATS}, got {file_format!r}.")
+    table_map = sampler.table_map_
+    if file_format == "auto":
+        return "npy" if table_map.plain and not table_map.frame_ else "parquet"
+    if file_format == "npy" and not table_map.plain:
+        raise ValueError(
+            "file_format='npy' holds numbers only, and this sampler's table has "
+            "text, category, date or missing values: use file_format='parquet' "
+            "(or 'auto'), which keeps each column's dtype."
+        )
+    return file_format
 
 
 def write_parts(
@@ -164,7 +236,7 @@ def write_parts(
     n_samples,
     folder,
     *,
-    file_format="npy",
+    file_format="auto",
     chunk_size=DEFAULT_CHUNK_ROWS,
     random_state=None,
 ):
@@ -174,9 +246,10 @@ def write_parts(
     The parts are ``part-00000.npy``, ``part-00001.npy``, ... (or
     ``.parquet``), in the order of the rows: read back in name order, they
     are the rows of ``sampler.sample(n_samples, random_state)`` for an int
-    seed. Each part is written beside its place and renamed into it when
-    complete. The draw runs on the active distributed client's workers, or
-    on local threads.
+    seed (``pandas.read_parquet(folder)`` reads a folder of Parquet parts
+    so, their rows numbered as in the whole draw). Each part is written
+    beside its place and renamed into it when complete. The draw runs on
+    the active distributed client's workers, or on local threads.
 
     Parameters
     ----------
@@ -186,9 +259,14 @@ def write_parts(
         Number of rows.
     folder : str or path-like
         An existing folder, where the workers can write.
-    file_format : {"npy", "parquet"}, default="npy"
-        The parts' format. Parquet needs pandas and pyarrow, and names the
-        columns as the sampler does.
+    file_format : {"auto", "npy", "parquet"}, default="auto"
+        The parts' format. ``"npy"`` holds a float array per part, for a
+        table of numbers only. ``"parquet"`` needs pandas and pyarrow; it
+        writes the DataFrames that ``sample`` returns for a sampler fitted
+        on a DataFrame (with their columns and dtypes, names made strings),
+        and otherwise names the columns as the sampler does. ``"auto"`` is
+        ``"npy"`` for a sampler fitted on an array of numbers, and
+        ``"parquet"`` otherwise.
     chunk_size : int, default=1,048,576
         Rows per part.
     random_state : int, RandomState or Generator instance, or None, \
@@ -201,8 +279,7 @@ def write_parts(
         The parts written, in the order of the rows.
     """
     seed = _check(sampler, n_samples, chunk_size, random_state, "write_parts")
-    if file_format not in FORMATS:
-        raise ValueError(f"file_format must be one of {FORMATS}, got {file_format!r}.")
+    file_format = _file_format(sampler, file_format)
     if not os.path.isdir(folder):
         raise ValueError(f"{folder}: is not a folder; create it first.")
     dask = _dask()

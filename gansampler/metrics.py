@@ -17,14 +17,6 @@ from ._compat import StrOptions, validate_parameter_constraints
 __all__ = ["ks_statistic", "total_variation_distance", "wasserstein_distance"]
 
 _MULTIOUTPUT = [StrOptions({"raw_values", "uniform_average"})]
-# Generated rows compared with a sample of n rows (by GANSampler.score, the
-# command line's evaluate and the plots): at least 10,000, so that the
-# generated side adds little noise of its own to the distance.
-_MIN_GENERATED = 10_000
-
-
-def _n_generated(n_rows: int) -> int:
-    return max(n_rows, _MIN_GENERATED)
 
 
 def _check_samples(X, Y, *, dtype=np.float64):

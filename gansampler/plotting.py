@@ -9,7 +9,13 @@ import numbers
 
 import numpy as np
 
-from .metrics import _n_generated, ks_statistic, wasserstein_distance
+from ._drawing import scoring_rows
+from ._table import NANOSECONDS
+from .metrics import (
+    ks_statistic,
+    total_variation_distance,
+    wasserstein_distance,
+)
 
 __all__ = ["plot_distribution", "plot_history"]
 
@@ -17,6 +23,11 @@ __all__ = ["plot_distribution", "plot_history"]
 _MAX_FEATURES = 6
 # Above this many distinct values a feature is drawn as continuous.
 _MAX_DISCRETE_VALUES = 40
+# Bars of a category column: its most common levels, the others as one bar.
+_MAX_BARS = 20
+# Longer level names are cut on the axis.
+_MAX_LABEL = 16
+_DAY_NS = 86_400 * 10**9
 _REAL_COLOR = "0.65"
 _GENERATED_COLOR = "C0"
 
@@ -102,25 +113,39 @@ def plot_distribution(
     random_state=0,
     axes=None,
 ):
-    """Draw samples against the data: a histogram and a Q-Q plot per feature.
+    """Draw samples against the data: two panels per feature.
 
-    On the left, the histogram of the data (grey) and of the generated
-    samples (blue line), on one scale: where the two coincide, the sampler
-    generates values as often as they occur in the data. On the right, the
-    quantiles of the samples against those of the data (1st to 99th
-    percentile): on the diagonal where the two distributions are the same, above
-    it where the samples are too large, below where they are too small. The
-    title of each row gives the scaled 1-Wasserstein distance (W1/std) and the
+    For a feature of numbers (or of dates and times), on the left, the
+    histogram of the data (grey) and of the generated samples (blue line),
+    on one scale: where the two coincide, the sampler generates values as
+    often as they occur in the data. On the right, the quantiles of the
+    samples against those of the data (1st to 99th percentile): on the
+    diagonal where the two distributions are the same, above it where the
+    samples are too large, below where they are too small. The title of each
+    row gives the scaled 1-Wasserstein distance (W1/std) and the
     Kolmogorov-Smirnov statistic (KS) between samples and data; 0 is a
-    perfect match.
+    perfect match. Where values are missing, both are drawn from the values
+    present, and the legend gives each side's share of missing values.
+
+    For a feature of categories (text, ``category``, booleans, and columns
+    named in ``categorical_columns``, see :ref:`mixed_tables`), on the
+    left, the share of each level in the data (grey bars) and in the
+    samples (blue outlines), the most common levels first; the levels after
+    the 20th share one bar, and missing values have a bar of their own
+    where there are any. On the right, each level's share in the samples
+    against its share in the data: on the diagonal when they match. The
+    title gives the total variation distance (TV, see
+    :func:`gansampler.metrics.total_variation_distance`); 0 is a perfect
+    match.
 
     Parameters
     ----------
     sampler : GANSampler
         A fitted sampler (any estimator with ``sample`` and
         ``n_features_in_``).
-    X : array-like of shape (n_samples, `n_features_in_`)
-        Data to compare with, e.g. the training data or held-out rows.
+    X : array-like or DataFrame of shape (n_samples, `n_features_in_`)
+        Data to compare with, e.g. the training data or held-out rows, as
+        the sampler was fitted on (a DataFrame for a DataFrame).
     features : list of int or str, or None, default=None
         Features to draw, by position or name; None draws the first six.
     n_samples : int or None, default=None
@@ -135,7 +160,8 @@ def plot_distribution(
     fig : matplotlib.figure.Figure
         The figure.
     axes : ndarray of matplotlib Axes of shape (n_features, 2)
-        The histogram (column 0) and the Q-Q plot (column 1) of each feature.
+        For each feature, the histogram or the bars (column 0), and the Q-Q
+        plot or the shares (column 1).
 
     Examples
     --------
@@ -148,6 +174,15 @@ def plot_distribution(
     >>> axes.shape
     (1, 2)
     >>> fig.savefig("distribution.png")  # doctest: +SKIP
+
+    A column of text is drawn as bars, its most common level first:
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"size": ["S", "M", "L", "M"] * 250, "weight": X[:, 0]})
+    >>> sampler = GANSampler(max_epochs=2, random_state=0).fit(frame)
+    >>> fig, axes = plot_distribution(sampler, frame)
+    >>> [label.get_text() for label in axes[0, 0].get_xticklabels()]
+    ['M', 'L', 'S']
     """
     if not hasattr(sampler, "n_features_in_"):
         raise ValueError("plot_distribution needs a fitted sampler: call fit first.")
@@ -159,93 +194,208 @@ def plot_distribution(
             raise ValueError(f"X has no column {missing[0]!r}; the sampler was "
                              f"fitted on {list(fitted_names)}.")  # fmt: skip
         X = X[list(fitted_names)]  # the sampler's order
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim == 1:
-        X = X.reshape(-1, 1)
-    if X.ndim != 2 or X.shape[1] != sampler.n_features_in_:
-        raise ValueError(
-            f"X has shape {X.shape}, but the sampler was fitted on "
-            f"{sampler.n_features_in_} features: pass (n_samples, "
-            f"{sampler.n_features_in_}) rows."
-        )
-    if not np.isfinite(X).all():
-        raise ValueError("X has NaN or infinite values: drop or fill those rows.")
-    if features is None:
-        columns = list(range(min(len(names), _MAX_FEATURES)))
-    else:
-        columns = []
-        for feature in features:
-            if isinstance(feature, str):
-                if feature not in names:
-                    raise ValueError(
-                        f"Unknown feature {feature!r}; the features are {names}."
-                    )
-                columns.append(names.index(feature))
-            elif not isinstance(feature, numbers.Integral):
-                raise ValueError(
-                    f"Feature {feature!r} is neither a name nor a position."
-                )
-            elif not -len(names) <= feature < len(names):
-                raise ValueError(
-                    f"Feature {feature} is out of range: the sampler has "
-                    f"{len(names)} features."
-                )
-            else:
-                columns.append(int(feature) % len(names))
-        if not columns:
-            raise ValueError("features is empty: name at least one feature.")
+    table_map = getattr(sampler, "table_map_", None)
+    mixed = table_map is not None and not table_map.plain
+    X = _checked_data(sampler, X, mixed)
+    columns = _columns(features, names)
     if n_samples is None:
-        n_samples = _n_generated(len(X))
-    generated = np.asarray(sampler.sample(n_samples, random_state=random_state))
+        n_samples = scoring_rows(len(X))
+    generated = sampler.sample(n_samples, random_state=random_state)
+    if mixed:
+        # Numbers, level indices and NaN for missing values, on both sides.
+        real_rows, generated = table_map.coded(X), table_map.coded(generated)
+    else:
+        real_rows, generated = X, np.asarray(generated)
 
     own_figure = axes is None
     fig, axes = _new_axes(axes, (len(columns), 2), (10, 3.4 * len(columns)))
     if own_figure and features is None and len(names) > len(columns):
         fig.suptitle(f"The first {len(columns)} of {len(names)} features; "
                      "features= picks others.", fontsize=10)  # fmt: skip
-    levels = np.linspace(0.01, 0.99, 99)
     for row, j in enumerate(columns):
-        real, fake = X[:, j], generated[:, j].astype(np.float64)
-        ax_hist, ax_qq = axes[row]
-        bins = _bins(real, fake)
-        ax_hist.hist(
-            real,
-            bins=bins,
-            density=True,
-            color=_REAL_COLOR,
-            label=f"data ({len(real):,} rows)",
-        )
-        ax_hist.hist(
-            fake,
-            bins=bins,
-            density=True,
-            histtype="step",
-            linewidth=2,
-            color=_GENERATED_COLOR,
-            label=f"generated ({len(fake):,} samples)",
-        )
-        ax_hist.set(xlabel=names[j], ylabel="density")
-        w1 = wasserstein_distance(real[:, None], fake[:, None])
-        ks = ks_statistic(real[:, None], fake[:, None])
-        ax_hist.set_title(
-            f"{names[j]}: W1/std {w1:.4f}, KS {ks:.4f} against these data",
-            fontsize=10,
-        )
-        ax_hist.legend(fontsize=8)
-
-        q_real, q_fake = np.quantile(real, levels), np.quantile(fake, levels)
-        span = [min(q_real[0], q_fake[0]), max(q_real[-1], q_fake[-1])]
-        ax_qq.plot(span, span, color=_REAL_COLOR, label="same distribution")
-        ax_qq.plot(q_real, q_fake, "o", markersize=3, color=_GENERATED_COLOR,
-                   label="percentiles 1 to 99")  # fmt: skip
-        ax_qq.set(
-            xlabel=f"{names[j]}, data quantile",
-            ylabel="generated quantile",
-            title="Q-Q plot: on the diagonal when they match",
-        )
-        ax_qq.title.set_fontsize(10)
-        ax_qq.legend(fontsize=8, loc="upper left")
+        real, fake = real_rows[:, j], generated[:, j].astype(np.float64)
+        column = table_map.columns_[j] if mixed else None
+        if column is not None and column.kind == "category":
+            _draw_levels(axes[row], names[j], real, fake, column.codec.levels_)
+            continue
+        days = None
+        if column is not None and column.kind == "time":
+            # Matplotlib's dates: days since 1970-01-01.
+            days = NANOSECONDS[column.dtype["unit"]] / _DAY_NS
+        _draw_numbers(axes[row], names[j], real, fake, days)
     return fig, axes
+
+
+def _checked_data(sampler, X, mixed):
+    """``X`` as a 2-D table of the sampler's width: a float array for a
+    sampler of plain numbers, else as given (a DataFrame, or an array)."""
+    if mixed and hasattr(X, "columns"):
+        shape = X.shape
+    else:
+        X = np.asarray(X, dtype=None if mixed else np.float64)
+        if X.ndim == 1:
+            X = X.reshape(-1, 1)
+        shape = X.shape
+    if len(shape) != 2 or shape[1] != sampler.n_features_in_:
+        raise ValueError(
+            f"X has shape {shape}, but the sampler was fitted on "
+            f"{sampler.n_features_in_} features: pass (n_samples, "
+            f"{sampler.n_features_in_}) rows."
+        )
+    if not mixed and not np.isfinite(X).all():
+        raise ValueError("X has NaN or infinite values: drop or fill those rows.")
+    return X
+
+
+def _columns(features, names):
+    """The positions of ``features`` (names or positions) among ``names``."""
+    if features is None:
+        return list(range(min(len(names), _MAX_FEATURES)))
+    columns = []
+    for feature in features:
+        if isinstance(feature, str):
+            if feature not in names:
+                raise ValueError(
+                    f"Unknown feature {feature!r}; the features are {names}."
+                )
+            columns.append(names.index(feature))
+        elif not isinstance(feature, numbers.Integral):
+            raise ValueError(f"Feature {feature!r} is neither a name nor a position.")
+        elif not -len(names) <= feature < len(names):
+            raise ValueError(
+                f"Feature {feature} is out of range: the sampler has "
+                f"{len(names)} features."
+            )
+        else:
+            columns.append(int(feature) % len(names))
+    if not columns:
+        raise ValueError("features is empty: name at least one feature.")
+    return columns
+
+
+def _missing_note(values):
+    """``", 12.5% missing"`` where ``values`` has NaN, else nothing."""
+    share = np.isnan(values).mean() if len(values) else 0.0
+    return f", {share:.1%} missing" if share else ""
+
+
+def _draw_numbers(axes, name, real, fake, days=None):
+    """The histogram and the Q-Q plot of a feature of numbers; ``days``, for
+    dates and times, is the length of their unit in days."""
+    ax_hist, ax_qq = axes
+    real_note, fake_note = _missing_note(real), _missing_note(fake)
+    n_real, n_fake = len(real), len(fake)
+    real, fake = real[~np.isnan(real)], fake[~np.isnan(fake)]
+    if days is not None:
+        real, fake = real * days, fake * days
+    if not len(real) or not len(fake):
+        side = "data" if not len(real) else "samples"
+        ax_hist.set_title(f"{name}: the {side} hold no values, only missing ones",
+                          fontsize=10)  # fmt: skip
+        ax_qq.set_axis_off()
+        return
+    bins = _bins(real, fake)
+    ax_hist.hist(
+        real,
+        bins=bins,
+        density=True,
+        color=_REAL_COLOR,
+        label=f"data ({n_real:,} rows{real_note})",
+    )
+    ax_hist.hist(
+        fake,
+        bins=bins,
+        density=True,
+        histtype="step",
+        linewidth=2,
+        color=_GENERATED_COLOR,
+        label=f"generated ({n_fake:,} samples{fake_note})",
+    )
+    ax_hist.set(xlabel=name, ylabel="density")
+    w1 = wasserstein_distance(real[:, None], fake[:, None])
+    ks = ks_statistic(real[:, None], fake[:, None])
+    ax_hist.set_title(
+        f"{name}: W1/std {w1:.4f}, KS {ks:.4f} against these data",
+        fontsize=10,
+    )
+    ax_hist.legend(fontsize=8)
+
+    levels = np.linspace(0.01, 0.99, 99)
+    q_real, q_fake = np.quantile(real, levels), np.quantile(fake, levels)
+    span = [min(q_real[0], q_fake[0]), max(q_real[-1], q_fake[-1])]
+    ax_qq.plot(span, span, color=_REAL_COLOR, label="same distribution")
+    ax_qq.plot(q_real, q_fake, "o", markersize=3, color=_GENERATED_COLOR,
+               label="percentiles 1 to 99")  # fmt: skip
+    ax_qq.set(
+        xlabel=f"{name}, data quantile",
+        ylabel="generated quantile",
+        title="Q-Q plot: on the diagonal when they match",
+    )
+    ax_qq.title.set_fontsize(10)
+    ax_qq.legend(fontsize=8, loc="upper left")
+    if days is not None:
+        ax_hist.xaxis_date()
+        ax_qq.xaxis_date()
+        ax_qq.yaxis_date()
+        for ax in axes:
+            ax.tick_params(axis="x", labelrotation=30)
+
+
+def _level_label(level):
+    text = "missing" if level is None else str(level)
+    return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 1] + "\u2026"
+
+
+def _draw_levels(axes, name, real, fake, levels):
+    """The bars and the shares of a feature of categories. ``real`` and
+    ``fake`` hold indices into ``levels`` (the sampler's, most common
+    first), NaN for a missing value."""
+    ax_bars, ax_shares = axes
+    present = [i for i, level in enumerate(levels) if level is not None]
+
+    def shares(codes):
+        counts = np.bincount(codes[~np.isnan(codes)].astype(np.intp),
+                             minlength=len(levels))  # fmt: skip
+        return counts[present] / max(len(codes), 1), np.isnan(codes).mean()
+
+    (real_shares, real_missing), (fake_shares, fake_missing) = map(shares, (real, fake))
+    labels = [_level_label(levels[i]) for i in present]
+    if len(present) > _MAX_BARS:
+        kept = _MAX_BARS - 1
+        labels = [*labels[:kept], f"{len(present) - kept} others"]
+        real_shares = np.r_[real_shares[:kept], real_shares[kept:].sum()]
+        fake_shares = np.r_[fake_shares[:kept], fake_shares[kept:].sum()]
+    if real_missing or fake_missing:
+        labels.append("missing")
+        real_shares = np.r_[real_shares, real_missing]
+        fake_shares = np.r_[fake_shares, fake_missing]
+    positions = np.arange(len(labels))
+    ax_bars.bar(positions, real_shares, width=0.8, color=_REAL_COLOR,
+                label=f"data ({len(real):,} rows)")  # fmt: skip
+    ax_bars.bar(positions, fake_shares, width=0.8, fill=False, linewidth=2,
+                edgecolor=_GENERATED_COLOR,
+                label=f"generated ({len(fake):,} samples)")  # fmt: skip
+    ax_bars.set_xticks(positions, labels)
+    if len(labels) > 4 or max(map(len, labels)) > 8:
+        ax_bars.tick_params(axis="x", labelrotation=45)
+        for text in ax_bars.get_xticklabels():
+            text.set_horizontalalignment("right")
+    ax_bars.set(xlabel=name, ylabel="share of rows")
+    tv = total_variation_distance(real[:, None], fake[:, None])
+    ax_bars.set_title(f"{name}: TV {tv:.4f} against these data", fontsize=10)
+    ax_bars.legend(fontsize=8)
+
+    top = max(real_shares.max(), fake_shares.max()) * 1.05
+    ax_shares.plot([0, top], [0, top], color=_REAL_COLOR, label="same share")
+    ax_shares.plot(real_shares, fake_shares, "o", markersize=4,
+                   color=_GENERATED_COLOR, label="one level")  # fmt: skip
+    ax_shares.set(
+        xlabel=f"{name}, share in the data",
+        ylabel="share in the samples",
+        title="Shares: on the diagonal when they match",
+    )
+    ax_shares.title.set_fontsize(10)
+    ax_shares.legend(fontsize=8, loc="upper left")
 
 
 def plot_history(sampler, *, axes=None):
@@ -341,7 +491,7 @@ def plot_history(sampler, *, axes=None):
     return fig, axes
 
 
-def _demo_figure(sampler, X, path):
+def demo_figure(sampler, X, path):
     """The command line's demo picture: N(4, 1.25), learned, into ``path``."""
     fig, axes = _new_axes(None, (2, 2), (11, 8))
     plot_distribution(sampler, X, n_samples=100_000, random_state=1, axes=axes[:1])
@@ -354,7 +504,7 @@ def _demo_figure(sampler, X, path):
     _save_figure(fig, path)
 
 
-def _evaluation_figure(sampler, X, path):
+def evaluation_figure(sampler, X, path):
     """The command line's evaluate picture, into ``path``; returns the number
     of features it shows."""
     n_shown = min(X.shape[1], _MAX_FEATURES)

@@ -140,6 +140,7 @@ def test_sample_streams_the_rows_of_the_api(workdir):
 
 
 def test_evaluate_reports_the_figures_of_score_and_metrics(workdir):
+    from gansampler._sampler import scoring_samples
     from gansampler.metrics import wasserstein_distance
 
     result = run("evaluate", "people.safetensors", "people.csv", cwd=workdir)
@@ -150,7 +151,7 @@ def test_evaluate_reports_the_figures_of_score_and_metrics(workdir):
     assert result.stderr == ""
     assert f"score {sampler.score(X):.4f}" in result.stdout
     per_column = wasserstein_distance(
-        X, sampler._scoring_samples(len(X)), multioutput="raw_values"
+        X, scoring_samples(sampler, len(X)), multioutput="raw_values"
     )
     lines = {line.split()[0]: line.split() for line in result.stdout.splitlines()}
     assert [float(lines[name][5]) for name in ("height", "visits")] == [
@@ -192,10 +193,16 @@ def test_progress_is_printed_when_asked(workdir):
         (["fit", "missing.csv", "-o", "m.safetensors"], ["missing.csv: no such file"]),
         (["fit", "people.csv", "--columns", "weight", "-o", "m.safetensors"],
          ["no column 'weight'", "height, city, visits"]),
-        (["fit", "people.csv", "-o", "m.safetensors"],
-         ["line 2", "column 'city' is not numeric ('Paris')", "--columns"]),
-        (["fit", "gaps.csv", "-o", "m.safetensors"],
-         ["gaps.csv, line 3", "column 'b' is missing"]),
+        (["evaluate", "people.safetensors", "texts.csv"],
+         ["line 3", "column 'visits' is not numeric ('three')", "--columns"]),
+        (["evaluate", "people.safetensors", "holes.csv"],
+         ["holes.csv, line 3", "column 'visits' is missing"]),
+        (["fit", "people.csv", "--categorical", "weight", "-o", "m.safetensors"],
+         ["--categorical weight: no such column", "height, city, visits"]),
+        (["sample", "people.safetensors", "--condition", "city=Paris"],
+         ["--condition city=Paris: the model has no column 'city'"]),
+        (["sample", "people.safetensors", "-o", "rows/", "--condition", "a=b"],
+         ["--condition draws into a file"]),
         (["fit", "people.csv", "--columns", "height", "-o", "m.safetensors",
           "--device", "tpu"], ["device='tpu' is not a device"]),
         (["fit", "people.xlsx", "-o", "m.safetensors"], ["unknown file type '.xlsx'"]),
@@ -219,6 +226,7 @@ def test_progress_is_printed_when_asked(workdir):
         (["fit", ".", "-o", "m.safetensors"], ["unknown file type"]),
     ],
     ids=["missing-file", "unknown-column", "non-numeric", "nan",
+         "categorical-column", "condition-column", "condition-parts",
          "device", "file-type", "not-a-model", "missing-model", "negative-n",
          "evaluate-columns", "bad-output", "bad-model-output", "model-over-data",
          "one-row", "blank-columns", "duplicate-names", "unnamed-index",
@@ -226,6 +234,8 @@ def test_progress_is_printed_when_asked(workdir):
 )  # fmt: skip
 def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, capsys):
     (workdir / "gaps.csv").write_text("a,b\n1,2\n3,\n")
+    (workdir / "texts.csv").write_text("height,visits\n170.0,3\n171.5,three\n")
+    (workdir / "holes.csv").write_text("height,visits\n170.0,3\n171.5,\n")
     (workdir / "one.csv").write_text("height,visits\n170.0,3\n")
     (workdir / "twice.csv").write_text("a,a\n1,2\n3,4\n")
     (workdir / "indexed.csv").write_text(",a\n0,1.5\n1,2.5\n")
@@ -236,8 +246,9 @@ def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, cap
 
 
 def test_an_error_in_a_subprocess_is_one_line(workdir):
-    result = run("fit", "people.csv", "-o", "m.safetensors", cwd=workdir)
-    assert_one_line_error(result, "column 'city' is not numeric")
+    result = run("fit", "people.csv", "--categorical", "weight", "-o",
+                 "m.safetensors", cwd=workdir)  # fmt: skip
+    assert_one_line_error(result, "--categorical weight: no such column")
 
 
 def test_bad_option_values_are_one_line_usage_errors(capsys):
@@ -384,3 +395,231 @@ def test_a_pickle_bomb_is_refused_without_trust_pickle(tmp_path):
     # The test is real: trusting the file runs its code.
     joblib.load(bomb)
     assert marker.exists()
+
+
+# --- mixed tables -------------------------------------------------------------
+
+SMALL = ["--max-epochs", "1", "--steps-per-epoch", "3", "--batch-size", "16",
+         "--seed", "0"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """A CSV of members: numbers with empty cells, text (NA: missing),
+    whole numbers, booleans and dates; and a model fitted on it."""
+    path = tmp_path_factory.mktemp("mixed")
+    rng = np.random.default_rng(0)
+    with open(path / "members.csv", "w") as handle:
+        handle.write("height,city,visits,member,joined\n")
+        for i in range(300):
+            height = "" if i % 10 == 3 else f"{rng.normal(170, 8):.1f}"
+            city = "NA" if i % 25 == 7 else rng.choice(["Paris", "Lyon", "Nice"])
+            day = f"2024-0{rng.integers(1, 10)}-1{rng.integers(0, 10)}"
+            handle.write(f"{height},{city},{rng.poisson(3)},{rng.random() < 0.3},"
+                         f"{day}\n")  # fmt: skip
+    result = run("fit", "members.csv", "--categorical", "visits", "-o",
+                 "members.safetensors", *SMALL, cwd=path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Learned as categories: city, visits, member; as dates and times: "
+        "joined; as numbers with missing values: height." in result.stdout
+    )
+    return path
+
+
+def test_fit_learns_text_empty_cells_and_categorical_columns(mixed):
+    sampler = gansampler.load(mixed / "members.safetensors")
+    columns = sampler.table_map_.columns_
+    assert [(c.name, c.kind) for c in columns] == [
+        ("height", "number"), ("city", "category"), ("visits", "category"),
+        ("member", "category"), ("joined", "time"),
+    ]  # fmt: skip
+    assert columns[0].codec is not None  # its empty cells: missing values
+    assert set(columns[1].codec.levels_) == {"Lyon", "Nice", "Paris", None}
+    assert all(isinstance(level, int) for level in columns[2].codec.levels_)
+    assert set(columns[3].codec.levels_) == {False, True}
+    assert sampler.categorical_columns == ["visits"]
+    names = ["height", "city", "visits", "member", "joined"]
+    assert list(sampler.feature_names_in_) == names
+
+
+def test_a_numeric_file_with_categorical_is_read_as_a_table(workdir, tmp_path):
+    result = run("fit", workdir / "people.csv", "--columns", "height,visits",
+                 "--categorical", "visits", "-o", "m.safetensors", *SMALL,
+                 cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sampler = gansampler.load(tmp_path / "m.safetensors")
+    assert [c.kind for c in sampler.table_map_.columns_] == ["number", "category"]
+    rows = run("sample", "m.safetensors", "-n", "50", cwd=tmp_path).stdout
+    visits = [line.split(",")[1] for line in rows.splitlines()[1:]]
+    assert set(visits) <= {str(v) for v in sampler.table_map_.columns_[1].codec.levels_}
+
+
+def test_sample_writes_a_mixed_table_to_csv_and_parquet(mixed):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    sampler = gansampler.load(mixed / "members.safetensors")
+    expected = sampler.sample(200, random_state=3)
+    for name in ("new.csv", "new.tsv", "new.parquet"):
+        result = run("sample", "members.safetensors", "-n", "200", "--seed", "3",
+                     "-o", name, cwd=mixed)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(mixed / "new.parquet"), expected)
+    lines = (mixed / "new.csv").read_text().splitlines()
+    assert lines[0] == "height,city,visits,member,joined"
+    # One decimal for the heights, an empty cell where one is missing.
+    heights = [line.split(",")[0] for line in lines[1:]]
+    assert all(h == "" or len(h.split(".")[1]) == 1 for h in heights)
+    assert heights.count("") == expected["height"].isna().sum()
+    for name in ("new.csv", "new.tsv"):
+        back, names, _ = read_table(str(mixed / name), mixed=True)
+        assert names == list(expected.columns)
+        assert back["city"].tolist() == expected["city"].tolist()
+        assert back["member"].tolist() == expected["member"].tolist()
+        assert (back["joined"] == expected["joined"]).all()
+        np.testing.assert_allclose(back["height"], expected["height"])
+
+
+def test_sample_refuses_npy_for_a_mixed_model(mixed):
+    result = run("sample", "members.safetensors", "-o", "new.npy", cwd=mixed)
+    assert_one_line_error(result, "members.safetensors has columns of text, "
+                          "categories or dates (city, visits, member, joined)",
+                          "write .csv or .parquet")  # fmt: skip
+    assert not (mixed / "new.npy").exists()
+    parts = run("sample", "members.safetensors", "-o", "parts/", "--format", "npy",
+                cwd=mixed)  # fmt: skip
+    assert_one_line_error(parts, "use --format parquet")
+
+
+def test_a_mixed_model_draws_parquet_parts(mixed):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("dask")
+    result = run("sample", "members.safetensors", "-n", "120", "--seed", "6",
+                 "--chunk-size", "50", "-o", "parts/", cwd=mixed)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    paths = sorted((mixed / "parts").glob("part-*"))
+    assert [p.name for p in paths] == [f"part-0000{i}.parquet" for i in range(3)]
+    rows = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+    sampler = gansampler.load(mixed / "members.safetensors")
+    expected = sampler.sample(120, random_state=6)
+    pd.testing.assert_frame_equal(rows, expected)
+
+
+def test_npy_with_missing_values_is_learned_and_written_back(tmp_path):
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    X[::7, 1] = np.nan
+    np.save(tmp_path / "x.npy", X)
+    result = run("fit", "x.npy", "-o", "x.safetensors", *SMALL, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = run("sample", "x.safetensors", "-n", "500", "-o", "new.npy",
+                 cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    new = np.load(tmp_path / "new.npy")
+    assert new.shape == (500, 2) and np.isnan(new[:, 1]).any()
+    assert not np.isnan(new[:, 0]).any()
+
+
+def test_sample_streams_a_mixed_draw_chunk_by_chunk(mixed, monkeypatch, capsys):
+    import gansampler._drawing as drawing
+
+    monkeypatch.chdir(mixed)
+    whole = main(["sample", "members.safetensors", "-n", "2500", "--seed", "4"])
+    assert whole == 0
+    expected = capsys.readouterr().out
+    iter_rows, chunks = drawing.iter_rows, []
+
+    def small_chunks(*args, **kwargs):
+        for chunk in iter_rows(*args, **kwargs, chunk_size=1000):
+            chunks.append(len(chunk))
+            yield chunk
+
+    monkeypatch.setattr(drawing, "iter_rows", small_chunks)
+    assert main(["sample", "members.safetensors", "-n", "2500", "--seed", "4"]) == 0
+    assert chunks == [1000, 1000, 500]
+    assert capsys.readouterr().out == expected
+    sampler = gansampler.load(mixed / "members.safetensors")
+    cities = [line.split(",")[1] for line in expected.splitlines()[1:]]
+    drawn = sampler.sample(2500, random_state=4)["city"]
+    assert cities == drawn.fillna("").tolist()
+
+
+def test_sample_with_conditions(mixed):
+    pd = pytest.importorskip("pandas")
+    result = run("sample", "members.safetensors", "-n", "40", "--seed", "5",
+                 "--condition", "city=Lyon", "--condition", "member=true",
+                 "--condition", "visits=3", "-o", "lyon.parquet",
+                 cwd=mixed)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = pd.read_parquet(mixed / "lyon.parquet")
+    assert set(rows["city"]) == {"Lyon"} and set(rows["member"]) == {True}
+    assert set(rows["visits"]) == {3}
+    sampler = gansampler.load(mixed / "members.safetensors")
+    expected = sampler.sample(
+        40, random_state=5, conditions={"city": "Lyon", "member": True, "visits": 3}
+    )
+    pd.testing.assert_frame_equal(rows, expected)
+    # An empty value asks for a missing one.
+    result = run("sample", "members.safetensors", "-n", "5", "--condition", "city=",
+                 cwd=mixed)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert [line.split(",")[1] for line in result.stdout.splitlines()[1:]] == [""] * 5
+
+
+@pytest.mark.parametrize(
+    "condition, fragments",
+    [
+        ("city=Berlin", ["conditions ask for 'Berlin' in column 'city', a level "
+                         "the sampler never saw", "its levels are [", "'Lyon'"]),
+        ("visits=2.5", ["conditions ask for '2.5' in column 'visits'"]),
+        ("height=170", ["column 'height' holds numbers or dates",
+                        "fit with --categorical height"]),
+        ("weight=3", ["the model has no column 'weight'"]),
+    ],
+    ids=["unseen-level", "unseen-number", "number-column", "unknown-column"],
+)  # fmt: skip
+def test_condition_errors_are_one_line(mixed, condition, fragments, monkeypatch,
+                                       capsys):  # fmt: skip
+    monkeypatch.chdir(mixed)
+    code = main(["sample", "members.safetensors", "--condition", condition])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert_one_line_error(subprocess.CompletedProcess([], code, "", err), *fragments)
+
+
+def test_a_condition_without_a_value_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["sample", "m.safetensors", "--condition", "city"])
+    assert exit_.value.code == 2
+    assert "'city' is not COLUMN=VALUE" in capsys.readouterr().err
+
+
+def test_evaluate_reports_total_variation_per_category_column(mixed):
+    pd = pytest.importorskip("pandas")
+    from gansampler._sampler import scoring_samples
+    from gansampler.metrics import total_variation_distance
+
+    result = run("evaluate", "members.safetensors", "members.csv", "--plot",
+                 "fit.png", cwd=mixed)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sampler = gansampler.load(mixed / "members.safetensors")
+    data, _, _ = read_table(str(mixed / "members.csv"), mixed=True, text_columns={1})
+    assert f"score {sampler.score(data):.4f}" in result.stdout
+    table_map = sampler.table_map_
+    coded = table_map.coded(data)
+    generated = table_map.coded(scoring_samples(sampler, len(data)))
+    lines = {line.split()[0]: line.split() for line in result.stdout.splitlines()}
+    for j, name in [(1, "city"), (2, "visits"), (3, "member")]:
+        tv = total_variation_distance(coded[:, [j]], generated[:, [j]])
+        assert float(lines[name][-2]) == round(tv, 4)
+    # Numbers keep W1/std and KS, with the missing rates beside them.
+    assert lines["height"][-2] == f"{data['height'].isna().mean():.1%}"
+    assert "TV" in result.stdout and "W1/std" in result.stdout
+    assert (mixed / "fit.png").read_bytes()[:4] == b"\x89PNG"
+    # A level the model never saw counts as one that no sample has.
+    unseen = pd.concat([data, data.iloc[:1].assign(city="Berlin")])
+    unseen.to_csv(mixed / "unseen.csv", index=False)
+    result = run("evaluate", "members.safetensors", "unseen.csv", cwd=mixed)
+    assert result.returncode == 0, result.stderr
+    unseen = read_table(str(mixed / "unseen.csv"), mixed=True, text_columns={1})[0]
+    assert f"score {sampler.score(unseen):.4f}" in result.stdout

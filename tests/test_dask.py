@@ -80,6 +80,98 @@ def test_parts_written_by_threads_read_back_as_the_rows(fitted_sampler, tmp_path
     np.testing.assert_array_equal(rows, fitted_sampler.sample(150_000, random_state=5))
 
 
+@pytest.fixture(scope="module")
+def mixed():
+    """A sampler fitted on a DataFrame of every kind of column."""
+    rng = np.random.default_rng(0)
+    income = rng.lognormal(3, 0.5, 300)
+    income[rng.random(300) < 0.2] = np.nan
+    frame = pd.DataFrame(
+        {
+            "home": rng.choice(["owner", "renter", "other"], 300),
+            "income": income,
+            "age": rng.integers(18, 80, 300),
+            "member": rng.random(300) < 0.3,
+            "plan": pd.Categorical(rng.choice(["basic", "plus"], 300),
+                                   categories=["basic", "plus", "gold"]),
+            "joined": pd.Timestamp("2024-01-01", tz="Europe/Paris")
+            + pd.to_timedelta(rng.integers(0, 90, 300), unit="D"),
+            "visits": pd.array(np.where(rng.random(300) < 0.1, None,
+                                        rng.integers(0, 5, 300)), dtype="Int64"),
+            "note": pd.Series(rng.choice(["p", "q"], 300), dtype=object),
+        }
+    )  # fmt: skip
+    frame.loc[rng.random(300) < 0.1, "home"] = None
+    return GANSampler(**FAST, random_state=0).fit(frame), frame
+
+
+def test_a_dataframe_sampler_draws_a_dask_dataframe_of_its_rows(mixed):
+    sampler, frame = mixed
+    rows = gansampler.dask.sample(sampler, 5_000, chunk_size=2_000, random_state=2)
+    assert isinstance(rows, dask.dataframe.DataFrame)
+    # The columns and dtypes are known before any row is drawn.
+    assert rows.dtypes.to_dict() == frame.dtypes.to_dict()
+    assert rows.npartitions == 3 and rows.divisions == (0, 2_000, 4_000, 4_999)
+    expected = sampler.sample(5_000, random_state=2)
+    pd.testing.assert_frame_equal(rows.compute(scheduler="threads"), expected)
+    # Known divisions: a slice of rows is drawn from its partition.
+    pd.testing.assert_frame_equal(
+        rows.loc[2_500:2_504].compute(scheduler="threads"), expected.loc[2_500:2_504]
+    )
+    empty = gansampler.dask.sample(sampler, 0).compute(scheduler="threads")
+    assert empty.shape == (0, 8) and empty.dtypes.to_dict() == frame.dtypes.to_dict()
+
+
+def test_a_sampler_of_a_numeric_dataframe_draws_a_dask_dataframe_too(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=300), "n": rng.integers(0, 9, 300)})
+    sampler = GANSampler(**FAST, random_state=0).fit(frame)
+    rows = gansampler.dask.sample(sampler, 1_000, chunk_size=300, random_state=0)
+    pd.testing.assert_frame_equal(
+        rows.compute(scheduler="threads"), sampler.sample(1_000, random_state=0)
+    )
+    # .npy parts still hold its numbers, as floats.
+    with dask.config.set(scheduler="threads"):
+        paths = gansampler.dask.write_parts(
+            sampler, 1_000, tmp_path, chunk_size=600, file_format="npy",
+            random_state=0,
+        )  # fmt: skip
+    np.testing.assert_array_equal(
+        np.concatenate([np.load(p) for p in paths]),
+        sampler.sample(1_000, random_state=0).to_numpy(dtype=np.float64),
+    )
+
+
+def test_a_sampler_of_an_array_with_text_draws_a_dask_array_of_objects():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.choice(["a", "b"], 300), rng.normal(size=300)])
+    X = X.astype(object)
+    X[:, 1] = X[:, 1].astype(float)
+    sampler = GANSampler(**FAST, random_state=0).fit(X)
+    rows = gansampler.dask.sample(sampler, 1_000, chunk_size=300, random_state=0)
+    assert rows.dtype == object and rows.shape == (1_000, 2)
+    expected = sampler.sample(1_000, random_state=0)
+    np.testing.assert_array_equal(rows.compute(scheduler="threads"), expected)
+
+
+def test_a_dataframe_sampler_writes_parquet_parts_with_its_dtypes(mixed, tmp_path):
+    sampler, _ = mixed
+    with dask.config.set(scheduler="threads"):
+        paths = gansampler.dask.write_parts(
+            sampler, 5_000, tmp_path, chunk_size=2_000, random_state=3
+        )
+    assert [p.rsplit("/", 1)[1] for p in paths] == [
+        f"part-0000{i}.parquet" for i in range(3)
+    ]
+    # pandas reads a column of text objects back as its own strings.
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path).astype({"note": object}),
+        sampler.sample(5_000, random_state=3),
+    )
+    with pytest.raises(ValueError, match="file_format='npy' holds numbers only"):
+        gansampler.dask.write_parts(sampler, 10, tmp_path, file_format="npy")
+
+
 def test_two_worker_processes_draw_the_same_rows_and_get_the_model_once(
     fitted_sampler, tmp_path, monkeypatch
 ):

@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from gansampler._data_files import DataFileError, read_table, write_blocks
+from gansampler import RowReservoir
+from gansampler._data_files import (
+    DataFileError,
+    MixedTableError,
+    read_table,
+    write_blocks,
+)
 
 
 def write_table(path, X, names, decimals=None):
@@ -124,3 +130,115 @@ def test_a_header_of_numbers_when_told(tmp_path):
     assert names == ["0", "1"] and named and X.tolist() == [[5.0, 6.0]]
     X, _, named = read_table(path, header=False)
     assert len(X) == 2 and not named
+
+
+@pytest.mark.parametrize(
+    "text, mixed",
+    [("a,b\n1,2\n3,NA\n", True), ("a,b\n1,two\n", True), ("a,b\n1,inf\n", False)],
+    ids=["missing", "word", "inf"],
+)
+def test_text_and_missing_cells_make_a_mixed_table(tmp_path, text, mixed):
+    with pytest.raises(DataFileError) as error:
+        read_table(write(tmp_path, "a.csv", text))
+    assert isinstance(error.value, MixedTableError) == mixed
+
+
+def test_a_mixed_csv_types_each_column(tmp_path):
+    pytest.importorskip("pandas")
+    path = write(
+        tmp_path, "a.csv",
+        "x,n,k,ok,day,city,code\n"
+        "1.5,3,4,True,2024-01-02,Paris,007\n"
+        ",null,5,FALSE,,NA,12\n"
+        "2.25,5,6,,2024-01-05 12:30,n/a,x\n",
+    )  # fmt: skip
+    X, names, named = read_table(path, mixed=True)
+    assert names == ["x", "n", "k", "ok", "day", "city", "code"] and named
+    assert [str(d) for d in X.dtypes] == [
+        "float64", "Int64", "int64", "boolean", "datetime64[us]", "str", "str"
+    ]  # fmt: skip
+    assert X["x"].isna().tolist() == [False, True, False]
+    assert X["n"].isna().tolist() == [False, True, False]
+    assert X["ok"].tolist()[:2] == [True, False] and X["ok"].isna()[2]
+    assert X["city"].isna().tolist() == [False, True, True]
+    assert X["code"].tolist() == ["007", "12", "x"]
+    # Codes with leading zeros stay text.
+    codes = write(tmp_path, "b.csv", "zip,n\n01234,1\n75001,2\n")
+    X, _, _ = read_table(codes, mixed=True)
+    assert X["zip"].tolist() == ["01234", "75001"] and X["n"].dtype == np.int64
+    # Columns of text stay text, whatever their cells.
+    X, _, _ = read_table(path, ["k", "code"], mixed=True, text_columns={0})
+    assert X["k"].tolist() == ["4", "5", "6"]
+
+
+def test_a_mixed_csv_with_decimal_commas_and_no_header(tmp_path):
+    pytest.importorskip("pandas")
+    path = write(tmp_path, "a.csv", "a;1\nb;\na;-0,25\n")
+    X, names, named = read_table(path, mixed=True, header=False)
+    assert names == ["0", "1"] and not named
+    np.testing.assert_array_equal(X["1"], [1.0, np.nan, -0.25])
+    with pytest.raises(DataFileError, match="line 2: 1 fields where the first"):
+        read_table(write(tmp_path, "b.csv", "a,1\nb\n"), mixed=True, header=False)
+    with pytest.raises(DataFileError, match="column 'b' holds infinite values"):
+        read_table(write(tmp_path, "c.csv", "a,b\nx,inf\n"), mixed=True)
+
+
+def test_a_mixed_reservoir_keeps_the_rows_that_numbers_would(tmp_path, monkeypatch):
+    """A large table with text is sampled a block at a time, as one of
+    numbers is: the same rows, for the same seed."""
+    pytest.importorskip("pandas")
+    monkeypatch.setattr("gansampler._data_files._BLOCK_ROWS", 256)
+    path = tmp_path / "a.csv"
+    path.write_text("n,t\n" + "".join(f"{i},{'xyz'[i % 3]}\n" for i in range(5_000)))
+    numbers = RowReservoir(300, random_state=0)
+    kept, _, _ = read_table(str(path), ["n"], reservoir=numbers)
+    reservoir = RowReservoir(300, random_state=0)
+    X, _, _ = read_table(str(path), reservoir=reservoir, mixed=True)
+    assert reservoir.n_rows == 5_000 and len(X) == 300
+    # In the order of the file, each row with its own cells.
+    assert X["n"].tolist() == sorted(kept[:, 0].astype(int).tolist())
+    assert X["t"].tolist() == ["xyz"[i % 3] for i in X["n"]]
+
+
+def test_mixed_npy_and_parquet(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    X = np.arange(12.0).reshape(6, 2)
+    X[2, 1] = np.nan
+    np.save(tmp_path / "a.npy", X)
+    with pytest.raises(MixedTableError, match="row 3: column '1' is missing"):
+        read_table(str(tmp_path / "a.npy"))
+    frame, names, _ = read_table(str(tmp_path / "a.npy"), mixed=True)
+    assert names == ["0", "1"] and frame["1"].isna().sum() == 1
+    table = pd.DataFrame({"a": [1.5, None, 3.0], "city": ["Paris", None, "Lyon"]})
+    table.to_parquet(tmp_path / "a.parquet")
+    with pytest.raises(MixedTableError, match="column 'city' is not numeric"):
+        read_table(str(tmp_path / "a.parquet"))
+    frame, names, named = read_table(str(tmp_path / "a.parquet"), ["city"], mixed=True)
+    assert names == ["city"] and named
+    assert frame["city"].tolist()[::2] == ["Paris", "Lyon"]
+
+
+def test_frames_are_written_with_their_precision_and_gaps(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({
+        "x": [1.25, np.nan], "n": pd.array([3, None], dtype="Int64"),
+        "city": ["Paris, France", None], "ok": [True, False],
+    })  # fmt: skip
+    write_blocks(None, [frame, frame], (4, 4), np.float64, list(frame.columns),
+                 [2, 0, None, None])  # fmt: skip
+    assert capsys.readouterr().out.splitlines() == [
+        "x,n,city,ok", '1.25,3,"Paris, France",True', ",,,False",
+        '1.25,3,"Paris, France",True', ",,,False",
+    ]  # fmt: skip
+    path = str(tmp_path / "a.parquet")
+    write_blocks(path, [frame, frame], (4, 4), np.float64, ["a", "b", "c", "d"])
+    back = pd.read_parquet(path)
+    assert list(back.columns) == ["a", "b", "c", "d"] and len(back) == 4
+    assert [str(d) for d in back.dtypes] == [str(d) for d in frame.dtypes]
+    numbers = frame[["x", "n"]]
+    write_blocks(str(tmp_path / "a.npy"), [numbers], (2, 2), np.float64, ["x", "n"])
+    np.testing.assert_array_equal(
+        np.load(tmp_path / "a.npy"), [[1.25, 3], [np.nan] * 2]
+    )

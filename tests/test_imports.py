@@ -101,3 +101,59 @@ def test_every_public_name_is_reachable():
         assert "no_such_name" in str(exc)
     else:
         raise AssertionError("an unknown name must raise AttributeError")
+
+
+def _is_private(name):
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _private_names():
+    """Each leading-underscore name that a gansampler module defines (a
+    function, class, method or attribute), with the modules defining it."""
+    owners = {}
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                name = node.name
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                name = node.attr
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                name = node.id
+            else:
+                continue
+            if _is_private(name):
+                owners.setdefault(name, set()).add(path.stem)
+    return owners
+
+
+def test_no_module_reaches_into_another_modules_private_names():
+    # Each module keeps its leading-underscore names to itself: another
+    # module asks through public names. Private module names (_sampler),
+    # _compat (the shims for scikit-learn's versions), and the private names
+    # of scikit-learn, skorch and torch objects (_validate_params,
+    # torch._foreach_lerp_) are not gansampler's to police here.
+    owners = _private_names()
+    offences = []
+    for path in sorted(PACKAGE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module == "_compat":
+                    continue
+                offences += [
+                    f"{path.stem}: from .{node.module} import {alias.name}"
+                    for alias in node.names
+                    if _is_private(alias.name)
+                ]
+            elif isinstance(node, ast.Attribute) and _is_private(node.attr):
+                target = node.value
+                if isinstance(target, ast.Name) and target.id in ("self", "cls"):
+                    continue
+                if isinstance(target, ast.Call) and getattr(target.func, "id", "") in (
+                    "super",
+                    "type",
+                ):
+                    continue
+                defined_by = owners.get(node.attr, set())
+                if defined_by and path.stem not in defined_by:
+                    offences.append(f"{path.stem}:{node.lineno}: {ast.unparse(node)}")
+    assert not offences, "\n".join(offences)

@@ -379,3 +379,16 @@ def test_a_model_loaded_to_sample_builds_no_optimizer(tmp_path):
         check=True,
     )
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "settings, match",
+    [
+        ({"blocks": (0, 2)}, "blocks must be a tuple of positive widths"),
+        ({"blocks": "ab"}, "blocks must be a tuple of positive widths"),
+        ({"blocks": (3, 2)}, r"hold 5 columns, more than the rows' 4"),
+    ],
+)
+def test_bad_blocks_are_refused_before_anything_is_built(settings, match):
+    with pytest.raises(ValueError, match=match):
+        GANNet(n_features=4, **settings).initialize()

@@ -141,6 +141,119 @@ def test_uneven_values_get_continuous_bins():
     assert len(axes[0, 0].patches) <= 2 * 51
 
 
+@pytest.fixture(scope="module")
+def mixed():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    income = rng.lognormal(3, 0.5, 400)
+    income[rng.random(400) < 0.2] = np.nan
+    frame = pd.DataFrame(
+        {
+            "home": rng.choice(["owner", "renter", "other"], 400, p=[0.5, 0.3, 0.2]),
+            "income": income,
+            "age": rng.integers(18, 80, 400),
+            "member": rng.random(400) < 0.3,
+        }
+    )
+    frame.loc[rng.random(400) < 0.1, "home"] = None
+    return GANSampler(**FAST, random_state=0).fit(frame), frame
+
+
+def test_category_columns_get_bars_of_shares_with_missing_values_apart(mixed):
+    sampler, frame = mixed
+    _, axes = plot_distribution(sampler, frame)
+    assert axes.shape == (4, 2)
+    bars, shares = axes[0]
+    levels = [level for level in sampler.table_map_.columns_[0].codec.levels_
+              if level is not None]  # fmt: skip
+    assert [t.get_text() for t in bars.get_xticklabels()] == [*levels, "missing"]
+    # The data's bars, then the samples' outlines, one of each per level.
+    data, generated = bars.patches[:4], bars.patches[4:]
+    expected = frame["home"].value_counts(dropna=False, normalize=True)
+    np.testing.assert_allclose(
+        [bar.get_height() for bar in data],
+        [*expected[levels], expected[np.nan]],
+    )
+    assert sum(bar.get_height() for bar in generated) == pytest.approx(1.0)
+    assert bars.get_title().startswith("home: TV ")
+    assert shares.get_title() == "Shares: on the diagonal when they match"
+    np.testing.assert_allclose(shares.lines[1].get_xdata(),
+                               [bar.get_height() for bar in data])  # fmt: skip
+    # Booleans are categories too, without a bar for missing values.
+    assert [t.get_text() for t in axes[3, 0].get_xticklabels()] == ["False", "True"]
+
+
+def test_number_columns_of_mixed_tables_keep_their_histograms(mixed, tmp_path):
+    sampler, frame = mixed
+    fig, axes = plot_distribution(sampler, frame, features=["income", "age"])
+    hist, qq = axes[0]
+    assert hist.get_title().startswith("income: W1/std")
+    legend = [t.get_text() for t in hist.get_legend().get_texts()]
+    share = frame["income"].isna().mean()
+    assert legend[0] == f"data (400 rows, {share:.1%} missing)"
+    assert legend[1].startswith("generated (10,000 samples")
+    assert len(qq.lines[1].get_xdata()) == 99
+    assert axes[1, 0].get_xlabel() == "age"
+    fig.savefig(tmp_path / "mixed.png")
+    assert is_png(tmp_path / "mixed.png")
+
+
+def test_mixed_pictures_are_the_same_at_every_call(mixed):
+    sampler, frame = mixed
+
+    def heights():
+        _, axes = plot_distribution(sampler, frame)
+        return [bar.get_height() for bar in axes[0, 0].patches]
+
+    assert heights() == heights()
+
+
+def test_dates_are_drawn_on_a_date_axis():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "day": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta(rng.integers(0, 60, 300), unit="D"),
+            "kind": rng.choice(["a", "b"], 300),
+        }
+    )
+    sampler = GANSampler(**FAST, random_state=0).fit(frame)
+    _, axes = plot_distribution(sampler, frame, features=["day"])
+    low, high = axes[0, 0].get_xlim()
+    # Matplotlib's dates count days since 1970-01-01.
+    day = matplotlib.dates.date2num(np.datetime64("2024-01-01"))
+    assert day - 30 < low < day + 1 and day + 58 < high < day + 90
+    assert isinstance(axes[0, 0].xaxis.get_major_formatter(),
+                      matplotlib.dates.AutoDateFormatter)  # fmt: skip
+
+
+def test_mixed_data_of_the_wrong_shape_or_levels_are_clear_errors(mixed):
+    sampler, frame = mixed
+    with pytest.raises(ValueError, match="X has no column 'member'"):
+        plot_distribution(sampler, frame.drop(columns="member"))
+    with pytest.raises(ValueError, match="fitted on 4 features"):
+        plot_distribution(sampler, frame.to_numpy()[:, :3])
+    unknown = frame.copy()
+    unknown.loc[0, "home"] = "boat"
+    with pytest.raises(ValueError, match="Column 'home': Unknown level 'boat'"):
+        plot_distribution(sampler, unknown)
+
+
+def test_many_levels_share_a_bar_after_the_twentieth():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"code": rng.choice([f"c{i:02d}" for i in range(30)], 600),
+         "x": rng.normal(size=600)}
+    )  # fmt: skip
+    sampler = GANSampler(**FAST, random_state=0).fit(frame)
+    _, axes = plot_distribution(sampler, frame, features=["code"])
+    labels = [t.get_text() for t in axes[0, 0].get_xticklabels()]
+    assert len(labels) == 20 and labels[-1] == "11 others"
+    assert sum(bar.get_height() for bar in axes[0, 0].patches[:20]) == pytest.approx(1)
+
+
 def test_plot_history_draws_losses_and_fidelity(fitted, tmp_path):
     sampler, _ = fitted
     fig, (loss, fidelity) = plot_history(sampler)

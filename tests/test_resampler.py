@@ -551,12 +551,20 @@ def test_a_sampler_that_cannot_be_seeded_is_rejected_before_fitting():
         GANResampler(sampler=GaussianMixture()).fit_resample(X, y)
 
 
-def test_non_numeric_columns_are_rejected():
+def test_a_sampler_of_numbers_is_refused_a_mixed_table_before_fitting(monkeypatch):
     pd = pytest.importorskip("pandas")
+    monkeypatch.setattr(CountingKernelDensity, "fits", [])
     X, y = make_data()
     frame = pd.DataFrame({"a": X[:, 0], "kind": pd.Categorical(y % 2)})
-    with pytest.raises(TypeError, match="Column 'kind' has dtype category"):
-        resampler().fit_resample(frame, y)
+    kde = resampler(sampler=CountingKernelDensity())
+    with pytest.raises(TypeError, match="X has text, category or date columns, "
+                       "which CountingKernelDensity cannot learn"):  # fmt: skip
+        kde.fit_resample(frame, y)
+    gaps = X.copy()
+    gaps[3, 0] = np.nan
+    with pytest.raises(TypeError, match="X has missing values, which"):
+        kde.fit_resample(gaps, y)
+    assert CountingKernelDensity.fits == []
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes")
@@ -606,6 +614,130 @@ def test_a_failure_while_sampling_keeps_the_fitted_resampler():
     with pytest.raises(RuntimeError, match="cannot sample"):
         fitted.fit_resample(X, y)
     assert fitted.samplers_ is samplers
+
+
+# Mixed tables: text, categories, dates and missing values.
+
+
+def make_mixed(counts=(90, 30), missing=True, seed=0):
+    """A DataFrame of every kind of column, and its labels, a Series."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(seed)
+    n = sum(counts)
+    income = rng.lognormal(3, 0.5, n)
+    frame = pd.DataFrame(
+        {
+            "home": rng.choice(["owner", "renter", "other"], n),
+            "income": income,
+            "age": rng.integers(18, 80, n),
+            "member": rng.random(n) < 0.3,
+            "plan": pd.Categorical(rng.choice(["basic", "plus"], n),
+                                   categories=["basic", "plus", "gold"]),
+            "joined": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta(rng.integers(0, 90, n), unit="D"),
+        },
+        index=np.arange(500, 500 + n),
+    )  # fmt: skip
+    if missing:
+        frame.loc[frame.index[rng.random(n) < 0.15], "income"] = np.nan
+        frame.loc[frame.index[rng.random(n) < 0.1], "home"] = None
+    labels = np.repeat(["common", "rare"], counts)
+    return frame, pd.Series(labels, name="kind", index=frame.index)
+
+
+@pytest.mark.parametrize("per_class", [False, True])
+def test_mixed_tables_come_back_with_their_columns_and_dtypes(per_class):
+    pd = pytest.importorskip("pandas")
+    frame, labels = make_mixed()
+    fitted = resampler(per_class=per_class)
+    X_res, y_res = fitted.fit_resample(frame, labels)
+
+    assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
+    assert X_res.dtypes.to_dict() == frame.dtypes.to_dict()
+    assert list(X_res["plan"].cat.categories) == ["basic", "plus", "gold"]
+    assert y_res.name == "kind" and y_res.dtype == labels.dtype
+    assert y_res.value_counts().to_dict() == {"common": 90, "rare": 90}
+    # The original rows, unchanged, then the new ones; a fresh index.
+    pd.testing.assert_frame_equal(X_res.iloc[:120], frame.reset_index(drop=True))
+    assert list(X_res.index) == list(range(180)) == list(y_res.index)
+    new = X_res.iloc[120:]
+    assert set(new["home"].dropna()) <= {"owner", "renter", "other"}
+    assert set(new["plan"]) <= {"basic", "plus"}
+    assert fitted.n_features_in_ == 6
+    assert list(fitted.get_feature_names_out()) == list(frame.columns)
+    sampler = fitted.samplers_["rare"]
+    assert not sampler.table_map_.plain
+    if per_class:
+        assert not hasattr(sampler, "classes_")
+    else:
+        assert list(sampler.classes_) == ["common", "rare"]
+
+
+def test_mixed_tables_are_reproducible():
+    pd = pytest.importorskip("pandas")
+    frame, labels = make_mixed()
+    first, _ = resampler(random_state=3).fit_resample(frame, labels)
+    again, _ = resampler(random_state=3).fit_resample(frame, labels)
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_arrays_and_lists_with_text_or_missing_values_keep_their_type():
+    frame, labels = make_mixed(missing=False)
+    rows = frame[["home", "income", "age"]].to_numpy(dtype=object)
+    X_res, y_res = resampler().fit_resample(rows, labels.to_numpy())
+    assert X_res.dtype == object and X_res.shape == (180, 3)
+    np.testing.assert_array_equal(X_res[:120], rows)
+    assert set(X_res[120:, 0]) <= {"owner", "renter", "other"}
+
+    X_res, y_res = resampler().fit_resample(rows.tolist(), labels.tolist())
+    assert isinstance(X_res, list) and isinstance(y_res, list)
+    assert X_res[:120] == rows.tolist()
+    assert all(isinstance(row[1], float) for row in X_res[120:])
+
+    # Missing values in an array of numbers are learned, and stay floats.
+    X, y = make_data(counts=(60, 30))
+    X[::7, 1] = np.nan
+    X_res, _ = resampler().fit_resample(X, y)
+    assert X_res.dtype == X.dtype and X_res.shape == (120, 2)
+    np.testing.assert_array_equal(X_res[:90], X)
+
+
+def test_the_tags_say_what_the_sampler_takes():
+    from sklearn.utils import get_tags
+
+    takes = get_tags(resampler()).input_tags
+    assert takes.string and takes.allow_nan and not takes.categorical
+    takes = get_tags(resampler(sampler=KernelDensity())).input_tags
+    assert not takes.string and not takes.allow_nan
+
+
+def test_beside_smotenc_in_an_imbalanced_learn_pipeline():
+    pytest.importorskip("pandas")
+    from imblearn.over_sampling import SMOTENC
+    from imblearn.pipeline import make_pipeline
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    # SMOTENC takes neither missing values nor dates.
+    frame, labels = make_mixed(missing=False)
+    frame = frame.drop(columns="joined")
+    categories = ["home", "member", "plan"]
+    encode = make_column_transformer(
+        (OneHotEncoder(handle_unknown="ignore"), categories),
+        (StandardScaler(), ["income", "age"]),
+    )
+    resampled = {}
+    for step in (resampler(), SMOTENC(categorical_features=categories,
+                                      random_state=0)):  # fmt: skip
+        pipe = make_pipeline(step, encode, LogisticRegression())
+        assert pipe.fit(frame, labels).predict(frame).shape == (120,)
+        resampled[type(step).__name__] = step.fit_resample(frame, labels)
+    (gan, gan_y), (smote, smote_y) = resampled.values()
+    assert list(gan.columns) == list(smote.columns) == list(frame.columns)
+    assert gan.shape == smote.shape == (180, 5)
+    assert gan_y.value_counts().to_dict() == smote_y.value_counts().to_dict()
+    assert gan.dtypes.to_dict() == frame.dtypes.to_dict()
 
 
 # imbalanced-learn: its pipeline, its checks for samplers.

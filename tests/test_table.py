@@ -41,6 +41,7 @@ def mixed_frame(n_rows=200, seed=0):
             "count": pd.array(count, dtype="Int64"),
             "ok": pd.array(rng.random(n_rows) < 0.5, dtype="boolean"),
             "label": pd.array(rng.choice(["x", "y"], n_rows), dtype="string"),
+            "note": pd.Series(rng.choice(["p", "q"], n_rows), dtype=object),
             "weight": rng.normal(70, 10, n_rows).astype(np.float32),
             "when": (pd.Timestamp("2024-01-01") + days).tz_localize("Europe/Paris"),
         }
@@ -70,7 +71,7 @@ def test_a_dataframe_comes_back_with_its_columns_and_dtypes(fitted, frame):
 
 def test_levels_come_only_from_the_data(fitted, frame):
     rows = fitted.sample(2000, random_state=1)
-    for name in ("kind", "colour", "label", "flag", "ok", "count"):
+    for name in ("kind", "colour", "label", "note", "flag", "ok", "count"):
         seen = set(frame[name].dropna().tolist())
         assert set(rows[name].dropna().tolist()) <= seen, name
     assert "green" not in set(rows["colour"])  # unused, never drawn
@@ -245,11 +246,18 @@ def test_score_on_a_mixed_table(fitted, frame):
 def test_the_networks_width_follows_the_codecs(fitted, frame):
     table = fitted.table_map_
     # kind: 3 levels + missing; income: missing block; flag, colour, ok,
-    # label: 2 levels each; count: 5 values + missing block.
-    assert table.block_sizes_ == (4, 2, 2, 2, 2, 2, 2)
+    # label, note: 2 levels each; count: 5 values + missing block.
+    assert table.block_sizes_ == (4, 2, 2, 2, 2, 2, 2, 2)
     n_numbers = table.n_numbers_
     assert n_numbers == 5  # income, age, count, weight, when
     assert table.width_ == n_numbers + sum(table.block_sizes_)
     assert fitted.net_.generator_ema_(torch.zeros(1, fitted.net_.noise_dim)).shape[
         1
     ] == (table.width_)
+
+
+def test_score_counts_a_level_the_sampler_never_saw(fitted, frame):
+    other = frame.assign(kind=frame["kind"].where(frame.index % 4 > 0, "tenant"))
+    assert fitted.score(other) < fitted.score(frame)
+    with pytest.raises(ValueError, match="Unknown level 'tenant'"):
+        fitted.table_map_.coded(other)
