@@ -356,6 +356,31 @@ def _bias(state, width):
     return bias
 
 
+def _balanced(block, target, tolerance, max_sweeps):
+    """The bias that gives the slots of ``block`` (logits, one row each)
+    the shares ``target`` when each row takes its largest biased logit."""
+    bias = torch.zeros_like(target)
+    if block.shape[1] < 2:
+        return bias.cpu().numpy()
+    rows = torch.arange(len(block), device=block.device)
+    for _ in range(max_sweeps):
+        biased = block + bias
+        top = biased.topk(2, dim=1)
+        slots = top.indices[:, 0]
+        shares = torch.bincount(slots, minlength=len(target)) / len(block)
+        if (shares - target).abs().max() <= tolerance:
+            break
+        # Each slot's margin: the largest other biased logit, less its own
+        # logit; the slot wins where its bias beats it.
+        best_other = top.values[:, :1].expand_as(biased).clone()
+        best_other[rows, slots] = top.values[:, 1]
+        margins = best_other - block
+        wanted = torch.quantile(margins, target.to(margins.dtype), dim=0).diagonal()
+        bias = (bias + wanted) / 2
+        bias -= bias.mean()
+    return bias.cpu().numpy()
+
+
 def _json_level(level):
     """A level as JSON: strings, numbers, booleans and None are themselves."""
     if isinstance(level, float) and not math.isfinite(level):
@@ -828,7 +853,7 @@ class TableMap:
                 X[:, j] = values
             return X
 
-    def calibrate(self, Z, *, tolerance=0.002, max_steps=50):
+    def calibrate(self, Z, *, tolerance=0.001, max_sweeps=20):
         """Set each block's bias so that the slots' shares among the rows
         of ``Z`` (the generator's output, see :meth:`decode`) are the
         training rows' shares.
@@ -836,9 +861,12 @@ class TableMap:
         The generator learns the dependence between a block and the rest of
         the row, but its slots' overall shares drift by a few points; a bias
         added to a block's logits shifts them all alike, which keeps that
-        dependence and puts each level at its share. Each step multiplies
-        a slot's odds by the ratio of its target share to its share, until
-        the shares are within ``tolerance``.
+        dependence and puts each level at its share. The biases are found
+        slot by slot, in sweeps over the block (as iterative proportional
+        fitting does): a slot's bias is set to the quantile of the rows'
+        margins (the largest other logit, less the slot's own) that gives it
+        its share, until every share is within ``tolerance``. The logits of
+        a trained generator span hundreds, so the biases may too.
         """
         with torch.no_grad():
             start = self.n_numbers_
@@ -848,15 +876,7 @@ class TableMap:
                 block = Z[:, start : start + column.width].to(torch.float64)
                 start += column.width
                 target = torch.as_tensor(column.codec.slot_shares(), device=Z.device)
-                bias = torch.zeros_like(target)
-                for _ in range(max_steps):
-                    slots = (block + bias).argmax(dim=1)
-                    shares = torch.bincount(slots, minlength=len(target)) / len(block)
-                    if (shares - target).abs().max() <= tolerance:
-                        break
-                    bias += torch.log((target + 1e-4) / (shares + 1e-4))
-                    bias.clamp_(-30, 30)
-                column.codec.bias_ = bias.cpu().numpy()
+                column.codec.bias_ = _balanced(block, target, tolerance, max_sweeps)
         self.__dict__.pop("_tables", None)
         return self
 

@@ -4,6 +4,7 @@ are not what they claim."""
 import functools
 import json
 import os
+import pathlib
 import subprocess
 import sys
 import warnings
@@ -12,6 +13,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+import safetensors
 import safetensors.torch
 import torch
 from skorch.callbacks import EarlyStopping
@@ -559,3 +561,18 @@ def test_labels_take_the_width_of_their_longest(saved, tmp_path):
 
     (tmp_path / "m").write_bytes(rewritten(saved, edit_config=wide))
     assert gansampler.load(tmp_path / "m").classes_.dtype == np.dtype("<U4")
+
+
+def test_a_model_saved_in_format_1_loads_and_draws_the_same_rows():
+    # Written by gansampler 0.8.0 (format 1, as 0.6 and 0.7 wrote it): a
+    # table of three columns of numbers, with class labels.
+    data = pathlib.Path(__file__).parent / "data"
+    expected = np.load(data / "sampler_0.8.0_expected.npz")
+    path = data / "sampler_0.8.0.safetensors"
+    with safetensors.safe_open(path, "pt") as opened:
+        assert opened.metadata()["format_version"] == "1"
+    sampler = gansampler.load(path)
+    assert sampler.table_map_.plain and sampler.table_map_.block_sizes_ == ()
+    np.testing.assert_array_equal(sampler.sample(500, random_state=3), expected["rows"])
+    labelled = sampler.sample(4, random_state=1, y=["a", "b", "a", "b"])
+    np.testing.assert_array_equal(labelled, expected["labelled"])

@@ -261,3 +261,17 @@ def test_score_counts_a_level_the_sampler_never_saw(fitted, frame):
     assert fitted.score(other) < fitted.score(frame)
     with pytest.raises(ValueError, match="Unknown level 'tenant'"):
         fitted.table_map_.coded(other)
+
+
+def test_calibration_puts_each_slot_at_its_share_even_with_saturated_logits():
+    rng = np.random.default_rng(0)
+    values = rng.choice(["a", "b", "c"], 3000, p=[0.6, 0.3, 0.1])
+    table = TableMap().fit(pd.DataFrame({"c": values}))
+    target = table.columns_[0].codec.slot_shares()
+    # Logits that a long fit leaves: hundreds apart, shares far off.
+    Z = torch.as_tensor(rng.normal(size=(50_000, 3)) * 300 + [0.0, 150.0, -50.0])
+    Z = torch.cat([Z, torch.rand(len(Z), 1, dtype=Z.dtype)], dim=1)
+    table.calibrate(Z[:, :3])
+    codes = table.decode(Z)[:, 0].long()
+    shares = np.bincount(codes.numpy(), minlength=3) / len(codes)
+    np.testing.assert_allclose(shares, target, atol=0.002)
