@@ -25,7 +25,7 @@ from ._compat import (
 from ._random import draw_seed, spawn_seeds
 from ._sampler import GANSampler
 from ._saving import save_model
-from ._table import is_frame
+from ._table import check_table, is_frame
 from ._validation import check_labels_present, check_numeric_columns, is_missing
 
 __all__ = ["GANResampler"]
@@ -593,7 +593,7 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         """
         content = _mixed_content(X)
         if content:
-            X_checked = self._check_mixed(X)
+            X_checked = check_table(self, X, min_rows=1)
         else:
             check_numeric_columns(X, type(self).__name__)
             X_checked = validate_data(self, X, dtype=[np.float64, np.float32])
@@ -629,25 +629,6 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             _check_mixed_sampler(base, content)
         self.sampling_strategy_ = strategy
         return X_checked, labels, one_hot, list(counts), base, bool(content)
-
-    def _check_mixed(self, X):
-        """Validate a table with text, categories, dates or missing values:
-        returns it as a DataFrame, or as an array of objects."""
-        if not is_frame(X):
-            # A list of rows of text and numbers keeps its numbers numbers.
-            X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
-            if X.ndim != 2:
-                raise ValueError(
-                    f"Expected a 2-dimensional X, got an array of shape {X.shape}; "
-                    "reshape 1-D data with X.reshape(-1, 1)."
-                )
-        validate_data(self, X, skip_check_array=True)
-        if len(X) < 1:
-            raise ValueError(
-                f"Found array with 0 sample(s) (shape={X.shape}) while a minimum "
-                "of 1 is required by GANResampler."
-            )
-        return X
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -40,7 +40,7 @@ from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_th
 from ._resources import check_memory
 from ._rounds import callback_obstacle
 from ._saving import save_model
-from ._table import TableMap, is_frame, is_plain_numeric
+from ._table import TableMap, check_table, is_frame, is_plain_numeric
 from ._validation import check_labels_present, check_numeric_columns
 from ._version import __version__
 from .exceptions import CollapseWarning, InconsistentVersionWarning, NotFittedError
@@ -553,25 +553,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             X = validate_data(self, X, dtype=[np.float64, np.float32],
                               ensure_min_samples=2)  # fmt: skip
             return X, frame
-        if not (is_frame(X) or hasattr(X, "__array__") or isinstance(X, list)):
-            raise TypeError(
-                f"X must be a DataFrame or an array-like of shape (n_samples, "
-                f"n_features), got {type(X).__name__}."
-            )
-        if not is_frame(X):
-            X = np.asarray(X)
-            if X.ndim != 2:
-                raise ValueError(
-                    f"Expected a 2-dimensional X, got an array of shape {X.shape}; "
-                    "reshape 1-D data with X.reshape(-1, 1)."
-                )
-        validate_data(self, X, skip_check_array=True)
-        if len(X) < 2:
-            raise ValueError(
-                f"Found array with {len(X)} sample(s) (shape={np.shape(X)}) while "
-                "a minimum of 2 is required by GANSampler."
-            )
-        return X, False
+        return check_table(self, X, min_rows=2), False
 
     def _gpu_pays(self):
         """Whether training on a GPU beats the CPU: for the built-in networks,

@@ -33,7 +33,7 @@ import torch
 from ._preprocessing import DataMap
 from ._validation import is_missing
 
-__all__ = ["MIN_LEVEL_ROWS", "TableMap", "is_frame", "is_plain_numeric"]
+__all__ = ["MIN_LEVEL_ROWS", "TableMap", "check_table", "is_frame", "is_plain_numeric"]
 
 # Levels seen in fewer rows than this are pooled: learned as one level, and
 # drawn as one of them at random. A pool that itself holds fewer rows is
@@ -86,6 +86,34 @@ def is_plain_numeric(X, categorical_columns=None):
     return not (
         values.dtype.kind == "f" and values.ndim == 2 and np.isnan(values).any()
     )
+
+
+def check_table(estimator, X, *, min_rows):
+    """Validate a table with text, categories, dates or missing values for
+    ``estimator``: its feature names and count, its shape and its number of
+    rows. Returns it as a DataFrame, or as a 2-D array (of objects for a
+    list, whose numbers stay numbers)."""
+    from ._compat import validate_data
+
+    if not is_frame(X):
+        if not (hasattr(X, "__array__") or isinstance(X, list | tuple)):
+            raise TypeError(
+                "X must be a DataFrame or an array-like of shape (n_samples, "
+                f"n_features), got {type(X).__name__}."
+            )
+        X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
+        if X.ndim != 2:
+            raise ValueError(
+                f"Expected a 2-dimensional X, got an array of shape {X.shape}; "
+                "reshape 1-D data with X.reshape(-1, 1)."
+            )
+    validate_data(estimator, X, skip_check_array=True)
+    if len(X) < min_rows:
+        raise ValueError(
+            f"Found array with {len(X)} sample(s) (shape={np.shape(X)}) while a "
+            f"minimum of {min_rows} is required by {type(estimator).__name__}."
+        )
+    return X
 
 
 class _Column:
