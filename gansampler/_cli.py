@@ -94,6 +94,13 @@ def _checked(name):
     return convert
 
 
+def _word_or_bool(text):
+    """``on``/``off`` (or ``true``/``false``) as a bool; another word as it is."""
+    return {"on": True, "true": True, "off": False, "false": False}.get(
+        text.lower(), text
+    )
+
+
 def _add_estimator_options(parser):
     group = parser.add_argument_group(
         "estimator options",
@@ -112,6 +119,11 @@ def _add_estimator_options(parser):
         numbers = [s for s in parameter.specs if isinstance(s, IntervalSpec)]
         options = [s.options for s in parameter.specs if isinstance(s, OptionsSpec)]
         choices = sorted(next(iter(options), []))
+        if choices and "boolean" in parameter.specs:  # auto, or on and off
+            group.add_argument(flag, type=_word_or_bool, default=None,
+                               choices=[*choices, True, False], metavar="{auto,on,off}",
+                               help=help_text)  # fmt: skip
+            continue
         if choices and not numbers:
             group.add_argument(flag, choices=choices, default=None, help=help_text)
             continue
@@ -587,7 +599,6 @@ def _score_by_name(sampler, X):
 def _evaluate(args) -> int:
     import numpy as np
 
-    from ._data_files import read_table
     from ._sampler import scoring_samples
 
     _check_output(args.plot, "--plot")
@@ -600,33 +611,21 @@ def _evaluate(args) -> int:
         if column.kind == "category"
         and any(isinstance(level, str) for level in column.codec.levels_)
     ]  # fmt: skip
-    try:
-        X, names, _ = read_table(args.data, columns, header=args.header,
-                                 mixed=not table_map.plain,
-                                 text_columns=text)  # fmt: skip
-    except ValueError as exc:
-        if model_names is None or args.columns:
-            raise
+    if args.train is not None and (
+        pathlib.Path(args.train).resolve() == pathlib.Path(args.data).resolve()
+    ):
         raise ValueError(
-            f"{exc} The model was fitted on {', '.join(model_names)}; pick the "
-            "matching columns with --columns."
-        ) from None
-    if X.shape[1] != sampler.n_features_in_:
-        raise ValueError(
-            f"{args.data}: {X.shape[1]} columns, but the model was fitted on "
-            f"{sampler.n_features_in_}; pick them with --columns."
+            f"--train {args.train}: is DATA itself; give the rows held out of "
+            "training as DATA, and the training rows as --train."
         )
-    if len(X) < 2:
-        raise ValueError(f"{args.data}: {len(X)} row; evaluating needs 2 or more.")
-    if not table_map.plain:
-        _check_kinds(X, table_map, args.data)
-        # The model's names, for columns paired by position (--columns).
-        X = X.to_numpy(dtype=object) if model_names is None else X.set_axis(
-            model_names, axis=1)  # fmt: skip
-        # A level the model never saw counts as one that no sample has.
-        coded = table_map.coded(X, unseen="count")
-    else:
-        coded = X
+    X, names = _evaluation_rows(args.data, args, sampler, columns, model_names,
+                                text)  # fmt: skip
+    train = None
+    if args.train is not None:
+        train, _ = _evaluation_rows(args.train, args, sampler, columns,
+                                    model_names, text)  # fmt: skip
+    # A level the model never saw counts as one that no sample has.
+    coded = X if table_map.plain else table_map.coded(X, unseen="count")
     score = _score_by_name(sampler, X)
     # The samples that GANSampler.score draws, so that the figures add up to it.
     samples = scoring_samples(sampler, len(X))
@@ -667,6 +666,8 @@ def _evaluate(args) -> int:
         "what a perfect sampler would score against these rows, estimated from "
         "two random halves of them."
     )
+    if train is not None:
+        _privacy(samples, train, X, args)
     if args.plot:
         from .plotting import evaluation_figure
 
@@ -675,6 +676,79 @@ def _evaluate(args) -> int:
             print(f"The plot shows the first {shown} of {len(names)} columns.")
         print(f"Wrote {args.plot}")
     return 0
+
+
+def _evaluation_rows(path, args, sampler, columns, model_names, text):
+    """The rows of ``path`` to compare with the samples, read as ``fit``
+    read the training rows, under the model's column names; and the names of
+    the columns read."""
+    from ._data_files import read_table
+
+    table_map = sampler.table_map_
+    try:
+        X, names, _ = read_table(path, columns, header=args.header,
+                                 mixed=not table_map.plain,
+                                 text_columns=text)  # fmt: skip
+    except ValueError as exc:
+        if model_names is None or args.columns:
+            raise
+        raise ValueError(
+            f"{exc} The model was fitted on {', '.join(model_names)}; pick the "
+            "matching columns with --columns."
+        ) from None
+    if X.shape[1] != sampler.n_features_in_:
+        raise ValueError(
+            f"{path}: {X.shape[1]} columns, but the model was fitted on "
+            f"{sampler.n_features_in_}; pick them with --columns."
+        )
+    if len(X) < 2:
+        raise ValueError(f"{path}: {len(X)} row; evaluating needs 2 or more.")
+    if not table_map.plain:
+        _check_kinds(X, table_map, path)
+        # The model's names, for columns paired by position (--columns).
+        X = X.to_numpy(dtype=object) if model_names is None else X.set_axis(
+            model_names, axis=1)  # fmt: skip
+    return X, names
+
+
+def _privacy(samples, train, held_out, args):
+    """How near the samples sit to the training rows, beside the figures
+    of the held-out rows (new real rows) against the same training rows."""
+    from .metrics import (
+        closer_to_training_share,
+        exact_copy_share,
+        nearest_neighbour_distance_ratio,
+    )
+
+    share = closer_to_training_share(samples, train, held_out,
+                                     random_state=args.seed or 0)  # fmt: skip
+    rows = [
+        ("closer to training", share, 0.5),
+        ("exact copies", exact_copy_share(samples, train),
+         exact_copy_share(held_out, train)),
+        ("NNDR", nearest_neighbour_distance_ratio(samples, train),
+         nearest_neighbour_distance_ratio(held_out, train)),
+    ]  # fmt: skip
+    print(
+        f"Privacy: {len(samples):,} samples and the {len(held_out):,} held-out "
+        f"rows against the {len(train):,} training rows of {args.train}:"
+    )
+    figures = [(label, f"{a:.4f}", f"{b:.4f}") for label, a, b in rows]
+    print(_table(("", "samples", "held out"), figures))
+    print(
+        "closer to training: the share of samples nearer a training row than a "
+        "held-out row (ties count half); 0.5: as near to unseen rows as to "
+        "training rows, 1: on top of training rows.\n"
+        "exact copies: the share of samples equal to a training row; 0 for "
+        "continuous numbers, about the held-out rows' share where columns take "
+        "few values.\n"
+        "NNDR: the mean of the distance to the nearest training row over the "
+        "distance to the second nearest; near 0: on one training row, near 1: "
+        "among several.\n"
+        "held out: the rows of DATA against the training rows, as new real rows "
+        "give (0.5 by design for the share). These figures are not differential "
+        "privacy."
+    )
 
 
 def _check_kinds(X, table_map, path):
@@ -884,8 +958,13 @@ _COMMANDS = {
          _HEADER,
          (["--plot"], {"metavar": "PNG", "help": "also draw the samples against the "
                        "data, and the training"}),
+         (["--train"], {"metavar": "FILE", "help": "the training rows, read as DATA "
+                        "is: also print how near the samples sit to them "
+                        "(privacy), against the rows of DATA"}),
          (["--seed"], {"type": _seed, "help": "seed of the random halves behind the "
-                       "chance levels (the samples are score's, always the same)"}),
+                       "chance levels, and of the rows of --train or DATA left "
+                       "out to compare as many of each (the samples are "
+                       "score's, always the same)"}),
          *_TRUST],
     ),
 }  # fmt: skip

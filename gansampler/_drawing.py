@@ -19,6 +19,7 @@ from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, validate_parameter_constraints
+from ._copies import redraw_copies
 from ._params import CONSTRAINTS
 from ._random import draw_seed, spawn_seeds, torch_generator
 from .exceptions import NotFittedError
@@ -201,7 +202,7 @@ def fill_rows(sampler, seed, n_samples, start, codes, out):
     net = sampler.net_
     device = torch.device(net.device)
     together = _values_alike(device)
-    rows = _HostRows(sampler, out, start, together=together)
+    rows = _HostRows(sampler, out, start, together=together, seed=seed, codes=codes)
     if together:
         step = piece = max(STEP_ROWS, min(BLOCK_ROWS, DEVICE_VALUES // out.shape[1]))
     else:
@@ -239,13 +240,21 @@ class _HostRows:
     the host's ``out``: piece by piece, or ``together``, up to DEVICE_VALUES
     values at a time."""
 
-    def __init__(self, sampler, out, start, *, together):
+    def __init__(self, sampler, out, start, *, together, seed, codes):
         self.out, self.start = out, start
         self.decode = functools.partial(
             sampler.table_map_.decode,
             rounding=sampler.enforce_rounding,
             clipping=sampler.enforce_min_max_values,
         )
+        # Rows that copy a training row are redrawn once on the host.
+        self.redraw = None
+        if getattr(sampler, "redraw_copies", False):
+            self.redraw = functools.partial(
+                redraw_copies, net=sampler.net_, decode=self.decode,
+                fingerprints=training_fingerprints_of(sampler), seed=seed,
+                codes=codes,
+            )  # fmt: skip
         self.together = together
         self.pending, self.n_pending, self.first = [], 0, start
 
@@ -278,6 +287,21 @@ class _HostRows:
             staged = torch.empty(X.shape, dtype=X.dtype, pin_memory=True)
             X = staged.copy_(X)
         target.copy_(X)
+        if self.redraw is not None:
+            self.redraw(self.out[offset : offset + len(X)], first)
+
+
+def training_fingerprints_of(sampler):
+    """The fingerprints of the rows ``sampler`` was fitted on, which
+    ``redraw_copies`` needs."""
+    fingerprints = getattr(sampler, "training_fingerprints_", None)
+    if fingerprints is None:
+        raise ValueError(
+            "redraw_copies=True needs the fingerprints of the training rows, "
+            "which fit keeps only when redraw_copies is True: fit again with "
+            "redraw_copies=True."
+        )
+    return fingerprints
 
 
 def seed_of(random_state):

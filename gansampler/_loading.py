@@ -238,6 +238,8 @@ def _constructed(estimator, config, trusted, path):
     params, dropped = _decode_params(estimator, config["params"], trusted, path)
     if estimator is GANSampler and "r1_interval" not in params:
         params["r1_interval"] = 1  # saved before 0.7, which had R1 every round
+    if estimator is GANSampler and "early_stopping" not in params:
+        params["early_stopping"] = False  # saved before 0.10, which had no check
     return _construct(estimator, params), dropped, config["fitted"]
 
 
@@ -289,6 +291,11 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     seed, n_iter = fitted["seed"], fitted["n_iter"]
     if not all(isinstance(v, int) and v >= 0 for v in (seed, n_iter)):
         raise ValueError(f"the seed {seed!r} or rounds {n_iter!r} are not counts")
+    # Files before 0.10 do not say; their "auto" settings did not read them.
+    n_rows, best_epoch = fitted.get("n_rows"), fitted.get("best_epoch")
+    for value in (n_rows, best_epoch):
+        if value is not None and not (isinstance(value, int) and value > 0):
+            raise ValueError(f"the count {value!r} is not a positive integer")
     fidelity = EpochFidelity(None, None, seed=seed)
     net = make_net(
         sampler,
@@ -299,6 +306,7 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         device=here,
         seed=seed,
         fidelity=fidelity,
+        n_rows=n_rows,
     )
     states = fitted["states"]
     _check_players(net, table_map.width_, states, tensors, prefix)
@@ -342,6 +350,16 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     sampler.net_ = net
     sampler.history_ = net.history
     sampler.n_iter_ = net.n_rounds_
+    sampler.best_epoch_ = best_epoch
+    n_fingerprints = fitted.get("n_fingerprints")
+    if n_fingerprints is not None:
+        if not (isinstance(n_fingerprints, int) and n_fingerprints >= 0):
+            raise ValueError(f"the count {n_fingerprints!r} is not a count")
+        fingerprints = tensors.take(prefix + "training_fingerprints_",
+                                    (n_fingerprints,), kinds="i")  # fmt: skip
+        sampler.training_fingerprints_ = np.sort(fingerprints.view(np.uint64))
+    if n_rows is not None:
+        sampler.n_samples_fit_ = n_rows
     return sampler
 
 

@@ -22,6 +22,7 @@ from skorch.utils import TeeGenerator, to_tensor
 
 from ._compat import Interval, StrOptions, validate_parameter_constraints
 from ._game import Game, gumbel, one_hot, packed, with_labels
+from ._held_out import HeldOut, held_out_loss, one_hot_blocks, rows_of
 from ._losses import GANLoss
 from ._networks import Discriminator, Generator
 from ._noise import draw_noise
@@ -466,18 +467,37 @@ class GANNet(NeuralNet):
         # skorch ends training quietly on Ctrl-C; a half-trained net must not
         # pass for a finished one.
         self.interrupted_ = False
+        self.stopped_early_ = False
+        self.best_epoch_ = None
         super().partial_fit(X, y, classes, **fit_params)
         if self.interrupted_:
             raise KeyboardInterrupt
         return self
 
+    def get_split_datasets(self, X, y=None, **fit_params):
+        """skorch's split (``train_split``), with the rows held back made into
+        the held-out check's batch (see :meth:`validation_step`)."""
+        dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
+        if dataset_valid is None or isinstance(dataset_valid, HeldOut):
+            return dataset_train, dataset_valid
+        if len(dataset_valid) < 2 or len(dataset_train) < 2:
+            raise ValueError(
+                f"train_split held back {len(dataset_valid)} of "
+                f"{len(dataset_train) + len(dataset_valid)} rows: the held-out "
+                "check needs at least two rows on each side."
+            )
+        return dataset_train, HeldOut.from_split(self, dataset_train, dataset_valid)
+
     def get_iterator(self, dataset, training=False):
+        if isinstance(dataset, HeldOut):
+            return dataset
         if not training:
             return super().get_iterator(dataset, training=training)
-        X = to_tensor(dataset.X, device=self.device)
+        rows, codes = rows_of(dataset)
+        X = to_tensor(rows, device=self.device)
         labels = None
-        if dataset.y is not None:
-            codes = to_tensor(dataset.y, device=self.device).long()
+        if codes is not None:
+            codes = to_tensor(codes, device=self.device).long()
             labels = one_hot(codes, self.n_classes)
         # A new stream for each call to fit or partial_fit, reproducible.
         root = draw_seed(None) if self.random_state is None else self.random_state
@@ -508,6 +528,8 @@ class GANNet(NeuralNet):
         ``discriminator_loss`` arguments, not yet in the history).
         Divergence is caught from the same values.
         """
+        if isinstance(iterator, HeldOut):
+            return self._check_held_out(iterator, prefix, step_fn, **fit_params)
         if not (training and isinstance(iterator, RoundIterator)):
             return super().run_single_epoch(
                 iterator, training, prefix, step_fn, **fit_params
@@ -526,6 +548,42 @@ class GANNet(NeuralNet):
         self._record_rounds(steps, prefix, iterator.n_real, per_batch)
         self.history.record(prefix + "_batch_count", len(steps))
         self._announce_path()
+
+    def validation_step(self, batch, **fit_params):
+        """The held-out check: the weight-averaged generator's rows against
+        the held-out rows and as many training rows (see
+        :func:`~gansampler._held_out.held_out_loss`), averaged over the
+        batch's draws of noise. Records its parts as ``valid_nn`` (the
+        nearest-neighbour accuracy), ``valid_ks`` (the columns' shapes) and
+        ``valid_closer`` (the share closer to training rows)."""
+        held_out, train, inputs = batch
+        losses = torch.stack([
+            torch.stack(held_out_loss(
+                one_hot_blocks(self.generate(noise), self.blocks), train, held_out
+            ))
+            for noise in inputs
+        ]).mean(dim=0)  # fmt: skip
+        _, accuracy, shapes, closer = losses.tolist()
+        self.history.record("valid_nn", accuracy)
+        self.history.record("valid_ks", shapes)
+        self.history.record("valid_closer", closer)
+        return {"loss": losses[0], "y_pred": None}
+
+    def _check_held_out(self, held_out, prefix, step_fn, **fit_params):
+        """The held-out check's one batch: its loss recorded in the epoch,
+        as skorch's ``PassthroughScoring`` records a validation loss, with
+        ``valid_loss_best``; the rounds' entries get nothing (they hold the
+        rounds' losses only)."""
+        # No batch events: skorch would open a round's entry for it.
+        for batch in held_out:
+            step = step_fn(batch, **fit_params)
+        loss = float(step["loss"])
+        earlier = [row.get(prefix + "_loss", math.inf) for row in self.history[:-1]]
+        self.history.record(prefix + "_loss", loss)
+        self.history.record(
+            prefix + "_loss_best", loss < min(earlier, default=math.inf)
+        )
+        self.history.record(prefix + "_batch_count", 1)
 
     def _prepare_rounds(self):
         """The rounds of this fit, built once the optimizers are; rebuilt
@@ -638,7 +696,8 @@ class GANNet(NeuralNet):
         try:
             return super().fit_loop(X, y, epochs=epochs, **fit_params)
         except KeyboardInterrupt:
-            self.interrupted_ = True
+            # The held-out check stops training as skorch does, with this.
+            self.interrupted_ = not getattr(self, "stopped_early_", False)
             raise
         except _Diverged:
             pass
@@ -689,6 +748,8 @@ class GANNet(NeuralNet):
         state.setdefault("cuda_graphs", True)
         state.setdefault("round_path_", None)
         state.setdefault("blocks", ())  # new in 0.9
+        state.setdefault("best_epoch_", None)  # new in 0.10
+        state.setdefault("stopped_early_", False)
         super().__setstate__(state)
 
     def generator_input(self, n_rows, generator, codes=None):

@@ -2,6 +2,7 @@
 
 import copy
 import functools
+import math
 import warnings
 from collections.abc import Mapping
 from contextlib import nullcontext
@@ -25,8 +26,10 @@ from ._compat import (
     validate_parameter_constraints,
 )
 from ._conditions import condition_groups, draw_conditioned
+from ._copies import training_fingerprints
 from ._device import resolve_device
 from ._drawing import fill_rows, scoring_rows, seed_of
+from ._held_out import HeldOutCheck, new_split
 from ._net import GANNet
 from ._params import (
     AUTO_SETTINGS,
@@ -206,6 +209,39 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         weights (Yazici et al., 2019), updated after each round with this
         decay: the game circles its equilibrium, and the average sits close
         to it. 0 samples from the last weights (as the article does).
+    early_stopping : bool or "auto", default="auto"
+        The held-out check. skorch holds back ``validation_fraction`` of the
+        rows (its ``train_split``; stratified by class); after each epoch the
+        weight-averaged generator draws as many rows, and ``valid_loss`` in
+        the history compares them with the held-back rows: the accuracy of a
+        nearest-neighbour classifier telling generated from held-back rows
+        (``valid_nn``, 0.5 when it cannot), plus the columns' mean
+        Kolmogorov-Smirnov statistic against them (``valid_ks``), plus how
+        far the share of generated rows closer to a training row than to a
+        held-back one (``valid_closer``) exceeds one half. It is near 0.5
+        for a generator that imitates the data without copying its rows.
+        The generator of the epoch with the lowest ``valid_loss`` is kept
+        (``best_epoch_``), and training stops after ``n_iter_no_change``
+        epochs without a lower one. The rows held back are not trained on.
+        ``"auto"`` is on where a generator can learn its training rows by
+        heart: whole rows (two columns or more) of at least 40 rows, trained
+        for at least 20 epochs that draw each row 10,000 times or more in
+        all (``max_epochs * steps_per_epoch * batch_size * d_steps`` over
+        the rows: by default, tables of up to 307 rows), by a generator with
+        64 or more weights per training row in its middle layer
+        (``generator_hidden_size ** 2`` over the rows: by default, tables of
+        no more rows than the square of their number of columns). It is off
+        for one column, whose fit the quantile map carries; for larger
+        tables, narrower networks and short runs, where the check measured
+        worse: it stops training on its own noise.
+    validation_fraction : float in (0, 1) or "auto", default="auto"
+        Share of the rows held back for ``early_stopping``. ``"auto"``
+        holds back a tenth of the rows, at least 50 (a check on fewer is
+        noise) and at most 1,000 (more only cost time), never more than a
+        quarter.
+    n_iter_no_change : int, default=10
+        Epochs without a lower held-out ``valid_loss`` after which
+        ``early_stopping`` stops training.
     max_epochs : int or "auto", default="auto"
         Number of epochs to train. ``"auto"`` is 40 for one feature and 120
         for more: the dependence between columns takes longer to learn than
@@ -225,6 +261,21 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         Clip the samples to each feature's training range, ``data_min_`` to
         ``data_max_``. With ``preprocessing="quantile"`` the samples are already
         inside it. Read when sampling, like ``enforce_rounding``.
+    redraw_copies : bool, default=False
+        Redraw every generated row that equals a training row in every
+        column (after rounding; a missing value equals a missing value).
+        ``fit`` then keeps a 64-bit fingerprint of each training row
+        (``training_fingerprints_``, 8 bytes a row, saved with the model),
+        and ``sample`` fingerprints each row it draws and redraws the copies
+        from noise of their own, seeded by the draw's seed and the row's
+        place, so parts of a draw still agree. What it costs: sampling
+        time (about a tenth more, more where copies are common), and the
+        fingerprints let whoever holds the model test whether a row they
+        already know was a training row. It removes exact copies only: a
+        row one rounding step from a training row stays (see
+        :func:`gansampler.metrics.closer_to_training_share`). Where nearly
+        every row the model draws is a training row (columns of few values),
+        ``sample`` raises rather than loop.
     n_threads : int or None, default=1
         Torch intra-op threads while ``fit`` trains; the process-wide setting
         is restored afterwards. The networks are small, and on a CPU one
@@ -303,6 +354,14 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         ``diverged``.
     n_iter_ : int
         Rounds of the game played.
+    best_epoch_ : int or None
+        The epoch whose generator samples, chosen by the held-out check
+        (``early_stopping``); None without it (the last epoch's samples).
+    n_samples_fit_ : int
+        Rows ``fit`` was given, those held back for the check included.
+    training_fingerprints_ : ndarray of uint64
+        A fingerprint of each distinct training row, sorted. Defined only
+        with ``redraw_copies=True``.
     classes_ : ndarray of shape (n_classes,)
         The class labels the sampler is conditioned on, sorted. Defined only
         when ``fit`` was given ``y``.
@@ -360,10 +419,14 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         r1_penalty=DEFAULTS["r1_penalty"],
         r1_interval=DEFAULTS["r1_interval"],
         ema_decay=DEFAULTS["ema_decay"],
+        early_stopping=DEFAULTS["early_stopping"],
+        validation_fraction=DEFAULTS["validation_fraction"],
+        n_iter_no_change=DEFAULTS["n_iter_no_change"],
         max_epochs=DEFAULTS["max_epochs"],
         steps_per_epoch=DEFAULTS["steps_per_epoch"],
         enforce_rounding=DEFAULTS["enforce_rounding"],
         enforce_min_max_values=DEFAULTS["enforce_min_max_values"],
+        redraw_copies=DEFAULTS["redraw_copies"],
         n_threads=DEFAULTS["n_threads"],
         device=DEFAULTS["device"],
         callbacks=DEFAULTS["callbacks"],
@@ -390,10 +453,14 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.r1_penalty = r1_penalty
         self.r1_interval = r1_interval
         self.ema_decay = ema_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
         self.max_epochs = max_epochs
         self.steps_per_epoch = steps_per_epoch
         self.enforce_rounding = enforce_rounding
         self.enforce_min_max_values = enforce_min_max_values
+        self.redraw_copies = redraw_copies
         self.n_threads = n_threads
         self.device = device
         self.callbacks = callbacks
@@ -498,6 +565,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             device=device,
             seed=seed,
             fidelity=fidelity,
+            n_rows=len(coded),
+            class_counts=None if codes is None else np.bincount(codes),
         )
         # Networks other than the built-in ones may draw from torch's global
         # random state while they train (dropout): they take turns.
@@ -528,6 +597,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.net_ = net
         self.history_ = net.history
         self.n_iter_ = net.n_rounds_
+        self.best_epoch_ = net.best_epoch_
+        if self.redraw_copies:
+            self.training_fingerprints_ = training_fingerprints(coded)
+        else:
+            self.__dict__.pop("training_fingerprints_", None)
+        self.n_samples_fit_ = len(coded)
         problems = _collapse(net, table_map, seed)
         if problems:
             warnings.warn(
@@ -818,6 +893,13 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         state.setdefault("r1_interval", 1)  # new in 0.7; R1 was on every round
         state.setdefault("categorical_columns", None)  # new in 0.9
         state.setdefault("max_categories", 1000)
+        # New in 0.10: a model pickled before trained without the check.
+        state.setdefault("early_stopping", False)
+        state.setdefault("validation_fraction", "auto")
+        state.setdefault("n_iter_no_change", 10)
+        state.setdefault("redraw_copies", False)
+        if "net_" in state:
+            state.setdefault("best_epoch_", None)
         super().__setstate__(state)
         net = self.__dict__.get("net_")
         if net is not None:
@@ -826,17 +908,31 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
 
 
 def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
-             fidelity):  # fmt: skip
+             fidelity, n_rows=None, class_counts=None):  # fmt: skip
     """The skorch net that trains ``sampler``'s networks for a table of
-    ``n_features`` columns (``width`` wide in the networks' space, ``blocks``
-    at the end of each row), with its "auto" settings resolved."""
+    ``n_features`` columns and ``n_rows`` rows (None: a model loaded from a
+    file that does not say), ``width`` wide in the networks' space, with
+    ``blocks`` at the end of each row, with its "auto" settings resolved.
+    With ``early_stopping``, its split holds rows back, stratified by class
+    where the rows of each class (``class_counts``) allow it."""
+    shape = {"n_rows": n_rows, "n_classes": n_classes}
+    params = sampler.get_params(deep=False)
+    # The held-out check's rules read the budget and the networks' size:
+    # those first.
+    for name in ("max_epochs", "generator_hidden_size"):
+        if _is_auto(name, params[name]):
+            params[name] = auto_setting(name, n_features, **shape)
+    shape["max_epochs"] = params["max_epochs"]
+    shape["rows_per_epoch"] = (
+        params["steps_per_epoch"] * params["batch_size"] * params["d_steps"]
+    )
+    shape["hidden_size"] = params["generator_hidden_size"]
     params = {
-        name: auto_setting(name, n_features) if _is_auto(name, value) else value
-        for name, value in sampler.get_params(deep=False).items()
-    }
+        name: auto_setting(name, n_features, **shape) if _is_auto(name, value)
+        else value
+        for name, value in params.items()
+    }  # fmt: skip
     params = {name: python_scalar(value) for name, value in params.items()}
-    if n_classes and _is_auto("r1_interval", sampler.r1_interval):
-        params["r1_interval"] = 1
     for name in ("generator", "discriminator"):
         if isinstance(params[name], torch.nn.Module):
             raise ValueError(
@@ -855,6 +951,13 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
             players[f"{player}__activation"] = params["activation"]
     # Copies of the user's callbacks, so that one list can serve many fits.
     callbacks = [("fidelity", fidelity)]
+    split = None
+    if params["early_stopping"] and n_rows is not None:
+        fraction = params["validation_fraction"]
+        stratified = class_counts is not None and _stratifiable(class_counts, fraction)
+        split = new_split(fraction, stratified=stratified, seed=seed)
+        check = HeldOutCheck(patience=params["n_iter_no_change"])
+        callbacks.append(("held_out_check", check))
     callbacks += copy.deepcopy(params["callbacks"]) if params["callbacks"] else []
     if params["verbose"] >= 2:
         progress = ProgressBar(batches_per_epoch=params["steps_per_epoch"])
@@ -867,6 +970,7 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
         blocks=tuple(blocks),
         criterion__loss=params["loss"],
         random_state=seed,
+        train_split=split,
         callbacks=callbacks,
         device=device,
         verbose=int(params["verbose"]),
@@ -964,6 +1068,15 @@ def _is_auto(name, value):
 
 def _is_int(value):
     return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def _stratifiable(class_counts, fraction):
+    """Whether a split holding back ``fraction`` of the rows can keep every
+    class on both sides."""
+    n_rows = class_counts.sum()
+    n_held_out = math.ceil(fraction * n_rows)
+    return (class_counts.min() >= 2 and n_held_out >= len(class_counts)
+            and n_rows - n_held_out >= len(class_counts))  # fmt: skip
 
 
 def _class_codes(X, y):

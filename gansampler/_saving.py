@@ -228,6 +228,10 @@ def _sampler_state(sampler, tensors, prefix, training_state):
         "device": str(sampler.device_),
         "seed": net.random_state,
         "n_iter": int(sampler.n_iter_),
+        # The rows the "auto" settings were sized to, and the epoch kept.
+        "n_rows": _count_or_none(getattr(sampler, "n_samples_fit_", None)),
+        "best_epoch": _count_or_none(getattr(sampler, "best_epoch_", None)),
+        "n_fingerprints": _fingerprints(sampler, tensors, prefix),
         "history": _history_state(net.history, tensors, prefix + "history."),
         "data_map": None
         if sampler.data_map_ is None
@@ -365,3 +369,19 @@ def is_safe_model(payload, size=None):
         return False
     (header_size,) = struct.unpack("<Q", payload[:8])
     return header_size <= size - 8 and payload[8:9] == b"{"
+
+
+def _count_or_none(value):
+    return None if value is None else int(value)
+
+
+def _fingerprints(sampler, tensors, prefix):
+    """Store the training rows' fingerprints (``redraw_copies``), as int64
+    (safetensors' torch has no uint64); their count, or None without."""
+    fingerprints = getattr(sampler, "training_fingerprints_", None)
+    if fingerprints is None:
+        return None
+    tensors[prefix + "training_fingerprints_"] = _numpy_tensor(
+        fingerprints.view(np.int64)
+    )
+    return len(fingerprints)

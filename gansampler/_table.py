@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from ._preprocessing import DataMap
-from ._validation import is_missing
+from ._validation import is_frame, is_missing
 
 __all__ = ["MIN_LEVEL_ROWS", "TableMap", "check_table", "is_frame", "is_plain_numeric"]
 
@@ -54,11 +54,6 @@ def _pandas():
             "Tables with text or category columns need pandas: pip install pandas."
         ) from exc
     return pandas
-
-
-def is_frame(X):
-    """Whether ``X`` is a DataFrame (pandas' or alike)."""
-    return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
 
 
 def is_plain_numeric(X, categorical_columns=None):

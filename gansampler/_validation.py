@@ -1,9 +1,14 @@
 """Checks of the data that scikit-learn's validation leaves to us: columns
-that numbers cannot stand for, and missing class labels."""
+that numbers cannot stand for, missing class labels, and what is a table."""
 
 import numpy as np
 
-__all__ = ["check_labels_present", "check_numeric_columns", "is_missing"]
+__all__ = [
+    "check_labels_present",
+    "check_numeric_columns",
+    "is_frame",
+    "is_missing",
+]
 
 
 def check_numeric_columns(X, estimator_name):
@@ -22,6 +27,11 @@ def check_numeric_columns(X, estimator_name):
             f"X has dtype {dtype}: {estimator_name} learns numbers, not dates or "
             "durations. Convert them to numbers first (e.g. days since a date)."
         )
+
+
+def is_frame(X):
+    """Whether ``X`` is a DataFrame (pandas' or alike)."""
+    return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
 
 
 def is_missing(value):

@@ -1,20 +1,38 @@
-"""Two-sample distances between a reference sample and a generated one.
+"""Two-sample distances between a reference sample and a generated one, and
+how near generated rows sit to the training rows.
 
-Both functions compare two samples feature by feature (their marginal
-distributions) and either return one value per feature or their mean. They do
-not see the dependence between features.
+The distances (:func:`wasserstein_distance`, :func:`ks_statistic`,
+:func:`total_variation_distance`) compare two samples feature by feature
+(their marginal distributions) and either return one value per feature or
+their mean. They do not see the dependence between features.
+
+The privacy figures (:func:`closer_to_training_share`,
+:func:`exact_copy_share`, :func:`nearest_neighbour_distance_ratio`) compare
+whole rows: how near each generated row sits to the rows the generator was
+trained on. They describe the rows at hand; they are not differential
+privacy.
 """
 
 import math
 from collections import Counter
+from numbers import Real
 
 import numpy as np
 from scipy import stats
-from sklearn.utils import check_array
+from sklearn.neighbors import NearestNeighbors
+from sklearn.utils import check_array, check_random_state
 
 from ._compat import StrOptions, validate_parameter_constraints
+from ._validation import is_frame, is_missing
 
-__all__ = ["ks_statistic", "total_variation_distance", "wasserstein_distance"]
+__all__ = [
+    "closer_to_training_share",
+    "exact_copy_share",
+    "ks_statistic",
+    "nearest_neighbour_distance_ratio",
+    "total_variation_distance",
+    "wasserstein_distance",
+]
 
 _MULTIOUTPUT = [StrOptions({"raw_values", "uniform_average"})]
 
@@ -208,3 +226,490 @@ def _tv_one(x: np.ndarray, y: np.ndarray) -> float:
     levels = shares_x.keys() | shares_y.keys()
     gaps = (abs(shares_x[v] / len(x) - shares_y[v] / len(y)) for v in levels)
     return 0.5 * math.fsum(gaps)
+
+
+# --- How near generated rows sit to the training rows ----------------------------
+
+_KINDS = {"number": "numbers", "time": "dates or times", "category": "text or levels"}
+
+
+def closer_to_training_share(
+    generated,
+    train,
+    held_out,
+    *,
+    random_state: int | np.random.RandomState | None = None,
+) -> float:
+    """Share of generated rows nearer a training row than a held-out row.
+
+    For each generated row, the distance to its closest training row is
+    compared with the distance to its closest held-out row (the distance to
+    closest record, DCR), and the share of rows closer to a training row is
+    returned, a tie counting half. Held-out rows are real rows, drawn like
+    the training rows, that the generator never saw. A generator that learned
+    the distribution and not the rows puts its rows as near to unseen rows as
+    to training rows: 0.5. One that copies or hugs its training rows scores
+    up to 1. Well below 0.5, the generated rows resemble the held-out rows
+    more than the training rows: by chance on few rows, or because the
+    held-out rows are not drawn like the training rows.
+
+    Parameters
+    ----------
+    generated : array-like or DataFrame of shape (n_generated, n_columns)
+        Generated rows: numbers, text or categories, dates; any of them
+        missing (None, NaN).
+    train : array-like or DataFrame of shape (n_train, n_columns)
+        The rows the generator was trained on, with the same columns (by
+        name, in any order, where both are DataFrames; else by position).
+    held_out : array-like or DataFrame of shape (n_held_out, n_columns)
+        Real rows that the generator never saw, with the same columns.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the subsample taken of the larger of ``train`` and
+        ``held_out``. The more rows a set holds, the nearer its closest row
+        is to any point, so a larger training set would look closer to the
+        generated rows for no fault of the generator: the share is 0.5 for
+        an ideal generator only when both sets hold as many rows. The larger
+        one is therefore cut, at random, to the size of the smaller. Unused
+        when they have the same size.
+
+    Returns
+    -------
+    share : float
+        Between 0 and 1.
+
+    See Also
+    --------
+    exact_copy_share : Share of generated rows equal to a training row.
+    nearest_neighbour_distance_ratio : Whether each generated row sits on one
+        training row or among several.
+
+    Notes
+    -----
+    Rows are compared by their Euclidean distance once embedded as follows,
+    the same way in all three figures. A column of numbers (or of dates and
+    times, in nanoseconds) is centred and scaled by the mean and standard
+    deviation of the training rows; a missing number is set to the training
+    mean, and the column gains an indicator of missing values (0 or 1). A
+    column of text, categories or booleans is one-hot, over the levels of all
+    the rows given (a missing value is a level), scaled so that two levels
+    differ by 1, as do two numbers one standard deviation apart.
+
+    These figures are not differential privacy. They describe the rows at
+    hand, against one split of the data, and a share near 0.5 does not prove
+    that no row can be re-identified: an outlier can sit close to its own
+    training row while the share stays at 0.5.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gansampler.metrics import closer_to_training_share
+    >>> rng = np.random.default_rng(0)
+    >>> train, held_out = rng.normal(size=(500, 2)), rng.normal(size=(500, 2))
+    >>> closer_to_training_share(train[:100], train, held_out)  # copies
+    1.0
+    >>> fresh = rng.normal(size=(2000, 2))  # new rows of the same distribution
+    >>> round(closer_to_training_share(fresh, train, held_out), 1)
+    0.5
+    """
+    validate_parameter_constraints(
+        {"random_state": ["random_state"]},
+        {"random_state": random_state},
+        caller_name="closer_to_training_share",
+    )
+    rows = _Rows(
+        {"generated": generated, "train": train, "held_out": held_out},
+        caller="closer_to_training_share",
+    )
+    generated, train, held_out = rows.points()
+    n_rows = min(len(train), len(held_out))
+    rng = check_random_state(random_state)
+    if len(train) > n_rows:
+        train = train[rng.choice(len(train), n_rows, replace=False)]
+    elif len(held_out) > n_rows:
+        held_out = held_out[rng.choice(len(held_out), n_rows, replace=False)]
+    to_train = _nearest(train, generated, 1)[:, 0]
+    to_held_out = _nearest(held_out, generated, 1)[:, 0]
+    closer = (to_train < to_held_out) + 0.5 * (to_train == to_held_out)
+    return float(np.mean(closer))
+
+
+def exact_copy_share(generated, train) -> float:
+    """Share of generated rows equal to a training row.
+
+    A generated row is a copy when some training row holds the same value in
+    every column: numbers equal as numbers (3 equals 3.0), text and
+    categories as levels, and a missing value equals a missing value. Rows
+    of continuous numbers drawn anew are never copies, so the share should
+    be 0. Where every column takes few values (counts, categories), new real
+    rows repeat training rows too: the share of held-out rows,
+    ``exact_copy_share(held_out, train)``, is what chance gives.
+
+    Parameters
+    ----------
+    generated : array-like or DataFrame of shape (n_generated, n_columns)
+        Generated rows: numbers, text or categories, dates; any of them
+        missing (None, NaN).
+    train : array-like or DataFrame of shape (n_train, n_columns)
+        The rows the generator was trained on, with the same columns (by
+        name, in any order, where both are DataFrames; else by position).
+
+    Returns
+    -------
+    share : float
+        Between 0 and 1.
+
+    See Also
+    --------
+    closer_to_training_share : Share of generated rows nearer a training row
+        than a held-out row.
+    nearest_neighbour_distance_ratio : Whether each generated row sits on one
+        training row or among several.
+
+    Notes
+    -----
+    This is not differential privacy: a generated row that differs from a
+    training row in one column only is no copy, yet may reveal as much.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gansampler.metrics import exact_copy_share
+    >>> train = np.array([["a", 1.0], ["b", np.nan], ["c", 3.0]], dtype=object)
+    >>> generated = np.array([["a", 1], ["b", None], ["c", 3.5], ["d", 1.0]],
+    ...                      dtype=object)
+    >>> exact_copy_share(generated, train)
+    0.5
+    """
+    rows = _Rows({"generated": generated, "train": train}, caller="exact_copy_share")
+    generated, train = rows.keys()
+    seen = set(train)
+    return float(np.mean([row in seen for row in generated]))
+
+
+def nearest_neighbour_distance_ratio(
+    generated, train, *, per_row: bool = False
+) -> float | np.ndarray:
+    """Distance to the nearest training row over distance to the second
+    nearest, for each generated row: its nearest neighbour distance ratio
+    (NNDR).
+
+    A ratio near 0 means that the row sits on one training row, much nearer
+    to it than to any other: it singles that row out. Near 1, it sits among
+    several training rows at about the same distance, as a new row of the
+    same distribution does. Copies of training rows score 0; a row equal to
+    two or more identical training rows singles none of them out, and scores
+    1. The mean ratio of new real rows (``held_out`` against ``train``) is
+    the level to expect: well above 0, and lower where the data are sparse
+    (few rows, many columns).
+
+    Parameters
+    ----------
+    generated : array-like or DataFrame of shape (n_generated, n_columns)
+        Generated rows: numbers, text or categories, dates; any of them
+        missing (None, NaN).
+    train : array-like or DataFrame of shape (n_train, n_columns)
+        The rows the generator was trained on (at least 2), with the same
+        columns (by name, in any order, where both are DataFrames; else by
+        position).
+    per_row : bool, default=False
+        Return the ratio of each generated row, instead of their mean.
+
+    Returns
+    -------
+    ratio : float or ndarray of shape (n_generated,)
+        Between 0 and 1: the mean ratio, or one ratio per generated row.
+
+    See Also
+    --------
+    closer_to_training_share : Share of generated rows nearer a training row
+        than a held-out row; the notes there say how rows are compared.
+    exact_copy_share : Share of generated rows equal to a training row.
+
+    Notes
+    -----
+    This is not differential privacy: the ratios describe the rows at hand.
+    An outlier of the training rows stands alone, and a generated row near
+    it has a low ratio even when the generator did not copy it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gansampler.metrics import nearest_neighbour_distance_ratio
+    >>> train = np.array([[0.0], [1.0], [3.0]])
+    >>> nearest_neighbour_distance_ratio([[0.0], [0.5], [2.0]], train,
+    ...                                  per_row=True)
+    array([0., 1., 1.])
+    >>> nearest_neighbour_distance_ratio(train, train)  # copies
+    0.0
+    """
+    validate_parameter_constraints(
+        {"per_row": ["boolean"]},
+        {"per_row": per_row},
+        caller_name="nearest_neighbour_distance_ratio",
+    )
+    rows = _Rows(
+        {"generated": generated, "train": train},
+        caller="nearest_neighbour_distance_ratio",
+        min_rows={"train": 2},
+    )
+    generated, train = rows.points()
+    distances = _nearest(train, generated, 2)
+    ratios = np.divide(
+        distances[:, 0],
+        distances[:, 1],
+        out=np.ones(len(distances)),
+        where=distances[:, 1] > 0,
+    )
+    return ratios if per_row else float(np.mean(ratios))
+
+
+def _nearest(reference: np.ndarray, queries: np.ndarray, n_neighbors: int):
+    """Distances from each row of ``queries`` to its ``n_neighbors`` nearest
+    rows of ``reference``, nearest first."""
+    found = NearestNeighbors(n_neighbors=n_neighbors).fit(reference)
+    index = found.kneighbors(queries, return_distance=False)
+    # Neighbours may be found through a matrix product, whose rounding leaves
+    # about 1e-7 between a row and its copy: the distances are computed again
+    # from the rows, so that a copy is at 0 and equal distances are equal.
+    distances = [
+        np.sqrt(np.sum((queries - reference[index[:, k]]) ** 2, axis=1))
+        for k in range(n_neighbors)
+    ]
+    return np.sort(np.column_stack(distances), axis=1)
+
+
+class _Rows:
+    """Tables of rows with the same columns, checked, and coded alike.
+
+    ``tables`` maps each argument's name to its rows; the rows named
+    ``"train"`` set the scale of the numbers. Each column is coded as numbers
+    (NaN where missing; dates and times in nanoseconds) or as levels (codes
+    over the levels of all the tables, a missing value being one), in
+    ``coded``: one float matrix per table.
+    """
+
+    def __init__(self, tables, *, caller, min_rows=None):
+        tables = {name: _as_table(X, name) for name, X in tables.items()}
+        for name, X in tables.items():
+            needed = (min_rows or {}).get(name, 1)
+            if len(X) < needed:
+                raise ValueError(
+                    f"{name} has {_count(len(X), 'row')}, but {caller} needs at "
+                    f"least {needed}."
+                )
+        tables = _same_columns(tables)
+        self.names = list(tables)
+        self.train = self.names.index("train")
+        self.kinds, self.n_levels, columns = [], [], []
+        table_columns = [_columns_of(X) for X in tables.values()]
+        for j, column in enumerate(zip(*table_columns, strict=True)):
+            kind, values, n_levels = self._code(column, _label(tables, j))
+            self.kinds.append(kind)
+            self.n_levels.append(n_levels)
+            columns.append(values)
+        self.coded = [
+            np.column_stack([values[i] for values in columns])
+            for i in range(len(self.names))
+        ]
+
+    def _code(self, column, label):
+        """``(kind, values, n_levels)`` of one column of every table."""
+        parts = [
+            _column_values(values, name, label)
+            for name, values in zip(self.names, column, strict=True)
+        ]
+        kinds = [kind for kind, _ in parts]
+        found = {
+            kind: name
+            for name, kind in zip(self.names, kinds, strict=True)
+            if kind != "empty"
+        }
+        if len(found) > 1:
+            (a, a_name), (b, b_name) = list(found.items())[:2]
+            raise TypeError(
+                f"Column {label} holds {_KINDS[a]} in {a_name} but {_KINDS[b]} "
+                f"in {b_name}: give every table the same kinds of columns."
+            )
+        if next(iter(found), "category") == "category":
+            return "category", *_codes([part for _, part in parts], label)
+        values = []
+        for name, (kind, part) in zip(self.names, parts, strict=True):
+            part = np.full(len(part), np.nan) if kind == "empty" else part
+            if np.isinf(part).any():
+                raise ValueError(
+                    f"{name} holds an infinite value in column {label}: replace "
+                    "it (by NaN, for a missing value) or drop its row."
+                )
+            values.append(part)
+        return "number", values, None
+
+    def points(self):
+        """Each table's rows embedded for Euclidean distances: numbers
+        standardised by the training rows, with an indicator of missing
+        values where some are missing; levels one-hot."""
+        blocks = [[] for _ in self.names]
+        layout = zip(self.kinds, self.n_levels, strict=True)
+        for j, (kind, n_levels) in enumerate(layout):
+            columns = [coded[:, j] for coded in self.coded]
+            if kind == "category":
+                for block, codes in zip(blocks, columns, strict=True):
+                    one_hot = np.zeros((len(codes), n_levels))
+                    # Two levels then differ by 1, as numbers one std apart.
+                    one_hot[np.arange(len(codes)), codes.astype(np.intp)] = 0.5**0.5
+                    block.append(one_hot)
+                continue
+            missing = [np.isnan(values) for values in columns]
+            train = columns[self.train][~missing[self.train]]
+            if not len(train):  # no training value: the others' scale
+                train = np.concatenate(columns)
+                train = train[~np.isnan(train)]
+            mean = train.mean() if len(train) else 0.0
+            std = train.std() if len(train) else 0.0
+            std = std if std > 0 else 1.0
+            indicator = any(m.any() for m in missing)
+            for block, values, absent in zip(blocks, columns, missing, strict=True):
+                block.append(np.where(absent, 0.0, (values - mean) / std)[:, None])
+                if indicator:
+                    block.append(absent[:, None].astype(np.float64))
+        return [np.hstack(block) for block in blocks]
+
+    def keys(self):
+        """Each table's rows as bytes, equal where the rows are equal."""
+        # NaN (missing) as infinity, which no value is, and -0.0 as 0.0.
+        return [
+            [row.tobytes() for row in np.where(np.isnan(coded), np.inf, coded) + 0.0]
+            for coded in self.coded
+        ]
+
+
+def _as_table(X, name):
+    """``X`` as a DataFrame or a 2-D array (of objects for a list, whose
+    numbers stay numbers)."""
+    if is_frame(X):
+        return X
+    if hasattr(X, "toarray"):
+        raise TypeError(f"{name} is a sparse matrix: pass {name}.toarray().")
+    if not (hasattr(X, "__array__") or isinstance(X, list | tuple)):
+        raise TypeError(
+            f"{name} must be a DataFrame or an array-like of shape (n_rows, "
+            f"n_columns), got {type(X).__name__}."
+        )
+    X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
+    if X.ndim != 2:
+        hint = " Reshape one column with .reshape(-1, 1)." if X.ndim == 1 else ""
+        raise ValueError(
+            f"{name} must be 2-D, of shape (n_rows, n_columns); got an array of "
+            f"shape {X.shape}.{hint}"
+        )
+    return X
+
+
+def _count(n, noun):
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _same_columns(tables):
+    """``tables``, each with the columns of the training rows: by name, in
+    their order, where both are DataFrames; else by position."""
+    train = tables["train"]
+    n_columns = train.shape[1]
+    if n_columns == 0:
+        raise ValueError("train has no columns: give it at least one.")
+    aligned = {}
+    for name, X in tables.items():
+        if X.shape[1] != n_columns:
+            raise ValueError(
+                f"{name} has {_count(X.shape[1], 'column')}, but train has "
+                f"{n_columns}: give them the same columns."
+            )
+        if is_frame(X) and is_frame(train) and name != "train":
+            wanted, given = list(train.columns), list(X.columns)
+            if given != wanted:
+                if set(given) != set(wanted) or len(set(wanted)) < n_columns:
+                    lacks = [c for c in wanted if c not in given]
+                    extra = [c for c in given if c not in wanted]
+                    raise ValueError(
+                        f"{name} and train have different columns ({name} lacks "
+                        f"{lacks} and has {extra}, which train does not): give "
+                        "them the same columns."
+                    )
+                X = X[wanted]
+        aligned[name] = X
+    return aligned
+
+
+def _columns_of(X):
+    """The columns of a DataFrame (Series) or of a 2-D array (arrays)."""
+    if is_frame(X):
+        return [X.iloc[:, j] for j in range(X.shape[1])]
+    return [X[:, j] for j in range(X.shape[1])]
+
+
+def _label(tables, j):
+    """Column ``j``, named as in the first DataFrame among ``tables``."""
+    for X in tables.values():
+        if is_frame(X):
+            return repr(X.columns[j])
+    return str(j)
+
+
+def _column_values(values, name, label):
+    """``(kind, values)`` of a column, a Series or an array: ``"number"`` or
+    ``"time"`` with floats (NaN where missing), ``"category"`` with objects,
+    or ``"empty"`` with objects, all missing, for a column of either kind."""
+    dtype = getattr(values, "dtype", None)
+    kind = getattr(dtype, "kind", "O")
+    if str(dtype) in ("category", "bool", "boolean") or kind in "bUS":
+        return "category", np.asarray(values, dtype=object)
+    if kind == "c":
+        raise TypeError(
+            f"{name} holds complex numbers in column {label}: give real numbers."
+        )
+    if kind in "iuf":
+        if hasattr(values, "to_numpy"):  # pandas' nullable dtypes hold NA
+            numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            numbers = np.asarray(values, dtype=np.float64)
+        kind = "number"
+    elif kind in "mM":
+        if getattr(dtype, "tz", None) is not None:
+            values = values.dt.tz_convert(None)  # in UTC, so that zones compare
+        unit = "datetime64[ns]" if kind == "M" else "timedelta64[ns]"
+        times = np.asarray(values, dtype=unit)
+        numbers = np.where(np.isnat(times), np.nan, times.view(np.int64))
+        kind = "time"
+    else:
+        objects = np.asarray(values, dtype=object)
+        present = [v for v in objects if not is_missing(v)]
+        if not all(map(_is_number, present)):
+            return "category", objects
+        numbers = np.array(
+            [np.nan if is_missing(v) else float(v) for v in objects], dtype=np.float64
+        )
+        kind = "number"
+    if np.isnan(numbers).all():
+        # A column with no value may be of either kind, whatever its dtype.
+        return "empty", np.full(len(numbers), None, dtype=object)
+    return kind, numbers
+
+
+def _is_number(value):
+    return isinstance(value, Real) and not isinstance(value, bool | np.bool_)
+
+
+def _codes(parts, label):
+    """The levels of one column of every table as codes (floats), over the
+    levels of them all, and the number of levels."""
+    lookup = {}
+    codes = []
+    for part in parts:
+        levels = (_MISSING if is_missing(v) else v for v in part)
+        try:
+            indices = (lookup.setdefault(v, len(lookup)) for v in levels)
+            codes.append(np.fromiter(indices, np.float64, len(part)))
+        except TypeError as exc:
+            raise TypeError(
+                f"Column {label} holds values that cannot be levels ({exc}): "
+                "give it numbers, text or categories."
+            ) from None
+    return codes, len(lookup)

@@ -410,7 +410,10 @@ def plot_history(sampler, *, axes=None):
     epoch (``history_[:, "train_w1"]``): the scaled 1-Wasserstein distance
     between samples and the training data (on a log scale when it spans a
     factor of ten or more); lower is better,
-    and a flat curve means more epochs would not help.
+    and a flat curve means more epochs would not help. Where the held-out
+    check ran (``early_stopping``), its ``valid_loss`` is drawn there too, on
+    an axis of its own on the right, with the epoch whose generator was kept
+    (``best_epoch_``).
 
     Parameters
     ----------
@@ -480,6 +483,19 @@ def plot_history(sampler, *, axes=None):
     diverged = [row["epoch"] for row in history if row.get("diverged")]
     for epoch in diverged:
         ax_fidelity.axvline(epoch, color="C3", linestyle="--", linewidth=1)
+    held_out = column("valid_loss")
+    if np.isfinite(held_out).any():
+        # The held-out check has a scale of its own: a second axis.
+        ax_check = ax_fidelity.twinx()
+        ax_check.plot(epochs, held_out, color="C4", linewidth=1,
+                      label="held-out check (valid_loss)")  # fmt: skip
+        ax_check.set_ylabel("valid_loss (0.5: no copies, like the data)",
+                            fontsize=8, color="C4")  # fmt: skip
+        kept = getattr(sampler, "best_epoch_", None)
+        if kept is not None:
+            ax_check.axvline(kept, color="C4", linestyle=":", linewidth=1,
+                             label=f"kept: epoch {kept}")  # fmt: skip
+        ax_check.legend(fontsize=8, loc="upper center")
     ax_fidelity.set(
         xlabel="epoch",
         ylabel="W1/std, samples vs training data",

@@ -36,17 +36,22 @@ def assert_one_line_error(result, *fragments):
         assert fragment in result.stderr, result.stderr
 
 
+def write_people(path, rng, n_rows):
+    """A CSV of ``n_rows`` heights (to 0.1), one city and counts of visits."""
+    with open(path, "w") as handle:
+        handle.write("height,city,visits\n")
+        for height, visits in zip(
+            rng.normal(170, 8, n_rows), rng.poisson(3, n_rows), strict=True
+        ):
+            handle.write(f"{height:.1f},Paris,{visits}\n")
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
     """A CSV of measurements, and a model fitted on two of its columns."""
     path = tmp_path_factory.mktemp("cli")
     rng = np.random.default_rng(0)
-    with open(path / "people.csv", "w") as handle:
-        handle.write("height,city,visits\n")
-        for height, visits in zip(
-            rng.normal(170, 8, 400), rng.poisson(3, 400), strict=True
-        ):
-            handle.write(f"{height:.1f},Paris,{visits}\n")
+    write_people(path / "people.csv", rng, 400)
     result = run(
         "fit", "people.csv", "--columns", "height,visits", "-o", "people.safetensors",
         *TINY, cwd=path,
@@ -88,6 +93,20 @@ def test_fit_takes_estimator_options(workdir, tmp_path):
     assert sampler.enforce_rounding is False
 
 
+def test_fit_turns_the_held_out_check_on_and_off(workdir, tmp_path):
+    # TINY trains 2 epochs: too short a run for "auto" to check.
+    for word, expected, checked in (("off", False, False), ("on", True, True),
+                                    ("auto", "auto", False)):  # fmt: skip
+        result = run(
+            "fit", workdir / "people.csv", "-o", "m.safetensors",
+            "--early-stopping", word, *TINY, cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        sampler = gansampler.load(tmp_path / "m.safetensors")
+        assert sampler.early_stopping == expected
+        assert (sampler.best_epoch_ is not None) == checked
+
+
 def test_sample_to_standard_output_as_csv(workdir):
     result = run("sample", "people.safetensors", "-n", "5", "--seed", "0", cwd=workdir)
     assert result.returncode == 0, result.stderr
@@ -125,6 +144,7 @@ def test_evaluate_prints_the_figures_and_draws_them(workdir):
     assert result.returncode == 0, result.stderr
     for word in ("height", "visits", "W1/std", "KS", "chance", "score"):
         assert word in result.stdout
+    assert "Privacy" not in result.stdout  # only with --train
     assert (workdir / "fit.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -161,6 +181,52 @@ def test_evaluate_reports_the_figures_of_score_and_metrics(workdir):
     other = run("evaluate", "people.safetensors", "people.csv", "--seed", "3",
                 cwd=workdir)  # fmt: skip
     assert f"score {sampler.score(X):.4f}" in other.stdout
+
+
+def _privacy_figures(stdout):
+    """The privacy table of evaluate's output: {label: [samples, held out]}."""
+    labels = ("closer to training", "exact copies", "NNDR")
+    rows = [line.rsplit(maxsplit=2) for line in stdout.splitlines()]
+    return {row[0]: row[1:] for row in rows if len(row) == 3 and row[0] in labels}
+
+
+def test_evaluate_with_train_reports_how_near_the_samples_sit(workdir):
+    from gansampler._sampler import scoring_samples
+    from gansampler.metrics import (
+        closer_to_training_share,
+        exact_copy_share,
+        nearest_neighbour_distance_ratio,
+    )
+
+    rng = np.random.default_rng(1)
+    write_people(workdir / "held_out.csv", rng, 300)
+    result = run("evaluate", "people.safetensors", "held_out.csv", "--train",
+                 "people.csv", "--seed", "2", cwd=workdir)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sampler = gansampler.load(workdir / "people.safetensors")
+    train, _, _ = read_table(str(workdir / "people.csv"), ["height", "visits"])
+    held_out, _, _ = read_table(str(workdir / "held_out.csv"), ["height", "visits"])
+    samples = scoring_samples(sampler, len(held_out))
+    # 400 training rows against 300 held out: --seed picks the 300 of them.
+    share = closer_to_training_share(samples, train, held_out, random_state=2)
+    expected = {
+        "closer to training": [share, 0.5],
+        "exact copies": [exact_copy_share(samples, train),
+                         exact_copy_share(held_out, train)],
+        "NNDR": [nearest_neighbour_distance_ratio(samples, train),
+                 nearest_neighbour_distance_ratio(held_out, train)],
+    }  # fmt: skip
+    assert _privacy_figures(result.stdout) == {
+        label: [f"{value:.4f}" for value in values]
+        for label, values in expected.items()
+    }
+    assert "400 training rows of people.csv" in result.stdout
+    assert "0.5: as near to unseen rows as to training rows" in result.stdout
+    assert "not differential privacy" in result.stdout
+    # The fidelity above is the same as without --train.
+    plain = run("evaluate", "people.safetensors", "held_out.csv", "--seed", "2",
+                cwd=workdir)  # fmt: skip
+    assert result.stdout.startswith(plain.stdout)
 
 
 def test_npy_data_without_names(tmp_path):
@@ -224,13 +290,17 @@ def test_progress_is_printed_when_asked(workdir):
         (["fit", "indexed.csv", "-o", "m.safetensors"],
          ["column 1 of the header has no name", "--columns"]),
         (["fit", ".", "-o", "m.safetensors"], ["unknown file type"]),
+        (["evaluate", "people.safetensors", "people.csv", "--train", "./people.csv"],
+         ["--train ./people.csv: is DATA itself", "held out of training"]),
+        (["evaluate", "people.safetensors", "people.csv", "--train", "one.csv"],
+         ["one.csv: 1 row; evaluating needs 2"]),
     ],
     ids=["missing-file", "unknown-column", "non-numeric", "nan",
          "categorical-column", "condition-column", "condition-parts",
          "device", "file-type", "not-a-model", "missing-model", "negative-n",
          "evaluate-columns", "bad-output", "bad-model-output", "model-over-data",
          "one-row", "blank-columns", "duplicate-names", "unnamed-index",
-         "folder"],
+         "folder", "train-is-data", "train-one-row"],
 )  # fmt: skip
 def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, capsys):
     (workdir / "gaps.csv").write_text("a,b\n1,2\n3,\n")
@@ -623,3 +693,30 @@ def test_evaluate_reports_total_variation_per_category_column(mixed):
     assert result.returncode == 0, result.stderr
     unseen = read_table(str(mixed / "unseen.csv"), mixed=True, text_columns={1})[0]
     assert f"score {sampler.score(unseen):.4f}" in result.stdout
+
+
+def test_evaluate_with_train_on_a_mixed_table(mixed):
+    from gansampler._sampler import scoring_samples
+    from gansampler.metrics import exact_copy_share, nearest_neighbour_distance_ratio
+
+    lines = (mixed / "members.csv").read_text().splitlines()
+    (mixed / "first.csv").write_text("\n".join(lines[:201]) + "\n")
+    (mixed / "rest.csv").write_text("\n".join(lines[:1] + lines[201:]) + "\n")
+    result = run("evaluate", "members.safetensors", "rest.csv", "--train",
+                 "first.csv", cwd=mixed)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sampler = gansampler.load(mixed / "members.safetensors")
+    train, held_out = (
+        read_table(str(mixed / name), mixed=True, text_columns={1})[0]
+        for name in ("first.csv", "rest.csv")
+    )
+    samples = scoring_samples(sampler, len(held_out))
+    figures = _privacy_figures(result.stdout)
+    assert figures["exact copies"] == [
+        f"{exact_copy_share(rows, train):.4f}" for rows in (samples, held_out)
+    ]
+    assert figures["NNDR"] == [
+        f"{nearest_neighbour_distance_ratio(rows, train):.4f}"
+        for rows in (samples, held_out)
+    ]
+    assert 0 <= float(figures["closer to training"][0]) <= 1

@@ -112,3 +112,200 @@ def test_total_variation_refuses_bad_arguments():
         total_variation_distance(X, X, multioutput="mean")
     with pytest.raises(ValueError, match="2D array"):
         total_variation_distance(np.array(["a", "b"], dtype=object), X)
+
+
+# --- privacy: how near generated rows sit to the training rows ----------------------
+
+
+def _normal_rows(seed, n=2000):
+    return np.random.default_rng(seed).normal(0, [1, 10, 100], size=(n, 3))
+
+
+def test_copies_of_training_rows_are_found():
+    from gansampler.metrics import (
+        closer_to_training_share,
+        exact_copy_share,
+        nearest_neighbour_distance_ratio,
+    )
+
+    train, held_out = _normal_rows(0), _normal_rows(1)
+    copies = train[::2]
+    assert closer_to_training_share(copies, train, held_out) == 1.0
+    assert exact_copy_share(copies, train) == 1.0
+    assert nearest_neighbour_distance_ratio(copies, train) == 0.0
+    np.testing.assert_array_equal(
+        nearest_neighbour_distance_ratio(copies, train, per_row=True),
+        np.zeros(len(copies)),
+    )
+
+
+def test_fresh_rows_of_the_same_distribution_sit_as_near_unseen_rows():
+    from gansampler.metrics import (
+        closer_to_training_share,
+        exact_copy_share,
+        nearest_neighbour_distance_ratio,
+    )
+
+    train, held_out, fresh = _normal_rows(0), _normal_rows(1), _normal_rows(2)
+    assert closer_to_training_share(fresh, train, held_out) == pytest.approx(
+        0.5, abs=0.05
+    )
+    assert exact_copy_share(fresh, train) == 0.0
+    # As new real rows do: well above 0.
+    assert nearest_neighbour_distance_ratio(fresh, train) == pytest.approx(
+        nearest_neighbour_distance_ratio(held_out, train), abs=0.05
+    )
+    assert nearest_neighbour_distance_ratio(fresh, train) > 0.5
+
+
+def test_the_larger_real_set_is_cut_to_the_size_of_the_smaller():
+    from gansampler.metrics import closer_to_training_share
+
+    train, held_out, fresh = _normal_rows(0, 8000), _normal_rows(1), _normal_rows(2)
+    # Four times the rows would put the training rows nearer for no fault.
+    share = closer_to_training_share(fresh, train, held_out, random_state=0)
+    assert share == pytest.approx(0.5, abs=0.05)
+    assert share == closer_to_training_share(fresh, train, held_out, random_state=0)
+    shares = [closer_to_training_share(fresh, held_out, train, random_state=seed)
+              for seed in (0, 1)]  # fmt: skip
+    assert shares[0] != shares[1]
+    assert shares == pytest.approx([0.5, 0.5], abs=0.05)
+
+
+def test_ties_count_half():
+    from gansampler.metrics import closer_to_training_share
+
+    # Mean 0 and standard deviation 1: the distances are those written.
+    train, held_out = [[-1.0], [1.0]], [[1.0], [3.0]]
+    # -1.5 is nearer the training rows, 3 the held-out ones; 1 is in both and
+    # 2 is 1 from each: ties.
+    generated = [[-1.5], [3.0], [1.0], [2.0]]
+    assert closer_to_training_share(generated, train, held_out) == 0.5
+    assert closer_to_training_share([[1.0], [2.0]], train, held_out) == 0.5
+    assert closer_to_training_share([[-1.5], [1.0]], train, held_out) == 0.75
+    # A level seen in neither is as far from both.
+    levels = np.array([["c"], ["a"], ["b"]], dtype=object)
+    train, held_out = np.array([["a"]] * 2, dtype=object), [["b"], ["b"]]
+    assert closer_to_training_share(levels, train, held_out) == 0.5
+
+
+def test_nearest_neighbour_distance_ratio_per_row():
+    from gansampler.metrics import nearest_neighbour_distance_ratio
+
+    train = np.array([[0.0], [4.0], [4.0], [10.0]])
+    # 1: 1 / 3; 2: halfway, 1; 4: a copy of a row held twice singles out
+    # none, 1; 10: a copy of one row, 0.
+    generated = np.array([[1.0], [2.0], [4.0], [10.0]])
+    ratios = nearest_neighbour_distance_ratio(generated, train, per_row=True)
+    np.testing.assert_allclose(ratios, [1 / 3, 1.0, 1.0, 0.0])
+    assert nearest_neighbour_distance_ratio(generated, train) == pytest.approx(
+        np.mean(ratios)
+    )
+
+
+def test_mixed_tables_with_text_and_missing_values():
+    pd = pytest.importorskip("pandas")
+    from gansampler.metrics import (
+        closer_to_training_share,
+        exact_copy_share,
+        nearest_neighbour_distance_ratio,
+    )
+
+    def table(seed, n=600):
+        rng = np.random.default_rng(seed)
+        income = rng.lognormal(3, 0.5, n)
+        income[rng.random(n) < 0.2] = np.nan
+        return pd.DataFrame(
+            {
+                "home": rng.choice(["owner", "renter", None], n),
+                "income": income,
+                "age": pd.array(rng.integers(18, 80, n), dtype="Int64"),
+                "member": rng.random(n) < 0.3,
+                "plan": pd.Categorical(rng.choice(["basic", "plus"], n)),
+                "joined": pd.Timestamp("2024-01-01")
+                + pd.to_timedelta(rng.integers(0, 365, n), unit="D"),
+            }
+        )
+
+    train, held_out, fresh = table(0), table(1), table(2)
+    assert closer_to_training_share(train, train, held_out) == 1.0
+    assert exact_copy_share(train, train) == 1.0
+    assert nearest_neighbour_distance_ratio(train, train) == 0.0
+    share = closer_to_training_share(fresh, train, held_out)
+    assert share == pytest.approx(0.5, abs=0.06)
+    assert exact_copy_share(fresh, train) == 0.0
+    # Columns are matched by name.
+    shuffled = train[train.columns[::-1]]
+    assert exact_copy_share(shuffled, train) == 1.0
+
+
+def test_exact_copies_compare_values_and_missing_values():
+    pd = pytest.importorskip("pandas")
+    from gansampler.metrics import exact_copy_share
+
+    train = pd.DataFrame({"kind": ["a", None, "b"], "size": [1.0, 2.0, np.nan]})
+    generated = pd.DataFrame(
+        {
+            "kind": ["a", None, "b", "b", None],
+            # 1 equals 1.0; NaN and None are both missing.
+            "size": pd.array([1, 2, None, 1, None], dtype="Int64"),
+        }
+    )
+    assert exact_copy_share(generated, train) == 0.6
+    # Text that reads as a number is not that number.
+    texts = np.array([["a", "1.0"]], dtype=object)
+    with pytest.raises(TypeError, match="Column 1 holds text or levels in generated"):
+        exact_copy_share(texts, np.array([["a", 1.0]], dtype=object))
+
+
+@pytest.mark.parametrize(
+    "metric",
+    ["closer_to_training_share", "exact_copy_share",
+     "nearest_neighbour_distance_ratio"],
+)  # fmt: skip
+def test_privacy_figures_refuse_bad_rows(metric):
+    import gansampler.metrics
+
+    function = getattr(gansampler.metrics, metric)
+
+    def call(generated, train):
+        extra = [train] if metric == "closer_to_training_share" else []
+        return function(generated, train, *extra)
+
+    X = np.ones((3, 2))
+    with pytest.raises(ValueError, match="generated has 1 column, but train has 2"):
+        call(np.ones((3, 1)), X)
+    with pytest.raises(ValueError, match=r"generated has 0 rows, but .* at least 1"):
+        call(np.empty((0, 2)), X)
+    with pytest.raises(ValueError, match=r"2-D.*shape \(2,\).*reshape\(-1, 1\)"):
+        call([1.0, 2.0], X)
+    with pytest.raises(TypeError, match="DataFrame or an array-like"):
+        call("rows", X)
+    with pytest.raises(ValueError, match="infinite value in column 1"):
+        call([[1.0, np.inf]], X)
+    with pytest.raises(ValueError, match="train has no columns"):
+        call(np.empty((3, 0)), np.empty((3, 0)))
+
+
+def test_privacy_figures_refuse_bad_tables_and_arguments():
+    pd = pytest.importorskip("pandas")
+    from gansampler.metrics import (
+        closer_to_training_share,
+        exact_copy_share,
+        nearest_neighbour_distance_ratio,
+    )
+
+    train = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]})
+    other = pd.DataFrame({"a": [1.0], "c": ["x"]})
+    with pytest.raises(ValueError, match=r"lacks \['b'\] and has \['c'\]"):
+        exact_copy_share(other, train)
+    with pytest.raises(TypeError, match="'b' holds numbers in generated but text"):
+        exact_copy_share(pd.DataFrame({"a": [1.0], "b": [3.0]}), train)
+    with pytest.raises(ValueError, match="held_out has 0 rows"):
+        closer_to_training_share(train, train, train.iloc[:0])
+    with pytest.raises(ValueError, match=r"train has 1 row, but .* at least 2"):
+        nearest_neighbour_distance_ratio(train, train.iloc[:1])
+    with pytest.raises(ValueError, match="random_state"):
+        closer_to_training_share(train, train, train, random_state="seed")
+    with pytest.raises(ValueError, match="per_row"):
+        nearest_neighbour_distance_ratio(train, train, per_row="yes")

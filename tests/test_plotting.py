@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 from gansampler import GANSampler
 
@@ -271,6 +272,20 @@ def test_plot_history_draws_losses_and_fidelity(fitted, tmp_path):
     assert fidelity.get_yscale() == expected
     fig.savefig(tmp_path / "history.png")
     assert is_png(tmp_path / "history.png")
+
+
+def test_plot_history_draws_the_held_out_check_and_the_kept_epoch(fitted):
+    sampler, X = fitted
+    sampler = clone(sampler).set_params(early_stopping=True).fit(X)
+    _, (_, fidelity) = plot_history(sampler)
+    (check,) = [
+        ax for ax in fidelity.figure.axes if ax.get_ylabel().startswith("valid")
+    ]
+    np.testing.assert_allclose(
+        check.lines[0].get_ydata(), sampler.history_[:, "valid_loss"]
+    )
+    labels = [t.get_text() for t in check.get_legend().get_texts()]
+    assert labels[-1] == f"kept: epoch {sampler.best_epoch_}"
 
 
 def test_plot_history_without_equilibrium_for_other_games():

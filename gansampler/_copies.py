@@ -1,0 +1,91 @@
+"""Generated rows that copy a training row exactly, found by the rows'
+fingerprints and redrawn (``GANSampler(redraw_copies=True)``).
+
+A fitted sampler keeps no training rows; with ``redraw_copies`` it keeps one
+64-bit fingerprint of each, which tells a copy from a new row but not what a
+training row held. A fingerprint is made of the row's values as the sampler
+maps them back (numbers, and the level index of each category, missing ones
+included), so that a generated row and a training row with the same values
+have the same fingerprint.
+"""
+
+import numpy as np
+import torch
+
+from ._random import spawn_seeds, torch_generator
+
+# Attempts to redraw one row before giving up: a model whose rows are mostly
+# copies has nothing new to draw.
+MAX_ATTEMPTS = 100
+# Seeds the redraws of a draw, apart from its blocks' noise.
+COPY_KEY = 0xC0B1E5
+
+_SEED = np.uint64(0x9E3779B97F4A7C15)
+_MULTIPLIERS = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+
+
+def row_fingerprints(rows) -> np.ndarray:
+    """One 64-bit fingerprint per row of ``rows`` (numbers; NaN for a
+    missing value): equal rows get equal fingerprints, whatever their float
+    type, with every NaN alike and -0.0 equal to 0.0."""
+    values = np.asarray(rows, dtype=np.float64)
+    values = np.where(np.isnan(values), np.nan, values) + 0.0  # one NaN, one 0
+    bits = np.ascontiguousarray(values).view(np.uint64)
+    fingerprints = np.full(len(values), _SEED, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in bits.T:
+            # splitmix64's mixing, column after column.
+            fingerprints ^= column
+            fingerprints ^= fingerprints >> np.uint64(30)
+            fingerprints *= _MULTIPLIERS[0]
+            fingerprints ^= fingerprints >> np.uint64(27)
+            fingerprints *= _MULTIPLIERS[1]
+            fingerprints ^= fingerprints >> np.uint64(31)
+    return fingerprints
+
+
+def training_fingerprints(rows) -> np.ndarray:
+    """The sorted, distinct fingerprints of the training rows."""
+    return np.unique(row_fingerprints(rows))
+
+
+def copies(rows, fingerprints) -> np.ndarray:
+    """Whether each of ``rows`` has one of the sorted ``fingerprints``."""
+    found = row_fingerprints(rows)
+    if not len(fingerprints):
+        return np.zeros(len(found), dtype=bool)
+    at = np.searchsorted(fingerprints, found).clip(0, len(fingerprints) - 1)
+    return fingerprints[at] == found
+
+
+def redraw_copies(out, first, *, net, decode, fingerprints, seed, codes=None):
+    """Replace the rows of ``out`` (rows ``first:`` of a draw with seed
+    ``seed``, mapped back to data) that copy a training row by new rows.
+
+    The new row for row ``r`` of the draw comes from noise seeded by the draw's
+    seed and ``r`` alone, so any part of a draw gets the same rows. Rows of
+    a class (``codes``) stay in their class.
+    """
+    copied = np.flatnonzero(copies(out, fingerprints))
+    device = torch.device(net.device)
+    for index in copied:
+        row = first + int(index)
+        generator = torch_generator(
+            spawn_seeds(seed, 1, key=(COPY_KEY, row))[0], device
+        )
+        row_codes = None if codes is None else codes[row : row + 1]
+        for _ in range(MAX_ATTEMPTS):
+            inputs = net.generator_input(1, generator, row_codes)
+            new = decode(net.generate(inputs)).cpu().numpy()
+            if not copies(new, fingerprints)[0]:
+                out[index] = new[0]
+                break
+        else:
+            raise ValueError(
+                f"Row {row} of the draw copied a training row in each of "
+                f"{MAX_ATTEMPTS} attempts: nearly every row this model draws is a "
+                "training row (a table whose columns take few values, or a "
+                "model that learned its rows by heart). Sample with "
+                "redraw_copies=False, or fit on more rows."
+            )
+    return len(copied)

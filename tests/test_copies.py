@@ -1,0 +1,113 @@
+"""Tests of the redraw of generated rows that copy a training row
+(gansampler/_copies.py, ``GANSampler(redraw_copies=True)``)."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+import gansampler
+from gansampler import GANSampler, draw_rows
+from gansampler._copies import copies, row_fingerprints, training_fingerprints
+from gansampler.metrics import exact_copy_share
+
+FAST = {"max_epochs": 5, "steps_per_epoch": 40}
+
+
+def test_equal_rows_have_equal_fingerprints_and_others_differ():
+    rows = np.array([[1.0, np.nan], [1.0, float("nan")], [-0.0, 2.0], [0.0, 2.0]])
+    fingerprints = row_fingerprints(rows)
+    assert fingerprints[0] == fingerprints[1]  # every NaN alike
+    assert fingerprints[2] == fingerprints[3]  # -0.0 is 0.0
+    assert fingerprints[0] != fingerprints[2]
+    np.testing.assert_array_equal(
+        row_fingerprints(rows.astype(np.float32)), fingerprints
+    )
+    # The order of the values matters.
+    assert row_fingerprints([[1.0, 2.0]])[0] != row_fingerprints([[2.0, 1.0]])[0]
+    many = row_fingerprints(np.random.default_rng(0).integers(0, 50, (20_000, 3)))
+    assert len(np.unique(many)) == len(np.unique(many))  # no error on overflow
+
+
+def test_copies_finds_the_training_rows():
+    train = np.array([[1.0, 2.0], [3.0, 4.0]])
+    fingerprints = training_fingerprints(train)
+    found = copies(np.array([[3.0, 4.0], [3.0, 4.5], [1.0, 2.0]]), fingerprints)
+    assert found.tolist() == [True, False, True]
+    assert copies(train, np.array([], dtype=np.uint64)).tolist() == [False, False]
+
+
+@pytest.fixture(scope="module")
+def counts():
+    # A count and a number to one decimal: many generated rows are
+    # training rows again, not all.
+    rng = np.random.default_rng(0)
+    first = rng.poisson(2.0, 400)
+    return np.column_stack([first, np.round(first + rng.normal(0, 1, 400), 1)])
+
+
+@pytest.fixture(scope="module")
+def fitted(counts):
+    return GANSampler(**FAST, redraw_copies=True, random_state=0).fit(counts)
+
+
+def test_no_sample_copies_a_training_row(counts, fitted):
+    rows = fitted.sample(2_000, random_state=1)
+    assert exact_copy_share(rows, counts) == 0.0
+    plain = fitted.set_params(redraw_copies=False).sample(2_000, random_state=1)
+    fitted.set_params(redraw_copies=True)
+    assert exact_copy_share(plain, counts) > 0.5
+    # Rows that were new stay as they were.
+    new = ~copies(plain, fitted.training_fingerprints_)
+    np.testing.assert_array_equal(rows[new], plain[new])
+
+
+def test_parts_of_a_draw_agree(fitted):
+    whole = fitted.sample(3_000, random_state=4)
+    parts = [draw_rows(fitted, 3_000, 4, stop=1_234),
+             draw_rows(fitted, 3_000, 4, start=1_234)]  # fmt: skip
+    np.testing.assert_array_equal(np.concatenate(parts), whole)
+
+
+def test_the_fingerprints_are_saved_and_loaded(fitted, tmp_path):
+    path = tmp_path / "model.safetensors"
+    fitted.save(path)
+    loaded = gansampler.load(path)
+    np.testing.assert_array_equal(
+        loaded.training_fingerprints_, fitted.training_fingerprints_
+    )
+    np.testing.assert_array_equal(
+        loaded.sample(500, random_state=2), fitted.sample(500, random_state=2)
+    )
+    unpickled = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(
+        unpickled.sample(500, random_state=2), fitted.sample(500, random_state=2)
+    )
+
+
+def test_without_fingerprints_is_a_clear_error(counts):
+    sampler = GANSampler(**FAST, random_state=0).fit(counts)
+    assert not hasattr(sampler, "training_fingerprints_")
+    with pytest.raises(ValueError, match="fit again with redraw_copies=True"):
+        sampler.set_params(redraw_copies=True).sample(10)
+
+
+def test_a_model_with_nothing_new_to_draw_raises():
+    # One flag: every row the model can draw is a training row.
+    X = np.tile([[0.0], [1.0]], (100, 1))
+    sampler = GANSampler(**FAST, redraw_copies=True, random_state=0).fit(X)
+    with pytest.raises(ValueError, match="copied a training row"):
+        sampler.sample(10, random_state=0)
+
+
+def test_rows_of_a_mixed_table_and_a_class_keep_their_kind():
+    pandas = pytest.importorskip("pandas")
+    rng = np.random.default_rng(3)
+    frame = pandas.DataFrame({"n": rng.integers(0, 3, 300),
+                              "kind": rng.choice(["a", "b"], 300)})  # fmt: skip
+    y = rng.integers(0, 2, 300)
+    sampler = GANSampler(**FAST, redraw_copies=True, random_state=0)
+    sampler.fit(frame.assign(n=frame.n.astype(float) + rng.normal(0, 1e-3, 300)), y)
+    rows = sampler.sample(200, y=[1] * 200, random_state=0)
+    assert list(rows.columns) == ["n", "kind"]
+    assert exact_copy_share(rows, frame) == 0.0

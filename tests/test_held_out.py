@@ -1,0 +1,207 @@
+"""Tests of the held-out check (gansampler/_held_out.py) and of its part in
+GANSampler's fit."""
+
+import numpy as np
+import pytest
+import torch
+
+from gansampler import GANSampler
+from gansampler._held_out import (
+    closer_share,
+    column_ks,
+    held_out_loss,
+    nearest_neighbour_accuracy,
+    one_hot_blocks,
+)
+from gansampler._params import auto_setting
+
+
+def _normal(n_rows, seed, shift=0.0):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(n_rows, 3, generator=generator) + shift
+
+
+def test_nearest_neighbour_accuracy_is_a_half_for_alike_samples_and_one_apart():
+    alike = nearest_neighbour_accuracy(_normal(1000, 0), _normal(1000, 1))
+    apart = nearest_neighbour_accuracy(_normal(1000, 0), _normal(1000, 1, 20.0))
+    assert abs(float(alike) - 0.5) < 0.04
+    assert float(apart) == 1.0
+
+
+def test_nearest_neighbour_ties_are_broken_at_random():
+    # Rows of categories: every row has twins in both samples.
+    rows = torch.tensor([[0.0, 1.0], [1.0, 0.0]]).repeat(50, 1)
+    alike = nearest_neighbour_accuracy(rows, rows.clone())
+    assert float(alike) == pytest.approx(0.5, abs=0.01)
+    # One level apart: each row's nearest are its own sample's twins.
+    apart = nearest_neighbour_accuracy(rows[:, :1].repeat(1, 2), rows)
+    assert float(apart) > 0.5
+
+
+def test_closer_share_is_one_for_copies_and_a_half_for_new_rows():
+    train, held_out = _normal(500, 0), _normal(500, 1)
+    assert float(closer_share(train, train, held_out)) == 1.0
+    assert float(closer_share(held_out, train, held_out)) == 0.0
+    assert abs(float(closer_share(_normal(4000, 2), train, held_out)) - 0.5) < 0.04
+
+
+def test_closer_share_counts_a_tie_as_half():
+    rows = torch.tensor([[0.0], [1.0]])
+    generated = torch.tensor([[0.5]])  # as far from 0 as from 1
+    assert float(closer_share(generated, rows[:1], rows[1:])) == 0.5
+
+
+def test_column_ks_is_zero_for_the_same_rows_and_one_apart():
+    rows = _normal(200, 0)
+    assert float(column_ks(rows, rows)) == 0.0
+    assert float(column_ks(rows, rows + 100)) == 1.0
+    shares = torch.tensor([[1.0], [0.0], [0.0], [0.0]])  # one-hot: 1/4 against 1/2
+    assert float(column_ks(shares, torch.tensor([[1.0], [0.0]]))) == 0.25
+
+
+def test_held_out_loss_adds_its_parts_and_only_the_excess_of_the_closer_share():
+    train, held_out = _normal(300, 0), _normal(300, 1)
+    loss, accuracy, shapes, closer = held_out_loss(train, train, held_out)
+    assert float(closer) == 1.0
+    assert float(loss) == pytest.approx(float(accuracy + shapes) + 0.5)
+    loss, accuracy, shapes, closer = held_out_loss(held_out, train, held_out)
+    assert float(closer) == 0.0
+    assert float(shapes) == 0.0
+    assert float(loss) == pytest.approx(float(accuracy))
+
+
+def test_one_hot_blocks_picks_the_largest_logit_and_drops_the_uniform():
+    rows = torch.tensor([[0.3, 2.0, -1.0, 5.0, 0.1, 0.7, 0.9]])
+    coded = one_hot_blocks(rows, (3, 2))
+    expected = torch.tensor([[0.3, 0.0, 0.0, 1.0, 0.0, 1.0]])
+    torch.testing.assert_close(coded, expected)
+    assert one_hot_blocks(rows, ()) is rows
+
+
+def test_auto_rules_of_the_check():
+    assert auto_setting("early_stopping", 1, n_rows=10_000) is False
+    assert auto_setting("early_stopping", 3, n_rows=39) is False
+    assert auto_setting("early_stopping", 3, n_rows=40) is True
+    assert auto_setting("early_stopping", 3, n_rows=40, max_epochs=19) is False
+    assert auto_setting("early_stopping", 3, n_rows=40, max_epochs=20) is True
+    budget = {"max_epochs": 120, "rows_per_epoch": 25_600, "hidden_size": 240}
+    assert auto_setting("early_stopping", 30, n_rows=307, **budget) is True
+    assert auto_setting("early_stopping", 30, n_rows=308, **budget) is False
+    narrow = budget | {"hidden_size": 80}
+    assert auto_setting("early_stopping", 10, n_rows=100, **narrow) is True
+    assert auto_setting("early_stopping", 10, n_rows=101, **narrow) is False
+    fraction = {n: auto_setting("validation_fraction", 3, n_rows=n)
+                for n in (40, 200, 5_000, 100_000)}  # fmt: skip
+    assert [round(fraction[n] * n) for n in fraction] == [10, 50, 500, 1_000]
+    assert auto_setting("r1_interval", 1, n_classes=2) == 1
+    assert auto_setting("r1_interval", 1) == 16
+
+
+@pytest.fixture(scope="module")
+def rows():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=300)
+    return np.column_stack([x, x**2 + 0.1 * rng.normal(size=300)])
+
+
+def test_fit_records_the_check_each_epoch_and_keeps_the_best_epoch(rows):
+    sampler = GANSampler(
+        max_epochs=4, steps_per_epoch=20, early_stopping=True, random_state=0
+    )
+    sampler.fit(rows)
+    history = sampler.history_
+    assert len(history) == 4
+    losses = history[:, "valid_loss"]
+    assert all(np.isfinite(losses))
+    for key in ("valid_nn", "valid_ks", "valid_closer", "valid_loss_best"):
+        assert len(history[:, key]) == 4
+    best = int(np.argmin(losses)) + 1
+    assert sampler.net_.best_epoch_ == best
+    assert sampler.best_epoch_ == best
+    assert not sampler.net_.stopped_early_
+
+
+def test_the_kept_generator_is_the_best_epochs(rows):
+    kept = {}
+
+    from skorch.callbacks import Callback
+
+    class Keep(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            epoch = len(net.history)
+            state = net.generator_ema_.state_dict()
+            kept[epoch] = {k: v.clone() for k, v in state.items()}
+
+    sampler = GANSampler(max_epochs=4, steps_per_epoch=20, random_state=0,
+                         early_stopping=True, callbacks=[Keep()]).fit(rows)  # fmt: skip
+    best = kept[sampler.best_epoch_]
+    for name, value in sampler.net_.generator_ema_.state_dict().items():
+        assert torch.equal(value, best[name])
+
+
+def test_training_stops_after_n_iter_no_change_epochs_without_progress(rows):
+    sampler = GANSampler(
+        max_epochs=60,
+        steps_per_epoch=5,
+        n_iter_no_change=2,
+        early_stopping=True,
+        random_state=0,
+    ).fit(rows)
+    epochs = len(sampler.history_)
+    assert sampler.net_.stopped_early_
+    assert epochs < 60
+    assert epochs - sampler.best_epoch_ == 2
+    assert sampler.n_iter_ == epochs * 5
+    assert sampler.sample(5).shape == (5, 2)
+
+
+def test_no_check_without_early_stopping(rows):
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=5, early_stopping=False,
+                         random_state=0).fit(rows)  # fmt: skip
+    assert "valid_loss" not in sampler.history_[-1]
+    assert sampler.best_epoch_ is None
+    assert sampler.net_.train_split is None
+
+
+def test_no_check_by_default_on_one_column_few_rows_or_a_short_run(rows):
+    for X, epochs in ((rows[:, :1], 20), (rows[:30], 20), (rows, 19)):
+        sampler = GANSampler(max_epochs=epochs, steps_per_epoch=1, random_state=0)
+        assert "valid_loss" not in sampler.fit(X).history_[-1]
+
+
+def test_the_check_holds_back_each_class_and_takes_a_class_of_one_row(rows):
+    y = np.r_[np.zeros(200, int), np.ones(99, int), 2]
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=5, early_stopping=True,
+                         random_state=0).fit(rows, y)  # fmt: skip
+    assert np.isfinite(sampler.history_[-1, "valid_loss"])
+    assert set(sampler.sample(30, y=[2] * 30, random_state=0).shape) == {30, 2}
+
+
+def test_the_check_on_a_mixed_table():
+    pandas = pytest.importorskip("pandas")
+    rng = np.random.default_rng(1)
+    frame = pandas.DataFrame(
+        {
+            "size": rng.normal(size=120),
+            "kind": rng.choice(["a", "b", "c"], size=120),
+        }
+    )
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=5, early_stopping=True,
+                         random_state=0).fit(frame)  # fmt: skip
+    assert 0 <= sampler.history_[-1, "valid_closer"] <= 1
+    assert list(sampler.sample(4).columns) == ["size", "kind"]
+
+
+def test_fits_with_the_check_are_reproducible(rows):
+    def draw():
+        sampler = GANSampler(
+            max_epochs=3, steps_per_epoch=10, early_stopping=True, random_state=3
+        )
+        return sampler.fit(rows).sample(50, random_state=0)
+
+    np.testing.assert_array_equal(draw(), draw())
+
+
+def test_a_bad_fraction_is_a_clear_error(rows):
+    with pytest.raises(ValueError, match="validation_fraction"):
+        GANSampler(validation_fraction=1.5).fit(rows)
