@@ -12,6 +12,10 @@ scikit-learn, by down-sampling one class to 5% of the rows:
 * **digits**: the 64 pixels of 8x8 images of hand-written digits, "is it an
   8?": 1,623 other digits and 85 eights.
 
+A third part does the same on a table of text levels and numbers, where
+:class:`~gansampler.GANResampler` stands beside imbalanced-learn's
+``SMOTENC``.
+
 It cross-validates (5 folds, stratified, twice) a logistic regression and a
 random forest, each with no augmentation, with class weights
 (``class_weight="balanced"``), with imbalanced-learn's ``RandomOverSampler``
@@ -164,6 +168,54 @@ for problem, (X, y) in problems.items():
     )
 
 # %%
+# Categories too: GANResampler beside SMOTENC
+# -------------------------------------------
+# Real tables mix numbers with text. Here three of the breast cancer
+# measurements are recorded as levels ("low", "mid", "high", by thirds), in a
+# DataFrame with five measurements kept as numbers. SMOTENC, imbalanced-learn's
+# SMOTE for such tables, interpolates the numbers between neighbours and gives
+# each new row the most common level among them; GANResampler learns the
+# levels with the numbers, and returns a DataFrame with the same columns and
+# dtypes. Both feed the same one-hot encoding and logistic regression.
+import pandas as pd
+from imblearn.over_sampling import SMOTENC
+from sklearn.compose import make_column_transformer
+from sklearn.preprocessing import OneHotEncoder
+
+X, y = problems["breast cancer"]
+names = [str(n) for n in cancer.feature_names[:8]]
+table = pd.DataFrame(X[:, :8], columns=names)
+levels = names[:3]
+for column in levels:
+    table[column] = pd.qcut(table[column], 3, labels=["low", "mid", "high"])
+    table[column] = table[column].astype(str)
+encode = make_column_transformer(
+    (OneHotEncoder(handle_unknown="ignore"), levels), remainder=StandardScaler()
+)
+mixed_resamplers = {
+    "none": None,
+    "SMOTENC": SMOTENC(categorical_features=[0, 1, 2], random_state=0),
+    "GANResampler": GANResampler(
+        sampler=GANSampler(max_epochs=max_epochs), random_state=0
+    ),
+}
+print()
+print("| augmentation (levels and numbers) | balanced accuracy | F1 | avg precision |")
+print("| --- | --- | --- | --- |")
+for method, resampler in mixed_resamplers.items():
+    steps = [encode, LogisticRegression(max_iter=5_000)]
+    if resampler is not None:
+        steps.insert(0, resampler)
+    scores = cross_validate(
+        make_pipeline(*steps), table, y, cv=cv, scoring=scoring, n_jobs=2
+    )
+    cells = " | ".join(
+        f"{scores[f'test_{m}'].mean():.3f} ± {scores[f'test_{m}'].std():.3f}"
+        for m in scoring
+    )
+    print(f"| {method} | {cells} |")
+
+# %%
 # Plot the balanced accuracy and F1
 # ---------------------------------
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True)
@@ -204,6 +256,12 @@ fig.savefig("imbalanced_augmentation.png", dpi=100)
 # class at once, so the 15 to 70 positive rows of a training fold borrow
 # what the other rows teach: its eights are told from real ones with
 # accuracy 0.72 (0.98 when each class had a GAN of its own).
+#
+# On the table of levels and numbers, the same full run found **SMOTENC
+# ahead**: balanced accuracy 0.991 against GANResampler's 0.949 (0.915 with
+# no augmentation), the F1 level (0.863 and 0.866), and average precision
+# 1.000 against 0.982. SMOTENC's rows sit between real positive rows, on a
+# boundary a linear model draws easily; the GAN's rows are new.
 #
 # It costs tens of seconds per fold against a fraction of a second for the
 # others; check the realism of the rows and the score that matters before
