@@ -15,7 +15,6 @@ import math
 import numpy as np
 import torch
 from skorch.callbacks import EarlyStopping
-from skorch.dataset import ValidSplit
 
 from ._random import torch_generator
 
@@ -220,16 +219,10 @@ class HeldOutCheck(EarlyStopping):
         self.best_model_weights_ = None
 
 
-def new_split(fraction, *, stratified, seed):
-    """skorch's split holding back ``fraction`` of the rows, with a seed."""
-    return ValidSplit(fraction, stratified=stratified, random_state=seed)
-
-
 __all__ = [
     "HeldOut",
     "HeldOutCheck",
     "held_out_loss",
-    "new_split",
     "one_hot_blocks",
     "rows_of",
 ]

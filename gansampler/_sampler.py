@@ -16,6 +16,7 @@ from sklearn.utils import metadata_routing
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from skorch.callbacks import ProgressBar
+from skorch.dataset import ValidSplit
 
 from ._callbacks import EpochFidelity
 from ._compat import (
@@ -29,7 +30,7 @@ from ._conditions import condition_groups, draw_conditioned
 from ._copies import training_fingerprints
 from ._device import resolve_device
 from ._drawing import fill_rows, scoring_rows, seed_of
-from ._held_out import HeldOutCheck, new_split
+from ._held_out import HeldOutCheck
 from ._net import GANNet
 from ._params import (
     AUTO_SETTINGS,
@@ -955,7 +956,7 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     if params["early_stopping"] and n_rows is not None:
         fraction = params["validation_fraction"]
         stratified = class_counts is not None and _stratifiable(class_counts, fraction)
-        split = new_split(fraction, stratified=stratified, seed=seed)
+        split = ValidSplit(fraction, stratified=stratified, random_state=seed)
         check = HeldOutCheck(patience=params["n_iter_no_change"])
         callbacks.append(("held_out_check", check))
     callbacks += copy.deepcopy(params["callbacks"]) if params["callbacks"] else []

@@ -323,16 +323,11 @@ def _draw_numbers(axes, name, real, fake, days=None):
     levels = np.linspace(0.01, 0.99, 99)
     q_real, q_fake = np.quantile(real, levels), np.quantile(fake, levels)
     span = [min(q_real[0], q_fake[0]), max(q_real[-1], q_fake[-1])]
-    ax_qq.plot(span, span, color=_REAL_COLOR, label="same distribution")
-    ax_qq.plot(q_real, q_fake, "o", markersize=3, color=_GENERATED_COLOR,
-               label="percentiles 1 to 99")  # fmt: skip
-    ax_qq.set(
-        xlabel=f"{name}, data quantile",
-        ylabel="generated quantile",
-        title="Q-Q plot: on the diagonal when they match",
-    )
-    ax_qq.title.set_fontsize(10)
-    ax_qq.legend(fontsize=8, loc="upper left")
+    _against_diagonal(
+        ax_qq, q_real, q_fake, span, ("same distribution", "percentiles 1 to 99"),
+        xlabel=f"{name}, data quantile", ylabel="generated quantile",
+        title="Q-Q plot: on the diagonal when they match", markersize=3,
+    )  # fmt: skip
     if days is not None:
         ax_hist.xaxis_date()
         ax_qq.xaxis_date()
@@ -386,16 +381,23 @@ def _draw_levels(axes, name, real, fake, levels):
     ax_bars.legend(fontsize=8)
 
     top = max(real_shares.max(), fake_shares.max()) * 1.05
-    ax_shares.plot([0, top], [0, top], color=_REAL_COLOR, label="same share")
-    ax_shares.plot(real_shares, fake_shares, "o", markersize=4,
-                   color=_GENERATED_COLOR, label="one level")  # fmt: skip
-    ax_shares.set(
-        xlabel=f"{name}, share in the data",
-        ylabel="share in the samples",
-        title="Shares: on the diagonal when they match",
-    )
-    ax_shares.title.set_fontsize(10)
-    ax_shares.legend(fontsize=8, loc="upper left")
+    _against_diagonal(
+        ax_shares, real_shares, fake_shares, [0, top], ("same share", "one level"),
+        xlabel=f"{name}, share in the data", ylabel="share in the samples",
+        title="Shares: on the diagonal when they match", markersize=4,
+    )  # fmt: skip
+
+
+def _against_diagonal(ax, real, generated, span, labels, *, xlabel, ylabel,
+                      title, markersize):  # fmt: skip
+    """Points of the data's figures against the samples', beside the
+    diagonal over ``span`` where they match."""
+    ax.plot(span, span, color=_REAL_COLOR, label=labels[0])
+    ax.plot(real, generated, "o", markersize=markersize, color=_GENERATED_COLOR,
+            label=labels[1])  # fmt: skip
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.title.set_fontsize(10)
+    ax.legend(fontsize=8, loc="upper left")
 
 
 def plot_history(sampler, *, axes=None):
