@@ -205,3 +205,12 @@ def test_fits_with_the_check_are_reproducible(rows):
 def test_a_bad_fraction_is_a_clear_error(rows):
     with pytest.raises(ValueError, match="validation_fraction"):
         GANSampler(validation_fraction=1.5).fit(rows)
+
+
+def test_a_split_too_small_to_check_is_a_clear_error_and_keeps_the_model(rows):
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(rows)
+    before = sampler.sample(5, random_state=0)
+    sampler.set_params(early_stopping=True, validation_fraction=0.001)
+    with pytest.raises(ValueError, match="at least two rows on each side"):
+        sampler.fit(rows)
+    np.testing.assert_array_equal(sampler.sample(5, random_state=0), before)
