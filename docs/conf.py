@@ -4,8 +4,6 @@ The build needs no network. Set GANSAMPLER_EXAMPLE_EPOCHS (e.g. to 3) to run
 the gallery's examples on a short training budget.
 """
 
-import os
-
 import gansampler
 
 project = "gansampler"
