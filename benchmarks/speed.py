@@ -16,7 +16,7 @@ the same 10,000 points). ``rows``: the targets for whole rows, on one
 thread, each timed once beside the plain loop's seconds per 1,000 rounds: a
 default fit of 1,000 rows of 30 columns (target 10 s), and a fold of a 3-fold
 ``cross_val_score`` of ``make_pipeline(GANResampler(), LogisticRegression())``
-on 1,000 rows of 3 columns, a tenth of them in the minority (target 15 s);
+on 1,000 rows of 3 columns, 7% of them in the minority (target 15 s);
 each with its rounds, seconds per 1,000 rounds, and PASS or MISS.
 ``memory``: peak resident memory of a fresh process that fits the canonical
 case, and that then draws ``--max-rows`` rows, against one that only

@@ -225,17 +225,16 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         (``best_epoch_``), and training stops after ``n_iter_no_change``
         epochs without a lower one. The rows held back are not trained on.
         ``"auto"`` is on where a generator can learn its training rows by
-        heart and 50 rows or more can be held back: whole rows of at least
-        200 rows, trained for at least 20 epochs that draw each row 10,000
-        times or more in all (``max_epochs * steps_per_epoch * batch_size *
-        d_steps`` over the rows: by default, tables of up to 307 rows), by a
-        generator with 64 or more weights per training row in its middle
-        layer (``generator_hidden_size ** 2`` over the rows: by default,
-        tables of no more rows than the square of their number of columns).
-        It is off for one column, whose fit the quantile map carries; for
-        larger tables and narrower networks, where the check measured worse:
-        it stops training on its own noise; and for fewer rows, whose short
-        run (see ``max_epochs``) stands in for it.
+        heart: whole rows (two columns or more) of at least 40 rows, trained
+        for at least 20 epochs that draw each row 10,000 times or more in
+        all (``max_epochs * steps_per_epoch * batch_size * d_steps`` over
+        the rows: by default, tables of up to 307 rows), by a generator with
+        64 or more weights per training row in its middle layer
+        (``generator_hidden_size ** 2`` over the rows: by default, tables of
+        no more rows than the square of their number of columns). It is off
+        for one column, whose fit the quantile map carries; for larger
+        tables, narrower networks and short runs, where the check measured
+        worse: it stops training on its own noise.
     validation_fraction : float in (0, 1) or "auto", default="auto"
         Share of the rows held back for ``early_stopping``. ``"auto"``
         holds back a tenth of the rows, at least 50 (a check on fewer is
@@ -247,17 +246,17 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     max_epochs : int or "auto", default="auto"
         Number of epochs to train. ``"auto"`` is 40 for one feature and 120
         for more: the dependence between columns takes longer to learn than
-        one column's shape. Under 200 rows (too few to hold 50 back for
-        ``early_stopping``), where the generator can learn its rows by
-        heart (64 or more weights of its middle layer per row, see
-        ``early_stopping``), 20: a longer run drew rows closer to the
-        training rows, and easier to tell from rows held out.
+        one column's shape. On a large table, more: enough for each row to
+        be drawn 800 times (``max_epochs * steps_per_epoch * batch_size *
+        d_steps`` over the rows), up to 300 epochs (from 3,841 rows by
+        default; 300 from 9,600).
     steps_per_epoch : int, default=100
         Rounds of the game per epoch. An epoch here is a fixed number of
         rounds, not a pass over the data: each round draws ``batch_size *
         d_steps`` rows at random, so the cost of training,
         ``max_epochs * steps_per_epoch`` rounds, does not grow with the number
-        of samples.
+        of samples, but where ``max_epochs="auto"`` lengthens it (see
+        ``max_epochs``).
     enforce_rounding : bool, default=True
         Round the samples of a feature recorded at a fixed precision (counts,
         integers, values to 0.1: up to 6 decimal places) to that precision,
@@ -923,16 +922,16 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     where the rows of each class (``class_counts``) allow it."""
     shape = {"n_rows": n_rows, "n_classes": n_classes}
     params = sampler.get_params(deep=False)
-    # The budget's rule reads the generator's width, and the held-out
-    # check's reads both: those first.
+    # The budget's rule reads the real rows an epoch draws, and the held-out
+    # check's reads the budget and the generator's width: those first.
+    shape["rows_per_epoch"] = (
+        params["steps_per_epoch"] * params["batch_size"] * params["d_steps"]
+    )
     for name, shape_name in (("generator_hidden_size", "hidden_size"),
                              ("max_epochs", "max_epochs")):  # fmt: skip
         if _is_auto(name, params[name]):
             params[name] = auto_setting(name, n_features, **shape)
         shape[shape_name] = params[name]
-    shape["rows_per_epoch"] = (
-        params["steps_per_epoch"] * params["batch_size"] * params["d_steps"]
-    )
     params = {
         name: auto_setting(name, n_features, **shape) if _is_auto(name, value)
         else value

@@ -109,10 +109,9 @@ def test_whole_rows_beat_the_gaussian_copula(make_table, bound):
 
 
 def test_a_small_table_is_learned_without_hugging_its_training_rows():
-    # Wine's 178 rows, halved: 89 training rows, too few to hold 50 back for
-    # the held-out check, learnable by heart by a generator 112 wide. The
-    # short run keeps its rows newer than 120 epochs do (their
-    # closer-to-training share: 0.83 on this split, AUC 0.72).
+    # Wine's 178 rows, halved: 89 training rows, each drawn tens of thousands
+    # of times by the default budget. The held-out check keeps an epoch
+    # whose rows sit about as near to unseen rows as to training rows.
     from sklearn.datasets import load_wine
 
     from gansampler.metrics import closer_to_training_share
@@ -122,8 +121,8 @@ def test_a_small_table_is_learned_without_hugging_its_training_rows():
     order = np.random.default_rng(0).permutation(len(table))
     train, held_out = table[order[:89]], table[order[89:178]]
     sampler = GANSampler(random_state=0).fit(train)
-    assert sampler.best_epoch_ is None  # no check
-    assert len(sampler.history_) == 20
+    assert sampler.best_epoch_ is not None
+    assert len(sampler.history_) < 120  # it stopped
     generated = sampler.sample(89, random_state=1)
-    assert closer_to_training_share(generated, train, held_out, random_state=0) < 0.75
+    assert closer_to_training_share(generated, train, held_out, random_state=0) < 0.7
     assert detection_auc(held_out, generated) < 0.8

@@ -79,32 +79,30 @@ def test_one_hot_blocks_picks_the_largest_logit_and_drops_the_uniform():
 
 
 def test_auto_rules_of_the_budget():
-    # A generator 112 wide (14 columns) has 12,544 middle-layer weights: 64
-    # per row or more up to 196 rows.
     assert auto_setting("max_epochs", 1, n_rows=10) == 40
     assert auto_setting("max_epochs", 14) == 120
-    assert auto_setting("max_epochs", 14, n_rows=196) == 20
-    assert auto_setting("max_epochs", 14, n_rows=197) == 120
-    assert auto_setting("max_epochs", 14, n_rows=150, hidden_size=97) == 120
-    # From 200 rows the held-out check stands in for the short run.
-    assert auto_setting("max_epochs", 30, n_rows=199) == 20
-    assert auto_setting("max_epochs", 30, n_rows=200) == 120
-    assert auto_setting("max_epochs", 3, n_rows=36) == 20
-    assert auto_setting("max_epochs", 3, n_rows=37) == 120
+    assert auto_setting("max_epochs", 14, n_rows=89, rows_per_epoch=25_600) == 120
+    # A large table: each row drawn 800 times, up to 300 epochs.
+    rows = {"rows_per_epoch": 25_600}
+    assert auto_setting("max_epochs", 3, n_rows=3_840, **rows) == 120
+    assert auto_setting("max_epochs", 3, n_rows=3_841, **rows) == 121
+    assert auto_setting("max_epochs", 10, n_rows=9_510, **rows) == 298
+    assert auto_setting("max_epochs", 10, n_rows=10**6, **rows) == 300
+    assert auto_setting("max_epochs", 1, n_rows=10**6, **rows) == 40
 
 
 def test_auto_rules_of_the_check():
     assert auto_setting("early_stopping", 1, n_rows=10_000) is False
-    assert auto_setting("early_stopping", 30) is False
-    budget = {"max_epochs": 120, "rows_per_epoch": 25_600}
-    assert auto_setting("early_stopping", 30, n_rows=199, **budget) is False
-    assert auto_setting("early_stopping", 30, n_rows=200, **budget) is True
+    assert auto_setting("early_stopping", 3, n_rows=39) is False
+    assert auto_setting("early_stopping", 3, n_rows=40) is True
+    assert auto_setting("early_stopping", 3, n_rows=40, max_epochs=19) is False
+    assert auto_setting("early_stopping", 3, n_rows=40, max_epochs=20) is True
+    budget = {"max_epochs": 120, "rows_per_epoch": 25_600, "hidden_size": 240}
     assert auto_setting("early_stopping", 30, n_rows=307, **budget) is True
     assert auto_setting("early_stopping", 30, n_rows=308, **budget) is False
-    assert auto_setting("early_stopping", 30, n_rows=200, max_epochs=19) is False
-    narrow = budget | {"hidden_size": 120}
-    assert auto_setting("early_stopping", 10, n_rows=225, **narrow) is True
-    assert auto_setting("early_stopping", 10, n_rows=226, **narrow) is False
+    narrow = budget | {"hidden_size": 80}
+    assert auto_setting("early_stopping", 10, n_rows=100, **narrow) is True
+    assert auto_setting("early_stopping", 10, n_rows=101, **narrow) is False
     fraction = {n: auto_setting("validation_fraction", 3, n_rows=n)
                 for n in (40, 200, 5_000, 100_000)}  # fmt: skip
     assert [round(fraction[n] * n) for n in fraction] == [10, 50, 500, 1_000]

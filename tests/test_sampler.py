@@ -1085,7 +1085,9 @@ def test_auto_settings_grow_with_the_columns(fast):
     X = np.random.default_rng(0).normal(size=(200, 10))
     sampler = GANSampler(**{**fast, "max_epochs": "auto", "steps_per_epoch": 1})
     net = sampler.fit(X).net_
-    assert net.noise_dim == 10 and net.max_epochs == 120
+    # Epochs of one round of 64 rows: 300 (the most) so that each of the 200
+    # rows would be drawn 800 times.
+    assert net.noise_dim == 10 and net.max_epochs == 300
     assert net.generator_.layers[0].in_features == 10
     assert net.generator_.layers[0].out_features == 80
     assert net.discriminator_.layers[0].out_features == 80
