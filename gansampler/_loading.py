@@ -240,6 +240,8 @@ def _constructed(estimator, config, trusted, path):
         params["r1_interval"] = 1  # saved before 0.7, which had R1 every round
     if estimator is GANSampler and "early_stopping" not in params:
         params["early_stopping"] = False  # saved before 0.10, which had no check
+    if estimator is GANSampler and "discriminator_dropout" not in params:
+        params["discriminator_dropout"] = 0.0  # saved before 0.12, which had none
     return _construct(estimator, params), dropped, config["fitted"]
 
 

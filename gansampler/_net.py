@@ -24,7 +24,7 @@ from ._compat import Interval, StrOptions, validate_parameter_constraints
 from ._game import Game, gumbel, one_hot, packed, with_labels
 from ._held_out import HeldOut, held_out_loss, one_hot_blocks, rows_of
 from ._losses import GANLoss
-from ._networks import Discriminator, Generator
+from ._networks import Discriminator, Dropout, Generator
 from ._noise import draw_noise
 from ._params import CONSTRAINTS
 from ._params import ENGINE_DEFAULTS as DEFAULTS
@@ -503,6 +503,12 @@ class GANNet(NeuralNet):
         root = draw_seed(None) if self.random_state is None else self.random_state
         seed = np.random.SeedSequence([root, len(self.history)])
         generator = torch_generator(int(seed.generate_state(1)[0]), self.device)
+        # The discriminator's dropout draws from a stream of its own.
+        (dropout_seed,) = seed.spawn(1)
+        dropout = torch_generator(int(dropout_seed.generate_state(1)[0]), self.device)
+        for module in self.discriminator_.modules():
+            if isinstance(module, Dropout):
+                module.generator = dropout
         return RoundIterator(
             X,
             labels,

@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 
+import torch
 from torch import nn
 
-from ._compat import validate_parameter_constraints
+from ._compat import StrOptions, validate_parameter_constraints
 from ._params import CONSTRAINTS, python_scalar
 from ._params import ENGINE_DEFAULTS as DEFAULTS
 
@@ -43,20 +44,76 @@ def _make_activation(activation: str | Callable[[], nn.Module]) -> nn.Module:
         ) from None
 
 
+class Dropout(nn.Module):
+    """Dropout that draws its masks from ``generator``.
+
+    :class:`torch.nn.Dropout` draws from torch's global random state, which a
+    fit must neither read nor change. The training engine sets ``generator``
+    to a stream of the fit's own (on the module's device) while it trains;
+    left None, the masks come from torch's global state, as
+    :class:`torch.nn.Dropout`'s do. The generator is not saved with the
+    module.
+
+    Parameters
+    ----------
+    p : float
+        Share of the units zeroed in training; the others are scaled by
+        ``1 / (1 - p)``. In evaluation mode the module does nothing.
+    """
+
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        self.p = p
+        self.generator = None
+
+    def forward(self, X):
+        if not self.training or self.p == 0:
+            return X
+        draws = torch.rand(X.shape, generator=self.generator, device=X.device,
+                           dtype=X.dtype)  # fmt: skip
+        return X * (draws >= self.p) / (1 - self.p)
+
+    def __getstate__(self):
+        return {**super().__getstate__(), "generator": None}
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
 def _three_linear_maps(
-    n_inputs: int, hidden_size: int, n_outputs: int, activation, *, caller: str
+    n_inputs: int,
+    hidden_size: int,
+    n_outputs: int,
+    activation,
+    *,
+    caller: str,
+    dropout: float = 0.0,
 ) -> nn.Sequential:
     # The estimator's constraint on a width: any positive integer, NumPy's too.
     sizes = {"n_inputs": n_inputs, "hidden_size": hidden_size, "n_outputs": n_outputs}
     validate_parameter_constraints(
         dict.fromkeys(sizes, CONSTRAINTS["batch_size"]), sizes, caller_name=caller
     )
+    rates = [c for c in CONSTRAINTS["discriminator_dropout"]
+             if not isinstance(c, StrOptions)]  # fmt: skip
+    validate_parameter_constraints(
+        {"dropout": rates}, {"dropout": dropout}, caller_name=caller
+    )
     n_inputs, hidden_size, n_outputs = map(python_scalar, sizes.values())
+    # Without dropout, no module for it: the layers keep the names that
+    # models saved before it have.
+    dropout = python_scalar(dropout)
+
+    def dropped():
+        return [Dropout(dropout)] if dropout else []
+
     return nn.Sequential(
         nn.Linear(n_inputs, hidden_size),
         _make_activation(activation),
+        *dropped(),
         nn.Linear(hidden_size, hidden_size),
         _make_activation(activation),
+        *dropped(),
         nn.Linear(hidden_size, n_outputs),
     )
 
@@ -117,6 +174,10 @@ class Discriminator(nn.Module):
         Width of both hidden layers.
     activation : str or callable, default="silu"
         Activation after each hidden layer, as for :class:`Generator`.
+    dropout : float in [0, 1), default=0.0
+        Share of each hidden layer's units dropped in training
+        (a fit draws the masks from its own random stream): it keeps the
+        discriminator from learning the training rows by heart.
 
     Examples
     --------
@@ -124,6 +185,8 @@ class Discriminator(nn.Module):
     >>> from gansampler import Discriminator
     >>> Discriminator(n_inputs=2, hidden_size=8)(torch.zeros(3, 2)).shape
     torch.Size([3, 1])
+    >>> Discriminator(n_inputs=2, hidden_size=8, dropout=0.5).layers[2]
+    Dropout(p=0.5)
     """
 
     def __init__(
@@ -132,11 +195,13 @@ class Discriminator(nn.Module):
         *,
         hidden_size: int = DEFAULTS["discriminator_hidden_size"],
         activation: str | Callable[[], nn.Module] = DEFAULTS["activation"],
+        dropout: float = DEFAULTS["discriminator_dropout"],
     ) -> None:
         super().__init__()
         self.layers = _three_linear_maps(
-            n_inputs, hidden_size, 1, activation, caller="Discriminator"
-        )
+            n_inputs, hidden_size, 1, activation, caller="Discriminator",
+            dropout=dropout,
+        )  # fmt: skip
 
     def forward(self, X):
         return self.layers(X)

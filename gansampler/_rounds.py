@@ -15,6 +15,7 @@ import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, ProgressBar
 
+from ._networks import Dropout
 from ._noise import draw_noise
 
 # What a round trains, and what a snapshot of training holds.
@@ -178,6 +179,8 @@ def graph_obstacle(net):
     reason = callback_obstacle(net.callbacks_)
     if reason is not None:
         return reason
+    if any(isinstance(m, Dropout) and m.p for m in net.discriminator_.modules()):
+        return "the discriminator's dropout draws in each round"
     for name in ("generator_optimizer_", "discriminator_optimizer_"):
         optimizer = getattr(net, name)
         if "capturable" in optimizer.defaults and not all(

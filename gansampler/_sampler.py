@@ -118,6 +118,18 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     discriminator_hidden_size : int or "auto", default="auto"
         Width of the built-in discriminator's two hidden layers. ``"auto"`` is
         64, or 8 per feature where that is more.
+    discriminator_dropout : float in [0, 1) or "auto", default="auto"
+        Share of the built-in discriminator's hidden units dropped in each
+        training pass, with masks drawn from the fit's own random stream.
+        Seeing each row of a small table thousands of times, a
+        discriminator learns the rows by heart, and the generator follows
+        it towards copies of them; dropout keeps it to what the rows share.
+        ``"auto"`` is 0.5 (as CTGAN's discriminator drops) where whole rows
+        are each drawn 10,000 times or more and ``early_stopping`` is off
+        (by default, tables of at most 307 rows that the held-out check does
+        not take), else 0. It makes a round up to half as long again, and a
+        GPU trains with eager rounds (the masks are drawn in each round), so
+        ``device="auto"`` trains such a table on the CPU.
     activation : str or callable, default="silu"
         Activation of the built-in networks: ``"silu"`` (x times its sigmoid:
         as faithful as ELU, and four times cheaper to sample with), ``"elu"``
@@ -408,6 +420,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         discriminator=DEFAULTS["discriminator"],
         generator_hidden_size=DEFAULTS["generator_hidden_size"],
         discriminator_hidden_size=DEFAULTS["discriminator_hidden_size"],
+        discriminator_dropout=DEFAULTS["discriminator_dropout"],
         activation=DEFAULTS["activation"],
         preprocessing=DEFAULTS["preprocessing"],
         categorical_columns=DEFAULTS["categorical_columns"],
@@ -442,6 +455,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.discriminator = discriminator
         self.generator_hidden_size = generator_hidden_size
         self.discriminator_hidden_size = discriminator_hidden_size
+        self.discriminator_dropout = discriminator_dropout
         self.activation = activation
         self.preprocessing = preprocessing
         self.categorical_columns = categorical_columns
@@ -533,7 +547,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     def _fit(self, X, y, statistics=None):
         X, frame = self._check_table(X)
         classes, codes = _class_codes(X, y)
-        device = resolve_device(self.device, gpu_pays=self._gpu_pays())
+        device = resolve_device(self.device, gpu_pays=self._gpu_pays(*X.shape))
         seed = draw_seed(self.random_state)
         if frame is False:
             table_map = TableMap(
@@ -635,15 +649,19 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             return X, frame
         return check_table(self, X, min_rows=2), False
 
-    def _gpu_pays(self):
-        """Whether training on a GPU beats the CPU: for the built-in networks,
-        only with rounds captured as CUDA graphs (eager, their tiny kernels
-        cost more to launch than to run); custom networks are the user's
-        call."""
+    def _gpu_pays(self, n_rows, n_features):
+        """Whether training on a GPU beats the CPU, for a table of ``n_rows``
+        rows of ``n_features`` columns: for the built-in networks, only with
+        rounds captured as CUDA graphs (eager, their tiny kernels cost more
+        to launch than to run), which the discriminator's dropout rules out;
+        custom networks are the user's call."""
         if self.generator is not None or self.discriminator is not None:
             return True
-        return isinstance(self.optimizer, str) and (
-            callback_obstacle(self.callbacks or []) is None
+        settings = resolved_settings(self, n_features, n_rows=n_rows)
+        return (
+            not settings["discriminator_dropout"]
+            and isinstance(self.optimizer, str)
+            and callback_obstacle(self.callbacks or []) is None
         )
 
     def sample(self, n_samples=1, random_state=None, *, y=None, conditions=None):
@@ -903,6 +921,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         state.setdefault("validation_fraction", "auto")
         state.setdefault("n_iter_no_change", 10)
         state.setdefault("redraw_copies", False)
+        state.setdefault("discriminator_dropout", 0.0)  # new in 0.12
         if "net_" in state:
             state.setdefault("best_epoch_", None)
         super().__setstate__(state)
@@ -910,6 +929,32 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         if net is not None:
             # skorch maps a CUDA net to the CPU when no GPU is present.
             self.device_ = str(net.device)
+
+
+def resolved_settings(sampler, n_features, *, n_rows=None, n_classes=0):
+    """``sampler``'s settings, each "auto" resolved for a table of
+    ``n_features`` columns, ``n_rows`` rows (None: unknown) and ``n_classes``
+    classes."""
+    shape = {"n_rows": n_rows, "n_classes": n_classes}
+    params = sampler.get_params(deep=False)
+    # The budget's rule reads the real rows an epoch draws, the held-out
+    # check's reads the budget and the generator's width, and the dropout's
+    # reads the check: those first, in that order.
+    shape["rows_per_epoch"] = (
+        params["steps_per_epoch"] * params["batch_size"] * params["d_steps"]
+    )
+    for name, shape_name in (("generator_hidden_size", "hidden_size"),
+                             ("max_epochs", "max_epochs"),
+                             ("early_stopping", "held_out_check")):  # fmt: skip
+        if _is_auto(name, params[name]):
+            params[name] = auto_setting(name, n_features, **shape)
+        shape[shape_name] = params[name]
+    params = {
+        name: auto_setting(name, n_features, **shape) if _is_auto(name, value)
+        else value
+        for name, value in params.items()
+    }  # fmt: skip
+    return {name: python_scalar(value) for name, value in params.items()}
 
 
 def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
@@ -920,24 +965,8 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     ``blocks`` at the end of each row, with its "auto" settings resolved.
     With ``early_stopping``, its split holds rows back, stratified by class
     where the rows of each class (``class_counts``) allow it."""
-    shape = {"n_rows": n_rows, "n_classes": n_classes}
-    params = sampler.get_params(deep=False)
-    # The budget's rule reads the real rows an epoch draws, and the held-out
-    # check's reads the budget and the generator's width: those first.
-    shape["rows_per_epoch"] = (
-        params["steps_per_epoch"] * params["batch_size"] * params["d_steps"]
-    )
-    for name, shape_name in (("generator_hidden_size", "hidden_size"),
-                             ("max_epochs", "max_epochs")):  # fmt: skip
-        if _is_auto(name, params[name]):
-            params[name] = auto_setting(name, n_features, **shape)
-        shape[shape_name] = params[name]
-    params = {
-        name: auto_setting(name, n_features, **shape) if _is_auto(name, value)
-        else value
-        for name, value in params.items()
-    }  # fmt: skip
-    params = {name: python_scalar(value) for name, value in params.items()}
+    params = resolved_settings(sampler, n_features, n_rows=n_rows,
+                               n_classes=n_classes)  # fmt: skip
     for name in ("generator", "discriminator"):
         if isinstance(params[name], torch.nn.Module):
             raise ValueError(
@@ -954,6 +983,8 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
         else:
             players[f"{player}__hidden_size"] = params[f"{player}_hidden_size"]
             players[f"{player}__activation"] = params["activation"]
+    if params["discriminator"] is None:
+        players["discriminator__dropout"] = params["discriminator_dropout"]
     # Copies of the user's callbacks, so that one list can serve many fits.
     callbacks = [("fidelity", fidelity)]
     split = None

@@ -33,7 +33,9 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "is_pickle", "is_safe_model", "save_model
 
 FORMAT = "gansampler"
 # 2 (gansampler 0.9): tables of every kind, their columns' codecs as JSON.
-FORMAT_VERSION = 2
+# 3 (gansampler 0.12): a discriminator's dropout, between its layers, moves
+# the names of their weights.
+FORMAT_VERSION = 3
 # Parameters whose code a sampler needs to sample: without it, no model.
 # Every other parameter that is code serves training only, and is dropped
 # (back to its default) when it cannot be stored or is not trusted.

@@ -66,14 +66,20 @@ def test_auto_leaves_a_gpu_that_would_not_pay(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert resolve_device("auto") == "cuda"
     assert resolve_device("auto", gpu_pays=False) == "cpu"
-    assert GANSampler()._gpu_pays()
-    assert GANSampler(callbacks=[ProgressBar()])._gpu_pays()
+    large, small = (10_000, 3), (200, 3)
+    assert GANSampler()._gpu_pays(*large)
+    assert GANSampler()._gpu_pays(1_000, 1)
+    assert GANSampler(callbacks=[ProgressBar()])._gpu_pays(*large)
     # Rounds that cannot be captured run the built-in networks faster on
-    # the CPU; custom networks are the user's call.
-    assert not GANSampler(callbacks=[GradientNormClipping(1.0)])._gpu_pays()
-    assert not GANSampler(optimizer=torch.optim.RMSprop)._gpu_pays()
+    # the CPU: the discriminator's dropout draws in each round; custom
+    # networks are the user's call.
+    assert not GANSampler()._gpu_pays(*small)
+    assert GANSampler(discriminator_dropout=0.0)._gpu_pays(*small)
+    assert not GANSampler(discriminator_dropout=0.1)._gpu_pays(*large)
+    assert not GANSampler(callbacks=[GradientNormClipping(1.0)])._gpu_pays(*large)
+    assert not GANSampler(optimizer=torch.optim.RMSprop)._gpu_pays(*large)
     assert GANSampler(optimizer=torch.optim.RMSprop,
-                      generator=torch.nn.Module)._gpu_pays()  # fmt: skip
+                      generator=torch.nn.Module)._gpu_pays(*small)  # fmt: skip
 
 
 _MARKED = """

@@ -91,6 +91,35 @@ def test_auto_rules_of_the_budget():
     assert auto_setting("max_epochs", 1, n_rows=10**6, **rows) == 40
 
 
+def test_auto_rules_of_the_discriminators_dropout():
+    # Where rows are each drawn 10,000 times or more, and the check is off.
+    budget = {"max_epochs": 120, "rows_per_epoch": 25_600, "held_out_check": False}
+    assert auto_setting("discriminator_dropout", 11, n_rows=307, **budget) == 0.5
+    assert auto_setting("discriminator_dropout", 11, n_rows=308, **budget) == 0.0
+    checked = budget | {"held_out_check": True}
+    assert auto_setting("discriminator_dropout", 11, n_rows=89, **checked) == 0.0
+    assert auto_setting("discriminator_dropout", 1, n_rows=100, **budget) == 0.0
+    assert auto_setting("discriminator_dropout", 11) == 0.0  # rows unknown
+
+
+def test_the_settings_resolve_in_the_order_their_rules_read_them():
+    from gansampler._sampler import resolved_settings
+
+    diabetes, wine = (11, 221), (14, 89)
+    settings = resolved_settings(GANSampler(), diabetes[0], n_rows=diabetes[1])
+    assert not settings["early_stopping"]
+    assert settings["discriminator_dropout"] == 0.5
+    settings = resolved_settings(GANSampler(), wine[0], n_rows=wine[1])
+    assert settings["early_stopping"]
+    assert settings["discriminator_dropout"] == 0.0
+    # The check turned off by hand: dropout in its place.
+    unchecked = GANSampler(early_stopping=False)
+    assert resolved_settings(unchecked, 14, n_rows=89)["discriminator_dropout"] == 0.5
+    # A shorter budget draws each row fewer times: neither.
+    short = resolved_settings(GANSampler(max_epochs=20), 14, n_rows=89)
+    assert not short["early_stopping"] and short["discriminator_dropout"] == 0.0
+
+
 def test_auto_rules_of_the_check():
     assert auto_setting("early_stopping", 1, n_rows=10_000) is False
     assert auto_setting("early_stopping", 3, n_rows=39) is False

@@ -563,6 +563,38 @@ def test_labels_take_the_width_of_their_longest(saved, tmp_path):
     assert gansampler.load(tmp_path / "m").classes_.dtype == np.dtype("<U4")
 
 
+def test_a_file_from_before_the_dropout_builds_its_discriminator_without(tmp_path):
+    # Saved by 0.10 or 0.11 (format 2): no discriminator_dropout, whose
+    # "auto" would now put dropout between the layers of a small table's
+    # discriminator, and move the names of their weights.
+    X = np.random.default_rng(0).normal(size=(221, 11))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0,
+                         discriminator_dropout=0.0).fit(X)  # fmt: skip
+    sampler.save(tmp_path / "new")
+
+    def as_saved_before(config):
+        del config["params"]["discriminator_dropout"]
+        config["params"]["max_epochs"] = "auto"
+
+    old = rewritten((tmp_path / "new").read_bytes(), edit_config=as_saved_before,
+                    metadata={"format_version": "2"})  # fmt: skip
+    (tmp_path / "old").write_bytes(old)
+    loaded = gansampler.load(tmp_path / "old")
+    assert loaded.discriminator_dropout == 0.0
+    assert list(loaded.net_.discriminator_.state_dict()) == list(
+        sampler.net_.discriminator_.state_dict()
+    )
+    np.testing.assert_array_equal(
+        loaded.sample(50, random_state=1), sampler.sample(50, random_state=1)
+    )
+    # Pickled before: the same.
+    state = sampler.__getstate__()
+    del state["discriminator_dropout"]
+    unpickled = GANSampler.__new__(GANSampler)
+    unpickled.__setstate__(state)
+    assert unpickled.discriminator_dropout == 0.0
+
+
 def test_a_model_saved_in_format_1_loads_and_draws_the_same_rows():
     # Written by gansampler 0.8.0 (format 1, as 0.6 and 0.7 wrote it): a
     # table of three columns of numbers, with class labels.

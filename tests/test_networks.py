@@ -1,10 +1,12 @@
+import pickle
+
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
 from gansampler import Discriminator, Generator, _params
-from gansampler._networks import ACTIVATIONS
+from gansampler._networks import ACTIVATIONS, Dropout
 
 
 def test_generator_shape_and_layers():
@@ -24,6 +26,41 @@ def test_discriminator_ends_in_one_logit():
     assert D(torch.randn(8, 4)).shape == (8, 1)
     assert isinstance(D.layers[-1], nn.Linear)  # a logit, no sigmoid
     assert isinstance(D.layers[1], nn.ReLU)
+
+
+def test_discriminator_dropout_draws_from_its_generator():
+    D = Discriminator(4, hidden_size=16, dropout=0.5)
+    dropouts = [m for m in D.modules() if isinstance(m, Dropout)]
+    assert [i for i, m in enumerate(D.layers) if isinstance(m, Dropout)] == [2, 5]
+    X = torch.ones(64, 4)
+
+    def masked_pass(seed):
+        for module in dropouts:
+            module.generator = torch.Generator().manual_seed(seed)
+        return D(X)
+
+    torch.manual_seed(0)
+    state = torch.get_rng_state()
+    torch.testing.assert_close(masked_pass(1), masked_pass(1), rtol=0, atol=0)
+    assert not torch.equal(masked_pass(1), masked_pass(2))
+    assert torch.equal(torch.get_rng_state(), state)  # the global state is not read
+    # Half the units are zeroed, the others scaled by 2; none in evaluation.
+    hidden = D.layers[:3](X)
+    assert 0.4 < (hidden == 0).float().mean() < 0.6
+    D.eval()
+    assert torch.equal(D(X), D(X))
+    # The generator is not saved with the module.
+    assert all(m.generator is None for m in pickle.loads(pickle.dumps(D)).modules()
+               if isinstance(m, Dropout))  # fmt: skip
+
+
+def test_no_dropout_keeps_the_layers_names():
+    names = list(Discriminator(4, hidden_size=8).state_dict())
+    assert names == [f"layers.{i}.{w}" for i in (0, 2, 4) for w in ("weight", "bias")]
+    with pytest.raises(ValueError, match="'dropout' parameter of Discriminator"):
+        Discriminator(4, dropout=1.0)
+    with pytest.raises(ValueError, match="'dropout' parameter of Discriminator"):
+        Discriminator(4, dropout="auto")
 
 
 def test_activation_class_is_accepted():
@@ -63,3 +100,5 @@ def test_the_defaults_are_the_estimators():
             f"{prefix}_hidden_size", 1
         )
         assert signature["activation"].default == defaults["activation"]
+    dropout = inspect.signature(Discriminator).parameters["dropout"].default
+    assert dropout == auto_setting("discriminator_dropout", 1) == 0.0

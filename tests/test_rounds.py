@@ -470,6 +470,13 @@ def test_callbacks_on_gradients_keep_rounds_eager():
     )
     net.device = "cuda"
     assert "capturable" in rounds_module.graph_obstacle(net)
+    net = (
+        make_net(discriminator__dropout=0.5, **capturable)
+        .initialize()
+        .initialize_optimizers()
+    )
+    net.device = "cuda"
+    assert "dropout" in rounds_module.graph_obstacle(net)
 
 
 # --- On a GPU ------------------------------------------------------------------

@@ -18,6 +18,7 @@ from torch import nn
 import gansampler
 from gansampler import Discriminator, GANNet, GANSampler, Generator
 from gansampler._device import resolve_device
+from gansampler._networks import Dropout
 from gansampler.exceptions import InconsistentVersionWarning, NotFittedError
 
 
@@ -110,6 +111,22 @@ def test_global_random_state_untouched(X_normal, fast):
     sampler.score(X_normal)
     assert np.random.rand() == expected_np
     assert torch.rand(1) == expected_torch
+
+
+def test_the_discriminators_dropout_draws_from_the_fits_own_stream(fast):
+    X = np.random.default_rng(0).normal(size=(300, 3))
+    torch.manual_seed(0)
+    state = torch.get_rng_state()
+    a = GANSampler(**fast, discriminator_dropout=0.5, random_state=0).fit(X)
+    assert torch.equal(torch.get_rng_state(), state)
+    dropouts = [m for m in a.net_.discriminator_.modules() if isinstance(m, Dropout)]
+    assert [m.p for m in dropouts] == [0.5, 0.5]
+    torch.manual_seed(1)  # another global state, the same fit
+    b = GANSampler(**fast, discriminator_dropout=0.5, random_state=0).fit(X)
+    np.testing.assert_array_equal(a.sample(20, random_state=1), b.sample(20, 1))
+    c = GANSampler(**fast, discriminator_dropout=0.0, random_state=0).fit(X)
+    assert not any(isinstance(m, Dropout) for m in c.net_.discriminator_.modules())
+    assert not np.array_equal(a.sample(20, random_state=1), c.sample(20, 1))
 
 
 def test_scale_and_offset_do_not_matter(fast):
