@@ -241,9 +241,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         for at least 20 epochs that draw each row 10,000 times or more in
         all (``max_epochs * steps_per_epoch * batch_size * d_steps`` over
         the rows: by default, tables of up to 307 rows), by a generator with
-        64 or more weights per training row in its middle layer
+        128 or more weights per training row in its middle layer
         (``generator_hidden_size ** 2`` over the rows: by default, tables of
-        no more rows than the square of their number of columns). It is off
+        no more rows than half the square of their number of columns); where
+        it is off on such small tables, the discriminator's dropout takes
+        its place (``discriminator_dropout``). It is off
         for one column, whose fit the quantile map carries; for larger
         tables, narrower networks and short runs, where the check measured
         worse: it stops training on its own noise.

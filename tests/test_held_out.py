@@ -105,10 +105,11 @@ def test_auto_rules_of_the_discriminators_dropout():
 def test_the_settings_resolve_in_the_order_their_rules_read_them():
     from gansampler._sampler import resolved_settings
 
-    diabetes, wine = (11, 221), (14, 89)
-    settings = resolved_settings(GANSampler(), diabetes[0], n_rows=diabetes[1])
-    assert not settings["early_stopping"]
-    assert settings["discriminator_dropout"] == 0.5
+    diabetes, heart, wine = (11, 221), (14, 135), (14, 89)
+    for columns, rows in (diabetes, heart):
+        settings = resolved_settings(GANSampler(), columns, n_rows=rows)
+        assert not settings["early_stopping"]
+        assert settings["discriminator_dropout"] == 0.5
     settings = resolved_settings(GANSampler(), wine[0], n_rows=wine[1])
     assert settings["early_stopping"]
     assert settings["discriminator_dropout"] == 0.0
@@ -129,9 +130,10 @@ def test_auto_rules_of_the_check():
     budget = {"max_epochs": 120, "rows_per_epoch": 25_600, "hidden_size": 240}
     assert auto_setting("early_stopping", 30, n_rows=307, **budget) is True
     assert auto_setting("early_stopping", 30, n_rows=308, **budget) is False
+    # 128 weights per row or more: 80 ** 2 / 50.
     narrow = budget | {"hidden_size": 80}
-    assert auto_setting("early_stopping", 10, n_rows=100, **narrow) is True
-    assert auto_setting("early_stopping", 10, n_rows=101, **narrow) is False
+    assert auto_setting("early_stopping", 10, n_rows=50, **narrow) is True
+    assert auto_setting("early_stopping", 10, n_rows=51, **narrow) is False
     fraction = {n: auto_setting("validation_fraction", 3, n_rows=n)
                 for n in (40, 200, 5_000, 100_000)}  # fmt: skip
     assert [round(fraction[n] * n) for n in fraction] == [10, 50, 500, 1_000]
