@@ -26,6 +26,9 @@ Figures, generated rows against held-out rows:
   each category column (a missing value is a level of its own).
 - ``missing``: mean absolute error of the missing rate of each column, in
   percentage points.
+- ``dcr``: the share of generated rows closer to a training row than to a
+  held-out one (:func:`gansampler.metrics.closer_to_training_share`: 0.5 for
+  new rows, 1 for copies).
 
 Baselines: ``independent`` draws each column on its own (numbers through
 their empirical quantiles, missing at their rate; categories at their
@@ -39,6 +42,8 @@ import pandas as pd
 import scipy.stats
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+from gansampler.metrics import closer_to_training_share
 
 GERMAN = ["status", "duration", "history", "purpose", "amount", "savings",
           "employment", "installment_rate", "personal_status", "debtors",
@@ -281,10 +286,15 @@ def missing_error(real, fake):
     return float(100 * np.mean(np.abs(rates[0] - rates[1])))
 
 
-def evaluate(fake, held_out, seed):
+def evaluate(fake, held_out, seed, train=None):
     fake = pd.DataFrame(fake, columns=held_out.columns).reset_index(drop=True)
-    return {
+    figures = {
         "auc": detection_auc(held_out, fake, seed),
         "tv": category_tv(held_out, fake),
         "missing": missing_error(held_out, fake),
     }
+    if train is not None:
+        figures["dcr"] = closer_to_training_share(
+            fake, train, held_out, random_state=seed
+        )
+    return figures

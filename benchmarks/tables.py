@@ -69,7 +69,8 @@ Mixed tables (``german``, ``crx``, ``penguins``, ``mushroom``: numbers,
 categories as text, missing values; see ``mixed_tables.py`` beside this
 script) come last, in one table of their own: per method, the detection AUC
 (categories native to the classifier), the mean total variation distance over
-category columns and the mean error of the missing rates, in points. Their
+category columns, the mean error of the missing rates, in points, and the
+share of generated rows closer to a training row than to a held-out one. Their
 methods are ``holdout``, ``independent`` and ``copula`` (their own versions,
 for categories and missing values), ``gansampler`` (reported as refused when
 its ``fit`` rejects the table) and the cached ``ctgan`` and ``tvae`` (CTGAN
@@ -127,7 +128,7 @@ METRICS = (
     "sample_s",
 )
 MIXED_METHODS = ("holdout", "independent", "copula", "gansampler")
-MIXED_METRICS = ("auc", "tv", "missing", "fit_s")
+MIXED_METRICS = ("auc", "tv", "missing", "dcr", "fit_s")
 # Real rows a GANSampler of one column sees with its defaults: 40 epochs of 100
 # rounds of 256 (with several columns it trains 120 epochs, three times this).
 GAN_BUDGET_ROWS = 40 * 100 * 256
@@ -513,17 +514,18 @@ def run_mixed(table, method, seed, params):
         return result
     fake, sample_s = result if isinstance(result, tuple) else (result, 0.0)
     fit_s = time.perf_counter() - start - sample_s
-    figures = mixed_tables.evaluate(fake, held_out, seed)
+    figures = mixed_tables.evaluate(fake, held_out, seed, train=train)
     return figures | {"fit_s": fit_s, "sample_s": sample_s}
 
 
 def print_mixed(results):
     """One row per mixed table, one column per method: each cell holds the
-    medians over seeds of ``auc / tv / missing``."""
+    medians over seeds of ``auc / tv / missing / dcr / fit_s``."""
     methods = list(dict.fromkeys(m for table in results.values() for m in table))
     print("\n### mixed tables\n")
     print("Each cell: detection AUC / category TV / missing-rate error (points)")
-    print("/ fit time (s, one CPU thread), medians over seeds.\n")
+    print("/ closer-to-training share / fit time (s, one CPU thread), medians")
+    print("over seeds.\n")
     print("| table | " + " | ".join(methods) + " |")
     print("|---" * (len(methods) + 1) + "|")
     reasons = {}
