@@ -504,11 +504,12 @@ class GANNet(NeuralNet):
         seed = np.random.SeedSequence([root, len(self.history)])
         generator = torch_generator(int(seed.generate_state(1)[0]), self.device)
         # The discriminator's dropout draws from a stream of its own.
-        (dropout_seed,) = seed.spawn(1)
-        dropout = torch_generator(int(dropout_seed.generate_state(1)[0]), self.device)
-        for module in self.discriminator_.modules():
-            if isinstance(module, Dropout):
-                module.generator = dropout
+        dropouts = [m for m in self.discriminator_.modules() if isinstance(m, Dropout)]
+        if dropouts:
+            (own,) = seed.spawn(1)
+            stream = torch_generator(int(own.generate_state(1)[0]), self.device)
+            for module in dropouts:
+                module.generator = stream
         return RoundIterator(
             X,
             labels,
