@@ -243,6 +243,23 @@ def test_real_and_generated_rows_share_a_pass_unless_d_has_batch_norm(Z):
     assert 64 in shapes  # together
 
 
+@pytest.mark.parametrize("r1_interval", [1, 4])
+def test_rounds_with_r1_judge_real_rows_apart(Z, r1_interval):
+    # R1's double backward runs through every row of the pass that judged
+    # the real rows: with R1, generated rows must not share it.
+    net = make_net(r1_interval=r1_interval, max_epochs=1).initialize()
+    passes = []
+    net.discriminator_.register_forward_hook(
+        lambda module, args, out: passes.append(args[0].shape[0])
+    )
+    net.partial_fit(Z)
+    # A round without R1: one pass of real and generated rows together (64),
+    # one for G's update (32). With R1: real rows, generated rows, G's.
+    n_rounds, with_r1 = 20, 20 // r1_interval
+    assert passes.count(64) == n_rounds - with_r1
+    assert len(passes) == 2 * n_rounds + with_r1
+
+
 def test_joint_pass_gives_the_separate_passes_losses(Z):
     net = make_net().fit(Z)
     game = Game(
