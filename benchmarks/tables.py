@@ -25,6 +25,9 @@ Metrics:
   a training row than to a held-out row (standardised columns; a tie counts
   half). 0.5 is ideal; 1 means copies of the training rows.
 - ``fit_s``, ``sample_s``: seconds to fit, and to generate the rows.
+- ``auc range``: the lowest and the highest ``auc`` over the seeds, beside
+  the median: on small tables the seeds alone move it by several hundredths,
+  and a difference smaller than that is not settled.
 
 Methods, measured in the same run:
 
@@ -520,12 +523,13 @@ def run_mixed(table, method, seed, params):
 
 def print_mixed(results):
     """One row per mixed table, one column per method: each cell holds the
-    medians over seeds of ``auc / tv / missing / dcr / fit_s``."""
+    medians over seeds of ``auc / tv / missing / dcr / fit_s``, then the
+    range of ``auc`` over the seeds."""
     methods = list(dict.fromkeys(m for table in results.values() for m in table))
     print("\n### mixed tables\n")
     print("Each cell: detection AUC / category TV / missing-rate error (points)")
     print("/ closer-to-training share / fit time (s, one CPU thread), medians")
-    print("over seeds.\n")
+    print("over seeds; in brackets, the lowest and highest AUC over seeds.\n")
     print("| table | " + " | ".join(methods) + " |")
     print("|---" * (len(methods) + 1) + "|")
     reasons = {}
@@ -540,7 +544,9 @@ def print_mixed(results):
                 reasons.setdefault((outcome, reason), []).append(f"{method} on {table}")
                 cells.append(outcome)
             else:
-                cells.append(" / ".join(_median(runs, m) for m in MIXED_METRICS))
+                figures = " / ".join(_median(runs, m) for m in MIXED_METRICS)
+                spread = _range(runs, "auc")
+                cells.append(figures + ("" if spread == "-" else f" ({spread})"))
         print(f"| {table} | " + " | ".join(cells) + " |")
     for (outcome, reason), cases in reasons.items():
         print(f"\n{', '.join(cases)}: {outcome}, {reason}")
@@ -565,13 +571,23 @@ def _median(runs, metric):
     return _fmt(np.median([r[metric] for r in runs]))
 
 
+def _range(runs, metric):
+    """The lowest and highest ``metric`` over the seeds, or "-" for a
+    single run."""
+    values = [r[metric] for r in runs if r.get(metric) is not None]
+    if len(values) < 2:
+        return "-"
+    return f"{_fmt(min(values))}-{_fmt(max(values))}"
+
+
 def print_table(table, results):
     print(f"\n### {table}\n")
-    print("| method | " + " | ".join(METRICS) + " | seeds |")
-    print("|---" * (len(METRICS) + 2) + "|")
+    print("| method | " + " | ".join(METRICS) + " | auc range | seeds |")
+    print("|---" * (len(METRICS) + 3) + "|")
     for method, runs in results.items():
         medians = [_median(runs, m) for m in METRICS]
-        print(f"| {method} | " + " | ".join(medians) + f" | {len(runs)} |")
+        spread = _range(runs, "auc")
+        print(f"| {method} | " + " | ".join(medians) + f" | {spread} | {len(runs)} |")
 
 
 def _cached(table, method, run, args, cache, results):
