@@ -253,18 +253,20 @@ class GANNet(NeuralNet):
         """Check the net's settings, before anything is built: the
         estimator's constraints (NumPy scalars pass, as in a grid), the
         optimizers, and that ``pac`` divides ``batch_size``."""
+        # "auto" is the estimator's to resolve; the engine's lr is the
+        # generator's.
+        settings = {name: name for name in _ENGINE_SETTINGS} | {"lr": "generator_lr"}
         constraints = {
             name: [
                 c
-                for c in CONSTRAINTS[name]
+                for c in CONSTRAINTS[setting]
                 if not (isinstance(c, StrOptions) and c.options == {"auto"})
             ]
-            for name in _ENGINE_SETTINGS
+            for name, setting in settings.items()
         }
         constraints |= {
             "n_features": [Interval(Integral, 1, None, closed="left"), None],
             "n_classes": [Interval(Integral, 0, None, closed="left")],
-            "lr": CONSTRAINTS["generator_lr"],
             "cuda_graphs": ["boolean"],
         }
         validate_parameter_constraints(

@@ -360,6 +360,11 @@ def save_model(estimator, path, *, training_state, sampler_class):
 def is_pickle(payload):
     """Whether the bytes of a file look like a pickle, plain or compressed
     as joblib compresses (zlib, gzip, bz2, xz, lzma, lz4)."""
+    if payload[8:9] == b"{":
+        # A safetensors file, whole or cut short: the first byte of its
+        # header's size may be a pickle's first byte too (a header of 128
+        # bytes more than a multiple of 256 starts with 0x80).
+        return False
     return payload[:1] == b"\x80" or payload.startswith(_COMPRESSED)
 
 

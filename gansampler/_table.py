@@ -398,10 +398,29 @@ def _balanced(block, target, tolerance, max_sweeps):
         best_other = top.values[:, :1].expand_as(biased).clone()
         best_other[rows, slots] = top.values[:, 1]
         margins = best_other - block
-        wanted = torch.quantile(margins, target.to(margins.dtype), dim=0).diagonal()
+        wanted = _column_quantiles(margins, target.to(margins.dtype))
         bias = (bias + wanted) / 2
         bias -= bias.mean()
     return bias.cpu().numpy()
+
+
+def _column_quantiles(values, q):
+    """Column j's quantile ``q[j]`` of ``values``, interpolated linearly as
+    :func:`torch.quantile` does: ``torch.quantile(values, q,
+    dim=0).diagonal()``, without sorting every column for every ``q``. Two
+    selections a column (each linear in the rows) instead of a sort of the
+    whole block: on 200,000 rows, a block's calibration takes a fraction of
+    the time."""
+    position = q * (len(values) - 1)
+    below = position.floor()
+    columns = values.T.contiguous()
+    wanted = torch.empty_like(q)
+    for j, column in enumerate(columns):
+        k = int(below[j])
+        low = column.kthvalue(k + 1).values
+        high = column.kthvalue(k + 2).values if k + 1 < len(column) else low
+        wanted[j] = torch.lerp(low, high, position[j] - below[j])
+    return wanted
 
 
 def _json_level(level):

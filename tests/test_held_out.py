@@ -91,6 +91,60 @@ def test_auto_rules_of_the_budget():
     assert auto_setting("max_epochs", 1, n_rows=10**6, **rows) == 40
 
 
+def test_auto_rules_of_the_update():
+    # Whole rows of numbers of more than 307 rows (each drawn fewer than
+    # 10,000 times by the budget): 1,024 rows an update; else 256.
+    assert auto_setting("batch_size", 3, n_rows=307) == 256
+    assert auto_setting("batch_size", 3, n_rows=308) == 1024
+    assert auto_setting("batch_size", 1, n_rows=10**6) == 256
+    assert auto_setting("batch_size", 3, n_rows=10**6, n_blocks=1) == 256
+    assert auto_setting("batch_size", 3) == 256  # rows unknown
+    # Learning rates 3 times as high for 4 times the rows, and an average
+    # over as many rows; smaller updates keep the measured recipe.
+    for batch, lr, decay in ((64, 2e-4, 0.999), (256, 2e-4, 0.999),
+                             (1024, 6e-4, 0.996006)):  # fmt: skip
+        for name in ("generator_lr", "discriminator_lr"):
+            assert auto_setting(name, 3, batch_size=batch) == lr
+        assert auto_setting("ema_decay", 3, batch_size=batch) == decay
+    assert 2e-4 < auto_setting("generator_lr", 3, batch_size=512) < 6e-4
+    # As many rows drawn in fewer, larger rounds.
+    large = {"batch_size": 1024, "rows_per_epoch": 102_400}
+    assert auto_setting("max_epochs", 3, n_rows=1_000, **large) == 30
+    assert auto_setting("max_epochs", 3, n_rows=3_841, **large) == 31
+    assert auto_setting("max_epochs", 10, n_rows=9_510, **large) == 75
+    assert auto_setting("max_epochs", 10, n_rows=10**6, **large) == 75
+    assert auto_setting("max_epochs", 3, n_rows=1_000, batch_size=64) == 120
+
+
+def test_the_update_follows_the_table():
+    from gansampler._sampler import resolved_settings
+
+    numbers = resolved_settings(GANSampler(), 3, n_rows=667, n_classes=2)
+    assert (numbers["batch_size"], numbers["max_epochs"]) == (1024, 30)
+    assert numbers["generator_lr"] == numbers["discriminator_lr"] == 6e-4
+    assert numbers["ema_decay"] == 0.996006
+    mixed = resolved_settings(GANSampler(), 21, n_rows=500, n_blocks=14)
+    assert (mixed["batch_size"], mixed["max_epochs"]) == (256, 120)
+    assert mixed["generator_lr"] == 2e-4 and mixed["ema_decay"] == 0.999
+    # A size given by hand: the rates, the average and the budget follow it.
+    given = resolved_settings(GANSampler(batch_size=1024), 1, n_rows=10_000)
+    assert (given["generator_lr"], given["max_epochs"]) == (6e-4, 40)
+    given = resolved_settings(GANSampler(batch_size=512), 21, n_rows=500, n_blocks=14)
+    assert given["max_epochs"] == 60
+
+
+def test_a_fit_of_numbers_trains_with_the_large_update():
+    X = np.random.default_rng(0).normal(size=(400, 2))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X)
+    net = sampler.net_
+    assert net.batch_size == 1024 and net.ema_decay == 0.996006
+    lrs = [net.generator_optimizer_.param_groups[0]["lr"],
+           net.discriminator_optimizer_.param_groups[0]["lr"]]  # fmt: skip
+    assert lrs == [6e-4, 6e-4]
+    assert net.history[-1, "batches", -1, "train_batch_size"] == 1024
+    assert sampler.get_params()["batch_size"] == "auto"
+
+
 def test_auto_rules_of_the_discriminators_dropout():
     # Where rows are each drawn 10,000 times or more, and the check is off.
     budget = {"max_epochs": 120, "rows_per_epoch": 25_600, "held_out_check": False}

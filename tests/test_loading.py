@@ -494,6 +494,14 @@ def test_a_bad_file_gets_a_clear_value_error(saved, tmp_path, name):
         gansampler.load(path)
 
 
+def test_a_cut_short_file_whose_header_size_starts_as_a_pickle_is_not_one(tmp_path):
+    # A header of 384 bytes: its size's first byte is 0x80, a pickle's first.
+    path = tmp_path / "model.safetensors"
+    path.write_bytes((384).to_bytes(8, "little") + b'{"__metadata__": {')
+    with pytest.raises(ValueError, match=r"truncated|damaged"):
+        gansampler.load(path)
+
+
 def test_a_newer_gansampler_of_the_same_format_loads_with_a_warning(saved, tmp_path):
     def newer(config):
         config["versions"]["gansampler"] = "9.0.0"

@@ -117,7 +117,8 @@ def test_the_defaults_are_the_estimators_for_one_column():
         assert getattr(net, name) == expected, name
     assert net.generator is Generator and net.discriminator is Discriminator
     assert net.generator_optimizer == net.discriminator_optimizer == "adam"
-    assert net.lr == estimator["generator_lr"] == estimator["discriminator_lr"]
+    lr = auto_setting("generator_lr", 1)
+    assert net.lr == lr == auto_setting("discriminator_lr", 1)
     fitted = GANNet(max_epochs=1, steps_per_epoch=2, verbose=0, random_state=0).fit(
         np.zeros((10, 3), dtype=np.float32)
     )
@@ -131,7 +132,7 @@ def test_the_defaults_are_the_estimators_for_one_column():
     adam = fitted.generator_optimizer_
     assert isinstance(adam, torch.optim.Adam)
     assert adam.defaults["betas"] == (0.5, 0.999)
-    assert adam.defaults["lr"] == estimator["generator_lr"]
+    assert adam.defaults["lr"] == lr
 
 
 def test_optimizers_by_name_or_class(Z):

@@ -25,9 +25,10 @@ def test_one_table_serves_the_estimator():
 def test_the_specs_become_scikit_learn_s_constraints_once():
     for name, parameter in PARAMETERS.items():
         assert parameter.constraints is CONSTRAINTS[name], name
-    (batch_size,) = CONSTRAINTS["batch_size"]
+    batch_size, auto = CONSTRAINTS["batch_size"]
     assert isinstance(batch_size, Interval)
     assert vars(batch_size) == vars(Interval(Integral, 1, None, closed="left"))
+    assert isinstance(auto, StrOptions) and auto.options == {"auto"}
     (loss,) = CONSTRAINTS["loss"]
     assert isinstance(loss, StrOptions) and loss.options == set(LOSSES)
     assert CONSTRAINTS["random_state"] == ["random_state", np.random.Generator]
