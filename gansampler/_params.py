@@ -144,19 +144,19 @@ class TableShape:
         return self.hidden_size**2 / self.n_rows
 
 
-# Whole rows: 120 epochs of 256-row rounds, or more on a large table, so
-# that each row is drawn at least 800 times, up to 300 epochs. MAGIC (9,510
-# training rows, seeds 0 to 2): detection AUC 0.829 after 120 epochs (each
-# row drawn 323 times), 0.781 after 300 (807 times); letter (10,000 rows, 26
-# classes, not looked at before): 0.966 after 120, 0.949 after 300. Larger
-# rounds take as many fewer epochs, for as many rows drawn.
+# Whole rows: 120 epochs, or more on a large table, so that each row is
+# drawn at least 800 times, up to 300 epochs. MAGIC (9,510 training rows,
+# seeds 0 to 2): detection AUC 0.829 after 120 epochs (each row drawn 323
+# times), 0.781 after 300 (807 times); letter (10,000 rows, 26 classes, not
+# looked at before): 0.966 after 120, 0.949 after 300.
 _EPOCHS = 120
 _LONG_EPOCHS = 300
 _MIN_DRAWS_PER_ROW = 800
-# The rounds every rule above was measured with, and the rows 120 epochs of
-# 100 of them draw.
+# The rounds every rule was measured with: an epoch of 100 of them draws
+# 25,600 rows, and 120 epochs 3,072,000.
 _BATCH = 256
-_BUDGET_ROWS = _EPOCHS * 100 * _BATCH
+_STEPS = 100
+_BUDGET_ROWS = _EPOCHS * _STEPS * _BATCH
 
 
 def _batch_scale(t):
@@ -165,18 +165,22 @@ def _batch_scale(t):
     return max(1.0, (t.batch_size or _BATCH) / _BATCH)
 
 
+def _steps_per_epoch(t):
+    # An epoch draws as many rows whatever the size of its rounds, so that
+    # max_epochs means the same training: fewer rounds where they are larger.
+    return max(1, round(_STEPS / _batch_scale(t)))
+
+
 def _max_epochs(t):
     # One column keeps the recipe measured on 1-D data; whole rows take
     # longer to learn, and a large table's rows are each drawn too few
     # times by a fixed budget.
     if t.n_features == 1:
         return 40
-    scale = _batch_scale(t)
-    shortest, longest = math.ceil(_EPOCHS / scale), math.ceil(_LONG_EPOCHS / scale)
     if None in (t.n_rows, t.rows_per_epoch):
-        return shortest
+        return _EPOCHS
     epochs = math.ceil(_MIN_DRAWS_PER_ROW * t.n_rows / t.rows_per_epoch)
-    return min(max(shortest, epochs), longest)
+    return min(max(_EPOCHS, epochs), _LONG_EPOCHS)
 
 
 # Rounds of 1,024 rows at learning rates of 6e-4, for whole rows of numbers
@@ -184,16 +188,19 @@ def _max_epochs(t):
 # draws fewer than 10,000 times each (more than 307 rows): a round of a few
 # columns costs mostly the overhead of its operations, so four times the
 # rows cost 2.1 times as long at 2 to 5 columns, 2.5 times at 10 and 3.1
-# times at 30, and a quarter of the rounds draw as many rows. Larger steps
-# keep the game's pace (rates 3 times as high) and the average spans as
-# many rows (0.999 per 256 rows). Seeds 0 to 2, detection AUC, 256-row
-# rounds against 1,024: ring 0.627 / 0.611, moons 0.733 / 0.685, parabola
-# 0.717 / 0.677, mixture 0.689 / 0.699, MAGIC 0.781 / 0.777, counts 0.535 /
-# 0.535, survey answers 0.640 / 0.646. Rates of 4e-4 did worse (mixture
-# 0.731), and so did 2e-4 (0.789). The one-hot blocks of category columns
-# learned worse with the larger steps on two tables of three: mushroom
-# 0.795 / 0.899 (0.842 at 4e-4, 0.940 after twice the rounds), credit
-# approval 0.726 / 0.756, german credit 0.671 / 0.633. Where rows are drawn
+# times at 30, and a quarter of the rounds (25 an epoch) draw as many rows.
+# Larger steps keep the game's pace (rates 3 times as high) and the average
+# spans as many rows (0.999 per 256 rows). Seeds 0 to 2, detection AUC,
+# 256-row rounds against 1,024: ring 0.627 / 0.597, moons 0.733 / 0.679,
+# parabola 0.717 / 0.696, mixture 0.689 / 0.681, MAGIC 0.781 / 0.782,
+# letter 0.950 / 0.943, counts 0.535 / 0.542; survey answers (discrete, 1
+# to 5) 0.640 / 0.665, a loss (seeds 3 to 5: 0.626 / 0.664). Rates of 4e-4
+# did worse (mixture 0.731), and so did 2e-4 (0.789). The one-hot blocks of
+# category columns learned worse with the larger steps on two tables of
+# three: mushroom 0.795 / 0.899 (0.842 at 4e-4, 0.940 after twice the
+# rounds), credit approval 0.726 / 0.756, german credit 0.671 / 0.633
+# (measured with epochs of 100 rounds: the same rounds, drawn in other
+# blocks). Where rows are drawn
 # more often, the larger steps learned them by heart sooner: wine's
 # closer-to-training share 0.596 / 0.697, diabetes' AUC 0.611 / 0.665.
 _LARGE_BATCH = 1024
@@ -290,6 +297,7 @@ def _discriminator_dropout(t):
 
 _AUTO_RULES = {
     "batch_size": _batch_size,
+    "steps_per_epoch": _steps_per_epoch,
     "generator_lr": _learning_rate,
     "discriminator_lr": _learning_rate,
     "ema_decay": _ema_decay,
@@ -494,10 +502,14 @@ PARAMETERS: dict[str, Parameter] = {
         "auto",
         _positive_int_or_auto(),
         "Number of epochs to train; auto is 40 for one column, 120 for more, "
-        "up to 300 so that each row is drawn 800 times (a quarter as many with "
-        "1024-row updates).",
+        "up to 300 so that each row is drawn 800 times.",
     ),
-    "steps_per_epoch": Parameter(100, _positive_int(), "Rounds of the game per epoch."),
+    "steps_per_epoch": Parameter(
+        "auto",
+        _positive_int_or_auto(),
+        "Rounds of the game per epoch; auto is 100 for updates of up to 256 "
+        "rows, as many fewer for larger ones (25 at 1024): 25,600 rows an epoch.",
+    ),
     "enforce_rounding": Parameter(
         True,
         ("boolean",),

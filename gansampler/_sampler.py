@@ -205,7 +205,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         10,000 times each (by default, more than 307 rows), and 256
         otherwise: a round of a few columns costs mostly the overhead of its
         operations, so four times the rows cost about twice as long, and a
-        quarter of the rounds (see ``max_epochs``) draw as many rows. On
+        quarter of the rounds (see ``steps_per_epoch``) draw as many rows. On
         tables whose rows are drawn more often, the larger steps learned the
         rows by heart sooner; with category columns, they learned worse on
         two tables of three (see the user guide).
@@ -277,17 +277,18 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         for more: the dependence between columns takes longer to learn than
         one column's shape. On a large table, more: enough for each row to
         be drawn 800 times (``max_epochs * steps_per_epoch * batch_size *
-        d_steps`` over the rows), up to 300 epochs. Updates of more than 256
-        rows take as many fewer epochs, for as many rows drawn: with the
-        default 1,024-row updates of larger tables of numbers, 30
-        epochs, more from 3,841 rows, up to 75 (from 9,600 rows).
-    steps_per_epoch : int, default=100
+        d_steps`` over the rows), up to 300 epochs (from 3,841 rows by
+        default; 300 from 9,600).
+    steps_per_epoch : int or "auto", default="auto"
         Rounds of the game per epoch. An epoch here is a fixed number of
         rounds, not a pass over the data: each round draws ``batch_size *
         d_steps`` rows at random, so the cost of training,
         ``max_epochs * steps_per_epoch`` rounds, does not grow with the number
         of samples, but where ``max_epochs="auto"`` lengthens it (see
-        ``max_epochs``).
+        ``max_epochs``). ``"auto"`` is 100 for updates of up to 256 rows,
+        and as many fewer for larger ones (25 for 1,024-row updates), so that
+        an epoch draws 25,600 rows whatever ``batch_size``, and
+        ``max_epochs`` means as much training.
     enforce_rounding : bool, default=True
         Round the samples of a feature recorded at a fixed precision (counts,
         integers, values to 0.1: up to 6 decimal places) to that precision,
@@ -962,6 +963,8 @@ def resolved_settings(sampler, n_features, *, n_rows=None, n_classes=0, n_blocks
     if _is_auto("batch_size", params["batch_size"]):
         params["batch_size"] = auto_setting("batch_size", n_features, **shape)
     shape["batch_size"] = params["batch_size"]
+    if _is_auto("steps_per_epoch", params["steps_per_epoch"]):
+        params["steps_per_epoch"] = auto_setting("steps_per_epoch", n_features, **shape)
     shape["rows_per_epoch"] = (
         params["steps_per_epoch"] * params["batch_size"] * params["d_steps"]
     )

@@ -107,37 +107,39 @@ def test_auto_rules_of_the_update():
             assert auto_setting(name, 3, batch_size=batch) == lr
         assert auto_setting("ema_decay", 3, batch_size=batch) == decay
     assert 2e-4 < auto_setting("generator_lr", 3, batch_size=512) < 6e-4
-    # As many rows drawn in fewer, larger rounds.
-    large = {"batch_size": 1024, "rows_per_epoch": 102_400}
-    assert auto_setting("max_epochs", 3, n_rows=1_000, **large) == 30
-    assert auto_setting("max_epochs", 3, n_rows=3_841, **large) == 31
-    assert auto_setting("max_epochs", 10, n_rows=9_510, **large) == 75
-    assert auto_setting("max_epochs", 10, n_rows=10**6, **large) == 75
-    assert auto_setting("max_epochs", 3, n_rows=1_000, batch_size=64) == 120
+    # An epoch draws 25,600 rows whatever the size of its rounds.
+    for batch, steps in ((64, 100), (256, 100), (512, 50), (1024, 25), (10**6, 1)):
+        assert auto_setting("steps_per_epoch", 3, batch_size=batch) == steps
 
 
 def test_the_update_follows_the_table():
     from gansampler._sampler import resolved_settings
 
     numbers = resolved_settings(GANSampler(), 3, n_rows=667, n_classes=2)
-    assert (numbers["batch_size"], numbers["max_epochs"]) == (1024, 30)
+    assert (numbers["batch_size"], numbers["steps_per_epoch"]) == (1024, 25)
+    assert numbers["max_epochs"] == 120
     assert numbers["generator_lr"] == numbers["discriminator_lr"] == 6e-4
     assert numbers["ema_decay"] == 0.996006
+    # MAGIC: each row drawn 800 times, in 1,024-row rounds.
+    magic = resolved_settings(GANSampler(), 10, n_rows=9_510, n_classes=2)
+    assert (magic["steps_per_epoch"], magic["max_epochs"]) == (25, 298)
     mixed = resolved_settings(GANSampler(), 21, n_rows=500, n_blocks=14)
-    assert (mixed["batch_size"], mixed["max_epochs"]) == (256, 120)
+    assert (mixed["batch_size"], mixed["steps_per_epoch"]) == (256, 100)
     assert mixed["generator_lr"] == 2e-4 and mixed["ema_decay"] == 0.999
-    # A size given by hand: the rates, the average and the budget follow it.
+    # A size given by hand: the rates, the average and the epoch follow it.
     given = resolved_settings(GANSampler(batch_size=1024), 1, n_rows=10_000)
-    assert (given["generator_lr"], given["max_epochs"]) == (6e-4, 40)
-    given = resolved_settings(GANSampler(batch_size=512), 21, n_rows=500, n_blocks=14)
-    assert given["max_epochs"] == 60
+    assert (given["generator_lr"], given["steps_per_epoch"]) == (6e-4, 25)
+    assert given["max_epochs"] == 40
+    given = resolved_settings(GANSampler(batch_size=512, steps_per_epoch=100), 3)
+    assert (given["steps_per_epoch"], given["max_epochs"]) == (100, 120)
 
 
 def test_a_fit_of_numbers_trains_with_the_large_update():
     X = np.random.default_rng(0).normal(size=(400, 2))
-    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X)
+    sampler = GANSampler(max_epochs=1, random_state=0).fit(X)
     net = sampler.net_
     assert net.batch_size == 1024 and net.ema_decay == 0.996006
+    assert net.steps_per_epoch == 25 and sampler.n_iter_ == 25
     lrs = [net.generator_optimizer_.param_groups[0]["lr"],
            net.discriminator_optimizer_.param_groups[0]["lr"]]  # fmt: skip
     assert lrs == [6e-4, 6e-4]
