@@ -200,9 +200,9 @@ def _max_epochs(t):
 # three: mushroom 0.795 / 0.899 (0.842 at 4e-4, 0.940 after twice the
 # rounds), credit approval 0.726 / 0.756, german credit 0.671 / 0.633
 # (measured with epochs of 100 rounds: the same rounds, drawn in other
-# blocks). Where rows are drawn
-# more often, the larger steps learned them by heart sooner: wine's
-# closer-to-training share 0.596 / 0.697, diabetes' AUC 0.611 / 0.665.
+# blocks). Where rows are drawn more often, the larger steps learned them by
+# heart sooner: wine's closer-to-training share 0.596 / 0.697, diabetes' AUC
+# 0.611 / 0.665.
 _LARGE_BATCH = 1024
 _LR = 2e-4
 _LR_GROWTH = math.log(3) / math.log(4)  # 3 times the rate for 4 times the rows
