@@ -242,6 +242,8 @@ def _constructed(estimator, config, trusted, path):
         params["early_stopping"] = False  # saved before 0.10, which had no check
     if estimator is GANSampler and "discriminator_dropout" not in params:
         params["discriminator_dropout"] = 0.0  # saved before 0.12, which had none
+    if estimator is GANSampler and "copula_start" not in params:
+        params["copula_start"] = False  # saved before 0.14, which had none
     return _construct(estimator, params), dropped, config["fitted"]
 
 

@@ -63,6 +63,12 @@ class _Diverged(Exception):
     """A loss became NaN or inf during a round."""
 
 
+# Added to the diagonal of the rows' covariance before its Cholesky factor.
+_COPULA_JITTER = 1e-4
+# The mean and standard deviation of each kind of noise.
+_NOISE_MOMENTS = {"normal": (0.0, 1.0), "uniform": (0.5, 12**-0.5)}
+
+
 class GANNet(NeuralNet):
     """A skorch net whose training step is one round of the GAN game.
 
@@ -497,6 +503,8 @@ class GANNet(NeuralNet):
             return super().get_iterator(dataset, training=training)
         rows, codes = rows_of(dataset)
         X = to_tensor(rows, device=self.device)
+        if self.n_rounds_ == 0:
+            self._start_from_copula(X)
         labels = None
         if codes is not None:
             codes = to_tensor(codes, device=self.device).long()
@@ -524,6 +532,29 @@ class GANNet(NeuralNet):
             generator=generator,
             mix=bool(self.criterion_.gradient_penalty_weight),
         )
+
+    def _start_from_copula(self, X):
+        """Where the generator has a linear skip, start it (and its average)
+        as the Gaussian of the training rows' numbers ``X`` in the networks'
+        space: their mean and covariance, a Gaussian copula of the columns."""
+        skip = getattr(self.generator_, "skip", None)
+        n_numbers = X.shape[1] - sum(self.blocks)
+        if skip is None or n_numbers < 2 or len(X) < 2:
+            return
+        numbers = X[:, :n_numbers].double()
+        # A constant column has no variance: a little keeps the factor real.
+        jitter = _COPULA_JITTER * torch.eye(n_numbers, dtype=numbers.dtype,
+                                            device=numbers.device)  # fmt: skip
+        covariance = torch.cov(numbers.T).reshape(n_numbers, n_numbers) + jitter
+        factor, info = torch.linalg.cholesky_ex(covariance)
+        if info.item():
+            factor = torch.diag(covariance.diagonal().sqrt())
+        noise_mean, noise_std = _NOISE_MOMENTS[self.noise]
+        self.generator_.start_from(
+            numbers.mean(0).float(), factor.float(),
+            noise_mean=noise_mean, noise_std=noise_std,
+        )  # fmt: skip
+        self.generator_ema_.load_state_dict(self.generator_.state_dict())
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         """One epoch of rounds, with no read from the device until its end.

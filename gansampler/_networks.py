@@ -118,6 +118,10 @@ def _three_linear_maps(
     )
 
 
+# The scale of the generator's last map beside a linear skip.
+_LAYERS_AT_START = 0.1
+
+
 class Generator(nn.Module):
     """Maps noise to samples: two hidden layers, three linear maps.
 
@@ -133,6 +137,12 @@ class Generator(nn.Module):
         Activation after each hidden layer: one of ``"elu"``, ``"gelu"``,
         ``"leaky_relu"``, ``"relu"``, ``"sigmoid"``, ``"silu"``, ``"tanh"``, or a
         callable returning a :class:`torch.nn.Module`.
+    linear_skip : bool, default=False
+        Add a linear map of the noise, without bias, to the layers' output,
+        and start the layers' last map at a tenth of its usual weights: then
+        :meth:`start_from` can make the generator start as a Gaussian of
+        given mean and covariance, and the layers learn what the Gaussian
+        misses.
 
     Examples
     --------
@@ -149,14 +159,49 @@ class Generator(nn.Module):
         *,
         hidden_size: int = DEFAULTS["generator_hidden_size"],
         activation: str | Callable[[], nn.Module] = DEFAULTS["activation"],
+        linear_skip: bool = False,
     ) -> None:
         super().__init__()
         self.layers = _three_linear_maps(
             n_inputs, hidden_size, n_outputs, activation, caller="Generator"
         )
+        self.skip = None
+        if linear_skip:
+            self.skip = nn.Linear(n_inputs, n_outputs, bias=False)
+            with torch.no_grad():
+                self.skip.weight.zero_()
+                # The layers start small beside the Gaussian, not on top of it.
+                self.layers[-1].weight.mul_(_LAYERS_AT_START)
+                self.layers[-1].bias.mul_(_LAYERS_AT_START)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "skip" not in self._modules:  # pickled before 0.14
+            self.skip = None
 
     def forward(self, noise):
-        return self.layers(noise)
+        if self.skip is None:
+            return self.layers(noise)
+        return self.layers(noise) + self.skip(noise)
+
+    @torch.no_grad()
+    def start_from(self, mean, cholesky, *, noise_mean=0.0, noise_std=1.0):
+        """Start as the Gaussian of ``mean`` and covariance ``cholesky @
+        cholesky.T`` in the first ``len(mean)`` outputs: the skip maps the
+        first noise dimensions through ``cholesky``, standardised from noise
+        of ``noise_mean`` and ``noise_std``, and the layers' last bias moves
+        by ``mean``. Needs ``linear_skip``."""
+        if self.skip is None:
+            raise ValueError(
+                "start_from needs a Generator built with linear_skip=True."
+            )
+        d = len(mean)
+        k = min(d, self.skip.in_features)
+        weight = cholesky[:, :k].to(self.skip.weight) / noise_std
+        self.skip.weight.zero_()
+        self.skip.weight[:d, :k] = weight
+        shift = mean.to(weight) - noise_mean * weight.sum(1)
+        self.layers[-1].bias[:d] += shift
 
 
 class Discriminator(nn.Module):

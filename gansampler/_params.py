@@ -295,6 +295,29 @@ def _discriminator_dropout(t):
     return _DROPOUT if t.n_features > 1 and many and not t.held_out_check else 0.0
 
 
+# The generator starts as the Gaussian copula of the training rows (their
+# mean and covariance in the networks' space, through a linear map of the
+# noise beside the layers, which start at a tenth of their weights), and
+# the game teaches it what the copula misses: where whole rows of numbers
+# (no category column, no missing value) are each drawn 10,000 times or
+# more (by default, tables of at most 307 rows), as
+# the copula, whose few numbers cannot learn rows by heart, beats a GAN
+# started from nothing on such tables. Seeds 0 to 2, detection AUC /
+# closer-to-training share, without and with: breast cancer 0.678 / 0.581,
+# 0.668 / 0.606; wine 0.695 / 0.596, 0.682 / 0.596; diabetes 0.611 /
+# 0.611, 0.593 / 0.525; Statlog heart 0.670 / 0.652, 0.589 / 0.607. On
+# larger tables whose shape is far from a Gaussian's it learned worse (the
+# ring 0.597 / 0.640, the moons 0.679 / 0.700, the parabola 0.696 / 0.743,
+# the 5-D mixture 0.681 / 0.722), and there it is off. A copula of the
+# numbers alone misses what they share with the category columns: south
+# African hearts 0.657 / 0.687, Ljubljana's breast cancer 0.647 / 0.639,
+# penguins 0.676 / 0.679.
+def _copula_start(t):
+    visits = t.visits_per_row
+    many = visits is not None and visits >= _MANY_VISITS
+    return t.n_features > 1 and not t.n_blocks and many
+
+
 _AUTO_RULES = {
     "batch_size": _batch_size,
     "steps_per_epoch": _steps_per_epoch,
@@ -305,6 +328,7 @@ _AUTO_RULES = {
     "generator_hidden_size": lambda t: max(48, 8 * t.n_features),
     "discriminator_hidden_size": lambda t: max(64, 8 * t.n_features),
     "discriminator_dropout": _discriminator_dropout,
+    "copula_start": _copula_start,
     "max_epochs": _max_epochs,
     # Lazy R1 measured as good as R1 on every round on one column, and worse
     # on whole rows and class-conditional fits.
@@ -389,6 +413,13 @@ PARAMETERS: dict[str, Parameter] = {
         "Dropout rate of the built-in discriminator's hidden layers; auto is "
         "0.5 where whole rows are each drawn 10,000 times or more and "
         "early_stopping is off, else 0.",
+    ),
+    "copula_start": Parameter(
+        "auto",
+        (OptionsSpec(("auto",)), "boolean"),
+        "Start the built-in generator as the Gaussian copula of the training "
+        "rows' numbers, and let the game learn what it misses; auto: on where "
+        "whole rows of numbers are each drawn 10,000 times or more.",
     ),
     "activation": Parameter(
         "silu",

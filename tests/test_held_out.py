@@ -314,3 +314,59 @@ def test_a_split_too_small_to_check_is_a_clear_error_and_keeps_the_model(rows):
     with pytest.raises(ValueError, match="at least two rows on each side"):
         sampler.fit(rows)
     np.testing.assert_array_equal(sampler.sample(5, random_state=0), before)
+
+
+def test_the_copula_start_rule():
+    # On where whole rows are each drawn 10,000 times or more: by default,
+    # tables of at most 307 rows.
+    budget = {"max_epochs": 120, "rows_per_epoch": 25_600}
+    assert auto_setting("copula_start", 13, n_rows=89, **budget)
+    assert auto_setting("copula_start", 3, n_rows=307, **budget)
+    assert not auto_setting("copula_start", 3, n_rows=308, **budget)
+    assert not auto_setting("copula_start", 1, n_rows=89, **budget)
+    assert not auto_setting("copula_start", 3, n_rows=89, n_blocks=1, **budget)
+    assert not auto_setting("copula_start", 3)  # rows unknown
+
+
+def _correlated(n_rows, seed=0):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n_rows, 3))
+    return z @ np.array([[1.0, 0.8, 0.0], [0.0, 0.6, -0.5], [0.0, 0.0, 0.7]])
+
+
+def test_a_small_table_starts_from_its_copula():
+    X = _correlated(100)
+    # One round: the generator is still, nearly, the copula of the rows.
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=1, copula_start=True,
+                         random_state=0).fit(X)  # fmt: skip
+    G = sampler.net_.generator_ema_
+    assert G.skip is not None and G.skip.weight.abs().sum() > 0
+    drawn = sampler.sample(20_000, random_state=0)
+    assert np.abs(np.corrcoef(drawn.T) - np.corrcoef(X.T)).max() < 0.15
+    # Without it, one round draws rows far from the data's dependence.
+    plain = GANSampler(max_epochs=1, steps_per_epoch=1, random_state=0).fit(X)
+    assert plain.net_.generator_.skip is None
+    drawn = plain.sample(20_000, random_state=0)
+    assert np.abs(np.corrcoef(drawn.T) - np.corrcoef(X.T)).max() > 0.3
+    # By default, on for this table; a larger one keeps the generator of
+    # before.
+    from gansampler._sampler import resolved_settings
+
+    assert resolved_settings(GANSampler(), 3, n_rows=100)["copula_start"] is True
+    assert resolved_settings(GANSampler(), 3, n_rows=400)["copula_start"] is False
+
+
+def test_the_copula_start_takes_the_numbers_of_a_mixed_table():
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(_correlated(120), columns=["a", "b", "c"])
+    X["kind"] = np.where(X["a"] > 0, "up", "down")
+    X.loc[::10, "c"] = np.nan
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=1, copula_start=True,
+                         random_state=0).fit(X)  # fmt: skip
+    assert sampler.net_.generator_.skip is not None
+    drawn = sampler.sample(5_000, random_state=0)
+    assert list(drawn.columns) == ["a", "b", "c", "kind"]
+    assert abs(drawn["a"].corr(drawn["b"]) - X["a"].corr(X["b"])) < 0.15
+    # One column of numbers has no dependence to start from.
+    one = GANSampler(max_epochs=1, steps_per_epoch=1, copula_start=True)
+    assert one.fit(X[["a", "kind"]]).net_.generator_.skip is None

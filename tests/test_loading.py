@@ -616,3 +616,27 @@ def test_a_model_saved_in_format_1_loads_and_draws_the_same_rows():
     np.testing.assert_array_equal(sampler.sample(500, random_state=3), expected["rows"])
     labelled = sampler.sample(4, random_state=1, y=["a", "b", "a", "b"])
     np.testing.assert_array_equal(labelled, expected["labelled"])
+
+
+def test_a_model_saved_before_the_copula_start_keeps_its_generator(saved, tmp_path):
+    def before(config):
+        del config["params"]["copula_start"]
+
+    (tmp_path / "now").write_bytes(saved)
+    assert gansampler.load(tmp_path / "now").copula_start == "auto"
+    (tmp_path / "m").write_bytes(rewritten(saved, edit_config=before))
+    assert gansampler.load(tmp_path / "m").copula_start is False
+
+
+def test_a_model_started_from_its_copula_round_trips(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 3)) @ rng.normal(size=(3, 3))
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=5, copula_start=True,
+                         random_state=0).fit(X)  # fmt: skip
+    assert sampler.net_.generator_.skip is not None
+    sampler.save(tmp_path / "model.safetensors")
+    loaded = gansampler.load(tmp_path / "model.safetensors")
+    assert loaded.net_.generator_ema_.skip is not None
+    np.testing.assert_array_equal(
+        loaded.sample(50, random_state=1), sampler.sample(50, random_state=1)
+    )

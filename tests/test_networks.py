@@ -102,3 +102,34 @@ def test_the_defaults_are_the_estimators():
         assert signature["activation"].default == defaults["activation"]
     dropout = inspect.signature(Discriminator).parameters["dropout"].default
     assert dropout == auto_setting("discriminator_dropout", 1) == 0.0
+
+
+def test_a_generator_with_a_linear_skip_starts_as_the_given_gaussian():
+    plain = Generator(3, 2, hidden_size=8)
+    assert plain.skip is None and "skip.weight" not in plain.state_dict()
+    torch.manual_seed(0)
+    skipped = Generator(3, 2, hidden_size=8, linear_skip=True)
+    assert torch.equal(skipped.skip.weight, torch.zeros(2, 3))
+    # The layers' last map starts at a tenth of its weights.
+    torch.manual_seed(0)
+    plain = Generator(3, 2, hidden_size=8)
+    torch.nn.Linear(3, 2, bias=False)  # the draw the skip's map makes
+    assert torch.allclose(skipped.layers[-1].weight, plain.layers[-1].weight / 10)
+
+    mean, factor = torch.tensor([4.0, -1.0]), torch.tensor([[2.0, 0.0], [0.6, 0.8]])
+    skipped.start_from(mean, factor)
+    noise = torch.randn(1000, 3)
+    with torch.no_grad():
+        gaussian = skipped(noise) - skipped.layers(noise)
+    assert torch.allclose(gaussian, noise[:, :2] @ factor.T, atol=1e-5)
+    assert torch.allclose(skipped.layers[-1].bias, plain.layers[-1].bias / 10 + mean)
+    # Uniform noise is standardised first.
+    uniform = Generator(3, 2, hidden_size=8, linear_skip=True)
+    bias = uniform.layers[-1].bias.detach().clone()
+    uniform.start_from(mean, factor, noise_mean=0.5, noise_std=12**-0.5)
+    with torch.no_grad():
+        rows = uniform.skip(torch.rand(200_000, 3)) + uniform.layers[-1].bias - bias
+    assert torch.allclose(rows.mean(0), mean, atol=0.02)
+    assert torch.allclose(torch.cov(rows.T), factor @ factor.T, atol=0.03)
+    with pytest.raises(ValueError, match="linear_skip=True"):
+        Generator(3, 2).start_from(mean, factor)
