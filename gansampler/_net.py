@@ -504,7 +504,7 @@ class GANNet(NeuralNet):
         rows, codes = rows_of(dataset)
         X = to_tensor(rows, device=self.device)
         if self.n_rounds_ == 0:
-            self._start_from_copula(X)
+            self._start_from_copula(X, codes)
         labels = None
         if codes is not None:
             codes = to_tensor(codes, device=self.device).long()
@@ -533,25 +533,41 @@ class GANNet(NeuralNet):
             mix=bool(self.criterion_.gradient_penalty_weight),
         )
 
-    def _start_from_copula(self, X):
+    def _start_from_copula(self, X, codes=None):
         """Where the generator has a linear skip, start it (and its average)
         as the Gaussian of the training rows' numbers ``X`` in the networks'
-        space: their mean and covariance, a Gaussian copula of the columns."""
+        space: their mean and covariance, a Gaussian copula of the columns.
+        With the rows' class ``codes``, each class starts at its own mean,
+        with the covariance within the classes."""
         skip = getattr(self.generator_, "skip", None)
         n_numbers = X.shape[1] - sum(self.blocks)
         if skip is None or n_numbers < 2 or len(X) < 2:
             return
         numbers = X[:, :n_numbers].double()
+        mean = numbers.mean(0)
+        class_shifts = None
+        covariance = torch.cov(numbers.T).reshape(n_numbers, n_numbers)
+        if codes is not None and self.n_classes:
+            counts = torch.bincount(codes, minlength=self.n_classes).to(numbers)
+            sums = numbers.new_zeros(self.n_classes, n_numbers)
+            sums.index_add_(0, codes, numbers)
+            # A class without training rows starts at the mean of all.
+            means = torch.where(counts[:, None] > 0,
+                                sums / counts.clamp(min=1)[:, None], mean)  # fmt: skip
+            class_shifts = (means - mean).float()
+            within = numbers - means[codes]
+            degrees = max(1, len(X) - self.n_classes)
+            covariance = within.T @ within / degrees
         # A constant column has no variance: a little keeps the factor real.
-        jitter = _COPULA_JITTER * torch.eye(n_numbers, dtype=numbers.dtype,
-                                            device=numbers.device)  # fmt: skip
-        covariance = torch.cov(numbers.T).reshape(n_numbers, n_numbers) + jitter
+        covariance = covariance + _COPULA_JITTER * torch.eye(
+            n_numbers, dtype=numbers.dtype, device=numbers.device
+        )
         factor, info = torch.linalg.cholesky_ex(covariance)
         if info.item():
             factor = torch.diag(covariance.diagonal().sqrt())
         noise_mean, noise_std = _NOISE_MOMENTS[self.noise]
         self.generator_.start_from(
-            numbers.mean(0).float(), factor.float(),
+            mean.float(), factor.float(), class_shifts=class_shifts,
             noise_mean=noise_mean, noise_std=noise_std,
         )  # fmt: skip
         self.generator_ema_.load_state_dict(self.generator_.state_dict())

@@ -185,21 +185,27 @@ class Generator(nn.Module):
         return self.layers(noise) + self.skip(noise)
 
     @torch.no_grad()
-    def start_from(self, mean, cholesky, *, noise_mean=0.0, noise_std=1.0):
+    def start_from(self, mean, cholesky, *, class_shifts=None, noise_mean=0.0,
+                   noise_std=1.0):  # fmt: skip
         """Start as the Gaussian of ``mean`` and covariance ``cholesky @
         cholesky.T`` in the first ``len(mean)`` outputs: the skip maps the
         first noise dimensions through ``cholesky``, standardised from noise
         of ``noise_mean`` and ``noise_std``, and the layers' last bias moves
-        by ``mean``. Needs ``linear_skip``."""
+        by ``mean``. With ``class_shifts`` (one row per class), the input
+        ends with each row's one-hot class, and a row of class ``c`` moves
+        by ``class_shifts[c]`` too. Needs ``linear_skip``."""
         if self.skip is None:
             raise ValueError(
                 "start_from needs a Generator built with linear_skip=True."
             )
         d = len(mean)
-        k = min(d, self.skip.in_features)
+        n_classes = 0 if class_shifts is None else len(class_shifts)
+        k = min(d, self.skip.in_features - n_classes)
         weight = cholesky[:, :k].to(self.skip.weight) / noise_std
         self.skip.weight.zero_()
         self.skip.weight[:d, :k] = weight
+        if n_classes:
+            self.skip.weight[:d, -n_classes:] = class_shifts.T.to(weight)
         shift = mean.to(weight) - noise_mean * weight.sum(1)
         self.layers[-1].bias[:d] += shift
 

@@ -310,8 +310,7 @@ def _discriminator_dropout(t):
 # ring 0.597 / 0.640, the moons 0.679 / 0.700, the parabola 0.696 / 0.743,
 # the 5-D mixture 0.681 / 0.722), and there it is off. A copula of the
 # numbers alone misses what they share with the category columns: south
-# African hearts 0.657 / 0.687, Ljubljana's breast cancer 0.647 / 0.639,
-# penguins 0.676 / 0.679.
+# African hearts 0.657 / 0.687, penguins 0.676 / 0.679.
 def _copula_start(t):
     visits = t.visits_per_row
     many = visits is not None and visits >= _MANY_VISITS

@@ -134,15 +134,17 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         Start the built-in generator as the Gaussian copula of the training
         rows' numbers: a linear map of the noise, beside its layers, is set
         to the mean and covariance of the numbers in the networks' space (a
-        Gaussian copula over the preprocessed margins), and the layers,
-        which start at a tenth of their usual weights, learn what the copula
-        misses. Category columns and missing-value indicators start as
-        before. ``"auto"`` is on where whole rows of numbers (no category
-        column, no missing value) are each drawn 10,000 times or more (by
-        default, tables of at most 307 rows): there a copula, whose few
-        numbers cannot learn rows by heart, beat a generator started from
-        nothing. On larger tables far from a Gaussian (a ring, two moons),
-        and on small mixed tables, it measured worse, and is off.
+        Gaussian copula over the preprocessed margins; with classes, each
+        class at its own mean, with the covariance within the classes), and
+        the layers, which start at a tenth of their usual weights, learn
+        what the copula misses. Category columns and missing-value
+        indicators start as before. ``"auto"`` is on where whole rows of
+        numbers (no category column, no missing value) are each drawn
+        10,000 times or more (by default, tables of at most 307 rows):
+        there a copula, whose few numbers cannot learn rows by heart, beat
+        a generator started from nothing. On larger tables far from a
+        Gaussian (a ring, two moons), and on small mixed tables, it
+        measured worse, and is off.
     activation : str or callable, default="silu"
         Activation of the built-in networks: ``"silu"`` (x times its sigmoid:
         as faithful as ELU, and four times cheaper to sample with), ``"elu"``

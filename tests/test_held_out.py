@@ -370,3 +370,16 @@ def test_the_copula_start_takes_the_numbers_of_a_mixed_table():
     # One column of numbers has no dependence to start from.
     one = GANSampler(max_epochs=1, steps_per_epoch=1, copula_start=True)
     assert one.fit(X[["a", "kind"]]).net_.generator_.skip is None
+
+
+def test_each_class_starts_from_its_own_mean():
+    X = _correlated(150)
+    y = np.repeat([0, 1, 2], 50)
+    X = X + np.array([[0.0, 0.0, 0.0], [4.0, -2.0, 1.0], [-3.0, 3.0, 2.0]])[y]
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=1, copula_start=True,
+                         random_state=0).fit(X, y)  # fmt: skip
+    for label in range(3):
+        drawn = sampler.sample(5_000, y=np.full(5_000, label), random_state=0)
+        np.testing.assert_allclose(drawn.mean(0), X[y == label].mean(0), atol=0.3)
+        # The spread within the class, not that of all the rows.
+        assert (drawn.std(0) < 1.5 * X[y == label].std(0)).all()

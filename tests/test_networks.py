@@ -133,3 +133,18 @@ def test_a_generator_with_a_linear_skip_starts_as_the_given_gaussian():
     assert torch.allclose(torch.cov(rows.T), factor @ factor.T, atol=0.03)
     with pytest.raises(ValueError, match="linear_skip=True"):
         Generator(3, 2).start_from(mean, factor)
+
+
+def test_a_generator_started_with_class_shifts_moves_each_class():
+    G = Generator(4 + 2, 2, hidden_size=8, linear_skip=True)
+    mean, factor = torch.tensor([1.0, 2.0]), torch.eye(2)
+    shifts = torch.tensor([[-1.0, 0.5], [1.0, -0.5]])
+    G.start_from(mean, factor, class_shifts=shifts)
+    noise = torch.zeros(2, 4)
+    labels = torch.eye(2)
+    with torch.no_grad():
+        moved = G.skip(torch.cat([noise, labels], dim=1))
+    assert torch.equal(moved, shifts)
+    # The noise dimensions are the first ones, never the classes'.
+    assert torch.equal(G.skip.weight[:, :2], factor)
+    assert torch.equal(G.skip.weight[:, 2:4], torch.zeros(2, 2))
