@@ -503,12 +503,12 @@ class GANNet(NeuralNet):
             return super().get_iterator(dataset, training=training)
         rows, codes = rows_of(dataset)
         X = to_tensor(rows, device=self.device)
-        if self.n_rounds_ == 0:
-            self._start_from_copula(X, codes)
         labels = None
         if codes is not None:
             codes = to_tensor(codes, device=self.device).long()
             labels = one_hot(codes, self.n_classes)
+        if self.n_rounds_ == 0:
+            self._start_from_copula(X, codes)
         # A new stream for each call to fit or partial_fit, reproducible.
         root = draw_seed(None) if self.random_state is None else self.random_state
         seed = np.random.SeedSequence([root, len(self.history)])

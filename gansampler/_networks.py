@@ -187,20 +187,57 @@ class Generator(nn.Module):
     @torch.no_grad()
     def start_from(self, mean, cholesky, *, class_shifts=None, noise_mean=0.0,
                    noise_std=1.0):  # fmt: skip
-        """Start as the Gaussian of ``mean`` and covariance ``cholesky @
-        cholesky.T`` in the first ``len(mean)`` outputs: the skip maps the
-        first noise dimensions through ``cholesky``, standardised from noise
-        of ``noise_mean`` and ``noise_std``, and the layers' last bias moves
-        by ``mean``. With ``class_shifts`` (one row per class), the input
-        ends with each row's one-hot class, and a row of class ``c`` moves
-        by ``class_shifts[c]`` too. Needs ``linear_skip``."""
+        """Start as a Gaussian of given mean and covariance.
+
+        The skip maps the first noise dimensions through ``cholesky``,
+        standardised from noise of ``noise_mean`` and ``noise_std``, to the
+        first ``len(mean)`` outputs, and the layers' last bias moves by
+        ``mean``: with the layers still small, the generator draws the
+        Gaussian of ``mean`` and covariance ``cholesky @ cholesky.T``.
+
+        Parameters
+        ----------
+        mean : torch.Tensor of shape (d,)
+            The mean of the first ``d`` outputs, ``d <= n_outputs``.
+        cholesky : torch.Tensor of shape (d, d)
+            A factor of their covariance (lower-triangular, as
+            :func:`torch.linalg.cholesky` gives).
+        class_shifts : torch.Tensor of shape (n_classes, d) or None, default=None
+            Where the input ends with a one-hot class: how far a row of each
+            class moves from ``mean``.
+        noise_mean, noise_std : float, default=0.0, 1.0
+            The mean and standard deviation of the noise.
+
+        Raises
+        ------
+        ValueError
+            Where the generator has no ``linear_skip``, or the shapes do not
+            fit it.
+        """
         if self.skip is None:
             raise ValueError(
                 "start_from needs a Generator built with linear_skip=True."
             )
         d = len(mean)
         n_classes = 0 if class_shifts is None else len(class_shifts)
-        k = min(d, self.skip.in_features - n_classes)
+        n_noise = self.skip.in_features - n_classes
+        shapes_fit = (
+            mean.ndim == 1
+            and 0 < d <= self.skip.out_features
+            and tuple(cholesky.shape) == (d, d)
+            and n_noise > 0
+            and (class_shifts is None or tuple(class_shifts.shape) == (n_classes, d))
+        )
+        if not shapes_fit:
+            raise ValueError(
+                f"start_from needs a mean of shape (d,) with d <= "
+                f"{self.skip.out_features}, a cholesky factor of shape (d, d) and "
+                f"class_shifts of shape (n_classes, d) for fewer classes than the "
+                f"{self.skip.in_features} inputs; got {tuple(mean.shape)}, "
+                f"{tuple(cholesky.shape)} and "
+                f"{None if class_shifts is None else tuple(class_shifts.shape)}."
+            )
+        k = min(d, n_noise)
         weight = cholesky[:, :k].to(self.skip.weight) / noise_std
         self.skip.weight.zero_()
         self.skip.weight[:d, :k] = weight

@@ -383,3 +383,29 @@ def test_each_class_starts_from_its_own_mean():
         np.testing.assert_allclose(drawn.mean(0), X[y == label].mean(0), atol=0.3)
         # The spread within the class, not that of all the rows.
         assert (drawn.std(0) < 1.5 * X[y == label].std(0)).all()
+
+
+def test_the_copula_start_reads_the_classes_on_the_data_s_device(monkeypatch):
+    # The class codes reach the start as the rows do: placed on the net's
+    # device (by skorch's to_tensor) as long integers, so that a GPU fit
+    # does not mix devices. A CPU run cannot see two devices, so the test
+    # checks that the codes went through the placement.
+    import gansampler._net as net_module
+
+    placed, seen = [], []
+
+    def to_tensor(X, device):
+        tensor = original(X, device=device).clone()  # placed: a new tensor
+        placed.append(tensor)
+        return tensor
+
+    original = net_module.to_tensor
+    monkeypatch.setattr(net_module, "to_tensor", to_tensor)
+    monkeypatch.setattr(net_module.GANNet, "_start_from_copula",
+                        lambda net, X, codes: seen.append(codes))  # fmt: skip
+    X, y = _correlated(60), np.repeat([0, 1], 30)
+    GANSampler(max_epochs=1, steps_per_epoch=1, copula_start=True).fit(X, y)
+    (codes,) = seen
+    assert codes.dtype == torch.long
+    assert codes.data_ptr() in {t.data_ptr() for t in placed}
+    assert torch.equal(codes.cpu(), torch.from_numpy(y))

@@ -135,6 +135,24 @@ def test_a_generator_with_a_linear_skip_starts_as_the_given_gaussian():
         Generator(3, 2).start_from(mean, factor)
 
 
+@pytest.mark.parametrize(
+    ("mean", "factor", "shifts"),
+    [
+        (torch.zeros(3), torch.eye(3), None),  # more than the 2 outputs
+        (torch.zeros(2), torch.eye(3), None),
+        (torch.zeros(2, 1), torch.eye(2), None),
+        (torch.zeros(2), torch.eye(2), torch.zeros(2, 3)),
+        (torch.zeros(2), torch.eye(2), torch.zeros(3, 2)),  # no noise left
+    ],
+)
+def test_start_from_refuses_shapes_that_do_not_fit(mean, factor, shifts):
+    G = Generator(3, 2, hidden_size=8, linear_skip=True)
+    before = {k: v.clone() for k, v in G.state_dict().items()}
+    with pytest.raises(ValueError, match=r"start_from needs a mean of shape \(d,\)"):
+        G.start_from(mean, factor, class_shifts=shifts)
+    assert all(torch.equal(v, G.state_dict()[k]) for k, v in before.items())
+
+
 def test_a_generator_started_with_class_shifts_moves_each_class():
     G = Generator(4 + 2, 2, hidden_size=8, linear_skip=True)
     mean, factor = torch.tensor([1.0, 2.0]), torch.eye(2)

@@ -215,6 +215,7 @@ def test_bad_training_data_raises_before_training(X, error, match, monkeypatch):
         ({"ema_decay": 1.0}, "ema_decay"),
         ({"device": 3}, "device"),
         ({"generator": "big"}, "generator"),
+        ({"copula_start": "yes"}, "copula_start"),
     ],
 )
 def test_bad_parameters_raise(params, match, X_normal):
