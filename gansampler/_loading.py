@@ -21,6 +21,7 @@ from skorch.history import History
 
 from ._callbacks import EpochFidelity
 from ._device import resolve_device
+from ._params import NETWORK_SHAPES
 from ._preprocessing import DataMap
 from ._resampler import GANResampler
 from ._resources import check_memory
@@ -311,6 +312,10 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         seed=seed,
         fidelity=fidelity,
         n_rows=n_rows,
+        # Files before format 4 (0.15) do not say; their "auto" settings
+        # followed the rules of their time.
+        network_shapes=_network_shapes(fitted.get("network_shapes")),
+        sized_to_rows="network_shapes" in fitted,
     )
     states = fitted["states"]
     _check_players(net, table_map.width_, states, tensors, prefix)
@@ -365,6 +370,23 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     if n_rows is not None:
         sampler.n_samples_fit_ = n_rows
     return sampler
+
+
+def _network_shapes(shapes):
+    """The settings that shaped a saved model's networks, checked."""
+    if shapes is None:
+        return None
+    if not isinstance(shapes, dict) or not set(shapes) <= set(NETWORK_SHAPES):
+        raise ValueError(f"the networks' shapes {shapes!r} are not settings")
+    for name, value in shapes.items():
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if name == "discriminator_dropout":
+            valid = number and 0 <= value < 1
+        else:
+            valid = number and isinstance(value, int) and value > 0
+        if not valid:
+            raise ValueError(f"the networks' shape {name}={value!r} is out of range")
+    return shapes
 
 
 def _check_players(net, n_features, states, tensors, prefix):

@@ -114,10 +114,14 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         Width of the built-in generator's two hidden layers. ``"auto"`` is 48
         (which keeps sampling 100,000 rows of one column under 20 ms on one
         CPU thread, at the fidelity of 64), or 8 per feature where that is
-        more.
+        more. With category columns or missing values, at most 4 times the
+        square root of the rows (16 middle-layer weights per training row),
+        and never below 48.
     discriminator_hidden_size : int or "auto", default="auto"
         Width of the built-in discriminator's two hidden layers. ``"auto"`` is
-        64, or 8 per feature where that is more.
+        64, or 8 per feature where that is more; with category columns or
+        missing values, at most 4 times the square root of the rows, and
+        never below 64.
     discriminator_dropout : float in [0, 1) or "auto", default="auto"
         Share of the built-in discriminator's hidden units dropped in each
         training pass, with masks drawn from the fit's own random stream.
@@ -125,11 +129,14 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         discriminator learns the rows by heart, and the generator follows
         it towards copies of them; dropout keeps it to what the rows share.
         ``"auto"`` is 0.5 (as CTGAN's discriminator drops) where whole rows
-        are each drawn 10,000 times or more and ``early_stopping`` is off
-        (by default, tables of at most 307 rows that the held-out check does
-        not take), else 0. It makes a round up to half as long again, and a
-        GPU trains with eager rounds (the masks are drawn in each round), so
-        ``device="auto"`` trains such a table on the CPU.
+        of numbers are each drawn 10,000 times or more and
+        ``early_stopping`` is off (by default, tables of at most 307 rows
+        that the held-out check does not take), else 0: the networks of a
+        table with category columns or missing values are sized to its
+        rows, too small to learn them by heart. It makes a round up to half
+        as long again, and a GPU trains with eager rounds (the masks are
+        drawn in each round), so ``device="auto"`` trains such a table on
+        the CPU.
     copula_start : bool or "auto", default="auto"
         Start the built-in generator as the Gaussian copula of the training
         rows' numbers: a linear map of the noise, beside its layers, is set
@@ -290,10 +297,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     max_epochs : int or "auto", default="auto"
         Number of epochs to train. ``"auto"`` is 40 for one feature and 120
         for more: the dependence between columns takes longer to learn than
-        one column's shape. On a large table, more: enough for each row to
-        be drawn 800 times (``max_epochs * steps_per_epoch * batch_size *
-        d_steps`` over the rows), up to 300 epochs (from 3,841 rows by
-        default; 300 from 9,600).
+        one column's shape; 50 where there are category columns or missing
+        values, learned by networks sized to the rows (see
+        ``generator_hidden_size``). On a large table, more: enough for each
+        row to be drawn 800 times (``max_epochs * steps_per_epoch *
+        batch_size * d_steps`` over the rows), up to 300 epochs (from 3,841
+        rows of numbers by default, 1,601 with categories; 300 from 9,600).
     steps_per_epoch : int or "auto", default="auto"
         Rounds of the game per epoch. An epoch here is a fixed number of
         rounds, not a pass over the data: each round draws ``batch_size *
@@ -584,7 +593,6 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     def _fit(self, X, y, statistics=None):
         X, frame = self._check_table(X)
         classes, codes = _class_codes(X, y)
-        device = resolve_device(self.device, gpu_pays=self._gpu_pays(*X.shape))
         seed = draw_seed(self.random_state)
         if frame is False:
             table_map = TableMap(
@@ -603,6 +611,13 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 names=None if frame is None else list(frame.columns),
             )
             coded = X
+        gpu_pays = self._gpu_pays(
+            len(coded),
+            table_map.n_features_,
+            n_classes=0 if classes is None else len(classes),
+            n_blocks=len(table_map.block_sizes_),
+        )
+        device = resolve_device(self.device, gpu_pays=gpu_pays)
         to_data = functools.partial(
             table_map.decode,
             rounding=self.enforce_rounding,
@@ -686,15 +701,17 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             return X, frame
         return check_table(self, X, min_rows=2), False
 
-    def _gpu_pays(self, n_rows, n_features):
+    def _gpu_pays(self, n_rows, n_features, *, n_classes=0, n_blocks=0):
         """Whether training on a GPU beats the CPU, for a table of ``n_rows``
-        rows of ``n_features`` columns: for the built-in networks, only with
-        rounds captured as CUDA graphs (eager, their tiny kernels cost more
-        to launch than to run), which the discriminator's dropout rules out;
-        custom networks are the user's call."""
+        rows of ``n_features`` columns, ``n_classes`` classes and ``n_blocks``
+        one-hot blocks: for the built-in networks, only with rounds captured
+        as CUDA graphs (eager, their tiny kernels cost more to launch than to
+        run), which the discriminator's dropout rules out; custom networks
+        are the user's call."""
         if self.generator is not None or self.discriminator is not None:
             return True
-        settings = resolved_settings(self, n_features, n_rows=n_rows)
+        settings = resolved_settings(self, n_features, n_rows=n_rows,
+                                     n_classes=n_classes, n_blocks=n_blocks)  # fmt: skip
         return (
             not settings["discriminator_dropout"]
             and isinstance(self.optimizer, str)
@@ -969,11 +986,14 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             self.device_ = str(net.device)
 
 
-def resolved_settings(sampler, n_features, *, n_rows=None, n_classes=0, n_blocks=0):
+def resolved_settings(sampler, n_features, *, n_rows=None, n_classes=0, n_blocks=0,
+                      sized_to_rows=True):  # fmt: skip
     """``sampler``'s settings, each "auto" resolved for a table of
     ``n_features`` columns, ``n_rows`` rows (None: unknown), ``n_classes``
-    classes and ``n_blocks`` one-hot blocks."""
-    shape = {"n_rows": n_rows, "n_classes": n_classes, "n_blocks": n_blocks}
+    classes and ``n_blocks`` one-hot blocks (by the rules before 0.15 where
+    ``sized_to_rows`` is False: see :func:`~gansampler._params.auto_setting`)."""
+    shape = {"n_rows": n_rows, "n_classes": n_classes, "n_blocks": n_blocks,
+             "sized_to_rows": sized_to_rows}  # fmt: skip
     params = sampler.get_params(deep=False)
     # The budget's rule reads the real rows an update and an epoch draw, the
     # held-out check's reads the budget and the generator's width, and the
@@ -1001,15 +1021,25 @@ def resolved_settings(sampler, n_features, *, n_rows=None, n_classes=0, n_blocks
 
 
 def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
-             fidelity, n_rows=None, class_counts=None):  # fmt: skip
+             fidelity, n_rows=None, class_counts=None, network_shapes=None,
+             sized_to_rows=True):  # fmt: skip
     """The skorch net that trains ``sampler``'s networks for a table of
     ``n_features`` columns and ``n_rows`` rows (None: a model loaded from a
     file that does not say), ``width`` wide in the networks' space, with
     ``blocks`` at the end of each row, with its "auto" settings resolved.
     With ``early_stopping``, its split holds rows back, stratified by class
-    where the rows of each class (``class_counts``) allow it."""
+    where the rows of each class (``class_counts``) allow it.
+
+    A loaded model passes what its "auto" settings stood for when it was
+    fitted: ``network_shapes`` (see
+    :func:`~gansampler._params.network_shapes`), or ``sized_to_rows=False``
+    for the rules before 0.15."""
     params = resolved_settings(sampler, n_features, n_rows=n_rows,
-                               n_classes=n_classes, n_blocks=len(blocks))  # fmt: skip
+                               n_classes=n_classes, n_blocks=len(blocks),
+                               sized_to_rows=sized_to_rows)  # fmt: skip
+    for name, value in (network_shapes or {}).items():
+        if _is_auto(name, getattr(sampler, name)):
+            params[name] = value
     for name in ("generator", "discriminator"):
         if isinstance(params[name], torch.nn.Module):
             raise ValueError(

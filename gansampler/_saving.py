@@ -26,6 +26,7 @@ import skorch
 import torch
 
 from ._atomic import replacing
+from ._params import network_shapes
 from ._version import __version__
 from .exceptions import DroppedParameterWarning
 
@@ -35,7 +36,7 @@ FORMAT = "gansampler"
 # 2 (gansampler 0.9): tables of every kind, their columns' codecs as JSON.
 # 3 (gansampler 0.12): a discriminator's dropout, between its layers, moves
 # the names of their weights.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # Parameters whose code a sampler needs to sample: without it, no model.
 # Every other parameter that is code serves training only, and is dropped
 # (back to its default) when it cannot be stored or is not trusted.
@@ -239,6 +240,9 @@ def _sampler_state(sampler, tensors, prefix, training_state):
         if sampler.data_map_ is None
         else _data_map_state(sampler.data_map_, tensors, prefix + "data_map."),
         "table_map": sampler.table_map_.state(),
+        # What the "auto" settings that shape the networks stood for (format
+        # 4, 0.15 on): later rules may size them otherwise.
+        "network_shapes": network_shapes(net),
         "states": states,
     }
     return config

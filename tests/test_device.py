@@ -80,6 +80,37 @@ def test_auto_leaves_a_gpu_that_would_not_pay(monkeypatch):
     assert not GANSampler(optimizer=torch.optim.RMSprop)._gpu_pays(*large)
     assert GANSampler(optimizer=torch.optim.RMSprop,
                       generator=torch.nn.Module)._gpu_pays(*small)  # fmt: skip
+    # A small table with category columns trains networks sized to its
+    # rows, without dropout: its rounds can be captured.
+    assert GANSampler()._gpu_pays(*small, n_blocks=2)
+
+
+class _Asked(Exception):
+    pass
+
+
+def test_fit_asks_whether_a_gpu_pays_for_the_table_it_mapped(monkeypatch):
+    import pandas as pd
+
+    import gansampler._sampler as sampler_module
+
+    asked = []
+
+    def resolve(device, *, gpu_pays):
+        asked.append(gpu_pays)
+        raise _Asked
+
+    monkeypatch.setattr(sampler_module, "resolve_device", resolve)
+    rng = np.random.default_rng(0)
+    numbers = rng.normal(size=(200, 3))
+    mixed = pd.DataFrame(numbers, columns=["a", "b", "c"])
+    mixed["kind"] = rng.choice(["x", "y"], 200)
+    for X in (numbers, mixed):
+        with pytest.raises(_Asked):
+            GANSampler(random_state=0).fit(X)
+    # 200 rows of numbers: the discriminator's dropout; with a category
+    # column, none.
+    assert asked == [False, True]
 
 
 _MARKED = """

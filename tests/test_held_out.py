@@ -91,6 +91,41 @@ def test_auto_rules_of_the_budget():
     assert auto_setting("max_epochs", 1, n_rows=10**6, **rows) == 40
 
 
+def test_tables_with_blocks_train_networks_sized_to_their_rows():
+    rows = {"rows_per_epoch": 25_600}
+    # 50 epochs, or as many as draw each row 800 times, up to 300.
+    assert auto_setting("max_epochs", 21, n_rows=500, n_blocks=14, **rows) == 50
+    assert auto_setting("max_epochs", 21, n_rows=3_000, n_blocks=14, **rows) == 94
+    assert auto_setting("max_epochs", 21, n_rows=10**6, n_blocks=14, **rows) == 300
+    assert auto_setting("max_epochs", 21, n_rows=500, **rows) == 120  # numbers
+    # A model saved before 0.15 is rebuilt with the rules it trained with.
+    before = {"n_rows": 500, "n_blocks": 14, "sized_to_rows": False}
+    assert auto_setting("max_epochs", 21, **before, **rows) == 120
+    assert auto_setting("generator_hidden_size", 21, **before) == 168
+    # At most 16 middle-layer weights per training row: 4 times the square
+    # root of the rows wide, 8 per column where fewer, never below the
+    # narrowest networks.
+    for name, narrowest in (("generator_hidden_size", 48),
+                            ("discriminator_hidden_size", 64)):  # fmt: skip
+        assert auto_setting(name, 21, n_rows=500, n_blocks=14) == 89
+        assert auto_setting(name, 21, n_rows=10**5, n_blocks=14) == 168
+        assert auto_setting(name, 21, n_rows=50, n_blocks=14) == narrowest
+        assert auto_setting(name, 21, n_blocks=14) == 168  # rows unknown
+        assert auto_setting(name, 21, n_rows=500) == 168  # numbers only
+    from gansampler._sampler import resolved_settings
+
+    mixed = resolved_settings(GANSampler(), 21, n_rows=500, n_blocks=14)
+    assert mixed["generator_hidden_size"] == mixed["discriminator_hidden_size"] == 89
+    assert mixed["max_epochs"] == 50
+    # Neither the held-out check nor the discriminator's dropout: 16
+    # weights per row cannot learn rows by heart.
+    assert not mixed["early_stopping"]
+    assert mixed["discriminator_dropout"] == 0.0
+    drawn_often = {"n_rows": 116, "max_epochs": 50, **rows, "held_out_check": False}
+    assert auto_setting("discriminator_dropout", 17, n_blocks=17, **drawn_often) == 0
+    assert auto_setting("discriminator_dropout", 17, **drawn_often) == 0.5
+
+
 def test_auto_rules_of_the_update():
     # Whole rows of numbers of more than 307 rows (each drawn fewer than
     # 10,000 times by the budget): 1,024 rows an update; else 256.

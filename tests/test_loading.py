@@ -392,6 +392,22 @@ BAD_FILES = {
         ),
         "max_epochs",
     ),
+    "bad-network-shape": (
+        lambda p: rewritten(
+            p,
+            edit_config=lambda c: _set(
+                c, ["fitted", "network_shapes", "generator_hidden_size"], -3
+            ),
+        ),
+        "networks' shape generator_hidden_size=-3",
+    ),
+    "unknown-network-shape": (
+        lambda p: rewritten(
+            p,
+            edit_config=lambda c: _set(c, ["fitted", "network_shapes"], {"steps": 3}),
+        ),
+        "are not settings",
+    ),
     "unknown-estimator": (
         lambda p: rewritten(p, edit_config=lambda c: _set(c, ["estimator"], "os")),
         "unknown estimator",
@@ -608,6 +624,45 @@ def test_a_file_from_before_the_dropout_builds_its_discriminator_without(tmp_pat
     unpickled = GANSampler.__new__(GANSampler)
     unpickled.__setstate__(state)
     assert unpickled.discriminator_dropout == 0.0
+
+
+def test_a_mixed_table_s_model_keeps_the_networks_it_trained_with(tmp_path):
+    # Before 0.15, the networks of a table with category columns were 8
+    # units wide per column: 72 for these 9 columns, where the rules now size
+    # them to the 200 rows (56 and 64). A saved model keeps its networks.
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(200, 8)), columns=list("abcdefgh"))
+    frame["kind"] = rng.choice(["x", "y", "z"], 200)
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0,
+                         generator_hidden_size=72,
+                         discriminator_hidden_size=72).fit(frame)  # fmt: skip
+    expected = sampler.sample(50, random_state=1)
+
+    def auto(config):
+        for name in ("generator_hidden_size", "discriminator_hidden_size"):
+            config["params"][name] = "auto"
+
+    sampler.save(tmp_path / "new")
+    new = rewritten((tmp_path / "new").read_bytes(), edit_config=auto)
+    (tmp_path / "now").write_bytes(new)
+    loaded = gansampler.load(tmp_path / "now")
+    assert loaded.generator_hidden_size == "auto"
+    assert loaded.net_.generator_ema_.layers[0].out_features == 72
+    pd.testing.assert_frame_equal(loaded.sample(50, random_state=1), expected)
+    # A file of format 3 does not record the shapes: the rules of its time.
+
+    def as_saved_before(config):
+        auto(config)
+        del config["fitted"]["network_shapes"]
+
+    old = rewritten((tmp_path / "new").read_bytes(), edit_config=as_saved_before,
+                    metadata={"format_version": "3"})  # fmt: skip
+    (tmp_path / "old").write_bytes(old)
+    loaded = gansampler.load(tmp_path / "old")
+    pd.testing.assert_frame_equal(loaded.sample(50, random_state=1), expected)
+    # Its "auto" now stands for networks sized to the rows, narrower.
+    refit = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0).fit(frame)
+    assert refit.net_.generator_ema_.layers[0].out_features == 56
 
 
 def test_a_model_saved_in_format_1_loads_and_draws_the_same_rows():
