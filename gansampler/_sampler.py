@@ -710,8 +710,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         are the user's call."""
         if self.generator is not None or self.discriminator is not None:
             return True
-        settings = resolved_settings(self, n_features, n_rows=n_rows,
-                                     n_classes=n_classes, n_blocks=n_blocks)  # fmt: skip
+        settings = resolved_settings(
+            self, n_features, n_rows=n_rows, n_classes=n_classes, n_blocks=n_blocks
+        )
         return (
             not settings["discriminator_dropout"]
             and isinstance(self.optimizer, str)
