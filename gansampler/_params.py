@@ -203,12 +203,12 @@ def _max_epochs(t):
 # was slower than CTGAN's; 8 units per column had 23 to 159 weights per
 # row. Seeds 0 to 2, detection AUC / closer-to-training share / seconds
 # of a fit on one CPU thread, 0.14 against these rules: german credit
-# 0.671 / 0.612 / 98, 0.701 / 0.546 / 21.8; credit approval 0.726 /
-# 0.620 / 62, 0.719 / 0.518 / 16.8; penguins 0.676 / 0.634 / 44, 0.628 /
-# 0.605 / 12.6; mushroom 0.795 / 0.521 / 142, 0.796 / 0.515 / 37.5; and
+# 0.671 / 0.612 / 98, 0.705 / 0.546 / 24.2; credit approval 0.726 /
+# 0.620 / 62, 0.712 / 0.521 / 16.9; penguins 0.676 / 0.634 / 44, 0.628 /
+# 0.605 / 13.0; mushroom 0.795 / 0.521 / 142, 0.818 / 0.519 / 45.1; and
 # on tables no rule was chosen on, heart disease 0.657 / 0.545, 0.661 /
 # 0.545; breast cancer recurrence 0.647 / 0.616, 0.601 / 0.554; house
-# votes 0.576 / 0.530, 0.573 / 0.573. Measured and not taken: 64 units
+# votes 0.576 / 0.530, 0.570 / 0.569. Measured and not taken: 64 units
 # for every table and 50 epochs (mushroom's 23 columns need the width:
 # 0.944); the widths of 0.14 and 30 epochs (credit approval 0.760, in 16.5
 # s); the held-out check on (penguins 0.748, heart disease 0.769, credit
@@ -455,13 +455,15 @@ PARAMETERS: dict[str, Parameter] = {
         "auto",
         _positive_int_or_auto(),
         "Width of the built-in generator's two hidden layers; auto is 48, or 8 "
-        "per column if more.",
+        "per column if more; with categories or missing values, at most 4 "
+        "times the square root of the rows.",
     ),
     "discriminator_hidden_size": Parameter(
         "auto",
         _positive_int_or_auto(),
         "Width of the built-in discriminator's two hidden layers; auto is 64, or "
-        "8 per column if more.",
+        "8 per column if more; with categories or missing values, at most 4 "
+        "times the square root of the rows.",
     ),
     "discriminator_dropout": Parameter(
         "auto",

@@ -280,9 +280,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         the rows: by default, tables of up to 307 rows), by a generator with
         128 or more weights per training row in its middle layer
         (``generator_hidden_size ** 2`` over the rows: by default, tables of
-        no more rows than half the square of their number of columns); where
-        it is off on such small tables, the discriminator's dropout takes
-        its place (``discriminator_dropout``). It is off
+        no more rows than half the square of their number of columns; never
+        for a table with category columns or missing values, whose networks
+        are sized to its rows); where it is off on a small table of numbers,
+        the discriminator's dropout takes its place
+        (``discriminator_dropout``). It is off
         for one column, whose fit the quantile map carries; for larger
         tables, narrower networks and short runs, where the check measured
         worse: it stops training on its own noise.
@@ -593,6 +595,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     def _fit(self, X, y, statistics=None):
         X, frame = self._check_table(X)
         classes, codes = _class_codes(X, y)
+        # A device that is not here is refused before any draw or work; where
+        # a GPU pays, for "auto", is known once the table is mapped.
+        resolve_device(self.device)
         seed = draw_seed(self.random_state)
         if frame is False:
             table_map = TableMap(

@@ -36,6 +36,9 @@ FORMAT = "gansampler"
 # 2 (gansampler 0.9): tables of every kind, their columns' codecs as JSON.
 # 3 (gansampler 0.12): a discriminator's dropout, between its layers, moves
 # the names of their weights.
+# 4 (gansampler 0.15): what the "auto" settings that shape the networks
+# stood for (``network_shapes``), since "auto" now sizes a mixed table's
+# networks to its rows.
 FORMAT_VERSION = 4
 # Parameters whose code a sampler needs to sample: without it, no model.
 # Every other parameter that is code serves training only, and is dropped

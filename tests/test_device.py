@@ -96,7 +96,9 @@ def test_fit_asks_whether_a_gpu_pays_for_the_table_it_mapped(monkeypatch):
 
     asked = []
 
-    def resolve(device, *, gpu_pays):
+    def resolve(device, *, gpu_pays=None):
+        if gpu_pays is None:  # the early check that the device is here
+            return "cpu"
         asked.append(gpu_pays)
         raise _Asked
 
@@ -153,6 +155,14 @@ def test_require_cuda_turns_the_skip_into_a_failure(tmp_path, required, outcome)
 def test_unsupported_devices(device):
     with pytest.raises(ValueError, match="device="):
         resolve_device(device)
+
+
+def test_a_fit_on_a_device_not_here_draws_nothing_from_the_caller_s_state():
+    state = np.random.RandomState(0)
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    with pytest.raises(ValueError, match="device='tpu'"):
+        GANSampler(device="tpu", random_state=state).fit(X)
+    assert state.randint(2**31) == np.random.RandomState(0).randint(2**31)
 
 
 @pytest.mark.cuda
