@@ -284,6 +284,75 @@ def test_joint_pass_gives_the_separate_passes_losses(Z):
         torch.testing.assert_close(a, b)
 
 
+@pytest.mark.parametrize("pac", [1, 3])
+def test_r1_takes_the_gradients_of_256_real_rows_of_a_larger_round(pac):
+    # R1 is an average over real rows: rounds of more than 256 rows estimate
+    # it on 256 of them (whole packs), judged in a pass of their own so that
+    # its double backward runs through them alone.
+    Z = torch.randn(2_000, 2, generator=torch.Generator().manual_seed(0))
+    net = make_net(n_features=2, batch_size=600, pac=pac, r1_interval=2,
+                   max_epochs=1, steps_per_epoch=4).initialize()  # fmt: skip
+    passes = []
+    net.discriminator_.register_forward_hook(
+        lambda module, args, out: passes.append(args[0].shape[0] * pac)
+    )
+    net.partial_fit(Z)
+    penalised = 256 // pac * pac
+    with_r1 = [penalised, 600 - penalised + 600, 600]
+    without_r1 = [1_200, 600]
+    assert passes == (with_r1 + without_r1) * 2
+
+
+@pytest.mark.parametrize("labelled", [False, True])
+def test_rows_judged_apart_get_the_joint_pass_logits(Z, labelled):
+    net = make_net(n_classes=2 if labelled else 0, pac=2, r1_interval=1)
+    net.initialize()
+    game = Game(
+        generator=net.generator_,
+        discriminator=net.discriminator_,
+        generator_ema=net.generator_ema_,
+        generator_optimizer=None,
+        discriminator_optimizer=None,
+        loss=net.criterion_,
+        batch_size=600,
+        d_steps=1,
+        pac=2,
+        r1_penalty=1.0,
+        r1_interval=1,
+    )
+    rng = torch.Generator().manual_seed(1)
+    real, fake = torch.randn(600, 1, generator=rng), torch.randn(600, 1, generator=rng)
+    labels = torch.eye(2)[torch.arange(600) % 2] if labelled else None
+    penalised = game._r1_rows(real)
+    assert len(penalised) == 256
+    logits_real, logits_fake, logits_penalised = game._judge_apart(
+        penalised, real[256:], fake, labels
+    )
+    together = game.judge(real, fake, labels, together=True)
+    torch.testing.assert_close(logits_real, together[0])
+    torch.testing.assert_close(logits_fake, together[1])
+    torch.testing.assert_close(logits_penalised, together[0][:128])
+
+
+def test_r1_takes_every_row_where_a_row_s_logit_depends_on_its_batch():
+    net = make_net(batch_size=600).initialize()
+    game = Game(
+        generator=net.generator_,
+        discriminator=torch.nn.Sequential(torch.nn.BatchNorm1d(1)),
+        generator_ema=net.generator_ema_,
+        generator_optimizer=None,
+        discriminator_optimizer=None,
+        loss=net.criterion_,
+        batch_size=600,
+        d_steps=1,
+        pac=1,
+        r1_penalty=1.0,
+        r1_interval=1,
+    )
+    assert not game.joint_pass
+    assert len(game._r1_rows(torch.zeros(600, 1))) == 600
+
+
 @pytest.mark.parametrize("block_bytes", [1, 4096, 2**30])
 def test_rounds_are_drawn_in_blocks(block_bytes):
     X = torch.arange(100.0).view(-1, 1)
