@@ -13,9 +13,10 @@ and the Kolmogorov-Smirnov statistic (KS). Baselines, measured in the same run:
 - ``gmm``: :class:`~sklearn.mixture.GaussianMixture`, 1 to 8 components by BIC.
 - ``article``: the article's configuration through GANSampler (1-D uniform
   noise, hidden sizes 5 and 10, ELU, SGD, BCE, no R1 penalty, no weight
-  average, data standardised).
-- ``gan_standard``: gansampler's defaults but ``preprocessing="standard"``:
-  what the GAN learns alone, without the quantile map.
+  average, data standardised, no copula start).
+- ``gan_standard``: gansampler's defaults but ``preprocessing="standard"``
+  and ``copula_start=False``: what the GAN learns alone, without the quantile
+  map and without starting as a Gaussian.
 - ``quantile_map``: the quantile map alone, no GAN: normal noise pushed
   through gansampler's DataMap, fitted to the training points (what the
   preprocessing does before the GAN does anything).
@@ -72,6 +73,7 @@ ARTICLE_PARAMS = {
     "r1_penalty": 0.0,
     "ema_decay": 0.0,
     "preprocessing": "standard",
+    "copula_start": False,
 }
 
 
@@ -182,7 +184,7 @@ METHODS = {
     "kde": _kde,
     "gmm": _gmm,
     "gan_standard": lambda X, seed, params: _gansampler(
-        X, seed, {**params, "preprocessing": "standard"}
+        X, seed, {**params, "preprocessing": "standard", "copula_start": False}
     ),
     "article": lambda X, seed, params: _gansampler(
         X, seed, {**params, **ARTICLE_PARAMS}

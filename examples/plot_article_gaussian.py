@@ -66,6 +66,7 @@ article = GANSampler(
     r1_penalty=0.0,
     ema_decay=0.0,
     preprocessing="standard",
+    copula_start=False,
     max_epochs=max_epochs,
     random_state=0,
 ).fit(X)

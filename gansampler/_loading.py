@@ -316,6 +316,9 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         # followed the rules of their time.
         network_shapes=_network_shapes(fitted.get("network_shapes")),
         sized_to_rows="network_shapes" in fitted,
+        # The copula start's rule has changed (one column since 0.16): the
+        # saved weights say whether the generator has its linear map.
+        linear_skip=_has_linear_skip(fitted["states"]),
     )
     states = fitted["states"]
     _check_players(net, table_map.width_, states, tensors, prefix)
@@ -370,6 +373,17 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     if n_rows is not None:
         sampler.n_samples_fit_ = n_rows
     return sampler
+
+
+def _has_linear_skip(states):
+    """Whether the saved generator has the copula start's linear map (None
+    where the states are not as saved: their checks say why)."""
+    saved = states.get("generator_ema") if isinstance(states, dict) else None
+    pairs = saved.get("$dict") if isinstance(saved, dict) else None
+    if not isinstance(pairs, list):
+        return None
+    return any(isinstance(pair, list | tuple) and len(pair) == 2
+               and pair[0] == "skip.weight" for pair in pairs)  # fmt: skip
 
 
 def _network_shapes(shapes):

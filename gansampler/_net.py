@@ -541,7 +541,7 @@ class GANNet(NeuralNet):
         with the covariance within the classes."""
         skip = getattr(self.generator_, "skip", None)
         n_numbers = X.shape[1] - sum(self.blocks)
-        if skip is None or n_numbers < 2 or len(X) < 2:
+        if skip is None or n_numbers < 1 or len(X) < 2:
             return
         numbers = X[:, :n_numbers].double()
         mean = numbers.mean(0)

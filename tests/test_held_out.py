@@ -353,14 +353,34 @@ def test_a_split_too_small_to_check_is_a_clear_error_and_keeps_the_model(rows):
 
 def test_the_copula_start_rule():
     # On where whole rows are each drawn 10,000 times or more: by default,
-    # tables of at most 307 rows.
+    # tables of at most 307 rows; and for one column, whatever its rows.
     budget = {"max_epochs": 120, "rows_per_epoch": 25_600}
     assert auto_setting("copula_start", 13, n_rows=89, **budget)
     assert auto_setting("copula_start", 3, n_rows=307, **budget)
     assert not auto_setting("copula_start", 3, n_rows=308, **budget)
-    assert not auto_setting("copula_start", 1, n_rows=89, **budget)
     assert not auto_setting("copula_start", 3, n_rows=89, n_blocks=1, **budget)
     assert not auto_setting("copula_start", 3)  # rows unknown
+    assert auto_setting("copula_start", 1, n_rows=89, **budget)
+    assert auto_setting("copula_start", 1, n_rows=1_000_000, **budget)
+    assert auto_setting("copula_start", 1)
+    assert not auto_setting("copula_start", 1, n_rows=89, n_blocks=1, **budget)
+
+
+def test_one_column_starts_as_its_quantile_map():
+    # Its copula is the normal the quantile map makes of it: after one round,
+    # the samples are nearly the map's own.
+    X = np.random.default_rng(0).gamma(2.0, 1.5, size=(2_000, 1))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=1, random_state=0).fit(X)
+    assert sampler.net_.generator_ema_.skip is not None
+    drawn = sampler.sample(20_000, random_state=0)[:, 0]
+    quantiles = np.linspace(0.05, 0.95, 19)
+    error = np.abs(np.quantile(drawn, quantiles) - np.quantile(X, quantiles))
+    assert error.max() < 0.15 * X.std()
+    plain = GANSampler(max_epochs=1, steps_per_epoch=1, copula_start=False,
+                       random_state=0).fit(X)  # fmt: skip
+    drawn = plain.sample(20_000, random_state=0)[:, 0]
+    error = np.abs(np.quantile(drawn, quantiles) - np.quantile(X, quantiles))
+    assert error.max() > 0.5 * X.std()
 
 
 def _correlated(n_rows, seed=0):
@@ -402,9 +422,12 @@ def test_the_copula_start_takes_the_numbers_of_a_mixed_table():
     drawn = sampler.sample(5_000, random_state=0)
     assert list(drawn.columns) == ["a", "b", "c", "kind"]
     assert abs(drawn["a"].corr(drawn["b"]) - X["a"].corr(X["b"])) < 0.15
-    # One column of numbers has no dependence to start from.
-    one = GANSampler(max_epochs=1, steps_per_epoch=1, copula_start=True)
-    assert one.fit(X[["a", "kind"]]).net_.generator_.skip is None
+    # One column of numbers starts as the normal its quantile map makes.
+    one = GANSampler(max_epochs=1, steps_per_epoch=1, copula_start=True,
+                     random_state=0).fit(X[["a", "kind"]])  # fmt: skip
+    skip = one.net_.generator_.skip.weight.abs()
+    # The number's scale, and (one round later) next to nothing for the block.
+    assert skip[0].max() > 0.5 and skip[1:].max() < 0.01
 
 
 def test_each_class_starts_from_its_own_mean():

@@ -680,6 +680,36 @@ def test_a_model_saved_in_format_1_loads_and_draws_the_same_rows():
     np.testing.assert_array_equal(labelled, expected["labelled"])
 
 
+def test_a_model_keeps_the_generator_its_weights_say_it_has(tmp_path):
+    # The copula start's rule changed (one column since 0.16): a model of one
+    # column saved with "auto" before that has no linear map, and loads
+    # without one; the weights say which.
+    X = np.random.default_rng(0).normal(4, 1.25, size=(300, 1))
+    before = GANSampler(max_epochs=1, steps_per_epoch=5, copula_start=False,
+                        random_state=0).fit(X)  # fmt: skip
+    before.save(tmp_path / "model.safetensors")
+
+    def saved_as_auto(config):
+        config["params"]["copula_start"] = "auto"
+
+    (tmp_path / "m").write_bytes(
+        rewritten((tmp_path / "model.safetensors").read_bytes(), saved_as_auto)
+    )
+    loaded = gansampler.load(tmp_path / "m")
+    assert loaded.copula_start == "auto"
+    assert loaded.net_.generator_ema_.skip is None
+    np.testing.assert_array_equal(
+        loaded.sample(50, random_state=1), before.sample(50, random_state=1)
+    )
+    now = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0).fit(X)
+    now.save(tmp_path / "now.safetensors")
+    loaded = gansampler.load(tmp_path / "now.safetensors")
+    assert loaded.net_.generator_ema_.skip is not None
+    np.testing.assert_array_equal(
+        loaded.sample(50, random_state=1), now.sample(50, random_state=1)
+    )
+
+
 def test_a_model_started_from_its_copula_round_trips(tmp_path):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(80, 3)) @ rng.normal(size=(3, 3))
