@@ -260,21 +260,26 @@ def test_rounds_with_r1_judge_real_rows_apart(Z, r1_interval):
     assert len(passes) == 2 * n_rounds + with_r1
 
 
-def test_joint_pass_gives_the_separate_passes_losses(Z):
-    net = make_net().fit(Z)
-    game = Game(
+def _game(net, *, batch_size, pac=1, discriminator=None):
+    """A Game of ``net``'s players, for judging rows outside a fit."""
+    return Game(
         generator=net.generator_,
-        discriminator=net.discriminator_,
+        discriminator=net.discriminator_ if discriminator is None else discriminator,
         generator_ema=net.generator_ema_,
         generator_optimizer=None,
         discriminator_optimizer=None,
         loss=net.criterion_,
-        batch_size=32,
+        batch_size=batch_size,
         d_steps=1,
-        pac=1,
+        pac=pac,
         r1_penalty=1.0,
         r1_interval=1,
     )
+
+
+def test_joint_pass_gives_the_separate_passes_losses(Z):
+    net = make_net().fit(Z)
+    game = _game(net, batch_size=32)
     real, fake = torch.randn(32, 1), torch.randn(32, 1)
     assert game.joint_pass
     together = game.judge(real, fake, None)
@@ -307,19 +312,7 @@ def test_r1_takes_the_gradients_of_256_real_rows_of_a_larger_round(pac):
 def test_rows_judged_apart_get_the_joint_pass_logits(Z, labelled):
     net = make_net(n_classes=2 if labelled else 0, pac=2, r1_interval=1)
     net.initialize()
-    game = Game(
-        generator=net.generator_,
-        discriminator=net.discriminator_,
-        generator_ema=net.generator_ema_,
-        generator_optimizer=None,
-        discriminator_optimizer=None,
-        loss=net.criterion_,
-        batch_size=600,
-        d_steps=1,
-        pac=2,
-        r1_penalty=1.0,
-        r1_interval=1,
-    )
+    game = _game(net, batch_size=600, pac=2)
     rng = torch.Generator().manual_seed(1)
     real, fake = torch.randn(600, 1, generator=rng), torch.randn(600, 1, generator=rng)
     labels = torch.eye(2)[torch.arange(600) % 2] if labelled else None
@@ -336,19 +329,8 @@ def test_rows_judged_apart_get_the_joint_pass_logits(Z, labelled):
 
 def test_r1_takes_every_row_where_a_row_s_logit_depends_on_its_batch():
     net = make_net(batch_size=600).initialize()
-    game = Game(
-        generator=net.generator_,
-        discriminator=torch.nn.Sequential(torch.nn.BatchNorm1d(1)),
-        generator_ema=net.generator_ema_,
-        generator_optimizer=None,
-        discriminator_optimizer=None,
-        loss=net.criterion_,
-        batch_size=600,
-        d_steps=1,
-        pac=1,
-        r1_penalty=1.0,
-        r1_interval=1,
-    )
+    batch_norm = torch.nn.Sequential(torch.nn.BatchNorm1d(1))
+    game = _game(net, batch_size=600, discriminator=batch_norm)
     assert not game.joint_pass
     assert len(game._r1_rows(torch.zeros(600, 1))) == 600
 
@@ -495,6 +477,24 @@ def test_captured_rounds_with_blocks_train_as_eager_ones(monkeypatch):
     Z = captured.generate(captured.generator_input(1000, torch.Generator()))
     assert Z.shape == (1000, 8)  # the rows, then a uniform number each
     assert ((Z[:, -1] >= 0) & (Z[:, -1] < 1)).all()
+
+
+def test_captured_rounds_with_r1_on_part_of_the_rows_train_as_eager_ones(
+    monkeypatch,
+):
+    # Rounds of 600 labelled rows: R1 takes 256 of them in a pass of their
+    # own, sliced from the graph's static buffers like the rest.
+    rng = torch.Generator().manual_seed(0)
+    rows = torch.randn(1_000, 2, generator=rng)
+    codes = torch.arange(1_000) % 2
+    settings = {"n_features": 2, "n_classes": 2, "batch_size": 600,
+                "steps_per_epoch": 4, "max_epochs": 2}  # fmt: skip
+    eager = make_net(**settings).fit(rows, codes)
+    _stand_in(monkeypatch)
+    captured = make_net(**settings).fit(rows, codes)
+    assert captured.round_path_ == "cuda-graph"
+    for x, y in zip(_weights(eager), _weights(captured), strict=True):
+        torch.testing.assert_close(x, y)
 
 
 def test_without_r1_one_graph_is_captured(Z, monkeypatch):
