@@ -142,6 +142,15 @@ def test_auto_rules_of_the_update():
             assert auto_setting(name, 3, batch_size=batch) == lr
         assert auto_setting("ema_decay", 3, batch_size=batch) == decay
     assert 2e-4 < auto_setting("generator_lr", 3, batch_size=512) < 6e-4
+    # The discriminator learns 3 times as fast on whole rows of numbers of
+    # more than 307 rows; elsewhere at the generator's rate.
+    large = {"n_rows": 308, "batch_size": 1024}
+    assert auto_setting("discriminator_lr", 3, **large) == 1.8e-3
+    assert auto_setting("generator_lr", 3, **large) == 6e-4
+    assert auto_setting("discriminator_lr", 3, n_rows=308, batch_size=256) == 6e-4
+    for other in ({"n_rows": 307}, {"n_rows": 10**6, "n_blocks": 1}, {}):
+        assert auto_setting("discriminator_lr", 3, batch_size=256, **other) == 2e-4
+    assert auto_setting("discriminator_lr", 1, n_rows=10**6, batch_size=256) == 2e-4
     # An epoch draws 25,600 rows whatever the size of its rounds.
     for batch, steps in ((64, 100), (256, 100), (512, 50), (1024, 25), (10**6, 1)):
         assert auto_setting("steps_per_epoch", 3, batch_size=batch) == steps
@@ -153,14 +162,15 @@ def test_the_update_follows_the_table():
     numbers = resolved_settings(GANSampler(), 3, n_rows=667, n_classes=2)
     assert (numbers["batch_size"], numbers["steps_per_epoch"]) == (1024, 25)
     assert numbers["max_epochs"] == 120
-    assert numbers["generator_lr"] == numbers["discriminator_lr"] == 6e-4
+    assert (numbers["generator_lr"], numbers["discriminator_lr"]) == (6e-4, 1.8e-3)
     assert numbers["ema_decay"] == 0.996006
     # MAGIC: each row drawn 800 times, in 1,024-row rounds.
     magic = resolved_settings(GANSampler(), 10, n_rows=9_510, n_classes=2)
     assert (magic["steps_per_epoch"], magic["max_epochs"]) == (25, 298)
     mixed = resolved_settings(GANSampler(), 21, n_rows=500, n_blocks=14)
     assert (mixed["batch_size"], mixed["steps_per_epoch"]) == (256, 100)
-    assert mixed["generator_lr"] == 2e-4 and mixed["ema_decay"] == 0.999
+    assert mixed["generator_lr"] == mixed["discriminator_lr"] == 2e-4
+    assert mixed["ema_decay"] == 0.999
     # A size given by hand: the rates, the average and the epoch follow it.
     given = resolved_settings(GANSampler(batch_size=1024), 1, n_rows=10_000)
     assert (given["generator_lr"], given["steps_per_epoch"]) == (6e-4, 25)
@@ -177,7 +187,7 @@ def test_a_fit_of_numbers_trains_with_the_large_update():
     assert net.steps_per_epoch == 25 and sampler.n_iter_ == 25
     lrs = [net.generator_optimizer_.param_groups[0]["lr"],
            net.discriminator_optimizer_.param_groups[0]["lr"]]  # fmt: skip
-    assert lrs == [6e-4, 6e-4]
+    assert lrs == [6e-4, 1.8e-3]
     assert net.history[-1, "batches", -1, "train_batch_size"] == 1024
     assert sampler.get_params()["batch_size"] == "auto"
 
