@@ -223,7 +223,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         that (``2e-4 * (batch_size / 256) ** 0.79``: 6e-4 at 1,024), so that
         fewer, larger updates keep the game's pace.
     discriminator_lr : float or "auto", default="auto"
-        Learning rate of the discriminator. ``"auto"`` is 3 times the
+        Learning rate of the discriminator. ``"auto"`` is twice the
         generator's for whole rows of numbers (no category column, no
         missing value) of tables whose rows the budget draws fewer than
         10,000 times each (by default, more than 307 rows: two time scales,
