@@ -101,3 +101,21 @@ def test_the_fidelity_in_torch_is_the_metric(m, n):
     std = X.std(axis=0)
     distance = scaled_wasserstein(reference, torch.from_numpy(std), torch.from_numpy(Y))
     assert float(distance) == pytest.approx(wasserstein_distance(X, Y), rel=1e-9)
+
+
+def test_a_wide_table_measures_its_fidelity_on_fewer_samples():
+    from gansampler._sampler import _fidelity_samples
+
+    # 10,000 rows, or as many as make 60,000 values, at least 2,000.
+    assert _fidelity_samples(1) == _fidelity_samples(6) == 10_000
+    assert _fidelity_samples(7) == 8_571
+    assert _fidelity_samples(30) == _fidelity_samples(500) == 2_000
+    X = np.random.default_rng(0).normal(size=(100, 12))
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=2, random_state=0).fit(X)
+    (fidelity,) = [
+        callback
+        for _, callback in sampler.net_.callbacks_
+        if isinstance(callback, EpochFidelity)
+    ]
+    assert fidelity.n_samples == 5_000
+    assert np.isfinite(sampler.history_[:, "train_w1"]).all()

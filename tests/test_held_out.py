@@ -111,7 +111,8 @@ def test_tables_with_blocks_train_networks_sized_to_their_rows():
         assert auto_setting(name, 21, n_rows=10**5, n_blocks=14) == 168
         assert auto_setting(name, 21, n_rows=50, n_blocks=14) == narrowest
         assert auto_setting(name, 21, n_blocks=14) == 168  # rows unknown
-        assert auto_setting(name, 21, n_rows=500) == 168  # numbers only
+        # Whole rows of numbers: at most 32 weights per row (see below).
+        assert auto_setting(name, 21, n_rows=500) == 126
     from gansampler._sampler import resolved_settings
 
     mixed = resolved_settings(GANSampler(), 21, n_rows=500, n_blocks=14)
@@ -154,6 +155,53 @@ def test_auto_rules_of_the_update():
     # An epoch draws 25,600 rows whatever the size of its rounds.
     for batch, steps in ((64, 100), (256, 100), (512, 50), (1024, 25), (10**6, 1)):
         assert auto_setting("steps_per_epoch", 3, batch_size=batch) == steps
+
+
+def test_wide_tables_of_numbers_get_networks_sized_to_their_rows():
+    # Whole rows of numbers of more than 307 rows: at most 32 middle-layer
+    # weights per training row, 8 units per column where fewer, never below
+    # the narrowest networks.
+    for name, narrowest in (("generator_hidden_size", 48),
+                            ("discriminator_hidden_size", 64)):  # fmt: skip
+        assert auto_setting(name, 30, n_rows=1_000) == 178  # not 240
+        assert auto_setting(name, 65, n_rows=898) == 169  # the digits, not 520
+        assert auto_setting(name, 30, n_rows=1_800) == 240  # 32 x 1,800 = 240²
+        assert auto_setting(name, 11, n_rows=9_510) == 88  # MAGIC keeps its own
+        assert auto_setting(name, 3, n_rows=10**6) == narrowest
+        # Tables of up to 307 rows keep 8 units per column (their held-out
+        # check and dropout read the room), as do rows of unknown count,
+        # one column and models saved before 0.15.
+        assert auto_setting(name, 30, n_rows=307) == 240
+        assert auto_setting(name, 30, n_rows=308) == 99
+        assert auto_setting(name, 30) == 240
+        assert auto_setting(name, 1, n_rows=10**6) == narrowest
+        assert auto_setting(name, 30, n_rows=1_000, sized_to_rows=False) == 240
+    from gansampler._sampler import resolved_settings
+
+    wide = resolved_settings(GANSampler(), 30, n_rows=1_000)
+    assert wide["generator_hidden_size"] == wide["discriminator_hidden_size"] == 178
+    assert wide["max_epochs"] == 120 and wide["batch_size"] == 1024
+    assert not wide["early_stopping"] and wide["discriminator_dropout"] == 0.0
+    given = resolved_settings(GANSampler(generator_hidden_size=240), 30, n_rows=1_000)
+    assert given["generator_hidden_size"] == 240
+    assert given["discriminator_hidden_size"] == 178
+
+
+def test_a_wide_fit_of_numbers_trains_networks_sized_to_its_rows(tmp_path):
+    import gansampler
+
+    X = np.random.default_rng(0).normal(size=(400, 30))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=1, random_state=0).fit(X)
+    width = 113  # the square root of 32 x 400, not 8 x 30
+    assert sampler.net_.generator_.layers[0].out_features == width
+    assert sampler.net_.discriminator_.layers[0].out_features == width
+    # A saved model is rebuilt with the widths it trained with.
+    sampler.save(tmp_path / "wide")
+    loaded = gansampler.load(tmp_path / "wide")
+    assert loaded.net_.generator_ema_.layers[0].out_features == width
+    np.testing.assert_array_equal(
+        loaded.sample(20, random_state=1), sampler.sample(20, random_state=1)
+    )
 
 
 def test_the_update_follows_the_table():
