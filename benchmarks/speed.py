@@ -14,11 +14,14 @@ three shapes. ``sample``: rows per second of ``sample`` from 1e3 rows to
 ``--max-rows``, against scikit-learn's ``KernelDensity.sample`` (fitted to
 the same 10,000 points). ``rows``: the targets for whole rows, on one
 thread, each timed once beside the plain loop's seconds per 1,000 rounds: a
-default fit of 1,000 rows of 30 columns (target 10 s), and a fold of a 3-fold
+default fit of 1,000 rows of 30 columns of numbers and one of a mixed table
+of 1,000 rows and 30 columns (20 numbers, a few missing, and 10 text
+columns; target 10 s each), and a fold of a 3-fold
 ``cross_val_score`` of ``make_pipeline(GANResampler(), LogisticRegression())``
 on 1,000 rows of 3 columns, 7% of them in the minority (target 15 s);
 each with its rounds, seconds per 1,000 rounds, and PASS or MISS, with
-the default updates and with 0.12's (256 rows at 2e-4, the baseline).
+the default updates and with 0.12's (256 rows at 2e-4, the baseline; the
+mixed table, which keeps 256-row updates, once).
 ``memory``: peak resident memory of a fresh process that fits the canonical
 case, and that then draws ``--max-rows`` rows, against one that only
 imports gansampler. ``dask``: rows per second of
@@ -735,6 +738,23 @@ UPDATES_0_12 = {"batch_size": 256, "generator_lr": 2e-4, "discriminator_lr": 2e-
                 "ema_decay": 0.999}  # fmt: skip
 
 
+def mixed_table(rng, n_rows=1_000):
+    """A mixed table of ``n_rows`` rows and 30 columns: 20 dependent numbers,
+    2% of them missing in the first five, and 10 text columns of 2 to 6
+    levels that follow the numbers."""
+    import pandas as pd
+
+    numbers = rng.normal(size=(n_rows, 20)) @ rng.normal(size=(20, 20))
+    frame = pd.DataFrame(numbers, columns=[f"x{j}" for j in range(20)])
+    for j in range(10):
+        n_levels = 2 + j % 5
+        codes = (np.abs(numbers[:, j]) * n_levels).astype(int) % n_levels
+        frame[f"c{j}"] = np.array(list("abcdef"))[codes]
+    for j in range(5):
+        frame.loc[rng.random(n_rows) < 0.02, f"x{j}"] = np.nan
+    return frame
+
+
 def whole_row_targets(args):
     """The fit-time targets for whole rows, against the plain loop and
     against 0.12's 256-row updates in the same run."""
@@ -758,6 +778,7 @@ def whole_row_targets(args):
               f"{per_1000 / plain:.1f}x | {target} s | {verdict} |")  # fmt: skip
 
     wide = rng.normal(size=(1_000, 30)) @ rng.normal(size=(30, 30))
+    mixed = mixed_table(np.random.default_rng(1))  # the fold's rows stay 0.17's
     X = rng.normal(size=(1_000, 3))
     y = (X @ [1.0, -0.5, 0.25] + rng.normal(0, 0.5, 1_000) > 1.9).astype(int)
     for updates, params in (("default", {}), ("0.12's", UPDATES_0_12)):
@@ -766,6 +787,12 @@ def whole_row_targets(args):
         sampler.fit(wide)
         report("GANSampler, 1,000 x 30", updates, time.perf_counter() - start,
                _rounds(sampler), 10)  # fmt: skip
+        if not params:  # a mixed table keeps 256-row updates either way
+            sampler = GANSampler(random_state=0, device="cpu", n_threads=1)
+            start = time.perf_counter()
+            sampler.fit(mixed)
+            report("GANSampler, 1,000 x 30 mixed", updates,
+                   time.perf_counter() - start, _rounds(sampler), 10)  # fmt: skip
 
         resampler = GANResampler(
             sampler=GANSampler(random_state=0, **params), random_state=0
