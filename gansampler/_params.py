@@ -237,14 +237,21 @@ _WEIGHTS_PER_ROW = 16
 _NUMBER_WEIGHTS_PER_ROW = 32
 
 
+def _weights_per_row(t):
+    # The most middle-layer weights a training row may have (None: no bound).
+    if t.networks_sized_to_rows:
+        return _WEIGHTS_PER_ROW
+    if _large_rounds(t) and t.sized_to_rows:
+        return _NUMBER_WEIGHTS_PER_ROW
+    return None
+
+
 def _hidden_size(least):
     def rule(t):
         width = 8 * t.n_features
-        if t.networks_sized_to_rows:
-            width = min(width, math.floor(math.sqrt(_WEIGHTS_PER_ROW * t.n_rows)))
-        elif _large_rounds(t) and t.sized_to_rows:
-            room = _NUMBER_WEIGHTS_PER_ROW * t.n_rows
-            width = min(width, math.floor(math.sqrt(room)))
+        room = _weights_per_row(t)
+        if room is not None:
+            width = min(width, math.floor(math.sqrt(room * t.n_rows)))
         return max(least, width)
 
     return rule
