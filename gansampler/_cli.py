@@ -172,6 +172,31 @@ def _check_output(path, option):
             raise ValueError(f"{option} {exc}") from None
 
 
+@contextlib.contextmanager
+def _naming_failures(path, option, what):
+    """Say which file a failed write was for (a full disk's error names none)."""
+    try:
+        yield
+    except OSError as exc:
+        raise ValueError(
+            f"{option} {path}: {exc.strerror or exc}; {what}, and any earlier file "
+            "there is as it was."
+        ) from None
+
+
+def _check_picture(path, option):
+    """Refuse, before any work, a picture that cannot be written there or
+    of a type matplotlib does not write."""
+    if path:
+        _check_output(path, option)
+        from .plotting import check_picture_name
+
+        try:
+            check_picture_name(path)
+        except ValueError as exc:
+            raise ValueError(f"{option} {exc}") from None
+
+
 def _train(sampler, X, statistics=None):
     """Fit, with colours on a terminal only; return the seconds it took."""
     start = time.perf_counter()
@@ -212,7 +237,7 @@ def _demo(args) -> int:
 
     from .metrics import ks_statistic, wasserstein_distance
 
-    _check_output(args.out, "--out")
+    _check_picture(args.out, "--out")
     seed = 0 if args.seed is None else args.seed
     rng = np.random.default_rng(seed)
     X = rng.normal(4.0, 1.25, size=(args.n, 1))
@@ -242,7 +267,8 @@ def _demo(args) -> int:
     if args.out:
         from .plotting import demo_figure
 
-        demo_figure(sampler, X, args.out)
+        with _naming_failures(args.out, "--out", "the picture was not written"):
+            demo_figure(sampler, X, args.out)
         _say(args, f"Wrote {args.out}")
     return 0
 
@@ -260,6 +286,7 @@ def _fit(args) -> int:
     from ._data_files import DATA_SUFFIXES, MixedTableError, read_table
     from ._device import resolve_device
     from ._reservoir import RowReservoir
+    from .exceptions import TooManyLevelsError
 
     params = {name: getattr(args, name) for name, p in PARAMETERS.items()
               if p.option and getattr(args, name) is not None}  # fmt: skip
@@ -310,19 +337,28 @@ def _fit(args) -> int:
     _say(args, f"Fitting {len(X):,} rows of {', '.join(names)} ...")
     sampler = _sampler(**params, device=args.device, verbose=_verbosity(args),
                        random_state=args.seed)  # fmt: skip
-    seconds = _train(sampler, X, statistics)
+    try:
+        seconds = _train(sampler, X, statistics)
+    except TooManyLevelsError as exc:
+        raise ValueError(
+            f"Column {exc.column!r} has {exc.n_levels:,} distinct values in "
+            f"{exc.n_rows:,} rows: an identifier or free text, not categories. "
+            "Leave it out (--columns names the columns to learn), or raise "
+            f"--max-categories (now {exc.max_categories:,}) to learn it anyway."
+        ) from None
     if named and not mixed:
         # As if fitted on a DataFrame: the model knows its columns' names.
         sampler.feature_names_in_ = np.asarray(names, dtype=object)
-    if output.suffix.lower() == ".joblib":
-        import joblib
+    with _naming_failures(output, "-o", "the model was not saved"):
+        if output.suffix.lower() == ".joblib":
+            import joblib
 
-        from ._atomic import replacing
+            from ._atomic import replacing
 
-        with replacing(output) as temporary:
-            joblib.dump(sampler, temporary)
-    else:
-        sampler.save(output)
+            with replacing(output) as temporary:
+                joblib.dump(sampler, temporary)
+        else:
+            sampler.save(output)
     if mixed:
         _say(args, _kinds(sampler.table_map_))
     fidelity = sampler.history_[-1].get("train_w1", float("nan"))
@@ -543,15 +579,11 @@ def _sample_parts(args):
     sampler = _load(args.model, args)
     table_map = sampler.table_map_
     # A DataFrame's parts keep its dtypes in Parquet.
-    plain = table_map.plain
-    file_format = args.format or ("npy" if plain and not table_map.frame_
+    numbers = table_map.numbers_only
+    file_format = args.format or ("npy" if numbers and not table_map.frame_
                                   else "parquet")  # fmt: skip
-    if file_format == "npy" and not plain:
-        raise ValueError(
-            f"--format npy: {args.model} has columns of text, categories or dates, "
-            "or missing values, which the parts' .npy arrays cannot hold: use "
-            "--format parquet."
-        )
+    if file_format == "npy":
+        _check_npy(sampler, args.model, "--format npy", "use --format parquet")
     if file_format == "npy":  # each part on its own: the disk, not the memory
         n_values = args.n * sampler.n_features_in_
         itemsize = np.dtype(sampler.table_map_.output_dtype_).itemsize
@@ -601,7 +633,7 @@ def _evaluate(args) -> int:
 
     from ._sampler import scoring_samples
 
-    _check_output(args.plot, "--plot")
+    _check_picture(args.plot, "--plot")
     sampler = _load(args.model, args)
     table_map = sampler.table_map_
     columns, model_names = _evaluation_columns(args, sampler)
@@ -671,7 +703,8 @@ def _evaluate(args) -> int:
     if args.plot:
         from .plotting import evaluation_figure
 
-        shown = evaluation_figure(sampler, X, args.plot)
+        with _naming_failures(args.plot, "--plot", "the picture was not written"):
+            shown = evaluation_figure(sampler, X, args.plot)
         if shown < len(names):
             print(f"The plot shows the first {shown} of {len(names)} columns.")
         print(f"Wrote {args.plot}")
@@ -682,14 +715,14 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
     """The rows of ``path`` to compare with the samples, read as ``fit``
     read the training rows, under the model's column names; and the names of
     the columns read."""
-    from ._data_files import read_table
+    from ._data_files import ColumnsError, read_table
 
     table_map = sampler.table_map_
     try:
         X, names, _ = read_table(path, columns, header=args.header,
                                  mixed=not table_map.plain,
                                  text_columns=text)  # fmt: skip
-    except ValueError as exc:
+    except ColumnsError as exc:
         if model_names is None or args.columns:
             raise
         raise ValueError(
@@ -852,7 +885,13 @@ _VERBOSITY = [
             "terminal: -v)",
         },
     ),
-    (["-q", "--quiet"], {"action": "store_true", "help": "print no progress"}),
+    (
+        ["-q", "--quiet"],
+        {
+            "action": "store_true",
+            "help": "print no progress; warnings and errors still go to standard error",
+        },
+    ),
 ]
 _MODEL = ["model"], {"metavar": "MODEL", "help": "a model saved by fit"}
 _TRUST = [

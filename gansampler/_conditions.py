@@ -11,7 +11,7 @@ by fewer than one learned row in :data:`MIN_SHARE` is refused rather than
 searched for at length.
 """
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
 import numpy as np
 
@@ -85,6 +85,12 @@ def _column_index(table_map, names, column):
 
 def _level_code(table_map, names, column, level):
     codec = table_map.columns_[names.index(column)].codec
+    if not isinstance(level, Hashable):
+        raise TypeError(
+            f"conditions ask column {column!r} for {level!r:.60}: a condition is "
+            "one level per column. For a level per row, pass a DataFrame or a "
+            "list of dicts with one row per row to draw."
+        )
     level = None if is_missing(level) else level
     level = level.item() if isinstance(level, np.generic) else level
     try:

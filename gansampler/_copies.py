@@ -17,6 +17,9 @@ from ._random import spawn_seeds, torch_generator
 # Attempts to redraw one row before giving up: a model whose rows are mostly
 # copies has nothing new to draw.
 MAX_ATTEMPTS = 100
+# Rows of each batch of redraws (padded to it): a fixed shape, so that a
+# row's numbers do not depend on the rows beside it.
+REDRAW_ROWS = 256
 # Seeds the redraws of a draw, apart from its blocks' noise.
 COPY_KEY = 0xC0B1E5
 
@@ -64,28 +67,46 @@ def redraw_copies(out, first, *, net, decode, fingerprints, seed, codes=None):
 
     The new row for row ``r`` of the draw comes from noise seeded by the draw's
     seed and ``r`` alone, so any part of a draw gets the same rows. Rows of
-    a class (``codes``) stay in their class.
+    a class (``codes``) stay in their class. The attempts of many rows go
+    through the generator together, in batches of :data:`REDRAW_ROWS` rows
+    (padded), whose fixed shape gives each row the same numbers whichever
+    rows share its batch.
     """
     copied = np.flatnonzero(copies(out, fingerprints))
     device = torch.device(net.device)
-    for index in copied:
-        row = first + int(index)
-        generator = torch_generator(
-            spawn_seeds(seed, 1, key=(COPY_KEY, row))[0], device
+    pending = [
+        (int(index), torch_generator(
+            spawn_seeds(seed, 1, key=(COPY_KEY, first + int(index)))[0], device
+        ))
+        for index in copied
+    ]  # fmt: skip
+    for _ in range(MAX_ATTEMPTS):
+        if not pending:
+            return len(copied)
+        still = []
+        for start in range(0, len(pending), REDRAW_ROWS):
+            batch = pending[start : start + REDRAW_ROWS]
+            inputs = torch.cat([
+                net.generator_input(1, generator, None if codes is None else
+                                    codes[first + index : first + index + 1])
+                for index, generator in batch
+            ])  # fmt: skip
+            padding = inputs.new_zeros(REDRAW_ROWS - len(batch), inputs.shape[1])
+            new = decode(net.generate(torch.cat([inputs, padding])))
+            new = new[: len(batch)].cpu().numpy()
+            again = copies(new, fingerprints)
+            for (index, generator), row, is_copy in zip(batch, new, again, strict=True):
+                if is_copy:
+                    still.append((index, generator))
+                else:
+                    out[index] = row
+        pending = still
+    if pending:
+        raise ValueError(
+            f"Row {first + pending[0][0]} of the draw copied a training row in "
+            f"each of {MAX_ATTEMPTS} attempts: nearly every row this model draws "
+            "is a training row (a table whose columns take few values, or a "
+            "model that learned its rows by heart). Sample with "
+            "redraw_copies=False, or fit on more rows."
         )
-        row_codes = None if codes is None else codes[row : row + 1]
-        for _ in range(MAX_ATTEMPTS):
-            inputs = net.generator_input(1, generator, row_codes)
-            new = decode(net.generate(inputs)).cpu().numpy()
-            if not copies(new, fingerprints)[0]:
-                out[index] = new[0]
-                break
-        else:
-            raise ValueError(
-                f"Row {row} of the draw copied a training row in each of "
-                f"{MAX_ATTEMPTS} attempts: nearly every row this model draws is a "
-                "training row (a table whose columns take few values, or a "
-                "model that learned its rows by heart). Sample with "
-                "redraw_copies=False, or fit on more rows."
-            )
     return len(copied)

@@ -26,6 +26,7 @@ from ._resources import check_disk, check_memory
 __all__ = [
     "DATA_SUFFIXES",
     "MISSING_MARKERS",
+    "ColumnsError",
     "DataFileError",
     "MixedTableError",
     "check_room",
@@ -56,6 +57,10 @@ class DataFileError(ValueError):
     """A data file that cannot be read as a table, with the reason."""
 
 
+class ColumnsError(DataFileError):
+    """The columns asked for, or the header's names, do not fit the file."""
+
+
 class MixedTableError(DataFileError):
     """A cell of text, or a missing value, where a table of numbers was
     read: the table is mixed, and reads with ``mixed=True``."""
@@ -74,17 +79,17 @@ def _kind(path):
 def _select(names, columns, path):
     """Positions of ``columns`` (names, or positions when there is no header)."""
     if columns is not None and not columns:
-        raise DataFileError("--columns names no column.")
+        raise ColumnsError("--columns names no column.")
     wanted = names if columns is None else columns
     for name in wanted:
         if wanted.count(name) > 1:
-            raise DataFileError(
+            raise ColumnsError(
                 f"{path}: column {name!r} appears twice; name each column once."
             )
     if columns is None:
         unnamed = [j for j, name in enumerate(names) if not name]
         if unnamed:
-            raise DataFileError(
+            raise ColumnsError(
                 f"{path}: column {unnamed[0] + 1} of the header has no name (a row "
                 "index, or a trailing delimiter?); pick the columns to read with "
                 "--columns."
@@ -95,7 +100,7 @@ def _select(names, columns, path):
         if column in names:
             positions.append(names.index(column))
         else:
-            raise DataFileError(
+            raise ColumnsError(
                 f"{path}: no column {column!r}; its columns are {', '.join(names)}."
             )
     return positions

@@ -349,7 +349,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         and ``sample`` fingerprints each row it draws and redraws the copies
         from noise of their own, seeded by the draw's seed and the row's
         place, so parts of a draw still agree. What it costs: sampling
-        time (about a tenth more, more where copies are common), and the
+        time (the fingerprints', where copies are rare, and 50 microseconds a
+        copy where they are common: see :ref:`privacy`), and the
         fingerprints let whoever holds the model test whether a row they
         already know was a training row. It removes exact copies only: a
         row one rounding step from a training row stays (see
@@ -718,6 +719,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         """Validate ``X``: returns it and, for a table of plain numbers, the
         DataFrame it came from (None for an array) with ``X`` as a float
         array; for any other table, ``X`` as it is and False."""
+        if is_frame(X) and not X.shape[1]:
+            raise ValueError(
+                f"X is a DataFrame of {len(X)} rows and no columns: give it the "
+                "columns to learn."
+            )
         if is_plain_numeric(X, self.categorical_columns):
             check_numeric_columns(X, type(self).__name__)
             frame = X if is_frame(X) else None
@@ -911,8 +917,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self._check_is_fitted()
         table_map = self.table_map_
         if table_map.plain:
-            X = validate_data(self, X, dtype=np.float64, reset=False)
-            return -wasserstein_distance(X, scoring_samples(self, len(X)))
+            X = validate_data(self, X, dtype=np.float64, reset=False,
+                              ensure_all_finite="allow-nan")  # fmt: skip
+            generated = scoring_samples(self, len(X))
+            if np.isnan(X).any():  # missing values the training rows had none of
+                return -float(np.mean(column_distances(X, generated, table_map)))
+            return -wasserstein_distance(X, generated)
         validate_data(self, X, skip_check_array=True, reset=False)
         coded = table_map.coded(X, unseen="count")
         generated = np.empty((scoring_rows(len(coded)), self.n_features_in_))

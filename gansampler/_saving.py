@@ -39,7 +39,11 @@ FORMAT = "gansampler"
 # 4 (gansampler 0.15): what the "auto" settings that shape the networks
 # stood for (``network_shapes``), since "auto" now sizes a mixed table's
 # networks to its rows.
-FORMAT_VERSION = 4
+# 5 (gansampler 0.19): levels and column names of other types than JSON's
+# (dates, timestamps, decimals, tuples, ...), tagged; Python's dates, times
+# and integers in columns of objects. A file without them is written as 4,
+# which older versions read.
+FORMAT_VERSION = 5
 # Parameters whose code a sampler needs to sample: without it, no model.
 # Every other parameter that is code serves training only, and is dropped
 # (back to its default) when it cannot be stored or is not trusted.
@@ -353,7 +357,7 @@ def save_model(estimator, path, *, training_state, sampler_class):
         "numpy": np.__version__,
     }
     config_text = json.dumps(config, default=_json_number, allow_nan=True)
-    metadata = {"format": FORMAT, "format_version": str(FORMAT_VERSION),
+    metadata = {"format": FORMAT, "format_version": str(_oldest_format(config)),
                 "config": config_text}  # fmt: skip
     # The tensors and their table do not depend on the metadata: serialise
     # once to checksum them with the document, then again with the checksum.
@@ -362,6 +366,36 @@ def save_model(estimator, path, *, training_state, sampler_class):
     payload = safetensors.torch.save(tensors, metadata=metadata)
     with replacing(path) as temporary, open(temporary, "wb") as handle:
         handle.write(payload)
+
+
+def _oldest_format(config):
+    """The oldest format version that reads ``config`` as it is meant: 5
+    where a table's columns use what format 5 added, else 4."""
+
+    def tagged(value):
+        return isinstance(value, dict) and set(value) != {"float"}
+
+    def uses_five(column):
+        record = column["dtype"]
+        levels = [*record.get("categories", []),
+                  *column.get("codec", {}).get("levels", [])]  # fmt: skip
+        return (tagged(column["name"]) or isinstance(column["name"], list)
+                or "values" in record or "tz" in record
+                or any(map(tagged, levels)))  # fmt: skip
+
+    def tables(value):
+        if isinstance(value, dict):
+            table = value.get("table_map")
+            if isinstance(table, dict):
+                yield table
+            for item in value.values():
+                yield from tables(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from tables(item)
+
+    five = any(uses_five(c) for table in tables(config) for c in table["columns"])
+    return FORMAT_VERSION if five else 4
 
 
 def is_pickle(payload):

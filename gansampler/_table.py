@@ -25,13 +25,20 @@ table map turns coded rows into the caller's type (a DataFrame with the
 original dtypes, or an array), and back.
 """
 
+import base64
+import datetime
+import decimal
 import math
+import sys
+import warnings
+from collections.abc import Hashable
 
 import numpy as np
 import torch
 
 from ._preprocessing import DataMap
 from ._validation import is_frame, is_missing
+from .exceptions import TooManyLevelsError
 
 __all__ = ["MIN_LEVEL_ROWS", "TableMap", "check_table", "is_frame", "is_plain_numeric"]
 
@@ -61,7 +68,9 @@ def is_plain_numeric(X, categorical_columns=None):
     named categorical: the tables that the number path takes as they are.
     Inputs that are no table at all (sparse matrices, scalars) count as
     numbers, for scikit-learn's validation to refuse."""
-    if categorical_columns is not None and len(categorical_columns):
+    if categorical_columns is not None and any(
+        not isinstance(key, bool | np.bool_) or key for key in categorical_columns
+    ):
         return False
     if is_frame(X):
         # A DataFrame's booleans are categories.
@@ -179,8 +188,24 @@ def _kind_of(column, categorical):
         return "category"
     if kind in "iuf":
         return "number"
-    # Text (object, str, string): levels, unless every value is a number.
+    if kind == "c":
+        raise TypeError(
+            f"Column {column.name!r} holds complex numbers ({name}): GANSampler "
+            "learns real numbers; give it the real and imaginary parts as two "
+            "columns (.real, .imag)."
+        )
+    # Text (object, str, string): levels, unless every value is a number, or
+    # every value a date or a time.
     values = [v for v in np.asarray(column.values, dtype=object) if not is_missing(v)]
+    unhashable = [v for v in values if not isinstance(v, Hashable)]
+    if unhashable:
+        raise TypeError(
+            f"Column {column.name!r} holds {type(unhashable[0]).__name__} values "
+            f"({unhashable[0]!r:.40}), which are no levels: convert each to text "
+            "(df[col].astype(str)) or spread them over columns of their own."
+        )
+    if values and all(isinstance(v, datetime.date | np.datetime64) for v in values):
+        return "time"
     numbers = [_is_number(v) for v in values]
     if values and all(numbers):
         return "number"
@@ -388,15 +413,17 @@ def _balanced(block, target, tolerance, max_sweeps):
     rows = torch.arange(len(block), device=block.device)
     for _ in range(max_sweeps):
         biased = block + bias
-        top = biased.topk(2, dim=1)
-        slots = top.indices[:, 0]
+        # Each row's slot is its largest biased logit, the first of equals,
+        # as decoding takes it (argmax).
+        first, slots = biased.max(dim=1)
         shares = torch.bincount(slots, minlength=len(target)) / len(block)
         if (shares - target).abs().max() <= tolerance:
             break
         # Each slot's margin: the largest other biased logit, less its own
         # logit; the slot wins where its bias beats it.
-        best_other = top.values[:, :1].expand_as(biased).clone()
-        best_other[rows, slots] = top.values[:, 1]
+        second = biased.index_put((rows, slots), first.new_tensor(-math.inf)).amax(1)
+        best_other = first[:, None].expand_as(biased).clone()
+        best_other[rows, slots] = second
         margins = best_other - block
         wanted = _column_quantiles(margins, target.to(margins.dtype))
         bias = (bias + wanted) / 2
@@ -407,10 +434,10 @@ def _balanced(block, target, tolerance, max_sweeps):
 def _column_quantiles(values, q):
     """Column j's quantile ``q[j]`` of ``values``, interpolated linearly as
     :func:`torch.quantile` does: ``torch.quantile(values, q,
-    dim=0).diagonal()``, without sorting every column for every ``q``. Two
-    selections a column (each linear in the rows) instead of a sort of the
-    whole block: on 200,000 rows, a block's calibration takes a fraction of
-    the time."""
+    dim=0).diagonal()``, without sorting every column for every ``q``. One
+    selection and two passes a column (each linear in the rows) instead of a
+    sort of the whole block: on 200,000 rows, a block's calibration takes a
+    fraction of the time."""
     position = q * (len(values) - 1)
     below = position.floor()
     columns = values.T.contiguous()
@@ -418,29 +445,83 @@ def _column_quantiles(values, q):
     for j, column in enumerate(columns):
         k = int(below[j])
         low = column.kthvalue(k + 1).values
-        high = column.kthvalue(k + 2).values if k + 1 < len(column) else low
+        # The next value up: low again where more than k + 1 values are at
+        # most low, else the least value above it (a second selection
+        # costs several times as long).
+        above = torch.where(column > low, column, math.inf)
+        enough = (column <= low).sum() > k + 1
+        high = low if k + 1 >= len(column) else torch.where(enough, low, above.min())
         wanted[j] = torch.lerp(low, high, position[j] - below[j])
     return wanted
 
 
 def _json_level(level):
-    """A level as JSON: strings, numbers, booleans and None are themselves."""
-    if isinstance(level, float) and not math.isfinite(level):
-        return {"float": repr(level)}
-    return level
+    """A level (or a column's name) as JSON: strings, numbers, booleans and
+    None are themselves; other values are tagged, so that they load as they
+    were. A value of no known type raises TypeError."""
+    if level is None or isinstance(level, str | bool | int):
+        return level
+    if isinstance(level, float):
+        return level if math.isfinite(level) else {"float": repr(level)}
+    if isinstance(level, tuple):
+        return {"tuple": [_json_level(part) for part in level]}
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(level, pd.Timestamp):
+        zone = None if level.tz is None else str(level.tz)
+        return {"timestamp": level.isoformat(), "tz": zone}
+    if pd is not None and isinstance(level, pd.Period):
+        return {"period": str(level), "freq": level.freqstr}
+    if pd is not None and isinstance(level, pd.Interval):
+        return {"interval": [_json_level(level.left), _json_level(level.right)],
+                "closed": level.closed}  # fmt: skip
+    if isinstance(level, datetime.datetime):
+        return {"datetime": level.isoformat()}
+    if isinstance(level, datetime.date):
+        return {"date": level.isoformat()}
+    if isinstance(level, decimal.Decimal):
+        return {"decimal": str(level)}
+    if isinstance(level, bytes):
+        return {"bytes": base64.b64encode(level).decode("ascii")}
+    raise TypeError(f"{type(level).__name__} values")
 
 
 def _level_from_json(level):
-    if isinstance(level, dict):
+    if isinstance(level, list):  # a tuple name, saved before 0.19
+        return tuple(_level_from_json(part) for part in level)
+    if not isinstance(level, dict):
+        return level
+    if "float" in level:
         return float(level["float"])
-    return level
+    if "tuple" in level:
+        return tuple(_level_from_json(part) for part in level["tuple"])
+    if "date" in level:
+        return datetime.date.fromisoformat(level["date"])
+    if "datetime" in level:
+        return datetime.datetime.fromisoformat(level["datetime"])
+    if "decimal" in level:
+        return decimal.Decimal(level["decimal"])
+    if "bytes" in level:
+        return base64.b64decode(level["bytes"])
+    pd = _pandas()
+    if "timestamp" in level:
+        stamp = pd.Timestamp(level["timestamp"])
+        return stamp if level["tz"] is None else stamp.tz_convert(level["tz"])
+    if "period" in level:
+        return pd.Period(level["period"], freq=level["freq"])
+    if "interval" in level:
+        left, right = (_level_from_json(end) for end in level["interval"])
+        return pd.Interval(left, right, closed=level["closed"])
+    raise ValueError(f"a level of unknown kind: {sorted(level)}")
 
 
 def _level_codes(values, missing):
     """Each value's index in the sorted levels, and the levels (None for a
     missing value), as plain Python values."""
     present = [_python(v) for v, gone in zip(values, missing, strict=True) if not gone]
-    levels = sorted(set(present), key=lambda v: (type(v).__name__, v))
+    try:
+        levels = sorted(set(present), key=lambda v: (type(v).__name__, v))
+    except TypeError:  # levels with no order (complex numbers, say)
+        levels = sorted(set(present), key=lambda v: (type(v).__name__, repr(v)))
     index = {level: i for i, level in enumerate(levels)}
     if missing.any():
         levels.append(None)
@@ -481,10 +562,20 @@ class ColumnCodec:
         return 0 if self.codec is None else self.codec.width
 
     def state(self):
-        state = {"name": self.name, "kind": self.kind, "number": self.number,
-                 "dtype": self.dtype}  # fmt: skip
-        if self.codec is not None:
-            state["codec"] = self.codec.state()
+        try:
+            dtype = dict(self.dtype)
+            if "categories" in dtype:
+                dtype["categories"] = [_json_level(c) for c in dtype["categories"]]
+            state = {"name": _json_level(self.name), "kind": self.kind,
+                     "number": self.number, "dtype": dtype}  # fmt: skip
+            if self.codec is not None:
+                state["codec"] = self.codec.state()
+        except TypeError as exc:
+            raise TypeError(
+                f"Column {self.name!r} holds {exc}, which the safe format cannot "
+                "store: save with joblib, or convert the column (to text, say, "
+                "with df[col].astype(str)) before fitting."
+            ) from None
         return state
 
     @classmethod
@@ -493,15 +584,18 @@ class ColumnCodec:
         if codec is not None:
             codec = (CategoryCodec if state["kind"] == "category" else MissingCodec
                      ).from_state(codec)  # fmt: skip
-        return cls(state["name"], state["kind"], number=state["number"],
-                   codec=codec, dtype=state["dtype"])  # fmt: skip
+        dtype = dict(state["dtype"])
+        if "categories" in dtype:
+            dtype["categories"] = [_level_from_json(c) for c in dtype["categories"]]
+        return cls(_level_from_json(state["name"]), state["kind"],
+                   number=state["number"], codec=codec, dtype=dtype)  # fmt: skip
 
 
 def _dtype_record(dtype, values=None):
     """How a column's values are given back, as JSON."""
     record = {"dtype": str(dtype)}
     if str(dtype) == "category":
-        record["categories"] = [_json_level(_python(c)) for c in dtype.categories]
+        record["categories"] = [_python(c) for c in dtype.categories]
         record["ordered"] = bool(dtype.ordered)
         record["categories_dtype"] = str(dtype.categories.dtype)
     return record
@@ -514,6 +608,93 @@ def _time_unit(ns):
         if not np.any(ns % NANOSECONDS[unit]):
             return unit
     return "ns"
+
+
+# Integers beyond this are not all float64 numbers: learned as such, they
+# come back rounded.
+_EXACT_INTEGERS = 2**53
+
+
+def _warn_inexact(column, values):
+    """Warn where a column of integers holds some that float64 numbers, as
+    which they are learned, cannot hold exactly."""
+    if not (np.abs(values) > _EXACT_INTEGERS).any():
+        return
+    kind = getattr(column.dtype, "kind", "O")
+    integers = kind in "iu" or (kind == "O" and all(
+        isinstance(v, int | np.integer) for v in np.asarray(column.values, dtype=object)
+        if not is_missing(v)
+    ))  # fmt: skip
+    if integers:
+        warnings.warn(
+            f"Column {column.name!r} holds integers beyond 2**53, which are "
+            "learned as float64 numbers: the samples' values come back rounded "
+            "to those. If they are identifiers, drop the column.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def _python_kind(values, missing, kind):
+    """What an object column of numbers or times holds: ``"int"`` for
+    Python's integers, ``"date"`` for dates, ``"datetime"`` for times, else
+    None; its samples are given back as the same objects."""
+    present = [v for v, gone in zip(values, missing, strict=True) if not gone]
+    if kind == "time":
+        times = any(isinstance(v, datetime.datetime | np.datetime64) for v in present)
+        return "datetime" if times else "date"
+    if all(isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_)
+           for v in present):  # fmt: skip
+        return "int"
+    return None
+
+
+def _zone_of(record):
+    """The time zone (its name) in which a time column was learned, or None."""
+    if "tz" in record:
+        return record["tz"]
+    dtype = _pandas().api.types.pandas_dtype(record["dtype"])
+    zone = getattr(dtype, "tz", None)
+    return None if zone is None else str(zone)
+
+
+def _times_in_zone(column, record):
+    """A column of dates or times as a Series of datetimes on the clock of
+    the zone they were learned in (``record``'s; found, and written there,
+    when it has none), without the zone: times in a zone are learned on its
+    clock, so that days stay days."""
+    pd = _pandas()
+    times = pd.Series(column.values)
+    if times.dtype == object:  # dates or times as Python objects
+        try:
+            times = pd.to_datetime(times)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"Column {column.name!r} holds dates or times that do not make one "
+                f"column ({exc}): convert it with pd.to_datetime(df[col], "
+                "utc=True) first."
+            ) from None
+    zone = getattr(times.dtype, "tz", None)
+    zone = None if zone is None else str(zone)
+    if record["dtype"] == "object":  # Python's times: their zone kept apart
+        learned = record.setdefault("tz", zone)
+    else:
+        learned = _zone_of(record)
+    if learned is not None and zone is None:
+        raise ValueError(
+            f"Column {column.name!r} holds times without a zone, but the sampler "
+            f"learned times in {learned}: give them their zone, e.g. "
+            f"df[col].dt.tz_localize({learned!r})."
+        )
+    if learned is None and zone is not None:
+        raise ValueError(
+            f"Column {column.name!r} holds times in {zone}, but the sampler learned "
+            "times without a zone: drop it, with df[col].dt.tz_convert(None) (for "
+            "UTC) or df[col].dt.tz_localize(None) (for the clock's times)."
+        )
+    if zone is not None:
+        times = times.dt.tz_convert(learned).dt.tz_localize(None)
+    return times
 
 
 class TableMap:
@@ -614,6 +795,9 @@ class TableMap:
             values = X.to_numpy() if self.frame_ else np.asarray(X)
             if values.dtype.kind not in "f":
                 values = values.astype(np.float64)
+            for j, column in enumerate(columns):
+                if getattr(column.dtype, "kind", "O") in "iu":
+                    _warn_inexact(column, values[:, j])
             numbers = DataMap(preprocessing=self.preprocessing,
                               random_state=self.random_state)  # fmt: skip
             numbers.fit(values, statistics)
@@ -648,15 +832,16 @@ class TableMap:
                 codec = CategoryCodec().fit(values, missing)
                 n_levels = len(codec.levels_) - (codec.missing_level() is not None)
                 if n_levels > self.max_categories and n_levels > n_rows / 2:
-                    raise ValueError(
-                        f"Column {column.name!r} has {n_levels:,} distinct values "
-                        f"in {n_rows:,} rows: an identifier or free text, not "
-                        "categories. Drop it from X, or raise max_categories "
-                        f"(now {self.max_categories:,}) to learn it anyway."
-                    )
+                    raise TooManyLevelsError(column.name, n_levels, n_rows,
+                                             self.max_categories)  # fmt: skip
                 codecs.append(ColumnCodec(column.name, kind, codec=codec, dtype=record))
                 continue
+            python_kind = _python_kind(column.values, missing, kind)
+            if record["dtype"] == "object" and python_kind is not None:
+                record["values"] = python_kind
             values = self._number_values(column, kind, missing, record)
+            if kind == "number":
+                _warn_inexact(column, values)
             # Missing values stand in as observed ones drawn at random, so
             # that the number map sees the observed distribution.
             if missing.any():
@@ -680,8 +865,23 @@ class TableMap:
         if self.categorical_columns is None:
             return set()
         names = [c.name for c in columns]
+        keys = list(self.categorical_columns)
+        masks = [isinstance(key, bool | np.bool_) for key in keys]
+        if keys and all(masks):  # a boolean mask, as scikit-learn's
+            if len(keys) != len(names):
+                raise ValueError(
+                    f"categorical_columns is a mask of {len(keys)} booleans, but "
+                    f"X has {len(names)} columns: give one per column."
+                )
+            return {j for j, key in enumerate(keys) if key}
+        if any(masks):
+            raise ValueError(
+                "categorical_columns mixes booleans with columns' names or "
+                "positions: give a mask of one boolean per column, or the "
+                "columns' names or positions."
+            )
         positions = set()
-        for key in self.categorical_columns:
+        for key in keys:
             if key in names:
                 positions.add(names.index(key))
             elif isinstance(key, int | np.integer) and -len(names) <= key < len(names):
@@ -697,29 +897,33 @@ class TableMap:
         """A column of numbers or times as float64; times in the unit of
         ``record`` (found, and written there, when it has none)."""
         if kind == "time":
-            pd = _pandas()
-            times = pd.Series(column.values)
-            # Times in a zone are learned on its clock: days stay days.
-            if getattr(times.dtype, "tz", None) is not None:
-                times = times.dt.tz_localize(None)
+            times = _times_in_zone(column, record)
             ns = times.to_numpy(dtype="datetime64[ns]").astype(np.int64)
             unit = record.setdefault("unit", _time_unit(ns[~missing]))
             values = ns / NANOSECONDS[unit]
             values[missing] = np.nan
             return values
-        if hasattr(column.values, "to_numpy"):
-            values = column.values.to_numpy(dtype=np.float64, na_value=np.nan)
-            values = values.copy()  # may be a read-only view of the frame
-        else:
-            values = np.asarray(column.values)
-            if values.dtype.kind == "O":
-                values = np.array([np.nan if is_missing(v) else v for v in values],
-                                  dtype=np.float64)  # fmt: skip
-            values = values.astype(np.float64)
+        try:
+            if hasattr(column.values, "to_numpy"):
+                values = column.values.to_numpy(dtype=np.float64, na_value=np.nan)
+                values = values.copy()  # may be a read-only view of the frame
+            else:
+                values = np.asarray(column.values)
+                if values.dtype.kind == "O":
+                    values = np.array(
+                        [np.nan if is_missing(v) else v for v in values],
+                        dtype=np.float64,
+                    )
+                values = values.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"Column {column.name!r} holds values that are not numbers "
+                f"({exc}), but the sampler learned numbers there."
+            ) from None
         if np.isinf(values).any():
             raise ValueError(
                 f"Column {column.name!r} holds infinite values: replace them "
-                "(with NaN, to learn them as missing) before fitting."
+                "(with NaN, which stands for a missing value)."
             )
         return values
 
@@ -740,6 +944,11 @@ class TableMap:
     def plain(self):
         """Whether the table is plain numbers: rows are the coded rows."""
         return not self.block_sizes_ and all(c.kind == "number" for c in self.columns_)
+
+    @property
+    def numbers_only(self):
+        """Whether every column holds numbers (missing values allowed)."""
+        return all(c.kind == "number" for c in self.columns_)
 
     @property
     def category_columns(self):
@@ -954,11 +1163,18 @@ class TableMap:
                    for j, column in enumerate(self.columns_)]  # fmt: skip
         if frame:
             pd = _pandas()
+            names = [c.name for c in self.columns_]
+            if names and all(isinstance(n, tuple) for n in names):
+                names = pd.MultiIndex.from_tuples(names)
             return pd.DataFrame(
                 {str(j): values for j, values in enumerate(columns)}
-            ).set_axis([c.name for c in self.columns_], axis=1)
+            ).set_axis(names, axis=1)
         if all(column.kind == "time" for column in self.columns_):
             return np.column_stack(columns)
+        dtype = np.dtype(self.columns_[0].dtype["dtype"])
+        if self.numbers_only and dtype.kind == "f":
+            # An array of floats, missing values as NaN, gives one back.
+            return np.column_stack(columns).astype(dtype)
         out = np.empty((len(coded), self.n_features_), dtype=object)
         for j, values in enumerate(columns):
             out[:, j] = np.asarray(values).astype(object)
@@ -976,6 +1192,8 @@ class TableMap:
             ns = np.round(values) * NANOSECONDS[record["unit"]]
             ns = np.where(missing, 0, ns).astype(np.int64).astype("datetime64[ns]")
             ns[missing] = np.datetime64("NaT")
+            if record["dtype"] == "object":
+                return self._python_times(ns, missing, record)
             if not self.frame_:
                 return ns.astype(record["dtype"])
             pd = _pandas()
@@ -988,9 +1206,30 @@ class TableMap:
                     nonexistent="shift_forward",
                 )
             return times.astype(dtype).array
+        if record.get("values") == "int":  # Python's integers, as such
+            whole = values.astype(object)
+            whole[~missing] = [int(v) for v in np.rint(values[~missing])]
+            values = whole
         if not self.frame_:
             return values
         return _as_dtype(values, missing, record)
+
+    def _python_times(self, ns, missing, record):
+        """Times learned from Python's dates or datetimes, as such objects
+        (None where missing)."""
+        pd = _pandas()
+        times = pd.Series(ns)
+        if record.get("tz") is not None:
+            times = times.dt.tz_localize(
+                record["tz"],
+                ambiguous=np.zeros(len(times), dtype=bool),
+                nonexistent="shift_forward",
+            )
+        dates = record.get("values") == "date"
+        values = np.empty(len(ns), dtype=object)
+        values[~missing] = [t.date() if dates else t.to_pydatetime()
+                            for t in times[~missing]]  # fmt: skip
+        return pd.Series(values, dtype=object) if self.frame_ else values
 
 
 def _as_dtype(values, missing, record):
@@ -999,7 +1238,9 @@ def _as_dtype(values, missing, record):
     pd = _pandas()
     name = record["dtype"]
     if name == "category":
-        categories = [_level_from_json(c) for c in record["categories"]]
+        # Models pickled before 0.19 keep the categories as JSON.
+        categories = [_level_from_json(c) if isinstance(c, dict) else c
+                      for c in record["categories"]]  # fmt: skip
         dtype = pd.CategoricalDtype(
             pd.Index(categories, dtype=record.get("categories_dtype")),
             ordered=record["ordered"],

@@ -42,6 +42,8 @@ def is_missing(value):
         return bool(value != value)  # NaN
     except TypeError:  # pandas.NA has no truth value
         return True
+    except ValueError:  # an array: many values, not a missing one
+        return False
 
 
 def check_labels_present(y):

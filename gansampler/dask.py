@@ -221,12 +221,12 @@ def _file_format(sampler, file_format):
         raise ValueError(f"file_format must be one of {FORMATS}, got {file_format!r}.")
     table_map = sampler.table_map_
     if file_format == "auto":
-        return "npy" if table_map.plain and not table_map.frame_ else "parquet"
-    if file_format == "npy" and not table_map.plain:
+        return "npy" if table_map.numbers_only and not table_map.frame_ else "parquet"
+    if file_format == "npy" and not table_map.numbers_only:
         raise ValueError(
             "file_format='npy' holds numbers only, and this sampler's table has "
-            "text, category, date or missing values: use file_format='parquet' "
-            "(or 'auto'), which keeps each column's dtype."
+            "text, category or date columns: use file_format='parquet' (or "
+            "'auto'), which keeps each column's dtype."
         )
     return file_format
 

@@ -15,6 +15,7 @@ __all__ = [
     "GANSamplerError",
     "InconsistentVersionWarning",
     "NotFittedError",
+    "TooManyLevelsError",
     "TrainingDivergedError",
 ]
 
@@ -40,6 +41,37 @@ class NotFittedError(GANSamplerError, _SklearnNotFittedError):
     This GANSampler instance is not fitted yet. Call 'fit' with appropriate
     arguments before using this estimator.
     """
+
+
+class TooManyLevelsError(GANSamplerError, ValueError):
+    """Raised when a column of text or categories has too many levels to learn.
+
+    A column whose distinct values outnumber both ``max_categories`` and half
+    the rows is an identifier or free text, not categories: drop it, or raise
+    ``max_categories`` to learn it anyway. It is also a :class:`ValueError`.
+
+    Attributes
+    ----------
+    column : str or int
+        The column's name (its position in an array).
+    n_levels, n_rows, max_categories : int
+        Its distinct values, the table's rows and the limit.
+    """
+
+    def __init__(self, column, n_levels, n_rows, max_categories):
+        self.column = column
+        self.n_levels = n_levels
+        self.n_rows = n_rows
+        self.max_categories = max_categories
+        super().__init__(
+            f"Column {column!r} has {n_levels:,} distinct values in {n_rows:,} "
+            "rows: an identifier or free text, not categories. Drop it from X, "
+            f"or raise max_categories (now {max_categories:,}) to learn it anyway."
+        )
+
+    def __reduce__(self):
+        return type(self), (self.column, self.n_levels, self.n_rows,
+                            self.max_categories)  # fmt: skip
 
 
 class TrainingDivergedError(GANSamplerError, RuntimeError):

@@ -40,6 +40,8 @@ _MULTIOUTPUT = [StrOptions({"raw_values", "uniform_average"})]
 def _check_samples(X, Y, *, dtype=np.float64):
     # Categories (any dtype) may be missing; numbers must be finite.
     finite = dtype is not None
+    if is_frame(X) and is_frame(Y):  # matched by name, as the privacy figures
+        Y = _same_columns({"X": X, "Y": Y}, reference="X")["Y"]
     X = check_array(X, dtype=dtype, ensure_all_finite=finite, input_name="X")
     Y = check_array(Y, dtype=dtype, ensure_all_finite=finite, input_name="Y")
     if X.shape[1] != Y.shape[1]:
@@ -215,9 +217,7 @@ _MISSING = object()
 
 
 def _level(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return _MISSING
-    return value
+    return _MISSING if is_missing(value) else value
 
 
 def _tv_one(x: np.ndarray, y: np.ndarray) -> float:
@@ -608,30 +608,30 @@ def _count(n, noun):
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _same_columns(tables):
-    """``tables``, each with the columns of the training rows: by name, in
+def _same_columns(tables, reference="train"):
+    """``tables``, each with the columns of table ``reference``: by name, in
     their order, where both are DataFrames; else by position."""
-    train = tables["train"]
+    train = tables[reference]
     n_columns = train.shape[1]
     if n_columns == 0:
-        raise ValueError("train has no columns: give it at least one.")
+        raise ValueError(f"{reference} has no columns: give it at least one.")
     aligned = {}
     for name, X in tables.items():
         if X.shape[1] != n_columns:
             raise ValueError(
-                f"{name} has {_count(X.shape[1], 'column')}, but train has "
+                f"{name} has {_count(X.shape[1], 'column')}, but {reference} has "
                 f"{n_columns}: give them the same columns."
             )
-        if is_frame(X) and is_frame(train) and name != "train":
+        if is_frame(X) and is_frame(train) and name != reference:
             wanted, given = list(train.columns), list(X.columns)
             if given != wanted:
                 if set(given) != set(wanted) or len(set(wanted)) < n_columns:
                     lacks = [c for c in wanted if c not in given]
                     extra = [c for c in given if c not in wanted]
                     raise ValueError(
-                        f"{name} and train have different columns ({name} lacks "
-                        f"{lacks} and has {extra}, which train does not): give "
-                        "them the same columns."
+                        f"{name} and {reference} have different columns ({name} "
+                        f"lacks {lacks} and has {extra}, which {reference} does "
+                        "not): give them the same columns."
                     )
                 X = X[wanted]
         aligned[name] = X

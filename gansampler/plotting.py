@@ -6,9 +6,11 @@ the axes they drew on.
 """
 
 import numbers
+import pathlib
 
 import numpy as np
 
+from ._atomic import replacing
 from ._drawing import scoring_rows
 from ._table import NANOSECONDS
 from .metrics import (
@@ -70,10 +72,27 @@ def _new_axes(axes, shape, figsize):
     return axes.flat[0].figure, axes
 
 
+def check_picture_name(path):
+    """Raise ValueError unless matplotlib writes pictures of the type that
+    ``path``'s name ends in."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    kinds = FigureCanvasBase.get_supported_filetypes()
+    if pathlib.Path(path).suffix[1:].lower() not in kinds:
+        names = ", ".join(f".{kind}" for kind in sorted(kinds))
+        raise ValueError(f"{path}: a picture's name ends in one of {names}.")
+
+
 def _save_figure(fig, path):
-    """Write ``fig`` to ``path`` and free it."""
-    fig.savefig(path, dpi=110)
-    _pyplot().close(fig)
+    """Write ``fig`` to ``path`` and free it. The picture goes through a
+    temporary file, so that a failed write leaves an earlier one intact."""
+    try:
+        with replacing(path) as temporary:
+            fig.savefig(
+                temporary, dpi=110, format=pathlib.Path(path).suffix[1:].lower()
+            )
+    finally:
+        _pyplot().close(fig)
 
 
 def _feature_names(sampler):
@@ -200,10 +219,15 @@ def plot_distribution(
     columns = _columns(features, names)
     if n_samples is None:
         n_samples = scoring_rows(len(X))
+    if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
     generated = sampler.sample(n_samples, random_state=random_state)
     if mixed:
-        # Numbers, level indices and NaN for missing values, on both sides.
-        real_rows, generated = table_map.coded(X), table_map.coded(generated)
+        # Numbers, level indices and NaN for missing values, on both sides; a
+        # level the sampler never saw (held-out rows can hold a rare one) is
+        # -1, as score counts it.
+        real_rows = table_map.coded(X, unseen="count")
+        generated = table_map.coded(generated)
     else:
         real_rows, generated = X, np.asarray(generated)
 
@@ -349,11 +373,14 @@ def _draw_levels(axes, name, real, fake, levels):
     present = [i for i, level in enumerate(levels) if level is not None]
 
     def shares(codes):
-        counts = np.bincount(codes[~np.isnan(codes)].astype(np.intp),
-                             minlength=len(levels))  # fmt: skip
-        return counts[present] / max(len(codes), 1), np.isnan(codes).mean()
+        # Levels the sampler never saw (-1) last.
+        seen = codes[~np.isnan(codes)].astype(np.intp) % (len(levels) + 1)
+        counts = np.bincount(seen, minlength=len(levels) + 1)
+        total = max(len(codes), 1)
+        return counts[present] / total, np.isnan(codes).mean(), counts[-1] / total
 
-    (real_shares, real_missing), (fake_shares, fake_missing) = map(shares, (real, fake))
+    real_shares, real_missing, real_unseen = shares(real)
+    fake_shares, fake_missing, _ = shares(fake)
     labels = [_level_label(levels[i]) for i in present]
     if len(present) > _MAX_BARS:
         kept = _MAX_BARS - 1
@@ -364,6 +391,10 @@ def _draw_levels(axes, name, real, fake, levels):
         labels.append("missing")
         real_shares = np.r_[real_shares, real_missing]
         fake_shares = np.r_[fake_shares, fake_missing]
+    if real_unseen:
+        labels.append("not seen in fit")
+        real_shares = np.r_[real_shares, real_unseen]
+        fake_shares = np.r_[fake_shares, 0.0]
     positions = np.arange(len(labels))
     ax_bars.bar(positions, real_shares, width=0.8, color=_REAL_COLOR,
                 label=f"data ({len(real):,} rows)")  # fmt: skip

@@ -588,6 +588,22 @@ def test_npy_with_missing_values_is_learned_and_written_back(tmp_path):
     new = np.load(tmp_path / "new.npy")
     assert new.shape == (500, 2) and np.isnan(new[:, 1]).any()
     assert not np.isnan(new[:, 0]).any()
+    pytest.importorskip("dask")
+    result = run("sample", "x.safetensors", "-n", "500", "-o", "parts/",
+                 "--format", "npy", "--seed", "5", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    expected = gansampler.load(tmp_path / "x.safetensors").sample(500, random_state=5)
+    parts = np.load(tmp_path / "parts" / "part-00000.npy")
+    np.testing.assert_array_equal(parts, np.asarray(expected, dtype=np.float64))
+
+
+def test_fit_names_its_options_for_an_identifier_column(tmp_path):
+    rows = [f"user{i},{i % 7}" for i in range(2_500)]
+    (tmp_path / "ids.csv").write_text("id,visits\n" + "\n".join(rows) + "\n")
+    result = run("fit", "ids.csv", "-o", "ids.safetensors", *SMALL, cwd=tmp_path)
+    assert_one_line_error(result, "Column 'id' has 2,500 distinct values",
+                          "--columns", "--max-categories (now 1,000)")  # fmt: skip
+    assert not (tmp_path / "ids.safetensors").exists()
 
 
 def test_sample_streams_a_mixed_draw_chunk_by_chunk(mixed, monkeypatch, capsys):
@@ -720,3 +736,70 @@ def test_evaluate_with_train_on_a_mixed_table(mixed):
         for rows in (samples, held_out)
     ]
     assert 0 <= float(figures["closer to training"][0]) <= 1
+
+
+def test_a_picture_of_an_unknown_type_is_refused_before_any_work(workdir):
+    result = run("demo", "--out", "demo.xyz", cwd=workdir)
+    assert_one_line_error(result, "--out demo.xyz: a picture's name ends in one of",
+                          ".png")  # fmt: skip
+    assert result.stdout == ""  # refused before training
+    result = run("evaluate", "people.safetensors", "people.csv", "--plot", "fit.csv",
+                 cwd=workdir)  # fmt: skip
+    assert_one_line_error(result, "--plot fit.csv: a picture's name ends in one of")
+    assert result.stdout == ""
+
+
+def test_a_failed_picture_keeps_the_earlier_one(workdir, monkeypatch, capsys):
+    import matplotlib.figure
+
+    picture = workdir / "kept.png"
+    picture.write_bytes(b"\x89PNG earlier picture")
+
+    def full_disk(self, path, **kwargs):
+        with open(path, "wb") as handle:
+            handle.write(b"\x89PNG half a pict")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", full_disk)
+    monkeypatch.chdir(workdir)
+    code = main(["evaluate", "people.safetensors", "people.csv", "--plot", "kept.png"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "--plot kept.png: No space left on device; the picture was not" in err
+    assert picture.read_bytes() == b"\x89PNG earlier picture"
+    assert not list(workdir.glob(".kept.png.*"))
+
+
+def test_a_failed_model_save_names_the_file(workdir, monkeypatch, capsys):
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gansampler.GANSampler, "save", full_disk)
+    monkeypatch.chdir(workdir)
+    code = main(["fit", "people.csv", "--columns", "height,visits", "-o",
+                 "full.safetensors", *map(str, SMALL)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1
+    assert (
+        "-o full.safetensors: No space left on device; the model was not saved" in err
+    )
+
+
+def test_evaluate_draws_levels_the_model_never_saw(mixed):
+    rows = (mixed / "members.csv").read_text().splitlines()
+    held = [rows[0], *(line.replace("Lyon", "Rome") for line in rows[1:])]
+    (mixed / "rome.csv").write_text("\n".join(held) + "\n")
+    result = run("evaluate", "members.safetensors", "rome.csv", "--plot", "rome.png",
+                 cwd=mixed)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (mixed / "rome.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_evaluate_suggests_columns_only_where_they_do_not_match(workdir):
+    missing = run("evaluate", "people.safetensors", "nowhere.csv", cwd=workdir)
+    assert_one_line_error(missing, "nowhere.csv: no such file.")
+    assert "--columns" not in missing.stderr
+    (workdir / "other.csv").write_text("a,b\n1,2\n3,4\n")
+    other = run("evaluate", "people.safetensors", "other.csv", cwd=workdir)
+    assert_one_line_error(other, "no column 'height'", "pick the matching columns "
+                          "with --columns")  # fmt: skip

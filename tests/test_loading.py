@@ -722,3 +722,26 @@ def test_a_model_started_from_its_copula_round_trips(tmp_path):
     np.testing.assert_array_equal(
         loaded.sample(50, random_state=1), sampler.sample(50, random_state=1)
     )
+
+
+def test_a_file_is_written_in_the_oldest_format_that_holds_it(tmp_path):
+    import datetime
+
+    import safetensors
+
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    budget = {"max_epochs": 1, "steps_per_epoch": 3, "batch_size": 16}
+
+    def format_of(X):
+        path = tmp_path / "model.safetensors"
+        GANSampler(**budget, random_state=0).fit(X).save(path)
+        with safetensors.safe_open(path, framework="pt") as opened:
+            return opened.metadata()["format_version"]
+
+    text = pd.DataFrame({"x": rng.normal(size=60), "c": ["a", "b"] * 30})
+    assert format_of(rng.normal(size=(60, 2))) == "4"
+    assert format_of(text) == "4"
+    days = [datetime.date(2024, 1, 1 + i % 28) for i in range(60)]
+    assert format_of(text.assign(c=pd.Series(days, dtype=object))) == "5"
+    assert format_of(text.rename(columns={"x": ("x", 0), "c": ("c", 1)})) == "5"

@@ -100,8 +100,37 @@ def test_total_variation_counts_missing_values_as_a_level():
         total_variation_distance(real, none_missing, multioutput="raw_values"),
         [0.25, 0.75],
     )
-    with pytest.raises(ValueError, match="same number of features"):
+    with pytest.raises(ValueError, match="Y has 1 column, but X has 2"):
         total_variation_distance(real, real[["kind"]])
+    with pytest.raises(ValueError, match="same number of features"):
+        total_variation_distance(real.to_numpy(), real[["kind"]].to_numpy())
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, np.float32("nan")], ids=repr)
+def test_total_variation_counts_every_missing_value_alike(missing):
+    import pandas as pd
+
+    from gansampler.metrics import total_variation_distance
+
+    reference = np.array([["a"], [missing]], dtype=object)
+    for other in (pd.NA, pd.NaT, None, np.float32("nan"), float("nan")):
+        given = np.array([["a"], [other]], dtype=object)
+        assert total_variation_distance(reference, given) == 0.0
+    text = pd.DataFrame({"c": pd.array(["a", None], dtype="string")})
+    assert total_variation_distance(text, pd.DataFrame({"c": ["a", missing]})) == 0.0
+
+
+def test_fidelity_matches_the_columns_of_dataframes_by_name():
+    import pandas as pd
+
+    from gansampler.metrics import total_variation_distance, wasserstein_distance
+
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [10.0, 20.0, 40.0]})
+    assert wasserstein_distance(X, X[["b", "a"]]) == 0.0
+    levels = pd.DataFrame({"k": ["x", "y", "y"], "m": ["p", "p", "q"]})
+    assert total_variation_distance(levels, levels[["m", "k"]]) == 0.0
+    with pytest.raises(ValueError, match=r"Y and X have different columns"):
+        wasserstein_distance(X, X.rename(columns={"b": "c"}))
 
 
 def test_total_variation_refuses_bad_arguments():

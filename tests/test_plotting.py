@@ -235,10 +235,21 @@ def test_mixed_data_of_the_wrong_shape_or_levels_are_clear_errors(mixed):
         plot_distribution(sampler, frame.drop(columns="member"))
     with pytest.raises(ValueError, match="fitted on 4 features"):
         plot_distribution(sampler, frame.to_numpy()[:, :3])
+    with pytest.raises(ValueError, match="n_samples must be a positive integer"):
+        plot_distribution(sampler, frame, n_samples=0)
+
+
+def test_levels_the_sampler_never_saw_get_a_bar_of_their_own(mixed):
+    # Held-out rows can hold a rare level: drawn as score counts it.
+    sampler, frame = mixed
     unknown = frame.copy()
-    unknown.loc[0, "home"] = "boat"
-    with pytest.raises(ValueError, match="Column 'home': Unknown level 'boat'"):
-        plot_distribution(sampler, unknown)
+    unknown.loc[:39, "home"] = "boat"
+    _, axes = plot_distribution(sampler, unknown, features=["home"])
+    labels = [text.get_text() for text in axes[0, 0].get_xticklabels()]
+    assert labels[-1] == "not seen in fit"
+    heights = [bar.get_height() for bar in axes[0, 0].patches]
+    assert heights[len(labels) - 1] == pytest.approx(0.1)  # 40 of 400 rows
+    assert heights[-1] == 0.0  # no sample has it
 
 
 def test_many_levels_share_a_bar_after_the_twentieth():

@@ -159,6 +159,16 @@ def test_score_is_deterministic_and_greater_is_better(fitted_sampler):
     assert fitted_sampler.score(X + 10 * fitted_sampler.scale_) < score
 
 
+def test_score_counts_missing_values_a_model_of_numbers_never_drew(fitted_sampler):
+    X = fitted_sampler.sample(2000, random_state=11)
+    holed = X.copy()
+    holed[::4, 0] = np.nan
+    # The missing rate (a quarter) adds to the column's distance.
+    assert fitted_sampler.score(holed) < fitted_sampler.score(X) - 0.1
+    with pytest.raises(ValueError, match="infinity"):
+        fitted_sampler.score(np.where(np.isnan(holed), np.inf, holed))
+
+
 def test_several_features(fast):
     X = np.random.default_rng(0).normal(size=(300, 3)) * [1, 10, 100]
     sampler = GANSampler(**fast, random_state=0).fit(X)

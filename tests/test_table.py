@@ -1,14 +1,18 @@
 """Tables of every kind: text, categories, booleans, dates, missing values."""
 
 import copy
+import datetime
+import decimal
 import pickle
+import warnings
 
 import numpy as np
 import pytest
 import torch
 
 from gansampler import GANSampler, load
-from gansampler._table import MIN_LEVEL_ROWS, TableMap
+from gansampler._table import MIN_LEVEL_ROWS, TableMap, _column_quantiles
+from gansampler.exceptions import TooManyLevelsError
 
 pd = pytest.importorskip("pandas")
 
@@ -199,6 +203,10 @@ def test_conditions_and_y_do_not_mix():
                      id="mixed-object"),
         pytest.param(pd.to_timedelta(np.arange(60), unit="s"), TypeError,
                      "durations", id="timedelta"),
+        pytest.param(np.arange(60) + 1j, TypeError, r"complex numbers .* \(\.real",
+                     id="complex"),
+        pytest.param([[1, 2], [3]] * 30, TypeError, r"list values .*astype",
+                     id="lists"),
     ],
 )  # fmt: skip
 def test_bad_columns_are_refused_and_keep_the_fitted_model(column, error, match):
@@ -275,3 +283,200 @@ def test_calibration_puts_each_slot_at_its_share_even_with_saturated_logits():
     codes = table.decode(Z)[:, 0].long()
     shares = np.bincount(codes.numpy(), minlength=3) / len(codes)
     np.testing.assert_allclose(shares, target, atol=0.002)
+
+
+@pytest.mark.parametrize("n_rows", [1, 2, 7, 1000])
+def test_calibration_quantiles_are_torch_quantiles_with_ties(n_rows):
+    # Values rounded to a tenth: many ties, where the value above the lower
+    # order statistic is often the same value.
+    rng = np.random.default_rng(n_rows)
+    values = torch.as_tensor(rng.normal(size=(n_rows, 5)).round(1))
+    q = torch.as_tensor([0.0, 0.25, 0.5, 0.731, 1.0], dtype=values.dtype)
+    expected = torch.quantile(values, q, dim=0).diagonal()
+    torch.testing.assert_close(_column_quantiles(values, q), expected)
+
+
+def test_an_identifier_column_raises_an_error_that_names_it():
+    ids = pd.DataFrame({"id": [f"user{i}" for i in range(3_000)]})
+    with pytest.raises(TooManyLevelsError) as caught:
+        TableMap().fit(ids)
+    error = caught.value
+    assert (error.column, error.n_levels, error.n_rows) == ("id", 3_000, 3_000)
+    assert pickle.loads(pickle.dumps(error)).args == error.args
+
+
+def test_a_dataframe_without_columns_is_refused():
+    with pytest.raises(ValueError, match="no columns: give it the columns"):
+        GANSampler(**BUDGET).fit(pd.DataFrame(index=range(10)))
+
+
+def dated_frame(n_rows=120):
+    """Dates and times as Python objects, as pandas reads Parquet's date32
+    and an object column of datetimes in a zone."""
+    rng = np.random.default_rng(0)
+    days = rng.integers(0, 400, n_rows)
+    day = [datetime.date(2024, 1, 1) + datetime.timedelta(days=int(d)) for d in days]
+    day[3] = None
+    zone = datetime.timezone(datetime.timedelta(hours=2))
+    start = datetime.datetime(2024, 3, 1, 12, tzinfo=zone)
+    when = [
+        start + datetime.timedelta(hours=int(h)) for h in rng.integers(0, 48, n_rows)
+    ]
+    return pd.DataFrame({"day": pd.Series(day, dtype=object),
+                         "when": pd.Series(when, dtype=object),
+                         "x": rng.normal(size=n_rows)})  # fmt: skip
+
+
+def test_python_dates_and_times_are_learned_as_times(tmp_path):
+    X = dated_frame()
+    sampler = GANSampler(**BUDGET).fit(X)
+    assert [c.kind for c in sampler.table_map_.columns_] == ["time", "time", "number"]
+    rows = sampler.sample(200, random_state=1)
+    assert rows["day"].dtype == object and rows["when"].dtype == object
+    days = rows["day"].dropna()
+    assert all(type(d) is datetime.date for d in days)
+    assert min(days) >= datetime.date(2023, 12, 1) and max(days) <= datetime.date(
+        2025, 3, 1
+    )
+    assert all(type(t) is datetime.datetime and t.utcoffset() is not None
+               for t in rows["when"])  # fmt: skip
+    path = tmp_path / "dates.safetensors"
+    sampler.save(path)
+    pd.testing.assert_frame_equal(load(path).sample(200, random_state=1), rows)
+    array = GANSampler(**BUDGET).fit(X[["day"]].to_numpy()).sample(5, random_state=0)
+    assert array.dtype == object and all(type(d) is datetime.date for d in array[:, 0])
+
+
+def test_times_in_another_zone_score_as_the_same_instants():
+    times = pd.Timestamp("2024-01-01", tz="Europe/Paris") + pd.to_timedelta(
+        np.random.default_rng(0).integers(0, 72, 200), unit="h"
+    )
+    X = pd.DataFrame({"t": times, "k": ["a", "b"] * 100})
+    sampler = GANSampler(**BUDGET).fit(X)
+    tokyo = X.assign(t=X["t"].dt.tz_convert("Asia/Tokyo"))
+    assert sampler.score(tokyo) == sampler.score(X)
+    with pytest.raises(ValueError, match=r"without a zone, .*tz_localize"):
+        sampler.score(X.assign(t=X["t"].dt.tz_localize(None)))
+    naive = GANSampler(**BUDGET).fit(X.assign(t=X["t"].dt.tz_localize(None)))
+    with pytest.raises(ValueError, match=r"in Europe/Paris, but .* without a zone"):
+        naive.score(X)
+
+
+@pytest.mark.parametrize(
+    "level",
+    [
+        pd.Timestamp("2024-05-01 10:00", tz="Europe/Paris"),
+        pd.Timestamp("2024-05-01"),
+        datetime.date(2024, 5, 1),
+        decimal.Decimal("1.10"),
+        b"\x00bytes",
+        pd.Period("2024-05", freq="M"),
+        pd.Interval(0.5, 1.5, closed="left"),
+        ("a", 1),
+    ],
+    ids=repr,
+)
+def test_the_safe_format_keeps_levels_of_every_kind(level, tmp_path):
+    values = pd.Series([level, "other"] * 30, dtype=object)
+    X = pd.DataFrame({"c": values, "x": np.arange(60.0)})
+    sampler = GANSampler(**BUDGET).fit(X)
+    path = tmp_path / "levels.safetensors"
+    sampler.save(path)
+    loaded = load(path)
+    assert (
+        loaded.table_map_.columns_[0].codec.levels_
+        == sampler.table_map_.columns_[0].codec.levels_
+    )
+    pd.testing.assert_frame_equal(loaded.sample(50, random_state=3),
+                                  sampler.sample(50, random_state=3))  # fmt: skip
+
+
+def test_a_level_the_safe_format_cannot_store_is_a_clear_error(tmp_path):
+    X = pd.DataFrame({"c": [frozenset({1}), "other"] * 30, "x": np.arange(60.0)})
+    sampler = GANSampler(**BUDGET).fit(X)
+    path = tmp_path / "model.safetensors"
+    path.write_text("keep me")
+    with pytest.raises(TypeError, match="'c' holds frozenset values, which the safe "):
+        sampler.save(path)
+    assert path.read_text() == "keep me"
+
+
+def test_tuple_column_names_come_back_as_a_multiindex(tmp_path):
+    columns = pd.MultiIndex.from_tuples([("a", "x"), ("a", "y")])
+    X = pd.DataFrame({("a", "x"): np.arange(60.0), ("a", "y"): ["p", "q"] * 30},
+                     columns=columns)  # fmt: skip
+    sampler = GANSampler(**BUDGET).fit(X)
+    rows = sampler.sample(10, random_state=0)
+    pd.testing.assert_index_equal(rows.columns, columns)
+    path = tmp_path / "tuples.safetensors"
+    sampler.save(path)
+    loaded = load(path)
+    pd.testing.assert_frame_equal(loaded.sample(10, random_state=0), rows)
+    drawn = loaded.sample(6, random_state=0, conditions={("a", "y"): "p"})
+    assert set(drawn[("a", "y")]) == {"p"}
+
+
+def test_an_array_of_floats_with_missing_values_gives_floats():
+    rng = np.random.default_rng(0)
+    for dtype in (np.float64, np.float32):
+        X = rng.normal(size=(300, 3)).astype(dtype)
+        X[rng.random(X.shape) < 0.1] = np.nan
+        rows = GANSampler(**BUDGET).fit(X).sample(400, random_state=0)
+        assert rows.dtype == dtype
+        assert 0.03 < np.isnan(rows).mean() < 0.2
+
+
+def test_python_integers_in_an_object_column_come_back_as_integers():
+    X = np.empty((60, 2), dtype=object)
+    X[:, 0] = [1, 2, 3] * 20
+    X[:, 1] = ["a", "b"] * 30
+    X[5, 0] = None
+    rows = GANSampler(**BUDGET).fit(X).sample(200, random_state=0)
+    present = [v for v in rows[:, 0] if v == v and v is not None]
+    assert present and all(type(v) is int for v in present)
+    frame = pd.DataFrame({"n": pd.Series(X[:, 0], dtype=object), "c": X[:, 1]})
+    drawn = GANSampler(**BUDGET).fit(frame).sample(200, random_state=0)["n"]
+    assert all(type(v) is int for v in drawn.dropna())
+
+
+def test_integers_beyond_float64s_exact_ones_are_warned_of():
+    big = pd.DataFrame({"id": 2**60 + np.arange(60, dtype=np.int64),
+                        "x": np.arange(60.0)})  # fmt: skip
+    with pytest.warns(UserWarning, match="'id' holds integers beyond 2\\*\\*53"):
+        TableMap().fit(big)
+    with pytest.warns(UserWarning, match="beyond 2\\*\\*53"):
+        TableMap().fit(big.assign(x=["a", "b"] * 30))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        TableMap().fit(big.assign(id=np.arange(60)))
+
+
+def test_categorical_columns_takes_a_boolean_mask():
+    X = pd.DataFrame({"code": [1, 2, 3] * 20, "x": np.linspace(0, 1, 60)})
+    table = TableMap(categorical_columns=[True, False]).fit(X)
+    assert [c.kind for c in table.columns_] == ["category", "number"]
+    assert TableMap(categorical_columns=np.array([False, False])).fit(X).plain
+    with pytest.raises(ValueError, match="mask of 3 booleans, but X has 2 columns"):
+        TableMap(categorical_columns=[True, False, False]).fit(X)
+    with pytest.raises(ValueError, match="mixes booleans with columns' names"):
+        TableMap(categorical_columns=[True, "x"]).fit(X)
+
+
+def test_levels_with_no_order_are_learned():
+    X = pd.DataFrame({"c": pd.Series([1 + 1j, 2j, "a"] * 20, dtype=object),
+                      "x": np.arange(60.0)})  # fmt: skip
+    levels = TableMap().fit(X).columns_[0].codec.levels_
+    assert sorted(map(repr, levels)) == ["'a'", "(1+1j)", "2j"]
+
+
+def test_a_condition_of_many_levels_is_refused(fitted):
+    with pytest.raises(TypeError, match="a condition is one level per column"):
+        fitted.sample(4, conditions={"kind": np.array(["owner", "renter"])})
+
+
+def test_text_in_a_column_of_numbers_is_named_when_scoring(fitted, frame):
+    bad = frame.assign(
+        income=frame["income"].astype(object).where(frame.index > 0, "abc")
+    )
+    with pytest.raises(ValueError, match="Column 'income' holds values that are not"):
+        fitted.score(bad)
