@@ -571,8 +571,9 @@ PARAMETERS: dict[str, Parameter] = {
     ),
     "categorical_columns": Parameter(
         None,
-        (list, tuple, None),
-        "Columns of numbers to learn as categories, by name or position.",
+        ("array-like", None),
+        "Columns of numbers to learn as categories, by name or position, or "
+        "a boolean mask of one value per column.",
         option=False,
     ),
     "max_categories": Parameter(

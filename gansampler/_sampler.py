@@ -196,9 +196,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         deviation 1): the GAN learns each feature's shape itself, as in the
         article. It maps the columns of numbers (and of dates and times);
         category columns are one-hot blocks (see :ref:`mixed_tables`).
-    categorical_columns : list of (str or int) or None, default=None
+    categorical_columns : array-like of str, int or bool, or None, default=None
         Columns of numbers to learn as categories (codes, labels), by name
-        or position: their samples take only their levels, in their shares,
+        or position, or as a boolean mask of one value per column (as
+        scikit-learn's ``categorical_features``): their samples take only
+        their levels, in their shares,
         and ``sample(conditions=...)`` can fix them. Text, ``category``
         and, in a DataFrame, ``bool`` columns are categories anyway.
     max_categories : int, default=1000

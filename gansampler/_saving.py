@@ -106,8 +106,8 @@ def _encode(value, sampler_class=None):
         value = value.item()
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, list):
-        return [_encode(v, sampler_class) for v in value]
+    if isinstance(value, list) or (isinstance(value, np.ndarray) and value.ndim == 1):
+        return [_encode(v, sampler_class) for v in value]  # an array loads as a list
     if isinstance(value, tuple):
         return {"$tuple": [_encode(v, sampler_class) for v in value]}
     if isinstance(value, dict):
@@ -379,7 +379,7 @@ def _oldest_format(config):
         record = column["dtype"]
         levels = [*record.get("categories", []),
                   *column.get("codec", {}).get("levels", [])]  # fmt: skip
-        return (tagged(column["name"]) or isinstance(column["name"], list)
+        return (isinstance(column["name"], dict | list)
                 or "values" in record or "tz" in record
                 or any(map(tagged, levels)))  # fmt: skip
 

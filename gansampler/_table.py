@@ -31,7 +31,6 @@ import decimal
 import math
 import sys
 import warnings
-from collections.abc import Hashable
 
 import numpy as np
 import torch
@@ -68,10 +67,12 @@ def is_plain_numeric(X, categorical_columns=None):
     named categorical: the tables that the number path takes as they are.
     Inputs that are no table at all (sparse matrices, scalars) count as
     numbers, for scikit-learn's validation to refuse."""
-    if categorical_columns is not None and any(
-        not isinstance(key, bool | np.bool_) or key for key in categorical_columns
-    ):
-        return False
+    if categorical_columns is not None:
+        keys = list(categorical_columns)
+        if any(not isinstance(key, bool | np.bool_) or key for key in keys):
+            return False
+        if keys and len(keys) != (X.shape[1] if hasattr(X, "shape") else -1):
+            return False  # a mask of the wrong length: the table path refuses it
     if is_frame(X):
         # A DataFrame's booleans are categories.
         if not all(isinstance(d, np.dtype) and d.kind in "iuf" for d in X.dtypes):
@@ -197,7 +198,7 @@ def _kind_of(column, categorical):
     # Text (object, str, string): levels, unless every value is a number, or
     # every value a date or a time.
     values = [v for v in np.asarray(column.values, dtype=object) if not is_missing(v)]
-    unhashable = [v for v in values if not isinstance(v, Hashable)]
+    unhashable = [v for v in values if not _hashable(v)]
     if unhashable:
         raise TypeError(
             f"Column {column.name!r} holds {type(unhashable[0]).__name__} values "
@@ -206,6 +207,11 @@ def _kind_of(column, categorical):
         )
     if values and all(isinstance(v, datetime.date | np.datetime64) for v in values):
         return "time"
+    if any(isinstance(v, complex | np.complexfloating) for v in values):
+        raise TypeError(
+            f"Column {column.name!r} holds complex numbers: GANSampler learns real "
+            "numbers; give it the real and imaginary parts as two columns."
+        )
     numbers = [_is_number(v) for v in values]
     if values and all(numbers):
         return "number"
@@ -218,6 +224,14 @@ def _kind_of(column, categorical):
             "learn it as numbers with missing values."
         )
     return "category"
+
+
+def _hashable(value):
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _is_number(value):
@@ -459,6 +473,10 @@ def _json_level(level):
     """A level (or a column's name) as JSON: strings, numbers, booleans and
     None are themselves; other values are tagged, so that they load as they
     were. A value of no known type raises TypeError."""
+    if isinstance(level, np.datetime64):
+        return {"datetime64": str(level)}
+    if isinstance(level, np.generic):
+        level = level.item()
     if level is None or isinstance(level, str | bool | int):
         return level
     if isinstance(level, float):
@@ -467,7 +485,9 @@ def _json_level(level):
         return {"tuple": [_json_level(part) for part in level]}
     pd = sys.modules.get("pandas")
     if pd is not None and isinstance(level, pd.Timestamp):
-        zone = None if level.tz is None else str(level.tz)
+        # A zone by its name where it has one; else its offset stays in the
+        # text (a zone of dateutil's has no name another machine reads).
+        zone = getattr(level.tz, "key", None) or getattr(level.tz, "zone", None)
         return {"timestamp": level.isoformat(), "tz": zone}
     if pd is not None and isinstance(level, pd.Period):
         return {"period": str(level), "freq": level.freqstr}
@@ -502,6 +522,8 @@ def _level_from_json(level):
         return decimal.Decimal(level["decimal"])
     if "bytes" in level:
         return base64.b64decode(level["bytes"])
+    if "datetime64" in level:
+        return np.datetime64(level["datetime64"])
     pd = _pandas()
     if "timestamp" in level:
         stamp = pd.Timestamp(level["timestamp"])
@@ -565,7 +587,11 @@ class ColumnCodec:
         try:
             dtype = dict(self.dtype)
             if "categories" in dtype:
-                dtype["categories"] = [_json_level(c) for c in dtype["categories"]]
+                # Models pickled before 0.19 hold some as JSON already.
+                dtype["categories"] = [
+                    _json_level(_level_from_json(c) if isinstance(c, dict) else c)
+                    for c in dtype["categories"]
+                ]
             state = {"name": _json_level(self.name), "kind": self.kind,
                      "number": self.number, "dtype": dtype}  # fmt: skip
             if self.codec is not None:
@@ -601,13 +627,14 @@ def _dtype_record(dtype, values=None):
     return record
 
 
-def _time_unit(ns):
-    """The coarsest unit in which every time of ``ns`` (int64 nanoseconds
-    since the epoch) is whole."""
+def _time_unit(counts, native):
+    """The coarsest unit in which every time of ``counts`` (int64 counts of
+    ``native`` units since the epoch) is whole."""
     for unit in _TIME_UNITS:
-        if not np.any(ns % NANOSECONDS[unit]):
+        step = NANOSECONDS[unit] // NANOSECONDS[native]
+        if step and not np.any(counts % step):
             return unit
-    return "ns"
+    return native
 
 
 # Integers beyond this are not all float64 numbers: learned as such, they
@@ -618,7 +645,7 @@ _EXACT_INTEGERS = 2**53
 def _warn_inexact(column, values):
     """Warn where a column of integers holds some that float64 numbers, as
     which they are learned, cannot hold exactly."""
-    if not (np.abs(values) > _EXACT_INTEGERS).any():
+    if not (np.abs(values) >= _EXACT_INTEGERS).any():
         return
     kind = getattr(column.dtype, "kind", "O")
     integers = kind in "iu" or (kind == "O" and all(
@@ -627,7 +654,7 @@ def _warn_inexact(column, values):
     ))  # fmt: skip
     if integers:
         warnings.warn(
-            f"Column {column.name!r} holds integers beyond 2**53, which are "
+            f"Column {column.name!r} holds integers of 2**53 or more, which are "
             "learned as float64 numbers: the samples' values come back rounded "
             "to those. If they are identifiers, drop the column.",
             UserWarning,
@@ -680,6 +707,8 @@ def _times_in_zone(column, record):
         learned = record.setdefault("tz", zone)
     else:
         learned = _zone_of(record)
+    if zone is None and times.isna().all():  # no time, so no zone to check
+        return times
     if learned is not None and zone is None:
         raise ValueError(
             f"Column {column.name!r} holds times without a zone, but the sampler "
@@ -897,10 +926,13 @@ class TableMap:
         """A column of numbers or times as float64; times in the unit of
         ``record`` (found, and written there, when it has none)."""
         if kind == "time":
-            times = _times_in_zone(column, record)
-            ns = times.to_numpy(dtype="datetime64[ns]").astype(np.int64)
-            unit = record.setdefault("unit", _time_unit(ns[~missing]))
-            values = ns / NANOSECONDS[unit]
+            # Counted in the times' own unit, not in nanoseconds, which hold
+            # only the years 1678 to 2261 (a date of 9999-12-31 is common).
+            times = _times_in_zone(column, record).to_numpy()
+            native = np.datetime_data(times.dtype)[0]
+            counts = times.view(np.int64)
+            unit = record.setdefault("unit", _time_unit(counts[~missing], native))
+            values = counts / (NANOSECONDS[unit] / NANOSECONDS[native])
             values[missing] = np.nan
             return values
         try:
@@ -915,7 +947,7 @@ class TableMap:
                         dtype=np.float64,
                     )
                 values = values.astype(np.float64)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise ValueError(
                 f"Column {column.name!r} holds values that are not numbers "
                 f"({exc}), but the sampler learned numbers there."
@@ -1157,7 +1189,8 @@ class TableMap:
         columns and dtypes, or an array (of objects where a column holds
         text)."""
         frame = self.frame_ if frame is None else frame
-        if self.plain and not frame:
+        python = any("values" in c.dtype for c in self.columns_)
+        if self.plain and not frame and not python:
             return coded
         columns = [self._column_values(coded[:, j], column)
                    for j, column in enumerate(self.columns_)]  # fmt: skip
@@ -1165,7 +1198,9 @@ class TableMap:
             pd = _pandas()
             names = [c.name for c in self.columns_]
             if names and all(isinstance(n, tuple) for n in names):
-                names = pd.MultiIndex.from_tuples(names)
+                lengths = {len(n) for n in names}
+                names = (pd.MultiIndex.from_tuples(names) if len(lengths) == 1
+                         else pd.Index(names, tupleize_cols=False))  # fmt: skip
             return pd.DataFrame(
                 {str(j): values for j, values in enumerate(columns)}
             ).set_axis(names, axis=1)
@@ -1189,15 +1224,15 @@ class TableMap:
             codes = np.where(missing, len(levels) - 1, values).astype(np.intp)
             values = levels[codes]
         elif column.kind == "time":
-            ns = np.round(values) * NANOSECONDS[record["unit"]]
-            ns = np.where(missing, 0, ns).astype(np.int64).astype("datetime64[ns]")
-            ns[missing] = np.datetime64("NaT")
+            counts = np.where(missing, 0, np.round(values)).astype(np.int64)
+            times = counts.astype(f"datetime64[{record['unit']}]")
+            times[missing] = np.datetime64("NaT")
             if record["dtype"] == "object":
-                return self._python_times(ns, missing, record)
+                return self._python_times(times, missing, record)
             if not self.frame_:
-                return ns.astype(record["dtype"])
+                return times.astype(record["dtype"])
             pd = _pandas()
-            times = pd.Series(ns)
+            times = pd.Series(times)
             dtype = pd.api.types.pandas_dtype(record["dtype"])
             if getattr(dtype, "tz", None) is not None:
                 times = times.dt.tz_localize(
@@ -1214,21 +1249,25 @@ class TableMap:
             return values
         return _as_dtype(values, missing, record)
 
-    def _python_times(self, ns, missing, record):
-        """Times learned from Python's dates or datetimes, as such objects
-        (None where missing)."""
+    def _python_times(self, times, missing, record):
+        """Times learned from Python's dates or datetimes (``times``, NumPy's
+        datetimes on the clock of their zone), as such objects (None where
+        missing)."""
         pd = _pandas()
-        times = pd.Series(ns)
-        if record.get("tz") is not None:
-            times = times.dt.tz_localize(
+        dates = record.get("values") == "date"
+        if record.get("tz") is None:
+            # NumPy's own: the years 1 to 9999, as Python's dates and times.
+            values = times.astype("datetime64[D]" if dates else "datetime64[us]")
+            values = values.astype(object)
+        else:
+            zoned = pd.Series(times).dt.tz_localize(
                 record["tz"],
                 ambiguous=np.zeros(len(times), dtype=bool),
                 nonexistent="shift_forward",
             )
-        dates = record.get("values") == "date"
-        values = np.empty(len(ns), dtype=object)
-        values[~missing] = [t.date() if dates else t.to_pydatetime()
-                            for t in times[~missing]]  # fmt: skip
+            values = np.array([None if t is pd.NaT else t.to_pydatetime()
+                               for t in zoned], dtype=object)  # fmt: skip
+        values[missing] = None
         return pd.Series(values, dtype=object) if self.frame_ else values
 
 

@@ -199,7 +199,9 @@ def _write_part(sampler, seed, start, stop, n_samples, path, names):
     rows = _rows(sampler, seed, start, stop, n_samples)
     with replacing(path) as temporary:
         if path.endswith(".npy"):
-            values = np.asarray(rows, dtype=sampler.table_map_.output_dtype_)
+            values = np.asarray(rows)  # float32 rows stay float32
+            if values.dtype.kind != "f":
+                values = values.astype(sampler.table_map_.output_dtype_)
             with open(temporary, "wb") as handle:
                 np.save(handle, values)
             return len(rows)

@@ -69,7 +69,9 @@ def wasserstein_distance(X, Y, *, scale=True, multioutput="uniform_average"):
     X : array-like of shape (n_samples_X, n_features)
         Reference sample, e.g. real data.
     Y : array-like of shape (n_samples_Y, n_features)
-        Compared sample, e.g. generated data.
+        Compared sample, e.g. generated data. Where both are DataFrames,
+        its columns are matched to those of ``X`` by name (in any order);
+        otherwise by position.
     scale : bool, default=True
         Divide each feature's distance by the standard deviation of that
         feature in ``X``, so that distances compare across features and data
@@ -121,7 +123,9 @@ def ks_statistic(X, Y, *, multioutput="uniform_average"):
     X : array-like of shape (n_samples_X, n_features)
         Reference sample, e.g. real data.
     Y : array-like of shape (n_samples_Y, n_features)
-        Compared sample, e.g. generated data.
+        Compared sample, e.g. generated data. Where both are DataFrames,
+        its columns are matched to those of ``X`` by name (in any order);
+        otherwise by position.
     multioutput : {"raw_values", "uniform_average"}, default="uniform_average"
         Return one statistic per feature, or their mean.
 
@@ -179,7 +183,9 @@ def total_variation_distance(X, Y, *, multioutput="uniform_average"):
         Reference sample, e.g. real data; any dtype (a DataFrame of text
         and category columns, say).
     Y : array-like of shape (n_samples_Y, n_features)
-        Compared sample, e.g. generated data.
+        Compared sample, e.g. generated data. Where both are DataFrames,
+        its columns are matched to those of ``X`` by name (in any order);
+        otherwise by position.
     multioutput : {"raw_values", "uniform_average"}, default="uniform_average"
         Return one distance per feature, or their mean.
 

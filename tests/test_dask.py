@@ -236,3 +236,15 @@ def test_parts_larger_than_the_disk_are_refused_up_front(fitted_sampler, tmp_pat
                  "-o", f"{tmp_path}/rows/"])  # fmt: skip
     assert code == 1 and "would need at least" in capsys.readouterr().err
     assert not (tmp_path / "rows").exists()
+
+
+def test_npy_parts_of_floats_with_missing_values_keep_their_dtype(tmp_path):
+    X = np.random.default_rng(0).normal(size=(300, 2)).astype(np.float32)
+    X[::7, 1] = np.nan
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, batch_size=16,
+                         random_state=0).fit(X)  # fmt: skip
+    with dask.config.set(scheduler="threads"):
+        paths = gansampler.dask.write_parts(sampler, 500, tmp_path, random_state=2)
+    part = np.load(paths[0])
+    assert paths[0].endswith(".npy") and part.dtype == np.float32
+    np.testing.assert_array_equal(part, sampler.sample(500, random_state=2))

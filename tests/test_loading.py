@@ -745,3 +745,4 @@ def test_a_file_is_written_in_the_oldest_format_that_holds_it(tmp_path):
     days = [datetime.date(2024, 1, 1 + i % 28) for i in range(60)]
     assert format_of(text.assign(c=pd.Series(days, dtype=object))) == "5"
     assert format_of(text.rename(columns={"x": ("x", 0), "c": ("c", 1)})) == "5"
+    assert format_of(text.set_axis([1.5, np.nan], axis=1)) == "5"  # NaN as a name
