@@ -20,6 +20,8 @@ MAX_ATTEMPTS = 100
 # Rows of each batch of redraws (padded to it): a fixed shape, so that a
 # row's numbers do not depend on the rows beside it.
 REDRAW_ROWS = 256
+# Copies redrawn together at most: their random streams' memory.
+_GROUP_ROWS = 8_192
 # Seeds the redraws of a draw, apart from its blocks' noise.
 COPY_KEY = 0xC0B1E5
 
@@ -74,39 +76,49 @@ def redraw_copies(out, first, *, net, decode, fingerprints, seed, codes=None):
     """
     copied = np.flatnonzero(copies(out, fingerprints))
     device = torch.device(net.device)
-    pending = [
-        (int(index), torch_generator(
-            spawn_seeds(seed, 1, key=(COPY_KEY, first + int(index)))[0], device
-        ))
-        for index in copied
-    ]  # fmt: skip
-    for _ in range(MAX_ATTEMPTS):
-        if not pending:
-            return len(copied)
-        still = []
-        for start in range(0, len(pending), REDRAW_ROWS):
-            batch = pending[start : start + REDRAW_ROWS]
-            inputs = torch.cat([
-                net.generator_input(1, generator, None if codes is None else
-                                    codes[first + index : first + index + 1])
-                for index, generator in batch
-            ])  # fmt: skip
-            padding = inputs.new_zeros(REDRAW_ROWS - len(batch), inputs.shape[1])
-            new = decode(net.generate(torch.cat([inputs, padding])))
-            new = new[: len(batch)].cpu().numpy()
-            again = copies(new, fingerprints)
-            for (index, generator), row, is_copy in zip(batch, new, again, strict=True):
-                if is_copy:
-                    still.append((index, generator))
-                else:
-                    out[index] = row
-        pending = still
-    if pending:
-        raise ValueError(
-            f"Row {first + pending[0][0]} of the draw copied a training row in "
-            f"each of {MAX_ATTEMPTS} attempts: nearly every row this model draws "
-            "is a training row (a table whose columns take few values, or a "
-            "model that learned its rows by heart). Sample with "
-            "redraw_copies=False, or fit on more rows."
-        )
+    # The rows of a group to the end, one group at a time: a random stream
+    # each (2.6 kB on a CPU), alive only while its row is redrawn.
+    for group in range(0, len(copied), _GROUP_ROWS):
+        pending = [
+            (int(index), torch_generator(
+                spawn_seeds(seed, 1, key=(COPY_KEY, first + int(index)))[0], device
+            ))
+            for index in copied[group : group + _GROUP_ROWS]
+        ]  # fmt: skip
+        for _ in range(MAX_ATTEMPTS):
+            if not pending:
+                break
+            pending = [
+                row
+                for start in range(0, len(pending), REDRAW_ROWS)
+                for row in _attempt(pending[start : start + REDRAW_ROWS], out,
+                                    first, net, decode, fingerprints, codes)
+            ]  # fmt: skip
+        if pending:
+            raise ValueError(
+                f"Row {first + pending[0][0]} of the draw copied a training row in "
+                f"each of {MAX_ATTEMPTS} attempts: nearly every row this model "
+                "draws is a training row (a table whose columns take few values, "
+                "or a model that learned its rows by heart). Sample with "
+                "redraw_copies=False, or fit on more rows."
+            )
     return len(copied)
+
+
+def _attempt(batch, out, first, net, decode, fingerprints, codes):
+    """Draw a new row for each ``(index, generator)`` of ``batch`` in one
+    pass of the generator, padded to :data:`REDRAW_ROWS` rows; write those
+    that copy no training row into ``out``, and return the others."""
+    inputs = torch.cat([
+        net.generator_input(1, generator, None if codes is None else
+                            codes[first + index : first + index + 1])
+        for index, generator in batch
+    ])  # fmt: skip
+    padding = inputs.new_zeros(REDRAW_ROWS - len(batch), inputs.shape[1])
+    new = decode(net.generate(torch.cat([inputs, padding])))[: len(batch)]
+    new = new.cpu().numpy()
+    again = copies(new, fingerprints)
+    for (index, _), row, is_copy in zip(batch, new, again, strict=True):
+        if not is_copy:
+            out[index] = row
+    return [entry for entry, is_copy in zip(batch, again, strict=True) if is_copy]

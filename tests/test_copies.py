@@ -69,6 +69,15 @@ def test_parts_of_a_draw_agree(fitted):
     np.testing.assert_array_equal(np.concatenate(parts), whole)
 
 
+def test_a_row_is_redrawn_alike_whatever_its_batch_and_group(fitted, monkeypatch):
+    import gansampler._copies as module
+
+    whole = fitted.sample(3_000, random_state=4)
+    # Groups of 7 copies: other rows beside each in its batches.
+    monkeypatch.setattr(module, "_GROUP_ROWS", 7)
+    np.testing.assert_array_equal(fitted.sample(3_000, random_state=4), whole)
+
+
 def test_the_fingerprints_are_saved_and_loaded(fitted, tmp_path):
     path = tmp_path / "model.safetensors"
     fitted.save(path)
