@@ -475,8 +475,7 @@ def _json_level(level):
     were. A value of no known type raises TypeError."""
     if isinstance(level, np.datetime64):
         return {"datetime64": str(level)}
-    if isinstance(level, np.generic):
-        level = level.item()
+    level = _python(level)
     if level is None or isinstance(level, str | bool | int):
         return level
     if isinstance(level, float):
@@ -865,9 +864,11 @@ class TableMap:
                                              self.max_categories)  # fmt: skip
                 codecs.append(ColumnCodec(column.name, kind, codec=codec, dtype=record))
                 continue
-            python_kind = _python_kind(column.values, missing, kind)
-            if record["dtype"] == "object" and python_kind is not None:
-                record["values"] = python_kind
+            # Only a column of objects is looked at value by value.
+            if record["dtype"] == "object":
+                python_kind = _python_kind(column.values, missing, kind)
+                if python_kind is not None:
+                    record["values"] = python_kind
             values = self._number_values(column, kind, missing, record)
             if kind == "number":
                 _warn_inexact(column, values)
