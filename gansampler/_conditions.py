@@ -17,15 +17,16 @@ import numpy as np
 
 from ._drawing import fill_rows
 from ._random import spawn_seeds
-from ._table import is_frame
+from ._table import MIN_LEVEL_ROWS, is_frame
 from ._validation import is_missing
 
 __all__ = ["condition_groups", "draw_conditioned"]
 
 # The least share of the learned rows that a condition may have.
 MIN_SHARE = 1e-4
-# Rows drawn at least per batch, and the batch's growth.
+# Rows drawn per batch: at least, and at most.
 _MIN_BATCH = 4_096
+_MAX_BATCH = 2**22
 # Seeds of the batches of a conditional draw: their own streams.
 _CONDITION_KEY = 3
 
@@ -56,13 +57,26 @@ def condition_groups(table_map, conditions, n_samples):
             f"pass n_samples={len(rows)}."
         )
     names = [column.name for column in table_map.columns_]
+    known = {}
+
+    def coded(column, level):
+        # Each pair looked up once: a dict condition repeats for every row.
+        try:
+            return known[column, level]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable: _level_code says what is wrong
+            pass
+        pair = (
+            _column_index(table_map, names, column),
+            _level_code(table_map, names, column, level),
+        )
+        known[column, level] = pair
+        return pair
+
     groups = {}
     for position, row in enumerate(rows):
-        key = tuple(sorted(
-            (_column_index(table_map, names, column), _level_code(table_map, names,
-                                                                  column, level))
-            for column, level in row.items()
-        ))  # fmt: skip
+        key = tuple(sorted(coded(column, level) for column, level in row.items()))
         groups.setdefault(key, []).append(position)
     return [(dict(key), np.asarray(positions)) for key, positions in groups.items()]
 
@@ -74,7 +88,14 @@ def _column_index(table_map, names, column):
             f"fitted on; its columns are {names[:10]}."
         )
     j = names.index(column)
-    if table_map.columns_[j].kind != "category":
+    kind = table_map.columns_[j].kind
+    if kind == "time":
+        raise ValueError(
+            f"conditions may fix category columns only, and {column!r} holds "
+            "dates or times, which are learned as numbers. Draw rows without "
+            "this condition and keep those in the span you need."
+        )
+    if kind != "category":
         raise ValueError(
             f"conditions may fix category columns only, and {column!r} holds "
             "numbers. To draw on a column of numbers' levels, fit with "
@@ -92,9 +113,14 @@ def _level_code(table_map, names, column, level):
             "list of dicts with one row per row to draw."
         )
     level = None if is_missing(level) else level
-    level = level.item() if isinstance(level, np.generic) else level
+    if isinstance(level, np.datetime64 | np.timedelta64):
+        # .item() would give a date, or nanoseconds as an int; equal
+        # levels compare equal to NumPy's times as they are.
+        pass
+    elif isinstance(level, np.generic):
+        level = level.item()
     try:
-        return codec.levels_.index(level)
+        code = codec.levels_.index(level)
     except ValueError:
         known = [value for value in codec.levels_ if value is not None]
         raise ValueError(
@@ -102,49 +128,81 @@ def _level_code(table_map, names, column, level):
             f"sampler never saw; its levels are {known[:20]}"
             + (" (and more)." if len(known) > 20 else ".")
         ) from None
+    if not codec.is_drawn(code):
+        raise ValueError(
+            f"conditions ask for {level!r} in column {column!r}, a level seen in "
+            f"fewer than {MIN_LEVEL_ROWS} training rows, with too few rows like it "
+            "to hide among: the sampler never draws it, so that such rare rows "
+            "stay private (see the user guide's Mixed tables). Ask for another "
+            "level."
+        )
+    return code
 
 
 def draw_conditioned(sampler, seed, groups, out):
     """Fill ``out`` (coded rows) with the rows of each group, drawn by
-    rejection from streams of their own under ``seed``."""
+    rejection under ``seed``: rows are drawn in batches, each from a stream
+    of its own, and each row that meets a condition goes to the first group
+    of that condition still short of rows. Every group's rows are the
+    learned rows given its condition; a draw of many distinct conditions
+    (one per row) costs batches for all of them, not one batch each."""
     table_map = sampler.table_map_
-    for index, (condition, positions) in enumerate(groups):
-        wanted = len(positions)
-        kept, drawn, attempt = [], 0, 0
-        batch = max(_MIN_BATCH, 2 * wanted)
-        while sum(map(len, kept)) < wanted:
-            stream = spawn_seeds(seed, 1, key=(_CONDITION_KEY, index, attempt))[0]
-            rows = np.empty((batch, table_map.n_features_), table_map.output_dtype_)
-            fill_rows(sampler, int(stream), batch, 0, None, rows)
-            meets = np.ones(batch, dtype=bool)
-            for j, code in condition.items():
-                values = rows[:, j]
-                meets &= (
-                    np.isnan(values)
-                    if code == _missing(table_map, j)
-                    else (values == code)
-                )
-            kept.append(rows[meets])
-            drawn += batch
-            attempt += 1
-            found = sum(map(len, kept))
-            if found < wanted and drawn >= 1 / MIN_SHARE and found < drawn * MIN_SHARE:
-                described = ", ".join(
-                    f"{table_map.columns_[j].name!r}="
-                    f"{table_map.columns_[j].codec.levels_[code]!r}"
-                    for j, code in condition.items()
-                )
+    wanted = np.array([len(positions) for _, positions in groups])
+    kept = [[] for _ in groups]
+    found = np.zeros(len(groups), dtype=np.int64)
+    # How many drawn rows met each condition, taken or not: its share.
+    met = np.zeros(len(groups), dtype=np.int64)
+    drawn, attempt = 0, 0
+    batch = int(min(max(_MIN_BATCH, 2 * wanted.sum()), _MAX_BATCH))
+    while (found < wanted).any():
+        stream = spawn_seeds(seed, 1, key=(_CONDITION_KEY, attempt))[0]
+        rows = np.empty((batch, table_map.n_features_), table_map.output_dtype_)
+        fill_rows(sampler, int(stream), batch, 0, None, rows)
+        free = np.ones(batch, dtype=bool)
+        for g, (condition, _) in enumerate(groups):
+            meets = _meeting(table_map, rows, condition)
+            met[g] += np.count_nonzero(meets)
+            if found[g] < wanted[g]:
+                taken = np.flatnonzero(meets & free)[: wanted[g] - found[g]]
+                free[taken] = False
+                kept[g].append(rows[taken])
+                found[g] += len(taken)
+        drawn += batch
+        attempt += 1
+        short = np.flatnonzero(found < wanted)
+        for g in short:
+            if drawn >= 1 / MIN_SHARE and met[g] < drawn * MIN_SHARE:
                 raise ValueError(
-                    f"The condition {described} is met by {found} of {drawn:,} "
-                    "rows drawn: the sampler learned it as too rare to draw by "
-                    "rejection (under 1 row in 10,000). Ask for fewer rows, "
-                    "or fit on more rows with that condition."
+                    f"The condition {_described(table_map, groups[g][0])} is met "
+                    f"by {met[g]} of {drawn:,} rows drawn: the sampler learned it "
+                    "as too rare to draw by rejection (under 1 row in 10,000). "
+                    "Ask for fewer rows, or fit on more rows with that condition."
                 )
-            # Enough rows in the next batch, on the share found so far.
-            share = max(found / drawn, MIN_SHARE)
-            batch = int(min(max(_MIN_BATCH, 1.2 * (wanted - found) / share), 2**22))
-        out[positions] = np.concatenate(kept)[:wanted]
+        if len(short):
+            # Enough rows in the next batch for the group that needs the most
+            # draws, on the shares found so far.
+            shares = np.maximum(met[short] / drawn, MIN_SHARE)
+            needed = ((wanted[short] - found[short]) / shares).max()
+            batch = int(min(max(_MIN_BATCH, 1.2 * needed), _MAX_BATCH))
+    for (_, positions), rows in zip(groups, kept, strict=True):
+        out[positions] = np.concatenate(rows)
     return out
+
+
+def _meeting(table_map, rows, condition):
+    """Which of the coded ``rows`` meet ``condition``."""
+    meets = np.ones(len(rows), dtype=bool)
+    for j, code in condition.items():
+        values = rows[:, j]
+        meets &= np.isnan(values) if code == _missing(table_map, j) else values == code
+    return meets
+
+
+def _described(table_map, condition):
+    return ", ".join(
+        f"{table_map.columns_[j].name!r}={table_map.columns_[j].codec.levels_[code]!r}"
+        for j, code in condition.items()
+    )
 
 
 def _missing(table_map, j):

@@ -23,9 +23,10 @@ from ._compat import (
     validate_data,
 )
 from ._random import draw_seed, spawn_seeds
+from ._resources import check_memory
 from ._sampler import GANSampler
 from ._saving import save_model
-from ._table import check_table, is_frame
+from ._table import check_table, is_frame, names_columns
 from ._validation import check_labels_present, check_numeric_columns, is_missing
 
 __all__ = ["GANResampler"]
@@ -255,8 +256,23 @@ def _fit_sample_conditional(base, X, labels, targets, seeds):
     if "random_state" in sampler.get_params():
         sampler.set_params(random_state=fit_seed)
     sampler.fit(X, labels)
-    rows = sampler.sample(sum(targets.values()), random_state=sample_seed, y=targets)
+    n_rows = sum(targets.values())
+    rows = sampler.sample(n_rows, random_state=sample_seed, y=targets)
+    _check_rows(sampler, rows, n_rows, np.shape(X)[1])
     return sampler, rows
+
+
+def _check_rows(sampler, rows, n_rows, n_features):
+    """Refuse what a sampler drew unless it is ``n_rows`` rows of the
+    table's ``n_features`` columns."""
+    shape = np.shape(rows)
+    if shape != (n_rows, n_features):
+        raise ValueError(
+            f"{type(sampler).__name__}.sample({n_rows}) returned an array of "
+            f"shape {shape}; GANResampler needs ({n_rows}, {n_features}), one "
+            "row per sample with the columns of X. Check the sampler's sample "
+            "method."
+        )
 
 
 def _fit_sample(base, X, label, n_samples, seeds):
@@ -266,7 +282,10 @@ def _fit_sample(base, X, label, n_samples, seeds):
     if "random_state" in sampler.get_params():
         sampler.set_params(random_state=fit_seed)
     try:
-        return sampler.fit(X), sampler.sample(n_samples, random_state=sample_seed)
+        sampler.fit(X)
+        rows = sampler.sample(n_samples, random_state=sample_seed)
+        _check_rows(sampler, rows, n_samples, np.shape(X)[1])
+        return sampler, rows
     except Exception as exc:
         if hasattr(exc, "add_note"):  # Python 3.11 and later
             exc.add_note(f"Raised by the sampler of class {label!r}.")
@@ -356,8 +375,10 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         Rows generated for each targeted class, ``{class: n_generated}``,
         sorted by class (imbalanced-learn's convention).
     samplers_ : dict
-        ``{class: fitted sampler}`` for every class that got new rows (one
-        conditional sampler serves every class unless ``per_class``). Set by
+        ``{class: fitted sampler}`` for every class that got new rows. Unless
+        ``per_class``, one sampler conditioned on the class serves every
+        class: draw class ``c``'s rows with ``samplers_[c].sample(n, y=[c] *
+        n)`` (without ``y`` it draws every class at its share). Set by
         ``fit_resample``; ``fit`` trains no sampler.
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -386,8 +407,9 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
     of objects. For a table of numbers (and booleans) with no missing value,
     generated values of integer columns are rounded within the column's
     training range, those of boolean columns are True above 0.5; a mixed
-    table is given to the sampler as it is, and its samples keep the
-    table's dtypes. A failed ``fit`` or ``fit_resample`` leaves the
+    table (or one of numbers whose sampler names ``categorical_columns``)
+    is given to the sampler as it is, and its samples keep the table's
+    dtypes. A failed ``fit`` or ``fit_resample`` leaves the
     resampler as it was.
 
     Examples
@@ -538,18 +560,23 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
                 )
             self.samplers_ = dict(zip(targets, [s for s, _ in fitted], strict=True))
 
-        y_res = np.concatenate(
-            [labels, *(np.full(n, c, dtype=labels.dtype) for c, n in targets.items())]
-        )
-        if one_hot:  # one column per class, as y came
-            y_res = y_res[:, None] == np.arange(np.shape(y)[1])
-            y_res = y_res.astype(np.asarray(y).dtype)
-        new = [rows for _, rows in fitted]
-        if mixed:
-            X_res = _with_new_mixed_rows(X_checked, new)
-        else:
-            X_res = _with_new_rows(X, X_checked, np.concatenate([X_checked[:0], *new]))
-        return arrays_transformer(X, y).transform(X_res, y_res)
+            y_res = np.concatenate(
+                [
+                    labels,
+                    *(np.full(n, c, dtype=labels.dtype) for c, n in targets.items()),
+                ]
+            )
+            if one_hot:  # one column per class, as y came
+                y_res = y_res[:, None] == np.arange(np.shape(y)[1])
+                y_res = y_res.astype(np.asarray(y).dtype)
+            new = [rows for _, rows in fitted]
+            if mixed:
+                X_res = _with_new_mixed_rows(X_checked, new)
+            else:
+                X_res = _with_new_rows(
+                    X, X_checked, np.concatenate([X_checked[:0], *new])
+                )
+            return arrays_transformer(X, y).transform(X_res, y_res)
 
     def save(self, path, *, training_state: bool = False) -> None:
         """Save the resampler in gansampler's safe format, which loads without
@@ -591,7 +618,12 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         ``X`` is a mixed table (text, categories, dates or missing values),
         which the sampler learns as it is.
         """
+        base = _check_sampler(self.sampler)
         content = _mixed_content(X)
+        if not content and names_columns(getattr(base, "categorical_columns", None)):
+            # Numbers that the sampler is told to learn as levels: the table
+            # goes to it as it is, names and all.
+            content = {"levels"}
         if content:
             X_checked = check_table(self, X, min_rows=1)
         else:
@@ -624,7 +656,12 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
                     "augmentation (a dict sampling_strategy that does not list "
                     "it), or lower min_class_size."
                 )
-        base = _check_sampler(self.sampler)
+        n_rows = len(labels) + sum(strategy.values())
+        check_memory(
+            n_rows * np.shape(X_checked)[1] * 8,
+            f"Resampling to {n_rows:,} rows",
+            "Ask for fewer rows in sampling_strategy.",
+        )
         if content:
             _check_mixed_sampler(base, content)
         self.sampling_strategy_ = strategy
@@ -657,37 +694,43 @@ def _kept_on_failure(estimator):
         raise
 
 
-def _as_column_dtype(values, dtype, low, high):
-    """Generated values of one column, made valid for its integer or bool dtype.
+def _as_column_dtype(values, column):
+    """Generated values of one column in the dtype of ``column`` (its
+    training values, an array or a Series).
 
     Integers are rounded within the column's training range, so that they
     neither wrap around nor overflow; booleans are True above 0.5.
     """
+    dtype = column.dtype
     if dtype.kind == "b":
         return values > 0.5
-    if dtype.kind in "iu":
-        return np.round(np.clip(values, low, high))
-    return values
+    if dtype.kind not in "iu":
+        return values.astype(dtype, copy=False)
+    # The floats an integer of this dtype holds (float(2**63 - 1) is 2**63,
+    # which an int64 does not): cast within them, then clipped as integers.
+    info = np.iinfo(getattr(dtype, "numpy_dtype", dtype))
+    high = float(info.max)
+    if int(high) > info.max:
+        high = np.nextafter(high, -np.inf)
+    ints = np.clip(np.round(values), float(info.min), high).astype(info.dtype)
+    return np.clip(ints, column.min(), column.max())
 
 
 def _with_new_rows(X, X_checked, X_new):
-    """The rows of ``X`` then ``X_new``, as one array of ``X``'s dtype.
+    """The rows of ``X``, unchanged, then ``X_new``: a DataFrame with
+    ``X``'s columns and dtypes, or one array of ``X``'s dtype."""
+    if is_frame(X):
+        import pandas as pd
 
-    For a DataFrame, the array holds each column's values in a common dtype,
-    and imbalanced-learn's ``ArraysTransformer`` restores the columns' dtypes.
-    """
-    if hasattr(X, "columns") and hasattr(X, "iloc"):  # a pandas DataFrame
-        original, dtypes = X_checked, list(X.dtypes)
-    else:
-        original = np.asarray(X)
-        if original.dtype.kind not in "iub":
-            original = X_checked
-        dtypes = [original.dtype] * X_checked.shape[1]
-    low, high = X_checked.min(axis=0), X_checked.max(axis=0)
-    new = [
-        _as_column_dtype(X_new[:, j], dtype, low[j], high[j])
-        for j, dtype in enumerate(dtypes)
-    ]
+        new = pd.DataFrame(
+            {j: _as_column_dtype(X_new[:, j], X.iloc[:, j]) for j in range(X.shape[1])}
+        ).set_axis(X.columns, axis=1)
+        rows = pd.concat([X.reset_index(drop=True), new], ignore_index=True)
+        return rows.astype(X.dtypes.to_dict())
+    original = np.asarray(X)
+    if original.dtype.kind not in "iub":
+        original = X_checked
+    new = [_as_column_dtype(X_new[:, j], original[:, j]) for j in range(X_new.shape[1])]
     return np.concatenate([original, np.column_stack(new).astype(original.dtype)])
 
 

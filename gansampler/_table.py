@@ -39,7 +39,14 @@ from ._preprocessing import DataMap
 from ._validation import is_frame, is_missing
 from .exceptions import TooManyLevelsError
 
-__all__ = ["MIN_LEVEL_ROWS", "TableMap", "check_table", "is_frame", "is_plain_numeric"]
+__all__ = [
+    "MIN_LEVEL_ROWS",
+    "TableMap",
+    "check_table",
+    "is_frame",
+    "is_plain_numeric",
+    "names_columns",
+]
 
 # Levels seen in fewer rows than this are pooled: learned as one level, and
 # drawn as one of them at random. A pool that itself holds fewer rows is
@@ -62,15 +69,23 @@ def _pandas():
     return pandas
 
 
+def names_columns(categorical_columns):
+    """Whether ``categorical_columns`` names a column: a name, a position or
+    a True in a mask (None and a mask of False name none)."""
+    return categorical_columns is not None and any(
+        not isinstance(key, bool | np.bool_) or key for key in list(categorical_columns)
+    )
+
+
 def is_plain_numeric(X, categorical_columns=None):
     """Whether ``X`` is numbers only, with no missing value and no column
     named categorical: the tables that the number path takes as they are.
     Inputs that are no table at all (sparse matrices, scalars) count as
     numbers, for scikit-learn's validation to refuse."""
+    if names_columns(categorical_columns):
+        return False
     if categorical_columns is not None:
         keys = list(categorical_columns)
-        if any(not isinstance(key, bool | np.bool_) or key for key in keys):
-            return False
         if keys and len(keys) != (X.shape[1] if hasattr(X, "shape") else -1):
             return False  # a mask of the wrong length: the table path refuses it
     if is_frame(X):
@@ -329,6 +344,15 @@ class CategoryCodec:
 
     def slot_shares(self):
         return np.bincount(self.slot_of_level_, self.shares_, minlength=self.width)
+
+    def is_drawn(self, code):
+        """Whether level ``code`` can be drawn: it has a slot of its own, or
+        is in the pool; not where it was learned as another level."""
+        if code in self.pool_:
+            return True
+        slot = self.slot_of_level_[code]
+        sharing = np.flatnonzero(self.slot_of_level_ == slot)
+        return code == min(sharing, key=lambda i: (-self.shares_[i], i))
 
     @property
     def width(self):

@@ -201,6 +201,70 @@ def test_integers_are_rounded_within_the_range_and_booleans_true_above_half(
     assert X_res.dtype == bool and (X_res[60:] == flag).all()
 
 
+def test_integers_beyond_floats_keep_their_rows_and_range():
+    pd = pytest.importorskip("pandas")
+    y = np.repeat([0, 1], [40, 20])
+    rng = np.random.default_rng(0)
+    # Nanosecond times as integers: above 2**53, where floats round them.
+    stamps = 1_700_000_000_000_000_000 + rng.integers(0, 10**6, 60)
+    frame = pd.DataFrame({"ns": stamps, "x": rng.normal(size=60)})
+    X_res, _ = resampler(sampler=ConstantSampler(2e18)).fit_resample(frame, y)
+    np.testing.assert_array_equal(X_res["ns"][:60], stamps)
+    assert X_res["ns"].dtype == np.int64
+    assert X_res["ns"][60:].between(stamps.min(), stamps.max()).all()
+    # A range whose ends no float holds: the new values neither wrap around
+    # nor leave it.
+    for dtype in (np.int64, np.uint64):
+        top = np.iinfo(dtype).max - np.arange(3, dtype=dtype)
+        column = np.resize(top, 60)[:, None]
+        for value in (1e30, -1e30, float(column.max())):
+            X_res, _ = resampler(sampler=ConstantSampler(value)).fit_resample(column, y)
+            assert X_res.dtype == dtype
+            np.testing.assert_array_equal(X_res[:60], column)
+            assert (X_res[60:] >= column.min()).all()
+
+
+def test_numbers_named_categorical_by_the_sampler_keep_their_levels():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], [60, 30])
+    codes = rng.choice([10, 20, 30], 90)
+    X = np.column_stack([np.round(rng.normal(size=90) * 10), codes]).astype(int)
+    by_position = GANSampler(**FAST, categorical_columns=[1])
+    X_res, _ = resampler(sampler=by_position).fit_resample(X, y)
+    assert X_res.dtype == X.dtype and set(X_res[90:, 1]) <= {10, 20, 30}
+    frame = pd.DataFrame({"a": rng.normal(size=90), "k": codes})
+    by_name = GANSampler(**FAST, categorical_columns=["k"])
+    X_res, _ = resampler(sampler=by_name).fit_resample(frame, y)
+    assert X_res.dtypes.to_dict() == frame.dtypes.to_dict()
+    assert set(X_res["k"][90:]) <= {10, 20, 30}
+
+
+class WrongWidthSampler(ConstantSampler):
+    def sample(self, n_samples=1, random_state=None):
+        return np.zeros((n_samples, self.n_features_in_ + 2))
+
+
+def test_rows_of_the_wrong_shape_are_refused_and_the_fit_kept():
+    X, y = make_data()
+    fitted = resampler(sampler=ConstantSampler())
+    fitted.fit_resample(X, y)
+    before = dict(vars(fitted))
+    fitted.set_params(sampler=WrongWidthSampler())
+    with pytest.raises(ValueError, match=r"WrongWidthSampler.sample\(30\) returned"):
+        fitted.fit_resample(X, y)
+    after = dict(vars(fitted))
+    assert after.pop("sampler") is not before.pop("sampler")
+    assert all(after[k] is before[k] for k in before)
+
+
+def test_more_rows_than_memory_holds_are_refused_before_training(monkeypatch):
+    X, y = make_data()
+    monkeypatch.setattr(GANSampler, "fit", lambda *a, **k: pytest.fail("trained"))
+    with pytest.raises(ValueError, match="fewer rows in sampling_strategy"):
+        resampler(sampling_strategy={1: 10**14}).fit_resample(X, y)
+
+
 def test_lists_of_integers_stay_integers():
     X, y = make_data()
     rows = np.round(X).astype(int).tolist()

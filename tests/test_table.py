@@ -176,6 +176,8 @@ def test_conditions_fix_category_columns(fitted):
         pytest.param({"size": "S"}, "column 'size', which the sampler was not fitted",
                      id="unknown-column"),
         pytest.param({"income": 3.0}, "category columns only", id="number-column"),
+        pytest.param({"when": pd.Timestamp("2024-01-02", tz="Europe/Paris")},
+                     "holds dates or times", id="time-column"),
         pytest.param([{"kind": "owner"}], "ask for 1 rows, but n_samples is 5",
                      id="wrong-count"),
     ],
@@ -185,6 +187,53 @@ def test_bad_conditions_are_refused(fitted, conditions, match):
     with pytest.raises(ValueError, match=match):
         fitted.sample(5, random_state=0, conditions=conditions)
     pd.testing.assert_frame_equal(before, fitted.sample(5, random_state=0))
+
+
+def test_a_condition_on_a_level_never_drawn_is_refused_at_once(monkeypatch):
+    tiny = ["common"] * 100 + ["other"] * 50 + ["alone"] * (MIN_LEVEL_ROWS - 1)
+    X = pd.DataFrame({"c": tiny, "x": np.arange(154.0)})
+    sampler = GANSampler(**BUDGET).fit(X)
+    monkeypatch.setattr(
+        "gansampler._conditions.fill_rows", lambda *a: pytest.fail("drew rows")
+    )
+    with pytest.raises(
+        ValueError, match="'alone' in column 'c', a level seen in fewer"
+    ):
+        sampler.sample(5, conditions={"c": "alone"})
+
+
+def test_conditions_take_numpy_times_for_levels_of_times():
+    days = pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-03"] * 20)
+    X = pd.DataFrame({"d": pd.Categorical(days), "x": np.arange(60.0)})
+    sampler = GANSampler(**BUDGET).fit(X)
+    for level in (np.datetime64("2020-01-02"), np.datetime64("2020-01-02T00:00", "ns"),
+                  pd.Timestamp("2020-01-02")):  # fmt: skip
+        rows = sampler.sample(4, random_state=0, conditions={"d": level})
+        assert (rows["d"] == pd.Timestamp("2020-01-02")).all()
+
+
+def test_a_condition_per_row_shares_the_batches_drawn(fitted, monkeypatch):
+    import gansampler._conditions as conditions
+
+    batches = []
+    fill_rows = conditions.fill_rows
+    monkeypatch.setattr(
+        conditions, "fill_rows", lambda *a: batches.append(a[2]) or fill_rows(*a)
+    )
+    wanted = fitted.sample(60, random_state=1)[["kind", "colour", "flag"]]
+    wanted = wanted.dropna().reset_index(drop=True).astype(object)
+    # Overlapping conditions: a row that meets two goes to one of them.
+    wanted.loc[0, "flag"] = None
+    distinct = len(wanted.drop_duplicates())
+    rows = fitted.sample(len(wanted), random_state=0, conditions=wanted)
+    for column in wanted:
+        fixed = wanted[column].notna()
+        assert rows[column][fixed].tolist() == wanted[column][fixed].tolist()
+    assert len(rows.drop_duplicates()) == len(rows)
+    # A batch or two for every condition, not one (of 4,096 rows) each.
+    assert distinct > 10 and len(batches) <= 2
+    again = fitted.sample(len(wanted), random_state=0, conditions=wanted)
+    pd.testing.assert_frame_equal(rows, again)
 
 
 def test_conditions_and_y_do_not_mix():
