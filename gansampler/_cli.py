@@ -235,9 +235,11 @@ def _demo(args) -> int:
         raise ValueError("--n must be at least 2")
     import numpy as np
 
+    from ._device import resolve_device
     from .metrics import ks_statistic, wasserstein_distance
 
     _check_picture(args.out, "--out")
+    resolve_device(args.device)  # before a word of the demo
     seed = 0 if args.seed is None else args.seed
     rng = np.random.default_rng(seed)
     X = rng.normal(4.0, 1.25, size=(args.n, 1))
@@ -462,6 +464,8 @@ def _sample(args) -> int:
         conditions = _conditions(table_map, args.condition)
         # Drawn whole, by rejection: the rows of sample(n, seed, conditions).
         blocks = [sampler.sample(args.n, args.seed, conditions=conditions)]
+    elif not args.n:  # no chunk at all: the empty table, with its dtypes
+        blocks = [sampler.sample(0, args.seed)]
     else:
         # Streamed chunk by chunk: the rows of sampler.sample(n, random_state=seed).
         from ._drawing import iter_rows
@@ -576,6 +580,8 @@ def _sample_parts(args):
             "--condition draws into a file or standard output, not into a folder "
             "of parts: give -o a file name, such as -o rows.csv"
         )
+    if args.chunk_size < 1:
+        raise ValueError("--chunk-size must be 1 or more rows")
     sampler = _load(args.model, args)
     table_map = sampler.table_map_
     # A DataFrame's parts keep its dtypes in Parquet.

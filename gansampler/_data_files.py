@@ -118,10 +118,7 @@ def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             if delimiter == ",":
-                # Files written with a decimal comma separate fields with ";".
-                first_line = handle.readline()
-                if ";" in first_line and "," not in first_line:
-                    delimiter = ";"
+                delimiter = _comma_or_semicolon(itertools.islice(handle, 20))
                 handle.seek(0)
             if mixed:
                 return _parse_mixed_csv(handle, path, columns, delimiter, header,
@@ -131,18 +128,40 @@ def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
         raise DataFileError(f"{path}: {exc.strerror}.") from None
     except UnicodeDecodeError:
         raise DataFileError(f"{path}: not a UTF-8 text file.") from None
+    except csv.Error as exc:
+        raise DataFileError(f"{path}: not a table of rows ({exc}).") from None
 
 
-def _csv_start(reader, path, columns, header):
+# A number written with a decimal comma: 1,5 or -0,004.
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
+
+
+def _comma_or_semicolon(lines):
+    """The delimiter of a file that its first ``lines`` show: ``";"`` for a
+    file written with decimal commas, whose every line splits into the same
+    fields (two or more) at its semicolons, and whose commas below the first
+    line sit inside numbers only; else ``","``."""
+    rows = [row for row in csv.reader(lines, delimiter=";") if any(row)]
+    if not rows or len(rows[0]) < 2 or any(len(row) != len(rows[0]) for row in rows):
+        return ","
+    # The first line may be a header, whose names hold commas of their own.
+    cells = [cell.strip() for row in rows[1:] or rows for cell in row if "," in cell]
+    return ";" if all(_DECIMAL_COMMA.fullmatch(cell) for cell in cells) else ","
+
+
+def _csv_start(reader, path, columns, header, delimiter):
     """The names of a CSV file's columns, its data rows, the positions of
     ``columns`` and whether it has a header line."""
-    first = next(reader, None)
+    # Blank lines before the first are skipped, as between rows.
+    first = next((row for row in reader if "".join(row).strip()), None)
     if first is None:
         raise DataFileError(f"{path}: the file is empty.")
     if header is None:
         # A first line with a word in it is a header.
+        decimal = "," if delimiter == ";" else "."
         header = any(
-            _parse_float(cell) is None and cell.strip().lower() not in MISSING_MARKERS
+            _parse_float(cell.replace(decimal, ".")) is None
+            and cell.strip().lower() not in MISSING_MARKERS
             for cell in first
         )
     if header:
@@ -164,7 +183,9 @@ def _check_fields(row, names, header, path, line):
 
 def _parse_csv(handle, path, columns, delimiter, header, reservoir=None):
     reader = csv.reader(handle, delimiter=delimiter)
-    names, rows, positions, header = _csv_start(reader, path, columns, header)
+    names, rows, positions, header = _csv_start(
+        reader, path, columns, header, delimiter
+    )
     values = array.array("d")
     block_size = _BLOCK_ROWS * len(positions)
     n_rows = 0
@@ -214,7 +235,9 @@ def _parse_mixed_csv(handle, path, columns, delimiter, header, reservoir,
     columns once the rows are kept."""
     pd = _pandas(path, "Reading a table with text or missing values")
     reader = csv.reader(handle, delimiter=delimiter)
-    names, rows, positions, header = _csv_start(reader, path, columns, header)
+    names, rows, positions, header = _csv_start(
+        reader, path, columns, header, delimiter
+    )
     kept = _KeptRows(pd, reservoir, positions)
     block = []
     for row in rows:
@@ -385,7 +408,7 @@ def _check_values(X, names, path, row_word="row", first_row=0, *, mixed=False):
 def _sample_rows(reservoir, n_rows):
     """The rows, in order, of a table of ``n_rows`` rows that ``reservoir``
     keeps, given their numbers a block at a time; all of them without one."""
-    if reservoir is None:
+    if reservoir is None or not n_rows:
         return np.arange(n_rows)
     for start in range(0, n_rows, _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, n_rows)
@@ -440,6 +463,7 @@ def _read_parquet(path, columns, reservoir=None, mixed=False):
             "pip install pandas pyarrow."
         ) from None
     except (OSError, ValueError) as exc:
+        _select(_parquet_names(path), None, path)  # names a column twice?
         raise DataFileError(f"{path}: {exc}") from None
     names = [str(c) for c in frame.columns]
     positions = _select(names, columns, path)
@@ -461,6 +485,18 @@ def _read_parquet(path, columns, reservoir=None, mixed=False):
         return X, names, True
     reservoir.add(X)
     return reservoir.sample, names, True
+
+
+def _parquet_names(path):
+    """The names of a Parquet file's columns, as its schema has them (an
+    empty list where it cannot be read)."""
+    try:
+        import pyarrow.parquet as pq
+
+        return [name for name in pq.read_schema(path).names
+                if not name.startswith("__index_level_")]  # fmt: skip
+    except Exception:  # the caller's error says what is wrong
+        return []
 
 
 def read_table(path, columns=None, *, header=None, reservoir=None, mixed=False,
@@ -510,11 +546,15 @@ def read_table(path, columns=None, *, header=None, reservoir=None, mixed=False,
     if not pathlib.Path(path).is_file():
         raise DataFileError(f"{path}: no such file.")
     if kind == ".npy":
-        return _read_npy(path, columns, reservoir, mixed)
-    if kind in _PARQUET:
-        return _read_parquet(path, columns, reservoir, mixed)
-    return _read_csv(path, columns, _DELIMITERS[kind], header, reservoir, mixed,
-                     set(text_columns))  # fmt: skip
+        table = _read_npy(path, columns, reservoir, mixed)
+    elif kind in _PARQUET:
+        table = _read_parquet(path, columns, reservoir, mixed)
+    else:
+        table = _read_csv(path, columns, _DELIMITERS[kind], header, reservoir,
+                          mixed, set(text_columns))  # fmt: skip
+    if not len(table[0]):
+        raise DataFileError(f"{path}: no data rows.")
+    return table
 
 
 def _format_column(values, decimals, dtype):

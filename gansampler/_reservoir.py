@@ -2,13 +2,17 @@
 exact statistics of all of them."""
 
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 
 from ._preprocessing import fixed_decimals
 
 __all__ = ["ColumnStatistics", "RowReservoir"]
+
+
+def _all_numbers(block):
+    return all(isinstance(value, Real) for value in block.ravel())
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,17 @@ class RowReservoir:
         self.rows = None
 
     def add(self, block):
-        """Take a block of rows, a 2-D float array."""
-        block = np.asarray(block, dtype=np.float64)
+        """Take a block of rows, a 2-D array of numbers."""
+        block = np.asarray(block)
+        if block.dtype.kind not in "iufbO" or (
+            block.dtype.kind == "O" and not _all_numbers(block)
+        ):
+            raise TypeError(
+                f"A block must hold numbers; got values of dtype {block.dtype} "
+                "(text, dates?). Keep such columns out of the reservoir, or "
+                "encode them as numbers first."
+            )
+        block = block.astype(np.float64, copy=False)
         if block.ndim != 2:
             raise ValueError(
                 f"A block must be 2-D, rows by columns; got shape {block.shape} "
@@ -111,6 +124,13 @@ class RowReservoir:
         self._add_statistics(block)
         filled = min(self.size, before)
         fill = min(self.size - filled, len(block))
+        if filled + fill > len(self.rows):
+            # The sample grows with the rows seen, up to size: a large size
+            # costs memory only once as many rows have come.
+            grown = np.empty((min(self.size, max(filled + fill, 2 * len(self.rows))),
+                              self.rows.shape[1]))  # fmt: skip
+            grown[:filled] = self.rows[:filled]
+            self.rows = grown
         self.rows[filled : filled + fill] = block[:fill]
         rest = block[fill:]
         if len(rest):
@@ -125,7 +145,7 @@ class RowReservoir:
             self.rows[places[last]] = rest[chosen[::-1][last]]
 
     def _start(self, n_columns):
-        self.rows = np.empty((self.size, n_columns))
+        self.rows = np.empty((0, n_columns))
         self._mean = np.zeros(n_columns)
         self._squares = np.zeros(n_columns)
         self._min = np.full(n_columns, np.inf)
@@ -159,6 +179,11 @@ class RowReservoir:
     @property
     def statistics(self):
         """The exact :class:`ColumnStatistics` of every row seen."""
+        if not self.n_rows:
+            raise ValueError(
+                "The reservoir has seen no rows: add blocks of rows before "
+                "reading their statistics."
+            )
         return ColumnStatistics(
             n_rows=self.n_rows,
             mean=self._mean.copy(),

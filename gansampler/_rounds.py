@@ -153,11 +153,14 @@ def _settings(optimizer):
     )
 
 
-def cuda_capture(round_fn):
-    """Capture ``round_fn`` as a CUDA graph: returns the graph's replay and
-    the tensors the captured round returned, which each replay refills."""
+def cuda_capture(round_fn, device):
+    """Capture ``round_fn`` as a CUDA graph on ``device``: returns the graph's
+    replay and the tensors the captured round returned, which each replay
+    refills. The capture runs on a stream of that device (torch's default
+    capture stream belongs to whichever device was current when it was first
+    made)."""
     graph = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(graph):
+    with torch.cuda.graph(graph, stream=torch.cuda.Stream(device=device)):
         outputs = round_fn()
     return graph.replay, outputs
 
@@ -194,7 +197,7 @@ class CapturedRounds:
     """The rounds of a game captured as graphs: one without the R1 penalty
     and, where it is used, one with it."""
 
-    def __init__(self, game, batch):
+    def __init__(self, game, batch, device):
         self.inputs = [None if t is None else t.detach().clone() for t in batch]
         self.ema_weight = torch.zeros((), device=batch[0].device)
         self.optimizers = (game.generator_optimizer, game.discriminator_optimizer)
@@ -206,7 +209,8 @@ class CapturedRounds:
             for optimizer in self.optimizers:
                 optimizer.zero_grad(set_to_none=True)
             self.graphs[r1] = capture_round(
-                lambda r1=r1: game.play(self.inputs, r1=r1, ema_weight=self.ema_weight)
+                lambda r1=r1: game.play(self.inputs, r1=r1, ema_weight=self.ema_weight),
+                device,
             )
 
     def still_valid(self):
@@ -249,11 +253,21 @@ class Rounds:
 
     def play(self, batch, *, r1, ema_weight):
         """Play one round; returns its losses (D's, G's) on the device."""
+        if self.graphs is None and self.obstacle is not None:
+            self.played += 1
+            self.path = "eager"
+            return self.game.play(batch, r1=r1, ema_weight=ema_weight)
+        # Streams, captures and replays on the fit's device, which need not
+        # be the current one (cuda:1).
+        with torch.cuda.device(self.device):
+            return self._play_on_device(batch, r1=r1, ema_weight=ema_weight)
+
+    def _play_on_device(self, batch, *, r1, ema_weight):
         if self.graphs is not None:
             return self.graphs.replay(batch, r1=r1, ema_weight=ema_weight)
-        if self.obstacle is None and self.played >= WARMUP_ROUNDS:
+        if self.played >= WARMUP_ROUNDS:
             try:
-                self.graphs = CapturedRounds(self.game, batch)
+                self.graphs = CapturedRounds(self.game, batch, self.device)
             except Exception as exc:  # any failure to capture means eager rounds
                 self.obstacle = f"the round could not be captured ({exc})"
             else:
@@ -266,8 +280,9 @@ class Rounds:
         # Warm-up rounds run on a side stream, as torch asks before a capture.
         if self.stream is None:
             self.stream = torch.cuda.Stream(device=self.device)
-        self.stream.wait_stream(torch.cuda.current_stream())
+        main = torch.cuda.current_stream(self.device)
+        self.stream.wait_stream(main)
         with torch.cuda.stream(self.stream):
             losses = self.game.play(batch, r1=r1, ema_weight=ema_weight)
-        torch.cuda.current_stream().wait_stream(self.stream)
+        main.wait_stream(self.stream)
         return losses

@@ -41,6 +41,7 @@ from ._params import (
 )
 from ._preprocessing import DataMap
 from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_threads
+from ._reservoir import ColumnStatistics
 from ._resources import check_memory
 from ._rounds import callback_obstacle
 from ._saving import save_model
@@ -616,6 +617,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
 
     def _fit(self, X, y, statistics=None):
         X, frame = self._check_table(X)
+        if statistics is not None:
+            _check_statistics(statistics, frame)
         classes, codes = _class_codes(X, y)
         # A device that is not here is refused before any draw or work; where
         # a GPU pays, for "auto", is known once the table is mapped.
@@ -1207,13 +1210,30 @@ def column_distances(coded, generated, table_map):
     return np.asarray(distances)
 
 
+def _check_statistics(statistics, frame):
+    """Refuse statistics that are not :class:`ColumnStatistics`, or that come
+    with a table the number path does not take (``frame`` False)."""
+    if not isinstance(statistics, ColumnStatistics):
+        raise TypeError(
+            "statistics must be a ColumnStatistics (RowReservoir.statistics), "
+            f"got {type(statistics).__name__}."
+        )
+    if frame is False:
+        raise ValueError(
+            "statistics describe tables of numbers only, and X has text, "
+            "category or date columns, missing values or categorical_columns: "
+            "fit it without statistics (its rows alone say what they hold)."
+        )
+
+
 def _check_memory(n_samples, n_features, dtype):
     """Refuse a draw whose rows cannot fit in this machine's memory."""
     check_memory(
         n_samples * n_features * np.dtype(dtype).itemsize,
         f"sample({n_samples:,}), {n_features} columns of {np.dtype(dtype).name},",
         "Draw fewer rows at a time, or stream them into a file: gansampler "
-        "sample MODEL -n N -o rows.npy.",
+        "sample MODEL -n N -o rows.npy (rows.csv for text, category or date "
+        "columns).",
     )
 
 

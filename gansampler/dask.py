@@ -13,6 +13,7 @@ chunk. Needs ``pip install "gansampler[dask]"``.
 """
 
 import os
+import pathlib
 from numbers import Integral
 
 import numpy as np
@@ -246,7 +247,8 @@ def write_parts(
     worker that draws it.
 
     The parts are ``part-00000.npy``, ``part-00001.npy``, ... (or
-    ``.parquet``), in the order of the rows: read back in name order, they
+    ``.parquet``; six digits and more from 100,000 parts on, as many for
+    every part), in the order of the rows: read back in name order, they
     are the rows of ``sampler.sample(n_samples, random_state)`` for an int
     seed (``pandas.read_parquet(folder)`` reads a folder of Parquet parts
     so, their rows numbered as in the whole draw). Each part is written
@@ -260,7 +262,8 @@ def write_parts(
     n_samples : int
         Number of rows.
     folder : str or path-like
-        An existing folder, where the workers can write.
+        An existing folder, where the workers can write, that holds no parts
+        of an earlier draw.
     file_format : {"auto", "npy", "parquet"}, default="auto"
         The parts' format. ``"npy"`` holds a float array per part, for a
         table of numbers only. ``"parquet"`` needs pandas and pyarrow; it
@@ -284,12 +287,20 @@ def write_parts(
     file_format = _file_format(sampler, file_format)
     if not os.path.isdir(folder):
         raise ValueError(f"{folder}: is not a folder; create it first.")
+    if any(pathlib.Path(folder).glob("part-*")):
+        # Read in name order, its parts and these would be one table.
+        raise ValueError(
+            f"{folder}: holds the parts of an earlier draw; empty it, or give "
+            "another folder."
+        )
     dask = _dask()
     n_samples = int(n_samples)
     names = [str(name) for name in sampler.get_feature_names_out()]
     ranges = _ranges(n_samples, int(chunk_size))
+    # Numbers as wide as the last one's, so that name order is row order.
+    digits = max(5, len(str(len(ranges) - 1)))
     paths = [
-        os.path.join(os.fspath(folder), f"part-{i:05d}.{file_format}")
+        os.path.join(os.fspath(folder), f"part-{i:0{digits}d}.{file_format}")
         for i in range(len(ranges))
     ]
     model = _shipped(sampler)

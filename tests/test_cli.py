@@ -315,6 +315,13 @@ def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, cap
     assert_one_line_error(subprocess.CompletedProcess(args, code, "", err), *fragments)
 
 
+def test_the_demo_refuses_a_device_before_a_word(tmp_path, capsys):
+    code = main(["demo", "--device", "tpu", "--out", str(tmp_path / "d.png")])
+    captured = capsys.readouterr()
+    assert code == 1 and "device='tpu' is not a device" in captured.err
+    assert captured.out == ""
+
+
 def test_an_error_in_a_subprocess_is_one_line(workdir):
     result = run("fit", "people.csv", "--categorical", "weight", "-o",
                  "m.safetensors", cwd=workdir)  # fmt: skip
@@ -574,6 +581,24 @@ def test_a_mixed_model_draws_parquet_parts(mixed):
     sampler = gansampler.load(mixed / "members.safetensors")
     expected = sampler.sample(120, random_state=6)
     pd.testing.assert_frame_equal(rows, expected)
+
+
+def test_no_rows_of_a_mixed_model_keep_its_dtypes(mixed):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    result = run("sample", "members.safetensors", "-n", "0", "-o", "none.parquet",
+                 cwd=mixed)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = pd.read_parquet(mixed / "none.parquet")
+    expected = gansampler.load(mixed / "members.safetensors").sample(0)
+    assert len(rows) == 0 and rows.dtypes.to_dict() == expected.dtypes.to_dict()
+
+
+def test_a_chunk_size_of_no_rows_is_refused_before_any_folder(mixed):
+    result = run("sample", "members.safetensors", "-n", "10", "-o", "zero/",
+                 "--chunk-size", "0", cwd=mixed)  # fmt: skip
+    assert_one_line_error(result, "--chunk-size must be 1 or more rows")
+    assert not (mixed / "zero").exists()
 
 
 def test_npy_with_missing_values_is_learned_and_written_back(tmp_path):

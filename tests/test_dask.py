@@ -229,6 +229,37 @@ def test_write_parts_refuses_a_bad_format_or_folder(fitted_sampler, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_write_parts_refuses_a_folder_of_earlier_parts(fitted_sampler, tmp_path):
+    first = gansampler.dask.write_parts(fitted_sampler, 30, tmp_path, chunk_size=10)
+    before = [np.load(p) for p in first]
+    with pytest.raises(ValueError, match="holds the parts of an earlier draw"):
+        gansampler.dask.write_parts(fitted_sampler, 10, tmp_path, chunk_size=10,
+                                    random_state=3)  # fmt: skip
+    for path, rows in zip(first, before, strict=True):
+        np.testing.assert_array_equal(np.load(path), rows)
+
+
+def test_part_names_sort_in_row_order_beyond_100_000_parts(fitted_sampler, tmp_path,
+                                                           monkeypatch):  # fmt: skip
+    # Not written: the names of 100,001 parts of a row each.
+    monkeypatch.setattr(gansampler.dask, "_dask", lambda: _NoCompute())
+    paths = gansampler.dask.write_parts(fitted_sampler, 100_001, tmp_path,
+                                        chunk_size=1)  # fmt: skip
+    names = [path.rsplit("/", 1)[1] for path in paths]
+    assert names[0] == "part-000000.npy" and names[-1] == "part-100000.npy"
+    assert names == sorted(names)
+
+
+class _NoCompute:
+    @staticmethod
+    def delayed(function, pure=False):
+        return lambda *args: None
+
+    @staticmethod
+    def compute(*tasks):
+        return tasks
+
+
 def test_parts_larger_than_the_disk_are_refused_up_front(fitted_sampler, tmp_path,
                                                         capsys):  # fmt: skip
     fitted_sampler.save(tmp_path / "model.safetensors")

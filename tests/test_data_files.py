@@ -124,6 +124,58 @@ def test_semicolons_and_decimal_commas(tmp_path):
     assert names == ["x", "y"] and X.tolist() == [[1.5, 2.0], [-0.25, 3.0]]
 
 
+@pytest.mark.parametrize(
+    "text, names, rows",
+    [
+        ("0,004;2,211\n1,5;-0,3\n", ["0", "1"], [[0.004, 2.211], [1.5, -0.3]]),
+        ("price, EUR;weight\n1,5;2\n3;4,25\n", ["price, EUR", "weight"],
+         [[1.5, 2.0], [3.0, 4.25]]),
+        ("\n\na,b\n1,2\n\n3,4\n", ["a", "b"], [[1.0, 2.0], [3.0, 4.0]]),
+    ],
+    ids=["decimal-commas-no-header", "comma-in-a-name", "blank-lines-first"],
+)  # fmt: skip
+def test_the_delimiter_and_the_header_are_found(tmp_path, text, names, rows):
+    X, found, _ = read_table(write(tmp_path, "a.csv", text))
+    assert found == names and X.tolist() == rows
+
+
+def test_semicolons_inside_text_keep_commas_the_delimiter(tmp_path):
+    pytest.importorskip("pandas")
+    path = write(tmp_path, "a.csv", 'name,notes\nbob,"a;b"\nann,c;d\n')
+    X, names, _ = read_table(path, mixed=True)
+    assert names == ["name", "notes"] and X["notes"].tolist() == ["a;b", "c;d"]
+
+
+def test_a_field_beyond_the_csv_limit_names_the_file(tmp_path):
+    path = write(tmp_path, "a.csv", "a,b\n1," + "x" * 200_000 + "\n")
+    with pytest.raises(DataFileError, match=r"a\.csv: not a table of rows"):
+        read_table(path, mixed=True)
+
+
+def test_files_without_rows_say_so(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    np.save(tmp_path / "a.npy", np.zeros((0, 2)))
+    pd.DataFrame({"t": pd.Series([], dtype=object)}).to_parquet(tmp_path / "a.parquet")
+    for name in ("a.npy", "a.parquet"):
+        for mixed in (False, True):
+            if name == "a.parquet" and not mixed:
+                continue  # a text column: read as a mixed table
+            with pytest.raises(DataFileError, match=f"{name}: no data rows"):
+                read_table(str(tmp_path / name), mixed=mixed,
+                           reservoir=RowReservoir(10))  # fmt: skip
+
+
+def test_parquet_columns_named_twice_are_refused_as_in_csv(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    table = pa.table([pa.array([1.0]), pa.array([2.0])], names=["a", "a"])
+    pq.write_table(table, tmp_path / "a.parquet")
+    with pytest.raises(DataFileError, match="column 'a' appears twice"):
+        read_table(str(tmp_path / "a.parquet"), mixed=True)
+
+
 def test_a_header_of_numbers_when_told(tmp_path):
     path = write(tmp_path, "a.csv", "0,1\n5,6\n")
     X, names, named = read_table(path, header=True)

@@ -122,11 +122,67 @@ def test_the_command_line_fits_a_file_larger_than_its_reservoir(tmp_path, capsys
         (10, [np.zeros(5)], "A block must be 2-D"),
         (10, [np.zeros((5, 2)), np.zeros((5, 3))], "every block must have the same"),
         (10, [np.array([[1.0], [np.nan]])], "NaN or infinite"),
+        (10, [], "has seen no rows"),
+        (10, [np.zeros((0, 2))], "has seen no rows"),
     ],
-    ids=["size-0", "size-bool", "1-d-block", "columns-change", "nan"],
+    ids=[
+        "size-0",
+        "size-bool",
+        "1-d-block",
+        "columns-change",
+        "nan",
+        "no-rows",
+        "empty-block",
+    ],
 )
 def test_bad_sizes_and_blocks_are_refused(size, blocks, match):
     with pytest.raises(ValueError, match=match):
         reservoir = RowReservoir(size)
         for block in blocks:
             reservoir.add(block)
+        assert reservoir.statistics
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        np.array([["a", "b"]]),
+        np.array([[np.datetime64("2020-01-01")]]),
+        np.array([[1.0, "a"]], dtype=object),
+    ],
+    ids=["text", "dates", "objects"],
+)
+def test_blocks_of_other_values_than_numbers_are_refused(block):
+    with pytest.raises(TypeError, match="A block must hold numbers"):
+        RowReservoir(10).add(block)
+
+
+def test_memory_grows_with_the_rows_seen_not_the_size():
+    reservoir = RowReservoir(10**12)  # more rows than memory holds
+    reservoir.add(np.arange(6.0).reshape(3, 2))
+    reservoir.add(np.arange(6.0, 10.0).reshape(2, 2))
+    np.testing.assert_array_equal(reservoir.sample, np.arange(10.0).reshape(5, 2))
+    assert reservoir.rows.nbytes < 1_000
+
+
+@pytest.mark.parametrize(
+    "X, statistics, error, match",
+    [
+        pytest.param(np.zeros((5, 1)), "garbage", TypeError, "must be a ColumnStat",
+                     id="not-statistics"),
+        pytest.param(np.array([[0.0], [np.nan], [1.0]]), "reservoir", ValueError,
+                     "tables of numbers only", id="missing-values"),
+        pytest.param([["a"], ["b"], ["a"]], "reservoir", ValueError,
+                     "tables of numbers only", id="text"),
+    ],
+)  # fmt: skip
+def test_statistics_of_other_tables_are_refused(X, statistics, error, match):
+    if statistics == "reservoir":
+        reservoir = RowReservoir(10)
+        reservoir.add(np.arange(5.0)[:, None])
+        statistics = reservoir.statistics
+    sampler = GANSampler(**FAST, random_state=0).fit(np.arange(8.0)[:, None])
+    before = sampler.sample(3, random_state=0)
+    with pytest.raises(error, match=match):
+        sampler.fit(X, statistics=statistics)
+    np.testing.assert_array_equal(sampler.sample(3, random_state=0), before)

@@ -399,9 +399,10 @@ def _stand_in(monkeypatch, fail=False):
     A real capture runs nothing; the stand-in runs the round once to learn
     its outputs, so it puts the training state back afterwards.
     """
-    captures, nets = [], []
+    captures, nets, devices = _Captures(), [], []
 
-    def capture(round_fn):
+    def capture(round_fn, device):
+        devices.append(("capture", device))
         if fail:
             raise RuntimeError("operation not permitted when stream is capturing")
         captures.append(round_fn)
@@ -422,9 +423,20 @@ def _stand_in(monkeypatch, fail=False):
 
     monkeypatch.setattr(rounds_module, "capture_round", capture)
     monkeypatch.setattr(net_module, "graph_obstacle", no_obstacle)
-    monkeypatch.setattr(rounds_module.torch.cuda, "Stream", _NoStream)
+
+    def stream(device=None):
+        devices.append(("stream", device))
+        return _NoStream()
+
+    def on_device(device):
+        devices.append(("device", device))
+        return _Nothing()
+
+    monkeypatch.setattr(rounds_module.torch.cuda, "Stream", stream)
     monkeypatch.setattr(rounds_module.torch.cuda, "stream", lambda s: _Nothing())
-    monkeypatch.setattr(rounds_module.torch.cuda, "current_stream", _NoStream)
+    monkeypatch.setattr(rounds_module.torch.cuda, "current_stream", stream)
+    monkeypatch.setattr(rounds_module.torch.cuda, "device", on_device)
+    captures.devices = devices
     return captures
 
 
@@ -437,11 +449,13 @@ class _Nothing:
 
 
 class _NoStream:
-    def __init__(self, *args, **kwargs):
-        pass
-
     def wait_stream(self, other):
         pass
+
+
+class _Captures(list):
+    """The captured rounds, and the devices that streams, captures and
+    device contexts were asked for."""
 
 
 def test_captured_rounds_train_as_eager_ones(Z, monkeypatch):
@@ -495,6 +509,17 @@ def test_captured_rounds_with_r1_on_part_of_the_rows_train_as_eager_ones(
     assert captured.round_path_ == "cuda-graph"
     for x, y in zip(_weights(eager), _weights(captured), strict=True):
         torch.testing.assert_close(x, y)
+
+
+def test_captured_rounds_run_on_the_fit_s_device_not_the_current_one(Z, monkeypatch):
+    # On cuda:1, torch's current stream and its default capture stream are
+    # cuda:0's unless the device is named: every stream, capture and device
+    # context names the fit's device.
+    captures = _stand_in(monkeypatch)
+    make_net(max_epochs=2).fit(Z)
+    kinds = {kind for kind, _ in captures.devices}
+    assert kinds == {"stream", "capture", "device"}
+    assert {device for _, device in captures.devices} == {"cpu"}
 
 
 def test_without_r1_one_graph_is_captured(Z, monkeypatch):
@@ -614,3 +639,16 @@ def test_cuda_sampler_fits_with_captured_rounds(X_normal):
                          random_state=0).fit(X_normal)  # fmt: skip
     assert sampler.net_.round_path_ == "cuda-graph"
     assert np.isfinite(sampler.sample(100, random_state=0)).all()
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(torch.cuda.device_count() < 2, reason="needs a second GPU")
+def test_cuda_rounds_on_a_second_gpu_match_the_first_s():
+    # cuda:1 is not the current device: its rounds are captured and replayed
+    # on its own streams, and train as cuda:0's do.
+    Z = torch.randn(1000, 1)
+    first = make_net(device="cuda:0").fit(Z)
+    second = make_net(device="cuda:1").fit(Z)
+    assert second.round_path_ == "cuda-graph"
+    for x, y in zip(_weights(first), _weights(second), strict=True):
+        torch.testing.assert_close(x.cpu(), y.cpu(), rtol=1e-4, atol=1e-5)
