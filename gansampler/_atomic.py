@@ -1,6 +1,7 @@
 """Writing files so that a failed write never leaves half a file behind."""
 
 import contextlib
+import errno
 import os
 import pathlib
 import secrets
@@ -20,21 +21,35 @@ def replacing(path):
     process killed while writing leaves at most a temporary file, named
     ``.<name>.<random>.tmp``, beside an intact ``path``.
     """
-    # Through a link, to the file it points to; a name short enough to leave
-    # room for the temporary file's.
+    # Through a link, to the file it points to.
     target = pathlib.Path(os.path.realpath(path))
-    name = f".{target.name[:200]}.{secrets.token_hex(4)}.tmp"
-    temporary = target.with_name(name)
+    if target.exists() and not target.is_file():
+        # A rename would put a file in place of a device or a pipe.
+        folder = target.is_dir()
+        raise (IsADirectoryError if folder else OSError)(
+            errno.EISDIR if folder else errno.EINVAL,
+            "not a regular file: give the name of a file to write",
+            str(path),
+        )
+    # A name short enough, in bytes, to leave room for the temporary file's.
+    stem = os.fsencode(target.name)[:200].decode("utf-8", "ignore")
+    temporary = target.with_name(f".{stem}.{secrets.token_hex(4)}.tmp")
     # Created by us, with the permissions of any new file (the umask's), or
     # of the file it replaces.
-    os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    try:
+        os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except OSError as exc:  # named as the file asked for, not the temporary one
+        raise type(exc)(exc.errno, _why(exc, target), str(path)) from None
     try:
         if target.exists():
             os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
         yield temporary
         with open(temporary, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise type(exc)(exc.errno, _why(exc, target), str(path)) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -46,3 +61,12 @@ def replacing(path):
             os.fsync(folder)
         finally:
             os.close(folder)
+
+
+def _why(exc, target):
+    """What an error of writing ``target`` means, in words."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        if not os.access(target.parent, os.W_OK):
+            return "not allowed to write in its folder"
+        return "not allowed to replace it (a read-only file?)"
+    return exc.strerror or str(exc)

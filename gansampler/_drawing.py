@@ -22,6 +22,7 @@ from ._compat import Interval, validate_parameter_constraints
 from ._copies import redraw_copies
 from ._params import CONSTRAINTS
 from ._random import draw_seed, spawn_seeds, torch_generator
+from ._validation import is_frame
 from .exceptions import NotFittedError
 
 __all__ = ["draw_rows", "iter_rows"]
@@ -95,9 +96,10 @@ def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
 
     Returns
     -------
-    X : ndarray of shape (stop - start, `n_features_in_`)
-        The rows, float64 (float32 if the sampler was fitted on float32
-        data).
+    X : ndarray or DataFrame of shape (stop - start, `n_features_in_`)
+        The rows, as ``sample`` gives them: float64 (float32 if the sampler
+        was fitted on float32 data), or a DataFrame for a sampler fitted on
+        one (its rows numbered as in the whole draw, from ``start``).
 
     See Also
     --------
@@ -124,7 +126,7 @@ def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
     out = np.empty((stop - start, sampler.n_features_in_),
                    dtype=sampler.table_map_.output_dtype_)  # fmt: skip
     fill_rows(sampler, seed_of(random_state), n_samples, start, codes, out)
-    return sampler.table_map_.to_output(out)
+    return _numbered(sampler.table_map_.to_output(out), start)
 
 
 def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
@@ -156,8 +158,9 @@ def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
 
     Yields
     ------
-    X : ndarray of shape (chunk_size, `n_features_in_`)
-        The next rows.
+    X : ndarray or DataFrame of shape (chunk_size, `n_features_in_`)
+        The next rows, as :func:`draw_rows` gives them (a DataFrame's rows
+        numbered as in the whole draw).
 
     See Also
     --------
@@ -192,7 +195,14 @@ def _chunks(sampler, seed, n_samples, codes, chunk_size):
         out = np.empty((min(chunk_size, n_samples - start), sampler.n_features_in_),
                        dtype=dtype)  # fmt: skip
         fill_rows(sampler, seed, n_samples, start, codes, out)
-        yield sampler.table_map_.to_output(out)
+        yield _numbered(sampler.table_map_.to_output(out), start)
+
+
+def _numbered(rows, start):
+    """A DataFrame's rows numbered as in the whole draw, from ``start``."""
+    if is_frame(rows):
+        rows.index = range(start, start + len(rows))
+    return rows
 
 
 def fill_rows(sampler, seed, n_samples, start, codes, out):

@@ -593,9 +593,31 @@ def load(path, *, trusted=(), device=None):
     return load_bytes(read_model_file(path), path, trusted=trusted, device=device)
 
 
+def _check_draws(estimator):
+    """Draw two rows from each fitted sampler of ``estimator``: a file whose
+    parts pass every check but do not make a model together fails here, at
+    ``load``, rather than in the caller's first draw."""
+    samplers = getattr(estimator, "samplers_", {}).values()
+    for sampler in [estimator, *samplers]:
+        # (torch's meta device, which holds no numbers, draws none.)
+        if (
+            isinstance(sampler, GANSampler)
+            and hasattr(sampler, "net_")
+            and torch.device(sampler.device_).type != "meta"
+        ):
+            try:
+                sampler.sample(2, random_state=0)
+            except Exception as exc:  # any failure: the parts do not fit
+                raise ValueError(
+                    f"its model cannot draw rows ({type(exc).__name__}: {exc})"
+                ) from None
+
+
 def load_bytes(payload, path, *, trusted=(), device=None):
     """:func:`load` of a file's bytes, read by :func:`read_model_file`;
     ``path`` names it in errors."""
+    if not isinstance(trusted, str):
+        trusted = tuple(trusted)  # an iterator is read once, here
     if isinstance(trusted, str) or not all(isinstance(p, str) for p in trusted):
         raise TypeError(
             f"trusted must be a list of import paths ('package.module:Name'), got "
@@ -634,8 +656,9 @@ def load_bytes(payload, path, *, trusted=(), device=None):
             estimator = _rebuild_resampler(config, tensors, trusted, device, path)
         else:
             raise ValueError(f"unknown estimator {config['estimator']!r}")
+        _check_draws(estimator)
     except (KeyError, TypeError, AttributeError, IndexError, RecursionError,
-            RuntimeError, OverflowError, AssertionError) as exc:  # fmt: skip
+            RuntimeError, ArithmeticError, AssertionError) as exc:  # fmt: skip
         raise ValueError(
             f"{path}: is not a valid gansampler model ({type(exc).__name__}: {exc})."
         ) from None

@@ -15,7 +15,7 @@ from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 from sklearn.utils import metadata_routing
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
-from skorch.callbacks import ProgressBar
+from skorch.callbacks import LRScheduler, ProgressBar
 from skorch.dataset import ValidSplit
 
 from ._callbacks import EpochFidelity
@@ -440,6 +440,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         ``diverged``.
     n_iter_ : int
         Rounds of the game played.
+    fitted_params_ : dict
+        The parameters the networks were built with (``get_params()`` at
+        ``fit``): ``set_params`` after ``fit`` changes the next fit, not this
+        model, and :meth:`save` keeps these.
     best_epoch_ : int or None
         The epoch whose generator samples, chosen by the held-out check
         (``early_stopping``); None without it (the last epoch's samples).
@@ -934,6 +938,41 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         fill_rows(self, SCORE_SEED, len(generated), 0, None, generated)
         return -float(np.mean(column_distances(coded, generated, table_map)))
 
+    def set_params(self, **params):
+        """Set the parameters of this sampler, as scikit-learn's estimators
+        do.
+
+        skorch's nested names (``generator__hidden_size``) are not settings
+        here: the networks are sized by ``generator_hidden_size`` and the
+        like, and a module with other settings is passed whole, as
+        ``generator=functools.partial(Generator, ...)``.
+
+        Parameters
+        ----------
+        **params : dict
+            The parameters to set.
+
+        Returns
+        -------
+        self : GANSampler
+            The sampler.
+        """
+        own = self.get_params(deep=False)
+        for key in params:
+            name, nested, rest = key.partition("__")
+            if nested and name in own and not hasattr(own[name], "set_params"):
+                flat = f"{name}_{rest}"
+                fix = (
+                    f"set {flat} instead"
+                    if flat in own
+                    else f"pass {name}=functools.partial({name.title()}, {rest}=...)"
+                )
+                raise ValueError(
+                    f"{key} is not a setting: {name}={own[name]!r} has no "
+                    f"settings of its own to set; {fix}."
+                )
+        return super().set_params(**params)
+
     def save(self, path, *, training_state: bool = False) -> None:
         """Save the sampler in gansampler's safe format, which loads without
         running code.
@@ -1082,7 +1121,11 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     fitted: ``network_shapes`` (see
     :func:`~gansampler._params.network_shapes`), or ``sized_to_rows=False``
     for the rules before 0.15; and ``linear_skip``, whether its generator
-    has the copula start's linear map (None: as the settings say)."""
+    has the copula start's linear map (None: as the settings say).
+
+    Sets ``sampler.fitted_params_``, the parameters the net is built with:
+    ``set_params`` after ``fit`` changes the next fit, not this net."""
+    sampler.fitted_params_ = sampler.get_params(deep=False)
     params = resolved_settings(sampler, n_features, n_rows=n_rows,
                                n_classes=n_classes, n_blocks=len(blocks),
                                sized_to_rows=sized_to_rows)  # fmt: skip
@@ -1112,11 +1155,27 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
         if linear_skip is None:
             linear_skip = params["copula_start"] and width > sum(blocks)
         players["generator__linear_skip"] = bool(linear_skip)
+    for entry in params["callbacks"] or []:
+        if isinstance(entry[1] if isinstance(entry, tuple) else entry, LRScheduler):
+            raise TypeError(
+                "skorch's LRScheduler drives a net's single optimizer_, and a GAN "
+                "has two (generator_optimizer_ and discriminator_optimizer_): "
+                "leave it out of callbacks, and set the rates with generator_lr "
+                "and discriminator_lr."
+            )
     # Copies of the user's callbacks, so that one list can serve many fits.
     callbacks = [("fidelity", fidelity)]
     split = None
     if params["early_stopping"] and n_rows is not None:
         fraction = params["validation_fraction"]
+        held = math.ceil(fraction * n_rows)  # as scikit-learn's split rounds
+        if held < 2 or n_rows - held < 2:
+            raise ValueError(
+                f"early_stopping holds back {held} of {n_rows} rows "
+                f"(validation_fraction={fraction:.3g}): the held-out check needs "
+                "at least two rows on each side. Fit on more rows, change "
+                "validation_fraction, or set early_stopping=False."
+            )
         stratified = class_counts is not None and _stratifiable(class_counts, fraction)
         split = ValidSplit(fraction, stratified=stratified, random_state=seed)
         check = HeldOutCheck(patience=params["n_iter_no_change"])

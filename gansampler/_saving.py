@@ -78,7 +78,8 @@ def _code_path(obj):
         found = import_code(path)
     except ValueError:
         found = None
-    if found is not obj:
+    # Equal, not the same: a class's method is a new bound method each time.
+    if found is not obj and found != obj:
         raise _Unsaveable(f"{obj!r} cannot be imported as {path}")
     return path
 
@@ -106,8 +107,9 @@ def _encode(value, sampler_class=None):
         value = value.item()
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, list) or (isinstance(value, np.ndarray) and value.ndim == 1):
-        return [_encode(v, sampler_class) for v in value]  # an array loads as a list
+    if isinstance(value, list) or (hasattr(value, "__array__") and np.ndim(value) == 1):
+        # An array (a pandas Index, a Series) loads as a list.
+        return [_encode(v, sampler_class) for v in np.asarray(value).tolist()]
     if isinstance(value, tuple):
         return {"$tuple": [_encode(v, sampler_class) for v in value]}
     if isinstance(value, dict):
@@ -135,11 +137,14 @@ def _encode(value, sampler_class=None):
     raise _Unsaveable(f"{type(value).__name__} values cannot be stored")
 
 
-def _encode_params(estimator, sampler_class=None):
-    """The parameters of ``estimator`` as JSON; a parameter the format cannot
-    name is dropped with a warning, unless a sampler needs it to sample."""
+def _encode_params(estimator, sampler_class=None, params=None):
+    """The parameters of ``estimator`` (or ``params``) as JSON; a parameter
+    the format cannot name is dropped with a warning, unless a sampler needs
+    it to sample."""
     encoded = {}
-    for name, value in estimator.get_params(deep=False).items():
+    if params is None:
+        params = estimator.get_params(deep=False)
+    for name, value in params.items():
         try:
             encoded[name] = _encode(value, sampler_class)
         except _Unsaveable as exc:
@@ -217,8 +222,14 @@ def _flatten(state, prefix, tensors):
 
 
 def _sampler_state(sampler, tensors, prefix, training_state):
-    config = {"estimator": "GANSampler", "params": _encode_params(sampler),
-              "fitted": None}  # fmt: skip
+    # The model as fitted: settings changed since shape the next fit only
+    # (models pickled before 0.20 do not say).
+    settings = getattr(sampler, "fitted_params_", None)
+    if settings is None or not hasattr(sampler, "net_"):
+        settings = sampler.get_params(deep=False)
+    _warn_changed(sampler, settings)
+    params = _encode_params(sampler, params=settings)
+    config = {"estimator": "GANSampler", "params": params, "fitted": None}
     if not hasattr(sampler, "net_"):
         return config
     net = sampler.net_
@@ -227,9 +238,15 @@ def _sampler_state(sampler, tensors, prefix, training_state):
     tensors[prefix + "class_prior_"] = _numpy_tensor(
         np.asarray(net.class_prior_, dtype=np.float64)
     )
+    states = _module_states(net, training_state)
+    if training_state and "discriminator" not in params:
+        # A discriminator the file cannot name loads as the default one,
+        # which its weights and optimizer state do not fit.
+        for name in ("discriminator", "discriminator_optimizer"):
+            states.pop(name, None)
     states = {
         name: _flatten(state, f"{prefix}{name}", tensors)
-        for name, state in _module_states(net, training_state).items()
+        for name, state in states.items()
     }
     config["fitted"] = {
         "n_features_in": int(sampler.n_features_in_),
@@ -255,19 +272,96 @@ def _sampler_state(sampler, tensors, prefix, training_state):
     return config
 
 
+def _warn_changed(sampler, settings):
+    """Warn that parameters set since ``fit`` are not what the file holds."""
+    changed = [
+        name
+        for name, value in sampler.get_params(deep=False).items()
+        if not _same(value, settings[name])
+    ]
+    if changed:
+        warnings.warn(
+            DroppedParameterWarning(
+                f"{', '.join(changed)} changed since fit; the file holds the model "
+                "as fitted, with the settings it was fitted with "
+                f"({', '.join(f'{n}={settings[n]!r}' for n in changed)}). Fit "
+                "again to save the new ones."
+            ),
+            stacklevel=5,
+        )
+
+
+def _same(a, b):
+    if a is b:
+        return True
+    try:
+        return bool(np.array_equal(a, b)) if isinstance(a, np.ndarray) else bool(a == b)
+    except (TypeError, ValueError):  # values that do not compare
+        return False
+
+
 def _history_state(history, tensors, prefix):
-    """The history as JSON, with the losses of every round as tensors: a
-    number per round is text the size of the weights."""
-    epochs = json.loads(json.dumps(list(history), default=_json_number))
-    batches = [epoch.pop("batches", []) for epoch in epochs]
+    """The history as JSON, with the values of every round as tensors: a
+    number per round is text the size of the weights. What a callback
+    recorded that is neither JSON nor a tensor or an array of it (a value
+    per round that is not a number) is left out, with a warning."""
+    dropped = set()
+
+    def kept(record, skip=()):
+        plain = {}
+        for key, value in record.items():
+            value = _plain(value) if key not in skip else value
+            if value is _NOT_PLAIN:
+                dropped.add(key)
+            else:
+                plain[key] = value
+        return plain
+
+    epochs = [kept(epoch, skip=("batches",)) for epoch in history]
+    batches = [[kept(batch) for batch in epoch.pop("batches", [])] for epoch in epochs]
     keys = sorted({key for epoch in batches for batch in epoch for key in batch})
+    round_keys = []
     for key in keys:
         values = [batch.get(key) for epoch in batches for batch in epoch]
-        if not all(isinstance(v, int | float) for v in values):
-            raise ValueError(f"the history's per-round {key!r} are not numbers")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool)
+                   for v in values):  # fmt: skip
+            dropped.add(key)
+            continue
         tensors[prefix + key] = torch.tensor(values, dtype=torch.float64)
+        round_keys.append(key)
+    if dropped:
+        warnings.warn(
+            DroppedParameterWarning(
+                f"The history's {', '.join(map(repr, sorted(dropped, key=str)))} "
+                f"{'is' if len(dropped) == 1 else 'are'} not saved: the safe "
+                "format keeps numbers, text and lists of "
+                "them, and a number per round. Record such values as numbers, or "
+                "save with joblib."
+            ),
+            stacklevel=5,
+        )
     return {"epochs": epochs, "rounds": [len(epoch) for epoch in batches],
-            "round_keys": keys}  # fmt: skip
+            "round_keys": round_keys}  # fmt: skip
+
+
+# What _plain returns for a value that JSON cannot hold.
+_NOT_PLAIN = object()
+
+
+def _plain(value):
+    """``value`` as JSON's values (tensors and arrays as numbers or lists),
+    or ``_NOT_PLAIN``."""
+    if isinstance(value, torch.Tensor | np.ndarray | np.generic):
+        value = value.tolist()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        items = [_plain(v) for v in value]
+        return _NOT_PLAIN if any(v is _NOT_PLAIN for v in items) else items
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        items = {k: _plain(v) for k, v in value.items()}
+        return _NOT_PLAIN if any(v is _NOT_PLAIN for v in items.values()) else items
+    return _NOT_PLAIN
 
 
 def _json_number(value):

@@ -431,12 +431,24 @@ class CategoryCodec:
         codec.shares_ = np.asarray(state["shares"], dtype=np.float64)
         codec.slot_of_level_ = np.asarray(state["slot_of_level"], dtype=np.int64)
         codec.pool_ = [int(i) for i in state["pool"]]
+        n_levels = len(codec.levels_)
+        slots = codec.slot_of_level_
+        if (
+            not n_levels
+            or codec.shares_.shape != (n_levels,)
+            or slots.shape != (n_levels,)
+            or slots.min() < 0
+            or slots.max() >= n_levels
+            or not all(0 <= i < n_levels for i in codec.pool_)
+        ):
+            raise ValueError("a column's levels, shares and slots do not fit")
         codec.bias_ = _bias(state, codec.width)
         return codec
 
 
 def _bias(state, width):
-    bias = np.asarray(state.get("bias", [0.0] * width), dtype=np.float64)
+    bias = state.get("bias")
+    bias = np.zeros(width) if bias is None else np.asarray(bias, dtype=np.float64)
     if bias.shape != (width,) or not np.isfinite(bias).all():
         raise ValueError("a column's bias does not fit its block")
     return bias

@@ -14,6 +14,12 @@ __all__ = [
 def check_numeric_columns(X, estimator_name):
     """Reject columns that generated numbers cannot stand for: text,
     categories and dates, in a DataFrame or an array."""
+    if not is_frame(X) and hasattr(X, "dtypes"):  # a pandas Series
+        raise ValueError(
+            f"X is a Series, one column without its table: {estimator_name} "
+            "takes a table of shape (n_samples, n_features). Pass X.to_frame() "
+            "for one column."
+        )
     for column, dtype in getattr(X, "dtypes", {}).items():
         if getattr(dtype, "kind", "O") not in "iufb":
             raise TypeError(

@@ -66,12 +66,7 @@ def _check(sampler, n_samples, chunk_size, random_state, caller):
 def _rows(sampler, seed, start, stop, n_samples):
     """Rows ``start:stop`` of ``sampler.sample(n_samples, random_state=seed)``;
     a DataFrame's rows are numbered as in the whole draw."""
-    rows = draw_rows(sampler, n_samples, seed, start=start, stop=stop)
-    if is_frame(rows):
-        import pandas as pd
-
-        rows.index = pd.RangeIndex(start, stop)
-    return rows
+    return draw_rows(sampler, n_samples, seed, start=start, stop=stop)
 
 
 def _shipped(sampler):

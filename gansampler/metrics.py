@@ -106,7 +106,11 @@ def wasserstein_distance(X, Y, *, scale=True, multioutput="uniform_average"):
         [stats.wasserstein_distance(x, y) for x, y in zip(X.T, Y.T, strict=True)]
     )
     if scale:
-        std = X.std(axis=0)
+        # Of the values over their largest magnitude, then scaled back: the
+        # squares of values beyond 1e154 overflow.
+        size = np.abs(X).max(axis=0, initial=0.0)
+        size = np.where(size > 0, size, 1.0)
+        std = (X / size).std(axis=0) * size
         distances /= np.where(std > 0, std, 1.0)
     return _reduce(distances, multioutput)
 
@@ -508,11 +512,16 @@ class _Rows:
         self.train = self.names.index("train")
         self.kinds, self.n_levels, columns = [], [], []
         table_columns = [_columns_of(X) for X in tables.values()]
+        # Columns of integers, as Python's numbers: floats round those
+        # beyond 2**53, which copies must not confuse.
+        self.exact = {}
         for j, column in enumerate(zip(*table_columns, strict=True)):
             kind, values, n_levels = self._code(column, _label(tables, j))
             self.kinds.append(kind)
             self.n_levels.append(n_levels)
             columns.append(values)
+            if kind == "number" and any(_holds_integers(v) for v in column):
+                self.exact[j] = [_exact_numbers(v) for v in column]
         self.coded = [
             np.column_stack([values[i] for values in columns])
             for i in range(len(self.names))
@@ -580,12 +589,36 @@ class _Rows:
         return [np.hstack(block) for block in blocks]
 
     def keys(self):
-        """Each table's rows as bytes, equal where the rows are equal."""
-        # NaN (missing) as infinity, which no value is, and -0.0 as 0.0.
-        return [
-            [row.tobytes() for row in np.where(np.isnan(coded), np.inf, coded) + 0.0]
-            for coded in self.coded
-        ]
+        """Each table's rows as keys (bytes, and the columns of integers as
+        Python's numbers), equal where the rows are equal."""
+        keys = []
+        others = [j for j in range(len(self.kinds)) if j not in self.exact]
+        for i, coded in enumerate(self.coded):
+            # NaN (missing) as infinity, which no value is, and -0.0 as 0.0.
+            rows = np.where(np.isnan(coded), np.inf, coded)[:, others] + 0.0
+            if not self.exact:
+                keys.append([row.tobytes() for row in rows])
+                continue
+            exact = zip(*(self.exact[j][i] for j in self.exact), strict=True)
+            keys.append(
+                [(row.tobytes(), e) for row, e in zip(rows, exact, strict=True)]
+            )
+        return keys
+
+
+def _holds_integers(values):
+    return getattr(getattr(values, "dtype", None), "kind", None) in ("i", "u")
+
+
+def _exact_numbers(values):
+    """A column's numbers as Python's (None where missing): integers stay
+    exact, and an integer equals a float only where their values do."""
+    if hasattr(values, "to_numpy"):
+        values = values.to_numpy(dtype=object)
+    return [
+        None if is_missing(v) else v.item() if isinstance(v, np.generic) else v
+        for v in np.asarray(values, dtype=object)
+    ]
 
 
 def _as_table(X, name):

@@ -68,7 +68,14 @@ def _new_axes(axes, shape, figsize):
             *shape, figsize=figsize, squeeze=False, layout="constrained"
         )
         return fig, axes
-    axes = np.asarray(axes, dtype=object).reshape(shape)
+    axes = np.asarray(axes, dtype=object)
+    if axes.size != np.prod(shape):
+        rows, columns = shape
+        raise ValueError(
+            f"axes holds {axes.size} Axes, and this picture needs {rows * columns}: "
+            f"pass those of plt.subplots({rows}, {columns}), or axes=None."
+        )
+    axes = axes.reshape(shape)
     return axes.flat[0].figure, axes
 
 
@@ -266,6 +273,8 @@ def _checked_data(sampler, X, mixed):
             f"{sampler.n_features_in_} features: pass (n_samples, "
             f"{sampler.n_features_in_}) rows."
         )
+    if not shape[0]:
+        raise ValueError("X has no rows: pass the rows to compare the samples with.")
     if not mixed and not np.isfinite(X).all():
         raise ValueError("X has NaN or infinite values: drop or fill those rows.")
     return X

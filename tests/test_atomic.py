@@ -54,8 +54,10 @@ def test_no_permission_is_a_clear_error_and_writes_nothing(fitted_sampler, tmp_p
         pytest.skip("root may write anywhere")
     folder = tmp_path / "locked"
     folder.mkdir(mode=0o500)
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="not allowed to write in its folder"
+                       ) as raised:  # fmt: skip
         fitted_sampler.save(folder / "model.safetensors")
+    assert raised.value.filename == str(folder / "model.safetensors")
     assert os.listdir(folder) == []
 
 
@@ -135,3 +137,24 @@ def test_a_long_file_name_leaves_room_for_the_temporary_one(tmp_path):
     with replacing(target) as temporary:
         temporary.write_bytes(b"new")
     assert target.read_bytes() == b"new" and leftovers(tmp_path) == []
+
+
+def test_a_long_name_in_bytes_leaves_room_for_the_temporary_one(tmp_path):
+    target = tmp_path / ("\u6a21" * 80 + ".st")  # 243 bytes, 83 characters
+    with replacing(target) as temporary:
+        temporary.write_bytes(b"new")
+    assert target.read_bytes() == b"new" and leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_or_a_folder_is_not_replaced_by_a_file(fitted_sampler, tmp_path):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with pytest.raises(OSError, match="not a regular file"):
+        fitted_sampler.save(pipe)
+    with (
+        pytest.raises(IsADirectoryError, match="not a regular file"),
+        replacing(tmp_path),
+    ):
+        pass
+    assert pipe.is_fifo() and leftovers(tmp_path) == []

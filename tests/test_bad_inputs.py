@@ -116,6 +116,10 @@ def resampler(fitted_resampler):
                      r"dense data is required.*\.toarray\(\)", id="sparse"),
         pytest.param(lambda: normal() * 1e300, ValueError,
                      "overflows float64; rescale X", id="magnitude-1e300"),
+        pytest.param(lambda: pandas().Series(normal()[:, 0]), ValueError,
+                     r"X is a Series.*X.to_frame\(\)", id="series"),
+        pytest.param(lambda: pandas().Series(["a", "b"] * 30), ValueError,
+                     r"X is a Series.*X.to_frame\(\)", id="text-series"),
     ],
 )  # fmt: skip
 def test_fit_refuses_bad_X(sampler, make_X, error, match):

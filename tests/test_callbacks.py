@@ -2,7 +2,7 @@ import pickle
 
 import numpy as np
 import pytest
-from skorch.callbacks import Checkpoint
+from skorch.callbacks import Checkpoint, LRScheduler
 
 from gansampler import GANSampler
 from gansampler._callbacks import EpochFidelity
@@ -119,3 +119,12 @@ def test_a_wide_table_measures_its_fidelity_on_fewer_samples():
     ]
     assert fidelity.n_samples == 5_000
     assert np.isfinite(sampler.history_[:, "train_w1"]).all()
+
+
+def test_a_learning_rate_scheduler_is_refused_with_the_settings_to_use(X_normal):
+    fitted = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0).fit(X_normal)
+    before = fitted.sample(3, random_state=0)
+    fitted.set_params(callbacks=[LRScheduler("StepLR", step_size=1)])
+    with pytest.raises(TypeError, match="set the rates with generator_lr"):
+        fitted.fit(X_normal)
+    np.testing.assert_array_equal(fitted.sample(3, random_state=0), before)

@@ -409,6 +409,14 @@ def test_a_split_too_small_to_check_is_a_clear_error_and_keeps_the_model(rows):
     np.testing.assert_array_equal(sampler.sample(5, random_state=0), before)
 
 
+@pytest.mark.parametrize("n_rows, fraction", [(3, "auto"), (120, 0.999)])
+def test_a_split_without_two_rows_a_side_names_early_stopping(n_rows, fraction):
+    rows = np.random.default_rng(0).normal(size=(n_rows, 2))
+    sampler = GANSampler(early_stopping=True, validation_fraction=fraction)
+    with pytest.raises(ValueError, match=r"early_stopping holds back \d+ of"):
+        sampler.fit(rows)
+
+
 def test_the_copula_start_rule():
     # On where whole rows are each drawn 10,000 times or more: by default,
     # tables of at most 307 rows; and for one column, whatever its rows.

@@ -746,3 +746,114 @@ def test_a_file_is_written_in_the_oldest_format_that_holds_it(tmp_path):
     assert format_of(text.assign(c=pd.Series(days, dtype=object))) == "5"
     assert format_of(text.rename(columns={"x": ("x", 0), "c": ("c", 1)})) == "5"
     assert format_of(text.set_axis([1.5, np.nan], axis=1)) == "5"  # NaN as a name
+
+
+class Factories:
+    @classmethod
+    def generator(cls, **kwargs):
+        return Generator(**kwargs)
+
+
+def test_settings_changed_after_fit_are_not_what_the_file_holds(table, tmp_path):
+    X, _ = table
+    sampler = GANSampler(**TINY, random_state=0).fit(X)
+    expected = sampler.sample(5, random_state=1)
+    sampler.set_params(activation="tanh", noise_dim=7, noise="uniform")
+    with pytest.warns(DroppedParameterWarning, match="activation, noise, noise_dim "
+                      "changed since fit"):  # fmt: skip
+        sampler.save(tmp_path / "m.safetensors")
+    loaded = gansampler.load(tmp_path / "m.safetensors")
+    np.testing.assert_array_equal(loaded.sample(5, random_state=1), expected)
+    np.testing.assert_array_equal(sampler.sample(5, random_state=1), expected)
+    assert loaded.activation == "silu" and sampler.activation == "tanh"
+    assert sampler.fitted_params_["activation"] == "silu"
+
+
+def test_a_discriminator_not_saved_leaves_a_file_that_loads(table, tmp_path):
+    X, _ = table
+    sampler = GANSampler(**TINY, random_state=0,
+                         discriminator=lambda n_inputs: WideDiscriminator(n_inputs)
+                         ).fit(X)  # fmt: skip
+    with pytest.warns(DroppedParameterWarning, match="discriminator="):
+        sampler.save(tmp_path / "m.safetensors", training_state=True)
+    loaded = gansampler.load(tmp_path / "m.safetensors")
+    np.testing.assert_array_equal(
+        loaded.sample(5, random_state=1), sampler.sample(5, random_state=1)
+    )
+    loaded.net_.partial_fit(torch.zeros(64, 3))  # trains on, from the generator
+
+
+class Recording(EarlyStopping):
+    def on_batch_end(self, net, discriminator_loss=None, **kwargs):
+        net.history.record_batch("d_loss", discriminator_loss)
+        net.history.record_batch("tag", "text")
+
+    def on_epoch_end(self, net, **kwargs):
+        net.history.record("counts", np.arange(3))
+        net.history.record("thing", object())
+
+
+def test_a_history_of_tensors_and_arrays_is_saved_and_the_rest_left_out(
+    table, tmp_path
+):
+    X, _ = table
+    sampler = GANSampler(**TINY, random_state=0, callbacks=[Recording()]).fit(X)
+    with pytest.warns(DroppedParameterWarning, match="'tag', 'thing' are not saved"):
+        sampler.save(tmp_path / "m.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DroppedParameterWarning)
+        history = gansampler.load(tmp_path / "m.safetensors").history_
+    assert history[-1, "counts"] == [0, 1, 2] and "thing" not in history[-1]
+    np.testing.assert_allclose(
+        history[-1, "batches", :, "d_loss"],
+        sampler.history_[-1, "batches", :, "d_loss"],
+    )
+
+
+def test_arrays_of_names_and_trust_given_once_are_kept(table, tmp_path):
+    X, _ = table
+    frame = pd.DataFrame(X, columns=["a", "b", "c"]).assign(k=np.arange(len(X)) % 3)
+    params = {**TINY, "random_state": 0, "generator": Factories.generator}
+    sampler = GANSampler(**params, categorical_columns=frame.columns[[3]]).fit(frame)
+    sampler.save(tmp_path / "m.safetensors")
+    code = f"{__name__}:Factories.generator"
+    loaded = gansampler.load(tmp_path / "m.safetensors", trusted=iter([code]))
+    assert loaded.categorical_columns == ["k"]
+    pd.testing.assert_frame_equal(
+        loaded.sample(5, random_state=1), sampler.sample(5, random_state=1)
+    )
+
+
+def test_a_forged_codec_is_refused_before_memory_is_spent(tmp_path):
+    frame = pd.DataFrame({"c": ["a", "b"] * 30, "x": np.arange(60.0)})
+    GANSampler(**TINY, random_state=0).fit(frame).save(tmp_path / "m.safetensors")
+    payload = (tmp_path / "m.safetensors").read_bytes()
+
+    def forge(config):
+        codec = config["fitted"]["table_map"]["columns"][0]["codec"]
+        codec["slot_of_level"][0] = 10**12
+        codec.pop("bias")
+
+    (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=forge))
+    with pytest.raises(ValueError, match="levels, shares and slots do not fit"):
+        gansampler.load(tmp_path / "forged")
+
+
+def test_a_file_whose_parts_do_not_draw_together_fails_to_load(tmp_path):
+    frame = pd.DataFrame({"c": ["a", "b"] * 30, "x": np.arange(60.0)})
+    GANSampler(**TINY, random_state=0).fit(frame).save(tmp_path / "m.safetensors")
+    payload = (tmp_path / "m.safetensors").read_bytes()
+
+    def forge(config):
+        config["fitted"]["table_map"]["columns"][1]["dtype"] = {"dtype": "int8x"}
+
+    (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=forge))
+    with pytest.raises(ValueError, match="its model cannot draw rows"):
+        gansampler.load(tmp_path / "forged")
+
+
+def test_skorch_s_nested_names_are_not_settings():
+    with pytest.raises(ValueError, match="set generator_hidden_size instead"):
+        GANSampler().set_params(generator__hidden_size=8)
+    with pytest.raises(ValueError, match=r"functools.partial\(Discriminator, foo"):
+        GANSampler().set_params(discriminator__foo=1)

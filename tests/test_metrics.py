@@ -35,6 +35,12 @@ def test_wasserstein_is_unit_free_when_scaled(samples):
     )
 
 
+def test_wasserstein_scales_values_whose_squares_overflow(samples):
+    X, Y = samples
+    huge = wasserstein_distance(X * 1e160, (Y + 5) * 1e160)
+    np.testing.assert_allclose(huge, wasserstein_distance(X, Y + 5), rtol=1e-9)
+
+
 def test_wasserstein_constant_reference_is_not_divided_by_zero():
     X = np.full((10, 1), 2.0)
     assert wasserstein_distance(X, X + 1) == pytest.approx(1.0)
@@ -281,6 +287,11 @@ def test_exact_copies_compare_values_and_missing_values():
         }
     )
     assert exact_copy_share(generated, train) == 0.6
+    # Integers beyond 2**53, which floats round alike, are not copies.
+    big = np.array([[2**53 + 1]])
+    assert exact_copy_share(big, big - 1) == 0.0 and exact_copy_share(big, big) == 1.0
+    top = np.array([[2**64 - 1]], dtype=np.uint64)
+    assert exact_copy_share(top, top - np.uint64(1)) == 0.0
     # Text that reads as a number is not that number.
     texts = np.array([["a", "1.0"]], dtype=object)
     with pytest.raises(TypeError, match="Column 1 holds text or levels in generated"):

@@ -94,6 +94,16 @@ def test_wrong_data_shape_is_a_clear_error(fitted):
     sampler, _ = fitted
     with pytest.raises(ValueError, match=r"fitted on 2 features"):
         plot_distribution(sampler, np.zeros((10, 3)))
+    with pytest.raises(ValueError, match="X has no rows"):
+        plot_distribution(sampler, np.zeros((0, 2)))
+
+
+def test_too_few_or_too_many_axes_are_a_clear_error(fitted):
+    sampler, X = fitted
+    with pytest.raises(ValueError, match=r"needs 2: pass those of plt.subplots\(1, 2"):
+        plot_history(sampler, axes=plt.subplots(1, 1)[1])
+    with pytest.raises(ValueError, match="axes holds 6 Axes, and this picture needs 4"):
+        plot_distribution(sampler, X, axes=plt.subplots(3, 2)[1])
 
 
 @pytest.mark.parametrize(

@@ -873,6 +873,18 @@ def test_the_command_line_writes_the_rows_of_sample(fitted_sampler, tmp_path):
     np.testing.assert_array_equal(np.load(out), expected)
 
 
+def test_parts_of_a_dataframe_s_draw_are_numbered_as_in_the_whole():
+    pd = pytest.importorskip("pandas")
+    from gansampler import draw_rows, iter_rows
+
+    frame = pd.DataFrame({"a": np.arange(60.0), "k": ["x", "y", "z"] * 20})
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0).fit(frame)
+    whole = sampler.sample(9, random_state=1)
+    assert list(draw_rows(sampler, 9, 1, start=5).index) == [5, 6, 7, 8]
+    chunks = list(iter_rows(sampler, 9, 1, chunk_size=4))
+    pd.testing.assert_frame_equal(pd.concat(chunks), whole)
+
+
 def test_draws_in_parts_of_a_conditional_sampler(conditional_sampler):
     sampler = conditional_sampler
     y = np.r_[np.full(40_000, "b"), np.full(30_000, "a")]
