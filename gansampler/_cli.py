@@ -566,11 +566,6 @@ def _sample_parts(args):
     import numpy as np
 
     folder = pathlib.Path(args.output)
-    if folder.exists() and any(folder.glob("part-*")):
-        raise ValueError(
-            f"-o {args.output}: holds the parts of an earlier draw; empty it, or "
-            "give another folder"
-        )
     if not folder.exists():
         _check_output(str(folder), "-o")  # a folder that can be made
     elif not os.access(folder, os.W_OK):

@@ -141,32 +141,47 @@ def _level_code(table_map, names, column, level):
 
 def draw_conditioned(sampler, seed, groups, out):
     """Fill ``out`` (coded rows) with the rows of each group, drawn by
-    rejection under ``seed``: rows are drawn in batches, each from a stream
-    of its own, and each row that meets a condition goes to the first group
-    of that condition still short of rows. Every group's rows are the
-    learned rows given its condition; a draw of many distinct conditions
-    (one per row) costs batches for all of them, not one batch each."""
+    rejection under ``seed``.
+
+    Groups that fix the same columns share their batches: a row meets at
+    most one of their conditions (a row has one level per column), so each
+    group keeps every drawn row that meets its own, and its rows are the
+    learned rows given its condition, exactly. A draw of many distinct
+    conditions on the same columns (one per row) costs the batches of one.
+    Groups that fix other columns draw from streams of their own, since a
+    row may meet several of their conditions."""
+    families = {}
+    for group in groups:
+        families.setdefault(tuple(sorted(group[0])), []).append(group)
+    for index, (columns, family) in enumerate(families.items()):
+        _draw_family(sampler, seed, index, columns, family, out)
+    return out
+
+
+def _draw_family(sampler, seed, index, columns, groups, out):
+    """Fill ``out`` with the rows of ``groups``, which fix ``columns``,
+    from the batches of stream ``index`` under ``seed``."""
     table_map = sampler.table_map_
     wanted = np.array([len(positions) for _, positions in groups])
+    slot = {tuple(condition[j] for j in columns): g
+            for g, (condition, _) in enumerate(groups)}  # fmt: skip
     kept = [[] for _ in groups]
     found = np.zeros(len(groups), dtype=np.int64)
-    # How many drawn rows met each condition, taken or not: its share.
     met = np.zeros(len(groups), dtype=np.int64)
     drawn, attempt = 0, 0
     batch = int(min(max(_MIN_BATCH, 2 * wanted.sum()), _MAX_BATCH))
     while (found < wanted).any():
-        stream = spawn_seeds(seed, 1, key=(_CONDITION_KEY, attempt))[0]
+        stream = spawn_seeds(seed, 1, key=(_CONDITION_KEY, index, attempt))[0]
         rows = np.empty((batch, table_map.n_features_), table_map.output_dtype_)
         fill_rows(sampler, int(stream), batch, 0, None, rows)
-        free = np.ones(batch, dtype=bool)
-        for g, (condition, _) in enumerate(groups):
-            meets = _meeting(table_map, rows, condition)
-            met[g] += np.count_nonzero(meets)
-            if found[g] < wanted[g]:
-                taken = np.flatnonzero(meets & free)[: wanted[g] - found[g]]
-                free[taken] = False
-                kept[g].append(rows[taken])
-                found[g] += len(taken)
+        for key, members in _rows_by_levels(table_map, rows, columns):
+            g = slot.get(key)
+            if g is None:
+                continue
+            met[g] += len(members)
+            taken = members[: wanted[g] - found[g]]
+            kept[g].append(rows[taken])
+            found[g] += len(taken)
         drawn += batch
         attempt += 1
         short = np.flatnonzero(found < wanted)
@@ -186,16 +201,26 @@ def draw_conditioned(sampler, seed, groups, out):
             batch = int(min(max(_MIN_BATCH, 1.2 * needed), _MAX_BATCH))
     for (_, positions), rows in zip(groups, kept, strict=True):
         out[positions] = np.concatenate(rows)
-    return out
 
 
-def _meeting(table_map, rows, condition):
-    """Which of the coded ``rows`` meet ``condition``."""
-    meets = np.ones(len(rows), dtype=bool)
-    for j, code in condition.items():
-        values = rows[:, j]
-        meets &= np.isnan(values) if code == _missing(table_map, j) else values == code
-    return meets
+def _rows_by_levels(table_map, rows, columns):
+    """The coded ``rows`` grouped by their levels in ``columns``: pairs of
+    the levels' codes and the positions of the rows that have them, in
+    order; one group of every row where ``columns`` is empty."""
+    if not columns:
+        return [((), np.arange(len(rows)))]
+    codes = rows[:, list(columns)].copy()
+    for k, j in enumerate(columns):
+        missing = _missing(table_map, j)
+        if missing is not None:
+            codes[np.isnan(codes[:, k]), k] = missing
+    levels, inverse = np.unique(codes, axis=0, return_inverse=True)
+    order = np.argsort(inverse.ravel(), kind="stable")
+    bounds = np.searchsorted(inverse.ravel()[order], np.arange(len(levels) + 1))
+    return [
+        (tuple(int(code) for code in level), order[bounds[u] : bounds[u + 1]])
+        for u, level in enumerate(levels)
+    ]
 
 
 def _described(table_map, condition):

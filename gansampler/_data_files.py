@@ -132,21 +132,25 @@ def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
         raise DataFileError(f"{path}: not a table of rows ({exc}).") from None
 
 
-# A number written with a decimal comma: 1,5 or -0,004.
-_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
+# A comma that is not a decimal comma (between two digits).
+_NOT_DECIMAL_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
 
 
 def _comma_or_semicolon(lines):
-    """The delimiter of a file that its first ``lines`` show: ``";"`` for a
-    file written with decimal commas, whose every line splits into the same
-    fields (two or more) at its semicolons, and whose commas below the first
-    line sit inside numbers only; else ``","``."""
-    rows = [row for row in csv.reader(lines, delimiter=";") if any(row)]
-    if not rows or len(rows[0]) < 2 or any(len(row) != len(rows[0]) for row in rows):
+    """The delimiter of a file that its first ``lines`` show: ``","`` where
+    the first line has no field boundary at a semicolon; else ``";"`` where
+    every comma below the first line (a header's names hold commas of their
+    own) is a decimal comma (1,5), or where the semicolons split the lines
+    into as many fields each and the commas do not; else ``","``."""
+    lines = [line for line in lines if line.strip()]
+    rows = list(csv.reader(lines, delimiter=";"))
+    if not rows or len(rows[0]) < 2:
         return ","
-    # The first line may be a header, whose names hold commas of their own.
-    cells = [cell.strip() for row in rows[1:] or rows for cell in row if "," in cell]
-    return ";" if all(_DECIMAL_COMMA.fullmatch(cell) for cell in cells) else ","
+    if not any(_NOT_DECIMAL_COMMA.search(line) for line in lines[1:] or lines):
+        return ";"
+    by_semicolon = {len(row) for row in rows}
+    by_comma = {len(row) for row in csv.reader(lines)}
+    return ";" if len(by_semicolon) == 1 and len(by_comma) > 1 else ","
 
 
 def _csv_start(reader, path, columns, header, delimiter):

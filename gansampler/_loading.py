@@ -598,7 +598,9 @@ def _check_draws(estimator):
     parts pass every check but do not make a model together fails here, at
     ``load``, rather than in the caller's first draw."""
     samplers = getattr(estimator, "samplers_", {}).values()
-    for sampler in [estimator, *samplers]:
+    # Each once (a conditional resampler's classes share one).
+    distinct = {id(sampler): sampler for sampler in [estimator, *samplers]}
+    for sampler in distinct.values():
         # (torch's meta device, which holds no numbers, draws none.)
         if (
             isinstance(sampler, GANSampler)
@@ -607,7 +609,9 @@ def _check_draws(estimator):
         ):
             try:
                 sampler.sample(2, random_state=0)
-            except Exception as exc:  # any failure: the parts do not fit
+            except (MemoryError, torch.cuda.OutOfMemoryError):
+                raise  # the machine's, not the file's
+            except Exception as exc:  # any other failure: the parts do not fit
                 raise ValueError(
                     f"its model cannot draw rows ({type(exc).__name__}: {exc})"
                 ) from None

@@ -488,12 +488,7 @@ class GANNet(NeuralNet):
         dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
         if dataset_valid is None or isinstance(dataset_valid, HeldOut):
             return dataset_train, dataset_valid
-        if len(dataset_valid) < 2 or len(dataset_train) < 2:
-            raise ValueError(
-                f"train_split held back {len(dataset_valid)} of "
-                f"{len(dataset_train) + len(dataset_valid)} rows: the held-out "
-                "check needs at least two rows on each side."
-            )
+        check_held_out_rows(len(dataset_train), len(dataset_valid), "train_split held")
         return dataset_train, HeldOut.from_split(self, dataset_train, dataset_valid)
 
     def get_iterator(self, dataset, training=False):
@@ -849,6 +844,16 @@ class GANNet(NeuralNet):
             start = rows.shape[1] - sum(self.blocks)
             rows[:, start:] += gumbel(uniforms[:, :-1])
             return torch.cat([rows, uniforms[:, -1:]], dim=1)
+
+
+def check_held_out_rows(n_train, n_valid, what, advice=""):
+    """Refuse a split that leaves the held-out check fewer than two rows on
+    either side; ``what`` says who held them back, ``advice`` what to do."""
+    if n_valid < 2 or n_train < 2:
+        raise ValueError(
+            f"{what} back {n_valid} of {n_train + n_valid} rows: the held-out "
+            f"check needs at least two rows on each side.{advice}"
+        )
 
 
 def _device_of(module, default):

@@ -705,7 +705,7 @@ def _as_column_dtype(values, column):
     if dtype.kind == "b":
         return values > 0.5
     if dtype.kind not in "iu":
-        return values.astype(dtype, copy=False)
+        return values  # floats: the table's dtypes are set as a whole
     # The floats an integer of this dtype holds (float(2**63 - 1) is 2**63,
     # which an int64 does not): cast within them, then clipped as integers.
     info = np.iinfo(getattr(dtype, "numpy_dtype", dtype))

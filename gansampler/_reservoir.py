@@ -93,6 +93,8 @@ class RowReservoir:
     def add(self, block):
         """Take a block of rows, a 2-D array of numbers."""
         block = np.asarray(block)
+        if block.dtype.kind == "O":  # None is a missing value, refused below
+            block = np.where(block == None, np.nan, block)  # noqa: E711
         if block.dtype.kind not in "iufbO" or (
             block.dtype.kind == "O" and not _all_numbers(block)
         ):

@@ -31,7 +31,7 @@ from ._copies import training_fingerprints
 from ._device import resolve_device
 from ._drawing import fill_rows, scoring_rows, seed_of
 from ._held_out import HeldOutCheck
-from ._net import GANNet
+from ._net import GANNet, check_held_out_rows
 from ._params import (
     AUTO_SETTINGS,
     CONSTRAINTS,
@@ -962,11 +962,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             name, nested, rest = key.partition("__")
             if nested and name in own and not hasattr(own[name], "set_params"):
                 flat = f"{name}_{rest}"
-                fix = (
-                    f"set {flat} instead"
-                    if flat in own
-                    else f"pass {name}=functools.partial({name.title()}, {rest}=...)"
-                )
+                if flat in own:
+                    fix = f"set {flat} instead"
+                elif name in ("generator", "discriminator"):
+                    fix = f"pass {name}=functools.partial({name.title()}, {rest}=...)"
+                else:
+                    fix = f"set {name} itself"
                 raise ValueError(
                     f"{key} is not a setting: {name}={own[name]!r} has no "
                     f"settings of its own to set; {fix}."
@@ -1169,13 +1170,11 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     if params["early_stopping"] and n_rows is not None:
         fraction = params["validation_fraction"]
         held = math.ceil(fraction * n_rows)  # as scikit-learn's split rounds
-        if held < 2 or n_rows - held < 2:
-            raise ValueError(
-                f"early_stopping holds back {held} of {n_rows} rows "
-                f"(validation_fraction={fraction:.3g}): the held-out check needs "
-                "at least two rows on each side. Fit on more rows, change "
-                "validation_fraction, or set early_stopping=False."
-            )
+        check_held_out_rows(
+            n_rows - held, held, f"early_stopping (validation_fraction={fraction:.3g}) "
+            "holds", " Fit on more rows, change validation_fraction, or set "
+            "early_stopping=False.",
+        )  # fmt: skip
         stratified = class_counts is not None and _stratifiable(class_counts, fraction)
         split = ValidSplit(fraction, stratified=stratified, random_state=seed)
         check = HeldOutCheck(patience=params["n_iter_no_change"])

@@ -107,9 +107,15 @@ def _encode(value, sampler_class=None):
         value = value.item()
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, list) or (hasattr(value, "__array__") and np.ndim(value) == 1):
-        # An array (a pandas Index, a Series) loads as a list.
-        return [_encode(v, sampler_class) for v in np.asarray(value).tolist()]
+    if isinstance(value, list):
+        return [_encode(v, sampler_class) for v in value]
+    if hasattr(value, "__array__"):  # an array, a pandas Index or Series
+        try:
+            array = np.asarray(value)
+        except (TypeError, ValueError, RuntimeError):  # a GPU's tensor, say
+            array = None
+        if array is not None and array.ndim == 1:
+            return [_encode(v, sampler_class) for v in array.tolist()]  # as a list
     if isinstance(value, tuple):
         return {"$tuple": [_encode(v, sampler_class) for v in value]}
     if isinstance(value, dict):
@@ -239,10 +245,13 @@ def _sampler_state(sampler, tensors, prefix, training_state):
         np.asarray(net.class_prior_, dtype=np.float64)
     )
     states = _module_states(net, training_state)
-    if training_state and "discriminator" not in params:
-        # A discriminator the file cannot name loads as the default one,
-        # which its weights and optimizer state do not fit.
+    # A discriminator or an optimizer the file cannot name loads as the
+    # default one, which its weights or state do not fit.
+    if "discriminator" not in params:
         for name in ("discriminator", "discriminator_optimizer"):
+            states.pop(name, None)
+    if "optimizer" not in params:
+        for name in OPTIMIZERS:
             states.pop(name, None)
     states = {
         name: _flatten(state, f"{prefix}{name}", tensors)

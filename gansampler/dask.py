@@ -14,6 +14,7 @@ chunk. Needs ``pip install "gansampler[dask]"``.
 
 import os
 import pathlib
+import re
 from numbers import Integral
 
 import numpy as np
@@ -229,6 +230,10 @@ def _file_format(sampler, file_format):
     return file_format
 
 
+# The name of a part that write_parts writes.
+_PART = re.compile(r"part-\d+\.(npy|parquet)")
+
+
 def write_parts(
     sampler,
     n_samples,
@@ -282,7 +287,7 @@ def write_parts(
     file_format = _file_format(sampler, file_format)
     if not os.path.isdir(folder):
         raise ValueError(f"{folder}: is not a folder; create it first.")
-    if any(pathlib.Path(folder).glob("part-*")):
+    if any(_PART.fullmatch(path.name) for path in pathlib.Path(folder).iterdir()):
         # Read in name order, its parts and these would be one table.
         raise ValueError(
             f"{folder}: holds the parts of an earlier draw; empty it, or give "

@@ -15,7 +15,7 @@ privacy.
 
 import math
 from collections import Counter
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from scipy import stats
@@ -607,7 +607,15 @@ class _Rows:
 
 
 def _holds_integers(values):
-    return getattr(getattr(values, "dtype", None), "kind", None) in ("i", "u")
+    """Whether a column holds integers: of an integer dtype, or objects that
+    are (Python's, as a sampler gives back a column of them)."""
+    kind = getattr(getattr(values, "dtype", None), "kind", None)
+    if kind != "O":
+        return kind in ("i", "u")
+    present = [v for v in np.asarray(values, dtype=object) if not is_missing(v)]
+    return bool(present) and all(
+        isinstance(v, Integral) and not isinstance(v, bool | np.bool_) for v in present
+    )
 
 
 def _exact_numbers(values):

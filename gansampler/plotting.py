@@ -292,7 +292,9 @@ def _columns(features, names):
                     f"Unknown feature {feature!r}; the features are {names}."
                 )
             columns.append(names.index(feature))
-        elif not isinstance(feature, numbers.Integral):
+        elif not isinstance(feature, numbers.Integral) or isinstance(
+            feature, bool | np.bool_
+        ):
             raise ValueError(f"Feature {feature!r} is neither a name nor a position.")
         elif not -len(names) <= feature < len(names):
             raise ValueError(

@@ -237,6 +237,10 @@ def test_write_parts_refuses_a_folder_of_earlier_parts(fitted_sampler, tmp_path)
                                     random_state=3)  # fmt: skip
     for path, rows in zip(first, before, strict=True):
         np.testing.assert_array_equal(np.load(path), rows)
+    # Files of other names are no parts.
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "part-notes.txt").write_text("notes")
+    gansampler.dask.write_parts(fitted_sampler, 10, tmp_path / "other")
 
 
 def test_part_names_sort_in_row_order_beyond_100_000_parts(fitted_sampler, tmp_path,

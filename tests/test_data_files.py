@@ -131,12 +131,23 @@ def test_semicolons_and_decimal_commas(tmp_path):
         ("price, EUR;weight\n1,5;2\n3;4,25\n", ["price, EUR", "weight"],
          [[1.5, 2.0], [3.0, 4.25]]),
         ("\n\na,b\n1,2\n\n3,4\n", ["a", "b"], [[1.0, 2.0], [3.0, 4.0]]),
+        ("a;b\n1,5E-3;2,5\n", ["a", "b"], [[0.0015, 2.5]]),
     ],
-    ids=["decimal-commas-no-header", "comma-in-a-name", "blank-lines-first"],
+    ids=["decimal-commas-no-header", "comma-in-a-name", "blank-lines-first",
+         "exponent"],
 )  # fmt: skip
 def test_the_delimiter_and_the_header_are_found(tmp_path, text, names, rows):
     X, found, _ = read_table(write(tmp_path, "a.csv", text))
     assert found == names and X.tolist() == rows
+
+
+def test_commas_inside_text_keep_semicolons_the_delimiter(tmp_path):
+    pytest.importorskip("pandas")
+    path = write(tmp_path, "a.csv", "name;height\nDoe, Jane;1,72\nRoe, Ann;1,65\n")
+    X, names, _ = read_table(path, mixed=True)
+    assert names == ["name", "height"] and X["height"].tolist() == [1.72, 1.65]
+    with pytest.raises(DataFileError, match="line 3: 2 fields where the header has 3"):
+        read_table(write(tmp_path, "b.csv", "a;b;c\n1,5;2;3\n1,5;2\n"))
 
 
 def test_semicolons_inside_text_keep_commas_the_delimiter(tmp_path):

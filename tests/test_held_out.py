@@ -413,7 +413,7 @@ def test_a_split_too_small_to_check_is_a_clear_error_and_keeps_the_model(rows):
 def test_a_split_without_two_rows_a_side_names_early_stopping(n_rows, fraction):
     rows = np.random.default_rng(0).normal(size=(n_rows, 2))
     sampler = GANSampler(early_stopping=True, validation_fraction=fraction)
-    with pytest.raises(ValueError, match=r"early_stopping holds back \d+ of"):
+    with pytest.raises(ValueError, match=r"early_stopping \(valid.*\) holds back \d+"):
         sampler.fit(rows)
 
 

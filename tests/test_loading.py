@@ -769,12 +769,19 @@ def test_settings_changed_after_fit_are_not_what_the_file_holds(table, tmp_path)
     assert sampler.fitted_params_["activation"] == "silu"
 
 
-def test_a_discriminator_not_saved_leaves_a_file_that_loads(table, tmp_path):
+@pytest.mark.parametrize("unnamed", ["discriminator", "optimizer"])
+def test_a_part_not_saved_leaves_a_file_that_loads(table, tmp_path, unnamed):
     X, _ = table
-    sampler = GANSampler(**TINY, random_state=0,
-                         discriminator=lambda n_inputs: WideDiscriminator(n_inputs)
-                         ).fit(X)  # fmt: skip
-    with pytest.warns(DroppedParameterWarning, match="discriminator="):
+
+    class LocalSGD(torch.optim.SGD):
+        pass
+
+    code = {
+        "discriminator": lambda n_inputs: WideDiscriminator(n_inputs),
+        "optimizer": LocalSGD,
+    }
+    sampler = GANSampler(**TINY, random_state=0, **{unnamed: code[unnamed]}).fit(X)
+    with pytest.warns(DroppedParameterWarning, match=f"{unnamed}="):
         sampler.save(tmp_path / "m.safetensors", training_state=True)
     loaded = gansampler.load(tmp_path / "m.safetensors")
     np.testing.assert_array_equal(

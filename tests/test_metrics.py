@@ -292,6 +292,11 @@ def test_exact_copies_compare_values_and_missing_values():
     assert exact_copy_share(big, big - 1) == 0.0 and exact_copy_share(big, big) == 1.0
     top = np.array([[2**64 - 1]], dtype=np.uint64)
     assert exact_copy_share(top, top - np.uint64(1)) == 0.0
+    # Python's integers in a column of objects, as a sampler gives them back.
+    ints = pd.DataFrame({"k": pd.Series([2**53 + 1, None], dtype=object)})
+    fewer = pd.DataFrame({"k": pd.Series([2**53, None], dtype=object)})
+    assert exact_copy_share(ints, fewer) == 0.5  # the missing values alone
+    assert exact_copy_share(ints, ints.copy()) == 1.0
     # Text that reads as a number is not that number.
     texts = np.array([["a", "1.0"]], dtype=object)
     with pytest.raises(TypeError, match="Column 1 holds text or levels in generated"):

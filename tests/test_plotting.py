@@ -108,7 +108,11 @@ def test_too_few_or_too_many_axes_are_a_clear_error(fitted):
 
 @pytest.mark.parametrize(
     "features, message",
-    [([], "features is empty"), ([1.5], "neither a name nor a position")],
+    [
+        ([], "features is empty"),
+        ([1.5], "neither a name nor a position"),
+        ([True], "neither a name nor a position"),
+    ],
 )
 def test_bad_features_are_clear_errors(fitted, features, message):
     sampler, X = fitted

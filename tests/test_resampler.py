@@ -224,6 +224,18 @@ def test_integers_beyond_floats_keep_their_rows_and_range():
             assert (X_res[60:] >= column.min()).all()
 
 
+@pytest.mark.parametrize("dtype", ["Float64", "Float32", "double[pyarrow]"])
+def test_nullable_and_arrow_floats_keep_their_dtype(dtype):
+    pd = pytest.importorskip("pandas")
+    if "pyarrow" in dtype:
+        pytest.importorskip("pyarrow")
+    X, y = make_data(counts=(60, 30))
+    frame = pd.DataFrame({"a": pd.array(X[:, 0], dtype=dtype), "b": X[:, 1]})
+    X_res, _ = resampler(sampler=KernelDensity(), per_class=True).fit_resample(frame, y)
+    assert X_res.dtypes.to_dict() == frame.dtypes.to_dict()
+    pd.testing.assert_frame_equal(X_res[:90], frame.reset_index(drop=True))
+
+
 def test_numbers_named_categorical_by_the_sampler_keep_their_levels():
     pd = pytest.importorskip("pandas")
     rng = np.random.default_rng(0)

@@ -222,18 +222,27 @@ def test_a_condition_per_row_shares_the_batches_drawn(fitted, monkeypatch):
     )
     wanted = fitted.sample(60, random_state=1)[["kind", "colour", "flag"]]
     wanted = wanted.dropna().reset_index(drop=True).astype(object)
-    # Overlapping conditions: a row that meets two goes to one of them.
-    wanted.loc[0, "flag"] = None
     distinct = len(wanted.drop_duplicates())
     rows = fitted.sample(len(wanted), random_state=0, conditions=wanted)
     for column in wanted:
-        fixed = wanted[column].notna()
-        assert rows[column][fixed].tolist() == wanted[column][fixed].tolist()
+        assert rows[column].tolist() == wanted[column].tolist()
     assert len(rows.drop_duplicates()) == len(rows)
     # A batch or two for every condition, not one (of 4,096 rows) each.
     assert distinct > 10 and len(batches) <= 2
     again = fitted.sample(len(wanted), random_state=0, conditions=wanted)
     pd.testing.assert_frame_equal(rows, again)
+
+
+def test_overlapping_conditions_each_get_their_learned_rows(fitted):
+    # Rows that meet {kind, flag} meet {kind} too: the wider condition's
+    # rows must not lose them to the narrower one.
+    alone = fitted.sample(3000, random_state=2, conditions={"kind": "owner"})
+    share = alone["flag"].mean()
+    both = [{"kind": "owner", "flag": True}] * 3000 + [{"kind": "owner"}] * 3000
+    rows = fitted.sample(6000, random_state=2, conditions=both)
+    assert rows["flag"][:3000].all() and (rows["kind"] == "owner").all()
+    assert 0.1 < share < 0.9
+    assert abs(rows["flag"][3000:].mean() - share) < 0.05
 
 
 def test_conditions_and_y_do_not_mix():
