@@ -27,7 +27,12 @@ from ._resources import check_memory
 from ._sampler import GANSampler
 from ._saving import save_model
 from ._table import check_table, is_frame, names_columns
-from ._validation import check_labels_present, check_numeric_columns, is_missing
+from ._validation import (
+    check_labels_present,
+    check_numeric_columns,
+    check_one_label_type,
+    is_missing,
+)
 
 __all__ = ["GANResampler"]
 
@@ -50,6 +55,7 @@ def _check_targets(y):
             "GANResampler requires y to be passed, but the target y is None: "
             "pass the class of each row."
         )
+    check_one_label_type(y)
     values = np.asarray(y)
     check_labels_present(values)
     y_type = type_of_target(y, input_name="y")

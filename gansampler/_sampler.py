@@ -46,7 +46,11 @@ from ._resources import check_memory
 from ._rounds import callback_obstacle
 from ._saving import save_model
 from ._table import TableMap, check_table, is_frame, is_plain_numeric
-from ._validation import check_labels_present, check_numeric_columns
+from ._validation import (
+    check_labels_present,
+    check_numeric_columns,
+    check_one_label_type,
+)
 from ._version import __version__
 from .exceptions import CollapseWarning, InconsistentVersionWarning, NotFittedError
 from .metrics import total_variation_distance, wasserstein_distance
@@ -594,10 +598,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             Training data, at least two rows. One variable is one column:
             reshape 1-D data with ``X.reshape(-1, 1)``.
         y : array-like of shape (n_samples,) or None, default=None
-            Class labels (integers, strings or booleans: a target with
-            scikit-learn's type "binary" or "multiclass"), or None to learn
-            the rows alone. A numeric target of a regression is not a class:
-            it raises; to learn it with the rows, make it a column of ``X``.
+            Class labels (integers, strings or booleans, of one type: a
+            target with scikit-learn's type "binary" or "multiclass"), or None
+            to learn the rows alone. A numeric target of a regression is not
+            a class: it raises; to learn it with the rows, make it a column of
+            ``X``.
         statistics : ColumnStatistics or None, default=None
             When ``X`` is a sample of a table too large to hold (as
             ``gansampler fit`` reads a large file, see
@@ -1322,6 +1327,7 @@ def _class_codes(X, y):
     without ``y``."""
     if y is None:
         return None, None
+    check_one_label_type(y)
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()

@@ -1,11 +1,14 @@
 """Checks of the data that scikit-learn's validation leaves to us: columns
 that numbers cannot stand for, missing class labels, and what is a table."""
 
+from numbers import Real
+
 import numpy as np
 
 __all__ = [
     "check_labels_present",
     "check_numeric_columns",
+    "check_one_label_type",
     "is_frame",
     "is_missing",
 ]
@@ -59,4 +62,28 @@ def check_labels_present(y):
         raise ValueError(
             "y has missing labels (NaN, None or NA): every row needs its class. "
             "Drop the unlabelled rows, or give them a class of their own."
+        )
+
+
+def check_one_label_type(y):
+    """Refuse labels of several types (text and numbers): NumPy would make
+    them all text (1 becomes '1'), or fail to sort them."""
+    if isinstance(y, np.ndarray) and y.dtype.kind != "O":
+        return
+    kinds = set()
+    for label in np.asarray(y, dtype=object).ravel():
+        if is_missing(label):  # refused as missing, by check_labels_present
+            continue
+        if isinstance(label, bool | np.bool_):
+            kinds.add("booleans")
+        elif isinstance(label, Real):
+            kinds.add("numbers")
+        elif isinstance(label, str):
+            kinds.add("text")
+        else:
+            kinds.add(type(label).__name__)
+    if len(kinds) > 1:
+        raise ValueError(
+            f"y mixes labels of several types ({', '.join(sorted(kinds))}): give "
+            "labels of one type, such as y.astype(str)."
         )

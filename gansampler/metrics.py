@@ -13,6 +13,7 @@ trained on. They describe the rows at hand; they are not differential
 privacy.
 """
 
+import datetime
 import math
 from collections import Counter
 from numbers import Integral, Real
@@ -728,16 +729,53 @@ def _column_values(values, name, label):
     else:
         objects = np.asarray(values, dtype=object)
         present = [v for v in objects if not is_missing(v)]
+        times = _times_of_objects(objects, present)
+        if times is not None:
+            numbers = np.where(np.isnat(times), np.nan, times.view(np.int64))
+            return _numbers_or_empty("time", numbers)
         if not all(map(_is_number, present)):
             return "category", objects
         numbers = np.array(
             [np.nan if is_missing(v) else float(v) for v in objects], dtype=np.float64
         )
         kind = "number"
+    return _numbers_or_empty(kind, numbers)
+
+
+def _numbers_or_empty(kind, numbers):
     if np.isnan(numbers).all():
         # A column with no value may be of either kind, whatever its dtype.
         return "empty", np.full(len(numbers), None, dtype=object)
     return kind, numbers
+
+
+def _times_of_objects(objects, present):
+    """A column of Python's (or pandas', NumPy's) dates, times or durations
+    as datetime64 or timedelta64 in nanoseconds, NaT where missing, as a
+    column of that dtype is read (times in a zone in UTC); None for a
+    column of other values."""
+    if not present:
+        return None
+    if all(isinstance(v, datetime.date | np.datetime64) for v in present):
+        unit = "datetime64[ns]"
+
+        def plain(v):
+            if isinstance(v, datetime.datetime) and v.tzinfo is not None:
+                v = v.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+            return np.datetime64(v, "ns")
+
+    elif all(isinstance(v, datetime.timedelta | np.timedelta64) for v in present):
+        unit = "timedelta64[ns]"
+
+        def plain(v):
+            return np.timedelta64(v, "ns")
+
+    else:
+        return None
+    return np.array(
+        [np.datetime64("NaT") if is_missing(v) else plain(v) for v in objects],
+        dtype=unit,
+    )
 
 
 def _is_number(value):

@@ -354,3 +354,18 @@ def test_privacy_figures_refuse_bad_tables_and_arguments():
         closer_to_training_share(train, train, train, random_state="seed")
     with pytest.raises(ValueError, match="per_row"):
         nearest_neighbour_distance_ratio(train, train, per_row="yes")
+
+
+def test_times_in_columns_of_objects_are_times(samples):
+    pd = pytest.importorskip("pandas")
+    from gansampler.metrics import nearest_neighbour_distance_ratio
+
+    rng = np.random.default_rng(0)
+    hours = pd.to_timedelta(rng.integers(0, 100, 200), unit="h")
+    train = pd.DataFrame({"t": pd.Timestamp("2021-01-01", tz="Europe/Paris") + hours,
+                          "x": rng.normal(size=200)})  # fmt: skip
+    near = train.assign(t=train["t"] + pd.Timedelta("1min"), x=train["x"] + 0.01)
+    expected = nearest_neighbour_distance_ratio(near, train)
+    objects = [frame.to_numpy(dtype=object) for frame in (near, train)]
+    assert nearest_neighbour_distance_ratio(*objects) == pytest.approx(expected)
+    assert nearest_neighbour_distance_ratio(near, objects[1]) == pytest.approx(expected)

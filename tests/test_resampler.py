@@ -586,6 +586,12 @@ def test_missing_labels_in_a_string_series_are_rejected():
         resampler().fit_resample(X, labels)
 
 
+def test_labels_of_several_types_are_rejected():
+    X, _ = make_data(counts=(60, 30))
+    with pytest.raises(ValueError, match="y mixes labels of several types"):
+        resampler().fit_resample(X, ["a"] * 60 + [1] * 30)
+
+
 def test_a_single_class_is_rejected():
     X, _ = make_data()
     with pytest.raises(ValueError, match="single class"):

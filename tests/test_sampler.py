@@ -885,6 +885,15 @@ def test_parts_of_a_dataframe_s_draw_are_numbered_as_in_the_whole():
     pd.testing.assert_frame_equal(pd.concat(chunks), whole)
 
 
+@pytest.mark.parametrize(
+    "y", [["a"] * 30 + [1] * 30, np.array(["a"] * 59 + [1], dtype=object)]
+)
+def test_labels_of_several_types_are_refused(y):
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    with pytest.raises(ValueError, match=r"y mixes labels of several types \(numbers"):
+        GANSampler(max_epochs=1).fit(X, y)
+
+
 def test_draws_in_parts_of_a_conditional_sampler(conditional_sampler):
     sampler = conditional_sampler
     y = np.r_[np.full(40_000, "b"), np.full(30_000, "a")]
