@@ -14,9 +14,17 @@ import torch
 
 from ._random import spawn_seeds, torch_generator
 
-# Attempts to redraw one row before giving up: a model whose rows are mostly
-# copies has nothing new to draw.
-MAX_ATTEMPTS = 100
+# Attempts to redraw one row before giving up, each from the row's own
+# stream, so that whether a row is redrawn, and as what, depends on it
+# alone: where one draw in 13 is new, a row still a copy after them is a
+# chance of 1e-34, whatever the draw's size; a row that is always a copy (a
+# training row the generator learned by heart) ends the draw with an error.
+MAX_ATTEMPTS = 1_000
+# A model none of whose redraws is new after this many (of all the rows
+# redrawn together) draws nothing but training rows: the draw ends there,
+# not after 1,000 attempts a row. Where one draw in 200 is new, that many
+# without one is a chance of 4e-5.
+NOTHING_NEW_ATTEMPTS = 2_000
 # Rows of each batch of redraws (padded to it): a fixed shape, so that a
 # row's numbers do not depend on the rows beside it.
 REDRAW_ROWS = 256
@@ -85,24 +93,35 @@ def redraw_copies(out, first, *, net, decode, fingerprints, seed, codes=None):
             ))
             for index in copied[group : group + _GROUP_ROWS]
         ]  # fmt: skip
-        for _ in range(MAX_ATTEMPTS):
+        n_rows, attempts = len(pending), 0
+        for _ in range(MAX_ATTEMPTS):  # each row's attempts, one a round
             if not pending:
                 break
+            attempts += len(pending)
             pending = [
                 row
                 for start in range(0, len(pending), REDRAW_ROWS)
                 for row in _attempt(pending[start : start + REDRAW_ROWS], out,
                                     first, net, decode, fingerprints, codes)
             ]  # fmt: skip
+            if len(pending) == n_rows and attempts >= NOTHING_NEW_ATTEMPTS:
+                raise ValueError(
+                    f"None of {attempts:,} rows drawn to replace copies was new: "
+                    f"every row this model draws is a training row ({_WHY}"
+                )
         if pending:
             raise ValueError(
                 f"Row {first + pending[0][0]} of the draw copied a training row in "
-                f"each of {MAX_ATTEMPTS} attempts: nearly every row this model "
-                "draws is a training row (a table whose columns take few values, "
-                "or a model that learned its rows by heart). Sample with "
-                "redraw_copies=False, or fit on more rows."
+                f"each of {MAX_ATTEMPTS:,} attempts: the model draws it as a "
+                f"training row ({_WHY}"
             )
     return len(copied)
+
+
+_WHY = (
+    "a table whose columns take few values, or a model that learned its rows "
+    "by heart). Sample with redraw_copies=False, or fit on more rows."
+)
 
 
 def _attempt(batch, out, first, net, decode, fingerprints, codes):

@@ -15,12 +15,11 @@ import math
 import numpy as np
 import torch
 from skorch.callbacks import EarlyStopping
+from torch.utils.data import Subset
 
+from ._params import MAX_CHECK_ROWS
 from ._random import torch_generator
 
-# The check compares at most this many held-out rows (and as many generated
-# and training rows): its cost grows with their square.
-MAX_CHECK_ROWS = 500
 # Generated rows drawn per check, at least: small held-out sets are compared
 # with several draws, whose results are averaged.
 MIN_GENERATED_ROWS = 1_000
@@ -167,6 +166,30 @@ def held_out_loss(generated, train, held_out):
     return loss, accuracy, shapes, closer
 
 
+class ClassKeepingSplit:
+    """A ``train_split`` for skorch that holds back ``n_held_out`` rows at
+    random but never a class's last row, so that every class keeps a
+    training row: where a stratified split (skorch's ``ValidSplit``) cannot
+    keep every class on both sides (a class of one row, more classes than
+    rows held back)."""
+
+    def __init__(self, n_held_out, random_state):
+        self.n_held_out = n_held_out
+        self.random_state = random_state
+
+    def __call__(self, dataset, y=None, groups=None):
+        rng = np.random.default_rng(self.random_state)
+        order = rng.permutation(len(dataset))
+        kept = np.zeros(len(order), dtype=bool)
+        if y is not None:
+            # The first row of each class, in a random order, stays.
+            codes = np.asarray(y.cpu() if hasattr(y, "cpu") else y)[order]
+            kept[np.unique(codes, return_index=True)[1]] = True
+        held = np.sort(order[~kept][: self.n_held_out])
+        train = np.setdiff1d(order, held)
+        return Subset(dataset, train), Subset(dataset, held)
+
+
 class HeldOutCheck(EarlyStopping):
     """Keep the generator of the epoch with the lowest held-out loss, and stop
     training when it has not fallen for ``patience`` epochs.
@@ -203,8 +226,8 @@ class HeldOutCheck(EarlyStopping):
             self.best_model_weights_ = copy.deepcopy(net.generator_ema_.state_dict())
             return
         self.misses_ += 1
-        if self.misses_ >= self.patience:
-            net.stopped_early_ = True
+        final = len(net.history) >= getattr(net, "final_epoch_", math.inf)
+        if self.misses_ >= self.patience and not final:
             if net.verbose:
                 print(
                     f"Stopping: {self.monitor} has not fallen in {self.patience} "
@@ -220,6 +243,7 @@ class HeldOutCheck(EarlyStopping):
 
 
 __all__ = [
+    "ClassKeepingSplit",
     "HeldOut",
     "HeldOutCheck",
     "held_out_loss",

@@ -17,7 +17,7 @@ from numbers import Integral
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import EpochTimer, PrintLog
+from skorch.callbacks import EarlyStopping, EpochTimer, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
 
 from ._compat import Interval, StrOptions, validate_parameter_constraints
@@ -595,7 +595,9 @@ class GANNet(NeuralNet):
             step = step_fn(batch, **fit_params)
             steps.append(step)
             if per_batch:
-                self.notify("on_batch_end", batch=batch, training=True, **step)
+                # y_pred as skorch's callbacks take it: a GAN predicts nothing.
+                self.notify("on_batch_end", batch=batch, training=True, y_pred=None,
+                            **step)  # fmt: skip
         self._record_rounds(steps, prefix, iterator.n_real, per_batch)
         self.history.record(prefix + "_batch_count", len(steps))
         self._announce_path()
@@ -743,11 +745,35 @@ class GANNet(NeuralNet):
     def _training_state(self):
         return {name: getattr(self, name).state_dict() for name in TRAINED}
 
+    def notify(self, method_name, **cb_kwargs):
+        """skorch's, but an epoch's end reaches every callback (the history's
+        printout, a checkpoint) before an early stop (skorch's
+        :class:`~skorch.callbacks.EarlyStopping`, the held-out check) ends
+        training, as skorch ends it: with a KeyboardInterrupt."""
+        if method_name != "on_epoch_end":
+            return super().notify(method_name, **cb_kwargs)
+        self.on_epoch_end(self, **cb_kwargs)
+        stop = None
+        for _, callback in self.callbacks_:
+            try:
+                callback.on_epoch_end(self, **cb_kwargs)
+            except KeyboardInterrupt as exc:
+                if not isinstance(callback, EarlyStopping):
+                    raise  # Ctrl-C
+                stop = exc
+        if stop is not None and len(self.history) < self.final_epoch_:
+            self.stopped_early_ = True
+            raise stop
+
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        # The epoch after which training ends anyway: a stop there is none.
+        self.final_epoch_ = len(self.history) + (
+            self.max_epochs if epochs is None else epochs
+        )
         try:
             return super().fit_loop(X, y, epochs=epochs, **fit_params)
         except KeyboardInterrupt:
-            # The held-out check stops training as skorch does, with this.
+            # An early stop ends training as skorch ends it, with this.
             self.interrupted_ = not getattr(self, "stopped_early_", False)
             raise
         except _Diverged:

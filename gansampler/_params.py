@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULTS",
     "ENGINE_DEFAULTS",
     "LOSSES",
+    "MAX_CHECK_ROWS",
     "NETWORK_SHAPES",
     "NOISE_KINDS",
     "OPTIMIZERS",
@@ -334,10 +335,16 @@ def _rounded(value):
     return float(f"{value:.6g}")
 
 
+# The held-out check compares at most this many held-out rows (and as many
+# generated and training rows): its cost grows with their square.
+MAX_CHECK_ROWS = 500
+
+
 def _validation_rows(n_rows):
     # A tenth of the rows, at least 50 (fewer make the check noise) and at
-    # most 1,000 (more only cost time), and never more than a quarter.
-    return min(max(50, n_rows // 10), 1_000, n_rows // 4)
+    # most the 500 the check compares (more would be neither trained on nor
+    # checked), and never more than a quarter.
+    return min(max(50, n_rows // 10), MAX_CHECK_ROWS, n_rows // 4)
 
 
 # Rows drawn this many times each or more can be learned by heart.
@@ -660,7 +667,7 @@ PARAMETERS: dict[str, Parameter] = {
         "auto",
         (IntervalSpec(Real, 0, 1, "neither"), OptionsSpec(("auto",))),
         "Share of the rows held back for early_stopping; auto is a tenth, at "
-        "least 50 rows and at most 1,000, never more than a quarter.",
+        "least 50 rows and at most 500, never more than a quarter.",
     ),
     "n_iter_no_change": Parameter(
         10,

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from scipy import special, stats
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
+from sklearn.utils import check_array
 
 from ._params import PREPROCESSINGS
 from .exceptions import GANSamplerError
@@ -24,6 +25,11 @@ _U_MIN = 1e-7
 # With preprocessing="auto", a continuous column whose tails the power map
 # leaves heavier than this (excess kurtosis) gets the quantile map instead.
 _MAX_POWER_KURTOSIS = 1.0
+# The power map must give a column back to within this share of its spread;
+# where it does not (a column of tiny numbers, 1e-15 apart, which it gives
+# back 5% off), the quantile map serves. Float32 numbers come back to a few
+# units in their last place, within it.
+_POWER_ROUND_TRIP = 1e-3
 # Decimal places looked for when detecting the precision of the data.
 _MAX_DECIMALS = 6
 # A column is discrete (counts, flags, scales, one-hot codes) when it takes
@@ -56,8 +62,17 @@ def fixed_decimals(X):
     values is tolerated.
     """
     # A few units in the last place of the stored values, scaled with them:
-    # 32.1 stored in float32 is 32.09999847.
-    tolerance = 4 * np.spacing(np.abs(X)).astype(np.float64)
+    # 32.1 stored in float32 is 32.09999847. A column of float64 numbers
+    # that float32 holds exactly was float32 (a table of both is float64).
+    magnitude = np.abs(X)
+    ulps = np.spacing(magnitude).astype(np.float64)
+    if X.dtype == np.float64:
+        with np.errstate(over="ignore"):
+            single = np.all(X.astype(np.float32) == X, axis=0)
+        if single.any():
+            float32_ulps = np.spacing(magnitude[:, single].astype(np.float32))
+            ulps[:, single] = float32_ulps.astype(np.float64)
+    tolerance = 4 * ulps
     X = X.astype(np.float64)
     decimals = [None] * X.shape[1]
     for d in range(_MAX_DECIMALS + 1):
@@ -68,12 +83,14 @@ def fixed_decimals(X):
         scaled_tolerance = tolerance[:, undecided] * 10.0**d
         with np.errstate(over="ignore", invalid="ignore"):
             # Where the storage cannot tell d decimals apart, there is no
-            # recorded precision to keep.
-            exact = np.all(
-                (np.abs(scaled - np.round(scaled)) <= scaled_tolerance)
-                & (scaled_tolerance < 0.05),
-                axis=0,
-            )
+            # recorded precision to keep (at least 20 stored values between
+            # two of d decimals); but integers stored as such are whole
+            # numbers, however large.
+            off = np.abs(scaled - np.round(scaled))
+            exact = np.all((off <= scaled_tolerance) & (scaled_tolerance < 0.2),
+                           axis=0)  # fmt: skip
+            if d == 0:
+                exact |= np.all(off == 0, axis=0)
         for j, is_exact in zip(undecided, exact, strict=True):
             if is_exact:
                 decimals[j] = d
@@ -168,12 +185,14 @@ class DataMap:
         self.random_state = random_state
 
     def fit(self, X, statistics=None):
-        """Record the statistics of ``X``, a validated 2-D float array.
+        """Record the statistics of ``X``, a 2-D array of finite numbers
+        (float64, or float32 kept as such).
 
         ``statistics`` (a :class:`~gansampler.ColumnStatistics`), when ``X`` is
         a sample of a larger table, gives the table's exact mean, spread,
         range and precision of each column; the maps are fitted to ``X``.
         """
+        X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
         self.__dict__.pop("_tables", None)  # made from the previous fit
         with np.errstate(over="ignore"):
             mean = X.mean(axis=0, dtype=np.float64)
@@ -285,11 +304,23 @@ class DataMap:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
             try:
-                Z = PowerTransformer().fit_transform(column[:, None])[:, 0]
+                transformer = PowerTransformer()
+                Z = transformer.fit_transform(column[:, None])[:, 0]
             except (ValueError, ArithmeticError):  # the optimiser's bounds cross
                 return False
             kurtosis = stats.kurtosis(Z)
-        if not np.isfinite(Z).all():
+            if not np.isfinite(Z).all():
+                return False
+            # The map loses the values of a column of tiny numbers (1 + x
+            # rounds away most of x's digits): it must give them back.
+            back = transformer.inverse_transform(Z[:, None])[:, 0]
+        spread = np.std(column)
+        if not np.all(np.abs(back - column) <= _POWER_ROUND_TRIP * spread):
+            return False
+        # A fit that flattens the column (a large offset, 3000 + N(0, 1),
+        # may get a power that makes every value nearly one), whose scores
+        # scikit-learn then leaves unscaled: no spread to learn.
+        if not np.std(Z) > 0.5:
             return False
         return self.preprocessing != "auto" or kurtosis <= _MAX_POWER_KURTOSIS
 
@@ -315,7 +346,8 @@ class DataMap:
         Z = (X - self.mean_) / self.scale_
         quantile = maps == "quantile"
         if quantile.any():
-            Z[:, quantile] = self.quantile_transformer_.transform(X)[:, quantile]
+            Z[:, quantile] = _normal_scores(self.quantile_transformer_, X[:, quantile],
+                                            np.flatnonzero(quantile))  # fmt: skip
         if getattr(self, "power_transformer_", None) is not None:
             Z[:, self.power_columns_] = self.power_transformer_.transform(
                 X[:, self.power_columns_]
@@ -596,6 +628,29 @@ class DataMap:
         data_map.power_transformer_ = None
         data_map.column_maps_ = data_map._maps()
         return data_map
+
+
+def _normal_scores(transformer, X, columns):
+    """The normal scores of the ``columns`` of a fitted QuantileTransformer
+    (with ``output_distribution="normal"``) for ``X``, which holds those
+    columns: its transform, but for its bounds. Its transform sends every
+    value within 1e-7 of a column's ends to them, which squashes a column
+    of small numbers (p-values, farads) into one score; here only values
+    at or beyond the ends go there."""
+    references = transformer.references_
+    Z = np.empty(X.shape, dtype=np.float64)
+    for i, j in enumerate(columns):
+        quantiles, values = transformer.quantiles_[:, j], X[:, i]
+        # The mean of the interpolations up and down, as its transform
+        # takes, so that repeated quantiles get their middle rank.
+        up = np.interp(values, quantiles, references)
+        down = np.interp(-values, -quantiles[::-1], -references[::-1])
+        u = 0.5 * (up - down)
+        u[values <= quantiles[0]] = 0.0
+        u[values >= quantiles[-1]] = 1.0
+        Z[:, i] = special.ndtri(np.clip(u, _U_MIN - np.spacing(1),
+                                        1 - (_U_MIN - np.spacing(1))))  # fmt: skip
+    return Z
 
 
 def _power_scaling(transformer):

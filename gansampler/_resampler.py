@@ -26,7 +26,7 @@ from ._random import draw_seed, spawn_seeds
 from ._resources import check_memory
 from ._sampler import GANSampler
 from ._saving import save_model
-from ._table import check_table, is_frame, names_columns
+from ._table import check_table, is_frame, names_columns, whole_numbers
 from ._validation import (
     check_labels_present,
     check_numeric_columns,
@@ -712,13 +712,7 @@ def _as_column_dtype(values, column):
         return values > 0.5
     if dtype.kind not in "iu":
         return values  # floats: the table's dtypes are set as a whole
-    # The floats an integer of this dtype holds (float(2**63 - 1) is 2**63,
-    # which an int64 does not): cast within them, then clipped as integers.
-    info = np.iinfo(getattr(dtype, "numpy_dtype", dtype))
-    high = float(info.max)
-    if int(high) > info.max:
-        high = np.nextafter(high, -np.inf)
-    ints = np.clip(np.round(values), float(info.min), high).astype(info.dtype)
+    ints = whole_numbers(values, getattr(dtype, "numpy_dtype", dtype))
     return np.clip(ints, column.min(), column.max())
 
 

@@ -15,13 +15,19 @@ from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 from sklearn.utils import metadata_routing
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
-from skorch.callbacks import LRScheduler, ProgressBar
+from skorch.callbacks import (
+    Callback,
+    Checkpoint,
+    EarlyStopping,
+    LRScheduler,
+    ProgressBar,
+    TrainEndCheckpoint,
+)
 from skorch.dataset import ValidSplit
 
 from ._callbacks import EpochFidelity
 from ._compat import (
     Interval,
-    InvalidParameterError,
     _fit_context,
     validate_data,
     validate_parameter_constraints,
@@ -29,8 +35,8 @@ from ._compat import (
 from ._conditions import condition_groups, draw_conditioned
 from ._copies import training_fingerprints
 from ._device import resolve_device
-from ._drawing import fill_rows, scoring_rows, seed_of
-from ._held_out import HeldOutCheck
+from ._drawing import fill_rows, refuse_booleans, scoring_rows, seed_of
+from ._held_out import ClassKeepingSplit, HeldOutCheck
 from ._net import GANNet, check_held_out_rows
 from ._params import (
     AUTO_SETTINGS,
@@ -45,7 +51,13 @@ from ._reservoir import ColumnStatistics
 from ._resources import check_memory
 from ._rounds import callback_obstacle
 from ._saving import save_model
-from ._table import TableMap, check_table, is_frame, is_plain_numeric
+from ._table import (
+    TableMap,
+    check_table,
+    is_frame,
+    is_plain_numeric,
+    number_frame_records,
+)
 from ._validation import (
     check_labels_present,
     check_numeric_columns,
@@ -285,7 +297,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         spans as many rows.
     early_stopping : bool or "auto", default="auto"
         The held-out check. skorch holds back ``validation_fraction`` of the
-        rows (its ``train_split``; stratified by class); after each epoch the
+        rows (its ``train_split``; stratified by class, and never a class's
+        last row); after each epoch the
         weight-averaged generator draws as many rows, and ``valid_loss`` in
         the history compares them with the held-back rows: the accuracy of a
         nearest-neighbour classifier telling generated from held-back rows
@@ -315,8 +328,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     validation_fraction : float in (0, 1) or "auto", default="auto"
         Share of the rows held back for ``early_stopping``. ``"auto"``
         holds back a tenth of the rows, at least 50 (a check on fewer is
-        noise) and at most 1,000 (more only cost time), never more than a
-        quarter.
+        noise) and at most 500 (the check compares at most 500: more would
+        be neither trained on nor checked), never more than a quarter.
     n_iter_no_change : int, default=10
         Epochs without a lower held-out ``valid_loss`` after which
         ``early_stopping`` stops training.
@@ -625,6 +638,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             raise
 
     def _fit(self, X, y, statistics=None):
+        for entry in self.callbacks or []:
+            _check_callback(entry)
         X, frame = self._check_table(X)
         if statistics is not None:
             _check_statistics(statistics, frame)
@@ -646,7 +661,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             table_map = TableMap.of_numbers(
                 numbers.fit(X, statistics),
                 frame=frame is not None,
-                dtypes=None if frame is None else [_dtype(d) for d in frame.dtypes],
+                dtypes=None if frame is None else number_frame_records(frame),
                 names=None if frame is None else list(frame.columns),
             )
             coded = X
@@ -710,7 +725,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.n_iter_ = net.n_rounds_
         self.best_epoch_ = net.best_epoch_
         if self.redraw_copies:
-            self.training_fingerprints_ = training_fingerprints(coded)
+            # The rows as given, and as a draw would round them.
+            self.training_fingerprints_ = np.union1d(
+                training_fingerprints(coded),
+                training_fingerprints(table_map.as_drawn(coded)),
+            )
         else:
             self.__dict__.pop("training_fingerprints_", None)
         self.n_samples_fit_ = len(coded)
@@ -825,11 +844,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         (4, 2)
         """
         self._check_is_fitted()
-        if isinstance(n_samples, bool | np.bool_):  # an Integral, not a count
-            raise InvalidParameterError(
-                "The 'n_samples' parameter of sample must be an int in the range "
-                f"[0, inf). Got {n_samples!r} instead."
-            )
+        refuse_booleans("sample", n_samples=n_samples)
         validate_parameter_constraints(
             {
                 "n_samples": [Interval(Integral, 0, None, closed="left")],
@@ -1121,7 +1136,8 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     file that does not say), ``width`` wide in the networks' space, with
     ``blocks`` at the end of each row, with its "auto" settings resolved.
     With ``early_stopping``, its split holds rows back, stratified by class
-    where the rows of each class (``class_counts``) allow it.
+    where the rows of each class (``class_counts``) allow it, else at random
+    but never a class's last row.
 
     A loaded model passes what its "auto" settings stood for when it was
     fitted: ``network_shapes`` (see
@@ -1161,27 +1177,12 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
         if linear_skip is None:
             linear_skip = params["copula_start"] and width > sum(blocks)
         players["generator__linear_skip"] = bool(linear_skip)
-    for entry in params["callbacks"] or []:
-        if isinstance(entry[1] if isinstance(entry, tuple) else entry, LRScheduler):
-            raise TypeError(
-                "skorch's LRScheduler drives a net's single optimizer_, and a GAN "
-                "has two (generator_optimizer_ and discriminator_optimizer_): "
-                "leave it out of callbacks, and set the rates with generator_lr "
-                "and discriminator_lr."
-            )
     # Copies of the user's callbacks, so that one list can serve many fits.
     callbacks = [("fidelity", fidelity)]
     split = None
     if params["early_stopping"] and n_rows is not None:
-        fraction = params["validation_fraction"]
-        held = math.ceil(fraction * n_rows)  # as scikit-learn's split rounds
-        check_held_out_rows(
-            n_rows - held, held, f"early_stopping (validation_fraction={fraction:.3g}) "
-            "holds", " Fit on more rows, change validation_fraction, or set "
-            "early_stopping=False.",
-        )  # fmt: skip
-        stratified = class_counts is not None and _stratifiable(class_counts, fraction)
-        split = ValidSplit(fraction, stratified=stratified, random_state=seed)
+        split = _held_out_split(sampler, params, n_rows, class_counts, seed)
+    if split is not None:
         check = HeldOutCheck(patience=params["n_iter_no_change"])
         callbacks.append(("held_out_check", check))
     callbacks += copy.deepcopy(params["callbacks"]) if params["callbacks"] else []
@@ -1201,6 +1202,81 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
         device=device,
         verbose=int(params["verbose"]),
     )
+
+
+def _held_out_split(sampler, params, n_rows, class_counts, seed):
+    """The held-out check's split of ``n_rows`` rows (of ``class_counts``
+    rows a class, or None), as skorch's ``train_split``: stratified by
+    class where that keeps every class on both sides, else at random but
+    never a class's last row. None where "auto" turned the check on for rows
+    that cannot give it two rows a side (classes of one row); an error where
+    the user did."""
+    fraction = params["validation_fraction"]
+    held = math.ceil(fraction * n_rows)  # as scikit-learn's split rounds
+    stratify = class_counts is None or _stratifiable(class_counts, fraction)
+    if not stratify:  # every class keeps a training row
+        held = min(held, n_rows - len(class_counts))
+    if min(held, n_rows - held) < 2 and _is_auto(
+        "early_stopping", sampler.early_stopping
+    ):
+        return None
+    kept = "" if stratify else " (every class keeps a training row)"
+    check_held_out_rows(
+        n_rows - held, held, f"early_stopping (validation_fraction={fraction:.3g}) "
+        f"holds{kept}", " Fit on more rows, change validation_fraction, or "
+        "set early_stopping=False.",
+    )  # fmt: skip
+    if not stratify:
+        return ClassKeepingSplit(held, seed)
+    stratified = class_counts is not None
+    return ValidSplit(fraction, stratified=stratified, random_state=seed)
+
+
+def _check_callback(entry):
+    """Refuse an entry of ``callbacks`` that is no skorch callback, or one
+    that would act on the single network of a plain skorch net."""
+    callback = entry
+    if isinstance(entry, tuple | list):
+        if len(entry) != 2 or not isinstance(entry[0], str):
+            raise TypeError(
+                f"callbacks holds {entry!r:.60}: give skorch callbacks, or "
+                "(name, callback) pairs."
+            )
+        callback = entry[1]
+        if callback is None:
+            return  # skorch's way to leave a named callback out
+    is_class = isinstance(callback, type) and issubclass(callback, Callback)
+    if is_class:
+        try:
+            callback = callback()  # what skorch makes of a class
+        except TypeError:
+            return  # one that needs arguments: skorch says so
+    if not isinstance(callback, Callback):
+        raise TypeError(
+            f"callbacks holds {callback!r:.60}, which is no skorch callback: give "
+            "instances (or classes) of skorch.callbacks.Callback."
+        )
+    if isinstance(callback, LRScheduler):
+        raise TypeError(
+            "skorch's LRScheduler drives a net's single optimizer_, and a GAN "
+            "has two (generator_optimizer_ and discriminator_optimizer_): "
+            "leave it out of callbacks, and set the rates with generator_lr "
+            "and discriminator_lr."
+        )
+    if isinstance(callback, EarlyStopping) and callback.load_best:
+        raise TypeError(
+            "skorch's EarlyStopping(load_best=True) restores a net's single "
+            "module_, which a GAN does not have: set early_stopping=True, whose "
+            "held-out check keeps the best epoch's generator, or load_best=False."
+        )
+    saves = isinstance(callback, Checkpoint | TrainEndCheckpoint)
+    if saves and (callback.f_params or callback.f_optimizer):
+        raise TypeError(
+            "skorch's Checkpoint saves f_params and f_optimizer from a net's "
+            "single module_ and optimizer_, which a GAN does not have (nothing "
+            "would be saved): set f_params=None and f_optimizer=None, and name "
+            "the generator's file, e.g. f_generator_ema='generator_ema.pt'."
+        )
 
 
 def scoring_samples(sampler, n_rows):
@@ -1300,11 +1376,6 @@ def _check_memory(n_samples, n_features, dtype):
     )
 
 
-def _dtype(dtype):
-    """How a number column of a DataFrame is given back."""
-    return {"dtype": str(dtype)}
-
-
 def _is_auto(name, value):
     return isinstance(value, str) and value == "auto" and name in AUTO_SETTINGS
 
@@ -1314,12 +1385,14 @@ def _is_int(value):
 
 
 def _stratifiable(class_counts, fraction):
-    """Whether a split holding back ``fraction`` of the rows can keep every
-    class on both sides."""
+    """Whether a stratified split holding back ``fraction`` of the rows
+    keeps every class on both sides (none loses its last training row)."""
     n_rows = class_counts.sum()
     n_held_out = math.ceil(fraction * n_rows)
     return (class_counts.min() >= 2 and n_held_out >= len(class_counts)
-            and n_rows - n_held_out >= len(class_counts))  # fmt: skip
+            and n_rows - n_held_out >= len(class_counts)
+            and bool(np.all(np.ceil(fraction * class_counts)
+                            < class_counts)))  # fmt: skip
 
 
 def _class_codes(X, y):

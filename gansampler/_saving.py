@@ -43,7 +43,10 @@ FORMAT = "gansampler"
 # (dates, timestamps, decimals, tuples, ...), tagged; Python's dates, times
 # and integers in columns of objects. A file without them is written as 4,
 # which older versions read.
-FORMAT_VERSION = 5
+# 6 (gansampler 0.20.1): Arrow's types (``arrow``) and the storage of
+# pandas' text (``storage``) in a column's dtype record. A file without them
+# is written as 5 or 4.
+FORMAT_VERSION = 6
 # Parameters whose code a sampler needs to sample: without it, no model.
 # Every other parameter that is code serves training only, and is dropped
 # (back to its default) when it cannot be stored or is not trusted.
@@ -472,8 +475,8 @@ def save_model(estimator, path, *, training_state, sampler_class):
 
 
 def _oldest_format(config):
-    """The oldest format version that reads ``config`` as it is meant: 5
-    where a table's columns use what format 5 added, else 4."""
+    """The oldest format version that reads ``config`` as it is meant: 6 or
+    5 where a table's columns use what those formats added, else 4."""
 
     def tagged(value):
         return isinstance(value, dict) and set(value) != {"float"}
@@ -497,8 +500,16 @@ def _oldest_format(config):
             for item in value:
                 yield from tables(item)
 
-    five = any(uses_five(c) for table in tables(config) for c in table["columns"])
-    return FORMAT_VERSION if five else 4
+    def uses_six(column):
+        record = column["dtype"]
+        return bool({"arrow", "storage"} & set(record)) or isinstance(
+            record.get("categories_dtype"), dict
+        )
+
+    columns = [c for table in tables(config) for c in table["columns"]]
+    if any(map(uses_six, columns)):
+        return 6
+    return 5 if any(map(uses_five, columns)) else 4
 
 
 def is_pickle(payload):

@@ -43,9 +43,13 @@ __all__ = [
     "MIN_LEVEL_ROWS",
     "TableMap",
     "check_table",
+    "dtype_record",
     "is_frame",
     "is_plain_numeric",
     "names_columns",
+    "number_frame_records",
+    "record_dtype",
+    "whole_numbers",
 ]
 
 # Levels seen in fewer rows than this are pooled: learned as one level, and
@@ -185,6 +189,16 @@ def _kind_of(column, categorical):
     dtype = column.dtype
     kind = getattr(dtype, "kind", "O")
     name = str(dtype)
+    if kind == "O":
+        unhashable = [v for v in np.asarray(column.values, dtype=object)
+                      if not is_missing(v) and not _hashable(v)]  # fmt: skip
+        if unhashable:
+            raise TypeError(
+                f"Column {column.name!r} holds {type(unhashable[0]).__name__} "
+                f"values ({unhashable[0]!r:.40}), which are no levels: convert "
+                "each to text (df[col].astype(str)) or spread them over columns "
+                "of their own."
+            )
     if categorical:
         if kind in "mM":
             raise TypeError(
@@ -213,13 +227,6 @@ def _kind_of(column, categorical):
     # Text (object, str, string): levels, unless every value is a number, or
     # every value a date or a time.
     values = [v for v in np.asarray(column.values, dtype=object) if not is_missing(v)]
-    unhashable = [v for v in values if not _hashable(v)]
-    if unhashable:
-        raise TypeError(
-            f"Column {column.name!r} holds {type(unhashable[0]).__name__} values "
-            f"({unhashable[0]!r:.40}), which are no levels: convert each to text "
-            "(df[col].astype(str)) or spread them over columns of their own."
-        )
     if values and all(isinstance(v, datetime.date | np.datetime64) for v in values):
         return "time"
     if any(isinstance(v, complex | np.complexfloating) for v in values):
@@ -652,14 +659,150 @@ class ColumnCodec:
                    number=state["number"], codec=codec, dtype=dtype)  # fmt: skip
 
 
-def _dtype_record(dtype, values=None):
-    """How a column's values are given back, as JSON."""
+def dtype_record(dtype, name):
+    """How the values of column ``name`` are given back, as JSON: the
+    dtype's text, and what the text does not say. A dtype that the record
+    would not give back is refused."""
     record = {"dtype": str(dtype)}
     if str(dtype) == "category":
         record["categories"] = [_python(c) for c in dtype.categories]
         record["ordered"] = bool(dtype.ordered)
-        record["categories_dtype"] = str(dtype.categories.dtype)
+        inner = dtype_record(dtype.categories.dtype, name)
+        # Its name, unless the name does not give it back (format 6).
+        record["categories_dtype"] = inner["dtype"] if len(inner) == 1 else inner
+        return record
+    if isinstance(dtype, np.dtype):  # NumPy's: named by their text
+        return record
+    pd = _pandas()
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        record["dtype"] = f"datetime64[{dtype.unit}, {_zone_name(dtype.tz)}]"
+    # What the name does not say (format 6), only where it does not.
+    if not _gives_back(record, dtype):
+        if isinstance(dtype, pd.ArrowDtype):
+            # Decimals, dictionaries and Arrow's text, which pandas does not
+            # read back from their names: the type, in Arrow's serialisation.
+            record["arrow"] = _arrow_text(dtype.pyarrow_dtype)
+        elif isinstance(dtype, pd.StringDtype):
+            record["storage"] = str(dtype.storage)  # "string" names either
+    if not _gives_back(record, dtype):
+        raise TypeError(
+            f"Column {name!r} has dtype {dtype}, which a sampler cannot give "
+            "back as it is: convert the column first (for times in a zone, to a "
+            "zone of the IANA database, e.g. df[col].dt.tz_convert('UTC'))."
+        )
     return record
+
+
+def _gives_back(record, dtype):
+    try:
+        return bool(record_dtype(record) == dtype)
+    except (TypeError, ValueError, ImportError, NotImplementedError):
+        return False
+
+
+def record_dtype(record):
+    """The pandas or NumPy dtype of a column's ``record``."""
+    pd = _pandas()
+    if "arrow" in record:
+        return pd.ArrowDtype(_arrow_type(record["arrow"]))
+    if "storage" in record:
+        if record["dtype"] == "str":
+            return pd.StringDtype(record["storage"], na_value=np.nan)
+        return pd.StringDtype(record["storage"])
+    return pd.api.types.pandas_dtype(record["dtype"])
+
+
+def _arrow_text(arrow_type):
+    """An Arrow type as JSON, for :func:`_arrow_type`: plain types by their
+    name, decimals, dictionaries and zoned timestamps by their parts. Not
+    Arrow's own serialisation, whose reading a file could steer."""
+    import pyarrow as pa
+
+    if pa.types.is_decimal(arrow_type):
+        return {"decimal": [arrow_type.bit_width, arrow_type.precision,
+                            arrow_type.scale]}  # fmt: skip
+    if pa.types.is_dictionary(arrow_type):
+        return {"dictionary": [_arrow_text(arrow_type.index_type),
+                               _arrow_text(arrow_type.value_type),
+                               bool(arrow_type.ordered)]}  # fmt: skip
+    if pa.types.is_timestamp(arrow_type):
+        return {"timestamp": [arrow_type.unit, arrow_type.tz]}
+    return str(arrow_type)
+
+
+def _arrow_type(text):
+    """The Arrow type that :func:`_arrow_text` wrote."""
+    import pyarrow as pa
+
+    try:
+        if isinstance(text, str):
+            return pa.type_for_alias(text)
+        (kind, parts), *others = text.items()
+        if others:
+            raise ValueError
+        if kind == "decimal":
+            bits, precision, scale = parts
+            decimal = {128: pa.decimal128, 256: pa.decimal256}[bits]
+            return decimal(int(precision), int(scale))
+        if kind == "dictionary":
+            index, value, ordered = parts
+            return pa.dictionary(_arrow_type(index), _arrow_type(value),
+                                 ordered=bool(ordered))  # fmt: skip
+        if kind == "timestamp":
+            unit, zone = parts
+            return pa.timestamp(unit, tz=zone)
+        raise ValueError
+    except (TypeError, ValueError, KeyError, AttributeError, pa.ArrowException):
+        raise ValueError(f"a column's Arrow type {text!r:.80} does not read") from None
+
+
+def _zone_name(zone):
+    """A time zone as the text that pandas reads back as it; None for none."""
+    if zone is None:
+        return None
+    if type(zone).__module__.startswith("dateutil"):
+        if type(zone).__name__ == "tzutc":
+            return "UTC"
+        # dateutil's zones read from the zone database know their file.
+        path = str(getattr(zone, "_filename", ""))
+        if "zoneinfo/" in path:
+            return "dateutil/" + path.rsplit("zoneinfo/", 1)[1]
+        return str(zone)
+    for attribute in ("key", "zone"):  # zoneinfo's, pytz's
+        name = getattr(zone, attribute, None)
+        if isinstance(name, str):
+            return name
+    return str(zone)
+
+
+def _dtype_zone(dtype):
+    """The name of the time zone of a dtype of times, or None."""
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is not None:
+        return getattr(arrow, "tz", None)
+    return _zone_name(getattr(dtype, "tz", None))
+
+
+def whole_numbers(values, dtype):
+    """Float ``values`` rounded to integers of NumPy's integer ``dtype``,
+    within its range: they neither wrap around nor overflow."""
+    # The floats an integer of this dtype holds (float(2**63 - 1) is 2**63,
+    # which an int64 does not): cast within them, then clipped as integers.
+    info = np.iinfo(dtype)
+    high = float(info.max)
+    if int(high) > info.max:
+        high = np.nextafter(high, -np.inf)
+    values = np.nan_to_num(np.asarray(values, dtype=np.float64))
+    return np.clip(np.rint(values), float(info.min), high).astype(dtype)
+
+
+def _integer_dtype(dtype):
+    """The NumPy integer dtype beneath ``dtype`` (NumPy's, pandas' nullable
+    or Arrow's), or None."""
+    numpy_dtype = getattr(dtype, "numpy_dtype", dtype)
+    if isinstance(numpy_dtype, np.dtype) and numpy_dtype.kind in "iu":
+        return numpy_dtype
+    return None
 
 
 def _time_unit(counts, native):
@@ -697,6 +840,18 @@ def _warn_inexact(column, values):
         )
 
 
+def number_frame_records(frame):
+    """The dtype records of the columns of a DataFrame of numbers, with a
+    warning for integers that float64 numbers cannot hold."""
+    records = []
+    for column in _columns_of(frame):
+        if getattr(column.dtype, "kind", "O") in "iu":
+            values = np.asarray(column.values)
+            _warn_inexact(column, values.astype(np.float64))
+        records.append(dtype_record(column.dtype, column.name))
+    return records
+
+
 def _python_kind(values, missing, kind):
     """What an object column of numbers or times holds: ``"int"`` for
     Python's integers, ``"date"`` for dates, ``"datetime"`` for times, else
@@ -715,9 +870,7 @@ def _zone_of(record):
     """The time zone (its name) in which a time column was learned, or None."""
     if "tz" in record:
         return record["tz"]
-    dtype = _pandas().api.types.pandas_dtype(record["dtype"])
-    zone = getattr(dtype, "tz", None)
-    return None if zone is None else str(zone)
+    return _dtype_zone(record_dtype(record))
 
 
 def _times_in_zone(column, record):
@@ -727,6 +880,12 @@ def _times_in_zone(column, record):
     clock, so that days stay days."""
     pd = _pandas()
     times = pd.Series(column.values)
+    arrow = getattr(times.dtype, "pyarrow_dtype", None)
+    if arrow is not None:  # Arrow's dates and times, as NumPy's or pandas'
+        zone = getattr(arrow, "tz", None)
+        unit = getattr(arrow, "unit", None)
+        times = times.astype(pd.DatetimeTZDtype(unit, zone) if zone
+                             else times.dtype.numpy_dtype)  # fmt: skip
     if times.dtype == object:  # dates or times as Python objects
         try:
             times = pd.to_datetime(times)
@@ -736,8 +895,7 @@ def _times_in_zone(column, record):
                 f"column ({exc}): convert it with pd.to_datetime(df[col], "
                 "utc=True) first."
             ) from None
-    zone = getattr(times.dtype, "tz", None)
-    zone = None if zone is None else str(zone)
+    zone = _dtype_zone(times.dtype)
     if record["dtype"] == "object":  # Python's times: their zone kept apart
         learned = record.setdefault("tz", zone)
     else:
@@ -866,7 +1024,9 @@ class TableMap:
                               random_state=self.random_state)  # fmt: skip
             numbers.fit(values, statistics)
             self.columns_ = [
-                ColumnCodec(c.name, "number", number=j, dtype=_dtype_record(c.dtype))
+                ColumnCodec(
+                    c.name, "number", number=j, dtype=dtype_record(c.dtype, c.name)
+                )
                 for j, c in enumerate(columns)
             ]
             self.numbers_ = numbers
@@ -890,7 +1050,7 @@ class TableMap:
                     "drop it, there is nothing to learn."
                 )
             kind = _kind_of(column, j in named)
-            record = _dtype_record(column.dtype)
+            record = dtype_record(column.dtype, column.name)
             if kind == "category":
                 values = np.asarray(column.values, dtype=object)
                 codec = CategoryCodec().fit(values, missing)
@@ -1090,6 +1250,18 @@ class TableMap:
                                                   dict(codec.dtype))  # fmt: skip
         return coded
 
+    def as_drawn(self, coded):
+        """Coded rows as a draw gives them back: numbers at the precision
+        they were recorded at, as ``decode`` rounds them (3 * 0.1 stored as
+        0.30000000000000004 comes back as 0.3)."""
+        decimals = [] if self.numbers_ is None else self.numbers_.decimals_
+        drawn = np.array(coded, dtype=np.float64)
+        for j, column in enumerate(self.columns_):
+            places = None if column.kind == "category" else decimals[column.number]
+            if places is not None:
+                drawn[:, j] = np.round(drawn[:, j] * 10.0**places) / 10.0**places
+        return drawn.astype(self.output_dtype_) if self.plain else drawn
+
     def encode(self, X):
         """Rows of ``X`` in the networks' space, float64."""
         if self.plain:
@@ -1244,8 +1416,9 @@ class TableMap:
         if all(column.kind == "time" for column in self.columns_):
             return np.column_stack(columns)
         dtype = np.dtype(self.columns_[0].dtype["dtype"])
-        if self.numbers_only and dtype.kind == "f":
-            # An array of floats, missing values as NaN, gives one back.
+        if dtype.kind == "f":
+            # An array of floats (its category columns' levels too, missing
+            # values as NaN) gives one back.
             return np.column_stack(columns).astype(dtype)
         out = np.empty((len(coded), self.n_features_), dtype=object)
         for j, values in enumerate(columns):
@@ -1270,10 +1443,11 @@ class TableMap:
                 return times.astype(record["dtype"])
             pd = _pandas()
             times = pd.Series(times)
-            dtype = pd.api.types.pandas_dtype(record["dtype"])
-            if getattr(dtype, "tz", None) is not None:
+            dtype = record_dtype(record)
+            zone = _dtype_zone(dtype)
+            if zone is not None:
                 times = times.dt.tz_localize(
-                    dtype.tz,
+                    zone,
                     ambiguous=np.zeros(len(times), dtype=bool),
                     nonexistent="shift_forward",
                 )
@@ -1308,6 +1482,13 @@ class TableMap:
         return pd.Series(values, dtype=object) if self.frame_ else values
 
 
+def _categories_dtype(record):
+    """The dtype of a category column's categories: a record of its own
+    where its name did not give it back, else its name (None before 0.19)."""
+    inner = record.get("categories_dtype")
+    return record_dtype(inner) if isinstance(inner, dict) else inner
+
+
 def _as_dtype(values, missing, record):
     """Values (a float or object array) as a pandas array of ``record``'s
     dtype."""
@@ -1318,14 +1499,23 @@ def _as_dtype(values, missing, record):
         categories = [_level_from_json(c) if isinstance(c, dict) else c
                       for c in record["categories"]]  # fmt: skip
         dtype = pd.CategoricalDtype(
-            pd.Index(categories, dtype=record.get("categories_dtype")),
+            pd.Index(categories, dtype=_categories_dtype(record), tupleize_cols=False),
             ordered=record["ordered"],
         )
         return pd.Categorical(np.where(missing, None, values), dtype=dtype)
-    dtype = pd.api.types.pandas_dtype(name)
-    if isinstance(dtype, np.dtype) and dtype.kind in "iub" and not missing.any():
-        if dtype.kind in "iu":
-            values = np.rint(np.asarray(values, dtype=np.float64))
+    dtype = record_dtype(record)
+    integers = _integer_dtype(dtype)
+    if integers is not None:
+        filled = np.where(missing, 0, values)
+        # Levels (of categorical_columns) are the integers themselves.
+        whole = (filled.astype(integers) if filled.dtype == object
+                 else whole_numbers(filled, integers))  # fmt: skip
+        if isinstance(dtype, np.dtype):  # NumPy's integers miss no value
+            return whole
+        series = pd.Series(whole, dtype=object)
+        series[missing] = None
+        return series.astype(dtype).array
+    if isinstance(dtype, np.dtype) and dtype.kind == "b" and not missing.any():
         return np.asarray(values).astype(dtype)
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         return np.asarray(np.where(missing, np.nan, values), dtype=dtype)

@@ -21,9 +21,8 @@ import numpy as np
 
 from ._atomic import replacing
 from ._compat import Interval, validate_parameter_constraints
-from ._drawing import BLOCK_ROWS, check_fitted, draw_rows
+from ._drawing import BLOCK_ROWS, check_fitted, draw_rows, refuse_booleans, seed_of
 from ._params import CONSTRAINTS
-from ._random import draw_seed
 from ._table import is_frame
 
 __all__ = ["sample", "write_parts"]
@@ -56,12 +55,9 @@ def _check(sampler, n_samples, chunk_size, random_state, caller):
          "random_state": random_state},
         caller_name=caller,
     )  # fmt: skip
-    if isinstance(n_samples, bool):
-        raise TypeError(f"n_samples must be a number of rows, got {n_samples!r}.")
-    if isinstance(random_state, Integral) and not isinstance(random_state, bool):
-        return int(random_state)
+    refuse_booleans(caller, n_samples=n_samples, chunk_size=chunk_size)
     # One seed for the whole draw, so that every chunk belongs to it.
-    return draw_seed(random_state)
+    return seed_of(random_state)
 
 
 def _rows(sampler, seed, start, stop, n_samples):

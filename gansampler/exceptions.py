@@ -15,6 +15,7 @@ __all__ = [
     "GANSamplerError",
     "InconsistentVersionWarning",
     "NotFittedError",
+    "SharedRowsWarning",
     "TooManyLevelsError",
     "TrainingDivergedError",
 ]
@@ -121,6 +122,20 @@ class DroppedParameterWarning(UserWarning):
     caller did not trust (a custom discriminator, optimizer or callback).
     Either way the parameter takes its default, which matters only when the
     model is trained again: the saved networks still sample as before.
+    """
+
+
+class SharedRowsWarning(UserWarning):
+    """Warns that held-out rows repeat training rows, so that the
+    closer-to-training share cannot see copies of them.
+
+    :func:`gansampler.metrics.closer_to_training_share` compares each
+    generated row's distance to the training rows with its distance to the
+    held-out rows. A generated row that copies a row both sets hold is as
+    near to each, a tie that counts half: such copies leave the share near
+    0.5. Where every column takes few values (categories, counts) or records
+    are duplicated, read :func:`gansampler.metrics.exact_copy_share` of the
+    generated rows beside that of the held-out rows.
     """
 
 

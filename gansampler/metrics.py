@@ -15,6 +15,7 @@ privacy.
 
 import datetime
 import math
+import warnings
 from collections import Counter
 from numbers import Integral, Real
 
@@ -25,6 +26,7 @@ from sklearn.utils import check_array, check_random_state
 
 from ._compat import StrOptions, validate_parameter_constraints
 from ._validation import is_frame, is_missing
+from .exceptions import SharedRowsWarning
 
 __all__ = [
     "closer_to_training_share",
@@ -288,6 +290,15 @@ def closer_to_training_share(
     share : float
         Between 0 and 1.
 
+    Warns
+    -----
+    SharedRowsWarning
+        Where 1% or more of the held-out rows equal a training row (columns
+        of few values, duplicated records): a generated row that copies one
+        of those is as near to both sets, a tie that counts half, so the
+        share does not see such copies. :func:`exact_copy_share` of the
+        generated rows, beside that of the held-out rows, does.
+
     See Also
     --------
     exact_copy_share : Share of generated rows equal to a training row.
@@ -331,6 +342,7 @@ def closer_to_training_share(
         {"generated": generated, "train": train, "held_out": held_out},
         caller="closer_to_training_share",
     )
+    _warn_shared_rows(*rows.keys()[1:])
     generated, train, held_out = rows.points()
     n_rows = min(len(train), len(held_out))
     rng = check_random_state(random_state)
@@ -342,6 +354,29 @@ def closer_to_training_share(
     to_held_out = _nearest(held_out, generated, 1)[:, 0]
     closer = (to_train < to_held_out) + 0.5 * (to_train == to_held_out)
     return float(np.mean(closer))
+
+
+# Held-out rows equal to training rows, from this share up, make the
+# closer-to-training share hide copies (see _warn_shared_rows).
+_SHARED_ROWS_WARNING = 0.01
+
+
+def _warn_shared_rows(train, held_out):
+    """Warn where held-out rows repeat training rows: a generated row that
+    copies one of those is as near to both sets, a tie that counts half, so
+    the closer-to-training share cannot see such copies."""
+    seen = set(train)
+    shared = float(np.mean([row in seen for row in held_out]))
+    if shared >= _SHARED_ROWS_WARNING:
+        warnings.warn(
+            f"{shared:.1%} of the held-out rows equal a training row: a "
+            "generated row that copies one of them is as near to both sets "
+            "and counts half, so the share cannot see such copies. Compare "
+            "exact_copy_share(generated, train) with exact_copy_share(held_out, "
+            "train), or hold out rows that no training row repeats.",
+            SharedRowsWarning,
+            stacklevel=3,
+        )
 
 
 def exact_copy_share(generated, train) -> float:

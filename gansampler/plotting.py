@@ -502,7 +502,9 @@ def plot_history(sampler, *, axes=None):
     ax_loss.plot(epochs, column("discriminator_loss"), label="discriminator",
                  color="C3")  # fmt: skip
     ax_loss.plot(epochs, column("generator_loss"), label="generator", color="C0")
-    if getattr(sampler, "loss", "bce") == "bce":
+    # The game it was fitted with, whatever its settings since.
+    fitted = getattr(sampler, "fitted_params_", None) or {}
+    if fitted.get("loss", getattr(sampler, "loss", "bce")) == "bce":
         for level in (2 * np.log(2), np.log(2)):
             ax_loss.axhline(level, color="0.4", linestyle=":", linewidth=1)
         ax_loss.lines[-1].set_label("equilibrium: D cannot tell")

@@ -128,3 +128,59 @@ def test_a_learning_rate_scheduler_is_refused_with_the_settings_to_use(X_normal)
     with pytest.raises(TypeError, match="set the rates with generator_lr"):
         fitted.fit(X_normal)
     np.testing.assert_array_equal(fitted.sample(3, random_state=0), before)
+
+
+def test_skorchs_early_stopping_stops_training_and_keeps_the_model(X_normal):
+    from skorch.callbacks import EarlyStopping
+
+    stop = EarlyStopping(monitor="train_w1", patience=1, threshold=10.0)
+    sampler = GANSampler(max_epochs=10, steps_per_epoch=3, random_state=0,
+                         callbacks=[stop]).fit(X_normal)  # fmt: skip
+    assert len(sampler.history_) == 2  # no epoch improves by 10
+    assert sampler.net_.stopped_early_
+    assert sampler.sample(3).shape == (3, 1)
+
+
+@pytest.mark.parametrize(
+    "callback, match",
+    [
+        ("oops", "which is no skorch callback"),
+        (("name",), "or \\(name, callback\\) pairs"),
+        ("checkpoint", "set f_params=None and f_optimizer=None"),
+        ("early_stopping_load_best", "held-out check keeps the best epoch"),
+    ],
+)
+def test_callbacks_that_cannot_serve_a_gan_are_refused(X_normal, callback, match,
+                                                       tmp_path):  # fmt: skip
+    from skorch.callbacks import EarlyStopping
+
+    if callback == "checkpoint":
+        callback = Checkpoint(dirname=str(tmp_path / "checkpoints"))
+    if callback == "early_stopping_load_best":
+        callback = EarlyStopping(monitor="train_w1", load_best=True)
+    fitted = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0).fit(X_normal)
+    before = fitted.sample(3, random_state=0)
+    with pytest.raises(TypeError, match=match):
+        fitted.set_params(callbacks=[callback]).fit(X_normal)
+    np.testing.assert_array_equal(fitted.sample(3, random_state=0), before)
+
+
+def test_callbacks_of_each_round_get_skorchs_arguments(X_normal):
+    from skorch.callbacks import Callback
+
+    seen = []
+
+    class PerRound(Callback):
+        def on_batch_end(self, net, batch, y_pred, training, **kwargs):
+            seen.append((y_pred, training))
+
+    GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0,
+               callbacks=[PerRound()]).fit(X_normal)  # fmt: skip
+    assert seen == [(None, True), (None, True)]
+
+
+def test_a_callback_class_gets_the_same_checks(X_normal):
+    with pytest.raises(TypeError, match="set the rates with generator_lr"):
+        GANSampler(max_epochs=1, steps_per_epoch=2, callbacks=[LRScheduler]).fit(
+            X_normal
+        )

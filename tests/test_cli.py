@@ -192,6 +192,7 @@ def _privacy_figures(stdout):
 
 def test_evaluate_with_train_reports_how_near_the_samples_sit(workdir):
     from gansampler._sampler import scoring_samples
+    from gansampler.exceptions import SharedRowsWarning
     from gansampler.metrics import (
         closer_to_training_share,
         exact_copy_share,
@@ -208,7 +209,8 @@ def test_evaluate_with_train_reports_how_near_the_samples_sit(workdir):
     held_out, _, _ = read_table(str(workdir / "held_out.csv"), ["height", "visits"])
     samples = scoring_samples(sampler, len(held_out))
     # 400 training rows against 300 held out: --seed picks the 300 of them.
-    share = closer_to_training_share(samples, train, held_out, random_state=2)
+    with pytest.warns(SharedRowsWarning, match="of the held-out rows equal"):
+        share = closer_to_training_share(samples, train, held_out, random_state=2)
     expected = {
         "closer to training": [share, 0.5],
         "exact copies": [exact_copy_share(samples, train),
@@ -223,6 +225,9 @@ def test_evaluate_with_train_reports_how_near_the_samples_sit(workdir):
     assert "400 training rows of people.csv" in result.stdout
     assert "0.5: as near to unseen rows as to training rows" in result.stdout
     assert "not differential privacy" in result.stdout
+    # Heights to the centimetre and counts of visits: held-out rows repeat
+    # training rows, and the share cannot see copies of those.
+    assert "of the held-out rows equal a training row" in result.stderr
     # The fidelity above is the same as without --train.
     plain = run("evaluate", "people.safetensors", "held_out.csv", "--seed", "2",
                 cwd=workdir)  # fmt: skip

@@ -105,8 +105,36 @@ def test_a_model_with_nothing_new_to_draw_raises():
     # One flag: every row the model can draw is a training row.
     X = np.tile([[0.0], [1.0]], (100, 1))
     sampler = GANSampler(**FAST, redraw_copies=True, random_state=0).fit(X)
-    with pytest.raises(ValueError, match="copied a training row"):
+    with pytest.raises(ValueError, match="None of 2,000 rows drawn to replace"):
         sampler.sample(10, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def rare_new_rows():
+    """A model of counts that draws a new row about once in twelve: a row
+    may need hundreds of attempts, and a large draw holds such rows."""
+    rng = np.random.default_rng(0)
+    k = rng.poisson(2.0, 400)
+    X = np.column_stack([k, np.round(k + rng.normal(0, 0.5, 400))])
+    sampler = GANSampler(max_epochs=5, steps_per_epoch=40, redraw_copies=True,
+                         random_state=0).fit(X)  # fmt: skip
+    return sampler, X
+
+
+def test_a_large_draw_redraws_every_copy_of_a_model_of_rare_new_rows(rare_new_rows):
+    sampler, X = rare_new_rows
+    rows = sampler.sample(20_000, random_state=0)
+    assert exact_copy_share(rows, X) == 0.0
+
+
+def test_copies_of_rows_stored_with_noise_below_their_precision_are_redrawn():
+    rng = np.random.default_rng(0)
+    k = rng.poisson(2.0, 400)
+    X = np.column_stack([k, k * 0.1])  # 3 * 0.1 is 0.30000000000000004
+    sampler = GANSampler(max_epochs=3, steps_per_epoch=20, redraw_copies=True,
+                         random_state=0).fit(X)  # fmt: skip
+    rows = sampler.sample(2000, random_state=1)
+    assert exact_copy_share(rows, np.round(X, 1)) == 0.0
 
 
 def test_rows_of_a_mixed_table_and_a_class_keep_their_kind():
@@ -120,3 +148,11 @@ def test_rows_of_a_mixed_table_and_a_class_keep_their_kind():
     rows = sampler.sample(200, y=[1] * 200, random_state=0)
     assert list(rows.columns) == ["n", "kind"]
     assert exact_copy_share(rows, frame) == 0.0
+
+
+def test_a_row_redrawn_in_a_part_of_a_draw_is_the_whole_draws_row(rare_new_rows):
+    sampler, _ = rare_new_rows
+    whole = sampler.sample(3_000, random_state=0)
+    for start in (0, 1, 1_777, 2_999):
+        part = gansampler.draw_rows(sampler, 3_000, 0, start=start, stop=start + 1)
+        np.testing.assert_array_equal(part, whole[start : start + 1])

@@ -54,7 +54,9 @@ def test_the_sampler_is_one_node_of_the_graph(fitted_sampler):
 
 def test_no_rows_and_bad_arguments(fitted_sampler):
     assert gansampler.dask.sample(fitted_sampler, 0).compute().shape == (0, 2)
-    for bad in ({"n_samples": -1}, {"chunk_size": 0}, {"n_samples": 1.5}):
+    bad_arguments = ({"n_samples": -1}, {"chunk_size": 0}, {"n_samples": 1.5},
+                     {"n_samples": True}, {"chunk_size": True})  # fmt: skip
+    for bad in bad_arguments:
         arguments = {"n_samples": 10, "chunk_size": 5} | bad
         with pytest.raises(ValueError, match="parameter of sample must be"):
             gansampler.dask.sample(fitted_sampler, **arguments)

@@ -285,7 +285,7 @@ def test_auto_rules_of_the_check():
     assert auto_setting("early_stopping", 10, n_rows=51, **narrow) is False
     fraction = {n: auto_setting("validation_fraction", 3, n_rows=n)
                 for n in (40, 200, 5_000, 100_000)}  # fmt: skip
-    assert [round(fraction[n] * n) for n in fraction] == [10, 50, 500, 1_000]
+    assert [round(fraction[n] * n) for n in fraction] == [10, 50, 500, 500]
     assert auto_setting("r1_interval", 1, n_classes=2) == 1
     assert auto_setting("r1_interval", 1) == 16
 
@@ -533,3 +533,66 @@ def test_the_copula_start_reads_the_classes_on_the_data_s_device(monkeypatch):
     assert codes.dtype == torch.long
     assert codes.data_ptr() in {t.data_ptr() for t in placed}
     assert torch.equal(codes.cpu(), torch.from_numpy(y))
+
+
+def test_every_callback_sees_the_epoch_that_stops_training(rows):
+    from skorch.callbacks import Callback
+
+    seen = []
+
+    class Log(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            seen.append(len(net.history))
+
+    sampler = GANSampler(max_epochs=60, steps_per_epoch=5, n_iter_no_change=1,
+                         early_stopping=True, random_state=0,
+                         callbacks=[Log()]).fit(rows)  # fmt: skip
+    assert sampler.net_.stopped_early_
+    assert seen == list(range(1, len(sampler.history_) + 1))
+
+
+def test_a_check_that_ends_with_the_last_epoch_did_not_stop_early(rows, capsys):
+    settings = {"steps_per_epoch": 5, "n_iter_no_change": 1, "verbose": 1,
+                "early_stopping": True, "random_state": 0}  # fmt: skip
+    stopped = GANSampler(max_epochs=60, **settings).fit(rows)
+    assert stopped.net_.stopped_early_
+    assert "Stopping" in capsys.readouterr().out
+    # The same training, whose last epoch is the one that stopped it.
+    last = GANSampler(max_epochs=len(stopped.history_), **settings).fit(rows)
+    assert last.history_[-1, "valid_loss_best"] is False
+    assert not last.net_.stopped_early_
+    assert "Stopping" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fraction", ["auto", 0.8])
+def test_the_rows_held_back_leave_every_class_a_training_row(fraction):
+    # 40 classes of 3 rows: the 30 rows held back cannot be stratified, and
+    # 0.8 would take every row of some classes.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(120, 2)), np.repeat(np.arange(40), 3)
+    for seed in range(10):
+        sampler = GANSampler(
+            max_epochs=1, steps_per_epoch=2, random_state=seed,
+            early_stopping=True, validation_fraction=fraction,
+        )  # fmt: skip
+        net = sampler.fit(X, y).net_
+        train, _ = net.train_split(np.arange(120), torch.as_tensor(y))
+        assert set(y[np.asarray(train.indices)]) == set(range(40))
+
+
+def test_classes_of_one_row_leave_the_auto_check_off_and_refuse_the_asked_one():
+    from gansampler._params import DEFAULTS
+    from gansampler._sampler import _held_out_split
+
+    # 39 classes in 40 rows: a split that leaves every class a training row
+    # holds back one row, too few for the check.
+    counts = np.r_[np.ones(38, dtype=int), 2]
+    params = {"validation_fraction": 0.25}
+    auto = GANSampler(early_stopping=DEFAULTS["early_stopping"])
+    assert _held_out_split(auto, params, 40, counts, seed=0) is None
+    with pytest.raises(ValueError, match="every class keeps a training row"):
+        _held_out_split(GANSampler(early_stopping=True), params, 40, counts, 0)
+    # Classes of many rows: stratified, even holding back most of them.
+    split = _held_out_split(auto, {"validation_fraction": 0.6}, 40,
+                            np.array([20, 20]), seed=0)  # fmt: skip
+    assert split.stratified

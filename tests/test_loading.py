@@ -746,6 +746,9 @@ def test_a_file_is_written_in_the_oldest_format_that_holds_it(tmp_path):
     assert format_of(text.assign(c=pd.Series(days, dtype=object))) == "5"
     assert format_of(text.rename(columns={"x": ("x", 0), "c": ("c", 1)})) == "5"
     assert format_of(text.set_axis([1.5, np.nan], axis=1)) == "5"  # NaN as a name
+    # Text whose storage its dtype's name does not say.
+    other = "python" if text["c"].dtype.storage == "pyarrow" else "pyarrow"
+    assert format_of(text.astype({"c": pd.StringDtype(other)})) == "6"
 
 
 class Factories:

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -207,6 +209,7 @@ def test_the_larger_real_set_is_cut_to_the_size_of_the_smaller():
     assert shares == pytest.approx([0.5, 0.5], abs=0.05)
 
 
+@pytest.mark.filterwarnings("ignore:50.0% of the held-out rows")
 def test_ties_count_half():
     from gansampler.metrics import closer_to_training_share
 
@@ -222,6 +225,25 @@ def test_ties_count_half():
     levels = np.array([["c"], ["a"], ["b"]], dtype=object)
     train, held_out = np.array([["a"]] * 2, dtype=object), [["b"], ["b"]]
     assert closer_to_training_share(levels, train, held_out) == 0.5
+
+
+def test_held_out_rows_that_repeat_training_rows_are_warned_of():
+    from gansampler.exceptions import SharedRowsWarning
+    from gansampler.metrics import closer_to_training_share
+
+    train = np.array([["a", 1], ["b", 2], ["c", 3]] * 30, dtype=object)
+    held_out = np.array([["a", 1], ["d", 4], ["e", 5]] * 10, dtype=object)
+    copies = train[:30]
+    # A third of the copies are of rows both sets hold: ties, counted half.
+    with pytest.warns(SharedRowsWarning, match="33.3% of the held-out rows equal a"):
+        share = closer_to_training_share(copies, train, held_out)
+    assert share == pytest.approx(1 - 1 / 6)
+    # Held-out rows of their own: no warning.
+    rng = np.random.default_rng(0)
+    train, held_out = rng.normal(size=(200, 2)), rng.normal(size=(200, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        closer_to_training_share(train[:50], train, held_out)
 
 
 def test_nearest_neighbour_distance_ratio_per_row():

@@ -323,3 +323,12 @@ def test_plot_history_without_equilibrium_for_other_games():
 def test_plot_history_needs_a_fitted_sampler():
     with pytest.raises(ValueError, match="Call fit first"):
         plot_history(GANSampler())
+
+
+def test_plot_history_draws_the_game_the_sampler_was_fitted_with():
+    X = np.random.default_rng(0).normal(size=(100, 1))
+    sampler = GANSampler(**FAST, loss="hinge", random_state=0).fit(X)
+    sampler.set_params(loss="bce")  # for the next fit
+    _, (loss, _) = plot_history(sampler)
+    assert len(loss.lines) == 2  # no equilibrium of bce on a hinge fit
+    plt.close("all")

@@ -419,3 +419,80 @@ def test_decode_on_a_gpu_agrees_with_the_cpu(table):
         on_gpu = on_gpu.cpu().numpy()
         differ = ~np.isclose(on_gpu, on_cpu.numpy(), rtol=0, atol=1e-9)
         assert differ[:n_random].sum() <= 5
+
+
+def test_columns_of_small_numbers_keep_their_shape():
+    # Within 1e-7 of a column's ends, scikit-learn's quantile transform sends
+    # every value to the end itself; the power map rounds such numbers away.
+    rng = np.random.default_rng(0)
+    X = np.column_stack([
+        10 ** -rng.uniform(0, 20, size=2000),  # p-values
+        rng.lognormal(np.log(4.7e-9), 0.3, size=2000),  # farads
+        rng.normal(1e-15, 2e-16, size=2000),
+    ])  # fmt: skip
+    for preprocessing in ("auto", "quantile"):
+        data_map = DataMap(preprocessing=preprocessing).fit(X)
+        back = data_map.from_network(data_map.to_network(X), rounding=False)
+        # The quantile map interpolates: close between its quantiles.
+        np.testing.assert_allclose(back, X, rtol=1e-4)
+    # The power map, where asked for, serves where it gives the values back
+    # to 1e-3 of their spread (p-values of 1e-17 come back as 0).
+    data_map = DataMap(preprocessing="power").fit(X)
+    assert data_map.column_maps_ == ["power", "power", "quantile"]
+    back = data_map.from_network(data_map.to_network(X), rounding=False)
+    assert np.all(np.abs(back - X) <= 1e-3 * X.std(axis=0))
+
+
+def test_the_quantile_map_of_ordinary_numbers_is_scikit_learns():
+    from sklearn.preprocessing import QuantileTransformer
+
+    X = np.random.default_rng(0).normal(4.0, 1.25, size=(10_000, 1))
+    data_map = DataMap(preprocessing="quantile").fit(X)
+    expected = data_map.quantile_transformer_.transform(X)
+    assert isinstance(data_map.quantile_transformer_, QuantileTransformer)
+    np.testing.assert_array_equal(data_map.to_network(X), expected)
+
+
+def test_whole_numbers_are_rounded_whatever_their_size_and_storage():
+    from gansampler._preprocessing import fixed_decimals
+
+    rng = np.random.default_rng(0)
+    salaries = rng.integers(20_000, 300_000, 500).astype(np.float32)
+    microseconds = 1.7e15 + rng.integers(0, 10**12, 500)
+    # Float32 numbers to one decimal, in a float64 table.
+    temperatures = np.round(rng.normal(20, 80, 500), 1).astype(np.float32)
+    X = np.column_stack([salaries, microseconds, temperatures])
+    assert fixed_decimals(salaries[:, None]) == [0]
+    assert fixed_decimals(X) == [0, 0, 1]
+    # Float32 numbers of about a million with fractions are no integers.
+    fractions = rng.normal(1e6, 1e5, 500).astype(np.float32)
+    assert fixed_decimals(fractions[:, None]) == [None]
+
+
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        (np.array([[np.nan, 1.0], [1.0, 2.0]]), "Input X contains NaN"),
+        (np.arange(5.0), "Expected 2D array"),
+    ],
+)
+def test_a_data_map_refuses_what_it_cannot_map(X, match):
+    with pytest.raises(ValueError, match=match):
+        DataMap().fit(X)
+
+
+def test_the_power_map_serves_float32_numbers_and_large_offsets():
+    rng = np.random.default_rng(0)
+    single = rng.normal(4, 1.25, (300, 2)).astype(np.float32)
+    offsets = np.c_[1e6 + rng.normal(size=300), 1e3 + rng.normal(0, 10, 300)]
+    for X in (single, offsets):
+        assert DataMap(preprocessing="power").fit(X).column_maps_ == ["power"] * 2
+
+
+def test_a_power_map_that_flattens_a_column_is_not_taken():
+    # A large offset: the power that scikit-learn fits may make every value
+    # nearly one, whose scores it then leaves unscaled.
+    rng = np.random.default_rng(7)
+    X = np.column_stack([3000 + rng.normal(0, 1, 1000), rng.normal(size=1000)])
+    data_map = DataMap().fit(X)
+    assert data_map.to_network(X).std(axis=0) == pytest.approx([1, 1], abs=0.1)

@@ -928,7 +928,7 @@ def test_drawing_in_parts_keeps_float32_and_draws_no_rows(fast):
         ({"stop": 11}, ValueError, "0 <= start <= stop <= n_samples"),
         ({"start": -1}, ValueError, "'start' parameter of draw_rows"),
         ({"n_samples": 2.5}, ValueError, "'n_samples' parameter of draw_rows"),
-        ({"stop": True}, TypeError, "stop must be a number of rows"),
+        ({"stop": True}, TypeError, "'stop' parameter of draw_rows must be an int"),
         ({"codes": [0] * 10}, ValueError, "fitted without class labels"),
     ],
 )

@@ -624,3 +624,152 @@ def test_tuple_names_of_different_lengths_stay_tuples():
     X.columns = pd.Index([("a", "b"), ("c",)], tupleize_cols=False)
     rows = GANSampler(**BUDGET).fit(X).sample(5, random_state=0)
     pd.testing.assert_index_equal(rows.columns, X.columns)
+
+
+def _arrow_table(tmp_path):
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({
+        "day": pd.date_range("2020-01-01", periods=40).date,
+        "when": pd.date_range("2020-01-01", periods=40, freq="h", tz="UTC"),
+        "colour": pd.Categorical(["red", "blue"] * 20),
+        "price": [decimal.Decimal("1.25"), decimal.Decimal("2.50")] * 20,
+        "name": ["a", "b"] * 20,
+        "count": np.arange(40),
+        "x": np.arange(40.0),
+    })  # fmt: skip
+    frame.to_parquet(tmp_path / "table.parquet")
+    return pd.read_parquet(tmp_path / "table.parquet", dtype_backend="pyarrow")
+
+
+@pytest.mark.parametrize("column", ["day", "when", "colour", "price", "name", "count"])
+def test_arrow_columns_come_back_as_they_were(column, tmp_path):
+    # What a Parquet file read with Arrow's dtypes gives: dates, times in a
+    # zone, dictionaries, decimals and Arrow's text, which pandas does not
+    # read back from their names.
+    X = _arrow_table(tmp_path)[[column, "x"]]
+    sampler = GANSampler(**BUDGET).fit(X)
+    rows = sampler.sample(20, random_state=0)
+    assert rows.dtypes.tolist() == X.dtypes.tolist()
+    sampler.save(tmp_path / "model.safetensors")
+    again = load(tmp_path / "model.safetensors").sample(20, random_state=0)
+    pd.testing.assert_frame_equal(again, rows)
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        pd.StringDtype("python"),
+        pd.StringDtype("pyarrow"),
+        pd.StringDtype("python", na_value=np.nan),
+        pd.ArrowDtype(__import__("pyarrow").string()),
+    ],
+    ids=["string-python", "string-pyarrow", "str-python", "arrow-string"],
+)
+def test_text_dtypes_keep_their_storage(dtype, tmp_path):
+    X = pd.DataFrame(
+        {"s": pd.array(["a", "b"] * 30, dtype=dtype), "x": np.arange(60.0)}
+    )
+    sampler = GANSampler(**BUDGET).fit(X)
+    assert sampler.sample(5, random_state=0)["s"].dtype == dtype
+    sampler.save(tmp_path / "model.safetensors")
+    assert load(tmp_path / "model.safetensors").sample(5)["s"].dtype == dtype
+
+
+def test_times_in_dateutil_zones_come_back_in_them(tmp_path):
+    tz = pytest.importorskip("dateutil.tz")
+    for zone in (tz.gettz("Europe/Paris"), tz.tzutc()):
+        times = pd.date_range("2020-01-01", periods=40, freq="h", tz=zone)
+        X = pd.DataFrame({"t": times, "x": np.arange(40.0)})
+        sampler = GANSampler(**BUDGET).fit(X)
+        assert sampler.sample(5, random_state=0)["t"].dtype == X["t"].dtype
+        sampler.save(tmp_path / "model.safetensors")
+        rows = load(tmp_path / "model.safetensors").sample(5, random_state=0)
+        assert rows["t"].dtype == X["t"].dtype
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "Int8", "UInt8", "Int64"])
+def test_integers_beyond_their_dtypes_range_are_clipped_not_wrapped(dtype):
+    # Generated values below 0 and beyond 127 or 255: without enforced
+    # bounds they come back at the dtype's ends, not wrapped around.
+    ages = np.random.default_rng(0).integers(0, 120, 100)
+    X = pd.DataFrame({"age": pd.array(ages, dtype=dtype), "x": np.arange(100.0)})
+    sampler = GANSampler(**BUDGET).fit(X)
+    info = np.iinfo(np.dtype(dtype.lower()))
+    decoded = sampler.table_map_.to_output(np.array([[-300.0, 0.0], [1e6, 0.0]]))
+    assert decoded["age"].dtype == X["age"].dtype
+    assert decoded["age"].tolist() == [max(info.min, -300), min(info.max, 10**6)]
+
+
+def test_nullable_integers_come_back_whole_without_enforced_rounding():
+    rng = np.random.default_rng(0)
+    counts = pd.array([None, *rng.integers(0, 1000, 59)], dtype="Int64")
+    X = pd.DataFrame({"n": counts, "x": rng.normal(size=60)})
+    rows = GANSampler(**BUDGET, enforce_rounding=False).fit(X).sample(50)
+    assert rows["n"].dtype == "Int64"
+
+
+def test_integers_of_a_numbers_only_frame_beyond_2_53_are_warned_of():
+    X = pd.DataFrame({"id": 2**60 + np.arange(60), "x": np.arange(60.0)})
+    with pytest.warns(UserWarning, match="integers of 2\\*\\*53 or more"):
+        GANSampler(**BUDGET).fit(X)
+
+
+def test_an_array_of_numbers_with_category_columns_gives_floats():
+    rng = np.random.default_rng(0)
+    X = np.c_[rng.integers(0, 3, 60), rng.normal(size=60)]
+    rows = GANSampler(**BUDGET, categorical_columns=[0]).fit(X).sample(10)
+    assert rows.dtype == np.float64
+    assert set(rows[:, 0]) <= {0.0, 1.0, 2.0}
+
+
+def test_tuples_as_categories_come_back_as_tuples():
+    X = pd.DataFrame({"c": pd.Categorical([(1, 2), (3, 4)] * 20), "x": np.arange(40.0)})
+    rows = GANSampler(**BUDGET).fit(X).sample(10)
+    assert set(rows["c"]) <= {(1, 2), (3, 4)}
+
+
+def test_unhashable_values_named_as_categorical_are_a_clear_error():
+    X = pd.DataFrame({"a": pd.Series([[1], [2]] * 15, dtype=object),
+                      "b": np.arange(30.0)})  # fmt: skip
+    with pytest.raises(TypeError, match="Column 'a' holds list values"):
+        GANSampler(**BUDGET, categorical_columns=["a"]).fit(X)
+
+
+def test_a_dtype_that_cannot_come_back_is_refused_at_fit():
+    utc = pd.date_range("2020", periods=40, freq="h", tz=datetime.timezone.utc)
+    X = pd.DataFrame({"t": utc, "x": np.arange(40.0)})
+    GANSampler(**BUDGET).fit(X)  # a zone that pandas names
+
+    class Zone(datetime.tzinfo):
+        def utcoffset(self, dt):
+            return datetime.timedelta(hours=1)
+
+        def dst(self, dt):
+            return datetime.timedelta(0)
+
+    times = pd.Series(pd.date_range("2020", periods=40, freq="h")).dt.tz_localize(
+        Zone()
+    )
+    with pytest.raises(TypeError, match="cannot give back as it is"):
+        GANSampler(**BUDGET).fit(pd.DataFrame({"t": times, "x": np.arange(40.0)}))
+
+
+def test_categories_of_every_dtype_come_back_as_they_were(tmp_path):
+    tz = pytest.importorskip("dateutil.tz")
+    paris = pd.date_range("2020", periods=3, tz=tz.gettz("Europe/Paris"))
+    columns = {
+        "zoned": pd.Categorical(paris.repeat(10)),
+        "text": pd.Categorical(
+            pd.array(["a", "b", "c"] * 10, dtype=pd.StringDtype("python"))
+        ),
+        "ids": 2**60 + np.array([1, 2, 3] * 10),  # levels float64 rounds alike
+    }
+    for name, values in columns.items():
+        X = pd.DataFrame({name: values, "x": np.arange(30.0)})
+        sampler = GANSampler(**BUDGET, categorical_columns=[name]).fit(X)
+        rows = sampler.sample(10, random_state=0)
+        assert rows[name].dtype == X[name].dtype
+        assert set(rows[name]) <= set(X[name])
+        sampler.save(tmp_path / "model.safetensors")
+        again = load(tmp_path / "model.safetensors").sample(10, random_state=0)
+        pd.testing.assert_frame_equal(again, rows)
