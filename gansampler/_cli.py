@@ -788,7 +788,8 @@ def _privacy(samples, train, held_out, args):
 def _check_kinds(X, table_map, path):
     """Refuse a column of text or numbers where the model learned the
     other (or dates)."""
-    wanted = {"number": ("iufb", "numbers"), "time": ("M", "dates and times")}
+    # Dates may come as Python's (a Parquet file's date32 column).
+    wanted = {"number": ("iufb", "numbers"), "time": ("MO", "dates and times")}
     for j, column in enumerate(table_map.columns_):
         kinds, what = wanted.get(column.kind, (None, None))
         dtype = X.dtypes.iloc[j]
@@ -807,7 +808,13 @@ def _described(X, samples, j, kind):
     if kind == "time":
         if not hasattr(X, "iloc"):
             return ("", "", "", "")
-        data, generated = X.iloc[:, j], samples.iloc[:, j]
+        import pandas as pd
+
+        # Python's dates and times (a Parquet file's dates) as pandas' times.
+        data, generated = (
+            pd.to_datetime(column) if column.dtype == object else column
+            for column in (X.iloc[:, j], samples.iloc[:, j])
+        )
         figures = data.mean(), generated.mean(), data.std(), generated.std()
         return tuple(str(figure.floor("s")) for figure in figures)
     return None

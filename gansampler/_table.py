@@ -730,6 +730,42 @@ def _arrow_text(arrow_type):
     return str(arrow_type)
 
 
+def _is_arrow_dictionary(dtype):
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    return arrow is not None and type(arrow).__name__ == "DictionaryType"
+
+
+def _dictionary_of(values):
+    """The values of the dictionary of a column of Arrow dictionaries, in
+    its order (unified over its chunks), as Python's values."""
+    import pyarrow as pa
+
+    chunked = pa.array(values)
+    if not isinstance(chunked, pa.ChunkedArray):
+        chunked = pa.chunked_array([chunked])
+    if not chunked.num_chunks:
+        return []
+    return [
+        _python(v) for v in chunked.unify_dictionaries().chunk(0).dictionary.to_pylist()
+    ]
+
+
+def _arrow_dictionary(values, missing, record):
+    """Levels as a column of Arrow dictionaries with the training column's
+    dictionary, in its order."""
+    import pyarrow as pa
+
+    arrow = record_dtype(record).pyarrow_dtype
+    levels = record["categories"]
+    position = {level: i for i, level in enumerate(levels)}
+    indices = pa.array([None if gone else position.get(_python(v))
+                        for v, gone in zip(values, missing, strict=True)],
+                       type=arrow.index_type)  # fmt: skip
+    dictionary = pa.array(levels, type=arrow.value_type)
+    column = pa.DictionaryArray.from_arrays(indices, dictionary, ordered=arrow.ordered)
+    return _pandas().arrays.ArrowExtensionArray(pa.chunked_array([column]))
+
+
 def _arrow_type(text):
     """The Arrow type that :func:`_arrow_text` wrote."""
     import pyarrow as pa
@@ -1051,6 +1087,9 @@ class TableMap:
                 )
             kind = _kind_of(column, j in named)
             record = dtype_record(column.dtype, column.name)
+            if _is_arrow_dictionary(column.dtype):
+                # Its dictionary, in its order (an ordered one's ranks).
+                record["categories"] = _dictionary_of(column.values)
             if kind == "category":
                 values = np.asarray(column.values, dtype=object)
                 codec = CategoryCodec().fit(values, missing)
@@ -1503,6 +1542,8 @@ def _as_dtype(values, missing, record):
             ordered=record["ordered"],
         )
         return pd.Categorical(np.where(missing, None, values), dtype=dtype)
+    if "arrow" in record and "categories" in record:
+        return _arrow_dictionary(values, missing, record)
     dtype = record_dtype(record)
     integers = _integer_dtype(dtype)
     if integers is not None:

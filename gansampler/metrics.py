@@ -45,6 +45,10 @@ def _check_samples(X, Y, *, dtype=np.float64):
     finite = dtype is not None
     if is_frame(X) and is_frame(Y):  # matched by name, as the privacy figures
         Y = _same_columns({"X": X, "Y": Y}, reference="X")["Y"]
+    if dtype is None:
+        # Levels of any kind: scikit-learn would cast a frame that mixes text
+        # with pandas' or Arrow's numbers to float.
+        X, Y = (Z.to_numpy(dtype=object) if is_frame(Z) else Z for Z in (X, Y))
     X = check_array(X, dtype=dtype, ensure_all_finite=finite, input_name="X")
     Y = check_array(Y, dtype=dtype, ensure_all_finite=finite, input_name="Y")
     if X.shape[1] != Y.shape[1]:

@@ -833,3 +833,20 @@ def test_evaluate_suggests_columns_only_where_they_do_not_match(workdir):
     other = run("evaluate", "people.safetensors", "other.csv", cwd=workdir)
     assert_one_line_error(other, "no column 'height'", "pick the matching columns "
                           "with --columns")  # fmt: skip
+
+
+def test_evaluate_reads_a_parquet_files_dates(tmp_path):
+    import datetime
+
+    pa = pytest.importorskip("pyarrow")
+    parquet = pytest.importorskip("pyarrow.parquet")
+    rng = np.random.default_rng(0)
+    days = [datetime.date(2020, 1, 1) + datetime.timedelta(days=int(k))
+            for k in rng.integers(0, 300, 100)]  # fmt: skip
+    table = pa.table({"x": rng.normal(size=100), "d": pa.array(days)})
+    parquet.write_table(table, tmp_path / "dates.parquet")
+    fitted = run("fit", "dates.parquet", "-o", "dates.safetensors", "--max-epochs",
+                 "2", "--steps-per-epoch", "5", "-q", cwd=tmp_path)  # fmt: skip
+    assert fitted.returncode == 0, fitted.stderr
+    result = run("evaluate", "dates.safetensors", "dates.parquet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr

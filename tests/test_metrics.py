@@ -391,3 +391,17 @@ def test_times_in_columns_of_objects_are_times(samples):
     objects = [frame.to_numpy(dtype=object) for frame in (near, train)]
     assert nearest_neighbour_distance_ratio(*objects) == pytest.approx(expected)
     assert nearest_neighbour_distance_ratio(near, objects[1]) == pytest.approx(expected)
+
+
+def test_total_variation_takes_frames_of_arrow_and_nullable_columns():
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    from gansampler.metrics import total_variation_distance
+
+    X = pd.DataFrame({"t": pd.array(list("abac"), dtype="large_string[pyarrow]"),
+                      "b": pd.array([True, False, True, False], dtype="bool[pyarrow]"),
+                      "n": pd.array([1, 2, None, 1], dtype="Int64")})  # fmt: skip
+    Y = X.assign(n=pd.array([1, None, None, 1], dtype="Int64"))
+    assert total_variation_distance(X, X) == 0.0
+    distances = total_variation_distance(X, Y, multioutput="raw_values")
+    np.testing.assert_allclose(distances, [0.0, 0.0, 0.25])

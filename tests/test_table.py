@@ -773,3 +773,20 @@ def test_categories_of_every_dtype_come_back_as_they_were(tmp_path):
         sampler.save(tmp_path / "model.safetensors")
         again = load(tmp_path / "model.safetensors").sample(10, random_state=0)
         pd.testing.assert_frame_equal(again, rows)
+
+
+def test_arrow_dictionaries_keep_their_dictionary_and_its_order(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    codes = pa.array(np.random.default_rng(0).integers(0, 3, 120), pa.int8())
+    ranks = pa.DictionaryArray.from_arrays(codes, pa.array(["lo", "mid", "hi"]),
+                                           ordered=True)  # fmt: skip
+    ranks = pd.arrays.ArrowExtensionArray(pa.chunked_array([ranks]))
+    X = pd.DataFrame({"x": np.arange(120.0), "rank": ranks})
+    sampler = GANSampler(**BUDGET).fit(X)
+    rows = sampler.sample(50, random_state=0)
+    assert rows["rank"].dtype == X["rank"].dtype
+    drawn = pa.chunked_array(pa.array(rows["rank"].array)).combine_chunks()
+    assert drawn.dictionary.to_pylist() == ["lo", "mid", "hi"]
+    sampler.save(tmp_path / "model.safetensors")
+    again = load(tmp_path / "model.safetensors").sample(50, random_state=0)
+    pd.testing.assert_frame_equal(again, rows)
