@@ -56,7 +56,7 @@ from ._table import (
     check_table,
     is_frame,
     is_plain_numeric,
-    number_frame_records,
+    number_records,
 )
 from ._validation import (
     check_labels_present,
@@ -661,7 +661,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             table_map = TableMap.of_numbers(
                 numbers.fit(X, statistics),
                 frame=frame is not None,
-                dtypes=None if frame is None else number_frame_records(frame),
+                dtypes=None if frame is None else number_records(frame),
                 names=None if frame is None else list(frame.columns),
             )
             coded = X

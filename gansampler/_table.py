@@ -47,7 +47,7 @@ __all__ = [
     "is_frame",
     "is_plain_numeric",
     "names_columns",
-    "number_frame_records",
+    "number_records",
     "record_dtype",
     "whole_numbers",
 ]
@@ -189,9 +189,12 @@ def _kind_of(column, categorical):
     dtype = column.dtype
     kind = getattr(dtype, "kind", "O")
     name = str(dtype)
-    if kind == "O":
-        unhashable = [v for v in np.asarray(column.values, dtype=object)
-                      if not is_missing(v) and not _hashable(v)]  # fmt: skip
+    values = None
+    if kind == "O":  # looked at value by value, categorical or not
+        values = [
+            v for v in np.asarray(column.values, dtype=object) if not is_missing(v)
+        ]
+        unhashable = [v for v in values if not _hashable(v)]
         if unhashable:
             raise TypeError(
                 f"Column {column.name!r} holds {type(unhashable[0]).__name__} "
@@ -226,7 +229,10 @@ def _kind_of(column, categorical):
         )
     # Text (object, str, string): levels, unless every value is a number, or
     # every value a date or a time.
-    values = [v for v in np.asarray(column.values, dtype=object) if not is_missing(v)]
+    if values is None:
+        values = [
+            v for v in np.asarray(column.values, dtype=object) if not is_missing(v)
+        ]
     if values and all(isinstance(v, datetime.date | np.datetime64) for v in values):
         return "time"
     if any(isinstance(v, complex | np.complexfloating) for v in values):
@@ -876,11 +882,12 @@ def _warn_inexact(column, values):
         )
 
 
-def number_frame_records(frame):
-    """The dtype records of the columns of a DataFrame of numbers, with a
-    warning for integers that float64 numbers cannot hold."""
+def number_records(X):
+    """The dtype records of the columns of a table of numbers (an array or
+    a DataFrame), with a warning for integers that float64 numbers cannot
+    hold."""
     records = []
-    for column in _columns_of(frame):
+    for column in _columns_of(X):
         if getattr(column.dtype, "kind", "O") in "iu":
             values = np.asarray(column.values)
             _warn_inexact(column, values.astype(np.float64))
@@ -1053,17 +1060,13 @@ class TableMap:
             values = X.to_numpy() if self.frame_ else np.asarray(X)
             if values.dtype.kind not in "f":
                 values = values.astype(np.float64)
-            for j, column in enumerate(columns):
-                if getattr(column.dtype, "kind", "O") in "iu":
-                    _warn_inexact(column, values[:, j])
+            records = number_records(X)
             numbers = DataMap(preprocessing=self.preprocessing,
                               random_state=self.random_state)  # fmt: skip
             numbers.fit(values, statistics)
             self.columns_ = [
-                ColumnCodec(
-                    c.name, "number", number=j, dtype=dtype_record(c.dtype, c.name)
-                )
-                for j, c in enumerate(columns)
+                ColumnCodec(c.name, "number", number=j, dtype=record)
+                for j, (c, record) in enumerate(zip(columns, records, strict=True))
             ]
             self.numbers_ = numbers
             self._set_layout()

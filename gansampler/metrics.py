@@ -346,7 +346,7 @@ def closer_to_training_share(
         {"generated": generated, "train": train, "held_out": held_out},
         caller="closer_to_training_share",
     )
-    _warn_shared_rows(*rows.keys()[1:])
+    _warn_shared_rows(*rows.keys("train", "held_out"))
     generated, train, held_out = rows.points()
     n_rows = min(len(train), len(held_out))
     rng = check_random_state(random_state)
@@ -628,12 +628,15 @@ class _Rows:
                     block.append(absent[:, None].astype(np.float64))
         return [np.hstack(block) for block in blocks]
 
-    def keys(self):
-        """Each table's rows as keys (bytes, and the columns of integers as
-        Python's numbers), equal where the rows are equal."""
+    def keys(self, *names):
+        """The rows of the tables ``names`` (by default, every table) as
+        keys (bytes, and the columns of integers as Python's numbers), equal
+        where the rows are equal."""
         keys = []
         others = [j for j in range(len(self.kinds)) if j not in self.exact]
         for i, coded in enumerate(self.coded):
+            if names and self.names[i] not in names:
+                continue
             # NaN (missing) as infinity, which no value is, and -0.0 as 0.0.
             rows = np.where(np.isnan(coded), np.inf, coded)[:, others] + 0.0
             if not self.exact:
