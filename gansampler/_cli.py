@@ -147,6 +147,8 @@ def _say(args, text):
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Rows drawn to give an empty Parquet table its columns' types.
+_TEMPLATE_ROWS = 1000
 
 
 class _PlainText:
@@ -452,8 +454,9 @@ def _sample(args) -> int:
             "give -o a folder, such as -o rows/"
         )
     _check_output(args.output, "-o")
-    from ._data_files import check_room, write_blocks
+    from ._data_files import check_room, is_parquet, write_blocks
 
+    template = None
     sampler = _load(args.model, args)
     table_map = sampler.table_map_
     if args.output is not None and args.output.lower().endswith(".npy"):
@@ -471,6 +474,10 @@ def _sample(args) -> int:
         from ._drawing import iter_rows
 
         blocks = iter_rows(sampler, args.n, args.seed)
+    parquet = args.output is not None and is_parquet(args.output)
+    if not args.n and parquet and not table_map.plain:
+        # An empty table's columns of objects have no type without rows.
+        template = _as_frame(sampler.sample(_TEMPLATE_ROWS, args.seed))
     if not table_map.plain:
         blocks = (_as_frame(block) for block in blocks)
     names = [str(name) for name in sampler.get_feature_names_out()]
@@ -480,7 +487,7 @@ def _sample(args) -> int:
         decimals = [None if column.kind != "number" else places[column.number]
                     for column in table_map.columns_]  # fmt: skip
     write_blocks(args.output, blocks, shape, table_map.output_dtype_, names,
-                 decimals)  # fmt: skip
+                 decimals, template)  # fmt: skip
     if args.output is not None:
         print(f"Wrote {args.n:,} rows to {args.output}.")
     return 0

@@ -24,9 +24,11 @@ __all__ = ["condition_groups", "draw_conditioned"]
 
 # The least share of the learned rows that a condition may have.
 MIN_SHARE = 1e-4
-# Rows drawn per batch: at least, and at most.
+# Rows drawn per batch: at least, and at most; and at most this many values
+# (128 MiB of float64: a batch of 2**22 rows of 200 columns was 6.7 GB).
 _MIN_BATCH = 4_096
 _MAX_BATCH = 2**22
+_MAX_BATCH_VALUES = 2**24
 # Seeds of the batches of a conditional draw: their own streams.
 _CONDITION_KEY = 3
 
@@ -169,7 +171,8 @@ def _draw_family(sampler, seed, index, columns, groups, out):
     found = np.zeros(len(groups), dtype=np.int64)
     met = np.zeros(len(groups), dtype=np.int64)
     drawn, attempt = 0, 0
-    batch = int(min(max(_MIN_BATCH, 2 * wanted.sum()), _MAX_BATCH))
+    most = max(_MIN_BATCH, min(_MAX_BATCH, _MAX_BATCH_VALUES // table_map.n_features_))
+    batch = int(min(max(_MIN_BATCH, 2 * wanted.sum()), most))
     while (found < wanted).any():
         stream = spawn_seeds(seed, 1, key=(_CONDITION_KEY, index, attempt))[0]
         rows = np.empty((batch, table_map.n_features_), table_map.output_dtype_)
@@ -198,7 +201,7 @@ def _draw_family(sampler, seed, index, columns, groups, out):
             # draws, on the shares found so far.
             shares = np.maximum(met[short] / drawn, MIN_SHARE)
             needed = ((wanted[short] - found[short]) / shares).max()
-            batch = int(min(max(_MIN_BATCH, 1.2 * needed), _MAX_BATCH))
+            batch = int(min(max(_MIN_BATCH, 1.2 * needed), most))
     for (_, positions), rows in zip(groups, kept, strict=True):
         out[positions] = np.concatenate(rows)
 

@@ -31,6 +31,7 @@ __all__ = [
     "MixedTableError",
     "check_room",
     "check_writable",
+    "is_parquet",
     "read_table",
     "write_blocks",
 ]
@@ -64,6 +65,11 @@ class ColumnsError(DataFileError):
 class MixedTableError(DataFileError):
     """A cell of text, or a missing value, where a table of numbers was
     read: the table is mixed, and reads with ``mixed=True``."""
+
+
+def is_parquet(path):
+    """Whether ``path`` names a Parquet file."""
+    return pathlib.Path(path).suffix.lower() in _PARQUET
 
 
 def _kind(path):
@@ -564,8 +570,8 @@ def read_table(path, columns=None, *, header=None, reservoir=None, mixed=False,
 def _format_column(values, decimals, dtype):
     if decimals is not None:
         return [f"{v:.{decimals}f}" for v in values]
-    if dtype == np.float32:
-        return [f"{v:.9g}" for v in values]
+    if dtype == np.float32:  # the shortest digits that read back the same
+        return [str(v) for v in values.astype(np.float32)]
     return [repr(v) for v in values.tolist()]
 
 
@@ -600,7 +606,7 @@ def check_room(path, shape, dtype):
         check_disk(n_values * size, path, what)
 
 
-def write_blocks(path, blocks, shape, dtype, names, decimals=None):
+def write_blocks(path, blocks, shape, dtype, names, decimals=None, template=None):
     """Write ``blocks`` of rows to ``path`` (.csv, .tsv, .npy, .parquet) or,
     if None, to standard output.
 
@@ -609,7 +615,9 @@ def write_blocks(path, blocks, shape, dtype, names, decimals=None):
     CSV gets a header line of ``names``; a column of floats with a fixed
     number of ``decimals`` is written with exactly that many, and a missing
     value as an empty cell. The rows are never all in memory at once,
-    except for Parquet.
+    except for Parquet. An empty Parquet table takes its column types from
+    ``template``, rows of the same table where given: a column of Python
+    objects (dates) has no type without values.
     """
     decimals = decimals or [None] * shape[1]
     kind = None if path is None else _kind(path)
@@ -618,14 +626,16 @@ def write_blocks(path, blocks, shape, dtype, names, decimals=None):
     try:
         with contextlib.ExitStack() as stack:
             temporary = None if path is None else stack.enter_context(replacing(path))
-            _write_blocks(temporary, path, kind, blocks, shape, dtype, names, decimals)
+            _write_blocks(temporary, path, kind, blocks, shape, dtype, names,
+                          decimals, template)  # fmt: skip
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise
         raise DataFileError(f"{path}: {exc.strerror or exc}.") from None
 
 
-def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals):
+def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals,
+                  template):  # fmt: skip
     """Write the rows to ``path``, a temporary file standing for ``target``."""
     if kind == ".npy":
         out = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
@@ -647,7 +657,13 @@ def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals):
             else:
                 X = np.concatenate(blocks) if shape[0] else np.empty(shape)
                 frame = pd.DataFrame(X, columns=names)
-            frame.to_parquet(path)
+            schema = None
+            if not len(frame) and template is not None:
+                import pyarrow as pa
+
+                schema = pa.Schema.from_pandas(template.set_axis(names, axis=1),
+                                               preserve_index=False)  # fmt: skip
+            frame.to_parquet(path, schema=schema, index=False)
         except ImportError as exc:
             raise DataFileError(
                 f"{target}: writing Parquet needs pandas and pyarrow ({exc}): "
@@ -687,6 +703,13 @@ def _formatted(frame, decimals):
     out = frame
     for j, places in enumerate(decimals):
         values = frame.iloc[:, j]
+        if places is None and _arrow_float32(values.dtype):
+            # pandas writes Arrow's float32 with float64's digits; its own
+            # Float32 with float32's.
+            if out is frame:
+                out = frame.copy(deep=False)
+            out.isetitem(j, values.astype("Float32"))
+            continue
         if places is None or values.dtype.kind != "f":
             continue
         missing = values.isna().to_numpy()
@@ -696,3 +719,8 @@ def _formatted(frame, decimals):
             out = frame.copy(deep=False)
         out.isetitem(j, np.where(missing, None, np.array(text, dtype=object)))
     return out
+
+
+def _arrow_float32(dtype):
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    return arrow is not None and str(arrow) == "float"

@@ -198,7 +198,7 @@ class Game:
                     return D(packed(rows, labels_i, self.pac))
 
                 d_loss = d_loss + game.gradient_penalty_weight * gradient_penalty(
-                    critic, real_i.detach(), fake, mix[rows]
+                    critic, real_i.detach(), fake, mix[rows], self.pac
                 )
             if r1:
                 # R1 keeps D flat on the real data (Mescheder et al., 2018).

@@ -11,7 +11,6 @@ import os
 import pathlib
 import struct
 import sys
-import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -42,6 +41,7 @@ from ._saving import (
 )
 from ._table import TableMap
 from ._version import __version__
+from ._warnings import warn
 from .exceptions import DroppedParameterWarning, InconsistentVersionWarning
 
 __all__ = ["load", "load_bytes", "read_model_file"]
@@ -140,14 +140,13 @@ def _decode_params(estimator, encoded, trusted, path):
                 continue
             params[name] = default_of(estimator, name)
             dropped.add(name)
-            warnings.warn(
+            warn(
                 DroppedParameterWarning(
                     f"{path}: {name} is code ({', '.join(paths)}), not loaded: the "
                     f"model has {name}={params[name]!r}, which matters only if it "
                     f"is trained again. Pass trusted={paths!r} to load it, if you "
                     "trust that code."
-                ),
-                stacklevel=5,
+                )
             )
     if needed:
         raise ValueError(
@@ -343,6 +342,8 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         ):
             continue
         target = getattr(net, name + "_")
+        if name in OPTIMIZERS:
+            state = _with_device_flags(state, target)
         try:
             target.load_state_dict(state)
         except (RuntimeError, KeyError, ValueError, TypeError) as exc:
@@ -433,6 +434,21 @@ def _check_players(net, n_features, states, tensors, prefix):
         for weights in players["discriminator"].parameters()
     )
     check_memory(size, "The model's discriminator", "The file may be forged.")
+
+
+def _with_device_flags(state, optimizer):
+    """A saved optimizer state with the flags that depend on the device
+    (``capturable``, ``fused``) of the optimizer built here: a state saved
+    on the CPU would turn them off on a GPU (and its steps, which torch
+    places by them, would not be captured)."""
+    built = optimizer.state_dict()["param_groups"]
+    if len(built) != len(state.get("param_groups", ())):
+        return state  # load_state_dict says what does not fit
+    groups = []
+    for saved, fresh in zip(state["param_groups"], built, strict=True):
+        flags = {flag: fresh[flag] for flag in ("capturable", "fused") if flag in fresh}
+        groups.append(saved | flags)
+    return {**state, "param_groups": groups}
 
 
 def _rebuild_history(config, tensors, prefix):
@@ -646,13 +662,12 @@ def load_bytes(payload, path, *, trusted=(), device=None):
         config = json.loads(config_text)
         saved_version = config["versions"]["gansampler"]
         if saved_version != __version__:
-            warnings.warn(
+            warn(
                 InconsistentVersionWarning(
                     estimator_name=config["estimator"],
                     current_version=__version__,
                     original_version=saved_version,
-                ),
-                stacklevel=2,
+                )
             )
         if config["estimator"] == "GANSampler":
             estimator = _rebuild_sampler(config, tensors, "", trusted, device, path)

@@ -55,11 +55,12 @@ class GANLoss(torch.nn.Module):
         return -logits_fake.mean()
 
 
-def gradient_penalty(discriminator, real, fake, weight):
+def gradient_penalty(discriminator, real, fake, weight, pac=1):
     """One-sided gradient penalty, max(0, |grad D| - 1)^2, at interpolates.
 
     The interpolates are ``weight * real + (1 - weight) * fake``, row by row.
     """
     mixed = (weight * real + (1 - weight) * fake).requires_grad_(True)
     (grad,) = torch.autograd.grad(discriminator(mixed).sum(), mixed, create_graph=True)
-    return F.relu(grad.norm(dim=1) - 1).square().mean()
+    # The critic's gradient on its input: pac rows side by side.
+    return F.relu(grad.reshape(len(grad) // pac, -1).norm(dim=1) - 1).square().mean()

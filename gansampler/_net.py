@@ -11,7 +11,6 @@ rounds are drawn and played (eagerly or captured) is ``_rounds``'.
 import copy
 import inspect
 import math
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -20,6 +19,7 @@ from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, EpochTimer, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
 
+from ._callbacks import EpochFidelity
 from ._compat import Interval, StrOptions, validate_parameter_constraints
 from ._game import Game, gumbel, one_hot, packed, with_labels
 from ._held_out import HeldOut, held_out_loss, one_hot_blocks, rows_of
@@ -28,8 +28,9 @@ from ._networks import Discriminator, Dropout, Generator
 from ._noise import draw_noise
 from ._params import CONSTRAINTS
 from ._params import ENGINE_DEFAULTS as DEFAULTS
-from ._random import draw_seed, fork_rng, torch_generator
+from ._random import draw_seed, fork_rng, refuse_bool_seed, torch_generator
 from ._rounds import TRAINED, RoundIterator, Rounds, defines, graph_obstacle
+from ._warnings import warn
 from .exceptions import DeviceError, DivergenceWarning, TrainingDivergedError
 
 # The optimizers named by a string, with their settings other than the
@@ -274,12 +275,14 @@ class GANNet(NeuralNet):
             "n_features": [Interval(Integral, 1, None, closed="left"), None],
             "n_classes": [Interval(Integral, 0, None, closed="left")],
             "cuda_graphs": ["boolean"],
+            "random_state": [Interval(Integral, 0, None, closed="left"), None],
         }
         validate_parameter_constraints(
             constraints,
             {name: getattr(self, name) for name in constraints},
             caller_name=type(self).__name__,
         )
+        refuse_bool_seed(self.random_state, type(self).__name__)
         for name in PLAYER_OPTIMIZERS:
             _resolve_optimizer(getattr(self, name), name)
         blocks = self.blocks
@@ -448,7 +451,14 @@ class GANNet(NeuralNet):
             key == "lr" or key.startswith(PLAYER_OPTIMIZERS) for key in kwargs
         ):
             self.initialize_optimizers()
-        return super().set_params(**kwargs)
+        super().set_params(**kwargs)
+        if "lr" in kwargs and getattr(self, "initialized_", False):
+            for name in PLAYER_OPTIMIZERS:
+                optimizer = getattr(self, name + "_", None)
+                if optimizer is not None and not hasattr(self, name + "__lr"):
+                    for group in optimizer.param_groups:
+                        group["lr"] = self.lr
+        return self
 
     def fit(self, X, y=None, **fit_params):
         if self.n_features is None and np.ndim(X) == 2:
@@ -456,11 +466,14 @@ class GANNet(NeuralNet):
         return super().fit(X, y, **fit_params)
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
+        X = _as_float32(X)
         if (y is None) != (not self.n_classes):
             raise ValueError(
                 f"GANNet(n_classes={self.n_classes}) needs "
                 + ("class codes y in fit." if self.n_classes else "no y in fit.")
             )
+        if not self.initialized_:  # first: it resets the class shares
+            self.initialize()
         if y is not None:
             codes = np.asarray(y)
             if codes.ndim != 1 or codes.min() < 0 or codes.max() >= self.n_classes:
@@ -469,9 +482,12 @@ class GANNet(NeuralNet):
                 )
             counts = np.bincount(codes, minlength=self.n_classes)
             self.class_prior_ = counts / len(codes)
-        if not self.initialized_:
-            self.initialize()
+        self.check_monitors()
         self.initialize_optimizers()
+        # Rounds and snapshots of an earlier call that ended in an exception
+        # (no on_train_end) hold that call's settings.
+        self._rounds_ = None
+        self.last_good_ = None
         # skorch ends training quietly on Ctrl-C; a half-trained net must not
         # pass for a finished one.
         self.interrupted_ = False
@@ -481,6 +497,51 @@ class GANNet(NeuralNet):
         if self.interrupted_:
             raise KeyboardInterrupt
         return self
+
+    def recorded_keys(self):
+        """The figures that each epoch of training records in the history
+        (besides those of other callbacks)."""
+        keys = {"epoch", "dur", "generator_loss", "discriminator_loss",
+                "train_batch_count"}  # fmt: skip
+        for _, callback in self.callbacks_:
+            if isinstance(callback, EpochFidelity) and callback.reference is not None:
+                keys |= {callback.name, callback.name + "_best"}
+        if self.train_split is not None:
+            keys |= {"valid_loss", "valid_loss_best", "valid_nn", "valid_ks",
+                     "valid_closer", "valid_batch_count"}  # fmt: skip
+        return keys
+
+    def check_monitors(self):
+        """Refuse, before training, a callback that watches a figure that a
+        skorch net or this one records, but this training does not: skorch
+        would fail at the first epoch's end."""
+        keys = self.recorded_keys()
+        figures = {"train_loss", "valid_loss", "valid_acc", "valid_nn", "valid_ks",
+                   "valid_closer"}  # fmt: skip
+        figures |= {callback.name for _, callback in self.callbacks_
+                    if isinstance(callback, EpochFidelity)}  # fmt: skip
+        for name, callback in self.callbacks_:
+            monitor = getattr(callback, "monitor", None)
+            if not isinstance(monitor, str) or monitor in keys:
+                continue
+            if not type(callback).on_epoch_end.__module__.startswith("skorch."):
+                continue  # its own epoch's end: what it reads is its own
+            figure = monitor.removesuffix("_best")
+            if figure not in figures:
+                continue  # a figure of another callback
+            if figure == "train_loss":
+                why = ("a GAN has no one training loss: generator_loss and "
+                       "discriminator_loss are recorded")  # fmt: skip
+            elif figure.startswith("valid_"):
+                why = ("the held-out check records valid_loss and its parts: "
+                       "GANSampler(early_stopping=True) turns it on")  # fmt: skip
+            else:
+                why = (f"{figure} is measured while GANSampler.fit trains only: "
+                       "a fitted model keeps no training rows")  # fmt: skip
+            raise ValueError(
+                f"Callback {name!r} monitors {monitor!r}, which this training "
+                f"does not record ({why}). It records: {', '.join(sorted(keys))}."
+            )
 
     def get_split_datasets(self, X, y=None, **fit_params):
         """skorch's split (``train_split``), with the rows held back made into
@@ -687,7 +748,10 @@ class GANNet(NeuralNet):
         """One round of the game on ``batch``; returns its losses, on the
         device (``loss`` is the generator's)."""
         rounds = getattr(self, "_rounds_", None) or self._prepare_rounds()
-        r1 = bool(self.r1_penalty) and self.n_rounds_ % self.r1_interval == 0
+        # The game's settings, fixed for this call to fit (a capture holds
+        # them), not the net's, which a callback may change.
+        game = rounds.game
+        r1 = bool(game.r1_penalty) and self.n_rounds_ % game.r1_interval == 0
         self.n_rounds_ += 1
         # A short horizon early on, so that the average forgets the initial
         # weights quickly.
@@ -789,14 +853,13 @@ class GANNet(NeuralNet):
         for name, state in self.last_good_["state"].items():
             getattr(self, name).load_state_dict(state)
         self.n_rounds_ = self.last_good_["n_rounds"]
-        warnings.warn(
+        warn(
             DivergenceWarning(
                 f"Training diverged in epoch {epoch}: a loss became NaN or "
                 f"infinite. Training stopped, and the networks of epoch "
                 f"{self.last_good_['epoch']}, the last with finite losses, are "
                 "kept. Lower the learning rates, or raise r1_penalty."
-            ),
-            stacklevel=2,
+            )
         )
         return self
 
@@ -913,6 +976,16 @@ def _cloned(state):
     return copy.copy(state)
 
 
+def _as_float32(X):
+    """Rows of numbers as float32, the networks' dtype (torch would refuse
+    float64 rows deep in a matrix product); anything else as it is."""
+    if isinstance(X, np.ndarray) and X.dtype.kind in "iufb" and X.dtype != np.float32:
+        return X.astype(np.float32)
+    if isinstance(X, torch.Tensor) and X.dtype != torch.float32 and not X.is_complex():
+        return X.float()
+    return X
+
+
 def _fast_optimizer(optimizer, groups, settings):
     """A built-in optimizer in its fused form where this torch build has it
     for the weights' device (one kernel per step instead of one per weight
@@ -937,6 +1010,13 @@ def _resolve_optimizer(optimizer, name):
         except KeyError:
             pass
     elif isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer):
+        closure = inspect.signature(optimizer.step).parameters.get("closure")
+        if closure is not None and closure.default is inspect.Parameter.empty:
+            raise ValueError(
+                f"{name} {optimizer.__name__} needs a closure at each step (it "
+                "evaluates the loss several times), which a round of the game "
+                "does not give: choose an optimizer whose step takes none."
+            )
         return optimizer, {}
     raise ValueError(
         f"{name} must be one of {sorted(OPTIMIZERS)} or a torch.optim.Optimizer "

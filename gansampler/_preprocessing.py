@@ -1,6 +1,7 @@
 """DataMap: the map between a table's columns and the networks' space."""
 
 import warnings
+from numbers import Integral
 
 import numpy as np
 import torch
@@ -32,10 +33,21 @@ _MAX_POWER_KURTOSIS = 1.0
 _POWER_ROUND_TRIP = 1e-3
 # Decimal places looked for when detecting the precision of the data.
 _MAX_DECIMALS = 6
+# Decimal places that statistics and saved maps may give: float64's digits.
+_SAVED_DECIMALS = 15
 # A column is discrete (counts, flags, scales, one-hot codes) when it takes
 # at most this many values, each seen twice on average.
 _MAX_LEVELS = 1_000
 _MIN_ROWS_PER_LEVEL = 2
+
+
+def _is_decimals(places):
+    """Whether ``places`` is a column's decimals: None, or an int 0 to 15."""
+    return places is None or (
+        isinstance(places, Integral)
+        and not isinstance(places, bool | np.bool_)
+        and 0 <= places <= _SAVED_DECIMALS
+    )
 
 
 def discrete_levels(X):
@@ -269,14 +281,32 @@ class DataMap:
                 f"statistics must describe the {X.shape[1]} columns of X with "
                 "finite numbers."
             )
+        decimals = list(statistics.decimals)
+        if not all(_is_decimals(places) for places in decimals):
+            raise ValueError(
+                "statistics.decimals must hold, for each column, None or its "
+                f"decimal places, 0 to {_SAVED_DECIMALS}; got {decimals!r:.80}."
+            )
         mean, std, low, high = values
+        # Compared in X's dtype, to which a float64 bound is rounded.
+        beyond = (low.astype(X.dtype) > X.min(axis=0)) | (
+            high.astype(X.dtype) < X.max(axis=0)
+        )
+        if (std < 0).any() or beyond.any():
+            raise ValueError(
+                "statistics do not describe the table that X samples: a spread "
+                "below 0, or X holds values beyond their min or max. Give the "
+                "statistics of the whole table."
+            )
         constant = low == high
         self.mean_ = np.where(constant, low, mean)
         self.scale_ = np.where(constant | (std == 0), 1.0, std)
         self.constant_features_ = constant
         self.data_min_ = low.astype(X.dtype)
         self.data_max_ = high.astype(X.dtype)
-        self.decimals_ = list(statistics.decimals)
+        self.decimals_ = [
+            None if places is None else int(places) for places in decimals
+        ]
 
     def _choose_power_columns(self, X, continuous, maps):
         """Fit the power map to the continuous columns it suits; with "auto",
@@ -542,9 +572,7 @@ class DataMap:
         data_map.data_min_ = take("data_min_", d)
         data_map.data_max_ = take("data_max_", d)
         decimals = config["decimals"]
-        if len(decimals) != n_features or not all(
-            v is None or (isinstance(v, int) and 0 <= v <= 15) for v in decimals
-        ):
+        if len(decimals) != n_features or not all(_is_decimals(v) for v in decimals):
             raise ValueError("the decimals do not fit the data")
         data_map.decimals_ = list(decimals)
         if config["output_dtype"] not in ("float32", "float64"):

@@ -9,12 +9,15 @@ networks other than the built-in ones also holds it while it trains, since
 such networks may draw from torch's global random state (dropout).
 """
 
+import operator
 import threading
 from contextlib import contextmanager
 
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
+
+from ._compat import InvalidParameterError
 
 # Seeds are drawn below this bound: numpy's RandomState, scikit-learn's
 # ``random_state`` and torch all accept them.
@@ -24,6 +27,18 @@ _GLOBAL_RNG_LOCK = threading.RLock()
 _THREADS_LOCK = threading.Lock()
 
 
+def refuse_bool_seed(random_state, caller=None):
+    """Refuse a bool as a seed: an Integral to NumPy and torch (True is the
+    seed 1), and a mistake to a user."""
+    if isinstance(random_state, bool | np.bool_):
+        of = "" if caller is None else f" of {caller}"
+        raise InvalidParameterError(
+            f"The 'random_state' parameter{of} must be an int in the range "
+            "[0, 4294967295], a RandomState or Generator instance or None. "
+            f"Got {random_state!r} instead."
+        )
+
+
 def draw_seed(random_state) -> int:
     """Return a seed in ``[0, SEED_BOUND)`` from an int, a RandomState, a
     Generator or None.
@@ -31,6 +46,7 @@ def draw_seed(random_state) -> int:
     None draws fresh entropy from the operating system instead of the global
     numpy RandomState, so that no call changes global random state.
     """
+    refuse_bool_seed(random_state)
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(1)[0] % SEED_BOUND)
     if isinstance(random_state, np.random.Generator):
@@ -59,10 +75,19 @@ def fork_rng(device, seed: int | None):
     one process enter one at a time.
     """
     device = torch.device(device)
-    devices = [device.index or 0] if device.type == "cuda" else []
+    devices = []
+    if device.type == "cuda":
+        index = device.index
+        devices = [torch.cuda.current_device() if index is None else index]
     with _GLOBAL_RNG_LOCK, torch.random.fork_rng(devices=devices):
         if seed is not None:
-            torch.manual_seed(seed)
+            seed = operator.index(seed)  # NumPy's integers too
+            # Only the generators forked here: torch.manual_seed would seed
+            # every CUDA device, which fork_rng does not restore.
+            torch.default_generator.manual_seed(seed)
+            for index in devices:
+                with torch.cuda.device(index):
+                    torch.cuda.manual_seed(seed)
         yield
 
 

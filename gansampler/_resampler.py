@@ -28,6 +28,7 @@ from ._sampler import GANSampler
 from ._saving import save_model
 from ._table import check_table, is_frame, names_columns, whole_numbers
 from ._validation import (
+    check_has_columns,
     check_labels_present,
     check_numeric_columns,
     check_one_label_type,
@@ -190,7 +191,11 @@ def _mixed_content(X):
     numbers; inputs that are no table are left to the validation."""
     if is_frame(X):
         content = set()
-        if not all(getattr(d, "kind", "O") in "iufb" for d in X.dtypes):
+        # pandas' sparse columns read as numbers, and scikit-learn's
+        # validation of numbers refuses them: the table path takes them.
+        numbers = [getattr(d, "kind", "O") in "iufb"
+                   and type(d).__name__ != "SparseDtype" for d in X.dtypes]  # fmt: skip
+        if not all(numbers):
             content.add("text")
         if X.isna().to_numpy().any():
             content.add("missing")
@@ -625,6 +630,7 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         which the sampler learns as it is.
         """
         base = _check_sampler(self.sampler)
+        check_has_columns(X)
         content = _mixed_content(X)
         if not content and names_columns(getattr(base, "categorical_columns", None)):
             # Numbers that the sampler is told to learn as levels: the table

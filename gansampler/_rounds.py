@@ -133,16 +133,18 @@ def callback_obstacle(callbacks):
     callbacks) cannot be captured, or None: a capture replays no Python, so
     no callback may act on each round (a progress bar only counts them)."""
     for entry in callbacks:
-        callback = entry[1] if isinstance(entry, tuple) else entry
-        if getattr(type(callback), "on_grad_computed", None) is not (
-            Callback.on_grad_computed
-        ):
+        callback = entry[1] if isinstance(entry, tuple | list) else entry
+        if callback is None:  # skorch's way to leave a named callback out
+            continue
+        # A class (that skorch will instantiate) acts as its instances do.
+        kind = callback if isinstance(callback, type) else type(callback)
+        if getattr(kind, "on_grad_computed", None) is not (Callback.on_grad_computed):
             return "a callback acts on the gradients of each round"
-        if isinstance(callback, ProgressBar):
+        if issubclass(kind, ProgressBar):
             continue
         for method in ("on_batch_begin", "on_batch_end"):
-            if getattr(type(callback), method, None) is not getattr(Callback, method):
-                return f"the callback {type(callback).__name__} acts on each round"
+            if getattr(kind, method, None) is not getattr(Callback, method):
+                return f"the callback {kind.__name__} acts on each round"
     return None
 
 

@@ -3,7 +3,6 @@
 import copy
 import functools
 import math
-import warnings
 from collections.abc import Mapping
 from contextlib import nullcontext
 from numbers import Integral
@@ -59,11 +58,13 @@ from ._table import (
     number_records,
 )
 from ._validation import (
+    check_has_columns,
     check_labels_present,
     check_numeric_columns,
     check_one_label_type,
 )
 from ._version import __version__
+from ._warnings import warn
 from .exceptions import CollapseWarning, InconsistentVersionWarning, NotFittedError
 from .metrics import total_variation_distance, wasserstein_distance
 
@@ -123,15 +124,21 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         ``generator_hidden_size`` and ``activation``. Otherwise a
         :class:`torch.nn.Module` subclass (or any callable returning a
         module) called as ``generator(n_inputs=noise_dim + n_classes,
-        n_outputs=n_features)``, where ``n_classes`` is 0 unless ``fit`` is
-        given class labels; use :func:`functools.partial` to pass other
-        settings. It must map ``(batch, n_inputs)`` to ``(batch, n_features)``.
+        n_outputs=width)``, where ``n_classes`` is 0 unless ``fit`` is
+        given class labels and ``width`` is the width of a row in the
+        networks' space (``table_map_.width_``): the number of features for
+        a table of numbers; on a mixed table, the one-hot slots of the
+        category columns and the present/missing slots of number columns
+        with missing values count too. Use :func:`functools.partial` to pass
+        other settings. It must map ``(batch, n_inputs)`` to ``(batch,
+        width)``.
     discriminator : callable or None, default=None
         The discriminator network. None uses
         :class:`~gansampler.Discriminator` with ``discriminator_hidden_size``
         and ``activation``. Otherwise a callable returning a module, called as
-        ``discriminator(n_inputs=n_features)``, that maps ``(batch,
-        n_features)`` to one logit per row, ``(batch, 1)``.
+        ``discriminator(n_inputs=pac * (width + n_classes))`` (``pac`` rows
+        side by side, each with its one-hot class), that maps ``(batch,
+        n_inputs)`` to one logit per row, ``(batch, 1)``.
     generator_hidden_size : int or "auto", default="auto"
         Width of the built-in generator's two hidden layers. ``"auto"`` is 48
         (which keeps sampling 100,000 rows of one column under 20 ms on one
@@ -341,7 +348,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         ``generator_hidden_size``). On a large table, more: enough for each
         row to be drawn 800 times (``max_epochs * steps_per_epoch *
         batch_size * d_steps`` over the rows), up to 300 epochs (from 3,841
-        rows of numbers by default, 1,601 with categories; 300 from 9,600).
+        rows of numbers by default, 1,601 with categories; 300 from 9,569).
     steps_per_epoch : int or "auto", default="auto"
         Rounds of the game per epoch. An epoch here is a fixed number of
         rounds, not a pass over the data: each round draws ``batch_size *
@@ -378,17 +385,19 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         every row the model draws is a training row (columns of few values),
         ``sample`` raises rather than loop.
     n_threads : int or None, default=1
-        Torch intra-op threads while ``fit`` trains; the process-wide setting
-        is restored afterwards. The networks are small, and on a CPU one
-        thread is usually fastest: more threads cost more in synchronisation
-        than they save. None keeps torch's setting. ``sample`` and ``score``
-        never change the setting (see the User Guide on threads).
+        Torch intra-op threads while ``fit`` trains; the setting is restored
+        afterwards (torch's standard builds keep it per thread). The networks
+        are small, and on a CPU one thread is usually fastest: more threads
+        cost more in synchronisation than they save. None keeps torch's
+        setting. ``sample`` and ``score`` never change the setting (see the
+        User Guide on threads).
     device : str, default="auto"
         Device to train on: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
         On a GPU the rounds of the game are captured as CUDA graphs and
         replayed, one launch each. ``"auto"`` is CUDA when available and the
-        rounds can be captured (the built-in optimizers, no callback acting
-        on each round) or the networks are custom; otherwise the CPU, which
+        rounds can be captured (the built-in optimizers, no
+        ``discriminator_dropout``, no callback acting on each round) or the
+        networks are custom; otherwise the CPU, which
         runs the small built-in networks faster than a GPU launching their
         tiny kernels one by one. A sampler fitted on a GPU loads and samples
         on a machine without one.
@@ -421,22 +430,25 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during ``fit``. Defined only when `X`
         has feature names that are all strings.
-    mean_ : ndarray of shape (`n_features_in_`,)
-        Mean of each feature in the training data.
-    scale_ : ndarray of shape (`n_features_in_`,)
-        Standard deviation of each feature in the training data, 1 for a
-        constant feature.
-    constant_features_ : ndarray of shape (`n_features_in_`,), dtype=bool
-        Features that are constant in the training data; they are generated
-        as that constant.
-    data_min_ : ndarray of shape (`n_features_in_`,)
-        Minimum of each feature in the training data.
-    data_max_ : ndarray of shape (`n_features_in_`,)
-        Maximum of each feature in the training data.
+    mean_ : ndarray of shape (n_number_columns,)
+        Mean of each column of numbers in the training data. Here and below,
+        one entry per column of numbers, in order: every feature of a table
+        of numbers, the columns of numbers (and of dates and times) of a
+        mixed table.
+    scale_ : ndarray of shape (n_number_columns,)
+        Standard deviation of each column of numbers in the training data, 1
+        for a constant column.
+    constant_features_ : ndarray of shape (n_number_columns,), dtype=bool
+        Columns of numbers that are constant in the training data; they are
+        generated as that constant.
+    data_min_ : ndarray of shape (n_number_columns,)
+        Minimum of each column of numbers in the training data.
+    data_max_ : ndarray of shape (n_number_columns,)
+        Maximum of each column of numbers in the training data.
     decimals_ : list of (int or None)
-        Decimal places each feature was recorded at (0 for integers), None for
-        a feature with more than 6. Samples are rounded to them when
-        ``enforce_rounding`` is True.
+        Decimal places each column of numbers was recorded at (0 for
+        integers), None for a column with more than 6. Samples are rounded
+        to them when ``enforce_rounding`` is True.
     quantile_transformer_ : sklearn.preprocessing.QuantileTransformer
         The quantile map from the data to the networks' normal scores.
         Defined unless ``preprocessing="standard"``.
@@ -663,6 +675,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 frame=frame is not None,
                 dtypes=None if frame is None else number_records(frame),
                 names=None if frame is None else list(frame.columns),
+                axis_names=None if frame is None else frame.columns.names,
             )
             coded = X
         gpu_pays = self._gpu_pays(
@@ -735,7 +748,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.n_samples_fit_ = len(coded)
         problems = _collapse(net, table_map, seed)
         if problems:
-            warnings.warn(
+            warn(
                 CollapseWarning(
                     f"The generator's samples miss much of the data: "
                     f"{'; '.join(problems)}. It collapsed, or is under-trained. "
@@ -743,8 +756,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                     "learning rates or a larger batch_size, or with pac=4 (the "
                     "discriminator then judges the variety of the rows); the "
                     "history's train_w1 shows when the fit was best."
-                ),
-                stacklevel=3,
+                )
             )
         return self
 
@@ -752,11 +764,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         """Validate ``X``: returns it and, for a table of plain numbers, the
         DataFrame it came from (None for an array) with ``X`` as a float
         array; for any other table, ``X`` as it is and False."""
-        if is_frame(X) and not X.shape[1]:
-            raise ValueError(
-                f"X is a DataFrame of {len(X)} rows and no columns: give it the "
-                "columns to learn."
-            )
+        check_has_columns(X)
         if is_plain_numeric(X, self.categorical_columns):
             check_numeric_columns(X, type(self).__name__)
             frame = X if is_frame(X) else None
@@ -945,6 +953,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         """
         self._check_is_fitted()
         table_map = self.table_map_
+        table_map.check_names(X)
         if table_map.plain:
             X = validate_data(self, X, dtype=np.float64, reset=False,
                               ensure_all_finite="allow-nan")  # fmt: skip
@@ -953,6 +962,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 return -float(np.mean(column_distances(X, generated, table_map)))
             return -wasserstein_distance(X, generated)
         validate_data(self, X, skip_check_array=True, reset=False)
+        if not len(X):
+            raise ValueError(
+                f"Found array with 0 sample(s) (shape={np.shape(X)}) while a "
+                "minimum of 1 is required to score."
+            )
         coded = table_map.coded(X, unseen="count")
         generated = np.empty((scoring_rows(len(coded)), self.n_features_in_))
         fill_rows(self, SCORE_SEED, len(generated), 0, None, generated)
@@ -1055,13 +1069,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     def __setstate__(self, state):
         original = state.pop("_gansampler_version", "unknown")
         if original != __version__:
-            warnings.warn(
+            warn(
                 InconsistentVersionWarning(
                     estimator_name=type(self).__name__,
                     current_version=__version__,
                     original_version=original,
-                ),
-                stacklevel=2,
+                )
             )
         if "net_" in state and "data_map_" not in state:
             _upgrade_fitted_state(state)

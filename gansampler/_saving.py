@@ -16,7 +16,6 @@ import json
 import pathlib
 import re
 import struct
-import warnings
 
 import numpy as np
 import safetensors
@@ -28,6 +27,7 @@ import torch
 from ._atomic import replacing
 from ._params import network_shapes
 from ._version import __version__
+from ._warnings import warn
 from .exceptions import DroppedParameterWarning
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "is_pickle", "is_safe_model", "save_model"]
@@ -162,13 +162,12 @@ def _encode_params(estimator, sampler_class=None, params=None):
                     f"{name}={value!r} cannot be saved in the safe format: {exc}. "
                     "Define it at the top level of a module, or save with joblib."
                 ) from None
-            warnings.warn(
+            warn(
                 DroppedParameterWarning(
                     f"{type(estimator).__name__}'s {name}={value!r} is not saved "
                     f"({exc}); the loaded model has {name}="
                     f"{default_of(type(estimator), name)!r}."
-                ),
-                stacklevel=5,
+                )
             )
     return encoded
 
@@ -292,14 +291,13 @@ def _warn_changed(sampler, settings):
         if not _same(value, settings[name])
     ]
     if changed:
-        warnings.warn(
+        warn(
             DroppedParameterWarning(
                 f"{', '.join(changed)} changed since fit; the file holds the model "
                 "as fitted, with the settings it was fitted with "
                 f"({', '.join(f'{n}={settings[n]!r}' for n in changed)}). Fit "
                 "again to save the new ones."
-            ),
-            stacklevel=5,
+            )
         )
 
 
@@ -342,15 +340,14 @@ def _history_state(history, tensors, prefix):
         tensors[prefix + key] = torch.tensor(values, dtype=torch.float64)
         round_keys.append(key)
     if dropped:
-        warnings.warn(
+        warn(
             DroppedParameterWarning(
                 f"The history's {', '.join(map(repr, sorted(dropped, key=str)))} "
                 f"{'is' if len(dropped) == 1 else 'are'} not saved: the safe "
                 "format keeps numbers, text and lists of "
                 "them, and a number per round. Record such values as numbers, or "
                 "save with joblib."
-            ),
-            stacklevel=5,
+            )
         )
     return {"epochs": epochs, "rounds": [len(epoch) for epoch in batches],
             "round_keys": round_keys}  # fmt: skip

@@ -30,13 +30,13 @@ import datetime
 import decimal
 import math
 import sys
-import warnings
 
 import numpy as np
 import torch
 
 from ._preprocessing import DataMap
 from ._validation import is_frame, is_missing
+from ._warnings import warn
 from .exceptions import TooManyLevelsError
 
 __all__ = [
@@ -873,12 +873,11 @@ def _warn_inexact(column, values):
         if not is_missing(v)
     ))  # fmt: skip
     if integers:
-        warnings.warn(
+        warn(
             f"Column {column.name!r} holds integers of 2**53 or more, which are "
             "learned as float64 numbers: the samples' values come back rounded "
             "to those. If they are identifiers, drop the column.",
             UserWarning,
-            stacklevel=4,
         )
 
 
@@ -897,10 +896,13 @@ def number_records(X):
 
 def _python_kind(values, missing, kind):
     """What an object column of numbers or times holds: ``"int"`` for
-    Python's integers, ``"date"`` for dates, ``"datetime"`` for times, else
-    None; its samples are given back as the same objects."""
+    Python's integers, ``"date"`` for dates, ``"datetime"`` for times,
+    ``"datetime64[unit]"`` for NumPy's times (the finest unit among them),
+    else None; its samples are given back as the same objects."""
     present = [v for v, gone in zip(values, missing, strict=True) if not gone]
     if kind == "time":
+        if present and all(isinstance(v, np.datetime64) for v in present):
+            return str(np.result_type(*{v.dtype for v in present}))
         times = any(isinstance(v, datetime.datetime | np.datetime64) for v in present)
         return "datetime" if times else "date"
     if all(isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_)
@@ -931,7 +933,12 @@ def _times_in_zone(column, record):
                              else times.dtype.numpy_dtype)  # fmt: skip
     if times.dtype == object:  # dates or times as Python objects
         try:
-            times = pd.to_datetime(times)
+            try:
+                times = pd.to_datetime(times)
+            except pd.errors.OutOfBoundsDatetime:
+                # pandas before 3 reads them in nanoseconds only (1677 to
+                # 2262); NumPy's microseconds hold the years 1 to 9999.
+                times = pd.Series(np.array(times.tolist(), dtype="datetime64[us]"))
         except (TypeError, ValueError) as exc:
             raise ValueError(
                 f"Column {column.name!r} holds dates or times that do not make one "
@@ -1006,6 +1013,9 @@ class TableMap:
         Width of a row in the networks' space.
     frame_ : bool
         Whether the table was a DataFrame (samples are then one).
+    axis_names_ : list or None
+        The names of a DataFrame's column index (its levels' names, for a
+        MultiIndex), which samples keep; None for an array.
     output_dtype_ : numpy.dtype
         The dtype of coded rows: the data's float dtype for a table of
         plain numbers, float64 otherwise.
@@ -1033,7 +1043,8 @@ class TableMap:
         self.random_state = random_state
 
     @classmethod
-    def of_numbers(cls, data_map, *, frame=False, dtypes=None, names=None):
+    def of_numbers(cls, data_map, *, frame=False, dtypes=None, names=None,
+                   axis_names=None):  # fmt: skip
         """A table map of number columns only, around a fitted DataMap."""
         table = cls(preprocessing=data_map.preprocessing,
                     random_state=data_map.random_state)  # fmt: skip
@@ -1044,6 +1055,7 @@ class TableMap:
                           for j in range(n)]  # fmt: skip
         table.numbers_ = data_map
         table.frame_ = frame
+        table.axis_names_ = list(axis_names) if frame and axis_names else None
         table._set_layout()
         return table
 
@@ -1054,6 +1066,7 @@ class TableMap:
         ``self``; ``statistics`` is passed to the number map.
         """
         self.frame_ = is_frame(X)
+        self.axis_names_ = list(X.columns.names) if self.frame_ else None
         columns = _columns_of(X)
         named = self._categorical_positions(columns)
         if is_plain_numeric(X, self.categorical_columns):
@@ -1226,6 +1239,23 @@ class TableMap:
         """Positions of the category columns."""
         return [j for j, c in enumerate(self.columns_) if c.kind == "category"]
 
+    def frame_names(self):
+        """The names of the DataFrame's columns, in order; None for an array."""
+        return [column.name for column in self.columns_] if self.frame_ else None
+
+    def check_names(self, X):
+        """Refuse a DataFrame whose columns are not the table's, in order,
+        where some names are not strings (scikit-learn checks those)."""
+        names = self.frame_names()
+        if not is_frame(X) or names is None or all(isinstance(n, str) for n in names):
+            return
+        if list(X.columns) != names:
+            raise ValueError(
+                f"X has the columns {list(X.columns)!r:.120}, where the sampler "
+                f"was fitted on {names!r:.120}: pass X with those columns, in "
+                "that order."
+            )
+
     def state(self):
         """The map's settings and codecs, as JSON; the number columns' map
         is saved on its own (``numbers_``)."""
@@ -1235,7 +1265,18 @@ class TableMap:
             "random_state": int(self.random_state),
             "frame": bool(self.frame_),
             "columns": [column.state() for column in self.columns_],
+            **self._axis_state(),
         }
+
+    def _axis_state(self):
+        # Saved only where a name is set, so that files stay as they were.
+        names = getattr(self, "axis_names_", None)
+        if not names or all(name is None for name in names):
+            return {}
+        try:
+            return {"axis_names": [_json_level(name) for name in names]}
+        except TypeError:  # a name JSON cannot hold: the columns still load
+            return {}
 
     @staticmethod
     def n_numbers_in(state):
@@ -1252,6 +1293,10 @@ class TableMap:
         )
         table.columns_ = [ColumnCodec.from_state(c) for c in state["columns"]]
         table.frame_ = bool(state["frame"])
+        names = state.get("axis_names")
+        if names is not None:
+            names = [_level_from_json(name) for name in names]
+        table.axis_names_ = names
         table.numbers_ = numbers
         if (numbers is None) != (cls.n_numbers_in(state) == 0) or (
             numbers is not None and numbers.n_features_ != cls.n_numbers_in(state)
@@ -1452,9 +1497,13 @@ class TableMap:
                 lengths = {len(n) for n in names}
                 names = (pd.MultiIndex.from_tuples(names) if len(lengths) == 1
                          else pd.Index(names, tupleize_cols=False))  # fmt: skip
-            return pd.DataFrame(
+            out = pd.DataFrame(
                 {str(j): values for j, values in enumerate(columns)}
             ).set_axis(names, axis=1)
+            axis_names = getattr(self, "axis_names_", None)
+            if axis_names and len(axis_names) == out.columns.nlevels:
+                out.columns.names = axis_names
+            return out
         if all(column.kind == "time" for column in self.columns_):
             return np.column_stack(columns)
         dtype = np.dtype(self.columns_[0].dtype["dtype"])
@@ -1503,12 +1552,15 @@ class TableMap:
         return _as_dtype(values, missing, record)
 
     def _python_times(self, times, missing, record):
-        """Times learned from Python's dates or datetimes (``times``, NumPy's
-        datetimes on the clock of their zone), as such objects (None where
-        missing)."""
+        """Times learned from Python's dates or datetimes, or from NumPy's
+        datetimes held as objects (``times``, NumPy's datetimes on the clock
+        of their zone), as such objects (None where missing)."""
         pd = _pandas()
         dates = record.get("values") == "date"
-        if record.get("tz") is None:
+        if record.get("values", "").startswith("datetime64"):  # NumPy's, as such
+            values = np.empty(len(times), dtype=object)
+            values[:] = list(times.astype(record["values"]))
+        elif record.get("tz") is None:
             # NumPy's own: the years 1 to 9999, as Python's dates and times.
             values = times.astype("datetime64[D]" if dates else "datetime64[us]")
             values = values.astype(object)

@@ -43,6 +43,16 @@ def is_frame(X):
     return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
 
 
+def check_has_columns(X):
+    """Refuse a DataFrame of rows and no columns, which array checks would
+    refuse with NumPy's words."""
+    if is_frame(X) and not X.shape[1]:
+        raise ValueError(
+            f"X is a DataFrame of {len(X)} rows and no columns: give it the "
+            "columns to learn."
+        )
+
+
 def is_missing(value):
     """Whether a label is missing: None, NaN or pandas' NA."""
     if value is None:

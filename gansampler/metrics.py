@@ -15,7 +15,6 @@ privacy.
 
 import datetime
 import math
-import warnings
 from collections import Counter
 from numbers import Integral, Real
 
@@ -26,6 +25,7 @@ from sklearn.utils import check_array, check_random_state
 
 from ._compat import StrOptions, validate_parameter_constraints
 from ._validation import is_frame, is_missing
+from ._warnings import warn
 from .exceptions import SharedRowsWarning
 
 __all__ = [
@@ -372,14 +372,13 @@ def _warn_shared_rows(train, held_out):
     seen = set(train)
     shared = float(np.mean([row in seen for row in held_out]))
     if shared >= _SHARED_ROWS_WARNING:
-        warnings.warn(
+        warn(
             f"{shared:.1%} of the held-out rows equal a training row: a "
             "generated row that copies one of them is as near to both sets "
             "and counts half, so the share cannot see such copies. Compare "
             "exact_copy_share(generated, train) with exact_copy_share(held_out, "
             "train), or hold out rows that no training row repeats.",
             SharedRowsWarning,
-            stacklevel=3,
         )
 
 

@@ -172,8 +172,9 @@ def plot_distribution(
     X : array-like or DataFrame of shape (n_samples, `n_features_in_`)
         Data to compare with, e.g. the training data or held-out rows, as
         the sampler was fitted on (a DataFrame for a DataFrame).
-    features : list of int or str, or None, default=None
-        Features to draw, by position or name; None draws the first six.
+    features : int, str, list of int or str, or None, default=None
+        Features to draw, by position or name (one, or a list); None draws
+        the first six.
     n_samples : int or None, default=None
         Samples to draw; None draws ``max(len(X), 10000)``.
     random_state : int, RandomState or Generator instance, or None, default=0
@@ -213,14 +214,16 @@ def plot_distribution(
     if not hasattr(sampler, "n_features_in_"):
         raise ValueError("plot_distribution needs a fitted sampler: call fit first.")
     names = _feature_names(sampler)
+    table_map = getattr(sampler, "table_map_", None)
     fitted_names = getattr(sampler, "feature_names_in_", None)
+    if fitted_names is None and table_map is not None:
+        fitted_names = table_map.frame_names()  # names not all strings
     if hasattr(X, "columns") and fitted_names is not None:
         missing = [name for name in fitted_names if name not in X.columns]
         if missing:
             raise ValueError(f"X has no column {missing[0]!r}; the sampler was "
                              f"fitted on {list(fitted_names)}.")  # fmt: skip
         X = X[list(fitted_names)]  # the sampler's order
-    table_map = getattr(sampler, "table_map_", None)
     mixed = table_map is not None and not table_map.plain
     X = _checked_data(sampler, X, mixed)
     columns = _columns(features, names)
@@ -284,6 +287,8 @@ def _columns(features, names):
     """The positions of ``features`` (names or positions) among ``names``."""
     if features is None:
         return list(range(min(len(names), _MAX_FEATURES)))
+    if isinstance(features, str | numbers.Integral):
+        features = [features]  # one feature, not its letters
     columns = []
     for feature in features:
         if isinstance(feature, str):

@@ -184,3 +184,47 @@ def test_a_callback_class_gets_the_same_checks(X_normal):
         GANSampler(max_epochs=1, steps_per_epoch=2, callbacks=[LRScheduler]).fit(
             X_normal
         )
+
+
+@pytest.mark.parametrize(
+    "monitor, match",
+    [
+        ("valid_loss", r"GANSampler\(early_stopping=True\) turns it on"),
+        ("valid_loss_best", "held-out check records valid_loss"),
+        ("train_loss", "generator_loss and discriminator_loss are recorded"),
+    ],
+)
+def test_a_watch_on_a_figure_never_recorded_is_refused_before_training(
+    X_normal, monitor, match
+):
+    from skorch.callbacks import EarlyStopping
+
+    fitted = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0).fit(X_normal)
+    before = fitted.sample(3, random_state=0)
+    fitted.set_params(callbacks=[EarlyStopping(monitor=monitor)], early_stopping=False)
+    with pytest.raises(ValueError, match=match):
+        fitted.fit(X_normal)
+    np.testing.assert_array_equal(fitted.sample(3, random_state=0), before)
+
+
+def test_training_on_refuses_a_watch_on_the_fidelity_it_cannot_measure(
+    X_normal, tmp_path
+):
+    import torch
+    from skorch.callbacks import Callback, EarlyStopping
+
+    class Constant(Callback):  # a figure of the user's own
+        def on_epoch_end(self, net, **kwargs):
+            net.history.record("mine", 1.0)
+
+    watch = Checkpoint(monitor="train_w1_best", f_params=None, f_optimizer=None,
+                       f_criterion=None, f_history="history.json",
+                       dirname=str(tmp_path))  # fmt: skip
+    callbacks = [Constant(), EarlyStopping(monitor="mine", patience=5), watch]
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=3, random_state=0,
+                         callbacks=callbacks).fit(X_normal)  # fmt: skip
+    assert len(sampler.history_) == 2
+    Z = torch.from_numpy(sampler.data_map_.to_network(X_normal).astype(np.float32))
+    with pytest.raises(ValueError, match=r"measured while GANSampler\.fit trains only"):
+        sampler.net_.partial_fit(Z)
+    assert len(sampler.history_) == 2

@@ -44,6 +44,20 @@ def test_gradient_penalty_is_zero_up_to_a_unit_slope():
     )
 
 
+def test_gradient_penalty_takes_the_slope_of_a_packed_input():
+    # A critic of pac rows side by side: its slope is over all of them.
+    pac, width = 4, 2
+    critic = torch.nn.Linear(pac * width, 1, bias=False)
+    with torch.no_grad():
+        critic.weight.fill_(0.45)  # 0.64 a row, 1.27 on the packed input
+    real, fake = torch.randn(64, width), torch.randn(64, width)
+    penalty = gradient_penalty(
+        lambda rows: critic(rows.reshape(-1, pac * width)),
+        real, fake, torch.rand(64, 1), pac,
+    )  # fmt: skip
+    assert penalty.item() == pytest.approx((0.45 * math.sqrt(8) - 1) ** 2)
+
+
 def test_unknown_loss_is_refused():
     with pytest.raises(ValueError, match="Unknown loss 'mse'"):
         GANLoss("mse")

@@ -91,6 +91,69 @@ def test_partial_fit_continues_training(Z):
     assert net.n_rounds_ == 20
 
 
+def test_partial_fit_of_a_fresh_net_keeps_the_class_shares(Z):
+    y = np.r_[np.zeros(180, int), np.ones(20, int)]
+    net = GANNet(
+        n_features=1,
+        n_classes=2,
+        max_epochs=1,
+        steps_per_epoch=3,
+        batch_size=32,
+        random_state=0,
+        verbose=0,
+    )
+    np.testing.assert_allclose(net.partial_fit(Z, y).class_prior_, [0.9, 0.1])
+
+
+def test_set_params_lr_reaches_the_optimizers(Z):
+    net = make_net().fit(Z)
+    net.set_params(lr=0.05)
+    for name in ("generator_optimizer_", "discriminator_optimizer_"):
+        assert [g["lr"] for g in getattr(net, name).param_groups] == [0.05]
+    net.set_params(generator_optimizer__lr=0.01)
+    assert [g["lr"] for g in net.generator_optimizer_.param_groups] == [0.01]
+
+
+def test_a_failed_call_leaves_no_rounds_to_the_next(Z):
+    from skorch.callbacks import Callback
+
+    played = []
+
+    class FailOnce(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            game = net._rounds_.game
+            played.append((game.d_steps, game.batch_size))
+            if len(played) == 1:
+                raise RuntimeError("callback failed")
+
+    net = make_net(callbacks=[FailOnce()])
+    with pytest.raises(RuntimeError, match="callback failed"):
+        net.fit(Z)
+    net.set_params(d_steps=3, batch_size=16)
+    net.partial_fit(Z)
+    assert played == [(1, 32), (3, 16), (3, 16)]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, torch.float64])
+def test_rows_of_other_number_dtypes_train_as_float32(Z, dtype):
+    rows = Z.to(dtype) if isinstance(dtype, torch.dtype) else Z.numpy().astype(dtype)
+    net = make_net().fit(rows)
+    assert net.n_rounds_ == 10
+
+
+def test_random_state_takes_numpy_integers_and_refuses_booleans(Z):
+    assert make_net(random_state=np.int64(3)).fit(Z).n_rounds_ == 10
+    with pytest.raises(ValueError, match="'random_state' parameter of GANNet"):
+        make_net(random_state=True).fit(Z)
+    with pytest.raises(ValueError, match="'random_state' parameter of GANNet"):
+        make_net(random_state=-1).fit(Z)
+
+
+def test_an_optimizer_that_needs_a_closure_is_refused(Z):
+    with pytest.raises(ValueError, match="LBFGS needs a closure at each step"):
+        make_net(generator_optimizer=torch.optim.LBFGS).fit(Z)
+
+
 def test_generate_uses_eval_mode_without_grad(Z):
     net = make_net().fit(Z)
     out = net.generate(torch.randn(7, 2))

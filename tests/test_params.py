@@ -53,6 +53,21 @@ def test_auto_settings_grow_with_the_columns_and_keep_one_column_s():
     assert [auto_setting("max_epochs", d) for d in (1, 2)] == [40, 120]
 
 
+def test_no_table_gets_networks_wider_than_512():
+    # 8 units per column bounds nothing on a table of few rows.
+    for name, least in (
+        ("generator_hidden_size", 48),
+        ("discriminator_hidden_size", 64),
+    ):
+        assert auto_setting(name, 61, n_rows=104) == 488  # sonar's
+        assert auto_setting(name, 500, n_rows=300) == 512
+        assert auto_setting(name, 5000, n_rows=100) == 512
+        assert auto_setting(name, 5000) == 512
+        assert auto_setting(name, 1, n_rows=100) == least
+        # Files of the rules before 0.15 rebuild their networks as they were.
+        assert auto_setting(name, 70, sized_to_rows=False) == 560
+
+
 def test_every_setting_has_help():
     assert all(p.help.strip() for p in PARAMETERS.values())
 

@@ -187,7 +187,7 @@ def test_category_columns_get_bars_of_shares_with_missing_values_apart(mixed):
     expected = frame["home"].value_counts(dropna=False, normalize=True)
     np.testing.assert_allclose(
         [bar.get_height() for bar in data],
-        [*expected[levels], expected[np.nan]],
+        [*expected[levels], expected[expected.index.isna()].sum()],
     )
     assert sum(bar.get_height() for bar in generated) == pytest.approx(1.0)
     assert bars.get_title().startswith("home: TV ")
@@ -331,4 +331,26 @@ def test_plot_history_draws_the_game_the_sampler_was_fitted_with():
     sampler.set_params(loss="bce")  # for the next fit
     _, (loss, _) = plot_history(sampler)
     assert len(loss.lines) == 2  # no equilibrium of bce on a hinge fit
+    plt.close("all")
+
+
+def test_plot_distribution_matches_columns_by_name_of_any_type():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({0: rng.normal(size=300), 1: rng.normal(100, 1, 300)})
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X)
+    _, axes = plot_distribution(sampler, X[[1, 0]], n_samples=500)
+    # Column 0's data is set against column 0's samples, wherever X had it
+    # (against column 1's, 100 apart, the distance would be about 100).
+    title = axes.ravel()[0].get_title()
+    assert float(title.split("W1/std ")[1].split(",")[0]) < 10
+    plt.close("all")
+
+
+def test_one_feature_can_be_named_without_a_list():
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X)
+    for feature in ("x1", 1):
+        _, axes = plot_distribution(sampler, X, features=feature, n_samples=200)
+        assert axes.shape == (1, 2) and axes[0, 0].get_title().startswith("x1")
     plt.close("all")

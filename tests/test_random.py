@@ -42,3 +42,15 @@ def test_none_leaves_the_setting_alone():
     before = torch.get_num_threads()
     with torch_threads(None):
         assert torch.get_num_threads() == before
+
+
+def test_a_fit_seeds_no_gpu_generator(monkeypatch):
+    # torch.manual_seed seeds every GPU too (lazily, on a machine without
+    # one yet), which fork_rng does not give back.
+    from gansampler import GANSampler
+
+    seeded = []
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", seeded.append)
+    X = np.random.default_rng(0).normal(size=(100, 2))
+    GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0, device="cpu").fit(X)
+    assert seeded == []

@@ -625,6 +625,39 @@ def test_sparse_input_asks_for_dense():
         resampler().fit_resample(sparse.csr_matrix(X), y)
 
 
+def test_sparse_dataframe_columns_are_learned_as_the_sampler_learns_them():
+    pd = pytest.importorskip("pandas")
+    X, y = make_data()
+    # Every column sparse: scikit-learn densifies a frame of some.
+    frame = pd.DataFrame(X, columns=["a", "b"]).astype(pd.SparseDtype(float))
+    X_new, _ = resampler().fit_resample(frame, y)
+    assert len(X_new) > len(frame) and list(X_new.columns) == list(frame.columns)
+
+
+def test_warnings_of_a_pipeline_point_at_the_users_line():
+    import warnings
+
+    from imblearn.pipeline import make_pipeline
+    from sklearn.linear_model import LogisticRegression
+
+    from gansampler.exceptions import CollapseWarning
+
+    X, y = make_data()
+    pipeline = make_pipeline(resampler(), LogisticRegression())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pipeline.fit(X, y)
+    collapse = [w for w in caught if issubclass(w.category, CollapseWarning)]
+    assert collapse and {w.filename for w in collapse} == {__file__}
+
+
+def test_a_dataframe_without_columns_is_refused_clearly():
+    pd = pytest.importorskip("pandas")
+    _, y = make_data()
+    with pytest.raises(ValueError, match="rows and no columns"):
+        resampler().fit_resample(pd.DataFrame(index=range(len(y))), y)
+
+
 def test_a_sampler_that_cannot_be_seeded_is_rejected_before_fitting():
     from sklearn.mixture import GaussianMixture
 

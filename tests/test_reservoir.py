@@ -188,3 +188,27 @@ def test_statistics_of_other_tables_are_refused(X, statistics, error, match):
     with pytest.raises(error, match=match):
         sampler.fit(X, statistics=statistics)
     np.testing.assert_array_equal(sampler.sample(3, random_state=0), before)
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        ({"decimals": [0.0]}, "None or its decimal places, 0 to 15"),
+        ({"decimals": [-1]}, "None or its decimal places, 0 to 15"),
+        ({"decimals": [True]}, "None or its decimal places, 0 to 15"),
+        ({"min": np.array([3.0])}, "X holds values beyond their min or max"),
+        ({"max": np.array([2.0])}, "X holds values beyond their min or max"),
+        ({"std": np.array([-1.0])}, "a spread below 0"),
+    ],
+)
+def test_statistics_that_cannot_describe_x_are_refused(change, match):
+    # Accepted, they gave a model whose file would not load, or whose rows
+    # went where the data never was.
+    import dataclasses
+
+    X = np.arange(8.0)[:, None]
+    reservoir = RowReservoir(100)
+    reservoir.add(X)
+    statistics = dataclasses.replace(reservoir.statistics, **change)
+    with pytest.raises(ValueError, match=match):
+        GANSampler(**FAST, random_state=0).fit(X, statistics=statistics)

@@ -652,3 +652,18 @@ def test_cuda_rounds_on_a_second_gpu_match_the_first_s():
     assert second.round_path_ == "cuda-graph"
     for x, y in zip(_weights(first), _weights(second), strict=True):
         torch.testing.assert_close(x.cpu(), y.cpu(), rtol=1e-4, atol=1e-5)
+
+
+def test_a_callback_class_or_none_acts_as_its_instances_would():
+    from skorch.callbacks import Callback, EpochTimer, ProgressBar
+
+    from gansampler._rounds import callback_obstacle
+
+    class PerRound(Callback):
+        def on_batch_end(self, net, **kwargs):
+            pass
+
+    assert callback_obstacle([EpochTimer, ("bar", ProgressBar), ("gone", None)]) is None
+    assert callback_obstacle([("each", PerRound)]) == (
+        "the callback PerRound acts on each round"
+    )

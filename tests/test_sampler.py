@@ -260,6 +260,14 @@ def test_bad_sample_random_state_raises(fitted_sampler):
         fitted_sampler.sample(3, random_state="seed")
 
 
+def test_a_bool_random_state_is_refused(fitted_sampler, X_normal):
+    # NumPy takes True as the seed 1; a user meant something else.
+    with pytest.raises(ValueError, match=r"'random_state' .* Got True"):
+        fitted_sampler.sample(3, random_state=True)
+    with pytest.raises(ValueError, match=r"'random_state' .* Got False"):
+        GANSampler(random_state=False).fit(X_normal)
+
+
 @pytest.mark.parametrize("method", ["sample", "score"])
 def test_unfitted_use_raises_not_fitted_error(method):
     args = () if method == "sample" else (np.ones((3, 1)),)
@@ -1037,6 +1045,9 @@ def test_the_docstring_gives_the_defaults():
         assert value == defaults[name], name
 
 
+@pytest.mark.skipif(
+    int(np.__version__.split(".")[0]) < 2, reason="the file names NumPy 2's modules"
+)
 def test_a_sampler_pickled_by_version_0_3_loads(tmp_path):
     from pathlib import Path
 
@@ -1153,3 +1164,32 @@ def test_pac_packs_rows_for_the_discriminator(fast):
     assert sampler.sample(5, random_state=0).shape == (5, 3)
     with pytest.raises(ValueError, match="batch_size=64 must be a multiple of pac=3"):
         GANSampler(**fast, pac=3).fit(X)
+
+
+@pytest.mark.parametrize("mixed", [False, True])
+def test_score_refuses_columns_of_other_names_or_order(mixed):
+    # scikit-learn checks names only where all are strings.
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({0: rng.normal(size=200), 1: rng.normal(100, 1, 200)})
+    if mixed:
+        X[2] = ["a", "b"] * 100
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X)
+    assert np.isfinite(sampler.score(X))
+    with pytest.raises(ValueError, match=r"X has the columns \[1, 0"):
+        sampler.score(X[[1, 0, *X.columns[2:]]])
+    shape = re.escape(f"shape=({0}, {X.shape[1]})")
+    with pytest.raises(ValueError, match=f"0 sample.*{shape}"):
+        sampler.score(X.iloc[:0])
+
+
+def test_warnings_point_at_the_users_line():
+    # Not at scikit-learn's wrapper of fit, nor at a line of gansampler.
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X)
+    from gansampler.exceptions import CollapseWarning
+
+    collapse = [w for w in caught if issubclass(w.category, CollapseWarning)]
+    assert collapse and {w.filename for w in collapse} == {__file__}

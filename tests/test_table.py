@@ -3,6 +3,7 @@
 import copy
 import datetime
 import decimal
+import inspect
 import pickle
 import warnings
 
@@ -15,6 +16,15 @@ from gansampler._table import MIN_LEVEL_ROWS, TableMap, _column_quantiles
 from gansampler.exceptions import TooManyLevelsError
 
 pd = pytest.importorskip("pandas")
+
+# pandas before 3 reads a private part of dateutil's zones that dateutil 3
+# no longer has.
+_DATEUTIL_ZONES_BROKEN = pytest.mark.skipif(
+    int(pd.__version__.split(".")[0]) < 3
+    and int(__import__("dateutil").__version__.split(".")[0]) >= 3,
+    reason="pandas before 3 cannot read dateutil 3's zones",
+)
+
 
 BUDGET = {"max_epochs": 2, "steps_per_epoch": 10, "batch_size": 32, "random_state": 0}
 pytestmark = pytest.mark.filterwarnings("ignore::gansampler.exceptions.CollapseWarning")
@@ -231,6 +241,20 @@ def test_a_condition_per_row_shares_the_batches_drawn(fitted, monkeypatch):
     assert distinct > 10 and len(batches) <= 2
     again = fitted.sample(len(wanted), random_state=0, conditions=wanted)
     pd.testing.assert_frame_equal(rows, again)
+
+
+def test_a_conditional_draw_bounds_the_values_of_its_batches(fitted, monkeypatch):
+    import gansampler._conditions as conditions
+
+    batches = []
+    fill_rows = conditions.fill_rows
+    monkeypatch.setattr(
+        conditions, "fill_rows", lambda *a: batches.append(a[2]) or fill_rows(*a)
+    )
+    monkeypatch.setattr(conditions, "_MAX_BATCH_VALUES", 5_000 * fitted.n_features_in_)
+    rows = fitted.sample(20_000, random_state=0, conditions={"kind": "other"})
+    assert set(rows["kind"]) == {"other"}
+    assert len(batches) > 1 and max(batches) == 5_000
 
 
 def test_overlapping_conditions_each_get_their_learned_rows(fitted):
@@ -474,6 +498,41 @@ def test_tuple_column_names_come_back_as_a_multiindex(tmp_path):
     assert set(drawn[("a", "y")]) == {"p"}
 
 
+@pytest.mark.parametrize("mixed", [False, True])
+def test_the_names_of_the_column_index_come_back(tmp_path, mixed):
+    rng = np.random.default_rng(0)
+    levels = pd.MultiIndex.from_tuples([("a", "x"), ("b", "y")], names=["group", "var"])
+    named = pd.Index(["x", "y"], name="feature")
+    for columns in (levels, named):
+        X = pd.DataFrame(rng.normal(size=(60, 2)), columns=columns)
+        if mixed:
+            X[columns[1]] = ["p", "q"] * 30
+        sampler = GANSampler(**BUDGET).fit(X)
+        rows = sampler.sample(5, random_state=0)
+        pd.testing.assert_index_equal(rows.columns, columns)
+        path = tmp_path / "named.safetensors"
+        sampler.save(path)
+        pd.testing.assert_index_equal(load(path).sample(5).columns, columns)
+
+
+def test_numpy_times_held_as_objects_come_back_as_numpy_times(tmp_path):
+    start = np.datetime64("2024-01-01T00:00:00", "s")
+    times = np.empty((80, 2), dtype=object)
+    times[:, 0] = list(start + np.arange(80) * np.timedelta64(3600, "s"))
+    times[:, 1] = np.arange(80.0)
+    times[5, 0] = None
+    sampler = GANSampler(**BUDGET).fit(times)
+    rows = sampler.sample(20, random_state=0)
+    drawn = [value for value in rows[:, 0] if value is not None]
+    assert drawn and all(
+        isinstance(value, np.datetime64) and value.dtype == np.dtype("datetime64[s]")
+        for value in drawn
+    )
+    path = tmp_path / "times.safetensors"
+    sampler.save(path)
+    np.testing.assert_array_equal(load(path).sample(20, random_state=0), rows)
+
+
 def test_an_array_of_floats_with_missing_values_gives_floats():
     rng = np.random.default_rng(0)
     for dtype in (np.float64, np.float32):
@@ -660,12 +719,20 @@ def test_arrow_columns_come_back_as_they_were(column, tmp_path):
     [
         pd.StringDtype("python"),
         pd.StringDtype("pyarrow"),
-        pd.StringDtype("python", na_value=np.nan),
+        pytest.param(
+            "str-python",
+            marks=pytest.mark.skipif(
+                "na_value" not in inspect.signature(pd.StringDtype).parameters,
+                reason="pandas' str dtype is pandas 2.3's",
+            ),
+        ),
         pd.ArrowDtype(__import__("pyarrow").string()),
     ],
     ids=["string-python", "string-pyarrow", "str-python", "arrow-string"],
 )
 def test_text_dtypes_keep_their_storage(dtype, tmp_path):
+    if dtype == "str-python":
+        dtype = pd.StringDtype("python", na_value=np.nan)
     X = pd.DataFrame(
         {"s": pd.array(["a", "b"] * 30, dtype=dtype), "x": np.arange(60.0)}
     )
@@ -675,6 +742,7 @@ def test_text_dtypes_keep_their_storage(dtype, tmp_path):
     assert load(tmp_path / "model.safetensors").sample(5)["s"].dtype == dtype
 
 
+@_DATEUTIL_ZONES_BROKEN
 def test_times_in_dateutil_zones_come_back_in_them(tmp_path):
     tz = pytest.importorskip("dateutil.tz")
     for zone in (tz.gettz("Europe/Paris"), tz.tzutc()):
@@ -754,6 +822,7 @@ def test_a_dtype_that_cannot_come_back_is_refused_at_fit():
         GANSampler(**BUDGET).fit(pd.DataFrame({"t": times, "x": np.arange(40.0)}))
 
 
+@_DATEUTIL_ZONES_BROKEN
 def test_categories_of_every_dtype_come_back_as_they_were(tmp_path):
     tz = pytest.importorskip("dateutil.tz")
     paris = pd.date_range("2020", periods=3, tz=tz.gettz("Europe/Paris"))
