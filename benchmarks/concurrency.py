@@ -73,6 +73,7 @@ def main(argv=None):
     print(f"{os.cpu_count()} cores; {args.draws} draws of {args.rows:,} rows a thread")
     print("| threads | rows/s | vs 1 thread |")
     print("| --- | --- | --- |")
+    throughput(sampler, 1, args.rows, 2)  # warm-up, not timed
     one = None
     for n_threads in (1, 2, 8):
         rate = throughput(sampler, n_threads, args.rows, args.draws)

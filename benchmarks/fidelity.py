@@ -139,7 +139,8 @@ def make_data(target, seed, *, n_train=N_TRAIN, n_eval=N_EVAL):
 
 
 def _gansampler(X, seed, params):
-    sampler = GANSampler(random_state=seed, **params)
+    # One CPU thread, so that figures compare across machines.
+    sampler = GANSampler(random_state=seed, **{"device": "cpu", **params})
     start = time.perf_counter()
     sampler.fit(X)
     fit_s = time.perf_counter() - start
@@ -166,13 +167,29 @@ def _sample_seconds(draw, repeats=5):
     return float(np.median(times))
 
 
+def _rounded(Y, decimals):
+    """Samples rounded to the data's recorded decimals, as gansampler's and
+    the quantile map's are (KS is harsh on continuous draws of counts)."""
+    Y = Y.copy()
+    for j, places in enumerate(decimals):
+        if places is not None:
+            Y[:, j] = np.round(Y[:, j], places)
+    return Y
+
+
+def _decimals(X):
+    return DataMap().fit(X).decimals_
+
+
 def _kde(X, seed, params):
     start = time.perf_counter()
     kde = KernelDensity(bandwidth="scott").fit(X)
     fit_s = time.perf_counter() - start
+    decimals = _decimals(X)
 
     def draw(k):
-        return kde.sample(N_SAMPLES, random_state=_draw_seed(seed, k))
+        return _rounded(kde.sample(N_SAMPLES, random_state=_draw_seed(seed, k)),
+                        decimals)  # fmt: skip
 
     return draw, fit_s, _sample_seconds(lambda: kde.sample(N_SAMPLES)), None
 
@@ -182,10 +199,11 @@ def _gmm(X, seed, params):
     fits = [GaussianMixture(k, random_state=seed).fit(X) for k in range(1, 9)]
     gmm = min(fits, key=lambda model: model.bic(X))
     fit_s = time.perf_counter() - start
+    decimals = _decimals(X)
 
     def draw(k):
         gmm.random_state = _draw_seed(seed, k)  # sample() reads it each time
-        return gmm.sample(N_SAMPLES)[0]
+        return _rounded(gmm.sample(N_SAMPLES)[0], decimals)
 
     return draw, fit_s, _sample_seconds(lambda: gmm.sample(N_SAMPLES)), None
 
@@ -202,16 +220,23 @@ def _quantile_map(X, seed, params):
     return draw, fit_s, _sample_seconds(lambda: draw(0)), None
 
 
+def _threads(params):
+    return {"n_threads": params["n_threads"]} if "n_threads" in params else {}
+
+
 METHODS = {
     "floor": None,
     "gansampler": _gansampler,
     "kde": _kde,
     "gmm": _gmm,
+    # --param changes the gansampler method only: these keep their recipes.
     "gan_standard": lambda X, seed, params: _gansampler(
-        X, seed, {**params, "preprocessing": "standard", "copula_start": False}
+        X,
+        seed,
+        {**_threads(params), "preprocessing": "standard", "copula_start": False},
     ),
     "article": lambda X, seed, params: _gansampler(
-        X, seed, {**params, **ARTICLE_PARAMS}
+        X, seed, {**_threads(params), **ARTICLE_PARAMS}
     ),
     "quantile_map": _quantile_map,
 }

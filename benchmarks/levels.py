@@ -58,7 +58,10 @@ def main():
           "missing-rate gap (points) | fit (s) |")  # fmt: skip
     print("| --- | --- | --- | --- | --- | --- |")
     for table in args.tables.split(","):
-        train = mixed_tables.MIXED_TABLES[table]().reset_index(drop=True)
+        tables = {**mixed_tables.MIXED_TABLES, **mixed_tables.OTHER_MIXED_TABLES}
+        if table not in tables:
+            parser.error(f"unknown table {table!r}; choose from {', '.join(tables)}")
+        train = tables[table]().reset_index(drop=True)
         for seed in args.seeds:
             start = time.perf_counter()
             sampler = GANSampler(random_state=seed).fit(train)

@@ -346,8 +346,13 @@ def smote(train, seed, label, params):
     return np.column_stack([X_new, y_new])[len(train) :]
 
 
+def _on_the_cpu(params):
+    # Figures of one CPU thread compare across machines: no GPU for "auto".
+    return {"device": "cpu", **params}
+
+
 def gansampler(train, seed, label, params):
-    sampler = GANSampler(random_state=seed, **params).fit(train)
+    sampler = GANSampler(random_state=seed, **_on_the_cpu(params)).fit(train)
     start = time.perf_counter()
     rows = sampler.sample(len(train), random_state=seed + 1)
     return rows, time.perf_counter() - start
@@ -363,7 +368,7 @@ def _no_rows(outcome, error):
 def gansampler_mixed(train, seed, params):
     """GANSampler on a mixed table, or the first line of why it refused it."""
     try:
-        sampler = GANSampler(random_state=seed, **params).fit(train)
+        sampler = GANSampler(random_state=seed, **_on_the_cpu(params)).fit(train)
     except (TypeError, ValueError) as error:
         return _no_rows("refused", error)
     start = time.perf_counter()
@@ -388,8 +393,11 @@ def _ctgan(kind, budget):
             discrete = [c for c in frame if frame[c].nunique() <= 10]
         settings = {}
         if budget:
+            # CTGAN's epoch is whole batches of 500 rows drawn (at least one);
+            # TVAE's is one pass over the rows, the last batch short.
             batch = 500
-            rows_per_epoch = max(len(train) // batch, 1) * batch
+            rows_per_epoch = (max(len(train) // batch, 1) * batch
+                              if kind == "ctgan" else len(train))  # fmt: skip
             settings["epochs"] = int(np.ceil(GAN_BUDGET_ROWS / rows_per_epoch))
         torch.manual_seed(seed)
         model = (CTGAN if kind == "ctgan" else TVAE)(**settings)

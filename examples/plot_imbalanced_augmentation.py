@@ -54,6 +54,7 @@ from sklearn.model_selection import (
     RepeatedStratifiedKFold,
     cross_val_score,
     cross_validate,
+    train_test_split,
 )
 from sklearn.preprocessing import StandardScaler
 
@@ -134,8 +135,10 @@ for (problem, model, method), scores in results.items():
 # %%
 # How realistic are the generated rows?
 # -------------------------------------
-# Two checks on a GAN fitted to all the rows of each problem, conditioned on
-# the class, as GANResampler fits it, drawing positive rows.
+# Two checks on a GAN fitted to half the rows of each problem, conditioned
+# on the class, as GANResampler fits it, drawing positive rows; the other
+# half's positive rows are the real ones it is judged against (against its
+# own training rows, a GAN that copied them would pass).
 # A classifier two-sample test: a random forest tries to tell the real
 # positive rows from as many generated ones (accuracy 0.5: it cannot; 1.0:
 # the generated rows are easy to spot). And where the rows fall: the
@@ -144,10 +147,13 @@ for (problem, model, method), scores in results.items():
 # move a decision boundary.
 print()
 for problem, (X, y) in problems.items():
-    real = X[y == 1]
+    X_fit, X_held, y_fit, y_held = train_test_split(
+        X, y, test_size=0.5, stratify=y, random_state=0
+    )
+    real = X_held[y_held == 1]
     generated = (
         GANSampler(max_epochs=max_epochs, random_state=0)
-        .fit(X, y)
+        .fit(X_fit, y_fit)
         .sample(len(real), random_state=1, y={1: len(real)})
     )
     both = np.concatenate([real, generated])
