@@ -507,8 +507,7 @@ class GANNet(NeuralNet):
             if isinstance(callback, EpochFidelity) and callback.reference is not None:
                 keys |= {callback.name, callback.name + "_best"}
         if self.train_split is not None:
-            keys |= {"valid_loss", "valid_loss_best", "valid_nn", "valid_ks",
-                     "valid_closer", "valid_batch_count"}  # fmt: skip
+            keys |= {*_HELD_OUT_FIGURES, "valid_loss_best", "valid_batch_count"}
         return keys
 
     def check_monitors(self):
@@ -516,8 +515,7 @@ class GANNet(NeuralNet):
         skorch net or this one records, but this training does not: skorch
         would fail at the first epoch's end."""
         keys = self.recorded_keys()
-        figures = {"train_loss", "valid_loss", "valid_acc", "valid_nn", "valid_ks",
-                   "valid_closer"}  # fmt: skip
+        figures = {"train_loss", "valid_acc", *_HELD_OUT_FIGURES}  # skorch's too
         figures |= {callback.name for _, callback in self.callbacks_
                     if isinstance(callback, EpochFidelity)}  # fmt: skip
         for name, callback in self.callbacks_:
@@ -974,6 +972,10 @@ def _cloned(state):
     if isinstance(state, list | tuple):
         return type(state)(_cloned(value) for value in state)
     return copy.copy(state)
+
+
+# What the held-out check records each epoch (see validation_step).
+_HELD_OUT_FIGURES = ("valid_loss", "valid_nn", "valid_ks", "valid_closer")
 
 
 def _as_float32(X):
