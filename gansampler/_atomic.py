@@ -9,6 +9,8 @@ import stat
 
 __all__ = ["replacing"]
 
+_READ_ONLY = "not allowed to replace it (a read-only file?)"
+
 
 @contextlib.contextmanager
 def replacing(path):
@@ -19,7 +21,9 @@ def replacing(path):
     step (:func:`os.replace`); when it raises (a full disk, no permission,
     Ctrl-C), the temporary file is removed and ``path`` is left as it was. A
     process killed while writing leaves at most a temporary file, named
-    ``.<name>.<random>.tmp``, beside an intact ``path``.
+    ``.<name>.<random>.tmp``, beside an intact ``path``. A file that may not
+    be written (read-only) is refused, as writing it in place would be, and
+    an error names ``path``, not the temporary file.
     """
     # Through a link, to the file it points to.
     target = pathlib.Path(os.path.realpath(path))
@@ -31,6 +35,9 @@ def replacing(path):
             "not a regular file: give the name of a file to write",
             str(path),
         )
+    if target.exists() and not os.access(target, os.W_OK):
+        # A rename could replace it; writing in its place could not.
+        raise PermissionError(errno.EACCES, _READ_ONLY, str(path))
     # A name short enough, in bytes, to leave room for the temporary file's.
     stem = os.fsencode(target.name)[:200].decode("utf-8", "ignore")
     temporary = target.with_name(f".{stem}.{secrets.token_hex(4)}.tmp")
@@ -41,14 +48,23 @@ def replacing(path):
     except OSError as exc:  # named as the file asked for, not the temporary one
         raise type(exc)(exc.errno, _why(exc, target), str(path)) from None
     try:
-        if target.exists():
-            os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
-        yield temporary
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
         try:
+            mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else None
+            if mode is not None:
+                # The file's readers and no others while it is written, and
+                # its owner may write it whatever its mode.
+                os.chmod(temporary, mode | stat.S_IRUSR | stat.S_IWUSR)
+            yield temporary
+            with open(temporary, "rb+") as handle:
+                os.fsync(handle.fileno())
+            if mode is not None:
+                os.chmod(temporary, mode)
             os.replace(temporary, target)
         except OSError as exc:
+            # Named as the file asked for, not the temporary one; an error of
+            # another file (a font a plot reads) keeps its own name.
+            if exc.errno is None or exc.filename not in (None, str(temporary)):
+                raise
             raise type(exc)(exc.errno, _why(exc, target), str(path)) from None
     except BaseException:
         with contextlib.suppress(OSError):
@@ -68,5 +84,5 @@ def _why(exc, target):
     if exc.errno in (errno.EACCES, errno.EPERM):
         if not os.access(target.parent, os.W_OK):
             return "not allowed to write in its folder"
-        return "not allowed to replace it (a read-only file?)"
+        return _READ_ONLY
     return exc.strerror or str(exc)

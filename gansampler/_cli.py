@@ -164,8 +164,47 @@ class _PlainText:
         return getattr(self.stream, name)
 
 
+class _EndsQuietly:
+    """Standard output that, once its reader has gone (a closed pipe, as in
+    ``fit ... | head``), takes what is written to nowhere, and the command
+    goes on."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text):
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._gone()
+        return len(text)
+
+    def flush(self):
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._gone()
+
+    def _gone(self):
+        self.gone = True
+        # As Python's documentation advises: what is still buffered, and
+        # flushed at exit, goes to devnull, not to an error.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, self.stream.fileno())
+            finally:
+                os.close(devnull)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
 def _check_output(path, option):
-    if path:
+    if path is not None:
         from ._data_files import check_writable
 
         try:
@@ -174,15 +213,30 @@ def _check_output(path, option):
             raise ValueError(f"{option} {exc}") from None
 
 
+def _check_not_read(path, option, sources):
+    """Refuse to write ``path`` where it is, or links to, a file that the
+    command reads: ``sources`` maps each one's words to its path."""
+    if not path:
+        return
+    for what, source in sources.items():
+        if source is None:
+            continue
+        with contextlib.suppress(OSError):  # either not there: nothing to lose
+            if os.path.samefile(path, source):
+                raise ValueError(
+                    f"{option} {path}: is the same file as {what} ({source}), "
+                    "which the command reads; give another name to write."
+                )
+
+
 @contextlib.contextmanager
-def _naming_failures(path, option, what):
+def _naming_failures(path, option, what, kept="any earlier file there is as it was"):
     """Say which file a failed write was for (a full disk's error names none)."""
     try:
         yield
     except OSError as exc:
         raise ValueError(
-            f"{option} {path}: {exc.strerror or exc}; {what}, and any earlier file "
-            "there is as it was."
+            f"{option} {path}: {exc.strerror or exc}; {what}, and {kept}."
         ) from None
 
 
@@ -285,6 +339,17 @@ def _columns(text):
 
 
 def _fit(args) -> int:
+    # A reader of the progress or of the warnings (2>&1 | head) that goes
+    # away does not end the training run.
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = map(_EndsQuietly, streams)
+    try:
+        return _fit_and_save(args)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _fit_and_save(args) -> int:
     import numpy as np
 
     from ._data_files import DATA_SUFFIXES, MixedTableError, read_table
@@ -296,13 +361,15 @@ def _fit(args) -> int:
               if p.option and getattr(args, name) is not None}  # fmt: skip
     resolve_device(args.device)
     output = pathlib.Path(args.output)
-    if output.suffix.lower() in DATA_SUFFIXES or (
-        output.exists() and output.resolve() == pathlib.Path(args.data).resolve()
-    ):
+    # A link is written through, into the file it points to.
+    real = pathlib.Path(os.path.realpath(output))
+    if output.suffix.lower() in DATA_SUFFIXES or real.suffix.lower() in DATA_SUFFIXES:
+        link = "" if output.suffix.lower() in DATA_SUFFIXES else f" (a link to {real})"
         raise ValueError(
-            f"-o {args.output}: the model is not a data file; give it a name such "
-            "as model.safetensors (or model.joblib for a pickle)."
+            f"-o {args.output}{link}: the model is not a data file; give it a name "
+            "such as model.safetensors (or model.joblib for a pickle)."
         )
+    _check_not_read(args.output, "-o", {"DATA": args.data})
     _check_output(args.output, "-o")
     if args.reservoir < 2:
         raise ValueError("--reservoir must be at least 2 rows")
@@ -453,6 +520,7 @@ def _sample(args) -> int:
             "--format and --scheduler are for drawing into a folder of parts: "
             "give -o a folder, such as -o rows/"
         )
+    _check_not_read(args.output, "-o", {"MODEL": args.model})
     _check_output(args.output, "-o")
     from ._data_files import check_room, is_parquet, write_blocks
 
@@ -573,6 +641,11 @@ def _sample_parts(args):
     import numpy as np
 
     folder = pathlib.Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(
+            f"-o {args.output}: is a file, not a folder of parts; name a folder, "
+            "or leave out the / to write one file."
+        )
     if not folder.exists():
         _check_output(str(folder), "-o")  # a folder that can be made
     elif not os.access(folder, os.W_OK):
@@ -605,12 +678,27 @@ def _sample_parts(args):
 
             stack.enter_context(Client(args.scheduler))
         folder.mkdir(exist_ok=True)
-        paths = gansampler_dask.write_parts(
-            sampler, args.n, folder, file_format=file_format,
-            chunk_size=args.chunk_size, random_state=args.seed,
-        )  # fmt: skip
+        unfinished = "the draw stopped before its end"
+        try:
+            with _naming_failures(args.output, "-o", unfinished,
+                                  kept=_NO_COMPLETE_TABLE):  # fmt: skip
+                paths = gansampler_dask.write_parts(
+                    sampler, args.n, folder, file_format=file_format,
+                    chunk_size=args.chunk_size, random_state=args.seed,
+                )  # fmt: skip
+        except KeyboardInterrupt:
+            # Parts may have been written: "nothing saved" need not hold.
+            print(f"gansampler: interrupted; {unfinished}, and "
+                  f"{_NO_COMPLETE_TABLE}", file=sys.stderr)  # fmt: skip
+            return 130
     print(f"Wrote {args.n:,} rows to {args.output} in {len(paths):,} parts.")
     return 0
+
+
+# Parts of an unfinished draw, where any remain, read as a table of their own.
+_NO_COMPLETE_TABLE = (
+    "any parts in the folder are not the complete table: empty it to draw again"
+)
 
 
 def _evaluation_columns(args, sampler):
@@ -642,6 +730,8 @@ def _evaluate(args) -> int:
     from ._sampler import scoring_samples
 
     _check_picture(args.plot, "--plot")
+    _check_not_read(args.plot, "--plot", {"MODEL": args.model, "DATA": args.data,
+                                          "--train": args.train})  # fmt: skip
     sampler = _load(args.model, args)
     table_map = sampler.table_map_
     columns, model_names = _evaluation_columns(args, sampler)
@@ -727,9 +817,10 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
 
     table_map = sampler.table_map_
     try:
+        # A model of numbers learned codes such as 007 as numbers.
         X, names, _ = read_table(path, columns, header=args.header,
-                                 mixed=not table_map.plain,
-                                 text_columns=text)  # fmt: skip
+                                 mixed=not table_map.plain, text_columns=text,
+                                 codes_are_text=not table_map.plain)  # fmt: skip
     except ColumnsError as exc:
         if model_names is None or args.columns:
             raise
@@ -795,14 +886,32 @@ def _privacy(samples, train, held_out, args):
 def _check_kinds(X, table_map, path):
     """Refuse a column of text or numbers where the model learned the
     other (or dates)."""
-    # Dates may come as Python's (a Parquet file's date32 column).
-    wanted = {"number": ("iufb", "numbers"), "time": ("MO", "dates and times")}
+    import datetime
+
+    import numpy as np
+    import pandas as pd
+
+    wanted = {"number": ("iufb", "numbers"), "time": ("M", "dates and times")}
     for j, column in enumerate(table_map.columns_):
         kinds, what = wanted.get(column.kind, (None, None))
-        dtype = X.dtypes.iloc[j]
-        if kinds is None or X.iloc[:, j].isna().all():
+        values = X.iloc[:, j]
+        dtype = values.dtype
+        if kinds is None or values.isna().all():
             continue
-        if getattr(dtype, "kind", "O") not in kinds:
+        kind = getattr(dtype, "kind", "O")
+        if column.kind == "time" and kind == "O":
+            # Dates may come as Python's (a Parquet file's date32 column); a
+            # word among dates makes the column text.
+            held = pd.api.types.infer_dtype(values, skipna=True)
+            # "mixed": Python's dates beside NumPy's, say.
+            dated = (
+                isinstance(v, datetime.date | np.datetime64) for v in values.dropna()
+            )
+            dates = held in ("date", "datetime", "datetime64") or (
+                held == "mixed" and all(dated)
+            )
+            kind = "M" if dates else kind
+        if kind not in kinds:
             raise ValueError(
                 f"{path}: column {X.columns[j]!r} holds {dtype} values, where "
                 f"the model learned {what}."

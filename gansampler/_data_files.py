@@ -120,7 +120,7 @@ def _parse_float(text):
 
 
 def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
-              text_columns=()):  # fmt: skip
+              text_columns=(), codes_are_text=True):  # fmt: skip
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             if delimiter == ",":
@@ -129,7 +129,8 @@ def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
             if mixed:
                 return _parse_mixed_csv(handle, path, columns, delimiter, header,
                                         reservoir, text_columns)  # fmt: skip
-            return _parse_csv(handle, path, columns, delimiter, header, reservoir)
+            return _parse_csv(handle, path, columns, delimiter, header, reservoir,
+                              codes_are_text)  # fmt: skip
     except OSError as exc:
         raise DataFileError(f"{path}: {exc.strerror}.") from None
     except UnicodeDecodeError:
@@ -191,7 +192,15 @@ def _check_fields(row, names, header, path, line):
         )
 
 
-def _parse_csv(handle, path, columns, delimiter, header, reservoir=None):
+def _is_code(cell):
+    """Whether a cell is a code with leading zeros (007), which is text."""
+    # The pattern only where it may match: most cells are other numbers.
+    start = cell[1:2] if cell[:1] in ("+", "-") else cell[:1]
+    return start == "0" and _CODE.fullmatch(cell) is not None
+
+
+def _parse_csv(handle, path, columns, delimiter, header, reservoir=None,
+               codes_are_text=True):  # fmt: skip
     reader = csv.reader(handle, delimiter=delimiter)
     names, rows, positions, header = _csv_start(
         reader, path, columns, header, delimiter
@@ -211,6 +220,12 @@ def _parse_csv(handle, path, columns, delimiter, header, reservoir=None):
                 cell = cell.replace(",", ".")
             missing = cell.lower() in MISSING_MARKERS
             number = None if missing else _parse_float(cell)
+            if codes_are_text and _is_code(cell):
+                raise MixedTableError(
+                    f"{path}, line {line}: column {names[j]!r} holds a code with "
+                    f"leading zeros ({cell!r}), which is text; choose numeric "
+                    "columns with --columns."
+                )
             if number is None and not missing:
                 raise MixedTableError(
                     f"{path}, line {line}: column {names[j]!r} is not numeric "
@@ -510,7 +525,7 @@ def _parquet_names(path):
 
 
 def read_table(path, columns=None, *, header=None, reservoir=None, mixed=False,
-               text_columns=()):  # fmt: skip
+               text_columns=(), codes_are_text=True):  # fmt: skip
     """Read a table.
 
     Parameters
@@ -540,6 +555,11 @@ def read_table(path, columns=None, *, header=None, reservoir=None, mixed=False,
     text_columns : collection of int
         With ``mixed``, the columns to read as text whatever their cells,
         by position among those read.
+    codes_are_text : bool, default=True
+        Without ``mixed``, whether a CSV cell of a code with leading zeros
+        (007) raises :class:`MixedTableError`, as text does; False reads it
+        as its number (the rows of a model that learned the column as
+        numbers).
 
     Returns
     -------
@@ -561,7 +581,7 @@ def read_table(path, columns=None, *, header=None, reservoir=None, mixed=False,
         table = _read_parquet(path, columns, reservoir, mixed)
     else:
         table = _read_csv(path, columns, _DELIMITERS[kind], header, reservoir,
-                          mixed, set(text_columns))  # fmt: skip
+                          mixed, set(text_columns), codes_are_text)  # fmt: skip
     if not len(table[0]):
         raise DataFileError(f"{path}: no data rows.")
     return table
@@ -577,16 +597,27 @@ def _format_column(values, decimals, dtype):
 
 def check_writable(path):
     """Fail now, not after training, if ``path`` cannot be written."""
-    target = pathlib.Path(path)
+    if not os.fspath(path):
+        raise DataFileError("'': an empty name; give the name of a file to write.")
+    # Through a link, to the file it points to, as the write will go.
+    target = pathlib.Path(os.path.realpath(path))
+    link = os.path.islink(path)
+    where = f"{path} (a link to {target})" if link else f"{path}"
     if target.is_dir():
-        raise DataFileError(f"{path}: is a folder; give a file name.")
+        raise DataFileError(f"{where}: is a folder; give a file name.")
+    if target.exists() and not target.is_file():
+        raise DataFileError(
+            f"{where}: not a regular file (a device or a pipe); give the name of "
+            "a file to write."
+        )
     folder = target.parent
     if not folder.is_dir():
-        raise DataFileError(f"{path}: the folder {str(folder)!r} does not exist.")
+        named = folder if link else pathlib.Path(path).parent
+        raise DataFileError(f"{where}: the folder {str(named)!r} does not exist.")
     if not os.access(folder, os.W_OK) or (
         target.exists() and not os.access(target, os.W_OK)
     ):
-        raise DataFileError(f"{path}: not allowed to write there.")
+        raise DataFileError(f"{where}: not allowed to write there.")
 
 
 def check_room(path, shape, dtype):

@@ -22,10 +22,11 @@ from ._compat import Interval, InvalidParameterError, validate_parameter_constra
 from ._copies import redraw_copies
 from ._params import CONSTRAINTS
 from ._random import draw_seed, spawn_seeds, torch_generator
+from ._resources import check_memory
 from ._validation import is_frame
 from .exceptions import NotFittedError
 
-__all__ = ["draw_rows", "iter_rows"]
+__all__ = ["check_draw_memory", "draw_rows", "iter_rows"]
 
 # A million rows a block: few enough blocks for a GPU to draw each without
 # waiting on Python (the cost of a block is seeding it, and a few launches).
@@ -53,6 +54,21 @@ MIN_SCORING_ROWS = 10_000
 def scoring_rows(n_rows: int) -> int:
     """The rows generated to compare with a sample of ``n_rows`` rows."""
     return max(n_rows, MIN_SCORING_ROWS)
+
+
+# What to do about a draw that memory cannot hold.
+STREAM_ADVICE = (
+    "Draw fewer rows at a time, or stream them into a file: gansampler sample "
+    "MODEL -n N -o rows.npy (rows.csv for text, category or date columns)."
+)
+
+
+def check_draw_memory(n_rows, n_features, dtype, what, advice=STREAM_ADVICE):
+    """Refuse a draw whose rows cannot fit in this machine's memory, before
+    they are allocated: ``what`` names the draw in the message."""
+    dtype = np.dtype(dtype)
+    check_memory(n_rows * n_features * dtype.itemsize,
+                 f"{what}, {n_features} columns of {dtype.name},", advice)  # fmt: skip
 
 
 # Transfers from a GPU go through pinned memory: the bus then runs at full
@@ -123,8 +139,12 @@ def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
         n_samples, start, stop, random_state, "draw_rows"
     )
     codes = _check_codes(sampler, codes, n_samples)
-    out = np.empty((stop - start, sampler.n_features_in_),
-                   dtype=sampler.table_map_.output_dtype_)  # fmt: skip
+    dtype = sampler.table_map_.output_dtype_
+    check_draw_memory(stop - start, sampler.n_features_in_, dtype,
+                      f"draw_rows of {stop - start:,} rows",
+                      "Draw a part of them at a time (start and stop), or chunk "
+                      "by chunk with iter_rows.")  # fmt: skip
+    out = np.empty((stop - start, sampler.n_features_in_), dtype=dtype)
     fill_rows(sampler, seed_of(random_state), n_samples, start, codes, out)
     return _numbered(sampler.table_map_.to_output(out), start)
 
@@ -185,7 +205,14 @@ def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
         {"chunk_size": chunk_size},
         caller_name="iter_rows",
     )
+    refuse_booleans("iter_rows", chunk_size=chunk_size)
     codes = _check_codes(sampler, codes, n_samples)
+    # The rows of a chunk are allocated at once.
+    chunk_rows = min(int(chunk_size), n_samples)
+    check_draw_memory(chunk_rows, sampler.n_features_in_,
+                      sampler.table_map_.output_dtype_,
+                      f"iter_rows' chunks of {chunk_rows:,} rows",
+                      "Give a smaller chunk_size.")  # fmt: skip
     return _chunks(sampler, seed_of(random_state), n_samples, codes, int(chunk_size))
 
 

@@ -39,6 +39,18 @@ _SAVED_DECIMALS = 15
 # at most this many values, each seen twice on average.
 _MAX_LEVELS = 1_000
 _MIN_ROWS_PER_LEVEL = 2
+# A continuous column has a point mass (rain's dry days, a sensor's
+# saturated reading, a default value) where one value holds at least this
+# share of its rows, more than a float column's values repeat by the chance
+# of their precision, and the rows of two of its quantiles or more, so that
+# the quantile map gives it scores of its own (see _normal_scores).
+_POINT_MASS_SHARE = 0.01
+# The quantile map serves such a column in the power map's place where it has
+# this many quantiles or more (1,000 rows): between fewer, its linear pieces
+# cost more than the smeared point (ionosphere, 175 rows, 31 columns with
+# points at -1, 0 or 1: detection AUC 0.864 with the power map, 0.944 with
+# the quantile map for those columns, 0.937 with it for every column).
+_POINT_MASS_QUANTILES = 100
 
 
 def _is_decimals(places):
@@ -64,6 +76,23 @@ def discrete_levels(X):
         )
         levels.append(values if is_discrete else None)
     return levels
+
+
+def _n_quantiles(n_rows):
+    return min(_N_QUANTILES, max(2, n_rows // _ROWS_PER_QUANTILE))
+
+
+def has_point_mass(column):
+    """Whether one value holds at least 1% of ``column``'s values, and the
+    rows of two steps between the quantile map's quantiles (about 20 rows
+    up to 10,000)."""
+    n_rows = len(column)
+    _, counts = np.unique(column, return_counts=True)
+    most = counts.max(initial=0)
+    # Sorted, the value's rows span most - 1 places; two quantiles fall
+    # within them wherever they lie.
+    step = (n_rows - 1) / max(1, _n_quantiles(n_rows) - 1)
+    return most >= _POINT_MASS_SHARE * n_rows and most - 1 >= 2 * step
 
 
 def fixed_decimals(X):
@@ -125,7 +154,17 @@ class DataMap:
     NumPy face), and rounds and clips it as asked. ``preprocessing="auto"``
     uses the quantile map for a table of one column and, with several, the
     power map for each column whose tails it makes normal (excess kurtosis
-    at most 1): it keeps the shape of the data between columns.
+    at most 1) and, on 1,000 rows or more, that has no point mass (no value
+    held by 1% of the rows and 10 of them or more, which a smooth map
+    smears over the values beside it): it keeps the shape of the data
+    between columns.
+
+    The quantile map gives a value that its quantiles repeat (a point mass:
+    rain's dry days, a saturated sensor, a default) an interval of normal
+    scores as wide as its share of the rows, and a row on it a point drawn
+    uniformly within it, as a discrete value's: a generator then makes the
+    value at its rate, where a single score for all its rows (scikit-learn's
+    transform) asks it for a spike it cannot make.
 
     Except with ``preprocessing="standard"``, a discrete column (counts,
     flags, one-hot codes, answers on a scale: at most 1,000 values, each
@@ -144,7 +183,9 @@ class DataMap:
     preprocessing : {"auto", "quantile", "power", "standard"}, default="auto"
         The map, as :class:`~gansampler.GANSampler`'s parameter of that name.
     random_state : int, default=0
-        Seed of the quantiles' subsample (used above 200,000 rows).
+        Seed of the quantiles' subsample (used above 200,000 rows), and of
+        the points drawn within the intervals of discrete values and of
+        values that the quantiles repeat.
 
     Attributes
     ----------
@@ -261,7 +302,7 @@ class DataMap:
             maps = self._choose_power_columns(X, continuous, maps)
         self.column_maps_ = maps
         self.quantile_transformer_ = QuantileTransformer(
-            n_quantiles=min(_N_QUANTILES, max(2, len(X) // _ROWS_PER_QUANTILE)),
+            n_quantiles=_n_quantiles(len(X)),
             output_distribution="normal",
             subsample=_QUANTILE_SUBSAMPLE,
             random_state=self.random_state % (2**32),
@@ -330,7 +371,16 @@ class DataMap:
 
     def _suits_power(self, column):
         """Whether the power map can map ``column``; with "auto", whether it
-        makes its tails normal (excess kurtosis at most 1)."""
+        makes its tails normal (excess kurtosis at most 1) and, where the
+        quantile map has 100 quantiles or more to serve in its place, the
+        column has no point mass, which a smooth map smears over the values
+        beside it."""
+        if (
+            self.preprocessing == "auto"
+            and _n_quantiles(len(column)) >= _POINT_MASS_QUANTILES
+            and has_point_mass(column)
+        ):
+            return False
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
             try:
@@ -369,24 +419,24 @@ class DataMap:
     def to_network(self, X):
         """Map rows of data to the networks' space (float64).
 
-        A row's point in a discrete value's interval is drawn with
-        ``random_state``: the same rows map to the same scores.
+        A row's point in a discrete value's interval, or in the ranks of a
+        value that the quantiles repeat, is drawn with ``random_state``: the
+        same rows map to the same scores.
         """
         maps = np.array(self._maps())
         Z = (X - self.mean_) / self.scale_
         quantile = maps == "quantile"
         if quantile.any():
+            # A stream of its own, apart from the discrete columns' below and
+            # the table's missing values' (streams 1 and 2).
+            rng = self._score_rng(3)
             Z[:, quantile] = _normal_scores(self.quantile_transformer_, X[:, quantile],
-                                            np.flatnonzero(quantile))  # fmt: skip
+                                            np.flatnonzero(quantile), rng)  # fmt: skip
         if getattr(self, "power_transformer_", None) is not None:
             Z[:, self.power_columns_] = self.power_transformer_.transform(
                 X[:, self.power_columns_]
             )
-        # A stream of its own, not the seed's first: data drawn with the same
-        # seed would otherwise line up with it.
-        rng = np.random.default_rng(
-            np.random.SeedSequence(self.random_state % 2**32, spawn_key=(1,))
-        )
+        rng = self._score_rng(1)
         for j in np.flatnonzero(maps == "discrete"):
             levels, edges = self.discrete_levels_[j], self._level_edges(j)
             # A value between the recorded ones takes the one below.
@@ -398,6 +448,13 @@ class DataMap:
             Z[:, j] = special.ndtri(np.clip(u, _U_MIN, 1 - _U_MIN))
         Z[:, self.constant_features_] = 0.0
         return Z
+
+    def _score_rng(self, stream):
+        # A stream of its own, not the seed's first: data drawn with the
+        # same seed would otherwise line up with it.
+        return np.random.default_rng(
+            np.random.SeedSequence(self.random_state % 2**32, spawn_key=(stream,))
+        )
 
     def _level_edges(self, j):
         """Edges of the intervals of column ``j``'s values, in probability."""
@@ -658,24 +715,31 @@ class DataMap:
         return data_map
 
 
-def _normal_scores(transformer, X, columns):
+def _normal_scores(transformer, X, columns, rng):
     """The normal scores of the ``columns`` of a fitted QuantileTransformer
     (with ``output_distribution="normal"``) for ``X``, which holds those
-    columns: its transform, but for its bounds. Its transform sends every
-    value within 1e-7 of a column's ends to them, which squashes a column
-    of small numbers (p-values, farads) into one score; here only values
-    at or beyond the ends go there."""
+    columns: its transform, but for its bounds and its repeated quantiles.
+    Its transform sends every value within 1e-7 of a column's ends to them,
+    which squashes a column of small numbers (p-values, farads) into one
+    score; here only values at or beyond the ends go there. It gives a
+    value that several quantiles share (a point mass: rain's dry days) the
+    middle of their ranks, one score that a generator cannot make without
+    making the values beside it too; here its rows get points drawn with
+    ``rng`` uniformly within those ranks, as a discrete value's do, and
+    every point there maps back to the value."""
     references = transformer.references_
     Z = np.empty(X.shape, dtype=np.float64)
     for i, j in enumerate(columns):
         quantiles, values = transformer.quantiles_[:, j], X[:, i]
-        # The mean of the interpolations up and down, as its transform
-        # takes, so that repeated quantiles get their middle rank.
+        # The interpolations up and down meet, but where quantiles repeat:
+        # there they give the first and the last of their ranks.
+        # (Beyond the ends, both give the end's rank.)
         up = np.interp(values, quantiles, references)
-        down = np.interp(-values, -quantiles[::-1], -references[::-1])
-        u = 0.5 * (up - down)
-        u[values <= quantiles[0]] = 0.0
-        u[values >= quantiles[-1]] = 1.0
+        low = -np.interp(-values, -quantiles[::-1], -references[::-1])
+        draws = low + rng.uniform(size=len(values)) * (up - low)
+        # A value that quantiles share spans one step of the ranks or more.
+        shared = up - low > 0.5 / (len(references) - 1)
+        u = np.where(shared, draws, 0.5 * (up + low))
         Z[:, i] = special.ndtri(np.clip(u, _U_MIN - np.spacing(1),
                                         1 - (_U_MIN - np.spacing(1))))  # fmt: skip
     return Z

@@ -6,7 +6,10 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ._compat import validate_parameter_constraints
+from ._params import CONSTRAINTS
 from ._preprocessing import fixed_decimals
+from ._random import draw_seed, refuse_bool_seed
 
 __all__ = ["ColumnStatistics", "RowReservoir"]
 
@@ -54,15 +57,16 @@ class RowReservoir:
     ----------
     size : int
         Rows kept.
-    random_state : int, default=0
-        Seed of the draw.
+    random_state : int, RandomState or Generator instance, or None, \
+            default=0
+        Seeds the draw: an int gives the same sample of the same stream.
 
     Attributes
     ----------
     n_rows : int
         Rows seen.
     sample : ndarray of shape (min(size, n_rows), n_columns)
-        The rows kept.
+        The rows kept, read-only; later blocks leave it as it is.
     statistics : ColumnStatistics
         The exact statistics of every row seen.
 
@@ -85,10 +89,21 @@ class RowReservoir:
     def __init__(self, size, *, random_state=0):
         if not isinstance(size, Integral) or isinstance(size, bool) or size < 1:
             raise ValueError(f"size must be a positive number of rows, got {size!r}.")
+        refuse_bool_seed(random_state, "RowReservoir")
+        validate_parameter_constraints(
+            {"random_state": CONSTRAINTS["random_state"]},
+            {"random_state": random_state},
+            caller_name="RowReservoir",
+        )
         self.size = int(size)
-        self.rng = np.random.default_rng(random_state)
+        if not isinstance(random_state, Integral):
+            random_state = draw_seed(random_state)
+        self.rng = np.random.default_rng(int(random_state))
         self.n_rows = 0
         self.rows = None
+        # Whether a sample handed out views the rows: the next block then
+        # writes into a copy, and the sample keeps its rows.
+        self.lent = False
 
     def add(self, block):
         """Take a block of rows, a 2-D array of numbers."""
@@ -124,6 +139,8 @@ class RowReservoir:
             self._start(block.shape[1])
         before = self.n_rows
         self._add_statistics(block)
+        if self.lent:
+            self.rows, self.lent = self.rows.copy(), False
         filled = min(self.size, before)
         fill = min(self.size - filled, len(block))
         if filled + fill > len(self.rows):
@@ -173,10 +190,16 @@ class RowReservoir:
 
     @property
     def sample(self):
-        """The rows kept: every row, while fewer than ``size`` have come."""
+        """The rows kept, read-only: every row, while fewer than ``size``
+        have come. Later blocks leave a sample taken before as it was."""
         if self.rows is None:
             return np.empty((0, 0))
-        return self.rows[: min(self.size, self.n_rows)]
+        # A view, not a copy, of rows that may fill much of the memory: later
+        # blocks write into a copy of their own (see add).
+        kept = self.rows[: min(self.size, self.n_rows)]
+        kept.flags.writeable = False
+        self.lent = True
+        return kept
 
     @property
     def statistics(self):

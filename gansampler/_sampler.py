@@ -34,7 +34,13 @@ from ._compat import (
 from ._conditions import condition_groups, draw_conditioned
 from ._copies import training_fingerprints
 from ._device import resolve_device
-from ._drawing import fill_rows, refuse_booleans, scoring_rows, seed_of
+from ._drawing import (
+    check_draw_memory,
+    fill_rows,
+    refuse_booleans,
+    scoring_rows,
+    seed_of,
+)
 from ._held_out import ClassKeepingSplit, HeldOutCheck
 from ._net import GANNet, check_held_out_rows
 from ._params import (
@@ -47,7 +53,6 @@ from ._params import (
 from ._preprocessing import DataMap
 from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_threads
 from ._reservoir import ColumnStatistics
-from ._resources import check_memory
 from ._rounds import callback_obstacle
 from ._saving import save_model
 from ._table import (
@@ -862,8 +867,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             caller_name="sample",
         )
         table_map = self.table_map_
-        _check_memory(int(n_samples), self.n_features_in_,
-                      table_map.output_dtype_)  # fmt: skip
+        check_draw_memory(int(n_samples), self.n_features_in_,
+                          table_map.output_dtype_,
+                          f"sample({int(n_samples):,})")  # fmt: skip
         X = np.empty((int(n_samples), self.n_features_in_),
                      dtype=table_map.output_dtype_)  # fmt: skip
         if conditions is not None:
@@ -1376,17 +1382,6 @@ def _check_statistics(statistics, frame):
             "category or date columns, missing values or categorical_columns: "
             "fit it without statistics (its rows alone say what they hold)."
         )
-
-
-def _check_memory(n_samples, n_features, dtype):
-    """Refuse a draw whose rows cannot fit in this machine's memory."""
-    check_memory(
-        n_samples * n_features * np.dtype(dtype).itemsize,
-        f"sample({n_samples:,}), {n_features} columns of {np.dtype(dtype).name},",
-        "Draw fewer rows at a time, or stream them into a file: gansampler "
-        "sample MODEL -n N -o rows.npy (rows.csv for text, category or date "
-        "columns).",
-    )
 
 
 def _is_auto(name, value):

@@ -12,6 +12,7 @@ chunks and workers draw them. The sampler travels to the workers once, not once 
 chunk. Needs ``pip install "gansampler[dask]"``.
 """
 
+import contextlib
 import os
 import pathlib
 import re
@@ -25,7 +26,7 @@ from ._drawing import BLOCK_ROWS, check_fitted, draw_rows, refuse_booleans, seed
 from ._params import CONSTRAINTS
 from ._table import is_frame
 
-__all__ = ["sample", "write_parts"]
+__all__ = ["parquet_schema", "sample", "write_parts"]
 
 # A chunk of one block: a million rows, 8 MB a column in float64.
 DEFAULT_CHUNK_ROWS = BLOCK_ROWS
@@ -117,8 +118,18 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None)
         floats for numbers, of objects where a column holds text).
         ``X.compute()`` draws them on the scheduler in use (a distributed
         client's workers, or local threads); ``X.to_zarr(...)`` or
-        ``X.store(...)`` writes an array, ``X.to_parquet(...)`` a DataFrame,
-        without gathering them. The sampler is scattered to the workers of
+        ``X.store(...)`` writes an array, and ``X.to_parquet(path,
+        schema=parquet_schema(sampler))`` a DataFrame, without gathering
+        them (Dask cannot type a column of Python objects, such as text,
+        before its rows are drawn: :func:`parquet_schema` does). Its files
+        hold the rows of ``sampler.sample(n_samples, random_state)`` for an
+        int seed, in the order of their numbers: ``pandas.read_parquet(path)``
+        reads them in name order, which is that order when they are named
+        with ``name_function=lambda i: f"part-{i:05d}.parquet"``. The dtypes
+        come back as Arrow gives them: text held as objects as pandas'
+        strings, Python's integers held as objects as int64 (float64 with
+        missing values), and columns of :class:`pandas.ArrowDtype` as pandas
+        reads their Arrow types. The sampler is scattered to the workers of
         an active distributed client once.
 
     Examples
@@ -188,25 +199,125 @@ def _dask_frame(parts, meta, divisions):
         return dask.dataframe.from_delayed(parts, meta=meta, divisions=divisions)
 
 
-def _write_part(sampler, seed, start, stop, n_samples, path, names):
-    rows = _rows(sampler, seed, start, stop, n_samples)
-    with replacing(path) as temporary:
-        if path.endswith(".npy"):
-            values = np.asarray(rows)  # float32 rows stay float32
-            if values.dtype.kind != "f":
-                values = values.astype(sampler.table_map_.output_dtype_)
-            with open(temporary, "wb") as handle:
-                np.save(handle, values)
-            return len(rows)
-        if is_frame(rows):
-            # Parquet names columns by strings; the dtypes travel with them.
-            rows.columns = [str(name) for name in rows.columns]
-        else:
-            import pandas as pd
+def _write_part(sampler, seed, start, stop, n_samples, path, names, schema):
+    """Write a part; return None, or the exception that stopped it, so that
+    the draw waits for every part before it cleans up."""
+    try:
+        rows = _rows(sampler, seed, start, stop, n_samples)
+        with replacing(path) as temporary:
+            if path.endswith(".npy"):
+                values = _numbers(rows, sampler.table_map_.output_dtype_)
+                with open(temporary, "wb") as handle:
+                    np.save(handle, values)
+            else:
+                _parquet_frame(rows, names).to_parquet(temporary, schema=schema)
+    except Exception as exc:
+        return exc
+    return None
 
-            rows = pd.DataFrame(rows, columns=names)
-        rows.to_parquet(temporary)
-    return len(rows)
+
+def _numbers(rows, dtype):
+    """Rows of numbers as a float array: float32 rows stay float32, and a
+    DataFrame's missing values (pandas' NA too) are NaN."""
+    if is_frame(rows):
+        return rows.to_numpy(dtype=dtype, na_value=np.nan)
+    values = np.asarray(rows)
+    return values if values.dtype.kind == "f" else values.astype(dtype)
+
+
+def _parquet_frame(rows, names):
+    """Rows as the DataFrame a Parquet part holds."""
+    if is_frame(rows):
+        # Parquet names columns by strings; the dtypes travel with them.
+        rows.columns = [str(name) for name in rows.columns]
+        return rows
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=names)
+
+
+def parquet_schema(sampler):
+    """The Arrow schema of the Parquet files of a sampler's rows.
+
+    Arrow finds the type of a column of Python objects (text, dates,
+    decimals) from its values, and gives a column whose values are all
+    missing the type ``null``: the files of two parts of a draw would then
+    disagree, and not read back as one table. This schema types each
+    column from every value the sampler can draw, so that every part gets
+    the same; :func:`write_parts` gives it to each part, and a Dask
+    DataFrame of :func:`sample` is written with it by
+    ``X.to_parquet(path, schema=parquet_schema(sampler))``.
+
+    Parameters
+    ----------
+    sampler : GANSampler
+        A fitted sampler.
+
+    Returns
+    -------
+    schema : pyarrow.Schema
+        One field per column, named by the column's name as a string: the
+        type that Arrow gives the column's dtype (for a column of Python
+        objects, the type of the values it holds; decimals as many digits
+        as Arrow's decimal of their width holds, at their scale), and
+        pandas' metadata, which gives the columns back their dtypes when
+        pandas reads the files.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> import gansampler.dask
+    >>> from gansampler import GANSampler
+    >>> rng = np.random.default_rng(0)
+    >>> frame = pd.DataFrame({"height": rng.normal(4.0, 1.25, 500),
+    ...                       "size": pd.Series(["S", "M"] * 250, dtype=object)})
+    >>> sampler = GANSampler(max_epochs=2, random_state=0).fit(frame)
+    >>> schema = gansampler.dask.parquet_schema(sampler)
+    >>> schema.names, [str(field.type) for field in schema]
+    (['height', 'size'], ['double', 'string'])
+    """
+    check_fitted(sampler)
+    try:
+        import pyarrow as pa
+    except ImportError as exc:
+        raise ImportError(
+            f"Parquet needs pyarrow ({exc}): pip install pandas pyarrow."
+        ) from None
+    table_map = sampler.table_map_
+    names = [str(name) for name in sampler.get_feature_names_out()]
+    template = _parquet_frame(table_map.to_output(_every_level(table_map)), names)
+    schema = pa.Schema.from_pandas(template, preserve_index=False)
+    for i, field in enumerate(schema):
+        held_as_objects = template.dtypes.iloc[i] == np.dtype(object)
+        if pa.types.is_decimal(field.type) and held_as_objects:
+            # Decimals held as objects, typed by Arrow from their digits: as
+            # wide as their width allows, whatever the digits of a part.
+            if field.type.bit_width == 128:
+                widest = pa.decimal128(38, field.type.scale)
+            else:
+                widest = pa.decimal256(76, field.type.scale)
+            schema = schema.set(i, field.with_type(widest))
+    return schema
+
+
+def _every_level(table_map):
+    """Coded rows, none missing, that take each present level of every
+    category column (0 elsewhere: numbers 0, times at the epoch): their
+    values type each column as the draw's would."""
+    levels = [
+        [code for code, level in enumerate(column.codec.levels_) if level is not None]
+        if column.kind == "category"
+        else []
+        for column in table_map.columns_
+    ]
+    n_rows = max([1, *map(len, levels)])
+    # As wide as the draw's: an array of float32 numbers is given back as is.
+    coded = np.zeros((n_rows, len(levels)), dtype=table_map.output_dtype_)
+    for j, codes in enumerate(levels):
+        if codes:
+            coded[:, j] = np.resize(codes, n_rows)
+    return coded
 
 
 def _file_format(sampler, file_format):
@@ -247,9 +358,15 @@ def write_parts(
     every part), in the order of the rows: read back in name order, they
     are the rows of ``sampler.sample(n_samples, random_state)`` for an int
     seed (``pandas.read_parquet(folder)`` reads a folder of Parquet parts
-    so, their rows numbered as in the whole draw). Each part is written
-    beside its place and renamed into it when complete. The draw runs on
-    the active distributed client's workers, or on local threads.
+    so, their rows numbered as in the whole draw: every part has the
+    schema of :func:`parquet_schema`). Each part is written beside its place
+    and renamed into it when complete; when a part fails, the parts already
+    written are removed once the others are done, and its error is raised.
+    An interrupted draw (Ctrl-C, a worker lost) removes the parts written
+    so far, but a part still being drawn may land after it: a folder that
+    holds parts after a failure is no complete table.
+    The draw runs on the active distributed client's workers, or on local
+    threads.
 
     Parameters
     ----------
@@ -262,12 +379,12 @@ def write_parts(
         of an earlier draw.
     file_format : {"auto", "npy", "parquet"}, default="auto"
         The parts' format. ``"npy"`` holds a float array per part, for a
-        table of numbers only. ``"parquet"`` needs pandas and pyarrow; it
-        writes the DataFrames that ``sample`` returns for a sampler fitted
-        on a DataFrame (with their columns and dtypes, names made strings),
-        and otherwise names the columns as the sampler does. ``"auto"`` is
-        ``"npy"`` for a sampler fitted on an array of numbers, and
-        ``"parquet"`` otherwise.
+        table of numbers only (missing values as NaN). ``"parquet"`` needs
+        pandas and pyarrow; it writes the DataFrames that ``sample`` returns
+        for a sampler fitted on a DataFrame (with their columns and dtypes,
+        names made strings), and otherwise names the columns as the sampler
+        does. ``"auto"`` is ``"npy"`` for a sampler fitted on an array of
+        numbers, and ``"parquet"`` otherwise.
     chunk_size : int, default=1,048,576
         Rows per part.
     random_state : int, RandomState or Generator instance, or None, \
@@ -299,11 +416,31 @@ def write_parts(
         os.path.join(os.fspath(folder), f"part-{i:0{digits}d}.{file_format}")
         for i in range(len(ranges))
     ]
+    # One schema for every part, so that they read back as one table.
+    schema = parquet_schema(sampler) if file_format == "parquet" else None
     model = _shipped(sampler)
     write = dask.delayed(_write_part, pure=False)
     tasks = [
-        write(model, seed, start, stop, n_samples, path, names)
+        write(model, seed, start, stop, n_samples, path, names, schema)
         for (start, stop), path in zip(ranges, paths, strict=True)
     ]
-    dask.compute(*tasks)
+    try:
+        errors = dask.compute(*tasks)
+    except BaseException:
+        # Interrupted: the folder held no parts when the draw began, so
+        # those there now are its own (a part in flight may still land).
+        _remove(paths)
+        raise
+    failed = [error for error in errors if error is not None]
+    if failed:
+        # A retry would be refused by the parts of this one.
+        _remove(path for path, error in zip(paths, errors, strict=True)
+                if error is None)  # fmt: skip
+        raise failed[0]
     return paths
+
+
+def _remove(paths):
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)

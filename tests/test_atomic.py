@@ -158,3 +158,66 @@ def test_a_pipe_or_a_folder_is_not_replaced_by_a_file(fitted_sampler, tmp_path):
     ):
         pass
     assert pipe.is_fifo() and leftovers(tmp_path) == []
+
+
+def test_an_error_while_writing_names_the_file_asked_for(tmp_path):
+    target = tmp_path / "model.safetensors"
+    target.write_bytes(b"old")
+    with (
+        pytest.raises(OSError, match="No space left on device") as raised,
+        replacing(target) as temporary,
+    ):
+        temporary.write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device", str(temporary))
+    assert raised.value.filename == str(target)
+    assert target.read_bytes() == b"old" and leftovers(tmp_path) == []
+
+
+def test_an_error_of_another_file_keeps_its_name(tmp_path):
+    # A font that a plot reads, say: not the file being written.
+    other = tmp_path / "font.ttf"
+    with (
+        pytest.raises(FileNotFoundError) as raised,
+        replacing(tmp_path / "plot.png"),
+    ):
+        other.read_bytes()
+    assert raised.value.filename == str(other)
+
+
+def test_a_private_file_stays_private_while_it_is_written(tmp_path):
+    target = tmp_path / "rows.csv"
+    target.write_bytes(b"old")
+    target.chmod(0o600)
+    previous = os.umask(0o022)
+    try:
+        with replacing(target) as temporary:
+            assert temporary.stat().st_mode & 0o777 == 0o600
+            temporary.write_bytes(b"new")
+    finally:
+        os.umask(previous)
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_read_only_file_is_kept_and_named(fitted_sampler, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root may write anywhere")
+    target = tmp_path / "model.safetensors"
+    target.write_bytes(b"kept")
+    target.chmod(0o444)
+    with pytest.raises(PermissionError, match=r"a read-only file\?") as raised:
+        fitted_sampler.save(target)
+    assert raised.value.filename == str(target)
+    assert target.read_bytes() == b"kept" and leftovers(tmp_path) == []
+
+
+def test_a_file_that_may_not_be_read_is_replaced_keeping_its_mode(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root may read anything")
+    target = tmp_path / "out.bin"
+    target.write_bytes(b"old")
+    target.chmod(0o200)  # written, never read, by its owner
+    with replacing(target) as temporary:
+        temporary.write_bytes(b"new")
+    assert target.stat().st_mode & 0o777 == 0o200
+    target.chmod(0o600)
+    assert target.read_bytes() == b"new" and leftovers(tmp_path) == []

@@ -301,13 +301,19 @@ def test_progress_is_printed_when_asked(workdir):
          ["--train ./people.csv: is DATA itself", "held out of training"]),
         (["evaluate", "people.safetensors", "people.csv", "--train", "one.csv"],
          ["one.csv: 1 row; evaluating needs 2"]),
+        (["fit", "missing.csv", "-o", ""], ["-o '': an empty name"]),
+        (["fit", "missing.csv", "-o", "/dev/null"],
+         ["-o /dev/null: not a regular file"]),
+        (["sample", "missing.safetensors", "-o", "people.csv/"],
+         ["-o people.csv/: is a file, not a folder of parts"]),
     ],
     ids=["missing-file", "unknown-column", "non-numeric", "nan",
          "categorical-column", "condition-column", "condition-parts",
          "device", "file-type", "not-a-model", "missing-model", "negative-n",
          "evaluate-columns", "bad-output", "bad-model-output", "model-over-data",
          "one-row", "blank-columns", "duplicate-names", "unnamed-index",
-         "folder", "train-is-data", "train-one-row"],
+         "folder", "train-is-data", "train-one-row", "empty-model-output",
+         "device-model-output", "file-as-parts"],
 )  # fmt: skip
 def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, capsys):
     (workdir / "gaps.csv").write_text("a,b\n1,2\n3,\n")
@@ -882,3 +888,163 @@ def test_evaluate_reads_a_parquet_files_dates(tmp_path):
     assert fitted.returncode == 0, fitted.stderr
     result = run("evaluate", "dates.safetensors", "dates.parquet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_codes_with_leading_zeros_stay_text_beside_numbers(
+    tmp_path, monkeypatch, capsys
+):
+    rng = np.random.default_rng(0)
+    rows = [f"{h:.1f},{rng.choice(['007', '012', '099'])}"
+            for h in rng.normal(170, 8, 200)]  # fmt: skip
+    (tmp_path / "codes.csv").write_text("height,zip\n" + "\n".join(rows) + "\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["fit", "codes.csv", "-o", "m.safetensors", "-q", *SMALL]) == 0
+    sampler = gansampler.load(tmp_path / "m.safetensors")
+    zips = sampler.table_map_.columns_[1]
+    assert zips.kind == "category" and set(zips.codec.levels_) == {"007", "012", "099"}
+    capsys.readouterr()
+    assert main(["sample", "m.safetensors", "-n", "20", "--seed", "0"]) == 0
+    drawn = [line.split(",")[1] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert set(drawn) <= {"007", "012", "099"}
+    assert main(["evaluate", "m.safetensors", "codes.csv"]) == 0
+    assert "zip" in capsys.readouterr().out
+
+
+def test_a_model_of_numbers_reads_zero_padded_numbers_as_numbers(
+    tmp_path, monkeypatch, capsys
+):
+    # Hours written 00 to 23: a model fitted on them as numbers (from .npy)
+    # evaluates a CSV of them.
+    rng = np.random.default_rng(0)
+    hours, heights = rng.integers(0, 24, 200), rng.normal(170, 8, 200)
+    np.save(tmp_path / "rows.npy", np.column_stack([hours, heights]))
+    rows = [f"{h:02d},{x:.1f}" for h, x in zip(hours, heights, strict=True)]
+    (tmp_path / "rows.csv").write_text("0,1\n" + "\n".join(rows) + "\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["fit", "rows.npy", "-o", "m.safetensors", "-q", *SMALL]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", "m.safetensors", "rows.csv"]) == 0, capsys.readouterr()
+
+
+def test_outputs_that_link_to_a_file_read_are_refused(
+    workdir, tmp_path, monkeypatch, capsys
+):
+    model = workdir / "people.safetensors"
+    before = model.read_bytes()
+    precious = tmp_path / "precious.csv"
+    precious.write_text("a,b\n1,2\n")
+    for name, target in [("model.safetensors", precious), ("rows.csv", model),
+                         ("fit.png", model)]:  # fmt: skip
+        (tmp_path / name).symlink_to(target)
+    monkeypatch.chdir(tmp_path)
+    for args, fragments in [
+        (["fit", str(workdir / "people.csv"), "-o", "model.safetensors"],
+         ["-o model.safetensors (a link to", "the model is not a data file"]),
+        (["sample", str(model), "-n", "3", "-o", "rows.csv"],
+         ["-o rows.csv: is the same file as MODEL"]),
+        (["evaluate", str(model), str(workdir / "people.csv"), "--plot", "fit.png"],
+         ["--plot fit.png: is the same file as MODEL"]),
+    ]:  # fmt: skip
+        code = main(args)
+        err = capsys.readouterr().err
+        assert_one_line_error(subprocess.CompletedProcess(args, code, "", err),
+                              *fragments)  # fmt: skip
+    assert precious.read_text() == "a,b\n1,2\n" and model.read_bytes() == before
+
+
+def test_a_link_into_a_missing_folder_is_refused_before_the_data(
+    tmp_path, monkeypatch, capsys
+):
+    (tmp_path / "m.safetensors").symlink_to(tmp_path / "gone" / "m.safetensors")
+    monkeypatch.chdir(tmp_path)
+    code = main(["fit", "missing.csv", "-o", "m.safetensors"])
+    err = capsys.readouterr().err
+    assert_one_line_error(subprocess.CompletedProcess([], code, "", err),
+                          "-o m.safetensors (a link to", "does not exist")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "failure, code, fragments",
+    [
+        (OSError("Error writing bytes to file. Detail: [errno 28] No space left"),
+         1, ["gansampler: error: -o parts/: Error writing bytes", "not the "
+             "complete table"]),
+        (KeyboardInterrupt(), 130, ["gansampler: interrupted;", "not the complete "
+                                    "table"]),
+    ],
+    ids=["disk-full", "ctrl-c"],
+)  # fmt: skip
+def test_a_failed_draw_into_parts_says_the_table_is_incomplete(
+    workdir, tmp_path, monkeypatch, capsys, failure, code, fragments
+):
+    import gansampler.dask
+
+    def fail(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(gansampler.dask, "write_parts", fail)
+    monkeypatch.chdir(tmp_path)
+    assert main(["sample", str(workdir / "people.safetensors"), "-n", "10",
+                 "-o", "parts/"]) == code  # fmt: skip
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nothing saved" not in err
+    for fragment in fragments:
+        assert fragment in err
+
+
+class _ClosedPipe(io.StringIO):
+    """Standard output whose reader has gone (``| head`` has ended)."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_pipe_does_not_end_training(workdir, tmp_path, monkeypatch):
+    # fit -v 2>&1 | head: progress and warnings both go to a closed pipe.
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", _ClosedPipe())
+    monkeypatch.chdir(tmp_path)
+
+    def warn_too(*args, **kwargs):
+        print("a warning", file=sys.stderr)
+        return fit(*args, **kwargs)
+
+    fit = gansampler.GANSampler.fit
+    monkeypatch.setattr(gansampler.GANSampler, "fit", warn_too)
+    code = main(["fit", str(workdir / "people.csv"), "--columns", "height", "-o",
+                 "piped.safetensors", "-v", *SMALL])  # fmt: skip
+    assert code == 0
+    assert gansampler.load(tmp_path / "piped.safetensors").n_features_in_ == 1
+
+
+def test_evaluate_refuses_text_in_a_column_of_dates(mixed, monkeypatch, capsys):
+    rows = (mixed / "members.csv").read_text().splitlines()
+    *cells, _ = rows[1].split(",")
+    (mixed / "monday.csv").write_text("\n".join([*rows[:50], ",".join(
+        [*cells, "Monday"])]) + "\n")  # fmt: skip
+    monkeypatch.chdir(mixed)
+    code = main(["evaluate", "members.safetensors", "monday.csv"])
+    err = capsys.readouterr().err
+    assert_one_line_error(subprocess.CompletedProcess([], code, "", err),
+                          "monday.csv: column 'joined' holds",
+                          "where the model learned dates and times")  # fmt: skip
+
+
+def test_dates_of_several_kinds_are_dates_and_a_word_among_them_is_not():
+    import datetime
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from gansampler._cli import _check_kinds
+
+    table_map = SimpleNamespace(columns_=[SimpleNamespace(kind="time")])
+    dates = [datetime.date(2024, 1, 1), np.datetime64("2024-01-02"), None]
+    _check_kinds(pd.DataFrame({"day": pd.Series(dates, dtype=object)}), table_map,
+                 "held.csv")  # fmt: skip
+    words = pd.Series([datetime.date(2024, 1, 1), "Monday"], dtype=object)
+    with pytest.raises(ValueError, match="column 'day' holds object values"):
+        _check_kinds(pd.DataFrame({"day": words}), table_map, "held.csv")

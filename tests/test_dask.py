@@ -1,5 +1,7 @@
 """Samples drawn by Dask: the same rows as ``sample``, however they are split."""
 
+import decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -285,3 +287,211 @@ def test_npy_parts_of_floats_with_missing_values_keep_their_dtype(tmp_path):
     part = np.load(paths[0])
     assert paths[0].endswith(".npy") and part.dtype == np.float32
     np.testing.assert_array_equal(part, sampler.sample(500, random_state=2))
+
+
+def test_npy_parts_of_a_dataframe_with_pandas_missing_values_hold_nan(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "a": rng.normal(size=300),
+            "n": pd.array(np.where(rng.random(300) < 0.2, None,
+                                   rng.integers(0, 9, 300)), dtype="Int64"),
+            "f": pd.array(np.where(rng.random(300) < 0.2, None,
+                                   rng.normal(size=300)), dtype="Float64"),
+        }
+    )  # fmt: skip
+    sampler = GANSampler(**FAST, random_state=0).fit(frame)
+    with dask.config.set(scheduler="threads"):
+        paths = gansampler.dask.write_parts(
+            sampler, 1_000, tmp_path, chunk_size=400, file_format="npy",
+            random_state=0,
+        )  # fmt: skip
+    rows = np.concatenate([np.load(p) for p in paths])
+    expected = sampler.sample(1_000, random_state=0)
+    assert rows.dtype == np.float64 and np.isnan(rows[:, 1:]).any()
+    np.testing.assert_array_equal(
+        rows, expected.to_numpy(dtype=np.float64, na_value=np.nan)
+    )
+
+
+def test_a_failed_draw_removes_its_parts_and_can_be_retried(
+    fitted_sampler, tmp_path, monkeypatch
+):
+    rows, calls = gansampler.dask._rows, []
+
+    def failing_third(*args):
+        calls.append(args)
+        if len(calls) == 3:
+            raise OSError("No space left on device")
+        return rows(*args)
+
+    monkeypatch.setattr(gansampler.dask, "_rows", failing_third)
+    # One part at a time: two are written before the third fails.
+    with (
+        dask.config.set(scheduler="sync"),
+        pytest.raises(OSError, match="No space left on device"),
+    ):
+        gansampler.dask.write_parts(fitted_sampler, 50, tmp_path, chunk_size=10)
+    assert len(calls) == 5 and list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    paths = gansampler.dask.write_parts(fitted_sampler, 50, tmp_path, chunk_size=10,
+                                        random_state=0)  # fmt: skip
+    np.testing.assert_array_equal(
+        np.concatenate([np.load(p) for p in paths]),
+        fitted_sampler.sample(50, random_state=0),
+    )
+
+
+@pytest.fixture(scope="module")
+def sparse_text():
+    """A sampler of a DataFrame whose text is mostly missing: some parts of
+    a draw have none."""
+    rng = np.random.default_rng(0)
+    text = np.where(rng.random(300) < 0.6, None, rng.choice(["u", "v"], 300))
+    frame = pd.DataFrame({"x": rng.normal(size=300),
+                          "t": pd.Series(text, dtype=object)})  # fmt: skip
+    return GANSampler(**FAST, random_state=0).fit(frame)
+
+
+def test_parquet_parts_share_one_schema_when_a_part_has_no_text(sparse_text, tmp_path):
+    with dask.config.set(scheduler="threads"):
+        paths = gansampler.dask.write_parts(sparse_text, 60, tmp_path, chunk_size=3,
+                                            random_state=11)  # fmt: skip
+    expected = sparse_text.sample(60, random_state=11)
+    # The first part, whose schema Arrow reads the folder with, has no text.
+    assert pd.read_parquet(paths[0])["t"].isna().all()
+    back = pd.read_parquet(tmp_path)
+    pd.testing.assert_frame_equal(back.assign(t=_text_objects(back["t"])), expected)
+
+
+def _text_objects(text):
+    """Text read back as pandas' strings, as the objects that sample gives."""
+    return text.astype(object).where(text.notna(), None)
+
+
+def test_parquet_parts_of_an_array_with_text_read_back_as_one_table(tmp_path):
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=300), rng.choice(["a", "b"], 300)])
+    X = X.astype(object)
+    X[:, 0] = X[:, 0].astype(float)
+    X[rng.random(300) < 0.6, 1] = None
+    sampler = GANSampler(**FAST, random_state=0).fit(X)
+    with dask.config.set(scheduler="threads"):
+        paths = gansampler.dask.write_parts(sampler, 60, tmp_path, chunk_size=3,
+                                            random_state=11)  # fmt: skip
+    assert pd.read_parquet(paths[0])["x1"].isna().all()
+    back = pd.read_parquet(tmp_path)
+    assert list(back.columns) == ["x0", "x1"]
+    expected = sampler.sample(60, random_state=11)
+    np.testing.assert_array_equal(back["x0"].to_numpy(), expected[:, 0].astype(float))
+    assert back["x1"].tolist() == [v if v is not None else np.nan
+                                   for v in expected[:, 1]]  # fmt: skip
+
+
+def _values(column):
+    """A column's values as Python objects, None where missing."""
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
+@pytest.fixture(scope="module")
+def every_kind():
+    """A sampler of a DataFrame of every kind of column, most of them with
+    missing values."""
+    pa = pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    n = 200
+
+    def gaps(values, share=0.3):
+        values = np.asarray(values, dtype=object)
+        values[rng.random(n) < share] = None
+        return values
+
+    days = rng.integers(0, 90, n)
+    frame = pd.DataFrame(
+        {
+            "text": pd.Series(gaps(rng.choice(["a", "b"], n), 0.7), dtype=object),
+            "plan": pd.Categorical(rng.choice(["x", "y"], n),
+                                   categories=["x", "y", "z"]),
+            "flag": rng.random(n) < 0.5,
+            "maybe": pd.array(gaps(rng.random(n) < 0.5), dtype="boolean"),
+            "count": pd.array(gaps(rng.integers(0, 9, n)), dtype="Int64"),
+            "share": pd.array(gaps(rng.normal(size=n)), dtype="Float64"),
+            "code": pd.array(gaps(rng.choice(["p", "q"], n)), dtype="string"),
+            "joined": pd.Timestamp("2024-01-01", tz="Europe/Paris")
+            + pd.to_timedelta(days, unit="D"),
+            "day": pd.Series(gaps([pd.Timestamp("2020-01-01").date()
+                                   + pd.Timedelta(days=int(d)) for d in days]),
+                             dtype=object),
+            "price": pd.Series(gaps([decimal.Decimal(v) for v in
+                                     rng.choice(["1.5", "12.25", "3"], n)], 0.5),
+                               dtype=object),
+            "whole": pd.Series(gaps([int(v) for v in rng.integers(0, 9, n)]),
+                               dtype=object),
+            "arrow_int": pd.array(gaps(rng.integers(0, 9, n)), dtype="int64[pyarrow]"),
+            "arrow_text": pd.Series(rng.choice(["m", "n"], n),
+                                    dtype=pd.ArrowDtype(pa.string())),
+        }
+    )  # fmt: skip
+    return GANSampler(**FAST, random_state=0).fit(frame)
+
+
+def test_parquet_schema_types_every_kind_of_column(every_kind, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = gansampler.dask.parquet_schema(every_kind)
+    types = dict(zip(schema.names, schema.types, strict=True))
+    assert types["text"] == pa.string() and types["day"] == pa.date32()
+    # Decimals held as objects, as wide as any part's.
+    assert types["price"] == pa.decimal128(38, 2)
+    assert types["whole"] == pa.int64() and pa.types.is_dictionary(types["plan"])
+    with dask.config.set(scheduler="threads"):
+        paths = gansampler.dask.write_parts(every_kind, 40, tmp_path, chunk_size=2,
+                                            random_state=8)  # fmt: skip
+    # Parts of two rows each: some have no value of a column, none a type
+    # of its own.
+    first, *others = [pq.read_schema(path) for path in paths]
+    assert all(other.equals(first, check_metadata=False) for other in others)
+    back = pd.read_parquet(tmp_path)
+    expected = every_kind.sample(40, random_state=8)
+    assert list(back.columns) == list(expected.columns)
+    for name in expected.columns:
+        assert _values(back[name]) == _values(expected[name]), name
+    np.testing.assert_array_equal(back.index, expected.index)
+
+
+@pytest.mark.parametrize("which", ["mixed", "sparse_text"])
+def test_a_dask_dataframe_with_text_is_written_with_the_parquet_schema(
+    which, request, tmp_path
+):
+    sampler = request.getfixturevalue(which)
+    sampler = sampler[0] if which == "mixed" else sampler
+    rows = gansampler.dask.sample(sampler, 60, chunk_size=3, random_state=4)
+    expected = sampler.sample(60, random_state=4)
+    # Dask's meta keeps sample's dtypes; the schema types the objects.
+    assert rows.dtypes.to_dict() == expected.dtypes.to_dict()
+    schema = gansampler.dask.parquet_schema(sampler)
+    with dask.config.set(scheduler="threads"):
+        # Twenty partitions, named so that name order is row order.
+        rows.to_parquet(tmp_path / "rows", schema=schema,
+                        name_function=lambda i: f"part-{i:05d}.parquet")  # fmt: skip
+    back = pd.read_parquet(tmp_path / "rows")
+    text = [name for name in expected if expected[name].dtype == object]
+    assert text
+    pd.testing.assert_frame_equal(
+        back.assign(**{name: _text_objects(back[name]) for name in text}), expected
+    )
+
+
+def test_parquet_parts_of_float32_numbers_keep_their_dtype(tmp_path):
+    X = np.random.default_rng(0).normal(size=(300, 2)).astype(np.float32)
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, batch_size=16,
+                         random_state=0).fit(X)  # fmt: skip
+    schema = gansampler.dask.parquet_schema(sampler)
+    assert [str(t) for t in schema.types] == ["float", "float"]
+    with dask.config.set(scheduler="threads"):
+        gansampler.dask.write_parts(sampler, 500, tmp_path, file_format="parquet",
+                                    chunk_size=200, random_state=2)  # fmt: skip
+    back = pd.read_parquet(tmp_path)
+    assert (back.dtypes == np.float32).all()
+    np.testing.assert_array_equal(back.to_numpy(), sampler.sample(500, random_state=2))

@@ -5,6 +5,7 @@ from gansampler import RowReservoir
 from gansampler._data_files import (
     DataFileError,
     MixedTableError,
+    check_writable,
     read_table,
     write_blocks,
 )
@@ -217,6 +218,31 @@ def test_text_and_missing_cells_make_a_mixed_table(tmp_path, text, mixed):
     assert isinstance(error.value, MixedTableError) == mixed
 
 
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("a.csv", "height,zip\n170.5,007\n160.0,012\n"),
+        ("a.tsv", "height\tzip\n170.5\t007\n160.0\t012\n"),
+        ("a.csv", "height;zip\n170,5;007\n160,0;012\n"),
+    ],
+    ids=["comma", "tab", "semicolon"],
+)
+def test_codes_with_leading_zeros_make_a_mixed_table(tmp_path, name, text):
+    path = write(tmp_path, name, text)
+    with pytest.raises(MixedTableError, match=r"column 'zip' holds a code with "
+                       r"leading zeros \('007'\)"):  # fmt: skip
+        read_table(path)
+    pytest.importorskip("pandas")
+    X, _, _ = read_table(path, mixed=True)
+    assert X["zip"].tolist() == ["007", "012"] and X["height"].tolist() == [170.5, 160]
+
+
+def test_numbers_that_start_with_a_zero_stay_numbers(tmp_path):
+    path = write(tmp_path, "a.csv", "x,y\n0.5,0\n-0.25,00.5\n0,-0\n0e3,+0.0\n")
+    X, _, _ = read_table(path)
+    assert X.tolist() == [[0.5, 0.0], [-0.25, 0.5], [0.0, 0.0], [0.0, 0.0]]
+
+
 def test_a_mixed_csv_types_each_column(tmp_path):
     pd = pytest.importorskip("pandas")
     # pandas 3 reads times in their own unit and text as its str dtype.
@@ -319,3 +345,18 @@ def test_frames_are_written_with_their_precision_and_gaps(tmp_path, capsys):
     np.testing.assert_array_equal(
         np.load(tmp_path / "a.npy"), [[1.25, 3], [np.nan] * 2]
     )
+
+
+def test_a_place_that_cannot_take_a_file_is_refused_before_any_work(tmp_path):
+    with pytest.raises(DataFileError, match="an empty name"):
+        check_writable("")
+    with pytest.raises(DataFileError, match="/dev/null: not a regular file"):
+        check_writable("/dev/null")
+    dangling = tmp_path / "m.safetensors"
+    dangling.symlink_to(tmp_path / "missing" / "m.safetensors")
+    with pytest.raises(DataFileError, match=r"a link to .*missing.* does not exist"):
+        check_writable(str(dangling))
+    # A link into a folder that exists is a place to write.
+    dangling.unlink()
+    dangling.symlink_to(tmp_path / "new.safetensors")
+    check_writable(str(dangling))

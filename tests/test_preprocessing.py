@@ -496,3 +496,67 @@ def test_a_power_map_that_flattens_a_column_is_not_taken():
     X = np.column_stack([3000 + rng.normal(0, 1, 1000), rng.normal(size=1000)])
     data_map = DataMap().fit(X)
     assert data_map.to_network(X).std(axis=0) == pytest.approx([1, 1], abs=0.1)
+
+
+def _rain(rng, n):
+    # Dry days at 0 (60%), and rain amounts of float64's full precision.
+    return np.where(rng.random(n) < 0.6, 0.0, rng.gamma(0.8, 5.0, n))
+
+
+@pytest.mark.parametrize("n_columns", [1, 2])
+def test_a_point_mass_in_a_continuous_column_gets_its_share_of_scores(n_columns):
+    rng = np.random.default_rng(0)
+    rain = _rain(rng, 10_000)
+    X = np.column_stack([rain, rng.normal(15, 5, 10_000)])[:, :n_columns]
+    data_map = DataMap(random_state=0).fit(X)
+    # Too many values to be discrete; the power map would smear the dry
+    # days over the small amounts beside them.
+    assert data_map.column_maps_[0] == "quantile"
+    Z = data_map.to_network(X)
+    dry = Z[rain == 0, 0]
+    # The dry days' rows spread over the scores of their share (scikit-learn
+    # gives them one, at its middle), and the scores stay standard normal.
+    assert len(np.unique(dry)) == len(dry)
+    assert dry.max() < Z[rain > 0, 0].min()
+    assert abs(np.mean(Z[:, 0] < dry.max()) - 0.6) < 0.01
+    assert abs(Z[:, 0].mean()) < 0.03 and abs(Z[:, 0].std() - 1) < 0.03
+    # Every score of their share maps back to 0: normal noise makes dry days
+    # at their rate.
+    np.testing.assert_array_equal(data_map.from_network(Z)[rain == 0, 0], 0.0)
+    generated = data_map.from_network(rng.normal(size=(100_000, n_columns)))
+    assert abs(np.mean(generated[:, 0] == 0) - np.mean(rain == 0)) < 0.01
+    # Drawn with the map's seed: the same rows map to the same scores.
+    np.testing.assert_array_equal(data_map.to_network(X), Z)
+    other = DataMap(random_state=1).fit(X).to_network(X)
+    assert not np.array_equal(other[:, 0], Z[:, 0])
+
+
+def test_repeats_by_chance_keep_the_power_map_and_the_scores_of_scikit_learn():
+    from gansampler._preprocessing import has_point_mass
+
+    rng = np.random.default_rng(0)
+    # A value held by 1% of the rows, but by 5 of them, is no point mass; nor
+    # is one of 0.5% of 10,000 rows.
+    few = np.r_[np.zeros(5), rng.normal(size=495)]
+    thin = np.r_[np.zeros(50), rng.normal(size=9950)]
+    rain = _rain(rng, 10_000)
+    assert [has_point_mass(c) for c in (few, thin, rain)] == [False, False, True]
+    X = np.column_stack([few, rng.normal(size=500)])
+    assert DataMap().fit(X).column_maps_ == ["power", "power"]
+    # Below 1,000 rows (fewer than 100 quantiles), the power map keeps a
+    # point mass: a sensor saturated at 1 in 16% of 300 rows.
+    saturated = np.clip(rng.normal(0.5, 0.5, 300), -1, 1)
+    assert has_point_mass(saturated)
+    X = np.column_stack([saturated, rng.normal(size=300)])
+    assert DataMap().fit(X).column_maps_ == ["power", "power"]
+    more = np.clip(rng.normal(0.5, 0.5, (1_200, 2)), -1, 1)
+    assert DataMap().fit(more).column_maps_ == ["quantile", "quantile"]
+    # Asked for, the power map serves a point mass too.
+    X = np.column_stack([rain, rng.normal(size=10_000)])
+    assert DataMap(preprocessing="power").fit(X).column_maps_[0] == "power"
+    # Quantiles that repeat no value give scikit-learn's scores.
+    data_map = DataMap(preprocessing="quantile").fit(thin[:, None])
+    np.testing.assert_array_equal(
+        data_map.to_network(thin[:, None])[50:],
+        data_map.quantile_transformer_.transform(thin[50:, None]),
+    )

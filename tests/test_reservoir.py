@@ -212,3 +212,40 @@ def test_statistics_that_cannot_describe_x_are_refused(change, match):
     statistics = dataclasses.replace(reservoir.statistics, **change)
     with pytest.raises(ValueError, match=match):
         GANSampler(**FAST, random_state=0).fit(X, statistics=statistics)
+
+
+def test_a_sample_read_is_one_that_later_blocks_leave_alone():
+    reservoir = RowReservoir(5, random_state=0)
+    reservoir.add(np.arange(10.0)[:, None])
+    sample = reservoir.sample
+    before = sample.copy()
+    reservoir.add(np.arange(100.0, 200.0)[:, None])
+    np.testing.assert_array_equal(sample, before)
+    # Read-only: writing into it cannot change the reservoir.
+    with pytest.raises(ValueError, match="read-only"):
+        reservoir.sample[:] = -1.0
+    # A view, not a copy: a sample of many rows costs no memory of its own
+    # until a later block comes.
+    assert np.shares_memory(reservoir.sample, reservoir.sample)
+
+
+@pytest.mark.parametrize(
+    "random_state", [True, False, np.bool_(True), -1, 2**32, 1.5, "0"]
+)  # fmt: skip
+def test_bad_seeds_are_refused(random_state):
+    with pytest.raises(ValueError, match="'random_state' parameter of RowReservoir"):
+        RowReservoir(10, random_state=random_state)
+
+
+def test_a_seed_may_be_a_generator_a_random_state_or_none():
+    rows = np.arange(100.0)[:, None]
+    samples = []
+    for random_state in (np.int64(3), np.random.default_rng(0),
+                         np.random.RandomState(0), None):  # fmt: skip
+        reservoir = RowReservoir(10, random_state=random_state)
+        reservoir.add(rows)
+        samples.append(reservoir.sample)
+    assert all(sample.shape == (10, 1) for sample in samples)
+    reservoir = RowReservoir(10, random_state=3)
+    reservoir.add(rows)
+    np.testing.assert_array_equal(reservoir.sample, samples[0])

@@ -1,0 +1,24 @@
+"""draw_rows and iter_rows: the checks they make before drawing."""
+
+import pytest
+
+from gansampler import draw_rows, iter_rows
+
+
+def test_rows_more_than_memory_holds_are_refused_before_allocating(fitted_sampler):
+    draw = r"draw_rows of 1,000,000,000,000,000 rows, 2 columns of float64, would"
+    with pytest.raises(ValueError, match=draw):
+        draw_rows(fitted_sampler, 10**15, 0)
+    with pytest.raises(ValueError, match=r"would need .* Give a smaller chunk_size"):
+        iter_rows(fitted_sampler, 10**15, 0, chunk_size=10**15)
+    # Chunks that fit: the rows of a draw larger than memory, streamed.
+    chunks = iter_rows(fitted_sampler, 10**15, 0, chunk_size=1_000)
+    assert next(chunks).shape == (1_000, 2)
+    # A part that fits, of a draw that would not.
+    assert draw_rows(fitted_sampler, 10**15, 0, start=10, stop=20).shape == (10, 2)
+
+
+@pytest.mark.parametrize("chunk_size", [True, False, 0, 1.5])
+def test_iter_rows_refuses_a_chunk_size_that_is_no_count(fitted_sampler, chunk_size):
+    with pytest.raises(ValueError, match="'chunk_size' parameter of iter_rows must"):
+        iter_rows(fitted_sampler, 10, 0, chunk_size=chunk_size)
