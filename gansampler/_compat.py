@@ -5,15 +5,16 @@ imbalanced-learn the helper that gives resampled data their input's type; if
 they move, only this file changes.
 """
 
+import numpy as np
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
     HasMethods,
-    Interval,
     InvalidParameterError,
     StrOptions,
     make_constraint,
     validate_parameter_constraints,
 )
+from sklearn.utils._param_validation import Interval as _Interval
 from sklearn.utils.validation import validate_data
 
 __all__ = [
@@ -60,3 +61,12 @@ def imblearn_sampler_tags(tags):
         sampler_tags=SamplerTags(sample_indices=False),
         non_deterministic=tags.non_deterministic,
     )
+
+
+class Interval(_Interval):
+    """scikit-learn's ``Interval``, without booleans: ``True`` is an
+    ``Integral`` and a ``Real`` to Python, and a mistake for a number of
+    epochs, a width or a learning rate."""
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, bool | np.bool_) and super().is_satisfied_by(val)

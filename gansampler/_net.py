@@ -313,6 +313,7 @@ class GANNet(NeuralNet):
         # fitting never changes the caller's torch random state.
         with fork_rng(self.device, self.random_state):
             for name, module in self.build_players(n_features).items():
+                _check_module(name, module)
                 setattr(self, name + "_", module)
         # A running average of the generator's weights: the game oscillates
         # around its equilibrium, and the average sits close to it.
@@ -400,6 +401,11 @@ class GANNet(NeuralNet):
                 raise ValueError(
                     f"The {name} does not fit the data: {shapes}. torch said: {exc}"
                 ) from None
+            if not isinstance(out, torch.Tensor):
+                raise ValueError(
+                    f"The {name} returned a {type(out).__name__}, not a tensor of "
+                    f"shape {expected}: {shapes}."
+                )
             if tuple(out.shape) != expected:
                 raise ValueError(
                     f"The {name} returned shape {tuple(out.shape)} for a batch of "
@@ -1024,3 +1030,17 @@ def _resolve_optimizer(optimizer, name):
         f"{name} must be one of {sorted(OPTIMIZERS)} or a torch.optim.Optimizer "
         f"subclass, got {optimizer!r}."
     )
+
+
+def _check_module(name, module):
+    """Refuse a player that is no module, or has nothing to train."""
+    if not isinstance(module, torch.nn.Module):
+        raise TypeError(
+            f"The {name} must be a torch.nn.Module: its class (or callable) "
+            f"returned a {type(module).__name__}."
+        )
+    if not any(p.requires_grad for p in module.parameters()):
+        raise ValueError(
+            f"The {name} has no parameters to train: give it at least one "
+            "layer with weights."
+        )

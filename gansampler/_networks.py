@@ -89,10 +89,12 @@ def _three_linear_maps(
     caller: str,
     dropout: float = 0.0,
 ) -> nn.Sequential:
-    # The estimator's constraint on a width: any positive integer, NumPy's too.
+    # The estimator's constraint on a width, "auto" aside: any positive
+    # integer, NumPy's too.
     sizes = {"n_inputs": n_inputs, "hidden_size": hidden_size, "n_outputs": n_outputs}
+    widths = [c for c in CONSTRAINTS["batch_size"] if not isinstance(c, StrOptions)]
     validate_parameter_constraints(
-        dict.fromkeys(sizes, CONSTRAINTS["batch_size"]), sizes, caller_name=caller
+        dict.fromkeys(sizes, widths), sizes, caller_name=caller
     )
     rates = [c for c in CONSTRAINTS["discriminator_dropout"]
              if not isinstance(c, StrOptions)]  # fmt: skip

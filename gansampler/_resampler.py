@@ -93,11 +93,6 @@ def _check_strategy(strategy, labels, counts):
     before it give messages that say what to do, and let a float ratio that
     the data meet already add no rows, where imbalanced-learn raises.
     """
-    if isinstance(strategy, bool):
-        raise ValueError(
-            f"sampling_strategy={strategy} is not a strategy: pass a string, a "
-            "ratio in (0, 1], a dict {class: target count} or a callable."
-        )
     if isinstance(strategy, Real):
         if len(counts) != 2:
             raise ValueError(

@@ -43,6 +43,7 @@ from ._drawing import (
 )
 from ._held_out import ClassKeepingSplit, HeldOutCheck
 from ._net import GANNet, check_held_out_rows
+from ._networks import Discriminator, Generator
 from ._params import (
     AUTO_SETTINGS,
     CONSTRAINTS,
@@ -125,8 +126,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     Parameters
     ----------
     generator : callable or None, default=None
-        The generator network. None uses :class:`~gansampler.Generator` with
-        ``generator_hidden_size`` and ``activation``. Otherwise a
+        The generator network. None (or :class:`~gansampler.Generator`
+        itself) uses :class:`~gansampler.Generator` with
+        ``generator_hidden_size``, ``activation`` and ``copula_start``.
+        Otherwise a
         :class:`torch.nn.Module` subclass (or any callable returning a
         module) called as ``generator(n_inputs=noise_dim + n_classes,
         n_outputs=width)``, where ``n_classes`` is 0 unless ``fit`` is
@@ -135,12 +138,15 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         a table of numbers; on a mixed table, the one-hot slots of the
         category columns and the present/missing slots of number columns
         with missing values count too. Use :func:`functools.partial` to pass
-        other settings. It must map ``(batch, n_inputs)`` to ``(batch,
-        width)``.
+        other settings: the built-in networks' settings do not reach it, and
+        ``fit`` warns of those set. It must map ``(batch, n_inputs)`` to
+        ``(batch, width)``, with parameters to train.
     discriminator : callable or None, default=None
-        The discriminator network. None uses
-        :class:`~gansampler.Discriminator` with ``discriminator_hidden_size``
-        and ``activation``. Otherwise a callable returning a module, called as
+        The discriminator network. None (or
+        :class:`~gansampler.Discriminator` itself) uses
+        :class:`~gansampler.Discriminator` with ``discriminator_hidden_size``,
+        ``activation`` and ``discriminator_dropout``. Otherwise a callable
+        returning a module, called as
         ``discriminator(n_inputs=pac * (width + n_classes))`` (``pac`` rows
         side by side, each with its one-hot class), that maps ``(batch,
         n_inputs)`` to one logit per row, ``(batch, 1)``.
@@ -700,6 +706,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         fidelity = EpochFidelity(coded[np.sort(rows)], to_data, seed=seed,
                                  n_samples=_fidelity_samples(coded.shape[1]),
                                  categories=table_map.category_columns)  # fmt: skip
+        _warn_of_unused_settings(self)
         net = make_net(
             self,
             n_features=table_map.n_features_,
@@ -1002,9 +1009,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             name, nested, rest = key.partition("__")
             if nested and name in own and not hasattr(own[name], "set_params"):
                 flat = f"{name}_{rest}"
-                if flat in own:
+                networks = ("generator", "discriminator")
+                if flat in own and not (name in networks and own[name] is not None):
                     fix = f"set {flat} instead"
-                elif name in ("generator", "discriminator"):
+                elif name in networks:
                     fix = f"pass {name}=functools.partial({name.title()}, {rest}=...)"
                 else:
                     fix = f"set {name} itself"
@@ -1184,14 +1192,14 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     for player in ("generator", "discriminator"):
         players[f"{player}_optimizer"] = params["optimizer"]
         players[f"{player}_optimizer__lr"] = params[f"{player}_lr"]
-        if params[player] is not None:  # custom modules get their sizes only
-            players[player] = params[player]
+        if not _is_built_in(player, params[player]):
+            players[player] = params[player]  # custom modules get their sizes only
         else:
             players[f"{player}__hidden_size"] = params[f"{player}_hidden_size"]
             players[f"{player}__activation"] = params["activation"]
-    if params["discriminator"] is None:
+    if _is_built_in("discriminator", params["discriminator"]):
         players["discriminator__dropout"] = params["discriminator_dropout"]
-    if params["generator"] is None:
+    if _is_built_in("generator", params["generator"]):
         # The copula of the numbers, which precede the blocks in each row.
         if linear_skip is None:
             linear_skip = params["copula_start"] and width > sum(blocks)
@@ -1382,6 +1390,40 @@ def _check_statistics(statistics, frame):
             "category or date columns, missing values or categorical_columns: "
             "fit it without statistics (its rows alone say what they hold)."
         )
+
+
+_BUILT_IN = {"generator": Generator, "discriminator": Discriminator}
+# The settings of the built-in networks, which a network of the user's own
+# does not take.
+_BUILT_IN_SETTINGS = {
+    "generator": ("generator_hidden_size", "activation", "copula_start"),
+    "discriminator": ("discriminator_hidden_size", "activation",
+                      "discriminator_dropout"),
+}  # fmt: skip
+
+
+def _is_built_in(player, module):
+    """Whether ``module`` (a sampler's ``generator`` or ``discriminator``)
+    is the built-in network: None, or its class itself."""
+    return module is None or module is _BUILT_IN[player]
+
+
+def _warn_of_unused_settings(sampler):
+    """Warn of settings of the built-in networks given to a sampler whose
+    networks are the user's own: they would be dropped silently."""
+    for player, names in _BUILT_IN_SETTINGS.items():
+        module = getattr(sampler, player)
+        if _is_built_in(player, module):
+            continue
+        unused = [f"{name}={getattr(sampler, name)!r}" for name in names
+                  if getattr(sampler, name) != DEFAULTS[name]]  # fmt: skip
+        if unused:
+            warn(
+                f"{', '.join(unused)}: settings of the built-in {player}, "
+                f"which {player}={module!r} does not take; pass what it takes "
+                f"with {player}=functools.partial(..., setting=value).",
+                UserWarning,
+            )
 
 
 def _is_auto(name, value):

@@ -45,11 +45,18 @@ def is_frame(X):
 
 def check_has_columns(X):
     """Refuse a DataFrame of rows and no columns, which array checks would
-    refuse with NumPy's words."""
+    refuse with NumPy's words, and one whose columns share a name, which
+    samples could not give back column by column."""
     if is_frame(X) and not X.shape[1]:
         raise ValueError(
             f"X is a DataFrame of {len(X)} rows and no columns: give it the "
             "columns to learn."
+        )
+    if is_frame(X) and X.columns.has_duplicates:
+        twice = list(dict.fromkeys(X.columns[X.columns.duplicated()]))
+        raise ValueError(
+            f"X has columns of the same name ({', '.join(map(repr, twice))}): "
+            "give each column a name of its own."
         )
 
 
@@ -68,7 +75,7 @@ def is_missing(value):
 def check_labels_present(y):
     """Reject class labels with missing values (NaN, None or NA)."""
     values = np.asarray(y)
-    if values.dtype.kind in "fcOUS" and any(map(is_missing, values.ravel())):
+    if values.dtype.kind in "fcOUSmM" and any(map(is_missing, values.ravel())):
         raise ValueError(
             "y has missing labels (NaN, None or NA): every row needs its class. "
             "Drop the unlabelled rows, or give them a class of their own."

@@ -5,6 +5,8 @@ from the matching scikit-learn or Python exception, so ``except NotFittedError``
 works with either library's class.
 """
 
+import functools
+
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 
 __all__ = [
@@ -159,9 +161,18 @@ class InconsistentVersionWarning(UserWarning):
     def __init__(
         self, *, estimator_name: str, current_version: str, original_version: str
     ) -> None:
+        super().__init__(estimator_name, current_version, original_version)
         self.estimator_name = estimator_name
         self.current_version = current_version
         self.original_version = original_version
+
+    def __reduce__(self):
+        # Its arguments are keywords: pickled (a warning raised as an error
+        # in a worker process) and copied, it is rebuilt with them.
+        settings = {"estimator_name": self.estimator_name,
+                    "current_version": self.current_version,
+                    "original_version": self.original_version}  # fmt: skip
+        return functools.partial(type(self), **settings), ()
 
     def __str__(self) -> str:
         return (

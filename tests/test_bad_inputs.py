@@ -146,6 +146,39 @@ def test_fit_refuses_bad_y(sampler, y, match):
         sampler.fit(normal(), y)
 
 
+@pytest.mark.parametrize(
+    "name", ["max_epochs", "generator_hidden_size", "batch_size", "pac",
+             "n_threads", "noise_dim", "generator_lr", "discriminator_dropout"],
+)  # fmt: skip
+def test_a_boolean_is_no_number_of_a_setting(name):
+    # True is 1 to Python: a width of one unit, a rate of 1.
+    fitted = GANSampler(**BUDGET).fit(normal())
+    with pytest.raises(ValueError, match=f"'{name}' parameter of GANSampler"):
+        GANSampler(**{**BUDGET, name: True}).fit(normal())
+    with pytest.raises(ValueError, match=f"'{name}' parameter of GANSampler"):
+        fitted.set_params(**{name: np.bool_(True)}).fit(normal())
+    fitted.set_params(**{name: GANSampler().get_params()[name]})
+    assert fitted.sample(3, random_state=0).shape == (3, 2)
+
+
+def test_columns_of_one_name_are_refused():
+    import pandas as pd
+
+    X = pd.DataFrame(normal(), columns=["a", "a"])
+    with pytest.raises(ValueError, match=r"columns of the same name \('a'\)"):
+        GANSampler(**BUDGET).fit(X)
+    with pytest.raises(ValueError, match=r"columns of the same name \('a'\)"):
+        GANResampler(sampler=GANSampler(**BUDGET)).fit_resample(X, [0, 1] * 20)
+
+
+@pytest.mark.parametrize("kind", ["datetime64[us]", "timedelta64[s]"])
+def test_missing_times_among_labels_are_missing_labels(kind):
+    y = np.array([1, 2] * 20).astype(kind)
+    y[-1] = np.array("NaT", dtype=kind)
+    with pytest.raises(ValueError, match="y has missing labels"):
+        GANResampler(sampler=GANSampler(**BUDGET)).fit_resample(normal(), y)
+
+
 def test_equal_rows_fit_and_sample_the_constant():
     X = np.array([[1.5, -2.0], [1.5, -2.0]])
     sampler = GANSampler(**BUDGET).fit(X)

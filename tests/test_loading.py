@@ -897,3 +897,16 @@ def test_skorch_s_nested_names_are_not_settings():
         GANSampler().set_params(generator__hidden_size=8)
     with pytest.raises(ValueError, match=r"functools.partial\(Discriminator, foo"):
         GANSampler().set_params(discriminator__foo=1)
+
+
+def test_the_version_warning_pickles_and_copies():
+    # Raised as an error in a worker process (-W error), it travels pickled.
+    import copy
+    import pickle
+
+    warning = InconsistentVersionWarning(estimator_name="GANSampler",
+                                         current_version="0.22.0",
+                                         original_version="0.21.0")  # fmt: skip
+    for twin in (pickle.loads(pickle.dumps(warning)), copy.copy(warning)):
+        assert type(twin) is InconsistentVersionWarning
+        assert str(twin) == str(warning) and twin.original_version == "0.21.0"

@@ -76,6 +76,15 @@ def test_bad_arguments():
         Generator(2.5, 1)
 
 
+@pytest.mark.parametrize("hidden_size", ["auto", True, np.bool_(True)])
+def test_a_width_is_a_number_of_units(hidden_size):
+    # "auto" is the estimator's, resolved before the networks are built.
+    with pytest.raises(ValueError, match="'hidden_size' parameter of Generator"):
+        Generator(4, 2, hidden_size=hidden_size)
+    with pytest.raises(ValueError, match="'hidden_size' parameter of Discriminator"):
+        Discriminator(4, hidden_size=hidden_size)
+
+
 def test_numpy_integers_are_sizes():
     G = Generator(np.int64(3), np.int32(2), hidden_size=np.int64(5))
     assert G(torch.zeros(4, 3)).shape == (4, 2)

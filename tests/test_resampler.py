@@ -531,7 +531,8 @@ def test_bad_dict_strategies(strategy, message):
 
 def test_true_is_not_a_strategy():
     X, y = make_data(counts=(40, 20))
-    with pytest.raises(ValueError, match="sampling_strategy=True is not a strategy"):
+    # True is 1 to Python, a ratio that the parameter's constraints refuse.
+    with pytest.raises(ValueError, match=r"'sampling_strategy' parameter .* Got True"):
         resampler(sampling_strategy=True).fit_resample(X, y)
 
 

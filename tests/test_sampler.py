@@ -354,6 +354,48 @@ def test_custom_modules(X_normal, fast):
     assert sampler.sample(3).shape == (3, 1)
 
 
+def test_the_built_in_classes_given_by_name_take_their_settings(X_normal, fast):
+    sampler = GANSampler(
+        **fast, generator=Generator, discriminator=Discriminator,
+        generator_hidden_size=5, discriminator_dropout=0.5, activation="tanh",
+        random_state=0,
+    ).fit(X_normal)  # fmt: skip
+    G, D = sampler.net_.generator_, sampler.net_.discriminator_
+    assert G.layers[0].out_features == 5 and isinstance(G.layers[1], nn.Tanh)
+    assert any(isinstance(m, Dropout) and m.p == 0.5 for m in D.layers)
+
+
+def test_settings_a_network_of_ones_own_does_not_take_are_named(X_normal, fast):
+    class MyGenerator(Generator):
+        pass
+
+    sampler = GANSampler(**fast, generator=MyGenerator, generator_hidden_size=5,
+                         random_state=0)  # fmt: skip
+    with pytest.warns(UserWarning, match="generator_hidden_size=5: settings of the"):
+        sampler.fit(X_normal)
+    with pytest.raises(ValueError, match=r"generator=functools.partial\(Generator"):
+        sampler.set_params(generator__hidden_size=8)
+
+
+@pytest.mark.parametrize(
+    "network, match",
+    [
+        ({"generator": lambda n_inputs, n_outputs: None},
+         "generator must be a torch.nn.Module: its class .* returned a NoneType"),
+        ({"discriminator": lambda n_inputs: nn.GRU(n_inputs, 1, batch_first=True)},
+         "discriminator returned a tuple, not a tensor"),
+        ({"generator": lambda n_inputs, n_outputs: nn.Identity()},
+         "generator has no parameters to train"),
+    ],
+)  # fmt: skip
+def test_networks_that_cannot_play_are_refused(X_normal, fast, network, match):
+    fitted = GANSampler(**fast, random_state=0).fit(X_normal)
+    expected = fitted.sample(5, random_state=0)
+    with pytest.raises((TypeError, ValueError), match=match):
+        fitted.set_params(**network).fit(X_normal)
+    np.testing.assert_array_equal(fitted.sample(5, random_state=0), expected)
+
+
 def test_sgd_and_optimizer_class(X_normal, fast):
     sgd = GANSampler(**fast, optimizer="sgd", random_state=0).fit(X_normal)
     assert isinstance(sgd.net_.generator_optimizer_, torch.optim.SGD)
