@@ -155,7 +155,7 @@ class DataMap:
     uses the quantile map for a table of one column and, with several, the
     power map for each column whose tails it makes normal (excess kurtosis
     at most 1) and, on 1,000 rows or more, that has no point mass (no value
-    held by 1% of the rows and 10 of them or more, which a smooth map
+    held by 1% of the rows and by the rows of two quantiles, which a smooth map
     smears over the values beside it): it keeps the shape of the data
     between columns.
 
