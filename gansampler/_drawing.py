@@ -18,7 +18,7 @@ import torch
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, InvalidParameterError, validate_parameter_constraints
+from ._compat import Interval, validate_parameter_constraints
 from ._copies import redraw_copies
 from ._params import CONSTRAINTS
 from ._random import draw_seed, spawn_seeds, torch_generator
@@ -205,7 +205,6 @@ def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
         {"chunk_size": chunk_size},
         caller_name="iter_rows",
     )
-    refuse_booleans("iter_rows", chunk_size=chunk_size)
     codes = _check_codes(sampler, codes, n_samples)
     # The rows of a chunk are allocated at once.
     chunk_rows = min(int(chunk_size), n_samples)
@@ -367,7 +366,6 @@ def _check_range(n_samples, start, stop, random_state, caller):
          "random_state": random_state},
         caller_name=caller,
     )  # fmt: skip
-    refuse_booleans(caller, n_samples=n_samples, start=start, stop=stop)
     n_samples = int(n_samples)
     stop = n_samples if stop is None else int(stop)
     if not int(start) <= stop <= n_samples:
@@ -376,17 +374,6 @@ def _check_range(n_samples, start, stop, random_state, caller):
             f"({n_samples}), got start={start} and stop={stop}."
         )
     return n_samples, int(start), stop
-
-
-def refuse_booleans(caller, **counts):
-    """Refuse a bool given as a count of rows: an Integral to scikit-learn's
-    checks, and a mistake (``sample(True)``) to a user."""
-    for name, value in counts.items():
-        if isinstance(value, bool | np.bool_):
-            raise InvalidParameterError(
-                f"The {name!r} parameter of {caller} must be an int in the range "
-                f"[0, inf). Got {value!r} instead."
-            )
 
 
 def _check_codes(sampler, codes, n_samples):

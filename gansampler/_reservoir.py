@@ -103,7 +103,7 @@ class RowReservoir:
         self.rows = None
         # Whether a sample handed out views the rows: the next block then
         # writes into a copy, and the sample keeps its rows.
-        self.lent = False
+        self._lent = False
 
     def add(self, block):
         """Take a block of rows, a 2-D array of numbers."""
@@ -139,8 +139,8 @@ class RowReservoir:
             self._start(block.shape[1])
         before = self.n_rows
         self._add_statistics(block)
-        if self.lent:
-            self.rows, self.lent = self.rows.copy(), False
+        if self._lent:
+            self.rows, self._lent = self.rows.copy(), False
         filled = min(self.size, before)
         fill = min(self.size - filled, len(block))
         if filled + fill > len(self.rows):
@@ -198,7 +198,7 @@ class RowReservoir:
         # blocks write into a copy of their own (see add).
         kept = self.rows[: min(self.size, self.n_rows)]
         kept.flags.writeable = False
-        self.lent = True
+        self._lent = True
         return kept
 
     @property

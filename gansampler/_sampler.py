@@ -37,7 +37,6 @@ from ._device import resolve_device
 from ._drawing import (
     check_draw_memory,
     fill_rows,
-    refuse_booleans,
     scoring_rows,
     seed_of,
 )
@@ -864,7 +863,6 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         (4, 2)
         """
         self._check_is_fitted()
-        refuse_booleans("sample", n_samples=n_samples)
         validate_parameter_constraints(
             {
                 "n_samples": [Interval(Integral, 0, None, closed="left")],

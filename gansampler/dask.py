@@ -22,7 +22,7 @@ import numpy as np
 
 from ._atomic import replacing
 from ._compat import Interval, validate_parameter_constraints
-from ._drawing import BLOCK_ROWS, check_fitted, draw_rows, refuse_booleans, seed_of
+from ._drawing import BLOCK_ROWS, check_fitted, draw_rows, seed_of
 from ._params import CONSTRAINTS
 from ._table import is_frame
 
@@ -56,7 +56,6 @@ def _check(sampler, n_samples, chunk_size, random_state, caller):
          "random_state": random_state},
         caller_name=caller,
     )  # fmt: skip
-    refuse_booleans(caller, n_samples=n_samples, chunk_size=chunk_size)
     # One seed for the whole draw, so that every chunk belongs to it.
     return seed_of(random_state)
 

@@ -66,6 +66,13 @@ def test_no_rows_and_bad_arguments(fitted_sampler):
         gansampler.dask.sample(GANSampler(), 10)
 
 
+def test_a_parquet_schema_needs_a_fitted_sampler():
+    with pytest.raises(gansampler.exceptions.NotFittedError):
+        gansampler.dask.parquet_schema(GANSampler())
+    with pytest.raises(TypeError, match="is not an estimator instance"):
+        gansampler.dask.parquet_schema("model.safetensors")
+
+
 @pytest.mark.parametrize("file_format", ["npy", "parquet"])
 def test_parts_written_by_threads_read_back_as_the_rows(fitted_sampler, tmp_path,
                                                         file_format):  # fmt: skip
