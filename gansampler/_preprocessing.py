@@ -39,6 +39,18 @@ _SAVED_DECIMALS = 15
 # at most this many values, each seen twice on average.
 _MAX_LEVELS = 1_000
 _MIN_ROWS_PER_LEVEL = 2
+# But not a continuous column with a point mass (rain's dry days, an amount
+# that is mostly zero): one value repeated makes its values seen twice on
+# average, while the others are seen once. Such a column is continuous when
+# it has this many other values or more, seen fewer than twice on average,
+# and 1,000 rows or more (see _POINT_MASS_QUANTILES): as a discrete column,
+# its samples would be its training values, each of them as rare as the row
+# it came from. Fewer other values are a code, a flag or a short scale,
+# discrete whatever their counts. Below 1,000 rows, the quantile map's
+# linear pieces place such a column's values worse than its own values do:
+# credit approval's amounts (326 rows, 41% of them 0, 85% of the others
+# seen once) took its detection AUC from 0.712 to 0.806.
+_MIN_OTHER_VALUES = 10
 # A continuous column has a point mass (rain's dry days, a sensor's
 # saturated reading, a default value) where one value holds at least this
 # share of its rows, more than a float column's values repeat by the chance
@@ -66,16 +78,37 @@ def discrete_levels(X):
     """The values of each discrete column of ``X``, None for the others.
 
     A column is discrete when it takes few values, repeated: at most 1,000
-    values, and at most one per two rows.
+    values, and at most one per two rows. From 1,000 rows, a column with a
+    point mass (see :func:`has_point_mass`) is discrete only if its other
+    values are also seen twice on average, or are fewer than 10.
     """
     levels = []
     for column in X.T:
-        values = np.unique(column)
-        is_discrete = (
-            1 < len(values) <= min(_MAX_LEVELS, len(column) / _MIN_ROWS_PER_LEVEL)
+        values, counts = np.unique(column, return_counts=True)
+        is_discrete = _repeats_values(len(column), counts) and not (
+            _is_mass_beside_single_values(len(column), counts)
         )
         levels.append(values if is_discrete else None)
     return levels
+
+
+def _repeats_values(n_rows, counts):
+    # At most 1,000 values, each seen twice on average.
+    return 1 < len(counts) <= min(_MAX_LEVELS, n_rows / _MIN_ROWS_PER_LEVEL)
+
+
+def _is_mass_beside_single_values(n_rows, counts):
+    # A point mass that makes a continuous column's values seen twice on
+    # average, beside 10 values or more seen fewer than twice on average,
+    # where the quantile map has the quantiles to serve it.
+    n_other = len(counts) - 1
+    return (
+        _n_quantiles(n_rows) >= _POINT_MASS_QUANTILES
+        and _repeats_values(n_rows, counts)
+        and n_other >= _MIN_OTHER_VALUES
+        and n_rows - counts.max() < _MIN_ROWS_PER_LEVEL * n_other
+        and _has_point_mass(n_rows, counts)
+    )
 
 
 def _n_quantiles(n_rows):
@@ -86,8 +119,11 @@ def has_point_mass(column):
     """Whether one value holds at least 1% of ``column``'s values, and the
     rows of two steps between the quantile map's quantiles (about 20 rows
     up to 10,000)."""
-    n_rows = len(column)
     _, counts = np.unique(column, return_counts=True)
+    return _has_point_mass(len(column), counts)
+
+
+def _has_point_mass(n_rows, counts):
     most = counts.max(initial=0)
     # Sorted, the value's rows span most - 1 places; two quantiles fall
     # within them wherever they lie.
@@ -168,7 +204,8 @@ class DataMap:
 
     Except with ``preprocessing="standard"``, a discrete column (counts,
     flags, one-hot codes, answers on a scale: at most 1,000 values, each
-    seen twice on average) is mapped by its own distribution function: each
+    seen twice on average; from 1,000 rows, not a point mass beside values
+    seen once) is mapped by its own distribution function: each
     value owns an interval of normal scores as wide as its share of the
     rows, and a row gets a point drawn uniformly (in probability) within its
     value's interval. The scores of the column are then exactly normal, with

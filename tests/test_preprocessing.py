@@ -531,6 +531,40 @@ def test_a_point_mass_in_a_continuous_column_gets_its_share_of_scores(n_columns)
     assert not np.array_equal(other[:, 0], Z[:, 0])
 
 
+@pytest.mark.parametrize("n_rows", [1_000, 2_500])
+def test_a_point_mass_beside_values_seen_once_is_continuous(n_rows):
+    # 60% dry days make the rain's values seen twice on average, which a
+    # count's are; its other values are seen once. As a discrete column,
+    # every rain amount drawn would be one of the training rows'.
+    rng = np.random.default_rng(0)
+    rain = _rain(rng, n_rows)
+    X = np.column_stack([rain, rng.normal(15, 5, n_rows)])
+    data_map = DataMap(random_state=0).fit(X)
+    assert data_map.discrete_levels_[0] is None
+    generated = data_map.from_network(rng.normal(size=(20_000, 2)))[:, 0]
+    wet = generated[generated > 0]
+    assert not np.isin(wet, rain).any()
+    # Dry days come back at their rate, to within a step of the quantiles
+    # (one per 10 rows) and the draw's noise.
+    step = 1 / (n_rows // 10 - 1)
+    assert abs(np.mean(generated == 0) - np.mean(rain == 0)) < step + 0.01
+
+
+def test_a_point_mass_beside_few_or_repeated_values_stays_discrete():
+    rng = np.random.default_rng(0)
+    # A flag, a scale of nine values seen once or more beside its mode, and
+    # counts whose values other than 0 repeat.
+    flag = np.r_[np.zeros(995), np.ones(5)]
+    scale = np.r_[np.full(991, 3.0), np.arange(9.0) + 10]
+    counts = np.where(rng.random(1_000) < 0.6, 0, rng.poisson(20, 1_000))
+    data_map = DataMap().fit(np.column_stack([flag, scale, counts]))
+    assert data_map.column_maps_ == ["discrete"] * 3
+    # Under 1,000 rows, fewer than 100 quantiles would misplace the rain's
+    # amounts: its own values serve.
+    rain = _rain(rng, 999)
+    assert DataMap().fit(rain[:, None]).column_maps_ == ["discrete"]
+
+
 def test_repeats_by_chance_keep_the_power_map_and_the_scores_of_scikit_learn():
     from gansampler._preprocessing import has_point_mass
 
