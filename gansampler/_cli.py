@@ -253,16 +253,37 @@ def _check_picture(path, option):
             raise ValueError(f"{option} {exc}") from None
 
 
-def _train(sampler, X, statistics=None):
-    """Fit, with colours on a terminal only; return the seconds it took."""
+def _train(sampler, X, statistics=None, names=None):
+    """Fit, with colours on a terminal only; return the seconds it took.
+    ``names``: the file's names of the columns of an array ``X``, for the
+    warnings that name columns by position."""
     start = time.perf_counter()
-    stdout = sys.stdout
+    stdout, show_warning = sys.stdout, warnings.showwarning
     sys.stdout = stdout if stdout.isatty() else _PlainText(stdout)
+    if names is not None:
+        warnings.showwarning = _naming_columns(show_warning, names)
     try:
         sampler.fit(X, statistics=statistics)
     finally:
-        sys.stdout = stdout
+        sys.stdout, warnings.showwarning = stdout, show_warning
     return time.perf_counter() - start
+
+
+def _naming_columns(show_warning, names):
+    """``show_warning``, with the columns that a collapse warning names by
+    position named as in the file."""
+    from .exceptions import CollapseWarning
+
+    def show(message, category, *args, **kwargs):
+        if isinstance(message, CollapseWarning):
+            message = CollapseWarning(re.sub(
+                r"column (\d+)'s",
+                lambda found: f"column {names[int(found[1])]!r}'s",
+                str(message),
+            ))  # fmt: skip
+        show_warning(message, category, *args, **kwargs)
+
+    return show
 
 
 def _table(header, rows):
@@ -409,7 +430,8 @@ def _fit_and_save(args) -> int:
     sampler = _sampler(**params, device=args.device, verbose=_verbosity(args),
                        random_state=args.seed)  # fmt: skip
     try:
-        seconds = _train(sampler, X, statistics)
+        seconds = _train(sampler, X, statistics,
+                         names=names if named and not mixed else None)  # fmt: skip
     except TooManyLevelsError as exc:
         raise ValueError(
             f"Column {exc.column!r} has {exc.n_levels:,} distinct values in "

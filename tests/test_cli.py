@@ -95,6 +95,20 @@ def test_fit_takes_estimator_options(workdir, tmp_path):
     assert sampler.enforce_rounding is False
 
 
+def test_a_collapse_warning_names_the_columns_as_the_file_does(workdir, tmp_path):
+    # A generator that does not move from its start has collapsed.
+    result = run(
+        "fit", workdir / "people.csv", "--columns", "height,visits", "-o",
+        "m.safetensors", "--generator-lr", "1e-9", "--copula-start", "off", *TINY,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "gansampler: warning: The generator's samples miss" in result.stderr
+    assert "column 'height''s samples spread" in result.stderr
+    assert "column 'visits''s samples take" in result.stderr
+    assert "column 0's" not in result.stderr
+
+
 def test_fit_turns_the_held_out_check_on_and_off(workdir, tmp_path):
     # TINY trains 2 epochs: too short a run for "auto" to check.
     for word, expected, checked in (("off", False, False), ("on", True, True),
