@@ -257,6 +257,8 @@ def _train(sampler, X, statistics=None, names=None):
     """Fit, with colours on a terminal only; return the seconds it took.
     ``names``: the file's names of the columns of an array ``X``, for the
     warnings that name columns by position."""
+    from .exceptions import CollapseWarning
+
     start = time.perf_counter()
     stdout, show_warning = sys.stdout, warnings.showwarning
     sys.stdout = stdout if stdout.isatty() else _PlainText(stdout)
@@ -264,9 +266,19 @@ def _train(sampler, X, statistics=None, names=None):
         warnings.showwarning = _naming_columns(show_warning, names)
     try:
         sampler.fit(X, statistics=statistics)
+    except CollapseWarning as exc:  # raised, not shown: python -W error
+        if names is None:
+            raise
+        raise CollapseWarning(_named(str(exc), names)) from None
     finally:
         sys.stdout, warnings.showwarning = stdout, show_warning
     return time.perf_counter() - start
+
+
+def _named(text, names):
+    """A collapse warning's ``text``, its columns named as in the file."""
+    return re.sub(r"column (\d+)'s",
+                  lambda found: f"column {names[int(found[1])]!r}'s", text)  # fmt: skip
 
 
 def _naming_columns(show_warning, names):
@@ -276,11 +288,7 @@ def _naming_columns(show_warning, names):
 
     def show(message, category, *args, **kwargs):
         if isinstance(message, CollapseWarning):
-            message = CollapseWarning(re.sub(
-                r"column (\d+)'s",
-                lambda found: f"column {names[int(found[1])]!r}'s",
-                str(message),
-            ))  # fmt: skip
+            message = CollapseWarning(_named(str(message), names))
         show_warning(message, category, *args, **kwargs)
 
     return show
@@ -431,7 +439,7 @@ def _fit_and_save(args) -> int:
                        random_state=args.seed)  # fmt: skip
     try:
         seconds = _train(sampler, X, statistics,
-                         names=names if named and not mixed else None)  # fmt: skip
+                         names=None if mixed else names)  # fmt: skip
     except TooManyLevelsError as exc:
         raise ValueError(
             f"Column {exc.column!r} has {exc.n_levels:,} distinct values in "

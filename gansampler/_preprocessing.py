@@ -74,19 +74,24 @@ def _is_decimals(places):
     )
 
 
-def discrete_levels(X):
+def discrete_levels(X, point_masses=True, observed=None):
     """The values of each discrete column of ``X``, None for the others.
 
     A column is discrete when it takes few values, repeated: at most 1,000
-    values, and at most one per two rows. From 1,000 rows, a column with a
-    point mass (see :func:`has_point_mass`) is discrete only if its other
-    values are also seen twice on average, or are fewer than 10.
+    values, and at most one per two rows. From 1,000 rows, with
+    ``point_masses`` (the quantile map serves the continuous columns), a
+    column with a point mass (see :func:`has_point_mass`) is discrete only if
+    its other values are also seen twice on average, or are fewer than 10.
+    With ``observed`` (booleans of ``X``'s shape), only the observed cells
+    of each column count.
     """
     levels = []
-    for column in X.T:
+    for j, column in enumerate(X.T):
+        if observed is not None:
+            column = column[observed[:, j]]
         values, counts = np.unique(column, return_counts=True)
         is_discrete = _repeats_values(len(column), counts) and not (
-            _is_mass_beside_single_values(len(column), counts)
+            point_masses and _is_mass_beside_single_values(len(column), counts)
         )
         levels.append(values if is_discrete else None)
     return levels
@@ -205,7 +210,8 @@ class DataMap:
     Except with ``preprocessing="standard"``, a discrete column (counts,
     flags, one-hot codes, answers on a scale: at most 1,000 values, each
     seen twice on average; from 1,000 rows, not a point mass beside values
-    seen once) is mapped by its own distribution function: each
+    seen once, unless the power map is asked for) is mapped by its own
+    distribution function: each
     value owns an interval of normal scores as wide as its share of the
     rows, and a row gets a point drawn uniformly (in probability) within its
     value's interval. The scores of the column are then exactly normal, with
@@ -274,15 +280,30 @@ class DataMap:
         self.preprocessing = preprocessing
         self.random_state = random_state
 
-    def fit(self, X, statistics=None):
+    def fit(self, X, statistics=None, *, observed=None):
         """Record the statistics of ``X``, a 2-D array of finite numbers
         (float64, or float32 kept as such).
 
         ``statistics`` (a :class:`~gansampler.ColumnStatistics`), when ``X`` is
         a sample of a larger table, gives the table's exact mean, spread,
         range and precision of each column; the maps are fitted to ``X``.
+
+        ``observed`` (booleans of ``X``'s shape, at least one True in each
+        column), where some cells of ``X`` stand in for missing values (as
+        :class:`~gansampler.GANSampler` fills them, with observed values
+        drawn at random), marks the observed cells: which columns are
+        discrete is decided on those alone, which stand-ins would make seem
+        repeated (a column with half its cells missing, every value seen
+        twice).
         """
         X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
+        if observed is not None:
+            observed = np.asarray(observed, dtype=bool)
+            if observed.shape != X.shape or not observed.any(axis=0).all():
+                raise ValueError(
+                    f"observed must be booleans of X's shape {X.shape}, with an "
+                    f"observed cell in every column; got shape {observed.shape}."
+                )
         self.__dict__.pop("_tables", None)  # made from the previous fit
         with np.errstate(over="ignore"):
             mean = X.mean(axis=0, dtype=np.float64)
@@ -320,7 +341,10 @@ class DataMap:
         if self.preprocessing == "standard":
             self.column_maps_ = ["standard"] * n_features
             return self
-        self.discrete_levels_ = discrete_levels(X)
+        # The power map would smear a point mass that the quantile map keeps.
+        self.discrete_levels_ = discrete_levels(
+            X, point_masses=self.preprocessing != "power", observed=observed
+        )
         for j, levels in enumerate(self.discrete_levels_):
             if levels is not None:
                 level_of_row = np.searchsorted(levels, X[:, j])

@@ -224,7 +224,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         (excess kurtosis at most 1), the quantile map for the others. With
         all three, a discrete feature (counts, flags, one-hot codes, answers
         on a scale: at most 1,000 values, each seen twice on average; from
-        1,000 rows, not a point mass beside values seen once) is
+        1,000 rows, not a point mass beside values seen once, but with
+        ``"power"``) is
         mapped by its own distribution function, and its samples take its
         values in their shares; samples stay within the training range.
         ``"standard"`` only standardises each feature (mean 0, standard

@@ -1093,7 +1093,7 @@ class TableMap:
             np.random.SeedSequence(self.random_state % 2**32, spawn_key=(2,))
         )
         n_rows = len(columns[0].values) if columns else 0
-        codecs, number_values = [], []
+        codecs, number_values, observed_cells = [], [], []
         for j, column in enumerate(columns):
             missing = _missing_mask(column.values)
             if missing.all():
@@ -1132,12 +1132,14 @@ class TableMap:
             codecs.append(ColumnCodec(column.name, kind, number=len(number_values),
                                       codec=codec, dtype=record))  # fmt: skip
             number_values.append(values)
+            observed_cells.append(~missing)
         self.columns_ = codecs
         self.numbers_ = None
         if number_values:
             self.numbers_ = DataMap(preprocessing=self.preprocessing,
                                     random_state=self.random_state)  # fmt: skip
-            self.numbers_.fit(np.column_stack(number_values))
+            self.numbers_.fit(np.column_stack(number_values),
+                              observed=np.column_stack(observed_cells))  # fmt: skip
         self._set_layout()
         return self
 

@@ -7,6 +7,7 @@ import io
 import pathlib
 import subprocess
 import sys
+import warnings
 
 import joblib
 import numpy as np
@@ -16,6 +17,7 @@ import gansampler
 from gansampler import GANSampler
 from gansampler._cli import main
 from gansampler._data_files import read_table
+from gansampler.exceptions import CollapseWarning
 
 TINY = ["--max-epochs", "2", "--steps-per-epoch", "10", "--seed", "0"]
 
@@ -107,6 +109,32 @@ def test_a_collapse_warning_names_the_columns_as_the_file_does(workdir, tmp_path
     assert "column 'height''s samples spread" in result.stderr
     assert "column 'visits''s samples take" in result.stderr
     assert "column 0's" not in result.stderr
+
+
+def test_a_collapse_warning_names_the_columns_of_a_file_without_a_header(
+    tmp_path, capsys
+):
+    rng = np.random.default_rng(0)
+    np.savetxt(tmp_path / "plain.csv", rng.normal(size=(300, 3)), delimiter=",")
+    collapsing = ["--generator-lr", "1e-9", "--copula-start", "off", *TINY]
+    result = run("fit", "plain.csv", "--no-header", "--columns", "2,1", "-o",
+                 "m.safetensors", *collapsing, cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # The file's positions, not the fitted array's.
+    assert "column '2''s samples spread" in result.stderr
+    assert "column '1''s samples spread" in result.stderr
+    assert "column 0's" not in result.stderr
+    # Raised as an error (python -W error), the warning names them too.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CollapseWarning)
+        code = main([
+            "fit", str(tmp_path / "plain.csv"), "--no-header", "--columns", "2,1",
+            "-o", str(tmp_path / "n.safetensors"), *collapsing,
+        ])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("gansampler: error: "), err
+    assert "column '2''s samples spread" in err and "column 0's" not in err
+    assert not (tmp_path / "n.safetensors").exists()
 
 
 def test_fit_turns_the_held_out_check_on_and_off(workdir, tmp_path):

@@ -550,6 +550,29 @@ def test_a_point_mass_beside_values_seen_once_is_continuous(n_rows):
     assert abs(np.mean(generated == 0) - np.mean(rain == 0)) < step + 0.01
 
 
+def test_the_power_map_asked_for_keeps_a_point_mass_beside_single_values_discrete():
+    # The power map would smear the dry days over the amounts beside them.
+    rng = np.random.default_rng(0)
+    rain = _rain(rng, 1_000)
+    X = np.column_stack([rain, rng.normal(size=1_000)])
+    data_map = DataMap(preprocessing="power", random_state=0).fit(X)
+    assert data_map.column_maps_ == ["discrete", "power"]
+    assert DataMap(preprocessing="quantile").fit(X).column_maps_[0] == "quantile"
+
+
+def test_observed_cells_decide_which_columns_are_discrete():
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=200)
+    # Half the cells stand in for missing ones, copies of the observed.
+    X = np.r_[values, rng.choice(values, 200)][:, None]
+    observed = np.r_[np.ones(200, bool), np.zeros(200, bool)][:, None]
+    assert DataMap().fit(X).column_maps_ == ["discrete"]
+    assert DataMap().fit(X, observed=observed).column_maps_ != ["discrete"]
+    for bad in (observed[:10], np.zeros_like(observed)):
+        with pytest.raises(ValueError, match="observed must be booleans of X's"):
+            DataMap().fit(X, observed=bad)
+
+
 def test_a_point_mass_beside_few_or_repeated_values_stays_discrete():
     rng = np.random.default_rng(0)
     # A flag, a scale of nine values seen once or more beside its mode, and

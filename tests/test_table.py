@@ -543,6 +543,22 @@ def test_an_array_of_floats_with_missing_values_gives_floats():
         assert 0.03 < np.isnan(rows).mean() < 0.2
 
 
+@pytest.mark.parametrize("missing_share", [0.6, 0.8])
+def test_missing_values_do_not_make_a_continuous_column_discrete(missing_share):
+    # The missing cells stand in as observed values drawn at random: counted,
+    # they would make each measurement seen twice or more on average.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 2))
+    X[rng.random(400) < missing_share, 0] = np.nan
+    table_map = TableMap(random_state=0).fit(X)
+    assert table_map.numbers_.discrete_levels_ == [None, None]
+    # Counts stay discrete, however many of them are missing.
+    counts = rng.poisson(3, size=400).astype(float)
+    counts[rng.random(400) < missing_share] = np.nan
+    table_map = TableMap(random_state=0).fit(np.column_stack([counts, X[:, 1]]))
+    assert table_map.numbers_.column_maps_[0] == "discrete"
+
+
 def test_python_integers_in_an_object_column_come_back_as_integers():
     X = np.empty((60, 2), dtype=object)
     X[:, 0] = [1, 2, 3] * 20
