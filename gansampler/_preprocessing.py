@@ -91,7 +91,8 @@ def discrete_levels(X, point_masses=True, observed=None):
             column = column[observed[:, j]]
         values, counts = np.unique(column, return_counts=True)
         is_discrete = _repeats_values(len(column), counts) and not (
-            point_masses and _is_mass_beside_single_values(len(column), counts)
+            # The quantile map has a quantile per 10 of all the rows.
+            point_masses and _is_mass_beside_single_values(counts, len(X))
         )
         levels.append(values if is_discrete else None)
     return levels
@@ -102,13 +103,14 @@ def _repeats_values(n_rows, counts):
     return 1 < len(counts) <= min(_MAX_LEVELS, n_rows / _MIN_ROWS_PER_LEVEL)
 
 
-def _is_mass_beside_single_values(n_rows, counts):
-    # A point mass that makes a continuous column's values seen twice on
-    # average, beside 10 values or more seen fewer than twice on average,
-    # where the quantile map has the quantiles to serve it.
-    n_other = len(counts) - 1
+def _is_mass_beside_single_values(counts, n_map_rows):
+    # A point mass that makes a continuous column's values (``counts`` of
+    # each) seen twice on average, beside 10 values or more seen fewer than
+    # twice on average, where the quantile map of ``n_map_rows`` rows has
+    # the quantiles to serve it.
+    n_rows, n_other = counts.sum(), len(counts) - 1
     return (
-        _n_quantiles(n_rows) >= _POINT_MASS_QUANTILES
+        _n_quantiles(n_map_rows) >= _POINT_MASS_QUANTILES
         and _repeats_values(n_rows, counts)
         and n_other >= _MIN_OTHER_VALUES
         and n_rows - counts.max() < _MIN_ROWS_PER_LEVEL * n_other

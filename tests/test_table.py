@@ -559,6 +559,16 @@ def test_missing_values_do_not_make_a_continuous_column_discrete(missing_share):
     assert table_map.numbers_.column_maps_[0] == "discrete"
 
 
+def test_a_point_mass_beside_single_values_with_missing_cells_is_continuous():
+    # 1,200 rows of rain, 20% of them missing: fewer than 1,000 observed, but
+    # the quantile map has a quantile per 10 of all the rows.
+    rng = np.random.default_rng(0)
+    rain = np.where(rng.random(1_200) < 0.6, 0.0, rng.gamma(2, 3, 1_200))
+    X = np.column_stack([rain, rng.normal(size=1_200)])
+    X[rng.random(1_200) < 0.2, 0] = np.nan
+    assert TableMap(random_state=0).fit(X).numbers_.column_maps_[0] == "quantile"
+
+
 def test_python_integers_in_an_object_column_come_back_as_integers():
     X = np.empty((60, 2), dtype=object)
     X[:, 0] = [1, 2, 3] * 20
