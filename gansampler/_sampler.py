@@ -224,7 +224,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         (excess kurtosis at most 1), the quantile map for the others. With
         all three, a discrete feature (counts, flags, one-hot codes, answers
         on a scale: at most 1,000 values, each seen twice on average; from
-        1,000 rows, not a point mass beside values seen once, but with
+        1,000 rows, not a point mass beside values seen once, except with
         ``"power"``) is
         mapped by its own distribution function, and its samples take its
         values in their shares; samples stay within the training range.
