@@ -386,6 +386,15 @@ def test_a_class_gets_the_same_rows_whatever_else_is_targeted():
     np.testing.assert_array_equal(both[-48:], alone[-48:])
 
 
+def test_a_conditional_samplers_class_gets_the_same_rows_whatever_else_is_targeted():
+    X, y = make_data(counts=(60, 30, 12))
+    both, y_both = resampler(sampling_strategy={1: 50, 2: 40}).fit_resample(X, y)
+    alone, y_alone = resampler(sampling_strategy={2: 40}).fit_resample(X, y)
+    np.testing.assert_array_equal(both[y_both == 2][12:], alone[y_alone == 2][12:])
+    # The rows of class 1 are its own draw, not class 2's.
+    assert not np.array_equal(both[y_both == 1][30:58], both[y_both == 2][12:])
+
+
 class CountingKernelDensity(KernelDensity):
     """KernelDensity that records the rows of each fit, for all its clones."""
 
@@ -448,6 +457,36 @@ def test_nested_parameters_can_be_set():
     assert fitted.get_params()["sampler__generator_lr"] == 1e-3
 
 
+def test_nested_parameters_of_the_default_sampler_can_be_searched():
+    from imblearn.pipeline import make_pipeline
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+
+    default = GANResampler(random_state=0)
+    default.set_params(sampler__max_epochs=1, sampler__steps_per_epoch=5)
+    assert isinstance(default.sampler, GANSampler)
+    assert default.get_params()["sampler__max_epochs"] == 1
+    assert (
+        default.sampler.get_params()
+        == GANSampler(max_epochs=1, steps_per_epoch=5).get_params()
+    )
+    # A sampler given in the same call is the one set.
+    kde = GANResampler().set_params(sampler=KernelDensity(), sampler__bandwidth=2.0)
+    assert isinstance(kde.sampler, KernelDensity) and kde.sampler.bandwidth == 2.0
+
+    X, y = make_data(counts=(60, 20))
+    pipeline = make_pipeline(GANResampler(random_state=0), LogisticRegression())
+    grid = {
+        "ganresampler__sampler__max_epochs": [1],
+        "ganresampler__sampler__steps_per_epoch": [5],
+        "ganresampler__sampler__batch_size": [16, 32],
+    }
+    search = GridSearchCV(pipeline, grid, cv=2, error_score="raise")
+    search.fit(X, y)
+    assert search.best_params_["ganresampler__sampler__batch_size"] in (16, 32)
+    assert pipeline.get_params()["ganresampler__sampler"] is None
+
+
 def test_feature_names_pass_through():
     pd = pytest.importorskip("pandas")
     X, y = make_data()
@@ -497,10 +536,27 @@ def test_a_float_ratio_the_data_meet_already_adds_no_rows():
         RandomOverSampler(sampling_strategy=0.2).fit_resample(X, y)
 
 
+@pytest.mark.parametrize("n_minority", [29, 57, 58])
+def test_a_float_ratio_met_exactly_adds_no_rows(n_minority):
+    # 100 * 0.29 is 28.999999999999996 in floating point.
+    X, y = make_data(counts=(100, n_minority))
+    fitted = resampler(sampling_strategy=n_minority / 100)
+    X_res, _ = fitted.fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X)
+    assert dict(fitted.sampling_strategy_) == {1: 0}
+
+
 def test_float_ratio_below_the_current_ratio():
     X, y = make_data(counts=(100, 20))
     with pytest.raises(ValueError, match=r"ratio of at least 0\.2 "):
         resampler(sampling_strategy=0.1).fit_resample(X, y)
+    # The ratio suggested is rounded up, so that it is enough.
+    X, y = make_data(counts=(30, 10))
+    with pytest.raises(ValueError, match=r"ratio of at least 0\.3334 ") as error:
+        resampler(sampling_strategy=0.1).fit_resample(X, y)
+    least = float(str(error.value).split("at least ")[1].split()[0])
+    X_res, _ = resampler(sampling_strategy=least).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X)
 
 
 def test_float_ratio_needs_two_classes():
