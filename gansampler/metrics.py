@@ -49,14 +49,48 @@ def _check_samples(X, Y, *, dtype=np.float64):
         # Levels of any kind: scikit-learn would cast a frame that mixes text
         # with pandas' or Arrow's numbers to float.
         X, Y = (Z.to_numpy(dtype=object) if is_frame(Z) else Z for Z in (X, Y))
-    X = check_array(X, dtype=dtype, ensure_all_finite=finite, input_name="X")
-    Y = check_array(Y, dtype=dtype, ensure_all_finite=finite, input_name="Y")
+    X, Y = (_as_array(Z, name, dtype, finite) for name, Z in (("X", X), ("Y", Y)))
     if X.shape[1] != Y.shape[1]:
         raise ValueError(
             f"X and Y must have the same number of features; X has {X.shape[1]}, "
             f"Y has {Y.shape[1]}."
         )
     return X, Y
+
+
+def _as_array(Z, name, dtype, finite):
+    try:
+        return check_array(Z, dtype=dtype, ensure_all_finite=finite, input_name=name)
+    except (TypeError, ValueError) as error:
+        others = _columns_of_text(Z) if dtype is not None else []
+        if not others:
+            raise
+        listed = ", ".join(others[:5])
+        raise TypeError(
+            f"{name} has columns of text or categories ({listed}), which this "
+            "distance between numbers cannot compare. Compare them with "
+            "total_variation_distance, and give this distance the number "
+            "columns only."
+        ) from error
+
+
+def _columns_of_text(Z):
+    """The columns of ``Z`` that are not numbers: their names, or their
+    positions."""
+    if is_frame(Z):
+        columns = [(repr(name), Z[name].to_numpy(dtype=object)) for name in Z.columns]
+    else:
+        values = np.asarray(Z, dtype=object)
+        if values.ndim != 2:
+            return []
+        columns = [(f"column {j}", values[:, j]) for j in range(values.shape[1])]
+    others = []
+    for name, values in columns:
+        try:
+            np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            others.append(name)
+    return others
 
 
 def _reduce(values: np.ndarray, multioutput: str):

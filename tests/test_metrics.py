@@ -66,6 +66,22 @@ def test_ks_of_disjoint_samples_is_one():
 
 
 @pytest.mark.parametrize("metric", [wasserstein_distance, ks_statistic])
+def test_columns_of_text_are_named_with_the_figure_that_compares_them(metric):
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame({"height": [1.0, 2.0, 3.0], "size": ["S", "M", "L"]})
+    message = r"columns of text or categories \('size'\).*total_variation_distance"
+    with pytest.raises(TypeError, match=message):
+        metric(X, X)
+    with pytest.raises(TypeError, match=r"Y has columns .*\(column 1\)"):
+        metric(np.ones((3, 2)), X.to_numpy())
+    # Numbers held as objects, times and categories of numbers are numbers.
+    assert metric(X[["height"]].astype(object), X[["height"]]) == 0.0
+    times = pd.DataFrame({"t": pd.date_range("2020", periods=3)})
+    assert metric(times, times) == 0.0
+    assert metric(X[["height"]].astype("category"), X[["height"]]) == 0.0
+
+
+@pytest.mark.parametrize("metric", [wasserstein_distance, ks_statistic])
 def test_bad_inputs(metric):
     with pytest.raises(ValueError, match="same number of features"):
         metric(np.ones((3, 1)), np.ones((3, 2)))
