@@ -971,6 +971,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             X = validate_data(self, X, dtype=np.float64, reset=False,
                               ensure_all_finite="allow-nan")  # fmt: skip
             generated = scoring_samples(self, len(X))
+            if is_frame(generated):  # fitted on a DataFrame of numbers
+                generated = generated.to_numpy(dtype=np.float64, na_value=np.nan)
             if np.isnan(X).any():  # missing values the training rows had none of
                 return -float(np.mean(column_distances(X, generated, table_map)))
             return -wasserstein_distance(X, generated)

@@ -202,6 +202,9 @@ def _kind_of(column, categorical):
                 "each to text (df[col].astype(str)) or spread them over columns "
                 "of their own."
             )
+    if _is_arrow_dictionary(dtype):
+        # Its values are its dictionary's, whatever their type: levels.
+        return "category"
     if categorical:
         if kind in "mM":
             raise TypeError(
@@ -756,6 +759,18 @@ def _dictionary_of(values):
     ]
 
 
+def _level_values(column):
+    """A category column's values as Python's objects: an Arrow
+    dictionary's as its dictionary holds them (NumPy would give zoned times
+    without their zone)."""
+    if _is_arrow_dictionary(column.dtype):
+        import pyarrow as pa
+
+        return np.array([_python(v) for v in pa.array(column.values).to_pylist()]
+                        + [None], dtype=object)[:-1]  # fmt: skip
+    return np.asarray(column.values, dtype=object)
+
+
 def _arrow_dictionary(values, missing, record):
     """Levels as a column of Arrow dictionaries with the training column's
     dictionary, in its order."""
@@ -1107,7 +1122,7 @@ class TableMap:
                 # Its dictionary, in its order (an ordered one's ranks).
                 record["categories"] = _dictionary_of(column.values)
             if kind == "category":
-                values = np.asarray(column.values, dtype=object)
+                values = _level_values(column)
                 codec = CategoryCodec().fit(values, missing)
                 n_levels = len(codec.levels_) - (codec.missing_level() is not None)
                 if n_levels > self.max_categories and n_levels > n_rows / 2:
@@ -1323,7 +1338,7 @@ class TableMap:
         for j, (column, codec) in enumerate(zip(columns, self.columns_, strict=True)):
             missing = _missing_mask(column.values)
             if codec.kind == "category":
-                values = np.asarray(column.values, dtype=object)
+                values = _level_values(column)
                 code = None if unseen == "raise" else -1
                 try:
                     codes = codec.codec.codes(values, missing, code)

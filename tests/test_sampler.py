@@ -169,6 +169,18 @@ def test_score_counts_missing_values_a_model_of_numbers_never_drew(fitted_sample
         fitted_sampler.score(np.where(np.isnan(holed), np.inf, holed))
 
 
+@pytest.mark.parametrize("dtype", ["float64", "Float64"])
+def test_score_of_rows_with_missing_values_after_a_fit_on_a_frame(fast, dtype):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame(rng.normal(size=(300, 2)), columns=["a", "b"])
+    held = pd.DataFrame(rng.normal(size=(100, 2)), columns=["a", "b"])
+    held.iloc[:5, 0] = np.nan
+    on_array = GANSampler(**fast, random_state=0).fit(train.to_numpy())
+    on_frame = GANSampler(**fast, random_state=0).fit(train.astype(dtype))
+    assert on_frame.score(held.astype(dtype)) == on_array.score(held.to_numpy())
+
+
 def test_several_features(fast):
     X = np.random.default_rng(0).normal(size=(300, 3)) * [1, 10, 100]
     sampler = GANSampler(**fast, random_state=0).fit(X)

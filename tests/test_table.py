@@ -870,6 +870,38 @@ def test_categories_of_every_dtype_come_back_as_they_were(tmp_path):
         pd.testing.assert_frame_equal(again, rows)
 
 
+@pytest.mark.parametrize(
+    "levels",
+    [
+        [0.125, -1.5, 2.75, 0.5],
+        [5, 7],
+        list(pd.date_range("2020", periods=3, freq="D")),
+        list(pd.date_range("2020-10-24", periods=3, freq="D", tz="Europe/Berlin")),
+        [datetime.date(2020, 1, 1), datetime.date(2021, 6, 30)],
+    ],
+    ids=["floats", "ints", "times", "zoned times", "dates"],
+)
+def test_arrow_dictionaries_of_any_values_are_categories(levels, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    picked = np.random.default_rng(0).integers(0, len(levels), 200)
+    dictionary = pa.array([levels[i] for i in picked]).dictionary_encode()
+    X = pd.DataFrame({"x": np.arange(200.0),
+                      "c": pd.arrays.ArrowExtensionArray(dictionary)})  # fmt: skip
+    sampler = GANSampler(**BUDGET).fit(X)
+    assert sampler.table_map_.columns_[1].kind == "category"
+    rows = sampler.sample(500, random_state=0)
+    assert rows["c"].dtype == X["c"].dtype
+    # Levels of the data only; none made missing.
+    assert not rows["c"].isna().any()
+    assert set(rows["c"]) <= set(X["c"])
+    conditioned = sampler.sample(5, random_state=0, conditions={"c": X["c"][0]})
+    assert (conditioned["c"] == X["c"][0]).all()
+    assert sampler.score(X) <= 0
+    sampler.save(tmp_path / "model.safetensors")
+    again = load(tmp_path / "model.safetensors").sample(500, random_state=0)
+    pd.testing.assert_frame_equal(again, rows)
+
+
 def test_arrow_dictionaries_keep_their_dictionary_and_its_order(tmp_path):
     pa = pytest.importorskip("pyarrow")
     codes = pa.array(np.random.default_rng(0).integers(0, 3, 120), pa.int8())
