@@ -837,7 +837,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             Levels that the rows' category columns must take: a dict
             ``{column: level}`` for every row (``{"sex": "F"}``), or one
             condition per row, as a DataFrame or a list of dicts of
-            ``n_samples`` rows (a missing cell leaves its column free). The
+            ``n_samples`` rows. A column left out of a dict is free, and
+            None (or NaN) in a dict asks for rows where the column is
+            missing; in a DataFrame, which cannot leave a column out of one
+            row, a missing cell leaves its column free. The
             rows are drawn from the learned distribution given the
             conditions, by rejection: the learned rows are drawn in batches
             and those that meet a condition kept, so a condition's cost is

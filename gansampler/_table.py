@@ -1524,10 +1524,11 @@ class TableMap:
         if all(column.kind == "time" for column in self.columns_):
             return np.column_stack(columns)
         dtype = np.dtype(self.columns_[0].dtype["dtype"])
-        if dtype.kind == "f":
-            # An array of floats (its category columns' levels too, missing
-            # values as NaN) gives one back.
-            return np.column_stack(columns).astype(dtype)
+        if dtype.kind in "iuf":
+            # An array of numbers (its category columns' levels too, missing
+            # values as NaN) gives one of floats back, as a plain one does.
+            float_dtype = dtype if dtype.kind == "f" else np.float64
+            return np.column_stack(columns).astype(float_dtype)
         out = np.empty((len(coded), self.n_features_), dtype=object)
         for j, values in enumerate(columns):
             out[:, j] = np.asarray(values).astype(object)

@@ -178,6 +178,17 @@ def test_conditions_fix_category_columns(fitted):
     pd.testing.assert_frame_equal(rows, again)
 
 
+def test_a_missing_level_is_asked_for_in_dicts_and_left_free_in_frames(fitted):
+    # kind is missing in 10% of the training rows.
+    for asked in ({"kind": None}, [{"kind": np.nan}] * 40):
+        rows = fitted.sample(40, random_state=0, conditions=asked)
+        assert rows["kind"].isna().all()
+    # A frame cannot leave a column out of one row: its missing cell does.
+    free = pd.DataFrame({"kind": [None] * 400})
+    rows = fitted.sample(400, random_state=0, conditions=free)
+    assert rows["kind"].isna().mean() < 0.5 and rows["kind"].nunique() > 1
+
+
 @pytest.mark.parametrize(
     "conditions, match",
     [
@@ -814,6 +825,16 @@ def test_an_array_of_numbers_with_category_columns_gives_floats():
     rows = GANSampler(**BUDGET, categorical_columns=[0]).fit(X).sample(10)
     assert rows.dtype == np.float64
     assert set(rows[:, 0]) <= {0.0, 1.0, 2.0}
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint8])
+def test_an_array_of_integers_with_category_columns_gives_floats(dtype):
+    # As it does without them.
+    X = np.random.default_rng(0).integers(0, 5, (60, 2)).astype(dtype)
+    rows = GANSampler(**BUDGET, categorical_columns=[1]).fit(X).sample(10)
+    assert rows.dtype == np.float64
+    assert set(rows[:, 1]) <= set(range(5))
+    assert GANSampler(**BUDGET).fit(X).sample(10).dtype == np.float64
 
 
 def test_tuples_as_categories_come_back_as_tuples():
