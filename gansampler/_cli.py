@@ -447,6 +447,16 @@ def _fit_and_save(args) -> int:
             "Leave it out (--columns names the columns to learn), or raise "
             f"--max-categories (now {exc.max_categories:,}) to learn it anyway."
         ) from None
+    except (TypeError, ValueError) as exc:
+        if type(exc) not in (TypeError, ValueError) or not str(exc).startswith(
+            "Column "
+        ):
+            raise
+        # What a column of the file holds: name the file, and how to leave
+        # the column out.
+        raise type(exc)(
+            f"{args.data}: {exc} (--columns names the columns to learn)"
+        ) from None
     if named and not mixed:
         # As if fitted on a DataFrame: the model knows its columns' names.
         sampler.feature_names_in_ = np.asarray(names, dtype=object)

@@ -36,7 +36,9 @@ __all__ = [
     "write_blocks",
 ]
 
-_DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": ","}
+# Where reading detects it: a comma or a semicolon (.csv), or a tab too
+# (.txt, which holds either).
+_DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": "any"}
 _PARQUET = (".parquet", ".pq")
 DATA_SUFFIXES = frozenset([*_DELIMITERS, *_PARQUET, ".npy"])
 # Cells that hold a missing value (compared in lower case).
@@ -123,9 +125,11 @@ def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
               text_columns=(), codes_are_text=True):  # fmt: skip
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            if delimiter == ",":
-                delimiter = _comma_or_semicolon(itertools.islice(handle, 20))
+            if delimiter in (",", "any"):
+                lines = list(itertools.islice(handle, 20))
                 handle.seek(0)
+                tabs = delimiter == "any" and _splits_alike(lines, "\t")
+                delimiter = "\t" if tabs else _comma_or_semicolon(lines)
             if mixed:
                 return _parse_mixed_csv(handle, path, columns, delimiter, header,
                                         reservoir, text_columns)  # fmt: skip
@@ -141,6 +145,14 @@ def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
 
 # A comma that is not a decimal comma (between two digits).
 _NOT_DECIMAL_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
+
+
+def _splits_alike(lines, delimiter):
+    """Whether ``delimiter`` splits every one of ``lines`` into as many
+    fields, two or more."""
+    counts = {len(row) for row in csv.reader([line for line in lines if line.strip()],
+                                             delimiter=delimiter)}  # fmt: skip
+    return len(counts) == 1 and counts.pop() >= 2
 
 
 def _comma_or_semicolon(lines):
@@ -707,7 +719,7 @@ def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals,
             if path is None
             else stack.enter_context(open(path, "w", encoding="utf-8"))
         )
-        delimiter = "," if path is None else _DELIMITERS[kind]
+        delimiter = "," if path is None else _DELIMITERS[kind].replace("any", ",")
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
         writer.writerow(names)
         for block in blocks:

@@ -524,6 +524,12 @@ def _read_header(path, payload):
             f"{path}: is a safetensors file, but not a gansampler model (no "
             "'format': 'gansampler' in its metadata)."
         )
+    # safetensors' rule, which every file gansampler writes keeps.
+    if not all(isinstance(value, str) for value in metadata.values()):
+        raise ValueError(
+            f"{path}: is not a gansampler model, or is damaged (its metadata "
+            "holds values that are not text)."
+        )
     return metadata
 
 
@@ -645,7 +651,12 @@ def load_bytes(payload, path, *, trusted=(), device=None):
         )
     metadata = _read_header(path, payload)
     version = metadata.get("format_version", "")
-    if not version.isdigit() or int(version) > FORMAT_VERSION:
+    if not (version.isascii() and version.isdigit()):
+        raise ValueError(
+            f"{path}: is not a gansampler model, or is damaged (its format "
+            f"version is {version!r}, not a number)."
+        )
+    if int(version) > FORMAT_VERSION:
         raise ValueError(
             f"{path}: was written in gansampler's model format {version!r}; this "
             f"gansampler ({__version__}) reads format {FORMAT_VERSION} and older. "

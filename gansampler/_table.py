@@ -257,6 +257,11 @@ def _kind_of(column, categorical):
     return "category"
 
 
+def _hashed(name):
+    # Names from JSON may be lists (tuples saved), which do not hash.
+    return repr(name) if not _hashable(name) else name
+
+
 def _hashable(value):
     try:
         hash(value)
@@ -1309,6 +1314,9 @@ class TableMap:
             random_state=state["random_state"],
         )
         table.columns_ = [ColumnCodec.from_state(c) for c in state["columns"]]
+        names = [_hashed(c.name) for c in table.columns_]
+        if len(set(names)) != len(names):
+            raise ValueError("the table names a column twice")
         table.frame_ = bool(state["frame"])
         names = state.get("axis_names")
         if names is not None:

@@ -559,6 +559,18 @@ def mixed(tmp_path_factory):
     return path
 
 
+def test_a_column_empty_in_every_row_names_the_file_and_the_fix(tmp_path, capsys):
+    data = tmp_path / "holes.csv"
+    rows = [f"{170 + i % 7},,{'Lyon' if i % 2 else 'Nice'}\n" for i in range(40)]
+    data.write_text("height,empty,city\n" + "".join(rows))
+    code = main(["fit", str(data), "-o", str(tmp_path / "m.safetensors"), *TINY])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1, err
+    assert f"{data}: Column 'empty' has no values" in err
+    assert "--columns names the columns to learn" in err
+    assert not (tmp_path / "m.safetensors").exists()
+
+
 def test_fit_learns_text_empty_cells_and_categorical_columns(mixed):
     sampler = gansampler.load(mixed / "members.safetensors")
     columns = sampler.table_map_.columns_

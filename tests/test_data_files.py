@@ -153,6 +153,25 @@ def test_the_delimiter_and_the_header_are_found(tmp_path, text, names, rows):
     assert found == names and X.tolist() == rows
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["height\trooms\n170.5\t3\n180.0\t4\n", "height,rooms\n170.5,3\n180.0,4\n",
+     "height;rooms\n170,5;3\n180,0;4\n"],
+    ids=["tabs", "commas", "semicolons"],
+)  # fmt: skip
+def test_a_txt_file_is_read_with_the_delimiter_it_holds(tmp_path, text):
+    X, names, _ = read_table(write(tmp_path, "a.txt", text))
+    assert names == ["height", "rooms"] and X.tolist() == [[170.5, 3.0], [180.0, 4.0]]
+
+
+def test_a_txt_file_of_text_with_commas_is_read_by_its_tabs(tmp_path):
+    pytest.importorskip("pandas")
+    text = "town\trooms\nSaint-Etienne, Loire\t3\nLyon\t4\n"
+    X, names, _ = read_table(write(tmp_path, "a.txt", text), mixed=True)
+    assert names == ["town", "rooms"]
+    assert X["town"].tolist() == ["Saint-Etienne, Loire", "Lyon"]
+
+
 def test_commas_inside_text_keep_semicolons_the_delimiter(tmp_path):
     pytest.importorskip("pandas")
     path = write(tmp_path, "a.csv", "name;height\nDoe, Jane;1,72\nRoe, Ann;1,65\n")

@@ -376,8 +376,29 @@ def _nan(name):
     return edit
 
 
+def _header_only(metadata):
+    """A safetensors file of no tensors whose metadata is ``metadata``, as
+    it is (safetensors itself writes text values only)."""
+    header = json.dumps({"__metadata__": metadata}).encode()
+    return len(header).to_bytes(8, "little") + header
+
+
 BAD_FILES = {
     "truncated-header": (lambda p: p[:40], "truncated|damaged"),
+    "metadata-of-numbers": (
+        lambda p: _header_only({"format": "gansampler", "format_version": 3}),
+        "damaged .*not text",
+    ),
+    "config-of-a-number": (
+        lambda p: _header_only(
+            {"format": "gansampler", "format_version": "4", "config": 5, "sha256": "x"}
+        ),
+        "damaged .*not text",
+    ),
+    "no-format-version": (
+        lambda p: _header_only({"format": "gansampler", "config": "{}"}),
+        "damaged .*format version is '', not a number",
+    ),
     "truncated-tensors": (lambda p: p[:-100], "checksum|truncated"),
     "one-byte-changed": (
         lambda p: p[:-50] + bytes([p[-50] ^ 1]) + p[-49:],
@@ -876,6 +897,19 @@ def test_a_forged_codec_is_refused_before_memory_is_spent(tmp_path):
 
     (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=forge))
     with pytest.raises(ValueError, match="levels, shares and slots do not fit"):
+        gansampler.load(tmp_path / "forged")
+
+
+def test_a_forged_table_that_names_a_column_twice_is_refused(tmp_path):
+    frame = pd.DataFrame({"c": ["a", "b"] * 30, "x": np.arange(60.0)})
+    GANSampler(**TINY, random_state=0).fit(frame).save(tmp_path / "m.safetensors")
+    payload = (tmp_path / "m.safetensors").read_bytes()
+
+    def forge(config):
+        config["fitted"]["table_map"]["columns"][1]["name"] = "c"
+
+    (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=forge))
+    with pytest.raises(ValueError, match="names a column twice"):
         gansampler.load(tmp_path / "forged")
 
 
