@@ -106,6 +106,16 @@ def _column_index(table_map, names, column):
     return j
 
 
+def _index_of(levels, level):
+    """The place of ``level`` among ``levels``, a bool matching bools only
+    (Python's True equals 1)."""
+    flag = isinstance(level, bool)
+    for i, known in enumerate(levels):
+        if isinstance(known, bool) == flag and known == level:
+            return i
+    raise ValueError(level)
+
+
 def _level_code(table_map, names, column, level):
     codec = table_map.columns_[names.index(column)].codec
     if not isinstance(level, Hashable):
@@ -121,8 +131,13 @@ def _level_code(table_map, names, column, level):
         pass
     elif isinstance(level, np.generic):
         level = level.item()
+    record = table_map.columns_[names.index(column)].dtype
+    dtype = record.get("categories_dtype", record.get("dtype"))
+    if isinstance(level, float) and dtype in ("float32", "float16"):
+        # The level as the column holds it: 0.1 is 0.10000000149011612.
+        level = float(np.asarray(level, dtype=dtype))
     try:
-        code = codec.levels_.index(level)
+        code = _index_of(codec.levels_, level)
     except ValueError:
         known = [value for value in codec.levels_ if value is not None]
         raise ValueError(

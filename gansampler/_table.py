@@ -205,8 +205,8 @@ def _kind_of(column, categorical):
     if _is_arrow_dictionary(dtype):
         # Its values are its dictionary's, whatever their type: levels.
         return "category"
-    if categorical:
-        if kind in "mM":
+    if categorical and kind != "m":
+        if kind == "M":
             raise TypeError(
                 f"Column {column.name!r} holds dates or times: they are learned "
                 "as numbers, not as categories. Leave it out of "
@@ -215,7 +215,7 @@ def _kind_of(column, categorical):
         return "category"
     if kind == "M":
         return "time"
-    if kind == "m":
+    if kind == "m":  # named categorical or not
         raise TypeError(
             f"Column {column.name!r} holds durations ({name}): convert them to "
             "numbers first (e.g. seconds, with .dt.total_seconds())."
@@ -247,12 +247,15 @@ def _kind_of(column, categorical):
     if values and all(numbers):
         return "number"
     if any(numbers):
-        examples = [repr(v) for v, n in zip(values, numbers, strict=True) if n][:2]
+        pairs = list(zip(values, numbers, strict=True))
+        examples = list(dict.fromkeys(repr(v) for v, n in pairs if n))[:2]
+        other = next(v for v, n in pairs if not n)
         raise TypeError(
             f"Column {column.name!r} mixes numbers ({', '.join(examples)}) with "
-            "text: make it one or the other, e.g. df[col].astype(str) to learn "
-            "it as categories, or pd.to_numeric(df[col], errors='coerce') to "
-            "learn it as numbers with missing values."
+            f"values of another kind ({other!r:.40}): make it one or the other, "
+            "e.g. df[col].astype(str) to learn it as categories, or "
+            "pd.to_numeric(df[col], errors='coerce') to learn it as numbers "
+            "with missing values."
         )
     return "category"
 
@@ -901,6 +904,22 @@ def _warn_inexact(column, values):
         )
 
 
+def _warn_inexact_times(column, counts, unit):
+    """Warn where times are counted in a unit so fine that float64 numbers,
+    as which they are learned, cannot hold every count since 1970."""
+    largest = float(np.abs(counts).max()) if len(counts) else 0.0
+    if largest < _EXACT_INTEGERS:
+        return
+    step = 2 ** (math.floor(math.log2(largest)) - 52)
+    warn(
+        f"Column {column.name!r} holds times to the {unit}, learned as float64 "
+        f"counts of {unit} since 1970, which hold them to {step:,} {unit} only: "
+        "the samples' times come back rounded to that. Round the column to a "
+        "coarser unit (e.g. .dt.floor('us')) to learn it exactly.",
+        UserWarning,
+    )
+
+
 def number_records(X):
     """The dtype records of the columns of a table of numbers (an array or
     a DataFrame), with a warning for integers that float64 numbers cannot
@@ -1205,9 +1224,12 @@ class TableMap:
             times = _times_in_zone(column, record).to_numpy()
             native = np.datetime_data(times.dtype)[0]
             counts = times.view(np.int64)
+            fitting = "unit" not in record
             unit = record.setdefault("unit", _time_unit(counts[~missing], native))
             values = counts / (NANOSECONDS[unit] / NANOSECONDS[native])
             values[missing] = np.nan
+            if fitting:
+                _warn_inexact_times(column, values[~missing], unit)
             return values
         try:
             if hasattr(column.values, "to_numpy"):

@@ -178,6 +178,30 @@ def test_conditions_fix_category_columns(fitted):
     pd.testing.assert_frame_equal(rows, again)
 
 
+def test_conditions_take_levels_as_the_user_writes_them_but_not_bools_for_numbers():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({
+        "f": pd.Categorical(rng.choice([0.1, 0.2], 200).astype(np.float32)),
+        "g": rng.choice([0.1, 0.2], 200).astype(np.float32),
+        "flag": rng.random(200) < 0.5,
+        "n": pd.Categorical(rng.integers(0, 3, 200)),
+        "x": rng.normal(size=200),
+    })  # fmt: skip
+    sampler = GANSampler(**BUDGET, categorical_columns=["g"]).fit(X)
+    # 0.1 as pandas shows a float32 level that holds 0.10000000149011612.
+    rows = sampler.sample(5, random_state=0, conditions={"f": 0.1, "g": 0.2})
+    assert (rows["f"] == np.float32(0.1)).all() and (rows["g"] == np.float32(0.2)).all()
+    for asked in ({"flag": np.bool_(True)}, {"n": np.int64(1)}, {"n": 1.0}):
+        ((column, level),) = asked.items()
+        assert (
+            sampler.sample(3, random_state=0, conditions=asked)[column] == level
+        ).all()
+    # Python's True equals 1, but a flag is no number.
+    for asked in ({"flag": 1}, {"n": True}):
+        with pytest.raises(ValueError, match="a level the sampler never saw"):
+            sampler.sample(3, random_state=0, conditions=asked)
+
+
 def test_a_missing_level_is_asked_for_in_dicts_and_left_free_in_frames(fitted):
     # kind is missing in 10% of the training rows.
     for asked in ({"kind": None}, [{"kind": np.nan}] * 40):
@@ -287,13 +311,46 @@ def test_conditions_and_y_do_not_mix():
         sampler.sample(4, y=[0, 1, 0, 1], conditions={"c": "a"})
 
 
+def test_times_finer_than_float64_holds_since_1970_are_warned_of():
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2020-01-01")
+    fine = start + pd.to_timedelta(rng.integers(0, 1000, 60), unit="ns")
+    X = pd.DataFrame({"x": np.arange(60.0), "t": fine})
+    with pytest.warns(UserWarning, match=r"'t' holds times to the ns.* to 256 ns only"):
+        GANSampler(**BUDGET).fit(X)
+    coarse = X.assign(t=start + pd.to_timedelta(rng.integers(0, 1000, 60), unit="us"))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*holds times to the")
+        GANSampler(**BUDGET).fit(coarse)
+
+
+def test_a_clock_time_the_change_to_winter_time_repeats_comes_back_in_winter_time():
+    # 02:30 on 31 October 2021 in Berlin: first at +02:00, then at +01:00.
+    summer = pd.Timestamp("2021-10-31 00:30", tz="UTC").tz_convert("Europe/Berlin")
+    X = pd.DataFrame({"x": np.arange(60.0), "t": [summer] * 60})
+    rows = GANSampler(**BUDGET).fit(X).sample(5, random_state=0)
+    assert (rows["t"] == summer + pd.Timedelta(hours=1)).all()
+    assert str(rows["t"].dtype) == str(X["t"].dtype)
+
+
+def test_durations_named_categorical_are_refused_as_durations():
+    waits = pd.to_timedelta(np.arange(60) % 3, unit="s")
+    X = pd.DataFrame({"x": np.arange(60.0), "wait": waits})
+    with pytest.raises(TypeError, match=r"holds durations .*total_seconds"):
+        GANSampler(**BUDGET, categorical_columns=["wait"]).fit(X)
+
+
 @pytest.mark.parametrize(
     "column, error, match",
     [
         pytest.param([np.nan] * 60, ValueError, "has no values, only missing ones",
                      id="all-missing"),
-        pytest.param([1, "two", 3.0] * 20, TypeError, "mixes numbers .* with text",
+        pytest.param([1, "two", 3.0] * 20, TypeError,
+                     r"mixes numbers \(1, 3\.0\) with values of another kind \('two'\)",
                      id="mixed-object"),
+        pytest.param([True, 2] * 30, TypeError,
+                     r"mixes numbers \(2\) with values of another kind \(True\)",
+                     id="flags-and-numbers"),
         pytest.param(pd.to_timedelta(np.arange(60), unit="s"), TypeError,
                      "durations", id="timedelta"),
         pytest.param(np.arange(60) + 1j, TypeError, r"complex numbers .* \(\.real",
