@@ -10,6 +10,7 @@ booleans, ISO dates or text, and empty cells and the markers of
 import array
 import contextlib
 import csv
+import io
 import itertools
 import math
 import operator
@@ -126,10 +127,13 @@ def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             if delimiter in (",", "any"):
-                lines = list(itertools.islice(handle, 20))
+                start = handle.read(_SNIFFED_CHARACTERS)
                 handle.seek(0)
-                tabs = delimiter == "any" and _splits_alike(lines, "\t")
-                delimiter = "\t" if tabs else _comma_or_semicolon(lines)
+                lines = list(itertools.islice(io.StringIO(start, newline=""), 20))
+                comma = _comma_or_semicolon(lines)
+                whole = len(start) < _SNIFFED_CHARACTERS
+                tabs = delimiter == "any" and _tabs_split(start, comma, whole)
+                delimiter = "\t" if tabs else comma
             if mixed:
                 return _parse_mixed_csv(handle, path, columns, delimiter, header,
                                         reservoir, text_columns)  # fmt: skip
@@ -147,12 +151,25 @@ def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
 _NOT_DECIMAL_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
 
 
-def _splits_alike(lines, delimiter):
-    """Whether ``delimiter`` splits every one of ``lines`` into as many
-    fields, two or more."""
-    counts = {len(row) for row in csv.reader([line for line in lines if line.strip()],
-                                             delimiter=delimiter)}  # fmt: skip
-    return len(counts) == 1 and counts.pop() >= 2
+# What a .txt file's delimiter is found from: its first characters.
+_SNIFFED_CHARACTERS = 1 << 16
+
+
+def _tabs_split(text, comma, whole):
+    """Whether tabs, not ``comma``, delimit the records that start a file,
+    ``text`` (all of it where ``whole``; else its last record may be cut):
+    tabs split every record in two fields or more, and ``comma`` splits
+    them unevenly or not at all (where both split them alike, the file is
+    read as before .txt files could hold tabs)."""
+
+    def counts(delimiter):
+        records = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if r]
+        return [len(r) for r in (records if whole else records[:-1])]
+
+    by_tab, by_comma = counts("\t"), counts(comma)
+    if not by_tab or min(by_tab) < 2:
+        return False
+    return len(set(by_comma)) > 1 or max(by_comma) == 1
 
 
 def _comma_or_semicolon(lines):

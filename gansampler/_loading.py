@@ -254,7 +254,8 @@ def _set_features(estimator, fitted):
         raise ValueError(f"n_features_in={n_features!r} is not a number of features")
     names = fitted["feature_names_in"]
     if names is not None:
-        if len(names) != n_features or not all(isinstance(n, str) for n in names):
+        if (len(names) != n_features or not all(isinstance(n, str) for n in names)
+                or len(set(names)) != len(names)):  # fmt: skip
             raise ValueError("the feature names do not fit the data")
         estimator.feature_names_in_ = np.asarray(names, dtype=object)
     estimator.n_features_in_ = n_features
@@ -285,6 +286,14 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         table_map = TableMap.from_state(table, data_map)
         if table_map.n_features_ != n_features:
             raise ValueError("the table's columns do not fit the data")
+        names = fitted["feature_names_in"]
+        # A DataFrame's columns are its features, by name.
+        if (
+            table_map.frame_
+            and names is not None
+            and names != [column.name for column in table_map.columns_]
+        ):
+            raise ValueError("the feature names are not the table's columns")
     if device is not None:
         here = resolve_device(device)
     else:

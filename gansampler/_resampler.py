@@ -102,9 +102,12 @@ def _check_strategy(strategy, labels, counts):
             )
         majority = max(counts, key=counts.get)
         (minority,) = (c for c in counts if c != majority)
-        # Rounded first: 100 * 0.29 is 28.999999999999996, and the ratio 0.29
-        # of 29 rows to 100 asks for 29 rows.
-        target = math.floor(round(counts[majority] * strategy, 9))
+        # A count within rounding of a whole one is that one: 100 * 0.29 is
+        # 28.999999999999996, and the ratio 0.29 of 29 rows to 100 asks for
+        # 29 rows.
+        rows = counts[majority] * float(strategy)
+        whole = round(rows)
+        target = whole if math.isclose(rows, whole, rel_tol=1e-12) else math.floor(rows)
         if target < counts[minority]:
             # Rounded up, so that the ratio suggested asks for enough rows.
             least = math.ceil(round(counts[minority] / counts[majority] * 1e4, 6)) / 1e4
@@ -498,9 +501,14 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             The resampler.
         """
         nested = any(key.startswith("sampler__") for key in params)
-        if nested and params.get("sampler", self.sampler) is None:
-            params = {**params, "sampler": GANSampler()}
-        return super().set_params(**params)
+        if not (nested and params.get("sampler", self.sampler) is None):
+            return super().set_params(**params)
+        before = self.sampler
+        try:
+            return super().set_params(**{**params, "sampler": GANSampler()})
+        except Exception:
+            self.sampler = before  # a refused setting leaves the default
+            raise
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):

@@ -46,7 +46,10 @@ FORMAT = "gansampler"
 # 6 (gansampler 0.20.1): Arrow's types (``arrow``) and the storage of
 # pandas' text (``storage``) in a column's dtype record. A file without them
 # is written as 5 or 4.
-FORMAT_VERSION = 6
+# 7 (gansampler 0.24): an Arrow dictionary of zoned times, learned as
+# categories: older versions read its values without their zone, and score
+# them as levels never seen. A file without one is written as 6, 5 or 4.
+FORMAT_VERSION = 7
 # Parameters whose code a sampler needs to sample: without it, no model.
 # Every other parameter that is code serves training only, and is dropped
 # (back to its default) when it cannot be stored or is not trusted.
@@ -472,8 +475,8 @@ def save_model(estimator, path, *, training_state, sampler_class):
 
 
 def _oldest_format(config):
-    """The oldest format version that reads ``config`` as it is meant: 6 or
-    5 where a table's columns use what those formats added, else 4."""
+    """The oldest format version that reads ``config`` as it is meant: 7, 6
+    or 5 where a table's columns use what those formats added, else 4."""
 
     def tagged(value):
         return isinstance(value, dict) and set(value) != {"float"}
@@ -503,7 +506,17 @@ def _oldest_format(config):
             record.get("categories_dtype"), dict
         )
 
+    def uses_seven(column):
+        arrow = column["dtype"].get("arrow")
+        if not (isinstance(arrow, dict) and "dictionary" in arrow):
+            return False
+        values = arrow["dictionary"][1]
+        return (isinstance(values, dict) and "timestamp" in values
+                and values["timestamp"][1] is not None)  # fmt: skip
+
     columns = [c for table in tables(config) for c in table["columns"]]
+    if any(map(uses_seven, columns)):
+        return 7
     if any(map(uses_six, columns)):
         return 6
     return 5 if any(map(uses_five, columns)) else 4

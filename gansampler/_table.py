@@ -770,13 +770,21 @@ def _dictionary_of(values):
 def _level_values(column):
     """A category column's values as Python's objects: an Arrow
     dictionary's as its dictionary holds them (NumPy would give zoned times
-    without their zone)."""
-    if _is_arrow_dictionary(column.dtype):
-        import pyarrow as pa
+    without their zone), each read once, its nulls None."""
+    if not _is_arrow_dictionary(column.dtype):
+        return np.asarray(column.values, dtype=object)
+    import pyarrow as pa
 
-        return np.array([_python(v) for v in pa.array(column.values).to_pylist()]
-                        + [None], dtype=object)[:-1]  # fmt: skip
-    return np.asarray(column.values, dtype=object)
+    chunked = pa.array(column.values)
+    chunks = chunked.chunks if isinstance(chunked, pa.ChunkedArray) else [chunked]
+    parts = []
+    for chunk in chunks:
+        # One more slot, None, for the nulls (index -1).
+        levels = np.empty(len(chunk.dictionary) + 1, dtype=object)
+        levels[:-1] = [_python(v) for v in chunk.dictionary.to_pylist()]
+        indices = chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        parts.append(levels[indices])
+    return np.concatenate(parts) if parts else np.empty(0, dtype=object)
 
 
 def _arrow_dictionary(values, missing, record):
@@ -1147,6 +1155,7 @@ class TableMap:
                 record["categories"] = _dictionary_of(column.values)
             if kind == "category":
                 values = _level_values(column)
+                missing = missing | _missing_mask(values)  # an Arrow NaN
                 codec = CategoryCodec().fit(values, missing)
                 n_levels = len(codec.levels_) - (codec.missing_level() is not None)
                 if n_levels > self.max_categories and n_levels > n_rows / 2:
@@ -1369,6 +1378,7 @@ class TableMap:
             missing = _missing_mask(column.values)
             if codec.kind == "category":
                 values = _level_values(column)
+                missing = missing | _missing_mask(values)
                 code = None if unseen == "raise" else -1
                 try:
                     codes = codec.codec.codes(values, missing, code)
@@ -1554,7 +1564,7 @@ class TableMap:
         if all(column.kind == "time" for column in self.columns_):
             return np.column_stack(columns)
         dtype = np.dtype(self.columns_[0].dtype["dtype"])
-        if dtype.kind in "iuf":
+        if dtype.kind == "f" or (dtype.kind in "iu" and self._levels_are_floats()):
             # An array of numbers (its category columns' levels too, missing
             # values as NaN) gives one of floats back, as a plain one does.
             float_dtype = dtype if dtype.kind == "f" else np.float64
@@ -1563,6 +1573,15 @@ class TableMap:
         for j, values in enumerate(columns):
             out[:, j] = np.asarray(values).astype(object)
         return out
+
+    def _levels_are_floats(self):
+        """Whether float64 numbers hold every level of the category columns
+        exactly (integers below 2**53)."""
+        return all(
+            level is None or abs(level) < _EXACT_INTEGERS
+            for column in self.columns_ if column.kind == "category"
+            for level in column.codec.levels_
+        )  # fmt: skip
 
     def _column_values(self, values, column):
         """One column of coded values as the caller's values."""

@@ -66,7 +66,7 @@ def _as_array(Z, name, dtype, finite):
         if not others:
             raise
         listed = ", ".join(others[:5])
-        raise TypeError(
+        raise ValueError(
             f"{name} has columns of text or categories ({listed}), which this "
             "distance between numbers cannot compare. Compare them with "
             "total_variation_distance, and give this distance the number "
@@ -87,7 +87,7 @@ def _columns_of_text(Z):
     others = []
     for name, values in columns:
         try:
-            np.asarray(values, dtype=np.float64)
+            np.asarray([v for v in values if not is_missing(v)], dtype=np.float64)
         except (TypeError, ValueError):
             others.append(name)
     return others

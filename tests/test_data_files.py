@@ -164,6 +164,31 @@ def test_a_txt_file_is_read_with_the_delimiter_it_holds(tmp_path, text):
     assert names == ["height", "rooms"] and X.tolist() == [[170.5, 3.0], [180.0, 4.0]]
 
 
+def test_a_txt_file_with_a_quoted_cell_over_two_lines_is_read_by_its_tabs(tmp_path):
+    pytest.importorskip("pandas")
+    rows = "".join(f"a{i}\tx\t{i}\n" for i in range(18))
+    text = "name\tnotes\th\n" + rows + 'b\t"line one\nline two"\t5\nc\td\t6\n'
+    X, names, _ = read_table(write(tmp_path, "a.txt", text), mixed=True)
+    assert (
+        names == ["name", "notes", "h"] and X["notes"].iloc[18] == "line one\nline two"
+    )
+
+
+def test_a_txt_file_whose_header_ends_with_a_tab_is_read_by_its_tabs(tmp_path):
+    # Read by its tabs, as a .tsv file, it has a third column without a name
+    # (read by commas, it was one column, 'a\tb\t').
+    path = write(tmp_path, "a.txt", "a\tb\t\n1\t2\n3\t4\n")
+    with pytest.raises(DataFileError, match="column 3 of the header has no name"):
+        read_table(path)
+
+
+def test_a_comma_txt_file_with_tabs_in_its_text_stays_read_by_commas(tmp_path):
+    pytest.importorskip("pandas")
+    text = "".join(f"item {i}\tok,{i}.5\n" for i in range(30))
+    X, _, _ = read_table(write(tmp_path, "a.txt", text), mixed=True, header=False)
+    assert X.iloc[0].tolist() == ["item 0\tok", 0.5]
+
+
 def test_a_txt_file_of_text_with_commas_is_read_by_its_tabs(tmp_path):
     pytest.importorskip("pandas")
     text = "town\trooms\nSaint-Etienne, Loire\t3\nLyon\t4\n"

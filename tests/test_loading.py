@@ -800,6 +800,13 @@ def test_a_file_is_written_in_the_oldest_format_that_holds_it(tmp_path):
     storage = getattr(text["c"].dtype, "storage", None)  # objects before pandas 3
     other = "python" if storage == "pyarrow" else "pyarrow"
     assert format_of(text.astype({"c": pd.StringDtype(other)})) == "6"
+    # An Arrow dictionary of times: of zoned times only, format 7.
+    pa = pytest.importorskip("pyarrow")
+    for zone, expected in ((None, "6"), ("Europe/Berlin", "7")):
+        times = pd.date_range("2020", periods=3, freq="D", tz=zone)[np.arange(60) % 3]
+        dictionary = pa.array(times).dictionary_encode()
+        zoned = text.assign(c=pd.arrays.ArrowExtensionArray(dictionary))
+        assert format_of(zoned) == expected
 
 
 class Factories:
@@ -910,6 +917,25 @@ def test_a_forged_table_that_names_a_column_twice_is_refused(tmp_path):
 
     (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=forge))
     with pytest.raises(ValueError, match="names a column twice"):
+        gansampler.load(tmp_path / "forged")
+
+
+@pytest.mark.parametrize(
+    "names, message",
+    [(["c", "c"], "feature names do not fit"),
+     (["x", "c"], "feature names are not the table's columns")],
+    ids=["twice", "other-order"],
+)  # fmt: skip
+def test_forged_feature_names_are_refused(tmp_path, names, message):
+    frame = pd.DataFrame({"c": ["a", "b"] * 30, "x": np.arange(60.0)})
+    GANSampler(**TINY, random_state=0).fit(frame).save(tmp_path / "m.safetensors")
+    payload = (tmp_path / "m.safetensors").read_bytes()
+
+    def forge(config):
+        config["fitted"]["feature_names_in"] = names
+
+    (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=forge))
+    with pytest.raises(ValueError, match=message):
         gansampler.load(tmp_path / "forged")
 
 

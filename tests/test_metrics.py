@@ -70,10 +70,14 @@ def test_columns_of_text_are_named_with_the_figure_that_compares_them(metric):
     pd = pytest.importorskip("pandas")
     X = pd.DataFrame({"height": [1.0, 2.0, 3.0], "size": ["S", "M", "L"]})
     message = r"columns of text or categories \('size'\).*total_variation_distance"
-    with pytest.raises(TypeError, match=message):
+    with pytest.raises(ValueError, match=message):
         metric(X, X)
-    with pytest.raises(TypeError, match=r"Y has columns .*\(column 1\)"):
+    with pytest.raises(ValueError, match=r"Y has columns .*\(column 1\)"):
         metric(np.ones((3, 2)), X.to_numpy())
+    # Numbers with missing values are numbers, with missing values.
+    holed = pd.DataFrame({"a": pd.array([1.0, None, 2.0], dtype="Float64")})
+    with pytest.raises(ValueError, match="NaN"):
+        metric(holed, holed)
     # Numbers held as objects, times and categories of numbers are numbers.
     assert metric(X[["height"]].astype(object), X[["height"]]) == 0.0
     times = pd.DataFrame({"t": pd.date_range("2020", periods=3)})

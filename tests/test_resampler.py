@@ -386,13 +386,26 @@ def test_a_class_gets_the_same_rows_whatever_else_is_targeted():
     np.testing.assert_array_equal(both[-48:], alone[-48:])
 
 
-def test_a_conditional_samplers_class_gets_the_same_rows_whatever_else_is_targeted():
+def test_a_conditional_samplers_class_gets_the_same_rows_whatever_else_is_targeted(
+    monkeypatch,
+):
+    seeds = []
+    draw = GANSampler.sample
+
+    def recording(self, n_samples, random_state=None, y=None, **kwargs):
+        seeds.append((tuple(y), random_state))
+        return draw(self, n_samples, random_state=random_state, y=y, **kwargs)
+
+    monkeypatch.setattr(GANSampler, "sample", recording)
     X, y = make_data(counts=(60, 30, 12))
     both, y_both = resampler(sampling_strategy={1: 50, 2: 40}).fit_resample(X, y)
     alone, y_alone = resampler(sampling_strategy={2: 40}).fit_resample(X, y)
     np.testing.assert_array_equal(both[y_both == 2][12:], alone[y_alone == 2][12:])
-    # The rows of class 1 are its own draw, not class 2's.
-    assert not np.array_equal(both[y_both == 1][30:58], both[y_both == 2][12:])
+    # Each class is drawn with a seed of its own, the same whatever else is
+    # targeted.
+    (first, seed_1), (second, seed_2), (again, seed_2_alone) = seeds
+    assert (first, second, again) == ((1,), (2,), (2,))
+    assert seed_1 != seed_2 == seed_2_alone
 
 
 class CountingKernelDensity(KernelDensity):
@@ -470,6 +483,13 @@ def test_nested_parameters_of_the_default_sampler_can_be_searched():
         default.sampler.get_params()
         == GANSampler(max_epochs=1, steps_per_epoch=5).get_params()
     )
+    # A setting the default sampler refuses leaves it the default.
+    with pytest.raises(ValueError, match="bandwidth"):
+        GANResampler().set_params(sampler__bandwidth=2.0)
+    unchanged = GANResampler()
+    with pytest.raises(ValueError):
+        unchanged.set_params(sampler__bandwidth=2.0)
+    assert unchanged.sampler is None
     # A sampler given in the same call is the one set.
     kde = GANResampler().set_params(sampler=KernelDensity(), sampler__bandwidth=2.0)
     assert isinstance(kde.sampler, KernelDensity) and kde.sampler.bandwidth == 2.0
@@ -544,6 +564,17 @@ def test_a_float_ratio_met_exactly_adds_no_rows(n_minority):
     X_res, _ = fitted.fit_resample(X, y)
     np.testing.assert_array_equal(X_res, X)
     assert dict(fitted.sampling_strategy_) == {1: 0}
+
+
+@pytest.mark.parametrize("ratio", [0.57, 0.29])
+def test_a_float_ratio_met_exactly_by_large_classes_adds_no_rows(ratio):
+    from gansampler._resampler import _check_strategy
+
+    majority = 10**7
+    minority = round(majority * ratio)
+    labels = np.repeat(np.array([0, 1], dtype=np.int8), [majority, minority])
+    counts = {0: majority, 1: minority}
+    assert dict(_check_strategy(ratio, labels, counts)) == {1: 0}
 
 
 def test_float_ratio_below_the_current_ratio():

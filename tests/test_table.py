@@ -894,6 +894,14 @@ def test_an_array_of_integers_with_category_columns_gives_floats(dtype):
     assert GANSampler(**BUDGET).fit(X).sample(10).dtype == np.float64
 
 
+def test_an_array_of_integers_with_levels_beyond_floats_keeps_them_exact():
+    rng = np.random.default_rng(0)
+    ids = np.array([2**60 + 1, 2**60 + 3, 2**60 + 5])
+    X = np.column_stack([rng.integers(0, 100, 60), ids[rng.integers(0, 3, 60)]])
+    rows = GANSampler(**BUDGET, categorical_columns=[1]).fit(X).sample(50)
+    assert rows.dtype == object and set(rows[:, 1]) <= set(ids.tolist())
+
+
 def test_tuples_as_categories_come_back_as_tuples():
     X = pd.DataFrame({"c": pd.Categorical([(1, 2), (3, 4)] * 20), "x": np.arange(40.0)})
     rows = GANSampler(**BUDGET).fit(X).sample(10)
@@ -978,6 +986,16 @@ def test_arrow_dictionaries_of_any_values_are_categories(levels, tmp_path):
     sampler.save(tmp_path / "model.safetensors")
     again = load(tmp_path / "model.safetensors").sample(500, random_state=0)
     pd.testing.assert_frame_equal(again, rows)
+
+
+def test_nan_in_an_arrow_dictionary_of_floats_is_a_missing_value():
+    pa = pytest.importorskip("pyarrow")
+    dictionary = pa.array([1.5, float("nan"), 2.5, None] * 20).dictionary_encode()
+    X = pd.DataFrame({"x": np.arange(80.0),
+                      "c": pd.arrays.ArrowExtensionArray(dictionary)})  # fmt: skip
+    rows = GANSampler(**BUDGET).fit(X).sample(2000, random_state=0)
+    assert abs(rows["c"].isna().mean() - 0.5) < 0.05
+    assert set(rows["c"].dropna()) == {1.5, 2.5}
 
 
 def test_arrow_dictionaries_keep_their_dictionary_and_its_order(tmp_path):
