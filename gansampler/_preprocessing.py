@@ -956,7 +956,11 @@ def _decode(Z, tables, *, rounding, clipping):
         if tables.power_scaling is not None:
             mean, scale = tables.power_scaling
             values = values * scale + mean
-        put(tables.power_columns, tables.yeo_johnson(values))
+        # The inverse of the range's ends lands a rounding error beside them.
+        columns = tables.power_columns
+        low, high = tables.data_min[columns], tables.data_max[columns]
+        values = torch.clamp(tables.yeo_johnson(values), low, high)
+        put(columns, values)
     for j, inner_edges, levels in tables.discrete:
         probability = torch.special.ndtr(Z[:, j].contiguous())
         X[:, j] = levels[torch.searchsorted(inner_edges, probability, right=True)]

@@ -53,6 +53,7 @@ from ._params import (
 from ._preprocessing import DataMap
 from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_threads
 from ._reservoir import ColumnStatistics
+from ._resources import check_memory
 from ._rounds import callback_obstacle
 from ._saving import save_model
 from ._table import (
@@ -726,6 +727,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         isolated = fork_rng(device, net.random_state) if custom else nullcontext()
         with torch_threads(self.n_threads), isolated:
             net.initialize()
+            _check_round_memory(net, table_map.width_)
             net.partial_fit(
                 torch.from_numpy(table_map.encode_coded(coded).astype(np.float32)),
                 None if codes is None else torch.from_numpy(codes),
@@ -1081,7 +1083,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         return tags
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # A copy: Python's own __getstate__ gives the instance's __dict__.
+        state = dict(super().__getstate__())
         state["_gansampler_version"] = __version__
         return state
 
@@ -1360,6 +1363,24 @@ def _collapse(net, table_map, seed):
                     "values that hold 1% of the rows or more"
                 )
     return problems
+
+
+def _check_round_memory(net, width):
+    """Refuse rounds whose rows cannot fit in this machine's memory, before
+    the first: at the least, each row's data, noise and the activations of
+    both networks' widest layers, there and back, in float32."""
+
+    def widest(module):
+        linear = [m.out_features for m in module.modules()
+                  if isinstance(m, torch.nn.Linear)]  # fmt: skip
+        return max(linear, default=0)
+
+    per_row = width + net.noise_dim + 2 * (widest(net.generator_)
+                                           + widest(net.discriminator_))  # fmt: skip
+    rows = net.d_steps * net.batch_size
+    check_memory(4 * rows * per_row,
+                 f"A training round of batch_size={net.batch_size} "
+                 f"(d_steps={net.d_steps})", "Lower batch_size.")  # fmt: skip
 
 
 def column_distances(coded, generated, table_map):

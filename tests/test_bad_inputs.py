@@ -314,6 +314,19 @@ def test_sample_refuses_a_draw_larger_than_memory_up_front(sampler, monkeypatch)
             sampler.sample(10**12, random_state=0)
 
 
+def test_fit_refuses_rounds_larger_than_memory_before_the_first(sampler, monkeypatch):
+    batch_size = sampler.batch_size
+    with unchanged(sampler), monkeypatch.context() as patched:
+        # Without the check, the process is killed, or torch fails in its
+        # allocator.
+        patched.setattr("gansampler._net.GANNet.partial_fit", _no_rows)
+        sampler.set_params(batch_size=10**9)
+        match = r"batch_size=1000000000 .*memory.*Lower batch_size"
+        with pytest.raises(ValueError, match=match):
+            sampler.fit(normal())
+        sampler.set_params(batch_size=batch_size)
+
+
 # --- GANSampler.score --------------------------------------------------------------
 
 

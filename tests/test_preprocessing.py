@@ -181,7 +181,8 @@ def test_a_map_fitted_before_column_maps_keeps_working():
 
 
 def _reference_from_network(data_map, Z, *, rounding, clipping):
-    """The map back to data in NumPy, as gansampler 0.7 computed it: the
+    """The map back to data in NumPy, as gansampler 0.7 computed it, the
+    power map's values kept within the training range (since 0.24): the
     reference that DataMap.decode is held to."""
     from scipy import special
 
@@ -202,8 +203,12 @@ def _reference_from_network(data_map, Z, *, rounding, clipping):
     if data_map.power_transformer_ is not None:
         columns = data_map.power_columns_
         low, high = data_map.power_range_
-        X[:, columns] = data_map.power_transformer_.inverse_transform(
-            np.clip(Z[:, columns], low, high)
+        X[:, columns] = np.clip(
+            data_map.power_transformer_.inverse_transform(
+                np.clip(Z[:, columns], low, high)
+            ),
+            data_map.data_min_[columns],
+            data_map.data_max_[columns],
         )
     for j in np.flatnonzero(maps == "discrete"):
         inner_edges = data_map._level_edges(j)[1:-1]
@@ -479,6 +484,14 @@ def test_whole_numbers_are_rounded_whatever_their_size_and_storage():
 def test_a_data_map_refuses_what_it_cannot_map(X, match):
     with pytest.raises(ValueError, match=match):
         DataMap().fit(X)
+
+
+def test_the_power_maps_samples_stay_within_the_training_range():
+    x = np.random.default_rng(0).lognormal(0, 1.5, (1200, 1))
+    data_map = DataMap(preprocessing="power", random_state=0).fit(x)
+    Z = np.random.default_rng(1).normal(0, 3, (100_000, 1))
+    X = data_map.from_network(Z)
+    assert X.min() >= x.min() and X.max() <= x.max()
 
 
 def test_the_power_map_serves_float32_numbers_and_large_offsets():

@@ -1,4 +1,5 @@
 import ast
+import copy
 import itertools
 import pickle
 import re
@@ -535,8 +536,12 @@ def test_persistence_round_trip(fitted_sampler, tmp_path, dump):
 
 
 def test_pickle_records_version_and_warns_on_another(fitted_sampler):
+    attributes = set(vars(fitted_sampler))
     state = fitted_sampler.__getstate__()
     assert state["_gansampler_version"] == gansampler.__version__
+    # The state is a copy: pickling leaves the sampler as it was.
+    copy.deepcopy(fitted_sampler)
+    assert set(vars(fitted_sampler)) == attributes
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         pickle.loads(pickle.dumps(fitted_sampler))
