@@ -9,6 +9,7 @@ rounds are drawn and played (eagerly or captured) is ``_rounds``'.
 """
 
 import copy
+import difflib
 import inspect
 import math
 from numbers import Integral
@@ -68,6 +69,11 @@ class _Diverged(Exception):
 _COPULA_JITTER = 1e-4
 # The mean and standard deviation of each kind of noise.
 _NOISE_MOMENTS = {"normal": (0.0, 1.0), "uniform": (0.5, 12**-0.5)}
+
+
+def _did_you_mean(name, names):
+    close = difflib.get_close_matches(name, sorted(names), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class GANNet(NeuralNet):
@@ -532,7 +538,14 @@ class GANNet(NeuralNet):
                 continue  # its own epoch's end: what it reads is its own
             figure = monitor.removesuffix("_best")
             if figure not in figures:
-                continue  # a figure of another callback
+                if self._may_record(figure):
+                    continue  # a figure of another callback
+                raise ValueError(
+                    f"Callback {name!r} monitors {monitor!r}, which neither this "
+                    "training nor any of its callbacks records"
+                    + _did_you_mean(monitor, keys)
+                    + f". It records: {', '.join(sorted(keys))}."
+                )
             if figure == "train_loss":
                 why = ("a GAN has no one training loss: generator_loss and "
                        "discriminator_loss are recorded")  # fmt: skip
@@ -546,6 +559,17 @@ class GANNet(NeuralNet):
                 f"Callback {name!r} monitors {monitor!r}, which this training "
                 f"does not record ({why}). It records: {', '.join(sorted(keys))}."
             )
+
+    def _may_record(self, figure):
+        """Whether a callback other than skorch's and gansampler's, which may
+        record anything, or a scoring callback named ``figure`` is there."""
+        for _, callback in self.callbacks_:
+            module = type(callback).__module__
+            if not module.startswith(("skorch.", "gansampler.")):
+                return True
+            if getattr(callback, "name", None) == figure:
+                return True
+        return False
 
     def get_split_datasets(self, X, y=None, **fit_params):
         """skorch's split (``train_split``), with the rows held back made into

@@ -10,7 +10,7 @@ from sklearn.preprocessing import PowerTransformer, QuantileTransformer, Standar
 from sklearn.utils import check_array
 
 from ._params import PREPROCESSINGS
-from .exceptions import GANSamplerError
+from .exceptions import GANSamplerError, NotFittedError
 
 __all__ = ["DataMap"]
 
@@ -300,6 +300,19 @@ class DataMap:
         repeated (a column with half its cells missing, every value seen
         twice).
         """
+        if isinstance(self.random_state, bool) or not isinstance(
+            self.random_state, Integral
+        ):
+            raise TypeError(
+                f"random_state must be an int seed, got {self.random_state!r}."
+            )
+        from ._reservoir import ColumnStatistics  # which imports this module
+
+        if statistics is not None and not isinstance(statistics, ColumnStatistics):
+            raise TypeError(
+                "statistics must be a ColumnStatistics (RowReservoir.statistics), "
+                f"got {type(statistics).__name__}."
+            )
         X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
         if observed is not None:
             observed = np.asarray(observed, dtype=bool)
@@ -324,6 +337,13 @@ class DataMap:
             raise ValueError(
                 "The mean or standard deviation of X overflows float64; rescale X "
                 "(e.g. divide it by a power of ten) before fitting."
+            )
+        # A spread below float64's normal numbers cannot be divided by.
+        if (std[~constant] < np.finfo(np.float64).tiny).any():
+            raise ValueError(
+                "The standard deviation of a column of X is below float64's "
+                "smallest normal number (2.2e-308); rescale X (e.g. multiply it "
+                "by a power of ten) before fitting."
             )
         # The constant itself, not its mean, which may differ in the last bit.
         self.mean_ = np.where(constant, X[0], mean)
@@ -488,6 +508,15 @@ class DataMap:
         value that the quantiles repeat, is drawn with ``random_state``: the
         same rows map to the same scores.
         """
+        if not hasattr(self, "mean_"):
+            raise NotFittedError(
+                "This DataMap is not fitted yet: call fit with the data first."
+            )
+        X = check_array(X, dtype=np.float64, input_name="X")
+        if X.shape[1] != self.n_features_:
+            raise ValueError(
+                f"X must have shape (n_rows, {self.n_features_}); got {X.shape}."
+            )
         maps = np.array(self._maps())
         Z = (X - self.mean_) / self.scale_
         quantile = maps == "quantile"

@@ -783,8 +783,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         if is_plain_numeric(X, self.categorical_columns):
             check_numeric_columns(X, type(self).__name__)
             frame = X if is_frame(X) else None
+            integers = isinstance(X, np.ndarray) and X.dtype.kind in "iu"
+            X_given = X
             X = validate_data(self, X, dtype=[np.float64, np.float32],
                               ensure_min_samples=2)  # fmt: skip
+            if integers:
+                number_records(X_given)  # warns of those floats cannot hold
             return X, frame
         return check_table(self, X, min_rows=2), False
 
@@ -1256,8 +1260,12 @@ def _held_out_split(sampler, params, n_rows, class_counts, seed):
     ):
         return None
     kept = "" if stratify else " (every class keeps a training row)"
+    # The fraction as the user set it, and what "auto" made of it.
+    setting = f"{fraction:.3g}"
+    if _is_auto("validation_fraction", sampler.validation_fraction):
+        setting = f"'auto', here {setting}"
     check_held_out_rows(
-        n_rows - held, held, f"early_stopping (validation_fraction={fraction:.3g}) "
+        n_rows - held, held, f"early_stopping (validation_fraction={setting}) "
         f"holds{kept}", " Fit on more rows, change validation_fraction, or "
         "set early_stopping=False.",
     )  # fmt: skip

@@ -192,6 +192,8 @@ def test_a_callback_class_gets_the_same_checks(X_normal):
         ("valid_loss", r"GANSampler\(early_stopping=True\) turns it on"),
         ("valid_loss_best", "held-out check records valid_loss"),
         ("train_loss", "generator_loss and discriminator_loss are recorded"),
+        ("generator_los", r"records \(did you mean 'generator_loss'\?\)"),
+        ("train_w1_bset", r"records \(did you mean 'train_w1_best'\?\)"),
     ],
 )
 def test_a_watch_on_a_figure_never_recorded_is_refused_before_training(

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gansampler._preprocessing import DataMap, fixed_decimals
-from gansampler.exceptions import GANSamplerError
+from gansampler.exceptions import GANSamplerError, NotFittedError
 
 
 def test_fixed_decimals_are_detected():
@@ -95,6 +95,30 @@ def test_bad_settings_and_data():
         DataMap(preprocessing="log")
     with pytest.raises(ValueError, match="rescale X"):
         DataMap().fit(np.array([[1e308], [-1e308], [1e308]]))
+    # A spread below float64's normal numbers: scores would not be finite.
+    with pytest.raises(ValueError, match=r"smallest normal number.*rescale X"):
+        DataMap().fit(np.random.default_rng(0).normal(size=(50, 1)) * 1e-310)
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    for seed in (None, 1.5, True):
+        with pytest.raises(TypeError, match="random_state must be an int seed"):
+            DataMap(random_state=seed).fit(X)
+    with pytest.raises(TypeError, match="statistics must be a ColumnStatistics"):
+        DataMap().fit(X, statistics={"mean": [0.0, 0.0]})
+
+
+def test_to_network_checks_its_rows():
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    with pytest.raises(NotFittedError, match="DataMap is not fitted"):
+        DataMap().to_network(X)
+    data_map = DataMap().fit(X)
+    for rows in (X[:, :1], np.c_[X, X[:, :1]]):
+        with pytest.raises(ValueError, match=r"X must have shape \(n_rows, 2\)"):
+            data_map.to_network(rows)
+    with pytest.raises(ValueError, match="NaN"):
+        data_map.to_network(np.array([[np.nan, 0.0]]))
+    np.testing.assert_array_equal(
+        data_map.to_network(X.tolist()), data_map.to_network(X)
+    )
 
 
 def test_a_discrete_column_maps_to_normal_scores_without_a_cliff():

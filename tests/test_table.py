@@ -870,6 +870,15 @@ def test_nullable_integers_come_back_whole_without_enforced_rounding():
     assert rows["n"].dtype == "Int64"
 
 
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64])
+def test_integers_of_an_array_beyond_2_53_are_warned_of(dtype):
+    X = (2**62 + np.arange(60)).astype(dtype).reshape(-1, 1)
+    with pytest.warns(
+        UserWarning, match="Column 0 holds integers of 2\\*\\*53 or more"
+    ):
+        GANSampler(**BUDGET).fit(X)
+
+
 def test_integers_of_a_numbers_only_frame_beyond_2_53_are_warned_of():
     X = pd.DataFrame({"id": 2**60 + np.arange(60), "x": np.arange(60.0)})
     with pytest.warns(UserWarning, match="integers of 2\\*\\*53 or more"):
