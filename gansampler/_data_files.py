@@ -127,11 +127,13 @@ def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             if delimiter in (",", "any"):
-                start = handle.read(_SNIFFED_CHARACTERS)
+                start, whole = _first_lines(handle)
                 handle.seek(0)
                 lines = list(itertools.islice(io.StringIO(start, newline=""), 20))
-                comma = _comma_or_semicolon(lines)
-                whole = len(start) < _SNIFFED_CHARACTERS
+                try:
+                    comma = _comma_or_semicolon(lines)
+                except csv.Error:  # a line beyond the csv module's limit
+                    comma = ","
                 tabs = delimiter == "any" and _tabs_split(start, comma, whole)
                 delimiter = "\t" if tabs else comma
             if mixed:
@@ -151,25 +153,62 @@ def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
 _NOT_DECIMAL_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
 
 
-# What a .txt file's delimiter is found from: its first characters.
+# What a file's delimiter is found from: its first characters, and more
+# until they hold a few whole lines (a wide table's first line may be long).
 _SNIFFED_CHARACTERS = 1 << 16
+_SNIFFED_LINES = 3
+_MOST_SNIFFED_CHARACTERS = 1 << 24
+
+
+def _first_lines(handle):
+    """The first characters of an open file, enough for a few whole lines,
+    and whether they are the whole file."""
+    text = handle.read(_SNIFFED_CHARACTERS)
+    while (text.count("\n") < _SNIFFED_LINES
+           and len(text) < _MOST_SNIFFED_CHARACTERS):  # fmt: skip
+        more = handle.read(len(text))
+        if not more:
+            return text, True
+        text += more
+    return text, len(text) < _SNIFFED_CHARACTERS
 
 
 def _tabs_split(text, comma, whole):
     """Whether tabs, not ``comma``, delimit the records that start a file,
-    ``text`` (all of it where ``whole``; else its last record may be cut):
-    tabs split every record in two fields or more, and ``comma`` splits
-    them unevenly or not at all (where both split them alike, the file is
-    read as before .txt files could hold tabs)."""
+    ``text`` (all of it where ``whole``; else its last record may be cut).
 
-    def counts(delimiter):
-        records = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if r]
-        return [len(r) for r in (records if whole else records[:-1])]
+    Tabs do where they split every record in two fields or more, and
+    ``comma`` splits them unevenly or not at all. Where both split every
+    record alike (text that holds the other), the one whose fields hold
+    more numbers does; on a tie, ``comma``, as .txt files were read before
+    they could hold tabs.
+    """
 
-    by_tab, by_comma = counts("\t"), counts(comma)
-    if not by_tab or min(by_tab) < 2:
+    def records(delimiter):
+        try:
+            rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if r]
+        except csv.Error:  # a field beyond the csv module's limit
+            return []
+        return rows if whole else rows[:-1]
+
+    by_tab, by_comma = records("\t"), records(comma)
+    if not by_tab or min(map(len, by_tab)) < 2:
         return False
-    return len(set(by_comma)) > 1 or max(by_comma) == 1
+    if len({len(r) for r in by_comma}) != 1 or len(by_comma[0]) == 1:
+        return True
+    return _numbers_among(by_tab) > _numbers_among(by_comma)
+
+
+def _numbers_among(records):
+    count = 0
+    for record in records:
+        for field in record:
+            try:
+                float(field)
+            except ValueError:
+                continue
+            count += 1
+    return count
 
 
 def _comma_or_semicolon(lines):

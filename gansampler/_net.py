@@ -567,7 +567,10 @@ class GANNet(NeuralNet):
             module = type(callback).__module__
             if not module.startswith(("skorch.", "gansampler.")):
                 return True
-            if getattr(callback, "name", None) == figure:
+            # A scoring callback's name, or the name skorch gives it from
+            # its scoring function.
+            if figure in (getattr(callback, "name", None),
+                          getattr(callback, "name_", None)):  # fmt: skip
                 return True
         return False
 

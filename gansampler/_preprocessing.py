@@ -512,11 +512,14 @@ class DataMap:
             raise NotFittedError(
                 "This DataMap is not fitted yet: call fit with the data first."
             )
-        X = check_array(X, dtype=np.float64, input_name="X")
+        X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=0,
+                        input_name="X")  # fmt: skip
         if X.shape[1] != self.n_features_:
             raise ValueError(
                 f"X must have shape (n_rows, {self.n_features_}); got {X.shape}."
             )
+        if not len(X):  # scikit-learn's power map refuses no rows
+            return np.empty(X.shape, dtype=np.float64)
         maps = np.array(self._maps())
         Z = (X - self.mean_) / self.scale_
         quantile = maps == "quantile"

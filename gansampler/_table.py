@@ -782,7 +782,8 @@ def _level_values(column):
         # One more slot, None, for the nulls (index -1).
         levels = np.empty(len(chunk.dictionary) + 1, dtype=object)
         levels[:-1] = [_python(v) for v in chunk.dictionary.to_pylist()]
-        indices = chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        indices = chunk.indices.cast(pa.int64()).fill_null(-1)  # unsigned too
+        indices = indices.to_numpy(zero_copy_only=False)
         parts.append(levels[indices])
     return np.concatenate(parts) if parts else np.empty(0, dtype=object)
 

@@ -209,6 +209,18 @@ def test_a_watch_on_a_figure_never_recorded_is_refused_before_training(
     np.testing.assert_array_equal(fitted.sample(3, random_state=0), before)
 
 
+def test_a_watch_on_an_unnamed_scoring_callbacks_figure_is_taken(X_normal):
+    from skorch.callbacks import EarlyStopping, EpochScoring
+
+    def gap(net, X=None, y=None):  # skorch names the figure after it
+        return float(len(net.history))
+
+    scoring = EpochScoring(gap, on_train=True, use_caching=False)
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=3, random_state=0,
+                         callbacks=[scoring, EarlyStopping(monitor="gap")])  # fmt: skip
+    assert sampler.fit(X_normal).history_[-1]["gap"] == 2.0
+
+
 def test_training_on_refuses_a_watch_on_the_fidelity_it_cannot_measure(
     X_normal, tmp_path
 ):

@@ -189,6 +189,31 @@ def test_a_comma_txt_file_with_tabs_in_its_text_stays_read_by_commas(tmp_path):
     assert X.iloc[0].tolist() == ["item 0\tok", 0.5]
 
 
+def test_a_tab_txt_file_with_a_comma_in_each_rows_text_is_read_by_its_tabs(tmp_path):
+    # Both split every line in two: the tabs' fields hold the numbers.
+    pytest.importorskip("pandas")
+    text = "".join(f"Smith{i}, John\t{i}\n" for i in range(30))
+    X, _, _ = read_table(write(tmp_path, "a.txt", text), mixed=True, header=False)
+    assert X.iloc[0].tolist() == ["Smith0, John", 0]
+
+
+def test_a_txt_file_whose_first_line_is_long_is_read_by_its_tabs(tmp_path):
+    n = 20_000  # a first line of more than the 64 KiB looked at first
+    names = "\t".join(f"col{j}" for j in range(n))
+    rows = "\n".join(
+        "\t".join(f"{(i * j) % 97}.25" for j in range(n)) for i in range(3)
+    )
+    X, names, _ = read_table(write(tmp_path, "a.txt", names + "\n" + rows + "\n"))
+    assert X.shape == (3, n) and names[-1] == f"col{n - 1}"
+
+
+def test_a_txt_file_whose_start_holds_no_whole_record_by_commas(tmp_path):
+    pytest.importorskip("pandas")
+    text = 'note,"quoted\tn\n' + "".join(f"t{i}\t{i}\n" for i in range(10_000))
+    X, names, _ = read_table(write(tmp_path, "a.txt", text), mixed=True)
+    assert X.shape == (10_000, 2) and names == ['note,"quoted', "n"]
+
+
 def test_a_txt_file_of_text_with_commas_is_read_by_its_tabs(tmp_path):
     pytest.importorskip("pandas")
     text = "town\trooms\nSaint-Etienne, Loire\t3\nLyon\t4\n"

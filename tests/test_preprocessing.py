@@ -119,6 +119,14 @@ def test_to_network_checks_its_rows():
     np.testing.assert_array_equal(
         data_map.to_network(X.tolist()), data_map.to_network(X)
     )
+    assert data_map.to_network(X[:0]).shape == (0, 2)
+    # float32 rows are mapped in float32, as the map was fitted.
+    single = np.random.default_rng(0).lognormal(size=(300, 3)).astype(np.float32)
+    power = DataMap(random_state=0).fit(single)
+    expected = power.power_transformer_.transform(single[:, power.power_columns_])
+    np.testing.assert_array_equal(
+        power.to_network(single)[:, power.power_columns_], expected
+    )
 
 
 def test_a_discrete_column_maps_to_normal_scores_without_a_cliff():

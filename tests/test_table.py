@@ -997,6 +997,17 @@ def test_arrow_dictionaries_of_any_values_are_categories(levels, tmp_path):
     pd.testing.assert_frame_equal(again, rows)
 
 
+@pytest.mark.parametrize("index_type", ["uint8", "uint32", "int16"])
+def test_arrow_dictionaries_of_any_index_type(index_type):
+    pa = pytest.importorskip("pyarrow")
+    codes = pa.array([0, 1, 2, None] * 15, getattr(pa, index_type)())
+    dictionary = pa.DictionaryArray.from_arrays(codes, pa.array(["a", "b", "c"]))
+    X = pd.DataFrame({"x": np.arange(60.0),
+                      "c": pd.arrays.ArrowExtensionArray(dictionary)})  # fmt: skip
+    rows = GANSampler(**BUDGET).fit(X).sample(400, random_state=0)
+    assert set(rows["c"].dropna()) <= {"a", "b", "c"} and rows["c"].isna().any()
+
+
 def test_nan_in_an_arrow_dictionary_of_floats_is_a_missing_value():
     pa = pytest.importorskip("pyarrow")
     dictionary = pa.array([1.5, float("nan"), 2.5, None] * 20).dictionary_encode()
