@@ -7,6 +7,7 @@ a command runs (or an option's value is checked), so that ``--help`` is quick.
 
 import argparse
 import contextlib
+import decimal
 import os
 import pathlib
 import re
@@ -58,15 +59,17 @@ def _rows(text):
     try:
         value = int(text)
     except ValueError:
+        # Decimal, not float: 1e30 is 10**30 rows, not 1e30 rounded.
         try:
-            value = float(text)
-        except ValueError:
-            value = None
-        if value is None or not value.is_integer():
+            number = decimal.Decimal(text.strip())
+        except decimal.InvalidOperation:
+            number = None
+        if (number is None or not number.is_finite()
+                or number != number.to_integral_value()):  # fmt: skip
             raise argparse.ArgumentTypeError(
                 f"{text!r} is not a whole number of rows (such as 1000 or 1e9)"
             ) from None
-        value = int(value)
+        value = int(number)
     return value
 
 

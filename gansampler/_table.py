@@ -464,6 +464,8 @@ class CategoryCodec:
             or slots.min() < 0
             or slots.max() >= n_levels
             or not all(0 <= i < n_levels for i in codec.pool_)
+            or not np.isfinite(codec.shares_).all()
+            or (codec.shares_ < 0).any()
         ):
             raise ValueError("a column's levels, shares and slots do not fit")
         codec.bias_ = _bias(state, codec.width)
@@ -672,6 +674,11 @@ class ColumnCodec:
         dtype = dict(state["dtype"])
         if "categories" in dtype:
             dtype["categories"] = [_level_from_json(c) for c in dtype["categories"]]
+        if state["kind"] == "number" and str(dtype.get("dtype")).startswith(
+            ("complex", "datetime", "timedelta")
+        ):
+            # What fit would have refused, or learned as another kind.
+            raise ValueError(f"a column of numbers has the dtype {dtype['dtype']!r}")
         return cls(_level_from_json(state["name"]), state["kind"],
                    number=state["number"], codec=codec, dtype=dtype)  # fmt: skip
 

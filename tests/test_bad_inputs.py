@@ -481,6 +481,9 @@ def files(tmp_path_factory):
                      id="sample-more-than-the-disk-holds"),
         pytest.param(["sample", "model.pkl"], 1, ["is a pickle", "--trust-pickle"],
                      id="sample-pickle-without-trust"),
+        pytest.param(["sample", "model.safetensors", "-n", "1e30", "-o", "rows.csv"],
+                     1, ["1,000,000,000,000,000,000,000,000,000,000 rows of 2"],
+                     id="sample-1e30-rows-named-exactly"),
     ],
 )  # fmt: skip
 def test_command_line_errors_are_one_line(

@@ -939,6 +939,27 @@ def test_forged_feature_names_are_refused(tmp_path, names, message):
         gansampler.load(tmp_path / "forged")
 
 
+@pytest.mark.parametrize(
+    "column, key, value, message",
+    [(1, "dtype", {"dtype": "complex128"}, "a column of numbers has the dtype"),
+     (0, "shares", [float("nan"), 0.5], "levels, shares and slots do not fit"),
+     (0, "shares", [-0.5, 1.5], "levels, shares and slots do not fit")],
+    ids=["complex-numbers", "nan-share", "negative-share"],
+)  # fmt: skip
+def test_forged_dtypes_and_shares_are_refused(tmp_path, column, key, value, message):
+    frame = pd.DataFrame({"c": ["a", "b"] * 30, "x": np.arange(60.0)})
+    GANSampler(**TINY, random_state=0).fit(frame).save(tmp_path / "m.safetensors")
+    payload = (tmp_path / "m.safetensors").read_bytes()
+
+    def forge(config):
+        state = config["fitted"]["table_map"]["columns"][column]
+        (state if key == "dtype" else state["codec"])[key] = value
+
+    (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=forge))
+    with pytest.raises(ValueError, match=message):
+        gansampler.load(tmp_path / "forged")
+
+
 def test_a_file_whose_parts_do_not_draw_together_fails_to_load(tmp_path):
     frame = pd.DataFrame({"c": ["a", "b"] * 30, "x": np.arange(60.0)})
     GANSampler(**TINY, random_state=0).fit(frame).save(tmp_path / "m.safetensors")
