@@ -306,9 +306,9 @@ class DataMap:
             raise TypeError(
                 f"random_state must be an int seed, got {self.random_state!r}."
             )
-        from ._reservoir import ColumnStatistics  # which imports this module
-
-        if statistics is not None and not isinstance(statistics, ColumnStatistics):
+        # What _take_statistics reads (ColumnStatistics' module imports this).
+        fields = ("mean", "std", "min", "max", "decimals")
+        if statistics is not None and not all(hasattr(statistics, f) for f in fields):
             raise TypeError(
                 "statistics must be a ColumnStatistics (RowReservoir.statistics), "
                 f"got {type(statistics).__name__}."
