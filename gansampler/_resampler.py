@@ -573,30 +573,24 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             if seed_source is None:
                 seed_source = getattr(base, "random_state", None)
             root = draw_seed(seed_source)
+            # A class's seeds (its sampler's fit, its draw) depend on its place
+            # among the classes only: it gets the same rows whichever other
+            # classes are targeted.
+            seeds = {c: spawn_seeds(root, 2, key=(classes.index(c),)) for c in targets}
             if not targets:  # nothing to generate, nothing to train
                 fitted = []
             elif self._conditional(base):
-                # The sampler learns every row, whatever the targets; a class's
-                # draw is seeded by its place among the classes only, so that
-                # it gets the same rows whichever other classes are targeted.
+                # One sampler learns every row, whatever the targets.
                 fit_seed, _ = spawn_seeds(root, 2)
-                class_seeds = {
-                    c: spawn_seeds(root, 2, key=(classes.index(c),))[1] for c in targets
-                }
+                draw_seeds = {c: seeds[c][1] for c in targets}
                 sampler, parts = _fit_sample_conditional(
-                    base, X_checked, labels, targets, fit_seed, class_seeds
+                    base, X_checked, labels, targets, fit_seed, draw_seeds
                 )
                 fitted = [(sampler, part) for part in parts]
             else:
-                # As above: a class's seeds depend on its place among the
-                # classes only.
                 fitted = Parallel(n_jobs=self.n_jobs)(
                     delayed(_fit_sample)(
-                        base,
-                        _rows_of(X_checked, labels == c),
-                        c,
-                        n_new,
-                        spawn_seeds(root, 2, key=(classes.index(c),)),
+                        base, _rows_of(X_checked, labels == c), c, n_new, seeds[c]
                     )
                     for c, n_new in targets.items()
                 )

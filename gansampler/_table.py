@@ -774,12 +774,19 @@ def _dictionary_of(values):
     ]
 
 
-def _level_values(column):
-    """A category column's values as Python's objects: an Arrow
-    dictionary's as its dictionary holds them (NumPy would give zoned times
-    without their zone), each read once, its nulls None."""
+def _level_values(column, missing):
+    """A category column's values as Python's objects, and where they are
+    missing (``missing``: where pandas says so). An Arrow dictionary's are
+    read as its dictionary holds them (NumPy would give zoned times without
+    their zone), each once, its nulls None; its NaN are missing too, which
+    pandas does not say."""
     if not _is_arrow_dictionary(column.dtype):
-        return np.asarray(column.values, dtype=object)
+        return np.asarray(column.values, dtype=object), missing
+    values = _dictionary_values(column)
+    return values, missing | _missing_mask(values)
+
+
+def _dictionary_values(column):
     import pyarrow as pa
 
     chunked = pa.array(column.values)
@@ -1162,8 +1169,7 @@ class TableMap:
                 # Its dictionary, in its order (an ordered one's ranks).
                 record["categories"] = _dictionary_of(column.values)
             if kind == "category":
-                values = _level_values(column)
-                missing = missing | _missing_mask(values)  # an Arrow NaN
+                values, missing = _level_values(column, missing)
                 codec = CategoryCodec().fit(values, missing)
                 n_levels = len(codec.levels_) - (codec.missing_level() is not None)
                 if n_levels > self.max_categories and n_levels > n_rows / 2:
@@ -1385,8 +1391,7 @@ class TableMap:
         for j, (column, codec) in enumerate(zip(columns, self.columns_, strict=True)):
             missing = _missing_mask(column.values)
             if codec.kind == "category":
-                values = _level_values(column)
-                missing = missing | _missing_mask(values)
+                values, missing = _level_values(column, missing)
                 code = None if unseen == "raise" else -1
                 try:
                     codes = codec.codec.codes(values, missing, code)
