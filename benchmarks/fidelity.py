@@ -20,6 +20,14 @@ and the Kolmogorov-Smirnov statistic (KS). Baselines, measured in the same run:
 - ``quantile_map``: the quantile map alone, no GAN: normal noise pushed
   through gansampler's DataMap, fitted to the training points (what the
   preprocessing does before the GAN does anything).
+- ``training_points``: the 10,000 training points themselves, scored the
+  same way: what a sampler that gave back its training sample would score.
+  The floor is another sample's distance; this is the seed's own sample's,
+  the part of each seed's figure that no learner of that sample escapes
+  (on real columns it is the floor).
+
+Beside the medians, a table gives each method's spread over the seeds: its
+worst seed over its median, and the seeds' range.
 
 Targets: six continuous shapes, two counts (``binomial``: Binomial(20, 0.3),
 ``negative_binomial``: NB(3, 0.25), a long right tail with many zeros and
@@ -239,6 +247,7 @@ METHODS = {
         X, seed, {**_threads(params), **ARTICLE_PARAMS}
     ),
     "quantile_map": _quantile_map,
+    "training_points": None,
 }
 
 
@@ -258,8 +267,9 @@ def run_one(target, seed, method, params, draws=1):
     draw's are kept too. The floor is one second sample, whatever
     ``draws``."""
     train, evaluation, floor = make_data(target, seed)
-    if method == "floor":
-        draw, fit_s, sample_s, sampler = (lambda k: floor), None, None, None
+    if method in ("floor", "training_points"):
+        points = floor if method == "floor" else train
+        draw, fit_s, sample_s, sampler = (lambda k: points), None, None, None
         draws = 1
     else:
         draw, fit_s, sample_s, sampler = METHODS[method](train, seed, params)
@@ -295,12 +305,52 @@ def _median(results, target, method, key):
     return float(np.median(values)) if values else None
 
 
+def _spread(results, target, method, key):
+    """The worst seed over the median, the lowest and the highest seed's
+    figure (None where the method has no figures)."""
+    values = [
+        r[key]
+        for r in results
+        if r["target"] == target and r["method"] == method and r.get(key) is not None
+    ]
+    if not values:
+        return None
+    return max(values) / float(np.median(values)), min(values), max(values)
+
+
+def spreads(results, targets, methods, key="w1_std", title="W1/std"):
+    """Markdown table of each method's spread over the seeds."""
+    out = [
+        f"\n### {title}, spread over seeds: worst seed / median (lowest - highest)\n",
+        "| target | " + " | ".join(methods) + " |",
+        "| --- |" + " --- |" * len(methods),
+    ]
+    for target in targets:
+        cells = []
+        for method in methods:
+            spread = _spread(results, target, method, key)
+            if spread is None:
+                cells.append("")
+            else:
+                cells.append(f"{spread[0]:.2f}x ({spread[1]:.4f} - {spread[2]:.4f})")
+        out.append(f"| {target} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+# Issue 21's bound on the canonical case's worst seed, over its median.
+WORST_SEED_BOUND = 1.5
+
+
 def targets_met(results, targets, method="gansampler"):
-    """Markdown table of the project's targets for ``method``, met or not."""
+    """Markdown table of the project's targets for ``method``, met or not.
+    The canonical case's worst seed over its median is bounded too; beside
+    it, the training points' own (where measured): what giving back each
+    seed's sample would score."""
     out = [
         f"\n### targets, {method} (median over seeds, ratio to the floor)\n",
-        "| target | W1/std ratio | bound | KS ratio | bound | met |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| target | W1/std ratio | bound | KS ratio | bound | worst seed / median "
+        "(training points') | bound | met |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for target in targets:
         ratios = [
@@ -313,6 +363,11 @@ def targets_met(results, targets, method="gansampler"):
             None if target in REAL else 2.0,
         ]
         met = all(b is None or r <= b for r, b in zip(ratios, bounds, strict=True))
+        worst = _spread(results, target, method, "w1_std")[0]
+        own = _spread(results, target, "training_points", "w1_std")
+        worst_bound = WORST_SEED_BOUND if target == "normal_4_1.25" else None
+        if worst_bound is not None:
+            met = met and worst <= worst_bound
         if target == "bimodal":
             met = (
                 met
@@ -323,6 +378,8 @@ def targets_met(results, targets, method="gansampler"):
             f"{bounds[0]}x",
             f"{ratios[1]:.2f}x",
             "-" if bounds[1] is None else f"{bounds[1]}x",
+            f"{worst:.2f}x" + ("" if own is None else f" ({own[0]:.2f}x)"),
+            "-" if worst_bound is None else f"{worst_bound}x",
             "yes" if met else "NO",
         ]
         out.append(f"| {target} | " + " | ".join(cells) + " |")
@@ -445,6 +502,7 @@ def main(argv=None):
                     flush=True,
                 )
     print(tables(results, args.targets, args.methods))
+    print(spreads(results, args.targets, args.methods))
     if "gansampler" in args.methods:
         print(targets_met(results, args.targets))
     with open(args.json, "w") as f:
