@@ -22,6 +22,7 @@ from skorch.utils import TeeGenerator, to_tensor
 
 from ._callbacks import EpochFidelity
 from ._compat import Interval, StrOptions, validate_parameter_constraints
+from ._copula import gaussian_copula
 from ._game import Game, gumbel, one_hot, packed, with_labels
 from ._held_out import HeldOut, held_out_loss, one_hot_blocks, rows_of
 from ._losses import GANLoss
@@ -65,8 +66,6 @@ class _Diverged(Exception):
     """A loss became NaN or inf during a round."""
 
 
-# Added to the diagonal of the rows' covariance before its Cholesky factor.
-_COPULA_JITTER = 1e-4
 # The mean and standard deviation of each kind of noise.
 _NOISE_MOMENTS = {"normal": (0.0, 1.0), "uniform": (0.5, 12**-0.5)}
 
@@ -622,40 +621,24 @@ class GANNet(NeuralNet):
 
     def _start_from_copula(self, X, codes=None):
         """Where the generator has a linear skip, start it (and its average)
-        as the Gaussian of the training rows' numbers ``X`` in the networks'
-        space: their mean and covariance, a Gaussian copula of the columns.
-        With the rows' class ``codes``, each class starts at its own mean,
-        with the covariance within the classes."""
+        as the Gaussian copula of the training rows ``X`` in the networks'
+        space (see :func:`~gansampler._copula.gaussian_copula`): the mean and
+        covariance of their numbers and of their blocks' latent scores. With
+        the rows' class ``codes``, each class starts at its own mean, with the
+        covariance within the classes."""
         skip = getattr(self.generator_, "skip", None)
-        n_numbers = X.shape[1] - sum(self.blocks)
-        if skip is None or n_numbers < 1 or len(X) < 2:
+        if skip is None or len(X) < 2:
             return
-        numbers = X[:, :n_numbers].double()
-        mean = numbers.mean(0)
-        class_shifts = None
-        covariance = torch.cov(numbers.T).reshape(n_numbers, n_numbers)
-        if codes is not None and self.n_classes:
-            counts = torch.bincount(codes, minlength=self.n_classes).to(numbers)
-            sums = numbers.new_zeros(self.n_classes, n_numbers)
-            sums.index_add_(0, codes, numbers)
-            # A class without training rows starts at the mean of all.
-            means = torch.where(counts[:, None] > 0,
-                                sums / counts.clamp(min=1)[:, None], mean)  # fmt: skip
-            class_shifts = (means - mean).float()
-            within = numbers - means[codes]
-            degrees = max(1, len(X) - self.n_classes)
-            covariance = within.T @ within / degrees
-        # A constant column has no variance: a little keeps the factor real.
-        covariance = covariance + _COPULA_JITTER * torch.eye(
-            n_numbers, dtype=numbers.dtype, device=numbers.device
-        )
-        factor, info = torch.linalg.cholesky_ex(covariance)
-        if info.item():
-            factor = torch.diag(covariance.diagonal().sqrt())
+        copula = gaussian_copula(X, self.blocks, codes, self.n_classes)
+        if copula is None:
+            return
         noise_mean, noise_std = _NOISE_MOMENTS[self.noise]
         self.generator_.start_from(
-            mean.float(), factor.float(), class_shifts=class_shifts,
+            copula.mean.float(), copula.cholesky.float(),
+            class_shifts=_float(copula.class_shifts),
             noise_mean=noise_mean, noise_std=noise_std,
+            readout=_float(copula.readout),
+            readout_bias=_float(copula.readout_bias),
         )  # fmt: skip
         self.generator_ema_.load_state_dict(self.generator_.state_dict())
 
@@ -974,6 +957,11 @@ def check_held_out_rows(n_train, n_valid, what, advice=""):
             f"{what} back {n_valid} of {n_train + n_valid} rows: the held-out "
             f"check needs at least two rows on each side.{advice}"
         )
+
+
+def _float(tensor):
+    """``tensor`` in float32; None stays None."""
+    return None if tensor is None else tensor.float()
 
 
 def _device_of(module, default):

@@ -188,14 +188,18 @@ class Generator(nn.Module):
 
     @torch.no_grad()
     def start_from(self, mean, cholesky, *, class_shifts=None, noise_mean=0.0,
-                   noise_std=1.0):  # fmt: skip
-        """Start as a Gaussian of given mean and covariance.
+                   noise_std=1.0, readout=None, readout_bias=None):  # fmt: skip
+        """Start as a Gaussian of given mean and covariance, or as a linear
+        map of one.
 
         The skip maps the first noise dimensions through ``cholesky``,
         standardised from noise of ``noise_mean`` and ``noise_std``, to the
         first ``len(mean)`` outputs, and the layers' last bias moves by
         ``mean``: with the layers still small, the generator draws the
-        Gaussian of ``mean`` and covariance ``cholesky @ cholesky.T``.
+        Gaussian of ``mean`` and covariance ``cholesky @ cholesky.T``. With
+        ``readout``, its first ``len(readout)`` outputs are ``readout``
+        times that Gaussian, plus ``readout_bias`` (the logits of category
+        slots, read off a latent score).
 
         Parameters
         ----------
@@ -209,6 +213,11 @@ class Generator(nn.Module):
             class moves from ``mean``.
         noise_mean, noise_std : float, default=0.0, 1.0
             The mean and standard deviation of the noise.
+        readout : torch.Tensor of shape (m, d) or None, default=None
+            The map from the Gaussian to the first ``m`` outputs,
+            ``m <= n_outputs``; None is the identity on the first ``d``.
+        readout_bias : torch.Tensor of shape (m,) or None, default=None
+            Added to the first ``m`` outputs (with ``readout`` only).
 
         Raises
         ------
@@ -229,24 +238,50 @@ class Generator(nn.Module):
             and tuple(cholesky.shape) == (d, d)
             and n_noise > 0
             and (class_shifts is None or tuple(class_shifts.shape) == (n_classes, d))
+            and (
+                readout is None
+                or (
+                    readout.ndim == 2
+                    and readout.shape[1] == d
+                    and 0 < readout.shape[0] <= self.skip.out_features
+                )
+            )
+            and (
+                readout_bias is None
+                or (
+                    readout is not None
+                    and tuple(readout_bias.shape) == tuple(readout.shape[:1])
+                )
+            )
         )
         if not shapes_fit:
             raise ValueError(
                 f"start_from needs a mean of shape (d,) with d <= "
                 f"{self.skip.out_features}, a cholesky factor of shape (d, d) and "
                 f"class_shifts of shape (n_classes, d) for fewer classes than the "
-                f"{self.skip.in_features} inputs; got {tuple(mean.shape)}, "
-                f"{tuple(cholesky.shape)} and "
-                f"{None if class_shifts is None else tuple(class_shifts.shape)}."
+                f"{self.skip.in_features} inputs, and a readout of shape (m, d) "
+                f"with m <= {self.skip.out_features} and its bias of shape (m,); "
+                f"got {tuple(mean.shape)}, {tuple(cholesky.shape)}, "
+                f"{_shape(class_shifts)}, {_shape(readout)} and "
+                f"{_shape(readout_bias)}."
             )
         k = min(d, n_noise)
         weight = cholesky[:, :k].to(self.skip.weight) / noise_std
-        self.skip.weight.zero_()
-        self.skip.weight[:d, :k] = weight
-        if n_classes:
-            self.skip.weight[:d, -n_classes:] = class_shifts.T.to(weight)
         shift = mean.to(weight) - noise_mean * weight.sum(1)
-        self.layers[-1].bias[:d] += shift
+        shifts = None if class_shifts is None else class_shifts.T.to(weight)
+        if readout is not None:
+            readout = readout.to(weight)
+            weight, shift = readout @ weight, readout @ shift
+            if readout_bias is not None:
+                shift = shift + readout_bias.to(weight)
+            if shifts is not None:
+                shifts = readout @ shifts
+        m = len(weight)
+        self.skip.weight.zero_()
+        self.skip.weight[:m, :k] = weight
+        if n_classes:
+            self.skip.weight[:m, -n_classes:] = shifts
+        self.layers[-1].bias[:m] += shift
 
 
 class Discriminator(nn.Module):
@@ -295,3 +330,7 @@ class Discriminator(nn.Module):
 
     def forward(self, X):
         return self.layers(X)
+
+
+def _shape(tensor):
+    return None if tensor is None else tuple(tensor.shape)

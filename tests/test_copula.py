@@ -1,0 +1,161 @@
+import numpy as np
+import pytest
+import torch
+
+from gansampler import GANSampler, Generator
+from gansampler._copula import LOGIT_SCALE, gaussian_copula
+
+
+def _one_hot(codes, width):
+    return torch.nn.functional.one_hot(torch.as_tensor(codes), width).double()
+
+
+def _slots(copula, z, start, width, latent):
+    """The slot each latent score ``z`` picks: the largest of the block's
+    logits read off it."""
+    rows = slice(start, start + width)
+    logits = z[:, None] * copula.readout[rows, latent] + copula.readout_bias[rows]
+    return logits.argmax(1)
+
+
+def test_numbers_alone_give_their_mean_and_covariance():
+    X = torch.from_numpy(np.random.default_rng(0).normal(size=(500, 3)))
+    X = X @ torch.tensor([[1.0, 0.5, 0.0], [0.0, 1.0, -0.4], [0.0, 0.0, 0.3]]).double()
+    copula = gaussian_copula(X, ())
+    torch.testing.assert_close(copula.mean, X.mean(0))
+    covariance = copula.cholesky @ copula.cholesky.T
+    torch.testing.assert_close(covariance, torch.cov(X.T) + 1e-4 * torch.eye(3))
+    assert copula.readout is None and copula.readout_bias is None
+
+
+def test_a_block_s_logits_pick_each_slot_in_its_share():
+    # Slots own intervals of the normal line as wide as their shares: a
+    # standard normal score picks each as often as the rows hold it.
+    codes = np.repeat([0, 1, 2, 3], [500, 50, 300, 150])
+    X = _one_hot(codes, 4)
+    copula = gaussian_copula(X, (4,))
+    assert copula.readout.shape == (4, 1)
+    z = torch.randn(200_000, generator=torch.Generator().manual_seed(0)).double()
+    shares = torch.bincount(_slots(copula, z, 0, 4, 0), minlength=4) / len(z)
+    np.testing.assert_allclose(shares, [0.5, 0.05, 0.3, 0.15], atol=0.005)
+    # Neighbouring slots trade places LOGIT_SCALE logits per unit of score.
+    assert set(copula.readout[:, 0].tolist()) == {LOGIT_SCALE * r for r in range(4)}
+
+
+def test_slots_are_ordered_along_the_numbers():
+    # A level whose rows hold large numbers sits at the high end of the
+    # score, which then goes with the numbers.
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=3_000)
+    codes = np.where(x > 0.8, 2, np.where(x < -0.5, 0, 1))
+    X = torch.cat([torch.from_numpy(x)[:, None], _one_hot(codes, 3)], 1)
+    copula = gaussian_copula(X, (3,))
+    covariance = copula.cholesky @ copula.cholesky.T
+    assert covariance[0, 1] / covariance[0, 0].sqrt() > 0.8
+    # Slot 0 (low numbers) is read off the low end, slot 2 the high end.
+    ranks = copula.readout[1:, 1] / LOGIT_SCALE
+    assert ranks.tolist() == [0.0, 1.0, 2.0]
+    # Drawn from the copula, each slot's numbers sit where the data's do.
+    gauss = torch.randn(50_000, 2, generator=torch.Generator().manual_seed(0))
+    drawn = copula.mean + gauss.double() @ copula.cholesky.T
+    slots = _slots(copula, drawn[:, 1], 1, 3, 1)
+    for slot in range(3):
+        assert abs(drawn[slots == slot, 0].mean() - x[codes == slot].mean()) < 0.25
+
+
+def test_category_columns_alone_keep_their_association():
+    # No numbers: slots in order of their shares, and two blocks that
+    # agree in 90% of the rows agree in most draws.
+    rng = np.random.default_rng(2)
+    a = (rng.random(4_000) < 0.6).astype(int)
+    b = np.where(rng.random(4_000) < 0.9, a, 1 - a)
+    X = torch.cat([_one_hot(a, 2), _one_hot(b, 2)], 1)
+    copula = gaussian_copula(X, (2, 2))
+    gauss = torch.randn(50_000, 2, generator=torch.Generator().manual_seed(0))
+    scores = gauss.double() @ copula.cholesky.T
+    agree = _slots(copula, scores[:, 0], 0, 2, 0) == _slots(
+        copula, scores[:, 1], 2, 2, 1
+    )
+    assert agree.double().mean() > 0.8
+
+
+def test_many_blocks_still_give_a_factor():
+    # The scores' covariances with each other are approximate: with many
+    # small blocks the matrix can be indefinite, and the nearest covariance
+    # is factored, not a diagonal.
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 3, size=200)
+    blocks = [_one_hot(np.where(rng.random(200) < 0.95, base, 2 - base), 3)
+              for _ in range(12)]  # fmt: skip
+    copula = gaussian_copula(torch.cat(blocks, 1), (3,) * 12)
+    covariance = copula.cholesky @ copula.cholesky.T
+    assert torch.isfinite(copula.cholesky).all()
+    off_diagonal = covariance - torch.diag(covariance.diagonal())
+    assert off_diagonal.abs().max() > 0.5
+
+
+def test_classes_get_shifts_of_the_numbers_and_the_scores():
+    rng = np.random.default_rng(4)
+    codes = torch.as_tensor(np.repeat([0, 1], 200))
+    x = rng.normal(size=400) + 3.0 * codes.numpy()
+    levels = np.where(rng.random(400) < 0.8, codes.numpy(), 1 - codes.numpy())
+    X = torch.cat([torch.from_numpy(x)[:, None], _one_hot(levels, 2)], 1)
+    copula = gaussian_copula(X, (2,), codes, 2)
+    assert copula.class_shifts.shape == (2, 2)
+    # The second class sits higher on the number and on the level's score.
+    assert (copula.class_shifts[1] > copula.class_shifts[0]).all()
+
+
+def test_nothing_to_start_from():
+    # Blocks of one slot (a column of one level) and no numbers.
+    assert gaussian_copula(torch.ones(10, 2).double(), (1, 1)) is None
+
+
+def test_start_from_refuses_a_readout_that_does_not_fit():
+    G = Generator(n_inputs=3, n_outputs=4, hidden_size=8, linear_skip=True)
+    mean, factor = torch.zeros(2), torch.eye(2)
+    with pytest.raises(ValueError, match=r"a readout of shape \(m, d\)"):
+        G.start_from(mean, factor, readout=torch.zeros(5, 2))
+    with pytest.raises(ValueError, match=r"got .*\(4, 3\)"):
+        G.start_from(mean, factor, readout=torch.zeros(4, 3))
+    with pytest.raises(ValueError, match="its bias of shape"):
+        G.start_from(mean, factor, readout=torch.zeros(4, 2),
+                     readout_bias=torch.zeros(3))  # fmt: skip
+    with pytest.raises(ValueError, match="its bias of shape"):
+        G.start_from(mean, factor, readout_bias=torch.zeros(2))
+
+
+def test_start_from_reads_outputs_off_the_gaussian():
+    G = Generator(n_inputs=2, n_outputs=3, hidden_size=8, linear_skip=True)
+    readout = torch.tensor([[1.0, 0.0], [2.0, 0.0], [0.0, -1.0]])
+    G.start_from(torch.tensor([1.0, 2.0]), torch.eye(2), readout=readout,
+                 readout_bias=torch.tensor([0.0, 0.5, 0.0]))  # fmt: skip
+    torch.testing.assert_close(G.skip.weight, readout)
+    noise = torch.randn(100_000, 2, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        out = G(noise)
+    # The layers start small: the outputs are nearly the readout's.
+    np.testing.assert_allclose(out.mean(0), [1.0, 2.5, -2.0], atol=0.1)
+
+
+def test_a_mixed_table_starts_with_its_categories_tied_to_its_numbers():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=2_000)
+    kind = np.where(x + 0.5 * rng.normal(size=2_000) > 0.8, "a",
+                    np.where(x < -0.5, "b", "c"))  # fmt: skip
+    X = pd.DataFrame({"x": x, "y": 2 * x + 0.3 * rng.normal(size=2_000),
+                      "kind": kind})  # fmt: skip
+    # A round at a rate too small to move the weights: the copula start.
+    settings = dict(max_epochs=1, steps_per_epoch=1, generator_lr=1e-12,
+                    discriminator_lr=1e-12, random_state=0)  # fmt: skip
+    drawn = (
+        GANSampler(copula_start=True, **settings).fit(X).sample(20_000, random_state=1)
+    )
+    means, real = drawn.groupby("kind")["x"].mean(), X.groupby("kind")["x"].mean()
+    np.testing.assert_allclose(means[["a", "b", "c"]], real[["a", "b", "c"]],
+                               atol=0.2)  # fmt: skip
+    # Without the start, the levels do not know the numbers.
+    plain = GANSampler(copula_start=False, **settings).fit(X)
+    means = plain.sample(20_000, random_state=1).groupby("kind")["x"].mean()
+    assert np.abs(means[["a", "b"]] - real[["a", "b"]]).max() > 0.5
