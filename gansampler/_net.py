@@ -629,7 +629,10 @@ class GANNet(NeuralNet):
         skip = getattr(self.generator_, "skip", None)
         if skip is None or len(X) < 2:
             return
-        copula = gaussian_copula(X, self.blocks, codes, self.n_classes)
+        copula = gaussian_copula(
+            X, self.blocks, codes, self.n_classes, n_noise=self.noise_dim,
+            normal_noise=self.noise == "normal",
+        )  # fmt: skip
         if copula is None:
             return
         noise_mean, noise_std = _NOISE_MOMENTS[self.noise]

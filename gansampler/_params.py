@@ -572,10 +572,10 @@ PARAMETERS: dict[str, Parameter] = {
         "auto",
         (OptionsSpec(("auto",)), "boolean"),
         "Start the built-in generator as the Gaussian copula of the training "
-        "rows (their numbers, and a normal score per category column whose "
-        "levels own intervals of it), and let the game learn what it misses; "
-        "auto: on for "
-        "one column, and where whole rows of numbers are each drawn 10,000 "
+        "rows (their numbers, and a normal score per category column and "
+        "missing-value indicator, whose levels own intervals of it), and let "
+        "the game learn what it misses; auto: on for "
+        "one column of numbers, and where whole rows of numbers are each drawn 10,000 "
         "times or more.",
     ),
     "activation": Parameter(

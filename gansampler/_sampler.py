@@ -182,19 +182,21 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         the CPU.
     copula_start : bool or "auto", default="auto"
         Start the built-in generator as the Gaussian copula of the training
-        rows' numbers: a linear map of the noise, beside its layers, is set
-        to the mean and covariance of the numbers in the networks' space (a
+        rows: a linear map of the noise, beside its layers, is set to the
+        mean and covariance of the numbers in the networks' space (a
         Gaussian copula over the preprocessed margins; with classes, each
         class at its own mean, with the covariance within the classes), and
         the layers, which start at a tenth of their usual weights, learn
         what the copula misses. Each category column and missing-value
-        indicator has a normal score in the copula: its levels own
-        intervals of it as wide as their shares, in the order of their
-        rows' numbers along the numbers' first principal axis (of their
-        shares, without numbers), and the block's logits are read off it,
-        so that the levels start in their shares and tied to the numbers
-        (since 0.25; before, they started as without the copula).
-        ``"auto"`` is on for one column (its
+        indicator has a normal score in the copula (since 0.25; before,
+        they started as without it): its levels own intervals of the score
+        as wide as their shares, ordered along the direction of the numbers
+        that tells them apart best (by share, without numbers), and the
+        block's logits are read off it, so that the levels start near their
+        shares and tied to the numbers. A block that the noise cannot carry
+        (past ``noise_dim``, uniform noise, every row in one level) starts
+        at its shares on its own.
+        ``"auto"`` is on for one column of numbers (its
         copula is the normal the quantile map makes of it: the generator
         starts as the quantile map, and over the 11 one-column targets of
         ``benchmarks/fidelity.py`` came closer to them, a median of 0.96

@@ -159,3 +159,126 @@ def test_a_mixed_table_starts_with_its_categories_tied_to_its_numbers():
     plain = GANSampler(copula_start=False, **settings).fit(X)
     means = plain.sample(20_000, random_state=1).groupby("kind")["x"].mean()
     assert np.abs(means[["a", "b"]] - real[["a", "b"]]).max() > 0.5
+
+
+def _draw(copula, n, seed=0, shift=None):
+    gauss = torch.randn(
+        n, len(copula.mean), generator=torch.Generator().manual_seed(seed)
+    )
+    drawn = copula.mean + gauss.double() @ copula.cholesky.T
+    return drawn if shift is None else drawn + shift
+
+
+def test_slots_follow_the_number_that_tells_them_apart():
+    # The level follows c alone, off the numbers' first principal axis
+    # (a and b): the slots are ordered along c, and the copula ties them
+    # to it as the data do.
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=2_000)
+    b = 0.7 * a + 0.7 * rng.normal(size=2_000)
+    c = rng.normal(size=2_000)
+    codes = np.where(c > 0.6, 2, np.where(c < -0.6, 0, 1))
+    numbers = np.stack([a, b, c], 1)
+    numbers = (numbers - numbers.mean(0)) / numbers.std(0)
+    X = torch.cat([torch.from_numpy(numbers), _one_hot(codes, 3)], 1)
+    copula = gaussian_copula(X, (3,))
+    drawn = _draw(copula, 100_000)
+    slots = _slots(copula, drawn[:, 3], 3, 3, 3)
+    means = [float(drawn[slots == k, 2].mean()) for k in range(3)]
+    real = [numbers[codes == k, 2].mean() for k in range(3)]
+    assert means[0] < means[1] < means[2]
+    np.testing.assert_allclose(means, real, atol=0.35)
+
+
+def test_blocks_past_the_noise_start_at_their_shares():
+    # Noise of 3 dimensions carries the 2 numbers and one score: the second
+    # block starts at its shares through its logits' bias, on its own.
+    rng = np.random.default_rng(5)
+    numbers = torch.from_numpy(rng.normal(size=(400, 2)))
+    first = _one_hot(rng.integers(0, 2, 400), 2)
+    second = _one_hot((rng.random(400) < 0.2).astype(int), 2)
+    X = torch.cat([numbers, first, second], 1)
+    copula = gaussian_copula(X, (2, 2), n_noise=3)
+    assert copula.cholesky.shape == (3, 3)
+    assert copula.readout[4:].abs().max() == 0
+    torch.testing.assert_close(copula.readout_bias[4:], second.mean(0).log())
+    # With room, it gets a score of its own.
+    assert gaussian_copula(X, (2, 2), n_noise=4).cholesky.shape == (4, 4)
+
+
+def test_uniform_noise_starts_blocks_at_their_shares():
+    # A linear map of uniform noise is no normal: its scores would miss the
+    # intervals of rare levels.
+    codes = np.repeat([0, 1, 2], [500, 470, 30])
+    X = torch.cat([torch.randn(1_000, 1).double(), _one_hot(codes, 3)], 1)
+    copula = gaussian_copula(X, (3,), normal_noise=False)
+    assert copula.cholesky.shape == (1, 1)
+    torch.testing.assert_close(copula.readout_bias[1:], X[:, 1:].mean(0).log())
+
+
+def test_a_block_in_one_slot_starts_at_its_shares():
+    # Every training row in one slot (the rows with missing values all held
+    # out): no score, whose variance would be next to nothing.
+    X = torch.cat([torch.randn(50, 1).double(), _one_hot(np.zeros(50, int), 2)], 1)
+    copula = gaussian_copula(X, (2,))
+    assert copula.cholesky.shape == (1, 1)
+    assert copula.readout_bias[1] == 0 and copula.readout_bias[2] < -9
+
+
+def test_scores_have_variance_one_after_their_covariance_is_mended():
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 3, size=200)
+    blocks = [_one_hot(np.where(rng.random(200) < 0.95, base, 2 - base), 3)
+              for _ in range(12)]  # fmt: skip
+    copula = gaussian_copula(torch.cat(blocks, 1), (3,) * 12)
+    variances = (copula.cholesky @ copula.cholesky.T).diagonal()
+    np.testing.assert_allclose(variances, 1.0, atol=1e-3)
+
+
+def test_each_class_keeps_its_levels_shares():
+    # Within a class a score varies less than over all the rows: each class
+    # starts near its own shares, not blurred towards the others'.
+    rng = np.random.default_rng(0)
+    classes = rng.choice(3, p=[0.6, 0.3, 0.1], size=3_000)
+    shares = np.array([[0.8, 0.15, 0.05], [0.1, 0.8, 0.1], [0.05, 0.15, 0.8]])
+    levels = np.array([rng.choice(3, p=shares[c]) for c in classes])
+    X = _one_hot(levels, 3)
+    codes = torch.as_tensor(classes)
+    copula = gaussian_copula(X, (3,), codes, 3)
+    for c in range(3):
+        drawn = _draw(copula, 50_000, shift=copula.class_shifts[c])
+        slots = _slots(copula, drawn[:, 0], 0, 3, 0)
+        start = torch.bincount(slots, minlength=3).double() / 50_000
+        assert abs(start[c] - shares[c, c]) < 0.25, (c, start)
+
+
+def _start_shares(sampler, n=20_000):
+    """Each block's slot shares as the fitted generator draws them (Gumbel
+    noise included), before the calibration's bias."""
+    net, table = sampler.net_, sampler.table_map_
+    rows = net.generate(net.generator_input(n, torch.Generator().manual_seed(1)))
+    shares, start = [], table.n_numbers_
+    for width in table.block_sizes_:
+        slots = rows[:, start : start + width].argmax(1)
+        shares.append(torch.bincount(slots, minlength=width).double() / n)
+        start += width
+    return shares
+
+
+@pytest.mark.parametrize("noise", ["normal", "uniform"])
+def test_a_fit_starts_its_blocks_in_their_shares(noise):
+    # Four columns with missing values: eight coordinates for noise of four
+    # dimensions (the default), and uniform noise: every block still starts
+    # near its shares.
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(600, 4)), columns=list("wxyz"))
+    for column in X:
+        X.loc[rng.random(600) < 0.2, column] = np.nan
+    sampler = GANSampler(copula_start=True, noise=noise, max_epochs=1,
+                         steps_per_epoch=1, generator_lr=1e-12,
+                         discriminator_lr=1e-12, random_state=0).fit(X)  # fmt: skip
+    assert sampler.net_.noise_dim == 4
+    for shares, column in zip(_start_shares(sampler), X, strict=True):
+        missing = X[column].isna().mean()
+        assert abs(shares.min() - missing) < 0.06, (column, shares)
