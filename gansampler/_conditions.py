@@ -36,9 +36,19 @@ _CONDITION_KEY = 3
 def condition_groups(table_map, conditions, n_samples):
     """The distinct conditions asked for, as ``({column: level code}, rows)``
     pairs, where ``rows`` are the positions of the rows that get it."""
+    names = [column.name for column in table_map.columns_]
+    in_frame = is_frame(conditions)
     if isinstance(conditions, Mapping):
         rows = [dict(conditions)] * n_samples
-    elif is_frame(conditions):
+    elif in_frame:
+        duplicated = conditions.columns[conditions.columns.duplicated()]
+        if len(duplicated):
+            raise ValueError(
+                f"The DataFrame of conditions names the column "
+                f"{duplicated[0]!r} twice: name each column once."
+            )
+        for column in conditions.columns:  # checked even for no rows
+            _column_index(table_map, names, column)
         rows = [
             {k: v for k, v in row.items() if not is_missing(v)}
             for row in conditions.to_dict("records")
@@ -58,23 +68,28 @@ def condition_groups(table_map, conditions, n_samples):
             f"conditions ask for {len(rows)} rows, but n_samples is {n_samples}: "
             f"pass n_samples={len(rows)}."
         )
-    names = [column.name for column in table_map.columns_]
     known = {}
 
     def coded(column, level):
         # Each pair looked up once: a dict condition repeats for every row.
+        # The level's type is in the key, as True equals 1 and hashes alike.
+        key = column, type(level), level
         try:
-            return known[column, level]
+            return known[key]
         except KeyError:
             pass
         except TypeError:  # unhashable: _level_code says what is wrong
             pass
         pair = (
             _column_index(table_map, names, column),
-            _level_code(table_map, names, column, level),
+            _level_code(table_map, names, column, level, in_frame),
         )
-        known[column, level] = pair
+        known[key] = pair
         return pair
+
+    if isinstance(conditions, Mapping):  # checked even for no rows
+        for column, level in conditions.items():
+            coded(column, level)
 
     groups = {}
     for position, row in enumerate(rows):
@@ -116,14 +131,16 @@ def _index_of(levels, level):
     raise ValueError(level)
 
 
-def _level_code(table_map, names, column, level):
+def _level_code(table_map, names, column, level, in_frame=False):
     codec = table_map.columns_[names.index(column)].codec
     if not isinstance(level, Hashable):
-        raise TypeError(
-            f"conditions ask column {column!r} for {level!r:.60}: a condition is "
-            "one level per column. For a level per row, pass a DataFrame or a "
-            "list of dicts with one row per row to draw."
+        advice = (
+            "each cell of a DataFrame of conditions is the level of one row."
+            if in_frame
+            else "a condition is one level per column. For a level per row, "
+            "pass a DataFrame or a list of dicts with one row per row to draw."
         )
+        raise TypeError(f"conditions ask column {column!r} for {level!r:.60}: {advice}")
     level = None if is_missing(level) else level
     if isinstance(level, np.datetime64 | np.timedelta64):
         # .item() would give a date, or nanoseconds as an int; equal

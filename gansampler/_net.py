@@ -338,6 +338,29 @@ class GANNet(NeuralNet):
         self.check_players()
         return self
 
+    def _check_rows(self, X):
+        """Refuse rows that are not the networks' (a table, text, another
+        width), before torch does, deep in a layer."""
+        advice = (
+            "GANNet trains on rows in the networks' space, numbers only: pass "
+            "sampler.table_map_.encode(X) for a fitted GANSampler's rows"
+        )
+        numeric = (isinstance(X, np.ndarray) and X.dtype.kind in "iufb") or (
+            isinstance(X, torch.Tensor) and not X.is_complex()
+        )
+        if not numeric:
+            arrays = (np.ndarray, torch.Tensor)
+            what = (f"an array of {X.dtype}" if isinstance(X, arrays)
+                    else f"a {type(X).__name__}")  # fmt: skip
+            raise TypeError(f"{advice}; got {what}.")
+        width = self.n_features if self.initialized_ else None
+        if self.initialized_ and self.n_features is None:
+            width = getattr(self, "n_features_in_", None)
+        if X.ndim != 2 or (width is not None and X.shape[1] != width):
+            raise ValueError(
+                f"{advice}, {width} columns; got an array of shape {tuple(X.shape)}."
+            )
+
     def _n_features(self):
         n_features = self.n_features
         if n_features is None:
@@ -478,6 +501,9 @@ class GANNet(NeuralNet):
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         X = _as_float32(X)
+        if not self.initialized_ and self.n_features is None and np.ndim(X) == 2:
+            self.n_features_in_ = np.shape(X)[1]
+        self._check_rows(X)
         if (y is None) != (not self.n_classes):
             raise ValueError(
                 f"GANNet(n_classes={self.n_classes}) needs "

@@ -68,6 +68,7 @@ from ._validation import (
     check_labels_present,
     check_numeric_columns,
     check_one_label_type,
+    column_spread,
 )
 from ._version import __version__
 from ._warnings import warn
@@ -940,16 +941,28 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                     f"y must hold one class label per row, {n_samples} labels; got "
                     f"an array of shape {labels.shape}."
                 )
-        known = {label: code for code, label in enumerate(classes.tolist())}
+        # A flag matches flags only, as in conditions: Python's True equals 1.
+        known = {
+            (isinstance(label, bool), label): code
+            for code, label in enumerate(classes.tolist())
+        }
+        asked = list(y) if isinstance(y, Mapping) else labels.tolist()
+        asked = [_python_label(label) for label in asked]
         unknown = [
-            label for label in dict.fromkeys(labels.tolist()) if label not in known
+            label
+            for label in dict.fromkeys(asked)
+            if (isinstance(label, bool), label) not in known
         ]
         if unknown:
             raise ValueError(
                 f"y has labels the sampler was not fitted on: {unknown[:5]}; its "
                 f"classes are {classes.tolist()}."
             )
-        return np.array([known[label] for label in labels.tolist()], dtype=np.int64)
+        labels = [_python_label(label) for label in labels.tolist()]
+        return np.array(
+            [known[isinstance(label, bool), label] for label in labels],
+            dtype=np.int64,
+        )
 
     def score(self, X, y=None):
         """Goodness of fit to ``X``: minus the mean distance per column.
@@ -957,7 +970,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         Draws ``max(n_samples, 10000)`` rows with a fixed seed, so the score of
         a fitted sampler is deterministic, and compares them with ``X``
         column by column: a column of numbers by the 1-Wasserstein distance
-        divided by its standard deviation in ``X`` (see
+        divided by its standard deviation in ``X`` (by the generated rows'
+        where ``X`` holds one value: a row, a constant column; see
         :func:`gansampler.metrics.wasserstein_distance`), on the values
         present, plus the gap between the missing rates where values are
         missing; a category column by the total variation distance between
@@ -965,7 +979,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         :func:`gansampler.metrics.total_variation_distance`), a missing value
         counting as a level, and a level that the training rows never had
         counting as one that no sample has (held-out rows can hold a rare
-        one). The score is minus the mean over columns. 0 is
+        one). A category column none of whose values is a level of the
+        training rows, and whose values are of another type (text where
+        fit saw numbers, or flags), raises: it was read in another form.
+        The score is minus the mean over columns. 0 is
         a perfect fit; greater is better. It judges each column's
         distribution, not the dependence between columns.
 
@@ -992,7 +1009,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 generated = generated.to_numpy(dtype=np.float64, na_value=np.nan)
             if np.isnan(X).any():  # missing values the training rows had none of
                 return -float(np.mean(column_distances(X, generated, table_map)))
-            return -wasserstein_distance(X, generated)
+            return -float(np.mean(_scaled_distances(X, generated)))
         validate_data(self, X, skip_check_array=True, reset=False)
         if not len(X):
             raise ValueError(
@@ -1067,8 +1084,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         training_state : bool, default=False
             Also save the discriminator, the generator's own weights (not
             averaged) and both optimizers' states, so that training can go
-            on from where it stopped (``net_.partial_fit``). Sampling needs
-            none of them.
+            on from where it stopped (``net_.partial_fit``, given the rows
+            in the networks' space: ``table_map_.encode(X)``). Sampling
+            needs none of them.
 
         Raises
         ------
@@ -1401,6 +1419,22 @@ def _check_round_memory(net, width):
                  f"(d_steps={net.d_steps})", "Lower batch_size.")  # fmt: skip
 
 
+def _scaled_distances(X, generated):
+    """Each column's 1-Wasserstein distance over its spread in ``X``, or
+    where ``X`` holds one value (a row, a constant column), over the
+    generated rows' spread: never in the data's unit."""
+    distances = wasserstein_distance(X, generated, scale=False,
+                                     multioutput="raw_values")  # fmt: skip
+    spread = column_spread(X)
+    spread = np.where(spread > 0, spread, column_spread(generated))
+    return distances / np.where(spread > 0, spread, 1.0)
+
+
+def _python_label(label):
+    """A NumPy scalar label as the Python value ``tolist`` gives."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def column_distances(coded, generated, table_map):
     """The distance of each column between two sets of coded rows, as
     :meth:`GANSampler.score` measures it."""
@@ -1415,7 +1449,7 @@ def column_distances(coded, generated, table_map):
         if x_missing.all() or g_missing.all():
             distances.append(1.0 + gap)
             continue
-        distance = wasserstein_distance(x[~x_missing, None], g[~g_missing, None])
+        (distance,) = _scaled_distances(x[~x_missing, None], g[~g_missing, None])
         distances.append(distance + gap)
     return np.asarray(distances)
 
@@ -1504,8 +1538,14 @@ def _class_codes(X, y):
     if kind not in ("binary", "multiclass"):
         raise ValueError(
             f"y must hold class labels (scikit-learn's target types 'binary' or "
-            f"'multiclass'), got a target of type {kind!r}. A numeric target "
-            "is not a class: to learn it with the rows, make it a column of X."
+            f"'multiclass'), got a target of type {kind!r}. "
+            + (
+                "One-hot labels are one column of labels here: pass "
+                "y.argmax(axis=1), or the labels themselves."
+                if kind == "multilabel-indicator"
+                else "A numeric target is not a class: to learn it with the "
+                "rows, make it a column of X."
+            )
         )
     classes, codes = np.unique(y, return_inverse=True)
     return classes, codes.astype(np.int64)

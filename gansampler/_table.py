@@ -184,6 +184,33 @@ def _python(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _level_type(value):
+    # A flag is no number here, as in conditions.
+    value = _python(value)
+    return "bool" if isinstance(value, bool) else type(value).__name__
+
+
+def _check_level_types(column, values, missing, codes):
+    """Refuse a column whose values are none of its levels and of other
+    types (codes from text read as numbers, flags as text): counted as
+    levels never seen, they would make a score say the sampler missed
+    every one."""
+    present = ~np.asarray(missing, dtype=bool)
+    if not present.any() or (codes[present] != -1).any():
+        return
+    levels = [level for level in column.codec.levels_ if level is not None]
+    level_types = {_level_type(level) for level in levels}
+    value = next(v for v, here in zip(values, present, strict=True) if here)
+    if _level_type(value) in level_types or not levels:
+        return
+    raise ValueError(
+        f"Column {column.name!r}: none of its values is a level seen in fit, "
+        f"and they are of another type (values like {_python(value)!r}, of type "
+        f"{_level_type(value)}; levels like {levels[0]!r}, of type "
+        f"{_level_type(levels[0])}): give the column as fit saw it."
+    )
+
+
 def _kind_of(column, categorical):
     """``"number"``, ``"time"`` or ``"category"`` for a column."""
     dtype = column.dtype
@@ -698,6 +725,11 @@ def dtype_record(dtype, name):
     if isinstance(dtype, np.dtype):  # NumPy's: named by their text
         return record
     pd = _pandas()
+    if isinstance(dtype, pd.SparseDtype):
+        raise TypeError(
+            f"Column {name!r} is sparse ({dtype}): the samplers learn dense "
+            "columns; convert it first (df[col].sparse.to_dense())."
+        )
     if isinstance(dtype, pd.DatetimeTZDtype):
         record["dtype"] = f"datetime64[{dtype.unit}, {_zone_name(dtype.tz)}]"
     # What the name does not say (format 6), only where it does not.
@@ -1398,6 +1430,8 @@ class TableMap:
                     codes = codes.astype(np.float64)
                 except ValueError as exc:
                     raise ValueError(f"Column {codec.name!r}: {exc}") from None
+                if code is not None:
+                    _check_level_types(codec, values, missing, codes)
                 level = codec.codec.missing_level()
                 if level is not None:
                     codes[codes == level] = np.nan

@@ -9,6 +9,7 @@ __all__ = [
     "check_labels_present",
     "check_numeric_columns",
     "check_one_label_type",
+    "column_spread",
     "is_frame",
     "is_missing",
 ]
@@ -104,3 +105,12 @@ def check_one_label_type(y):
             f"y mixes labels of several types ({', '.join(sorted(kinds))}): give "
             "labels of one type, such as y.astype(str)."
         )
+
+
+def column_spread(X):
+    """Each column's standard deviation, of the values over their largest
+    magnitude and scaled back: the squares of values beyond 1e154 overflow."""
+    X = np.asarray(X, dtype=np.float64)
+    size = np.abs(X).max(axis=0, initial=0.0)
+    size = np.where(size > 0, size, 1.0)
+    return (X / size).std(axis=0) * size

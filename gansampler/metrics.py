@@ -24,7 +24,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
 
 from ._compat import StrOptions, validate_parameter_constraints
-from ._validation import is_frame, is_missing
+from ._validation import column_spread, is_frame, is_missing
 from ._warnings import warn
 from .exceptions import SharedRowsWarning
 
@@ -147,11 +147,7 @@ def wasserstein_distance(X, Y, *, scale=True, multioutput="uniform_average"):
         [stats.wasserstein_distance(x, y) for x, y in zip(X.T, Y.T, strict=True)]
     )
     if scale:
-        # Of the values over their largest magnitude, then scaled back: the
-        # squares of values beyond 1e154 overflow.
-        size = np.abs(X).max(axis=0, initial=0.0)
-        size = np.where(size > 0, size, 1.0)
-        std = (X / size).std(axis=0) * size
+        std = column_spread(X)
         distances /= np.where(std > 0, std, 1.0)
     return _reduce(distances, multioutput)
 

@@ -499,3 +499,19 @@ def test_command_line_errors_are_one_line(
     assert err.count("\n") == 1 and "Traceback" not in err, err
     for fragment in fragments:
         assert fragment in err, err
+
+
+def test_one_hot_labels_are_named_and_sparse_columns_refused():
+    pd = pytest.importorskip("pandas")
+    from gansampler import GANResampler, GANSampler
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 2))
+    with pytest.raises(ValueError, match=r"One-hot labels.*y.argmax\(axis=1\)"):
+        GANSampler(max_epochs=1).fit(X, np.eye(2)[rng.integers(0, 2, 100)])
+    frame = pd.DataFrame({"a": pd.arrays.SparseArray(X[:, 0]), "b": X[:, 1]})
+    y = np.r_[np.zeros(80, int), np.ones(20, int)]
+    resampler = GANResampler(sampler=GANSampler(max_epochs=1))
+    for fit in (GANSampler(max_epochs=1).fit, resampler.fit_resample):
+        with pytest.raises(TypeError, match=r"'a' is sparse.*sparse.to_dense\(\)"):
+            fit(frame, y)

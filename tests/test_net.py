@@ -456,3 +456,22 @@ def test_a_model_loaded_to_sample_builds_no_optimizer(tmp_path):
 def test_bad_blocks_are_refused_before_anything_is_built(settings, match):
     with pytest.raises(ValueError, match=match):
         GANNet(n_features=4, **settings).initialize()
+
+
+def test_partial_fit_refuses_rows_that_are_not_the_networks():
+    pd = pytest.importorskip("pandas")
+    from gansampler import GANSampler
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=200), "k": rng.choice(["x", "y"], 200)})
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(frame)
+    net = sampler.net_
+    with pytest.raises(TypeError, match=r"table_map_.encode\(X\).*got a DataFrame"):
+        net.partial_fit(frame)
+    with pytest.raises(TypeError, match="got an array of object"):
+        net.partial_fit(frame.to_numpy())
+    with pytest.raises(ValueError, match=r"3 columns; got an array of shape \(10, 5\)"):
+        net.partial_fit(np.zeros((10, 5)))
+    rounds = net.n_rounds_
+    net.partial_fit(sampler.table_map_.encode(frame))
+    assert net.n_rounds_ > rounds

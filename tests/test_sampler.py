@@ -1265,3 +1265,71 @@ def test_warnings_point_at_the_users_line():
 
     collapse = [w for w in caught if issubclass(w.category, CollapseWarning)]
     assert collapse and {w.filename for w in collapse} == {__file__}
+
+
+@pytest.mark.parametrize(
+    ("labels", "refused"),
+    [
+        (np.array([True, False] * 50), ([1, 0], {1: 2}, np.array([1, 0]))),
+        (np.array([1, 0] * 50), ([True, False], {True: 2}, np.array([True, False]))),
+    ],
+)
+def test_sample_y_takes_flags_for_flags_and_numbers_for_numbers(labels, refused):
+    # As in conditions: Python's True equals 1, but a flag is no number.
+    X = np.random.default_rng(0).normal(size=(100, 2))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0)
+    sampler.fit(X, labels)
+    for y in refused:
+        with pytest.raises(ValueError, match="labels the sampler was not fitted on"):
+            sampler.sample(2, y=y, random_state=0)
+    own = labels[:2].tolist()
+    assert sampler.sample(2, y=own, random_state=0).shape == (2, 2)
+    counts = {np.bool_(True) if labels.dtype == bool else np.int64(1): 2}
+    assert sampler.sample(2, y=counts, random_state=0).shape == (2, 2)
+
+
+def test_sample_y_checks_labels_asked_for_no_rows():
+    X = np.random.default_rng(0).normal(size=(100, 2))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0)
+    sampler.fit(X, np.array(["no", "yes"] * 50))
+    with pytest.raises(ValueError, match=r"not fitted on: \['unknown'\]"):
+        sampler.sample(3, y={"unknown": 0, "yes": 3}, random_state=0)
+
+
+def test_score_refuses_category_columns_read_in_another_form():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({
+        "zip": rng.choice([1001, 1002, 1003], 300),
+        "flag": rng.random(300) < 0.3,
+        "kind": rng.choice(["a", "b"], 300),
+        "v": rng.normal(size=300),
+    })  # fmt: skip
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0,
+                         categorical_columns=["zip"]).fit(X)  # fmt: skip
+    for column, match in (("zip", "'1001', of type str"), ("flag", "of type str")):
+        with pytest.raises(ValueError, match=f"Column '{column}': none of its"):
+            sampler.score(X.astype({column: str}))
+        with pytest.raises(ValueError, match=match):
+            sampler.score(X.astype({column: str}).sort_values("zip"))
+    # Levels never seen, of the levels' type, count as levels no sample has.
+    unseen = X.assign(kind="c")
+    assert sampler.score(unseen) < sampler.score(X) - 0.1
+
+
+def test_score_of_a_constant_column_is_not_in_the_data_s_unit():
+    # Where the rows scored hold one value, the distance is over the
+    # generated rows' spread, not over 1 (the data's unit).
+    rng = np.random.default_rng(0)
+    X = rng.normal(0, 1000, size=(300, 2))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0).fit(X)
+    generated = sampler.sample(10_000, random_state=0)
+    constant = np.c_[X[:, 0], np.full(300, 500.0)]
+    from scipy.stats import wasserstein_distance
+
+    spread = generated[:, 1].std()
+    expected = wasserstein_distance(generated[:, 1], constant[:, 1]) / spread
+    first = wasserstein_distance(generated[:, 0], X[:, 0]) / X[:, 0].std()
+    score = sampler.score(constant)
+    assert score < 0
+    np.testing.assert_allclose(-score, (first + expected) / 2, rtol=0.05)
