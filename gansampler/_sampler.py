@@ -847,7 +847,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             For a sampler fitted with class labels: the class of each row, or
             ``{class: count}`` with counts that add up to ``n_samples`` (the
             rows then come class by class, in the dict's order). None draws
-            the classes from their training shares.
+            the classes from their training shares. Labels are matched as
+            fit saw them, a flag only to a flag (since 0.25: Python's True
+            equals 1, but ``y=[1]`` does not ask for the class True).
         conditions : dict, list of dict, DataFrame or None, default=None
             Levels that the rows' category columns must take: a dict
             ``{column: level}`` for every row (``{"sex": "F"}``), or one
