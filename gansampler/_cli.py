@@ -280,8 +280,8 @@ def _train(sampler, X, statistics=None, names=None):
 
 def _named(text, names):
     """A collapse warning's ``text``, its columns named as in the file."""
-    return re.sub(r"column (\d+)'s",
-                  lambda found: f"column {names[int(found[1])]!r}'s", text)  # fmt: skip
+    return re.sub(r"column (\d+):",
+                  lambda found: f"column {names[int(found[1])]!r}:", text)  # fmt: skip
 
 
 def _naming_columns(show_warning, names):

@@ -24,7 +24,7 @@ from ._callbacks import EpochFidelity
 from ._compat import Interval, StrOptions, validate_parameter_constraints
 from ._copula import gaussian_copula
 from ._game import Game, gumbel, one_hot, packed, with_labels
-from ._held_out import HeldOut, held_out_loss, one_hot_blocks, rows_of
+from ._held_out import HeldOut, HeldOutCheck, held_out_loss, one_hot_blocks, rows_of
 from ._losses import GANLoss
 from ._networks import Discriminator, Dropout, Generator
 from ._noise import draw_noise
@@ -896,12 +896,18 @@ class GANNet(NeuralNet):
         for name, state in self.last_good_["state"].items():
             getattr(self, name).load_state_dict(state)
         self.n_rounds_ = self.last_good_["n_rounds"]
+        last = f"epoch {self.last_good_['epoch']}, the last with finite losses"
+        if any(isinstance(c, HeldOutCheck) for _, c in self.callbacks_):
+            kept = (
+                f"Training stopped at the networks of {last}, and the held-out "
+                "check keeps the generator of its best epoch (best_epoch_)."
+            )
+        else:
+            kept = f"Training stopped, and the networks of {last}, are kept."
         warn(
             DivergenceWarning(
                 f"Training diverged in epoch {epoch}: a loss became NaN or "
-                f"infinite. Training stopped, and the networks of epoch "
-                f"{self.last_good_['epoch']}, the last with finite losses, are "
-                "kept. Lower the learning rates, or raise r1_penalty."
+                f"infinite. {kept} Lower the learning rates, or raise r1_penalty."
             )
         )
         return self

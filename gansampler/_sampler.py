@@ -15,9 +15,11 @@ from sklearn.utils import metadata_routing
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from skorch.callbacks import (
+    BatchScoring,
     Callback,
     Checkpoint,
     EarlyStopping,
+    EpochScoring,
     LRScheduler,
     ProgressBar,
     TrainEndCheckpoint,
@@ -498,6 +500,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     best_epoch_ : int or None
         The epoch whose generator samples, chosen by the held-out check
         (``early_stopping``); None without it (the last epoch's samples).
+        It is ``fit``'s: ``net_.partial_fit`` runs the check again and
+        keeps its own best epoch, ``net_.best_epoch_``.
     n_samples_fit_ : int
         Rows ``fit`` was given, those held back for the check included.
     training_fingerprints_ : ndarray of uint64
@@ -775,7 +779,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             warn(
                 CollapseWarning(
                     f"The generator's samples miss much of the data: "
-                    f"{'; '.join(problems)}. It collapsed, or is under-trained. "
+                    f"{_listed(problems)}. It collapsed, or is under-trained. "
                     "Train longer (max_epochs), with lower "
                     "learning rates or a larger batch_size, or with pac=4 (the "
                     "discriminator then judges the variety of the rows); the "
@@ -1254,7 +1258,14 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     if split is not None:
         check = HeldOutCheck(patience=params["n_iter_no_change"])
         callbacks.append(("held_out_check", check))
-    callbacks += copy.deepcopy(params["callbacks"]) if params["callbacks"] else []
+    users = copy.deepcopy(params["callbacks"]) if params["callbacks"] else []
+    for callback in map(_callback_of, users):
+        if isinstance(callback, ProgressBar) and callback.batches_per_epoch == "auto":
+            # skorch's "auto" counts the batches of the rows, not the rounds.
+            callback.batches_per_epoch = params["steps_per_epoch"]
+    callbacks += users
+    if split is not None:
+        _check_callbacks_beside_the_check(callbacks)
     if params["verbose"] >= 2:
         progress = ProgressBar(batches_per_epoch=params["steps_per_epoch"])
         callbacks.append(("progress_bar", progress))
@@ -1289,14 +1300,14 @@ def _held_out_split(sampler, params, n_rows, class_counts, seed):
         "early_stopping", sampler.early_stopping
     ):
         return None
-    kept = "" if stratify else " (every class keeps a training row)"
+    kept = "" if stratify else " Every class keeps a training row."
     # The fraction as the user set it, and what "auto" made of it.
     setting = f"{fraction:.3g}"
     if _is_auto("validation_fraction", sampler.validation_fraction):
-        setting = f"'auto', here {setting}"
+        setting = f"'auto', here {setting}" if fraction else "'auto', here none"
     check_held_out_rows(
         n_rows - held, held, f"early_stopping (validation_fraction={setting}) "
-        f"holds{kept}", " Fit on more rows, change validation_fraction, or "
+        "holds", f"{kept} Fit on more rows, change validation_fraction, or "
         "set early_stopping=False.",
     )  # fmt: skip
     if not stratify:
@@ -1342,6 +1353,15 @@ def _check_callback(entry):
             "module_, which a GAN does not have: set early_stopping=True, whose "
             "held-out check keeps the best epoch's generator, or load_best=False."
         )
+    if isinstance(callback, BatchScoring):
+        raise TypeError(
+            "skorch's BatchScoring scores a net's predictions on each batch, "
+            "and a GAN makes none (its batches are rounds of the game): record "
+            "a figure per epoch with EpochScoring(scoring, on_train=True, "
+            "use_caching=False), or a callback of your own."
+        )
+    if isinstance(callback, EpochScoring):
+        _check_epoch_scoring(callback)
     saves = isinstance(callback, Checkpoint | TrainEndCheckpoint)
     if saves and (callback.f_params or callback.f_optimizer):
         raise TypeError(
@@ -1350,6 +1370,47 @@ def _check_callback(entry):
             "would be saved): set f_params=None and f_optimizer=None, and name "
             "the generator's file, e.g. f_generator_ema='generator_ema.pt'."
         )
+
+
+def _callback_of(entry):
+    """The callback of an entry of ``callbacks``: itself, or the second of
+    a (name, callback) pair."""
+    return entry[1] if isinstance(entry, tuple | list) else entry
+
+
+def _check_epoch_scoring(callback):
+    """Refuse an EpochScoring that skorch would run on predictions, which a
+    GAN does not make, or on a validation split, which the held-out check
+    takes: what works is a function of the net, on the training rows."""
+    fixes = []
+    if not callable(callback.scoring):
+        fixes.append("a function of (net, X, y) as scoring (a scikit-learn "
+                     "scorer calls predict)")  # fmt: skip
+    if not callback.on_train:
+        fixes.append("on_train=True (the rows held back are the held-out "
+                     "check's, and without it there are none)")  # fmt: skip
+    if callback.use_caching:
+        fixes.append("use_caching=False (it caches predictions)")
+    if fixes:
+        raise TypeError(
+            "skorch's EpochScoring scores a net's predictions, and a GAN makes "
+            "none: pass " + "; ".join(fixes) + ". The function gets the net, "
+            "whose generator_ema_ samples, and the training rows."
+        )
+
+
+def _check_callbacks_beside_the_check(callbacks):
+    """Refuse a callback that would undo the held-out check's choice of
+    generator."""
+    for callback in map(_callback_of, callbacks):
+        if isinstance(callback, Checkpoint) and callback.load_best:
+            raise TypeError(
+                "skorch's Checkpoint(load_best=True) restores the generator of "
+                "the best epoch by its monitor after the held-out check has "
+                "kept its own (best_epoch_): set early_stopping=False to keep "
+                "the checkpoint's choice, or load_best=False to keep the "
+                "check's."
+            )
 
 
 def scoring_samples(sampler, n_rows):
@@ -1376,9 +1437,8 @@ def _collapse(net, table_map, seed):
                 continue
             if spread[k] < _COLLAPSE_SPREAD:
                 problems.append(
-                    f"column {column.name!r}'s samples spread {spread[k]:.2f} times "
-                    "as wide as the data (standard deviations in the networks' "
-                    "space)"
+                    f"column {column.name!r}: samples spread {spread[k]:.2f} times "
+                    "as wide as the data"
                 )
             if levels and levels[k] is not None:
                 common_levels[column.name] = levels[k][
@@ -1397,10 +1457,20 @@ def _collapse(net, table_map, seed):
             seen = np.isin(common, X[:, names.index(name)]).sum()
             if seen < len(common) / 2:
                 problems.append(
-                    f"column {name!r}'s samples take {seen} of the {len(common)} "
+                    f"column {name!r}: samples take {seen} of the {len(common)} "
                     "values that hold 1% of the rows or more"
                 )
     return problems
+
+
+def _listed(problems, shown=5):
+    """The first ``shown`` of a collapse's ``problems``, and how many more."""
+    text = "; ".join(problems[:shown])
+    if any(" spread " in problem for problem in problems[:shown]):
+        text += " (spreads as standard deviations in the networks' space)"
+    if len(problems) > shown:
+        text += f"; and {len(problems) - shown} more"
+    return text
 
 
 def _check_round_memory(net, width):

@@ -542,7 +542,11 @@ def plot_history(sampler, *, axes=None):
                       label="held-out check (valid_loss)")  # fmt: skip
         ax_check.set_ylabel("valid_loss (0.5: no copies, like the data)",
                             fontsize=8, color="C4")  # fmt: skip
-        kept = getattr(sampler, "best_epoch_", None)
+        # The net's, where net_.partial_fit ran the check again after fit.
+        net = getattr(sampler, "net_", sampler)
+        kept = getattr(net, "best_epoch_", None) or getattr(
+            sampler, "best_epoch_", None
+        )
         if kept is not None:
             ax_check.axvline(kept, color="C4", linestyle=":", linewidth=1,
                              label=f"kept: epoch {kept}")  # fmt: skip

@@ -2,7 +2,7 @@ import pickle
 
 import numpy as np
 import pytest
-from skorch.callbacks import Checkpoint, LRScheduler
+from skorch.callbacks import BatchScoring, Checkpoint, EpochScoring, LRScheduler
 
 from gansampler import GANSampler
 from gansampler._callbacks import EpochFidelity
@@ -242,3 +242,46 @@ def test_training_on_refuses_a_watch_on_the_fidelity_it_cannot_measure(
     with pytest.raises(ValueError, match=r"measured while GANSampler\.fit trains only"):
         sampler.net_.partial_fit(Z)
     assert len(sampler.history_) == 2
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda f: BatchScoring(f, on_train=True), "BatchScoring scores"),
+        (lambda f: EpochScoring(f, on_train=True), r"use_caching=False \(it caches"),
+        (lambda f: EpochScoring(f, use_caching=False), "pass on_train=True"),
+        (lambda f: EpochScoring("r2"), r"a function of \(net, X, y\)"),
+    ],
+)
+def test_scoring_callbacks_that_need_predictions_are_refused(X_normal, make, match):
+    def figure(net, X=None, y=None):
+        return 0.5
+
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, callbacks=[make(figure)])
+    with pytest.raises(TypeError, match=match):
+        sampler.fit(X_normal)
+
+
+def test_a_checkpoint_that_loads_its_best_is_refused_beside_the_check(
+    X_normal, tmp_path
+):
+    checkpoint = Checkpoint(monitor="train_w1_best", f_params=None,
+                            f_optimizer=None, f_criterion=None,
+                            f_generator_ema="g.pt", f_history=None,
+                            dirname=str(tmp_path), load_best=True)  # fmt: skip
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=3, random_state=0,
+                         callbacks=[("best", checkpoint)])  # fmt: skip
+    with pytest.raises(TypeError, match=r"set early_stopping=False.*load_best=False"):
+        sampler.set_params(early_stopping=True).fit(X_normal)
+    assert sampler.set_params(early_stopping=False).fit(X_normal).n_iter_ == 6
+
+
+def test_a_progress_bar_of_the_user_s_counts_the_rounds(X_normal):
+    from skorch.callbacks import ProgressBar
+
+    bar = ProgressBar()
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=7, callbacks=[bar])
+    sampler.fit(X_normal)
+    (copied,) = [c for _, c in sampler.net_.callbacks_ if isinstance(c, ProgressBar)]
+    assert copied.batches_per_epoch == 7
+    assert bar.batches_per_epoch == "auto"  # the user's own, untouched

@@ -78,8 +78,8 @@ def test_a_collapsed_generator_is_reported_with_what_to_change():
         sampler.fit(X)
     (warning,) = record
     message = str(warning.message)
-    assert "column 0's samples spread 0.00 times as wide" in message
-    assert "column 1's samples take 1 of the 4 values" in message
+    assert "column 0: samples spread 0.00 times as wide" in message
+    assert "column 1: samples take 1 of the 4 values" in message
     assert "max_epochs" in message and "pac=4" in message
     assert hasattr(sampler, "net_")  # kept, as trained
 

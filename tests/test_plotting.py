@@ -354,3 +354,20 @@ def test_one_feature_can_be_named_without_a_list():
         _, axes = plot_distribution(sampler, X, features=feature, n_samples=200)
         assert axes.shape == (1, 2) and axes[0, 0].get_title().startswith("x1")
     plt.close("all")
+
+
+def test_plot_history_marks_the_epoch_partial_fit_kept(fitted):
+    # net_.partial_fit runs the check again: the generator that samples is
+    # the net's best epoch, which the plot marks.
+    sampler, X = fitted
+    sampler = clone(sampler).set_params(early_stopping=True, max_epochs=2).fit(X)
+    sampler.net_.partial_fit(sampler.table_map_.encode(X))
+    kept = sampler.net_.best_epoch_
+    assert kept is not None and kept > 2
+    _, (_, fidelity) = plot_history(sampler)
+    (check,) = [
+        ax for ax in fidelity.figure.axes if ax.get_ylabel().startswith("valid")
+    ]
+    labels = [t.get_text() for t in check.get_legend().get_texts()]
+    assert labels[-1] == f"kept: epoch {kept}"
+    plt.close("all")

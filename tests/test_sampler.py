@@ -1333,3 +1333,28 @@ def test_score_of_a_constant_column_is_not_in_the_data_s_unit():
     score = sampler.score(constant)
     assert score < 0
     np.testing.assert_allclose(-score, (first + expected) / 2, rtol=0.05)
+
+
+def test_divergence_beside_the_held_out_check_says_which_generator_samples(
+    X_normal, fast
+):
+    from gansampler.exceptions import DivergenceWarning
+
+    sampler = GANSampler(**{**fast, "max_epochs": 5}, early_stopping=True,
+                         callbacks=[PoisonGenerator(3)], random_state=0)  # fmt: skip
+    with pytest.warns(DivergenceWarning, match="held-out check keeps the generator"):
+        sampler.fit(X_normal)
+    assert sampler.best_epoch_ in (1, 2)
+
+
+def test_a_collapse_on_a_wide_table_names_a_few_columns_and_counts_the_rest():
+    from gansampler.exceptions import CollapseWarning
+
+    X = np.random.default_rng(0).normal(size=(300, 30))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, generator_lr=1e-9,
+                         copula_start=False, random_state=0)  # fmt: skip
+    with pytest.warns(CollapseWarning) as record:
+        sampler.fit(X)
+    message = str(record[0].message)
+    assert "column 0: samples spread" in message and "; and 25 more." in message
+    assert message.count("networks' space") == 1 and len(message) < 1_000
