@@ -47,8 +47,9 @@ def condition_groups(table_map, conditions, n_samples):
                 f"The DataFrame of conditions names the column "
                 f"{duplicated[0]!r} twice: name each column once."
             )
-        for column in conditions.columns:  # checked even for no rows
-            _column_index(table_map, names, column)
+        if not len(conditions):  # no rows to check the columns in
+            for column in conditions.columns:
+                _column_index(table_map, names, column)
         rows = [
             {k: v for k, v in row.items() if not is_missing(v)}
             for row in conditions.to_dict("records")

@@ -32,6 +32,7 @@ from ._params import CONSTRAINTS
 from ._params import ENGINE_DEFAULTS as DEFAULTS
 from ._random import draw_seed, fork_rng, refuse_bool_seed, torch_generator
 from ._rounds import TRAINED, RoundIterator, Rounds, defines, graph_obstacle
+from ._validation import is_frame
 from ._warnings import warn
 from .exceptions import DeviceError, DivergenceWarning, TrainingDivergedError
 
@@ -345,14 +346,18 @@ class GANNet(NeuralNet):
             "GANNet trains on rows in the networks' space, numbers only: pass "
             "sampler.table_map_.encode(X) for a fitted GANSampler's rows"
         )
-        numeric = (isinstance(X, np.ndarray) and X.dtype.kind in "iufb") or (
-            isinstance(X, torch.Tensor) and not X.is_complex()
-        )
-        if not numeric:
-            arrays = (np.ndarray, torch.Tensor)
-            what = (f"an array of {X.dtype}" if isinstance(X, arrays)
-                    else f"a {type(X).__name__}")  # fmt: skip
-            raise TypeError(f"{advice}; got {what}.")
+        # Other inputs (a skorch Dataset) are skorch's to read.
+        if is_frame(X) or type(X).__name__ == "Series":
+            raise TypeError(f"{advice}; got a {type(X).__name__}.")
+        numbers = (
+            X.dtype.kind in "iufb" if isinstance(X, np.ndarray)
+            else not X.is_complex() if isinstance(X, torch.Tensor)
+            else True
+        )  # fmt: skip
+        if not numbers:
+            raise TypeError(f"{advice}; got an array of {X.dtype}.")
+        if not isinstance(X, np.ndarray | torch.Tensor):
+            return
         width = self.n_features if self.initialized_ else None
         if self.initialized_ and self.n_features is None:
             width = getattr(self, "n_features_in_", None)
@@ -495,7 +500,8 @@ class GANNet(NeuralNet):
         return self
 
     def fit(self, X, y=None, **fit_params):
-        if self.n_features is None and np.ndim(X) == 2:
+        warm = self.warm_start and self.initialized_  # keeps its networks
+        if self.n_features is None and np.ndim(X) == 2 and not warm:
             self.n_features_in_ = np.shape(X)[1]
         return super().fit(X, y, **fit_params)
 

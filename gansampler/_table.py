@@ -30,6 +30,7 @@ import datetime
 import decimal
 import math
 import sys
+from numbers import Number
 
 import numpy as np
 import torch
@@ -185,9 +186,19 @@ def _python(value):
 
 
 def _level_type(value):
-    # A flag is no number here, as in conditions.
-    value = _python(value)
-    return "bool" if isinstance(value, bool) else type(value).__name__
+    """The kind of a level, as matching tells them apart: a flag is no
+    number (as in conditions), but an int and a float are both numbers."""
+    if isinstance(value, bool | np.bool_):
+        return "flag"
+    if isinstance(value, datetime.date | np.datetime64):
+        return "time"
+    if isinstance(value, datetime.timedelta | np.timedelta64):
+        return "duration"
+    if isinstance(value, Number):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
 
 
 def _check_level_types(column, values, missing, codes):
@@ -205,9 +216,9 @@ def _check_level_types(column, values, missing, codes):
         return
     raise ValueError(
         f"Column {column.name!r}: none of its values is a level seen in fit, "
-        f"and they are of another type (values like {_python(value)!r}, of type "
-        f"{_level_type(value)}; levels like {levels[0]!r}, of type "
-        f"{_level_type(levels[0])}): give the column as fit saw it."
+        f"and they are of another kind (values like {value!r}, {_level_type(value)}; "
+        f"levels like {levels[0]!r}, {_level_type(levels[0])}): give the column as "
+        "fit saw it."
     )
 
 
@@ -725,11 +736,6 @@ def dtype_record(dtype, name):
     if isinstance(dtype, np.dtype):  # NumPy's: named by their text
         return record
     pd = _pandas()
-    if isinstance(dtype, pd.SparseDtype):
-        raise TypeError(
-            f"Column {name!r} is sparse ({dtype}): the samplers learn dense "
-            "columns; convert it first (df[col].sparse.to_dense())."
-        )
     if isinstance(dtype, pd.DatetimeTZDtype):
         record["dtype"] = f"datetime64[{dtype.unit}, {_zone_name(dtype.tz)}]"
     # What the name does not say (format 6), only where it does not.
@@ -741,10 +747,15 @@ def dtype_record(dtype, name):
         elif isinstance(dtype, pd.StringDtype):
             record["storage"] = str(dtype.storage)  # "string" names either
     if not _gives_back(record, dtype):
+        advice = (
+            "df[col].sparse.to_dense()"
+            if isinstance(dtype, pd.SparseDtype)
+            else "for times in a zone, to a zone of the IANA database, e.g. "
+            "df[col].dt.tz_convert('UTC')"
+        )
         raise TypeError(
             f"Column {name!r} has dtype {dtype}, which a sampler cannot give "
-            "back as it is: convert the column first (for times in a zone, to a "
-            "zone of the IANA database, e.g. df[col].dt.tz_convert('UTC'))."
+            f"back as it is: convert the column first ({advice})."
         )
     return record
 

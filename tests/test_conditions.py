@@ -73,3 +73,10 @@ def test_the_levels_asked_for_come_back(sampler):
     )
     assert rows["flag"].tolist() == [True, False, True, False]
     assert (sampler.sample(0, random_state=0, conditions={"home": "owner"})).empty
+
+
+def test_a_frame_s_missing_cells_leave_any_column_free(sampler):
+    # A missing cell is no condition, whatever its column holds.
+    frame = pd.DataFrame({"home": ["owner", "renter"], "x": [np.nan, np.nan]})
+    rows = sampler.sample(2, random_state=0, conditions=frame)
+    assert rows["home"].tolist() == ["owner", "renter"]

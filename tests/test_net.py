@@ -475,3 +475,18 @@ def test_partial_fit_refuses_rows_that_are_not_the_networks():
     rounds = net.n_rounds_
     net.partial_fit(sampler.table_map_.encode(frame))
     assert net.n_rounds_ > rounds
+
+
+def test_rows_skorch_reads_and_a_warm_net_s_width_are_checked_as_before():
+    from skorch.dataset import Dataset
+
+    Z = np.random.default_rng(0).normal(size=(200, 2)).astype(np.float32)
+    net = GANNet(n_features=2, max_epochs=1, steps_per_epoch=3, verbose=0)
+    assert net.fit(Dataset(Z)).n_rounds_ == 3  # skorch's to read
+    warm = GANNet(max_epochs=1, steps_per_epoch=3, verbose=0, batch_size=32,
+                  warm_start=True).fit(Z)  # fmt: skip
+    with pytest.raises(
+        ValueError, match=r"2 columns; got an array of shape \(200, 4\)"
+    ):
+        warm.fit(np.c_[Z, Z])
+    assert warm.partial_fit(Z).n_rounds_ == 6

@@ -1307,14 +1307,20 @@ def test_score_refuses_category_columns_read_in_another_form():
     })  # fmt: skip
     sampler = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0,
                          categorical_columns=["zip"]).fit(X)  # fmt: skip
-    for column, match in (("zip", "'1001', of type str"), ("flag", "of type str")):
+    for column, match in (
+        ("zip", r"values like '1001', text; levels like \d+, number"),
+        ("flag", r"text; levels like (True|False), flag"),
+    ):
         with pytest.raises(ValueError, match=f"Column '{column}': none of its"):
             sampler.score(X.astype({column: str}))
         with pytest.raises(ValueError, match=match):
             sampler.score(X.astype({column: str}).sort_values("zip"))
-    # Levels never seen, of the levels' type, count as levels no sample has.
+    # Levels never seen, of the levels' kind, count as levels no sample has:
+    # a float where fit saw ints (a column read with a missing value) too.
     unseen = X.assign(kind="c")
     assert sampler.score(unseen) < sampler.score(X) - 0.1
+    floats = X.assign(zip=np.r_[np.nan, np.full(299, 9999.0)])
+    assert sampler.score(floats) < sampler.score(X) - 0.1
 
 
 def test_score_of_a_constant_column_is_not_in_the_data_s_unit():
@@ -1358,3 +1364,16 @@ def test_a_collapse_on_a_wide_table_names_a_few_columns_and_counts_the_rest():
     message = str(record[0].message)
     assert "column 0: samples spread" in message and "; and 25 more." in message
     assert message.count("networks' space") == 1 and len(message) < 1_000
+
+
+def test_score_counts_unseen_times_of_another_class_as_unseen():
+    pd = pytest.importorskip("pandas")
+    import datetime
+
+    rng = np.random.default_rng(0)
+    days = pd.to_datetime(rng.choice(["2020-01-01", "2021-01-01"], 200))
+    X = pd.DataFrame({"d": pd.Categorical(days), "x": rng.normal(size=200)})
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0).fit(X)
+    for later in (datetime.datetime(2030, 1, 1), np.datetime64("2030-01-01")):
+        unseen = X.assign(d=pd.Series([later] * 200, dtype=object))
+        assert sampler.score(unseen) < sampler.score(X) - 0.1
