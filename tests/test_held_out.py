@@ -591,7 +591,7 @@ def test_classes_of_one_row_leave_the_auto_check_off_and_refuse_the_asked_one():
     params = {"validation_fraction": 0.25}
     auto = GANSampler(early_stopping=DEFAULTS["early_stopping"])
     assert _held_out_split(auto, params, 40, counts, seed=0) is None
-    with pytest.raises(ValueError, match="every class keeps a training row"):
+    with pytest.raises(ValueError, match="Every class keeps a training row"):
         _held_out_split(GANSampler(early_stopping=True), params, 40, counts, 0)
     # Classes of many rows: stratified, even holding back most of them.
     split = _held_out_split(auto, {"validation_fraction": 0.6}, 40,
