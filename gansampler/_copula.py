@@ -57,10 +57,6 @@ class CopulaStart:
     readout_bias: torch.Tensor | None = None
 
 
-def _normal_density(t):
-    return torch.exp(-0.5 * t.square()) / (2 * torch.pi) ** 0.5
-
-
 def _separating_direction(centred, block, shares):
     """Each row's place along the direction of the numbers that tells the
     block's slots apart best: the leading left singular vector of the
@@ -90,7 +86,7 @@ def _latent_scores(block, centred):
         torch.zeros((), dtype=block.dtype, device=block.device), 1.0
     )
     boundaries = normal.icdf(upper[:-1])
-    density = _normal_density(boundaries)
+    density = normal.log_prob(boundaries).exp()
     zero = density.new_zeros(1)
     # E[z | interval] = (density at its lower end - at its upper end) / share.
     ends = torch.cat([zero, density]) - torch.cat([density, zero])

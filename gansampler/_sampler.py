@@ -953,7 +953,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             for code, label in enumerate(classes.tolist())
         }
         asked = list(y) if isinstance(y, Mapping) else labels.tolist()
-        asked = [_python_label(label) for label in asked]
+        asked = [python_scalar(label) for label in asked]
         unknown = [
             label
             for label in dict.fromkeys(asked)
@@ -964,7 +964,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 f"y has labels the sampler was not fitted on: {unknown[:5]}; its "
                 f"classes are {classes.tolist()}."
             )
-        labels = [_python_label(label) for label in labels.tolist()]
+        labels = [python_scalar(label) for label in labels.tolist()]
         return np.array(
             [known[isinstance(label, bool), label] for label in labels],
             dtype=np.int64,
@@ -1500,11 +1500,6 @@ def _scaled_distances(X, generated):
     spread = column_spread(X)
     spread = np.where(spread > 0, spread, column_spread(generated))
     return distances / np.where(spread > 0, spread, 1.0)
-
-
-def _python_label(label):
-    """A NumPy scalar label as the Python value ``tolist`` gives."""
-    return label.item() if isinstance(label, np.generic) else label
 
 
 def column_distances(coded, generated, table_map):
