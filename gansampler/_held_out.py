@@ -214,6 +214,7 @@ class HeldOutCheck(EarlyStopping):
     def on_train_begin(self, net, **kwargs):
         super().on_train_begin(net, **kwargs)
         net.stopped_early_ = False
+        self.stop_message_ = None
 
     def on_epoch_end(self, net, **kwargs):
         if self.monitor not in net.history[-1]:
@@ -228,14 +229,17 @@ class HeldOutCheck(EarlyStopping):
         self.misses_ += 1
         final = len(net.history) >= getattr(net, "final_epoch_", math.inf)
         if self.misses_ >= self.patience and not final:
-            if net.verbose:
-                print(
-                    f"Stopping: {self.monitor} has not fallen in {self.patience} "
-                    f"epochs; the generator of epoch {self.best_epoch_} is kept."
-                )
+            # Printed when training ends: after the epoch's row of the history.
+            self.stop_message_ = (
+                f"Stopping: {self.monitor} has not fallen in {self.patience} "
+                f"epochs; the generator of epoch {self.best_epoch_} is kept."
+            )
             raise KeyboardInterrupt  # how skorch ends training early
 
     def on_train_end(self, net, **kwargs):
+        if self.stop_message_ is not None and net.verbose:
+            print(self.stop_message_)
+        self.stop_message_ = None
         if self.best_model_weights_ is not None:
             net.generator_ema_.load_state_dict(self.best_model_weights_)
             net.best_epoch_ = self.best_epoch_

@@ -1201,12 +1201,8 @@ class TableMap:
         codecs, number_values, observed_cells = [], [], []
         for j, column in enumerate(columns):
             missing = _missing_mask(column.values)
-            if missing.all():
-                raise ValueError(
-                    f"Column {column.name!r} has no values, only missing ones: "
-                    "drop it, there is nothing to learn."
-                )
-            kind = _kind_of(column, j in named)
+            # A column of missing values only is one level: drawn as missing.
+            kind = "category" if missing.all() else _kind_of(column, j in named)
             record = dtype_record(column.dtype, column.name)
             if _is_arrow_dictionary(column.dtype):
                 # Its dictionary, in its order (an ordered one's ranks).

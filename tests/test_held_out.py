@@ -557,7 +557,10 @@ def test_a_check_that_ends_with_the_last_epoch_did_not_stop_early(rows, capsys):
                 "early_stopping": True, "random_state": 0}  # fmt: skip
     stopped = GANSampler(max_epochs=60, **settings).fit(rows)
     assert stopped.net_.stopped_early_
-    assert "Stopping" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    # The message follows the row of the epoch that stopped training.
+    assert out[-1].startswith("Stopping")
+    assert out[-2].split()[0] == str(len(stopped.history_))
     # The same training, whose last epoch is the one that stopped it.
     last = GANSampler(max_epochs=len(stopped.history_), **settings).fit(rows)
     assert last.history_[-1, "valid_loss_best"] is False

@@ -1021,6 +1021,18 @@ def test_one_conditional_sampler_learns_every_class_by_default():
         assert abs(new_rows.mean() - 3 * label) < 1.0
 
 
+def test_a_column_missing_in_one_class_is_missing_in_its_new_rows():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60)})
+    y = np.array([0] * 45 + [1] * 15)
+    X.loc[45:, "b"] = np.nan  # never measured in class 1
+    X_res, y_res = resampler(per_class=True).fit_resample(X, y)
+    new = X_res.iloc[60:]
+    assert (y_res[60:] == 1).all()
+    assert new["b"].isna().all() and new["a"].notna().all()
+
+
 def test_per_class_samplers_on_request_and_for_samplers_without_labels():
     X, y = make_data()
     res = resampler(per_class=True).fit(X, y)

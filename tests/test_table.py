@@ -343,8 +343,6 @@ def test_durations_named_categorical_are_refused_as_durations():
 @pytest.mark.parametrize(
     "column, error, match",
     [
-        pytest.param([np.nan] * 60, ValueError, "has no values, only missing ones",
-                     id="all-missing"),
         pytest.param([1, "two", 3.0] * 20, TypeError,
                      r"mixes numbers \(1, 3\.0\) with values of another kind \('two'\)",
                      id="mixed-object"),
@@ -599,6 +597,41 @@ def test_numpy_times_held_as_objects_come_back_as_numpy_times(tmp_path):
     path = tmp_path / "times.safetensors"
     sampler.save(path)
     np.testing.assert_array_equal(load(path).sample(20, random_state=0), rows)
+
+
+@pytest.mark.parametrize(
+    "empty",
+    [
+        pd.Series([np.nan] * 60),
+        pd.Series([None] * 60, dtype=object),
+        pd.Series([pd.NA] * 60, dtype="Int64"),
+        pd.Series([None] * 60, dtype="string"),
+        pd.Series([pd.NaT] * 60, dtype="datetime64[ms, Europe/Paris]"),
+        pd.Series(pd.Categorical([None] * 60, categories=["a", "b"])),
+    ],
+    ids=["float", "object", "Int64", "string", "zoned-time", "category"],
+)
+def test_a_column_of_missing_values_only_is_drawn_missing(empty, tmp_path):
+    # An empty column of a spreadsheet, or of one class's rows: kept, so that
+    # the samples have the table's columns, and drawn missing.
+    X = pd.DataFrame({"x": np.arange(60.0), "empty": empty})
+    sampler = GANSampler(**BUDGET).fit(X)
+    rows = sampler.sample(20, random_state=0)
+    assert list(rows.columns) == ["x", "empty"]
+    assert rows.dtypes["empty"] == X.dtypes["empty"]
+    assert rows["empty"].isna().all()
+    assert np.isfinite(sampler.score(X))
+    path = tmp_path / "empty.safetensors"
+    sampler.save(path)
+    loaded = load(path)
+    assert loaded.sample(5, random_state=0).equals(sampler.sample(5, random_state=0))
+
+
+def test_an_array_column_of_missing_values_only_is_drawn_missing():
+    X = np.column_stack([np.arange(60.0), np.full(60, np.nan)])
+    rows = GANSampler(**BUDGET).fit(X).sample(20, random_state=0)
+    assert np.isfinite(rows[:, 0]).all()
+    assert np.isnan(rows[:, 1]).all()
 
 
 def test_an_array_of_floats_with_missing_values_gives_floats():
