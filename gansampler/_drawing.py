@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._compat import Interval, validate_parameter_constraints
 from ._copies import redraw_copies
 from ._params import CONSTRAINTS
-from ._random import draw_seed, spawn_seeds, torch_generator
+from ._random import draw_seed, spawn_seeds, torch_generator, torch_threads
 from ._resources import check_memory
 from ._validation import is_frame
 from .exceptions import NotFittedError
@@ -233,7 +233,16 @@ def _numbered(rows, start):
 
 def fill_rows(sampler, seed, n_samples, start, codes, out):
     """Write rows ``start:start + len(out)`` of the draw ``seed`` of
-    ``n_samples`` rows into ``out``; the arguments are checked."""
+    ``n_samples`` rows into ``out``; the arguments are checked.
+
+    With the sampler's ``n_threads`` torch threads: a CPU's matrix products
+    round differently on other counts, and the threads of a dask worker or a
+    thread pool do not share the caller's setting."""
+    with torch_threads(getattr(sampler, "n_threads", None)):
+        _fill_rows(sampler, seed, n_samples, start, codes, out)
+
+
+def _fill_rows(sampler, seed, n_samples, start, codes, out):
     stop = start + len(out)
     net = sampler.net_
     device = torch.device(net.device)

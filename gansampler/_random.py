@@ -1,10 +1,11 @@
 """Seeds for torch drawn from scikit-learn style ``random_state`` values, and
 the few pieces of process-wide torch state that threads must share.
 
-The rule, for threads of one process: ``sample`` and ``score`` hold no lock and
-never change torch's settings. A fit holds a lock only while it builds its
-networks (their weights come from torch's global random state, forked and
-seeded), and while it sets or restores torch's number of threads. A fit of
+The rule, for threads of one process: ``sample`` and ``score`` hold no lock
+while they draw. A fit holds a lock only while it builds its networks (their
+weights come from torch's global random state, forked and seeded); a fit and
+a draw hold it while they set or restore their thread's number of torch
+threads. A fit of
 networks other than the built-in ones also holds it while it trains, since
 such networks may draw from torch's global random state (dropout).
 """

@@ -409,12 +409,15 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         every row the model draws is a training row (columns of few values),
         ``sample`` raises rather than loop.
     n_threads : int or None, default=1
-        Torch intra-op threads while ``fit`` trains; the setting is restored
-        afterwards (torch's standard builds keep it per thread). The networks
-        are small, and on a CPU one thread is usually fastest: more threads
-        cost more in synchronisation than they save. None keeps torch's
-        setting. ``sample`` and ``score`` never change the setting (see the
-        User Guide on threads).
+        Torch intra-op threads while ``fit`` trains and while ``sample`` and
+        ``score`` draw; the setting is restored afterwards (torch's standard
+        builds keep it per thread). The networks are small, and on a CPU one
+        thread is usually fastest: more threads cost more in synchronisation
+        than they save. A draw's rows depend on it (a CPU's matrix products
+        round otherwise on other counts), so a seed gives the same rows in
+        every thread, a dask worker's included. None keeps torch's setting,
+        whatever it is in the thread that draws (see the User Guide on
+        threads).
     device : str, default="auto"
         Device to train on: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
         On a GPU the rounds of the game are captured as CUDA graphs and

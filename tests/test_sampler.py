@@ -1094,7 +1094,7 @@ def test_a_fit_in_one_thread_does_not_block_sampling_in_another(X_normal):
         fitting.join()
 
 
-def test_sample_and_score_never_change_torch_threads(fitted_sampler):
+def test_sample_and_score_restore_torch_threads(fitted_sampler):
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(1 if before > 1 else 2)
@@ -1104,6 +1104,23 @@ def test_sample_and_score_never_change_torch_threads(fitted_sampler):
         assert torch.get_num_threads() == setting
     finally:
         torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("n_samples", [7, 10, 4_097])
+def test_a_draw_does_not_depend_on_the_callers_torch_threads(fitted_sampler, n_samples):
+    # A CPU's matrix products round otherwise on other thread counts (small
+    # batches above all), and a dask worker's threads have settings of
+    # their own: the draw runs on the sampler's n_threads.
+    before = torch.get_num_threads()
+    try:
+        draws = []
+        for threads in (1, 2, 8):
+            torch.set_num_threads(threads)
+            draws.append(fitted_sampler.sample(n_samples, random_state=0))
+    finally:
+        torch.set_num_threads(before)
+    for draw in draws[1:]:
+        np.testing.assert_array_equal(draw, draws[0])
 
 
 def test_the_docstring_gives_the_defaults():
