@@ -140,21 +140,28 @@ def _has_point_mass(n_rows, counts):
     return most >= _POINT_MASS_SHARE * n_rows and most - 1 >= 2 * step
 
 
-def fixed_decimals(X):
+def held_as_float32(X):
+    """Whether float32 holds each column of the float64 ``X`` exactly: then
+    it was float32 (a table of both is float64)."""
+    with np.errstate(over="ignore"):
+        return np.all(X.astype(np.float32) == X, axis=0)
+
+
+def fixed_decimals(X, single=None):
     """Decimal places each column is recorded at, None where there are more.
 
     A column whose values are all integers has 0 decimals; one with values
     such as 12.5 and 3.25, 2 decimals; float noise in the last bits of the
-    values is tolerated.
+    values is tolerated. ``single`` says which columns of a float64 ``X``
+    were float32 (by default, those that :func:`held_as_float32`).
     """
     # A few units in the last place of the stored values, scaled with them:
-    # 32.1 stored in float32 is 32.09999847. A column of float64 numbers
-    # that float32 holds exactly was float32 (a table of both is float64).
+    # 32.1 stored in float32 is 32.09999847.
     magnitude = np.abs(X)
     ulps = np.spacing(magnitude).astype(np.float64)
     if X.dtype == np.float64:
-        with np.errstate(over="ignore"):
-            single = np.all(X.astype(np.float32) == X, axis=0)
+        if single is None:
+            single = held_as_float32(X)
         if single.any():
             float32_ulps = np.spacing(magnitude[:, single].astype(np.float32))
             ulps[:, single] = float32_ulps.astype(np.float64)
@@ -418,11 +425,15 @@ class DataMap:
         beyond = (low.astype(X.dtype) > X.min(axis=0)) | (
             high.astype(X.dtype) < X.max(axis=0)
         )
-        if (std < 0).any() or beyond.any():
+        # A column that varies has a spread, and its mean within its range.
+        varies = low < high
+        odd_spread = (std < 0).any() or ((std == 0) & varies).any()
+        if odd_spread or beyond.any() or ((mean < low) | (mean > high)).any():
             raise ValueError(
                 "statistics do not describe the table that X samples: a spread "
-                "below 0, or X holds values beyond their min or max. Give the "
-                "statistics of the whole table."
+                "below 0 (or of 0 where min < max), a mean beyond min or max, or "
+                "X holds values beyond their min or max. Give the statistics of "
+                "the whole table."
             )
         constant = low == high
         self.mean_ = np.where(constant, low, mean)

@@ -1,14 +1,14 @@
 """Tables larger than memory: a uniform reservoir of their rows, and the
 exact statistics of all of them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from numbers import Integral, Real
 
 import numpy as np
 
 from ._compat import validate_parameter_constraints
 from ._params import CONSTRAINTS
-from ._preprocessing import fixed_decimals
+from ._preprocessing import fixed_decimals, held_as_float32
 from ._random import draw_seed, refuse_bool_seed
 
 __all__ = ["ColumnStatistics", "RowReservoir"]
@@ -18,7 +18,45 @@ def _all_numbers(block):
     return all(isinstance(value, Real) for value in block.ravel())
 
 
-@dataclass(frozen=True)
+def _is_missing(value):
+    # None, NaN, and pandas' NA and NaT, as an object array holds them.
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(value, float) and value != value
+
+
+def _as_numbers(block):
+    """A block as a float64 array; missing values NaN (refused later)."""
+    if hasattr(block, "toarray") or hasattr(block, "tocsr"):
+        raise TypeError(
+            "A block must be a dense array; this one is sparse: pass "
+            "block.toarray()."
+        )
+    if isinstance(block, np.ma.MaskedArray):
+        block = np.ma.filled(block.astype(np.float64), np.nan)
+    block = np.asarray(block)
+    if block.dtype.kind == "O":
+        missing = np.frompyfunc(_is_missing, 1, 1)(block).astype(bool)
+        block = np.where(missing, np.nan, block)
+    if block.dtype.kind not in "iufbO" or (
+        block.dtype.kind == "O" and not _all_numbers(block)
+    ):
+        kind = " (text, dates?)" if block.dtype.kind in "OUSMm" else ""
+        raise TypeError(
+            f"A block must hold real numbers; got values of dtype "
+            f"{block.dtype}{kind}. Keep such columns out of the reservoir, or "
+            "encode them as numbers first."
+        )
+    try:
+        return block.astype(np.float64, copy=False)
+    except OverflowError as exc:
+        raise ValueError(
+            f"A value of the block is too large for float64 ({exc}): rescale "
+            "it, or keep its column out of the reservoir."
+        ) from None
+
+
+@dataclass(frozen=True, eq=False)
 class ColumnStatistics:
     """Exact statistics of each column of a table, over all its rows.
 
@@ -42,6 +80,16 @@ class ColumnStatistics:
     min: np.ndarray
     max: np.ndarray
     decimals: list
+
+    def __eq__(self, other):
+        if not isinstance(other, ColumnStatistics):
+            return NotImplemented
+        return all(
+            np.array_equal(getattr(self, f.name), getattr(other, f.name))
+            for f in fields(self)
+        )
+
+    __hash__ = None  # its arrays can change
 
 
 class RowReservoir:
@@ -107,22 +155,16 @@ class RowReservoir:
 
     def add(self, block):
         """Take a block of rows, a 2-D array of numbers."""
-        block = np.asarray(block)
-        if block.dtype.kind == "O":  # None is a missing value, refused below
-            block = np.where(block == None, np.nan, block)  # noqa: E711
-        if block.dtype.kind not in "iufbO" or (
-            block.dtype.kind == "O" and not _all_numbers(block)
-        ):
-            raise TypeError(
-                f"A block must hold numbers; got values of dtype {block.dtype} "
-                "(text, dates?). Keep such columns out of the reservoir, or "
-                "encode them as numbers first."
-            )
-        block = block.astype(np.float64, copy=False)
+        block = _as_numbers(block)
         if block.ndim != 2:
             raise ValueError(
                 f"A block must be 2-D, rows by columns; got shape {block.shape} "
                 "(reshape one column with block.reshape(-1, 1))."
+            )
+        if not block.shape[1]:
+            raise ValueError(
+                f"A block must have columns; got shape {block.shape}. Leave "
+                "out blocks with none (a selection that kept no column)."
             )
         if self.rows is not None and block.shape[1] != self.rows.shape[1]:
             raise ValueError(
@@ -135,10 +177,11 @@ class RowReservoir:
             raise ValueError(
                 "The block holds NaN or infinite values: drop or fill those rows first."
             )
+        statistics = self._added_statistics(block)
         if self.rows is None:
             self._start(block.shape[1])
         before = self.n_rows
-        self._add_statistics(block)
+        self._set_statistics(*statistics)
         if self._lent:
             self.rows, self._lent = self.rows.copy(), False
         filled = min(self.size, before)
@@ -169,24 +212,54 @@ class RowReservoir:
         self._squares = np.zeros(n_columns)
         self._min = np.full(n_columns, np.inf)
         self._max = np.full(n_columns, -np.inf)
-        self._decimals = [0] * n_columns
+        # Decimals as float32 numbers and as float64 ones: which holds is
+        # known only at the end (a column is float32 when every block is).
+        self._single = np.ones(n_columns, dtype=bool)
+        self._decimals = {"single": [0] * n_columns, "double": [0] * n_columns}
 
-    def _add_statistics(self, block):
-        # Chan et al.'s update of the mean and the sum of squared deviations.
+    def _added_statistics(self, block):
+        """The statistics with ``block`` added (Chan et al.'s update of the
+        mean and the sum of squared deviations), or an error where they
+        overflow float64; nothing is changed."""
+        n_seen = self.n_rows
         n_block = len(block)
-        mean = block.mean(axis=0)
-        squares = ((block - mean) ** 2).sum(axis=0)
-        total = self.n_rows + n_block
-        delta = mean - self._mean
-        self._mean += delta * n_block / total
-        self._squares += squares + delta**2 * self.n_rows * n_block / total
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean = block.mean(axis=0)
+            squares = ((block - mean) ** 2).sum(axis=0)
+            total = n_seen + n_block
+            seen_mean = self._mean if n_seen else np.zeros_like(mean)
+            delta = mean - seen_mean
+            new_mean = seen_mean + delta * n_block / total
+            new_squares = (self._squares if n_seen else 0.0) + (
+                squares + delta**2 * n_seen * n_block / total
+            )
+        if not (np.isfinite(new_mean).all() and np.isfinite(new_squares).all()):
+            raise ValueError(
+                "The mean or standard deviation of the rows overflows float64; "
+                "rescale them (e.g. divide them by a power of ten) before adding "
+                "them."
+            )
+        single = held_as_float32(block)
+        decimals = {
+            "single": fixed_decimals(block, single=np.ones_like(single)),
+            "double": fixed_decimals(block, single=np.zeros_like(single)),
+        }
+        return total, new_mean, new_squares, block.min(axis=0), block.max(axis=0), (
+            single, decimals
+        )
+
+    def _set_statistics(self, total, mean, squares, low, high, decimals):
         self.n_rows = total
-        self._min = np.minimum(self._min, block.min(axis=0))
-        self._max = np.maximum(self._max, block.max(axis=0))
-        self._decimals = [
-            None if a is None or b is None else max(a, b)
-            for a, b in zip(self._decimals, fixed_decimals(block), strict=True)
-        ]
+        self._mean, self._squares = mean, squares
+        self._min = np.minimum(self._min, low)
+        self._max = np.maximum(self._max, high)
+        single, block_decimals = decimals
+        self._single &= single
+        for kind, seen in self._decimals.items():
+            self._decimals[kind] = [
+                None if a is None or b is None else max(a, b)
+                for a, b in zip(seen, block_decimals[kind], strict=True)
+            ]
 
     @property
     def sample(self):
@@ -215,5 +288,10 @@ class RowReservoir:
             std=np.sqrt(self._squares / self.n_rows),
             min=self._min.copy(),
             max=self._max.copy(),
-            decimals=list(self._decimals),
+            decimals=[
+                single if is_single else double
+                for is_single, single, double in zip(
+                    self._single, *self._decimals.values(), strict=True
+                )
+            ],
         )

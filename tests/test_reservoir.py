@@ -4,6 +4,7 @@ fit on them."""
 import tracemalloc
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from gansampler import ColumnStatistics, GANSampler, RowReservoir
@@ -125,6 +126,12 @@ def test_the_command_line_fits_a_file_larger_than_its_reservoir(tmp_path, capsys
         (10, [np.array([[1.0], [None]], dtype=object)], "NaN or infinite"),
         (10, [], "has seen no rows"),
         (10, [np.zeros((0, 2))], "has seen no rows"),
+        (10, [np.zeros((3, 0))], "A block must have columns"),
+        (10, [np.array([[pd.NA, 1]], dtype=object)], "NaN or infinite"),
+        (10, [pd.DataFrame({"a": pd.array([True, None], dtype="boolean")})],
+         "NaN or infinite"),
+        (10, [np.ma.masked_array([[1.0], [2.0]], mask=[[0], [1]])], "NaN or infinite"),
+        (10, [np.array([[10**400]], dtype=object)], "too large for float64"),
     ],
     ids=[
         "size-0",
@@ -135,6 +142,11 @@ def test_the_command_line_fits_a_file_larger_than_its_reservoir(tmp_path, capsys
         "none",
         "no-rows",
         "empty-block",
+        "no-columns",
+        "pandas-na",
+        "nullable-flags",
+        "masked",
+        "huge-integer",
     ],
 )
 def test_bad_sizes_and_blocks_are_refused(size, blocks, match):
@@ -155,8 +167,57 @@ def test_bad_sizes_and_blocks_are_refused(size, blocks, match):
     ids=["text", "dates", "objects"],
 )
 def test_blocks_of_other_values_than_numbers_are_refused(block):
-    with pytest.raises(TypeError, match="A block must hold numbers"):
+    with pytest.raises(TypeError, match="A block must hold real numbers"):
         RowReservoir(10).add(block)
+
+
+def test_sparse_and_complex_blocks_are_refused_with_what_to_do():
+    scipy_sparse = pytest.importorskip("scipy.sparse")
+    with pytest.raises(TypeError, match=r"sparse: pass block.toarray\(\)"):
+        RowReservoir(10).add(scipy_sparse.csr_matrix(np.ones((2, 2))))
+    with pytest.raises(TypeError, match="real numbers; got values of dtype complex128. Keep"):
+        RowReservoir(10).add(np.array([[1 + 2j]]))
+
+
+def test_a_block_whose_statistics_overflow_is_refused_and_changes_nothing():
+    reservoir = RowReservoir(10)
+    reservoir.add(np.array([[1.0]]))
+    before = reservoir.statistics
+    with pytest.raises(ValueError, match="overflows float64; rescale"):
+        reservoir.add(np.array([[1e308], [1.5e308]]))
+    assert reservoir.statistics == before
+    np.testing.assert_array_equal(reservoir.sample, [[1.0]])
+    reservoir.add(np.array([[3.0]]))
+    assert reservoir.statistics.mean[0] == 2.0
+
+
+def test_statistics_compare_by_value():
+    first, second = RowReservoir(10), RowReservoir(10, random_state=1)
+    for reservoir in (first, second):
+        reservoir.add(np.arange(6.0).reshape(3, 2))
+    assert first.statistics == second.statistics
+    assert first.statistics in [second.statistics]
+    second.add(np.ones((1, 2)))
+    assert first.statistics != second.statistics
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(first.statistics)
+
+
+def test_the_decimals_do_not_depend_on_how_the_stream_is_split():
+    # float32's 0.3 has 1 decimal as a float32 number; beside 0.1, which
+    # float32 does not hold, the column is float64 and 0.3's digits count.
+    from gansampler._preprocessing import fixed_decimals
+
+    X = np.array([[float(np.float32(0.3))]] * 3 + [[0.1]] + [[float(np.float32(2.5))]])
+    for blocks in ([X], [X[:3], X[3:]], [X[:1], X[1:3], X[3:4], X[4:]]):
+        reservoir = RowReservoir(10)
+        for block in blocks:
+            reservoir.add(block)
+        assert reservoir.statistics.decimals == fixed_decimals(X) == [None]
+    reservoir = RowReservoir(10)
+    reservoir.add(X[:3])
+    reservoir.add(X[4:])
+    assert reservoir.statistics.decimals == fixed_decimals(X[[0, 1, 2, 4]]) == [1]
 
 
 def test_memory_grows_with_the_rows_seen_not_the_size():
@@ -199,6 +260,8 @@ def test_statistics_of_other_tables_are_refused(X, statistics, error, match):
         ({"min": np.array([3.0])}, "X holds values beyond their min or max"),
         ({"max": np.array([2.0])}, "X holds values beyond their min or max"),
         ({"std": np.array([-1.0])}, "a spread below 0"),
+        ({"std": np.array([0.0])}, r"or of 0 where min < max"),
+        ({"mean": np.array([1e9])}, "a mean beyond min or max"),
     ],
 )
 def test_statistics_that_cannot_describe_x_are_refused(change, match):
