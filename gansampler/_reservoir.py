@@ -29,8 +29,7 @@ def _as_numbers(block):
     """A block as a float64 array; missing values NaN (refused later)."""
     if hasattr(block, "toarray") or hasattr(block, "tocsr"):
         raise TypeError(
-            "A block must be a dense array; this one is sparse: pass "
-            "block.toarray()."
+            "A block must be a dense array; this one is sparse: pass block.toarray()."
         )
     if isinstance(block, np.ma.MaskedArray):
         block = np.ma.filled(block.astype(np.float64), np.nan)
@@ -244,8 +243,13 @@ class RowReservoir:
             "single": fixed_decimals(block, single=np.ones_like(single)),
             "double": fixed_decimals(block, single=np.zeros_like(single)),
         }
-        return total, new_mean, new_squares, block.min(axis=0), block.max(axis=0), (
-            single, decimals
+        return (
+            total,
+            new_mean,
+            new_squares,
+            block.min(axis=0),
+            block.max(axis=0),
+            (single, decimals),
         )
 
     def _set_statistics(self, total, mean, squares, low, high, decimals):

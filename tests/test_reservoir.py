@@ -128,8 +128,11 @@ def test_the_command_line_fits_a_file_larger_than_its_reservoir(tmp_path, capsys
         (10, [np.zeros((0, 2))], "has seen no rows"),
         (10, [np.zeros((3, 0))], "A block must have columns"),
         (10, [np.array([[pd.NA, 1]], dtype=object)], "NaN or infinite"),
-        (10, [pd.DataFrame({"a": pd.array([True, None], dtype="boolean")})],
-         "NaN or infinite"),
+        (
+            10,
+            [pd.DataFrame({"a": pd.array([True, None], dtype="boolean")})],
+            "NaN or infinite",
+        ),
         (10, [np.ma.masked_array([[1.0], [2.0]], mask=[[0], [1]])], "NaN or infinite"),
         (10, [np.array([[10**400]], dtype=object)], "too large for float64"),
     ],
