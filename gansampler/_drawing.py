@@ -358,7 +358,14 @@ def seed_of(random_state):
 
 
 def check_fitted(sampler):
-    """Raise gansampler's NotFittedError for a sampler that is not fitted."""
+    """Raise gansampler's NotFittedError for a sampler that is not fitted,
+    and a TypeError for anything but a GANSampler."""
+    from ._sampler import GANSampler  # which imports this module
+
+    if not isinstance(sampler, GANSampler):
+        raise TypeError(
+            f"sampler must be a fitted GANSampler, got {type(sampler).__name__}."
+        )
     try:
         check_is_fitted(sampler)
     except _SklearnNotFittedError as exc:

@@ -63,6 +63,7 @@ from ._table import (
     check_table,
     is_frame,
     is_plain_numeric,
+    not_plain_numeric,
     number_records,
 )
 from ._validation import (
@@ -681,9 +682,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     def _fit(self, X, y, statistics=None):
         for entry in self.callbacks or []:
             _check_callback(entry)
+        X_given = X
         X, frame = self._check_table(X)
         if statistics is not None:
-            _check_statistics(statistics, frame)
+            _check_statistics(statistics, frame, X_given, self.categorical_columns)
         classes, codes = _class_codes(X, y)
         # A device that is not here is refused before any draw or work; where
         # a GPU pays, for "auto", is known once the table is mapped.
@@ -1524,9 +1526,9 @@ def column_distances(coded, generated, table_map):
     return np.asarray(distances)
 
 
-def _check_statistics(statistics, frame):
+def _check_statistics(statistics, frame, X, categorical_columns):
     """Refuse statistics that are not :class:`ColumnStatistics`, or that come
-    with a table the number path does not take (``frame`` False)."""
+    with a table ``X`` the number path does not take (``frame`` False)."""
     if not isinstance(statistics, ColumnStatistics):
         raise TypeError(
             "statistics must be a ColumnStatistics (RowReservoir.statistics), "
@@ -1534,9 +1536,9 @@ def _check_statistics(statistics, frame):
         )
     if frame is False:
         raise ValueError(
-            "statistics describe tables of numbers only, and X has text, "
-            "category or date columns, missing values or categorical_columns: "
-            "fit it without statistics (its rows alone say what they hold)."
+            f"statistics describe tables of numbers only, and "
+            f"{not_plain_numeric(X, categorical_columns)}; or fit without "
+            "statistics (the rows alone say what they hold)."
         )
 
 

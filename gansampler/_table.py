@@ -113,6 +113,35 @@ def is_plain_numeric(X, categorical_columns=None):
     )
 
 
+def not_plain_numeric(X, categorical_columns=None):
+    """What keeps ``X``, which :func:`is_plain_numeric` refuses, from being
+    a table of plain numbers, and what to do where a dtype is all."""
+    if categorical_columns is not None and len(list(categorical_columns)):
+        return "categorical_columns names columns of X as categories"
+    if not is_frame(X):
+        values = np.asarray(X)
+        if values.dtype.kind in "iufb":
+            return "X has missing values (NaN)"
+        return f"X holds values of dtype {values.dtype}, not numbers"
+    for name, dtype in X.dtypes.items():
+        column = X[name]
+        if column.isna().any():
+            return f"column {name!r} has missing values"
+        if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+            continue
+        numpy_dtype = getattr(dtype, "numpy_dtype", None)
+        if numpy_dtype is not None and numpy_dtype.kind in "iuf":
+            # pandas' nullable numbers, here without a missing value.
+            return (
+                f"column {name!r} has pandas' nullable dtype {dtype}: give it "
+                f"as NumPy's (X.astype({{{name!r}: {str(numpy_dtype)!r}}}))"
+            )
+        if isinstance(dtype, np.dtype) and dtype.kind == "b":
+            return f"column {name!r} holds flags (bool), learned as categories"
+        return f"column {name!r} has dtype {dtype}, which is not a number's"
+    return "X is no table of plain numbers"
+
+
 def check_table(estimator, X, *, min_rows):
     """Validate a table with text, categories, dates or missing values for
     ``estimator``: its feature names and count, its shape and its number of

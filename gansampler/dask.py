@@ -374,8 +374,8 @@ def write_parts(
     n_samples : int
         Number of rows.
     folder : str or path-like
-        An existing folder, where the workers can write, that holds no parts
-        of an earlier draw.
+        A folder where the workers can write (created, with its parents,
+        where there is none) that holds no parts of an earlier draw.
     file_format : {"auto", "npy", "parquet"}, default="auto"
         The parts' format. ``"npy"`` holds a float array per part, for a
         table of numbers only (missing values as NaN). ``"parquet"`` needs
@@ -397,8 +397,13 @@ def write_parts(
     """
     seed = _check(sampler, n_samples, chunk_size, random_state, "write_parts")
     file_format = _file_format(sampler, file_format)
-    if not os.path.isdir(folder):
-        raise ValueError(f"{folder}: is not a folder; create it first.")
+    if not isinstance(folder, str | os.PathLike):
+        raise TypeError(
+            f"folder must be a path (str or pathlib.Path), got {type(folder).__name__}."
+        )
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise ValueError(f"{folder}: is a file, not a folder; give a folder.")
+    os.makedirs(folder, exist_ok=True)
     if any(_PART.fullmatch(path.name) for path in pathlib.Path(folder).iterdir()):
         # Read in name order, its parts and these would be one table.
         raise ValueError(
@@ -408,7 +413,8 @@ def write_parts(
     dask = _dask()
     n_samples = int(n_samples)
     names = [str(name) for name in sampler.get_feature_names_out()]
-    ranges = _ranges(n_samples, int(chunk_size))
+    # No rows still make a part: the table's columns, read back.
+    ranges = _ranges(n_samples, int(chunk_size)) or [(0, 0)]
     # Numbers as wide as the last one's, so that name order is row order.
     digits = max(5, len(str(len(ranges) - 1)))
     paths = [

@@ -69,7 +69,7 @@ def test_no_rows_and_bad_arguments(fitted_sampler):
 def test_a_parquet_schema_needs_a_fitted_sampler():
     with pytest.raises(gansampler.exceptions.NotFittedError):
         gansampler.dask.parquet_schema(GANSampler())
-    with pytest.raises(TypeError, match="is not an estimator instance"):
+    with pytest.raises(TypeError, match="must be a fitted GANSampler, got str"):
         gansampler.dask.parquet_schema("model.safetensors")
 
 
@@ -235,9 +235,30 @@ def test_the_command_line_draws_a_folder_of_parts(fitted_sampler, tmp_path, caps
 def test_write_parts_refuses_a_bad_format_or_folder(fitted_sampler, tmp_path):
     with pytest.raises(ValueError, match="file_format must be one of"):
         gansampler.dask.write_parts(fitted_sampler, 10, tmp_path, file_format="csv")
-    with pytest.raises(ValueError, match="is not a folder; create it first"):
-        gansampler.dask.write_parts(fitted_sampler, 10, tmp_path / "missing")
-    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ValueError, match="is a file, not a folder; give a folder"):
+        gansampler.dask.write_parts(fitted_sampler, 10, tmp_path / "file")
+    for folder in (None, 3):  # 3 would be a file descriptor to os.path
+        with pytest.raises(TypeError, match="folder must be a path"):
+            gansampler.dask.write_parts(fitted_sampler, 10, folder)
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
+def test_write_parts_creates_its_folder_and_writes_a_part_for_no_rows(
+    fitted_sampler, tmp_path
+):
+    pd = pytest.importorskip("pandas")
+    folder = tmp_path / "new" / "rows"
+    paths = gansampler.dask.write_parts(fitted_sampler, 25, folder, chunk_size=10,
+                                        random_state=0)  # fmt: skip
+    rows = np.concatenate([np.load(path) for path in paths])
+    np.testing.assert_array_equal(rows, fitted_sampler.sample(25, random_state=0))
+    # No rows: one empty part, so that the folder reads back as a table.
+    (empty,) = gansampler.dask.write_parts(fitted_sampler, 0, tmp_path / "npy")
+    assert np.load(empty).shape == (0, 2)
+    gansampler.dask.write_parts(fitted_sampler, 0, tmp_path / "pq",
+                                file_format="parquet")  # fmt: skip
+    assert pd.read_parquet(tmp_path / "pq").shape == (0, 2)
 
 
 def test_write_parts_refuses_a_folder_of_earlier_parts(fitted_sampler, tmp_path):

@@ -22,3 +22,13 @@ def test_rows_more_than_memory_holds_are_refused_before_allocating(fitted_sample
 def test_iter_rows_refuses_a_chunk_size_that_is_no_count(fitted_sampler, chunk_size):
     with pytest.raises(ValueError, match="'chunk_size' parameter of iter_rows must"):
         iter_rows(fitted_sampler, 10, 0, chunk_size=chunk_size)
+
+
+def test_only_a_gansampler_is_drawn_from():
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit([[0.0], [1.0]])
+    with pytest.raises(TypeError, match="sampler must be a fitted GANSampler, got S"):
+        draw_rows(scaler, 3, 0)
+    with pytest.raises(TypeError, match="sampler must be a fitted GANSampler"):
+        next(iter_rows(scaler, 3, 0))

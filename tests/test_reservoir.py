@@ -240,6 +240,10 @@ def test_memory_grows_with_the_rows_seen_not_the_size():
                      "tables of numbers only", id="missing-values"),
         pytest.param([["a"], ["b"], ["a"]], "reservoir", ValueError,
                      "tables of numbers only", id="text"),
+        pytest.param("Int64", "reservoir", ValueError,
+                     r"column 'a' has pandas' nullable dtype Int64: give it as "
+                     r"NumPy's \(X.astype\(\{'a': 'int64'\}\)\); or fit without",
+                     id="nullable"),
     ],
 )  # fmt: skip
 def test_statistics_of_other_tables_are_refused(X, statistics, error, match):
@@ -247,6 +251,8 @@ def test_statistics_of_other_tables_are_refused(X, statistics, error, match):
         reservoir = RowReservoir(10)
         reservoir.add(np.arange(5.0)[:, None])
         statistics = reservoir.statistics
+    if isinstance(X, str):
+        X = pd.DataFrame({"a": np.arange(5)}).astype("Int64")
     sampler = GANSampler(**FAST, random_state=0).fit(np.arange(8.0)[:, None])
     before = sampler.sample(3, random_state=0)
     with pytest.raises(error, match=match):
