@@ -73,6 +73,12 @@ def _check_targets(y):
             "Multilabel and multioutput targets are not supported: each row of "
             "a 2-D y must hold exactly one 1 (a one-hot encoded class)."
         )
+    if y_type == "unknown" and values.ndim == 1 and values.dtype == object:
+        raise ValueError(
+            "Unknown label type: 'unknown'. y holds its labels as Python objects "
+            "(dtype object), whose type scikit-learn does not infer: convert "
+            "them, y.astype(int) for numbers or y.astype(str) for text."
+        )
     if y_type not in ("binary", "multiclass", "multilabel-indicator"):
         raise ValueError(
             f"Unknown label type: {y_type!r}. y must be one class label per row "
@@ -350,8 +356,11 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         - ``"not minority"``: every class but the smallest is;
         - ``"all"``: every class is (the majority gets no new rows);
         - a float in (0, 1], for two classes only: the minority class is
-          brought to this ratio of the size of the majority class (a ratio
-          the data meet already adds no rows; imbalanced-learn raises);
+          brought to this ratio of the size of the majority class, rounded
+          down to a whole row unless within rounding error of the one above
+          (0.29 of 100 rows is 29, where imbalanced-learn makes it 28). The
+          current ratio itself adds no rows (imbalanced-learn raises), and a
+          lower one raises;
         - a dict ``{class: count}``: each class listed is brought to ``count``
           rows, at least its current number of rows; classes not listed are
           left as they are;

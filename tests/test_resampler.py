@@ -674,6 +674,15 @@ def test_missing_labels_in_a_string_series_are_rejected():
         resampler().fit_resample(X, labels)
 
 
+def test_integer_labels_held_as_objects_are_refused_with_the_conversion():
+    pd = pytest.importorskip("pandas")
+    X, y = make_data()
+    labels = pd.Series(y.tolist(), dtype=object)
+    with pytest.raises(ValueError, match=r"as Python objects .* y.astype\(int\)"):
+        resampler().fit_resample(X, labels)
+    resampler().fit(X, labels.astype(int))
+
+
 def test_labels_of_several_types_are_rejected():
     X, _ = make_data(counts=(60, 30))
     with pytest.raises(ValueError, match="y mixes labels of several types"):
