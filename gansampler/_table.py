@@ -261,6 +261,14 @@ def _kind_of(column, categorical):
         values = [
             v for v in np.asarray(column.values, dtype=object) if not is_missing(v)
         ]
+        durations = [v for v in values if isinstance(v, datetime.timedelta
+                                                     | np.timedelta64)]  # fmt: skip
+        if durations:
+            raise TypeError(
+                f"Column {column.name!r} holds durations ({durations[0]!r:.40}): "
+                "convert them to numbers first (e.g. seconds, with "
+                "pd.to_timedelta(df[col]).dt.total_seconds())."
+            )
         unhashable = [v for v in values if not _hashable(v)]
         if unhashable:
             raise TypeError(
@@ -341,8 +349,9 @@ def _hashable(value):
 
 
 def _is_number(value):
+    # NumPy's durations are integers to Python, but no numbers here.
     return isinstance(value, int | float | np.number) and not isinstance(
-        value, bool | np.bool_
+        value, bool | np.bool_ | np.timedelta64
     )
 
 
@@ -1052,6 +1061,19 @@ def _zone_of(record):
     return _dtype_zone(record_dtype(record))
 
 
+def _check_zone_gives_back(name, zone):
+    """Refuse times in a zone (its name) that pandas does not read back."""
+    pd = _pandas()
+    try:
+        pd.DatetimeTZDtype("ns", zone)
+    except Exception:
+        raise TypeError(
+            f"Column {name!r} holds times in the zone {zone!r}, which a sampler "
+            "cannot give back as it is: convert the column first (to a zone of "
+            "the IANA database, e.g. pd.to_datetime(df[col], utc=True))."
+        ) from None
+
+
 def _times_in_zone(column, record):
     """A column of dates or times as a Series of datetimes on the clock of
     the zone they were learned in (``record``'s; found, and written there,
@@ -1081,6 +1103,8 @@ def _times_in_zone(column, record):
             ) from None
     zone = _dtype_zone(times.dtype)
     if record["dtype"] == "object":  # Python's times: their zone kept apart
+        if "tz" not in record and zone is not None:
+            _check_zone_gives_back(column.name, zone)
         learned = record.setdefault("tz", zone)
     else:
         learned = _zone_of(record)

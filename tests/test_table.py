@@ -351,6 +351,15 @@ def test_durations_named_categorical_are_refused_as_durations():
                      id="flags-and-numbers"),
         pytest.param(pd.to_timedelta(np.arange(60), unit="s"), TypeError,
                      "durations", id="timedelta"),
+        pytest.param(pd.Series([np.timedelta64(1, "D"), np.timedelta64(1, "h")] * 30,
+                               dtype=object),
+                     TypeError, r"durations .*total_seconds", id="numpy-durations"),
+        pytest.param(pd.Series([datetime.timedelta(days=1), None] * 30, dtype=object),
+                     TypeError, r"durations .*total_seconds", id="python-durations"),
+        pytest.param(pd.Series([datetime.datetime(2020, 1, 1 + i % 28, tzinfo=datetime.
+                                timezone(datetime.timedelta(hours=2), "CEST"))
+                                for i in range(60)], dtype=object),
+                     TypeError, r"in the zone 'CEST', .* IANA", id="unnamed-zone"),
         pytest.param(np.arange(60) + 1j, TypeError, r"complex numbers .* \(\.real",
                      id="complex"),
         pytest.param([[1, 2], [3]] * 30, TypeError, r"list values .*astype",
