@@ -219,7 +219,11 @@ def _level_type(value):
     number (as in conditions), but an int and a float are both numbers."""
     if isinstance(value, bool | np.bool_):
         return "flag"
-    if isinstance(value, datetime.date | np.datetime64):
+    if isinstance(value, datetime.datetime):  # pandas' Timestamp too
+        return "time"
+    if isinstance(value, datetime.date):
+        return "date"
+    if isinstance(value, np.datetime64):
         return "time"
     if isinstance(value, datetime.timedelta | np.timedelta64):
         return "duration"
@@ -241,7 +245,10 @@ def _check_level_types(column, values, missing, codes):
     levels = [level for level in column.codec.levels_ if level is not None]
     level_types = {_level_type(level) for level in levels}
     value = next(v for v, here in zip(values, present, strict=True) if here)
-    if _level_type(value) in level_types or not levels:
+    kinds = {_level_type(value)}
+    if isinstance(value, np.datetime64):  # NumPy's times hold dates too
+        kinds.add("date")
+    if kinds & level_types or not levels:
         return
     raise ValueError(
         f"Column {column.name!r}: none of its values is a level seen in fit, "
@@ -1061,6 +1068,24 @@ def _zone_of(record):
     return _dtype_zone(record_dtype(record))
 
 
+def _check_times(column, times):
+    """Refuse a column (a Series ``times``) of values that are no dates or
+    times, nor text to read as such, where the sampler learned times."""
+    pd = _pandas()
+    if isinstance(times.dtype, pd.DatetimeTZDtype) or times.dtype.kind == "M":
+        return
+    if times.dtype == object and all(
+        isinstance(value, datetime.date | np.datetime64 | str) or is_missing(value)
+        for value in times
+    ):
+        return
+    raise ValueError(
+        f"Column {column.name!r} holds values of dtype {times.dtype}, but the "
+        "sampler learned dates and times there: convert it with "
+        "pd.to_datetime(df[col]) first."
+    )
+
+
 def _check_zone_gives_back(name, zone):
     """Refuse times in a zone (its name) that pandas does not read back."""
     pd = _pandas()
@@ -1087,6 +1112,9 @@ def _times_in_zone(column, record):
         unit = getattr(arrow, "unit", None)
         times = times.astype(pd.DatetimeTZDtype(unit, zone) if zone
                              else times.dtype.numpy_dtype)  # fmt: skip
+    if isinstance(times.dtype, pd.StringDtype):  # read as text is
+        times = times.astype(object)
+    _check_times(column, times)
     if times.dtype == object:  # dates or times as Python objects
         try:
             try:

@@ -1394,3 +1394,25 @@ def test_score_counts_unseen_times_of_another_class_as_unseen():
     for later in (datetime.datetime(2030, 1, 1), np.datetime64("2030-01-01")):
         unseen = X.assign(d=pd.Series([later] * 200, dtype=object))
         assert sampler.score(unseen) < sampler.score(X) - 0.1
+
+
+def test_score_refuses_times_for_a_column_of_dates():
+    # Timestamps are no dates to a column of dates' levels: counted as
+    # unseen levels, they made the score say the sampler missed them all.
+    pd = pytest.importorskip("pandas")
+
+    days = pd.Series(
+        pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(60) % 4, unit="D")
+    )
+    X = pd.DataFrame({"x": np.arange(60.0),
+                      "d": pd.Series(days.dt.date, dtype=object)})  # fmt: skip
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0,
+                         categorical_columns=["d"]).fit(X)  # fmt: skip
+    with pytest.raises(
+        ValueError,
+        match=r"Column 'd': none of its values is a level "
+        r"seen in fit, .* time; levels like datetime.date",
+    ):
+        sampler.score(X.assign(d=days))
+    numpy_days = pd.Series(list(days.to_numpy().astype("datetime64[D]")), dtype=object)
+    assert sampler.score(X.assign(d=numpy_days)) == sampler.score(X)

@@ -754,6 +754,22 @@ def test_a_missing_time_in_a_zoned_column_scores():
     assert np.isfinite(sampler.score(row))
 
 
+def test_a_time_column_scores_text_of_times_and_refuses_numbers():
+    days = pd.date_range("2020-01-01", periods=60, freq="D")
+    X = pd.DataFrame({"x": np.arange(60.0), "d": days})
+    sampler = GANSampler(**BUDGET).fit(X)
+    expected = sampler.score(X)
+    assert sampler.score(X.assign(d=days.astype(str))) == expected
+    assert sampler.score(X.assign(d=days.date)) == expected
+    for numbers in (np.arange(60.0), pd.Series(list(range(60)), dtype=object)):
+        with pytest.raises(
+            ValueError,
+            match=r"Column 'd' holds values of dtype .*, "
+            r"but the sampler learned dates and times .*to_datetime",
+        ):
+            sampler.score(X.assign(d=numbers))
+
+
 def test_levels_of_numpy_scalars_and_integer_intervals_are_saved(tmp_path):
     bands = pd.cut(np.arange(60) % 90, bins=[-1, 30, 60, 90])
     X = pd.DataFrame({"band": bands, "pair": pd.Series([(np.int64(1), "a"), "b"] * 30,
