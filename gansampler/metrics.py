@@ -49,6 +49,8 @@ def _check_samples(X, Y, *, dtype=np.float64):
         # Levels of any kind: scikit-learn would cast a frame that mixes text
         # with pandas' or Arrow's numbers to float.
         X, Y = (Z.to_numpy(dtype=object) if is_frame(Z) else Z for Z in (X, Y))
+    else:
+        X, Y = _times_as_numbers(X, "X"), _times_as_numbers(Y, "Y")
     X, Y = (_as_array(Z, name, dtype, finite) for name, Z in (("X", X), ("Y", Y)))
     if X.shape[1] != Y.shape[1]:
         raise ValueError(
@@ -56,6 +58,36 @@ def _check_samples(X, Y, *, dtype=np.float64):
             f"Y has {Y.shape[1]}."
         )
     return X, Y
+
+
+def _times_as_numbers(Z, name):
+    """``Z`` with its columns of dates, times and durations as nanoseconds
+    (since 1970, in UTC for times in a zone), NaN where missing (which the
+    distances refuse, as a number's NaN): NumPy would make NaT a date 292
+    million years ago."""
+    if not is_frame(Z):
+        values = np.asarray(Z) if hasattr(Z, "dtype") else None
+        if values is None or values.dtype.kind not in "mM":
+            return Z
+        unit = "datetime64[ns]" if values.dtype.kind == "M" else "timedelta64[ns]"
+        times = values.astype(unit)
+        return np.where(np.isnat(times), np.nan, times.view(np.int64))
+    columns, changed = {}, False
+    for j, column in enumerate(Z.columns):
+        values = Z.iloc[:, j]
+        if getattr(values.dtype, "kind", "O") not in "mMO":
+            columns[j] = values
+            continue
+        kind, numbers = _column_values(values, name, repr(column))
+        if kind == "time":
+            columns[j], changed = numbers, True
+        else:
+            columns[j] = values
+    if not changed:
+        return Z
+    frame = type(Z)(columns, index=Z.index)
+    frame.columns = Z.columns
+    return frame
 
 
 def _as_array(Z, name, dtype, finite):
@@ -103,7 +135,8 @@ def wasserstein_distance(X, Y, *, scale=True, multioutput="uniform_average"):
     For one feature, the 1-Wasserstein (earth mover's) distance is the area
     between the two empirical cumulative distribution functions: the average
     distance that probability mass must travel to turn one sample into the
-    other. It is zero for identical samples and has the unit of the data.
+    other. It is zero for identical samples and has the unit of the data
+    (nanoseconds for dates, times and durations).
 
     Parameters
     ----------

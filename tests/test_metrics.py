@@ -425,3 +425,28 @@ def test_total_variation_takes_frames_of_arrow_and_nullable_columns():
     assert total_variation_distance(X, X) == 0.0
     distances = total_variation_distance(X, Y, multioutput="raw_values")
     np.testing.assert_allclose(distances, [0.0, 0.0, 0.25])
+
+
+@pytest.mark.parametrize("metric", [wasserstein_distance, ks_statistic])
+def test_distances_take_dates_beside_numbers_and_refuse_missing_times(metric):
+    pd = pytest.importorskip("pandas")
+    days = pd.Series(pd.date_range("2020-01-01", periods=50, freq="D"))
+    X = pd.DataFrame({"x": np.arange(50.0), "d": days})
+    later = X.assign(d=days + pd.Timedelta(days=10))
+    alone = metric(X[["d"]], later[["d"]])
+    assert metric(X, later, multioutput="raw_values")[1] == alone > 0
+    # The same instants in another zone, Python's dates and Arrow's alike.
+    zoned = X.assign(d=days.dt.tz_localize("Europe/Paris"))
+    assert metric(zoned, zoned.assign(d=zoned["d"].dt.tz_convert("UTC"))) == 0
+    assert metric(X.assign(d=days.dt.date), X) == 0
+    assert metric(X.assign(d=days.astype("date32[pyarrow]")), X) == 0
+    if metric is wasserstein_distance:
+        unscaled = metric(X[["d"]], later[["d"]], scale=False)
+        assert unscaled == 10 * 86_400 * 10**9  # nanoseconds
+    # NaT is refused as NaN is, not read as a date 292 million years ago.
+    with pytest.raises(ValueError, match="contains NaN"):
+        metric(X.assign(d=days.where(days.index > 0)), X)
+    times = np.array([["2020-01-01"], ["NaT"]], dtype="datetime64[ns]")
+    with pytest.raises(ValueError, match="contains NaN"):
+        metric(times, times)
+    assert metric(times[:1], times[:1] + np.timedelta64(1, "D")) > 0
