@@ -56,6 +56,9 @@ _ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?"
 )
 
+# An ISO date and time with its UTC offset.
+_ZONED_DATE = re.compile(_ISO_DATE.pattern.removesuffix("?"))
+
 
 class DataFileError(ValueError):
     """A data file that cannot be read as a table, with the reason."""
@@ -454,8 +457,16 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
     if each(_ISO_DATE):
         try:
             return pd.to_datetime(cells.where(~missing), format="ISO8601").array
-        except (ValueError, TypeError):  # dates in several time zones: text
+        except (ValueError, TypeError):  # several UTC offsets
             pass
+        if each(_ZONED_DATE):
+            # Local times across a change of summer time: instants, in UTC.
+            return pd.to_datetime(cells.where(~missing), format="ISO8601",
+                                  utc=True).array  # fmt: skip
+        raise DataFileError(
+            f"{path}: column {name!r} holds dates with a UTC offset and dates "
+            "without: give every date its offset, or none."
+        )
     return _text(pd, cells, missing)
 
 

@@ -429,3 +429,18 @@ def test_a_place_that_cannot_take_a_file_is_refused_before_any_work(tmp_path):
     dangling.unlink()
     dangling.symlink_to(tmp_path / "new.safetensors")
     check_writable(str(dangling))
+
+
+def test_local_times_across_a_change_of_summer_time_are_read_in_utc(tmp_path):
+    pd = pytest.importorskip("pandas")
+    times = pd.date_range("2021-03-27", periods=4, freq="12h", tz="Europe/Paris")
+    text = "x,when\n" + "".join(f"{k},{t}\n" for k, t in enumerate(times))
+    assert "+01:00" in text and "+02:00" in text
+    X, _, _ = read_table(write(tmp_path, "paris.csv", text), mixed=True)
+    assert str(X["when"].dtype).endswith("UTC]")
+    assert (X["when"] == times.tz_convert("UTC")).all()
+    broken = text.replace("+01:00\n", "\n", 1)
+    with pytest.raises(
+        DataFileError, match="dates with a UTC offset and dates without"
+    ):
+        read_table(write(tmp_path, "broken.csv", broken), mixed=True)
