@@ -645,11 +645,17 @@ def _conditions(table_map, pairs):
                 f"--condition {name}={text}: the model has no column {name!r}; its "
                 f"columns are {', '.join(list(columns)[:20])}."
             )
+        if column.kind == "time":
+            raise ValueError(
+                f"--condition {name}={text}: column {name!r} holds dates or times, "
+                "learned as numbers, and conditions fix category columns only; "
+                "to draw rows of one date, draw more and keep those."
+            )
         if column.kind != "category":
             raise ValueError(
-                f"--condition {name}={text}: column {name!r} holds numbers or "
-                "dates, and conditions fix category columns only; to draw on "
-                f"its values, fit with --categorical {name}."
+                f"--condition {name}={text}: column {name!r} holds numbers, and "
+                "conditions fix category columns only; to draw on its values, "
+                f"fit with --categorical {name}."
             )
         if column.name in conditions:
             raise ValueError(f"--condition names column {name!r} twice.")
