@@ -374,6 +374,25 @@ def _draw_numbers(axes, name, real, fake, days=None):
         ax_qq.yaxis_date()
         for ax in axes:
             ax.tick_params(axis="x", labelrotation=30)
+        _within_dates(ax_hist.xaxis, ax_qq.xaxis, ax_qq.yaxis)
+
+
+def _within_dates(*axes):
+    """Keep date axes within the years 1 to 9999, which matplotlib draws:
+    the margins of dates near either end would run past them."""
+    import datetime
+
+    from matplotlib import dates
+
+    first, last = (dates.date2num(datetime.datetime(year, 1, 1)) for year in (1, 9999))
+    last += 364  # 9999-12-31
+    for axis in axes:
+        low, high = axis.get_view_interval()
+        if low < first or high > last:
+            set_limits = (
+                axis.axes.set_xlim if axis is axis.axes.xaxis else axis.axes.set_ylim
+            )
+            set_limits(max(low, first), min(high, last))
 
 
 def _level_label(level):

@@ -243,6 +243,16 @@ def test_dates_are_drawn_on_a_date_axis():
                       matplotlib.dates.AutoDateFormatter)  # fmt: skip
 
 
+def test_dates_at_the_ends_of_the_calendar_draw(tmp_path):
+    # The axes' margins ran past the year 9999, which matplotlib cannot draw.
+    pd = pytest.importorskip("pandas")
+    ends = np.array(["0001-01-01", "9999-12-31"] * 20, dtype="datetime64[s]")
+    frame = pd.DataFrame({"x": np.arange(40.0), "d": ends})
+    sampler = GANSampler(**FAST, random_state=0).fit(frame)
+    fig, _ = plot_distribution(sampler, frame)
+    fig.savefig(tmp_path / "ends.png")
+
+
 def test_mixed_data_of_the_wrong_shape_or_levels_are_clear_errors(mixed):
     sampler, frame = mixed
     with pytest.raises(ValueError, match="X has no column 'member'"):
