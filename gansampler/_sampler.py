@@ -65,6 +65,7 @@ from ._table import (
     is_plain_numeric,
     not_plain_numeric,
     number_records,
+    warn_inexact_integers,
 )
 from ._validation import (
     check_has_columns,
@@ -807,6 +808,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                               ensure_min_samples=2)  # fmt: skip
             if integers:
                 number_records(X_given)  # warns of those floats cannot hold
+            elif isinstance(X_given, list | tuple) and (np.abs(X) >= 2**53).any():
+                # Python's ints beside floats: NumPy made them floats.
+                warn_inexact_integers(np.asarray(X_given, dtype=object))
             return X, frame
         return check_table(self, X, min_rows=2), False
 

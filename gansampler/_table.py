@@ -1044,6 +1044,15 @@ def number_records(X):
     return records
 
 
+def warn_inexact_integers(objects):
+    """Warn of each column of the object array ``objects`` whose integers
+    (all its values) float64 numbers cannot hold."""
+    for column in _columns_of(objects):
+        if all(isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_)
+               for v in column.values):  # fmt: skip
+            _warn_inexact(column, np.asarray(column.values, dtype=np.float64))
+
+
 def _python_kind(values, missing, kind):
     """What an object column of numbers or times holds: ``"int"`` for
     Python's integers, ``"date"`` for dates, ``"datetime"`` for times,

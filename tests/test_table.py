@@ -937,6 +937,17 @@ def test_integers_of_an_array_beyond_2_53_are_warned_of(dtype):
         GANSampler(**BUDGET).fit(X)
 
 
+def test_integers_of_a_list_beside_floats_beyond_2_53_are_warned_of():
+    # NumPy makes the rows floats; only the list says column 0 was integers.
+    X = [[2**60 + i, 0.5 * i] for i in range(60)]
+    with pytest.warns(UserWarning, match="Column 0 holds integers of 2\\*\\*53"):
+        GANSampler(**BUDGET).fit(X)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        GANSampler(**BUDGET).fit([[2.0**60 + i, 0.5 * i] for i in range(60)])
+    assert not [w for w in caught if "integers of 2**53" in str(w.message)]
+
+
 def test_integers_of_a_numbers_only_frame_beyond_2_53_are_warned_of():
     X = pd.DataFrame({"id": 2**60 + np.arange(60), "x": np.arange(60.0)})
     with pytest.warns(UserWarning, match="integers of 2\\*\\*53 or more"):
