@@ -140,6 +140,20 @@ def _has_point_mass(n_rows, counts):
     return most >= _POINT_MASS_SHARE * n_rows and most - 1 >= 2 * step
 
 
+def _spread(X):
+    """The standard deviation of each column of ``X``, in float64; the
+    squares of a spread below 1e-154 underflow, so such a column's is
+    measured in units of its range."""
+    with np.errstate(over="ignore"):
+        std = X.std(axis=0, dtype=np.float64)
+        span = np.ptp(X, axis=0)
+    tiny = (span > 0) & (span < 1e-150)
+    if tiny.any():
+        unit = span[tiny].astype(np.float64)
+        std[tiny] = unit * (X[:, tiny] / unit).std(axis=0, dtype=np.float64)
+    return std
+
+
 def held_as_float32(X):
     """Whether float32 holds each column of the float64 ``X`` exactly: then
     it was float32 (a table of both is float64)."""
@@ -331,15 +345,8 @@ class DataMap:
         self.__dict__.pop("_tables", None)  # made from the previous fit
         with np.errstate(over="ignore"):
             mean = X.mean(axis=0, dtype=np.float64)
-            std = X.std(axis=0, dtype=np.float64)
-            span = np.ptp(X, axis=0)
-            constant = span == 0
-        # The squares of a spread below 1e-154 underflow: measure such a
-        # column's spread in units of its range.
-        tiny = ~constant & (span < 1e-150)
-        if tiny.any():
-            unit = span[tiny].astype(np.float64)
-            std[tiny] = unit * (X[:, tiny] / unit).std(axis=0, dtype=np.float64)
+            constant = np.ptp(X, axis=0) == 0
+        std = _spread(X)
         if not (np.isfinite(mean).all() and np.isfinite(std).all()):
             raise ValueError(
                 "The mean or standard deviation of X overflows float64; rescale X "
@@ -425,17 +432,21 @@ class DataMap:
         beyond = (low.astype(X.dtype) > X.min(axis=0)) | (
             high.astype(X.dtype) < X.max(axis=0)
         )
-        # A column that varies has a spread, and its mean within its range.
+        # A column that varies has its mean within its range (give or take
+        # the rounding of a sum).
         varies = low < high
-        odd_spread = (std < 0).any() or ((std == 0) & varies).any()
-        if odd_spread or beyond.any() or ((mean < low) | (mean > high)).any():
+        slack = 4 * np.spacing(np.maximum(np.abs(low), np.abs(high)))
+        outside = varies & ((mean < low - slack) | (mean > high + slack))
+        if (std < 0).any() or beyond.any() or outside.any():
             raise ValueError(
                 "statistics do not describe the table that X samples: a spread "
-                "below 0 (or of 0 where min < max), a mean beyond min or max, or "
-                "X holds values beyond their min or max. Give the statistics of "
-                "the whole table."
+                "below 0, a mean beyond min or max, or X holds values beyond "
+                "their min or max. Give the statistics of the whole table."
             )
         constant = low == high
+        # A spread of 0 where the values vary: squares that underflowed (a
+        # spread below 1e-154); the rows' own spread serves.
+        std = np.where(varies & (std == 0), _spread(X), std)
         self.mean_ = np.where(constant, low, mean)
         self.scale_ = np.where(constant | (std == 0), 1.0, std)
         self.constant_features_ = constant
