@@ -33,6 +33,8 @@ _MAX_POWER_KURTOSIS = 1.0
 _POWER_ROUND_TRIP = 1e-3
 # Decimal places looked for when detecting the precision of the data.
 _MAX_DECIMALS = 6
+# The rows of decimal_evidence: 0 to 6 decimals, and whole numbers.
+DECIMAL_EVIDENCE_ROWS = _MAX_DECIMALS + 2
 # Decimal places that statistics and saved maps may give: float64's digits.
 _SAVED_DECIMALS = 15
 # A column is discrete (counts, flags, scales, one-hot codes) when it takes
@@ -169,39 +171,84 @@ def fixed_decimals(X, single=None):
     values is tolerated. ``single`` says which columns of a float64 ``X``
     were float32 (by default, those that :func:`held_as_float32`).
     """
-    # A few units in the last place of the stored values, scaled with them:
-    # 32.1 stored in float32 is 32.09999847.
-    magnitude = np.abs(X)
-    ulps = np.spacing(magnitude).astype(np.float64)
-    if X.dtype == np.float64:
-        if single is None:
-            single = held_as_float32(X)
-        if single.any():
-            float32_ulps = np.spacing(magnitude[:, single].astype(np.float32))
-            ulps[:, single] = float32_ulps.astype(np.float64)
-    tolerance = 4 * ulps
+    tolerance = _storage_noise(X, single)
     X = X.astype(np.float64)
     decimals = [None] * X.shape[1]
     for d in range(_MAX_DECIMALS + 1):
         undecided = [j for j, found in enumerate(decimals) if found is None]
         if not undecided:
             break
-        scaled = X[:, undecided] * 10.0**d
-        scaled_tolerance = tolerance[:, undecided] * 10.0**d
-        with np.errstate(over="ignore", invalid="ignore"):
-            # Where the storage cannot tell d decimals apart, there is no
-            # recorded precision to keep (at least 20 stored values between
-            # two of d decimals); but integers stored as such are whole
-            # numbers, however large.
-            off = np.abs(scaled - np.round(scaled))
-            exact = np.all((off <= scaled_tolerance) & (scaled_tolerance < 0.2),
-                           axis=0)  # fmt: skip
-            if d == 0:
-                exact |= np.all(off == 0, axis=0)
-        for j, is_exact in zip(undecided, exact, strict=True):
+        exact, whole = _within_decimals(X[:, undecided], tolerance[:, undecided], d)
+        for j, is_exact in zip(undecided, exact | whole, strict=True):
             if is_exact:
                 decimals[j] = d
     return decimals
+
+
+def decimal_evidence(X, single, wanted):
+    """What :func:`fixed_decimals` reads of ``X``, for a table read in
+    blocks: booleans of shape ``(_MAX_DECIMALS + 2, n_columns)``, row ``d``
+    whether every value is within its storage's noise of ``d`` decimals, and
+    the last row whether every value is a whole number exactly. Each holds
+    for a table where it holds for each of its blocks (see
+    :func:`decimals_of`). Only the cells that ``wanted`` (booleans of that
+    shape) asks for are computed; the others are False.
+    """
+    evidence = np.zeros(wanted.shape, dtype=bool)
+    columns = wanted.any(axis=0)
+    if not columns.any():
+        return evidence
+    tolerance = _storage_noise(X[:, columns], np.asarray(single)[columns])
+    X = X[:, columns].astype(np.float64)
+    found = np.zeros((wanted.shape[0], X.shape[1]), dtype=bool)
+    asked = wanted[:, columns]
+    for d in range(_MAX_DECIMALS + 1):
+        here = asked[d] | (asked[-1] if d == 0 else False)
+        if here.any():
+            found[d, here], whole = _within_decimals(X[:, here], tolerance[:, here], d)
+            if d == 0:
+                found[-1, here] = whole
+    evidence[:, columns] = found & asked
+    return evidence
+
+
+def decimals_of(evidence):
+    """Each column's decimal places (None beyond 6) from its evidence (see
+    :func:`decimal_evidence`)."""
+    exact = evidence[:-1].copy()
+    exact[0] |= evidence[-1]
+    return [int(np.argmax(column)) if column.any() else None for column in exact.T]
+
+
+def _storage_noise(X, single):
+    """A few units in the last place of each stored value, scaled with it:
+    32.1 stored in float32 is 32.09999847. ``single``: the columns of a
+    float64 ``X`` that were float32 (None: those that held_as_float32)."""
+    magnitude = np.abs(X)
+    ulps = np.spacing(magnitude).astype(np.float64)
+    if X.dtype == np.float64:
+        single = held_as_float32(X) if single is None else np.asarray(single)
+        if single.any():
+            with np.errstate(over="ignore"):
+                float32_ulps = np.spacing(magnitude[:, single].astype(np.float32))
+            ulps[:, single] = float32_ulps.astype(np.float64)
+    return 4 * ulps
+
+
+def _within_decimals(X, tolerance, d):
+    """Whether every value of each column of ``X`` is within ``tolerance``
+    of ``d`` decimals, and (for ``d`` 0) whether every value is whole."""
+    scaled = X * 10.0**d
+    scaled_tolerance = tolerance * 10.0**d
+    with np.errstate(over="ignore", invalid="ignore"):
+        # Where the storage cannot tell d decimals apart, there is no
+        # recorded precision to keep (at least 20 stored values between two
+        # of d decimals); but integers stored as such are whole numbers,
+        # however large.
+        off = np.abs(scaled - np.round(scaled))
+        exact = np.all((off <= scaled_tolerance) & (scaled_tolerance < 0.2), axis=0)
+        whole = np.all(off == 0, axis=0) if d == 0 else np.zeros_like(exact)
+    return exact, whole
 
 
 class DataMap:

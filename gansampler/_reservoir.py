@@ -8,7 +8,12 @@ import numpy as np
 
 from ._compat import validate_parameter_constraints
 from ._params import CONSTRAINTS
-from ._preprocessing import fixed_decimals, held_as_float32
+from ._preprocessing import (
+    DECIMAL_EVIDENCE_ROWS,
+    decimal_evidence,
+    decimals_of,
+    held_as_float32,
+)
 from ._random import draw_seed, refuse_bool_seed
 
 __all__ = ["ColumnStatistics", "RowReservoir"]
@@ -178,9 +183,9 @@ class RowReservoir:
             )
         statistics = self._added_statistics(block)
         if self.rows is None:
-            self._start(block.shape[1])
+            self.rows = np.empty((0, block.shape[1]))
         before = self.n_rows
-        self._set_statistics(*statistics)
+        self.n_rows, self._statistics = statistics
         if self._lent:
             self.rows, self._lent = self.rows.copy(), False
         filled = min(self.size, before)
@@ -205,31 +210,35 @@ class RowReservoir:
             _, last = np.unique(places, return_index=True)
             self.rows[places[last]] = rest[chosen[::-1][last]]
 
-    def _start(self, n_columns):
-        self.rows = np.empty((0, n_columns))
-        self._mean = np.zeros(n_columns)
-        self._squares = np.zeros(n_columns)
-        self._min = np.full(n_columns, np.inf)
-        self._max = np.full(n_columns, -np.inf)
-        # Decimals as float32 numbers and as float64 ones: which holds is
-        # known only at the end (a column is float32 when every block is).
-        self._single = np.ones(n_columns, dtype=bool)
-        self._decimals = {"single": [0] * n_columns, "double": [0] * n_columns}
+    @staticmethod
+    def _no_statistics(n_columns):
+        # The evidence of each column's decimals, as float32 numbers and as
+        # float64 ones: which holds is known only at the end (a column is
+        # float32 when every block is). See decimal_evidence.
+        evidence = np.ones((DECIMAL_EVIDENCE_ROWS, n_columns), dtype=bool)
+        return {
+            "mean": np.zeros(n_columns),
+            "squares": np.zeros(n_columns),
+            "min": np.full(n_columns, np.inf),
+            "max": np.full(n_columns, -np.inf),
+            "single": np.ones(n_columns, dtype=bool),
+            "evidence_single": evidence,
+            "evidence_double": evidence.copy(),
+        }
 
     def _added_statistics(self, block):
-        """The statistics with ``block`` added (Chan et al.'s update of the
-        mean and the sum of squared deviations), or an error where they
-        overflow float64; nothing is changed."""
-        n_seen = self.n_rows
-        n_block = len(block)
+        """The rows seen and the statistics with ``block`` added (Chan et
+        al.'s update of the mean and the sum of squared deviations), or an
+        error where they overflow float64; nothing is changed."""
+        n_seen, n_block = self.n_rows, len(block)
+        seen = self._statistics if n_seen else self._no_statistics(block.shape[1])
+        total = n_seen + n_block
         with np.errstate(over="ignore", invalid="ignore"):
             mean = block.mean(axis=0)
             squares = ((block - mean) ** 2).sum(axis=0)
-            total = n_seen + n_block
-            seen_mean = self._mean if n_seen else np.zeros_like(mean)
-            delta = mean - seen_mean
-            new_mean = seen_mean + delta * n_block / total
-            new_squares = (self._squares if n_seen else 0.0) + (
+            delta = mean - seen["mean"]
+            new_mean = seen["mean"] + delta * n_block / total
+            new_squares = seen["squares"] + (
                 squares + delta**2 * n_seen * n_block / total
             )
         if not (np.isfinite(new_mean).all() and np.isfinite(new_squares).all()):
@@ -238,32 +247,20 @@ class RowReservoir:
                 "rescale them (e.g. divide them by a power of ten) before adding "
                 "them."
             )
-        single = held_as_float32(block)
-        decimals = {
-            "single": fixed_decimals(block, single=np.ones_like(single)),
-            "double": fixed_decimals(block, single=np.zeros_like(single)),
-        }
-        return (
-            total,
-            new_mean,
-            new_squares,
-            block.min(axis=0),
-            block.max(axis=0),
-            (single, decimals),
-        )
-
-    def _set_statistics(self, total, mean, squares, low, high, decimals):
-        self.n_rows = total
-        self._mean, self._squares = mean, squares
-        self._min = np.minimum(self._min, low)
-        self._max = np.maximum(self._max, high)
-        single, block_decimals = decimals
-        self._single &= single
-        for kind, seen in self._decimals.items():
-            self._decimals[kind] = [
-                None if a is None or b is None else max(a, b)
-                for a, b in zip(seen, block_decimals[kind], strict=True)
-            ]
+        single = seen["single"] & held_as_float32(block)
+        # Only what may still hold is looked for: the float32 evidence of
+        # float32 columns.
+        wanted = seen["evidence_single"] & single
+        return total, {
+            "mean": new_mean,
+            "squares": new_squares,
+            "min": np.minimum(seen["min"], block.min(axis=0)),
+            "max": np.maximum(seen["max"], block.max(axis=0)),
+            "single": single,
+            "evidence_single": decimal_evidence(block, single, wanted),
+            "evidence_double": decimal_evidence(block, np.zeros_like(single),
+                                                seen["evidence_double"]),
+        }  # fmt: skip
 
     @property
     def sample(self):
@@ -286,16 +283,14 @@ class RowReservoir:
                 "The reservoir has seen no rows: add blocks of rows before "
                 "reading their statistics."
             )
+        seen = self._statistics
+        evidence = np.where(seen["single"], seen["evidence_single"],
+                            seen["evidence_double"])  # fmt: skip
         return ColumnStatistics(
             n_rows=self.n_rows,
-            mean=self._mean.copy(),
-            std=np.sqrt(self._squares / self.n_rows),
-            min=self._min.copy(),
-            max=self._max.copy(),
-            decimals=[
-                single if is_single else double
-                for is_single, single, double in zip(
-                    self._single, *self._decimals.values(), strict=True
-                )
-            ],
+            mean=seen["mean"].copy(),
+            std=np.sqrt(seen["squares"] / self.n_rows),
+            min=seen["min"].copy(),
+            max=seen["max"].copy(),
+            decimals=decimals_of(evidence),
         )

@@ -224,21 +224,35 @@ def test_statistics_compare_by_value():
         hash(first.statistics)
 
 
-def test_the_decimals_do_not_depend_on_how_the_stream_is_split():
-    # float32's 0.3 has 1 decimal as a float32 number; beside 0.1, which
-    # float32 does not hold, the column is float64 and 0.3's digits count.
+@pytest.mark.parametrize(
+    "X",
+    [
+        # float32's 0.3 has 1 decimal as a float32 number; beside 0.1, which
+        # float32 does not hold, the column is float64 and 0.3's digits count.
+        [float(np.float32(0.3))] * 3 + [0.1, float(np.float32(2.5))],
+        [float(np.float32(0.3))] * 3 + [float(np.float32(2.5))],
+        # Decimals that the storage of a large value cannot tell apart.
+        [1234567890.12, 0.000001],
+        [1e17, 3e17, 0.5, 1.5],
+        [1.5, 2.0**60, 3.25],
+    ],
+    ids=[
+        "float32-then-float64",
+        "float32",
+        "large-and-fine",
+        "huge",
+        "whole-and-halves",
+    ],
+)
+def test_the_decimals_do_not_depend_on_how_the_stream_is_split(X):
     from gansampler._preprocessing import fixed_decimals
 
-    X = np.array([[float(np.float32(0.3))]] * 3 + [[0.1]] + [[float(np.float32(2.5))]])
-    for blocks in ([X], [X[:3], X[3:]], [X[:1], X[1:3], X[3:4], X[4:]]):
+    X = np.array(X)[:, None]
+    for cuts in [[]] + [[cut] for cut in range(1, len(X))] + [list(range(1, len(X)))]:
         reservoir = RowReservoir(10)
-        for block in blocks:
+        for block in np.split(X, cuts):
             reservoir.add(block)
-        assert reservoir.statistics.decimals == fixed_decimals(X) == [None]
-    reservoir = RowReservoir(10)
-    reservoir.add(X[:3])
-    reservoir.add(X[4:])
-    assert reservoir.statistics.decimals == fixed_decimals(X[[0, 1, 2, 4]]) == [1]
+        assert reservoir.statistics.decimals == fixed_decimals(X), cuts
 
 
 def test_memory_grows_with_the_rows_seen_not_the_size():
