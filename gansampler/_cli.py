@@ -606,7 +606,7 @@ def _sample(args) -> int:
 
 def _check_npy(sampler, model, where, instead):
     """Refuse .npy, which holds numbers only, for a model of other columns."""
-    others = [str(c.name) for c in sampler.table_map_.columns_ if c.kind != "number"]
+    others = [str(c.name) for c in sampler.table_map_.columns_ if not c.holds_numbers]
     if others:
         raise ValueError(
             f"{where}: {model} has columns of text, categories or dates "

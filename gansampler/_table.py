@@ -727,6 +727,16 @@ class ColumnCodec:
     def width(self):
         return 0 if self.codec is None else self.codec.width
 
+    @property
+    def holds_numbers(self):
+        """Whether its values are numbers: a column of numbers, or of
+        floats' missing values only (NaN, a level of its own)."""
+        return self.kind == "number" or (
+            self.kind == "category"
+            and self.codec.levels_ == [None]
+            and self.dtype["dtype"] in ("float16", "float32", "float64")
+        )
+
     def state(self):
         try:
             dtype = dict(self.dtype)
@@ -1428,7 +1438,7 @@ class TableMap:
     @property
     def numbers_only(self):
         """Whether every column holds numbers (missing values allowed)."""
-        return all(c.kind == "number" for c in self.columns_)
+        return all(c.holds_numbers for c in self.columns_)
 
     @property
     def category_columns(self):

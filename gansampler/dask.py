@@ -302,8 +302,9 @@ def parquet_schema(sampler):
 
 def _every_level(table_map):
     """Coded rows, none missing, that take each present level of every
-    category column (0 elsewhere: numbers 0, times at the epoch): their
-    values type each column as the draw's would."""
+    category column (0 elsewhere: numbers 0, times at the epoch; missing in
+    a column of missing values only): their values type each column as the
+    draw's would."""
     levels = [
         [code for code, level in enumerate(column.codec.levels_) if level is not None]
         if column.kind == "category"
@@ -316,6 +317,8 @@ def _every_level(table_map):
     for j, codes in enumerate(levels):
         if codes:
             coded[:, j] = np.resize(codes, n_rows)
+        elif table_map.columns_[j].kind == "category":
+            coded[:, j] = np.nan  # its one level, the missing one
     return coded
 
 

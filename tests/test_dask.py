@@ -523,3 +523,16 @@ def test_parquet_parts_of_float32_numbers_keep_their_dtype(tmp_path):
     back = pd.read_parquet(tmp_path)
     assert (back.dtypes == np.float32).all()
     np.testing.assert_array_equal(back.to_numpy(), sampler.sample(500, random_state=2))
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "UInt8", "boolean", "string", "float64"])
+def test_parts_of_a_column_of_missing_values_only_read_back(tmp_path, dtype):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    X = pd.DataFrame(
+        {"x": np.arange(60.0), "empty": pd.Series([None] * 60).astype(dtype)}
+    )
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X)
+    gansampler.dask.write_parts(sampler, 30, tmp_path, chunk_size=10, random_state=0)
+    rows = pd.read_parquet(tmp_path).reset_index(drop=True)
+    pd.testing.assert_frame_equal(rows, sampler.sample(30, random_state=0))

@@ -636,11 +636,20 @@ def test_a_column_of_missing_values_only_is_drawn_missing(empty, tmp_path):
     assert loaded.sample(5, random_state=0).equals(sampler.sample(5, random_state=0))
 
 
-def test_an_array_column_of_missing_values_only_is_drawn_missing():
+def test_an_array_column_of_missing_values_only_is_drawn_missing(tmp_path):
+    import gansampler.dask
+
     X = np.column_stack([np.arange(60.0), np.full(60, np.nan)])
-    rows = GANSampler(**BUDGET).fit(X).sample(20, random_state=0)
+    sampler = GANSampler(**BUDGET).fit(X)
+    rows = sampler.sample(20, random_state=0)
+    assert rows.dtype == np.float64
     assert np.isfinite(rows[:, 0]).all()
     assert np.isnan(rows[:, 1]).all()
+    # Still a table of numbers, which .npy files hold.
+    assert sampler.table_map_.numbers_only
+    (part,) = gansampler.dask.write_parts(sampler, 20, tmp_path, random_state=0)
+    assert part.endswith(".npy")
+    np.testing.assert_array_equal(np.load(part), rows)
 
 
 def test_an_array_of_floats_with_missing_values_gives_floats():
