@@ -56,8 +56,9 @@ _ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?"
 )
 
-# An ISO date and time with its UTC offset.
+# An ISO date and time with its UTC offset, and the offset.
 _ZONED_DATE = re.compile(_ISO_DATE.pattern.removesuffix("?"))
+_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 
 
 class DataFileError(ValueError):
@@ -455,19 +456,31 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
         out[missing] = pd.NA
         return out
     if each(_ISO_DATE):
+        zoned = present.str.fullmatch(_ZONED_DATE.pattern)
+        if zoned.any() and not zoned.all():
+            raise DataFileError(
+                f"{path}: column {name!r} holds dates with a UTC offset and dates "
+                "without: give every date its offset, or none."
+            )
+        # Several UTC offsets (local times across a change of summer time):
+        # instants, in UTC.
+        offsets = present.str.extract(_OFFSET.pattern, expand=False)
+        several = bool(zoned.all()) and offsets.map(_offset_minutes).nunique() > 1
         try:
-            return pd.to_datetime(cells.where(~missing), format="ISO8601").array
-        except (ValueError, TypeError):  # several UTC offsets
-            pass
-        if each(_ZONED_DATE):
-            # Local times across a change of summer time: instants, in UTC.
             return pd.to_datetime(cells.where(~missing), format="ISO8601",
-                                  utc=True).array  # fmt: skip
-        raise DataFileError(
-            f"{path}: column {name!r} holds dates with a UTC offset and dates "
-            "without: give every date its offset, or none."
-        )
+                                  utc=several).array  # fmt: skip
+        except (ValueError, TypeError):  # not dates after all (2024-13-45)
+            pass
     return _text(pd, cells, missing)
+
+
+def _offset_minutes(offset):
+    """A UTC offset's text (``Z``, ``+01:00``, ``-0530``) as minutes."""
+    if offset == "Z":
+        return 0
+    digits = offset[1:].replace(":", "")
+    minutes = int(digits[:2]) * 60 + int(digits[2:])
+    return -minutes if offset[0] == "-" else minutes
 
 
 def _text(pd, cells, missing):
