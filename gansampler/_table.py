@@ -1131,8 +1131,8 @@ def _times_in_zone(column, record):
         unit = getattr(arrow, "unit", None)
         times = times.astype(pd.DatetimeTZDtype(unit, zone) if zone
                              else times.dtype.numpy_dtype)  # fmt: skip
-    if isinstance(times.dtype, pd.StringDtype):  # read as text is
-        times = times.astype(object)
+    if isinstance(times.dtype, pd.StringDtype | pd.CategoricalDtype):
+        times = times.astype(object)  # text, or levels, read as objects are
     _check_times(column, times)
     if times.dtype == object:  # dates or times as Python objects
         try:

@@ -770,6 +770,7 @@ def test_a_time_column_scores_text_of_times_and_refuses_numbers():
     expected = sampler.score(X)
     assert sampler.score(X.assign(d=days.astype(str))) == expected
     assert sampler.score(X.assign(d=days.date)) == expected
+    assert sampler.score(X.assign(d=days.astype("category"))) == expected
     for numbers in (np.arange(60.0), pd.Series(list(range(60)), dtype=object)):
         with pytest.raises(
             ValueError,
