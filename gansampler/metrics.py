@@ -65,27 +65,30 @@ def _times_as_numbers(Z, name):
     (since 1970, in UTC for times in a zone), NaN where missing (which the
     distances refuse, as a number's NaN): NumPy would make NaT a date 292
     million years ago."""
-    if not is_frame(Z):
-        values = np.asarray(Z) if hasattr(Z, "dtype") else None
-        if values is None or values.dtype.kind not in "mM":
+    if is_frame(Z):
+        columns = [Z.iloc[:, j] for j in range(Z.shape[1])]
+    else:
+        values = np.asarray(Z) if hasattr(Z, "dtype") or isinstance(Z, list) else None
+        if values is None or values.ndim != 2 or values.dtype.kind not in "mMO":
             return Z
-        unit = "datetime64[ns]" if values.dtype.kind == "M" else "timedelta64[ns]"
-        times = values.astype(unit)
-        return np.where(np.isnat(times), np.nan, times.view(np.int64))
-    columns, changed = {}, False
-    for j, column in enumerate(Z.columns):
-        values = Z.iloc[:, j]
-        if getattr(values.dtype, "kind", "O") not in "mMO":
-            columns[j] = values
-            continue
-        kind, numbers = _column_values(values, name, repr(column))
-        if kind == "time":
-            columns[j], changed = numbers, True
-        else:
-            columns[j] = values
+        if values.dtype.kind in "mM":
+            return nanoseconds(values)
+        columns = list(values.T)
+    numbers, changed = [], False
+    for j, values in enumerate(columns):
+        kind = getattr(values.dtype, "kind", "O")
+        if kind in "mMO":
+            label = repr(Z.columns[j]) if is_frame(Z) else f"column {j}"
+            found, column = _column_values(values, name, label)
+            times = found == "time" or (found == "empty" and kind in "mM")
+            if times:
+                values, changed = np.asarray(column, dtype=np.float64), True
+        numbers.append(values)
     if not changed:
         return Z
-    frame = type(Z)(columns, index=Z.index)
+    if not is_frame(Z):
+        return np.column_stack(numbers)
+    frame = type(Z)(dict(enumerate(numbers)), index=Z.index)
     frame.columns = Z.columns
     return frame
 
@@ -826,17 +829,22 @@ def _column_values(values, name, label):
     elif kind in "mM":
         if getattr(dtype, "tz", None) is not None:
             values = values.dt.tz_convert(None)  # in UTC, so that zones compare
-        unit = "datetime64[ns]" if kind == "M" else "timedelta64[ns]"
-        times = np.asarray(values, dtype=unit)
-        numbers = np.where(np.isnat(times), np.nan, times.view(np.int64))
+        times = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
+        if times.dtype.kind not in "mM":  # Arrow's dates, as Python's
+            objects = np.asarray(times, dtype=object)
+            times = _times_of_objects(
+                objects, [v for v in objects if not is_missing(v)]
+            )
+        numbers = (
+            nanoseconds(times) if times is not None else np.full(len(values), np.nan)
+        )
         kind = "time"
     else:
         objects = np.asarray(values, dtype=object)
         present = [v for v in objects if not is_missing(v)]
         times = _times_of_objects(objects, present)
         if times is not None:
-            numbers = np.where(np.isnat(times), np.nan, times.view(np.int64))
-            return _numbers_or_empty("time", numbers)
+            return _numbers_or_empty("time", nanoseconds(times))
         if not all(map(_is_number, present)):
             return "category", objects
         numbers = np.array(
@@ -853,26 +861,40 @@ def _numbers_or_empty(kind, numbers):
     return kind, numbers
 
 
+def nanoseconds(times):
+    """datetime64 or timedelta64 values of any unit as float nanoseconds
+    (since 1970 for times), NaN for NaT: a cast to nanoseconds would wrap
+    the dates past 2262 around."""
+    unit, count = np.datetime_data(times.dtype)
+    if unit in ("Y", "M"):  # of no fixed length: in days
+        times = times.astype(f"{times.dtype.str[1:3]}[D]")
+        unit, count = "D", 1
+    numbers = times.view(np.int64).astype(np.float64)
+    numbers *= np.timedelta64(count, unit) / np.timedelta64(1, "ns")
+    numbers[np.isnat(times)] = np.nan
+    return numbers
+
+
 def _times_of_objects(objects, present):
     """A column of Python's (or pandas', NumPy's) dates, times or durations
-    as datetime64 or timedelta64 in nanoseconds, NaT where missing, as a
-    column of that dtype is read (times in a zone in UTC); None for a
-    column of other values."""
+    as datetime64 or timedelta64 in microseconds (the years 1 to 9999, as
+    Python's), NaT where missing, as a column of that dtype is read (times
+    in a zone in UTC); None for a column of other values."""
     if not present:
         return None
     if all(isinstance(v, datetime.date | np.datetime64) for v in present):
-        unit = "datetime64[ns]"
+        unit = "datetime64[us]"
 
         def plain(v):
             if isinstance(v, datetime.datetime) and v.tzinfo is not None:
                 v = v.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-            return np.datetime64(v, "ns")
+            return np.datetime64(v, "us")
 
     elif all(isinstance(v, datetime.timedelta | np.timedelta64) for v in present):
-        unit = "timedelta64[ns]"
+        unit = "timedelta64[us]"
 
         def plain(v):
-            return np.timedelta64(v, "ns")
+            return np.timedelta64(v, "us")
 
     else:
         return None

@@ -450,3 +450,23 @@ def test_distances_take_dates_beside_numbers_and_refuse_missing_times(metric):
     with pytest.raises(ValueError, match="contains NaN"):
         metric(times, times)
     assert metric(times[:1], times[:1] + np.timedelta64(1, "D")) > 0
+
+
+def test_distances_between_times_hold_the_whole_calendar():
+    # A cast to nanoseconds made 9999-12-31 a date of 1816.
+    pd = pytest.importorskip("pandas")
+    import datetime
+
+    far = np.array(["9999-12-31", "2000-01-01"], dtype="datetime64[D]")[:, None]
+    near = np.array(["2000-01-01", "2000-01-01"], dtype="datetime64[D]")[:, None]
+    days = (np.datetime64("9999-12-31") - np.datetime64("2000-01-01")).astype(int)
+    expected = days * 86_400e9 / 2
+    assert wasserstein_distance(far, near, scale=False) == pytest.approx(expected)
+    frames = [pd.DataFrame({"d": t[:, 0].astype("datetime64[s]")}) for t in (far, near)]
+    assert wasserstein_distance(*frames, scale=False) == pytest.approx(expected)
+    objects = np.array([[datetime.date(9999, 12, 31), 1.0],
+                        [datetime.date(2000, 1, 1), 2.0]], dtype=object)  # fmt: skip
+    assert wasserstein_distance(objects, objects) == 0
+    never = pd.DataFrame({"d": pd.Series([pd.NaT] * 2, dtype="datetime64[ns]")})
+    with pytest.raises(ValueError, match="contains NaN"):
+        wasserstein_distance(never, frames[1])
