@@ -116,12 +116,21 @@ def is_plain_numeric(X, categorical_columns=None):
 def not_plain_numeric(X, categorical_columns=None):
     """What keeps ``X``, which :func:`is_plain_numeric` refuses, from being
     a table of plain numbers, and what to do where a dtype is all."""
-    if categorical_columns is not None and len(list(categorical_columns)):
+    keys = [] if categorical_columns is None else list(categorical_columns)
+    if keys and not all(key is False or key is np.False_ for key in keys):
         return "categorical_columns names columns of X as categories"
     if not is_frame(X):
         values = np.asarray(X)
         if values.dtype.kind in "iufb":
             return "X has missing values (NaN)"
+        if values.dtype.kind == "O" and all(
+            _is_number(v) or is_missing(v) for v in values.ravel()
+        ):
+            if any(map(is_missing, values.ravel())):
+                return "X has missing values (None or NaN)"
+            return (
+                "X is an array of Python objects: give it as floats (X.astype(float))"
+            )
         return f"X holds values of dtype {values.dtype}, not numbers"
     for name, dtype in X.dtypes.items():
         column = X[name]

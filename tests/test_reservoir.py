@@ -272,6 +272,11 @@ def test_memory_grows_with_the_rows_seen_not_the_size():
                      "tables of numbers only", id="missing-values"),
         pytest.param([["a"], ["b"], ["a"]], "reservoir", ValueError,
                      "tables of numbers only", id="text"),
+        pytest.param(np.array([[1.0, 2.0]] * 5, dtype=object), "reservoir",
+                     ValueError, r"an array of Python objects: give it as floats",
+                     id="objects"),
+        pytest.param([[1.0, None]] * 5, "reservoir", ValueError,
+                     r"X has missing values \(None or NaN\)", id="none"),
         pytest.param("Int64", "reservoir", ValueError,
                      r"column 'a' has pandas' nullable dtype Int64: give it as "
                      r"NumPy's \(X.astype\(\{'a': 'int64'\}\)\); or fit without",
