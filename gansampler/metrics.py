@@ -328,7 +328,8 @@ def closer_to_training_share(
     For each generated row, the distance to its closest training row is
     compared with the distance to its closest held-out row (the distance to
     closest record, DCR), and the share of rows closer to a training row is
-    returned, a tie counting half. Held-out rows are real rows, drawn like
+    returned, a tie (distances equal to within rounding) counting half.
+    Held-out rows are real rows, drawn like
     the training rows, that the generator never saw. A generator that learned
     the distribution and not the rows puts its rows as near to unseen rows as
     to training rows: 0.5. One that copies or hugs its training rows scores
@@ -422,8 +423,14 @@ def closer_to_training_share(
         held_out = held_out[rng.choice(len(held_out), n_rows, replace=False)]
     to_train = _nearest(train, generated, 1)[:, 0]
     to_held_out = _nearest(held_out, generated, 1)[:, 0]
-    closer = (to_train < to_held_out) + 0.5 * (to_train == to_held_out)
+    # Equal distances to other rows differ by their rounding (1e-15): ties.
+    tie = np.isclose(to_train, to_held_out, rtol=_TIE, atol=0)
+    closer = np.where(tie, 0.5, to_train < to_held_out)
     return float(np.mean(closer))
+
+
+# Distances this close, relatively, are equal: a tie.
+_TIE = 1e-9
 
 
 # Held-out rows equal to training rows, from this share up, make the

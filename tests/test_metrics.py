@@ -241,6 +241,9 @@ def test_ties_count_half():
     assert closer_to_training_share(generated, train, held_out) == 0.5
     assert closer_to_training_share([[1.0], [2.0]], train, held_out) == 0.5
     assert closer_to_training_share([[-1.5], [1.0]], train, held_out) == 0.75
+    # 1.1 is 0.1 from 1 and from 1.2, which floats round otherwise.
+    assert 1.1 - 1.0 != 1.2 - 1.1
+    assert closer_to_training_share([[1.1]], train, [[1.2], [3.0]]) == 0.5
     # A level seen in neither is as far from both.
     levels = np.array([["c"], ["a"], ["b"]], dtype=object)
     train, held_out = np.array([["a"]] * 2, dtype=object), [["b"], ["b"]]
