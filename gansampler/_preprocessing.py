@@ -142,6 +142,10 @@ def _has_point_mass(n_rows, counts):
     return most >= _POINT_MASS_SHARE * n_rows and most - 1 >= 2 * step
 
 
+# Columns whose range is below this have squared deviations that underflow.
+_UNDERFLOWING_SPAN = 1e-150
+
+
 def _spread(X):
     """The standard deviation of each column of ``X``, in float64; the
     squares of a spread below 1e-154 underflow, so such a column's is
@@ -149,7 +153,7 @@ def _spread(X):
     with np.errstate(over="ignore"):
         std = X.std(axis=0, dtype=np.float64)
         span = np.ptp(X, axis=0)
-    tiny = (span > 0) & (span < 1e-150)
+    tiny = (span > 0) & (span < _UNDERFLOWING_SPAN)
     if tiny.any():
         unit = span[tiny].astype(np.float64)
         std[tiny] = unit * (X[:, tiny] / unit).std(axis=0, dtype=np.float64)
@@ -480,20 +484,22 @@ class DataMap:
             high.astype(X.dtype) < X.max(axis=0)
         )
         # A column that varies has its mean within its range (give or take
-        # the rounding of a sum).
-        varies = low < high
-        slack = 4 * np.spacing(np.maximum(np.abs(low), np.abs(high)))
-        outside = varies & ((mean < low - slack) | (mean > high + slack))
-        if (std < 0).any() or beyond.any() or outside.any():
+        # the rounding of its sums), and a spread, unless its squares
+        # underflowed (a range below 1e-150): the rows' own spread serves.
+        span = high - low
+        underflow = (span > 0) & (span < _UNDERFLOWING_SPAN) & (std == 0)
+        slack = 1e-9 * np.maximum(np.abs(low), np.abs(high))
+        outside = (span > 0) & ((mean < low - slack) | (mean > high + slack))
+        no_spread = (span > 0) & (std == 0) & ~underflow
+        if (std < 0).any() or no_spread.any() or beyond.any() or outside.any():
             raise ValueError(
                 "statistics do not describe the table that X samples: a spread "
-                "below 0, a mean beyond min or max, or X holds values beyond "
-                "their min or max. Give the statistics of the whole table."
+                "below 0 (or of 0 where min < max), a mean beyond min or max, or "
+                "X holds values beyond their min or max. Give the statistics of "
+                "the whole table."
             )
         constant = low == high
-        # A spread of 0 where the values vary: squares that underflowed (a
-        # spread below 1e-154); the rows' own spread serves.
-        std = np.where(varies & (std == 0), _spread(X), std)
+        std = np.where(underflow, _spread(X), std)
         self.mean_ = np.where(constant, low, mean)
         self.scale_ = np.where(constant | (std == 0), 1.0, std)
         self.constant_features_ = constant

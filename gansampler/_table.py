@@ -117,6 +117,14 @@ def not_plain_numeric(X, categorical_columns=None):
     """What keeps ``X``, which :func:`is_plain_numeric` refuses, from being
     a table of plain numbers, and what to do where a dtype is all."""
     keys = [] if categorical_columns is None else list(categorical_columns)
+    shape = np.shape(X)
+    n_columns = shape[1] if len(shape) == 2 else None
+    mask = keys and all(isinstance(key, bool | np.bool_) for key in keys)
+    if mask and n_columns is not None and len(keys) != n_columns:
+        return (
+            f"categorical_columns is a mask of {len(keys)} booleans, where "
+            f"X has {n_columns} columns"
+        )
     if keys and not all(key is False or key is np.False_ for key in keys):
         return "categorical_columns names columns of X as categories"
     if not is_frame(X):

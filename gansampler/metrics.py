@@ -837,21 +837,21 @@ def _column_values(values, name, label):
         if getattr(dtype, "tz", None) is not None:
             values = values.dt.tz_convert(None)  # in UTC, so that zones compare
         times = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
-        if times.dtype.kind not in "mM":  # Arrow's dates, as Python's
+        if times.dtype.kind in "mM":
+            numbers = nanoseconds(times)
+        else:  # Arrow's dates, as Python's
             objects = np.asarray(times, dtype=object)
-            times = _times_of_objects(
-                objects, [v for v in objects if not is_missing(v)]
-            )
-        numbers = (
-            nanoseconds(times) if times is not None else np.full(len(values), np.nan)
-        )
+            present = [v for v in objects if not is_missing(v)]
+            numbers = _times_of_objects(objects, present)
+            if numbers is None:
+                numbers = np.full(len(objects), np.nan)
         kind = "time"
     else:
         objects = np.asarray(values, dtype=object)
         present = [v for v in objects if not is_missing(v)]
-        times = _times_of_objects(objects, present)
-        if times is not None:
-            return _numbers_or_empty("time", nanoseconds(times))
+        numbers = _times_of_objects(objects, present)
+        if numbers is not None:
+            return _numbers_or_empty("time", numbers)
         if not all(map(_is_number, present)):
             return "category", objects
         numbers = np.array(
@@ -873,42 +873,51 @@ def nanoseconds(times):
     (since 1970 for times), NaN for NaT: a cast to nanoseconds would wrap
     the dates past 2262 around."""
     unit, count = np.datetime_data(times.dtype)
-    if unit in ("Y", "M"):  # of no fixed length: in days
-        times = times.astype(f"{times.dtype.str[1:3]}[D]")
-        unit, count = "D", 1
+    if unit in ("Y", "M"):
+        if times.dtype.kind == "M":  # dates: in days, exactly
+            times = times.astype("datetime64[D]")
+            unit, count = "D", 1
+        else:  # durations: NumPy's average year and month
+            count *= _AVERAGE_DAYS[unit]
+            unit = "D"
     numbers = times.view(np.int64).astype(np.float64)
-    numbers *= np.timedelta64(count, unit) / np.timedelta64(1, "ns")
+    numbers *= count * (np.timedelta64(1, unit) / np.timedelta64(1, "ns"))
     numbers[np.isnat(times)] = np.nan
     return numbers
 
 
+_AVERAGE_DAYS = {"Y": 365.2425, "M": 365.2425 / 12}
+
+
 def _times_of_objects(objects, present):
     """A column of Python's (or pandas', NumPy's) dates, times or durations
-    as datetime64 or timedelta64 in microseconds (the years 1 to 9999, as
-    Python's), NaT where missing, as a column of that dtype is read (times
-    in a zone in UTC); None for a column of other values."""
+    as float nanoseconds (see :func:`nanoseconds`), NaN where missing, as a
+    column of that dtype is read (times in a zone in UTC); None for a column
+    of other values. NumPy's values keep their unit, Python's are read in
+    microseconds (theirs)."""
     if not present:
         return None
     if all(isinstance(v, datetime.date | np.datetime64) for v in present):
-        unit = "datetime64[us]"
 
         def plain(v):
+            if isinstance(v, np.datetime64):
+                return v
             if isinstance(v, datetime.datetime) and v.tzinfo is not None:
                 v = v.astimezone(datetime.timezone.utc).replace(tzinfo=None)
             return np.datetime64(v, "us")
 
     elif all(isinstance(v, datetime.timedelta | np.timedelta64) for v in present):
-        unit = "timedelta64[us]"
 
         def plain(v):
-            return np.timedelta64(v, "us")
+            return v if isinstance(v, np.timedelta64) else np.timedelta64(v, "us")
 
     else:
         return None
     return np.array(
-        [np.datetime64("NaT") if is_missing(v) else plain(v) for v in objects],
-        dtype=unit,
-    )
+        [np.nan if is_missing(v) else nanoseconds(np.array([plain(v)]))[0]
+         for v in objects],
+        dtype=np.float64,
+    )  # fmt: skip
 
 
 def _is_number(value):

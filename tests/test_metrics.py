@@ -470,6 +470,17 @@ def test_distances_between_times_hold_the_whole_calendar():
     objects = np.array([[datetime.date(9999, 12, 31), 1.0],
                         [datetime.date(2000, 1, 1), 2.0]], dtype=object)  # fmt: skip
     assert wasserstein_distance(objects, objects) == 0
+    # NumPy's values in a column of objects keep their unit; months of
+    # durations are NumPy's average month.
+    nanos = [pd.DataFrame({"d": pd.Series(v, dtype=object)})
+             for v in ([np.timedelta64(500, "ns"), np.timedelta64(0, "ns")],
+                       [np.timedelta64(0, "ns")] * 2)]  # fmt: skip
+    assert wasserstein_distance(*nanos, scale=False) == 250
+    months = np.array([[1], [3]], dtype="timedelta64[M]")
+    month = np.timedelta64(1, "M").astype("timedelta64[s]").astype(float) * 1e9
+    assert wasserstein_distance(months, months * 0 + months[:1], scale=False) == (
+        pytest.approx(month)
+    )
     never = pd.DataFrame({"d": pd.Series([pd.NaT] * 2, dtype="datetime64[ns]")})
     with pytest.raises(ValueError, match="contains NaN"):
         wasserstein_distance(never, frames[1])

@@ -306,6 +306,7 @@ def test_statistics_of_other_tables_are_refused(X, statistics, error, match):
         ({"min": np.array([3.0])}, "X holds values beyond their min or max"),
         ({"max": np.array([2.0])}, "X holds values beyond their min or max"),
         ({"std": np.array([-1.0])}, "a spread below 0"),
+        ({"std": np.array([0.0])}, r"or of 0 where min < max"),
         ({"mean": np.array([1e9])}, "a mean beyond min or max"),
     ],
 )
