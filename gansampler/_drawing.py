@@ -360,9 +360,7 @@ def seed_of(random_state):
 def check_fitted(sampler):
     """Raise gansampler's NotFittedError for a sampler that is not fitted,
     and a TypeError for anything but a GANSampler."""
-    from ._sampler import GANSampler  # which imports this module
-
-    if not isinstance(sampler, GANSampler):
+    if not hasattr(sampler, "get_params") or not hasattr(type(sampler), "sample"):
         raise TypeError(
             f"sampler must be a fitted GANSampler, got {type(sampler).__name__}."
         )
@@ -370,6 +368,10 @@ def check_fitted(sampler):
         check_is_fitted(sampler)
     except _SklearnNotFittedError as exc:
         raise NotFittedError(str(exc)) from None
+    if not (hasattr(sampler, "net_") and hasattr(sampler, "table_map_")):
+        raise TypeError(
+            f"sampler must be a fitted GANSampler, got {type(sampler).__name__}."
+        )
 
 
 def _check_range(n_samples, start, stop, random_state, caller):

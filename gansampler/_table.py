@@ -1315,9 +1315,13 @@ class TableMap:
             np.random.SeedSequence(self.random_state % 2**32, spawn_key=(2,))
         )
         n_rows = len(columns[0].values) if columns else 0
+        missing_cells = [_missing_mask(column.values) for column in columns]
+        if missing_cells and all(missing.all() for missing in missing_cells):
+            raise ValueError(
+                "X has no values, only missing ones: there is nothing to learn."
+            )
         codecs, number_values, observed_cells = [], [], []
-        for j, column in enumerate(columns):
-            missing = _missing_mask(column.values)
+        for j, (column, missing) in enumerate(zip(columns, missing_cells, strict=True)):
             # A column of missing values only is one level: drawn as missing.
             kind = "category" if missing.all() else _kind_of(column, j in named)
             record = dtype_record(column.dtype, column.name)

@@ -299,7 +299,7 @@ def test_failed_refit_keeps_the_fitted_model(fitted_sampler):
     before = sampler.sample(10, random_state=0)
     net = sampler.net_
     with pytest.raises(ValueError, match="only missing ones"):
-        sampler.fit(np.array([[np.nan, 2.0], [np.nan, 1.0]]))
+        sampler.fit(np.array([[np.nan, np.nan], [np.nan, np.nan]]))
     with pytest.raises(ValueError, match=r"CUDA|device"):
         sampler.set_params(device="cuda:99").fit(np.ones((5, 2)))
     sampler.set_params(device="auto")

@@ -636,6 +636,12 @@ def test_a_column_of_missing_values_only_is_drawn_missing(empty, tmp_path):
     assert loaded.sample(5, random_state=0).equals(sampler.sample(5, random_state=0))
 
 
+def test_a_table_of_missing_values_only_is_refused():
+    X = pd.DataFrame({"a": [np.nan] * 10, "b": pd.Series([None] * 10, dtype=object)})
+    with pytest.raises(ValueError, match="X has no values, only missing ones"):
+        GANSampler(**BUDGET).fit(X)
+
+
 def test_an_array_column_of_missing_values_only_is_drawn_missing(tmp_path):
     import gansampler.dask
 
