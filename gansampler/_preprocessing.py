@@ -142,6 +142,12 @@ def _has_point_mass(n_rows, counts):
     return most >= _POINT_MASS_SHARE * n_rows and most - 1 >= 2 * step
 
 
+def _arrays_out(transformer):
+    """``transformer``, giving arrays whatever scikit-learn's global
+    ``transform_output`` (a user's "pandas" would give DataFrames)."""
+    return transformer.set_output(transform="default")
+
+
 # Columns whose range is below this have squared deviations that underflow.
 _UNDERFLOWING_SPAN = 1e-150
 
@@ -451,11 +457,13 @@ class DataMap:
         ):
             maps = self._choose_power_columns(X, continuous, maps)
         self.column_maps_ = maps
-        self.quantile_transformer_ = QuantileTransformer(
-            n_quantiles=_n_quantiles(len(X)),
-            output_distribution="normal",
-            subsample=_QUANTILE_SUBSAMPLE,
-            random_state=self.random_state % (2**32),
+        self.quantile_transformer_ = _arrays_out(
+            QuantileTransformer(
+                n_quantiles=_n_quantiles(len(X)),
+                output_distribution="normal",
+                subsample=_QUANTILE_SUBSAMPLE,
+                random_state=self.random_state % (2**32),
+            )
         ).fit(X)
         return self
 
@@ -522,7 +530,9 @@ class DataMap:
         # Refit on the chosen columns alone: the transform keeps no others.
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
-            self.power_transformer_ = PowerTransformer().fit(X[:, self.power_columns_])
+            self.power_transformer_ = _arrays_out(PowerTransformer()).fit(
+                X[:, self.power_columns_]
+            )
         Z = self.power_transformer_.transform(X[:, self.power_columns_])
         self.power_range_ = np.array([Z.min(axis=0), Z.max(axis=0)])
         for j in self.power_columns_:
@@ -544,7 +554,7 @@ class DataMap:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
             try:
-                transformer = PowerTransformer()
+                transformer = _arrays_out(PowerTransformer())
                 Z = transformer.fit_transform(column[:, None])[:, 0]
             except (ValueError, ArithmeticError):  # the optimiser's bounds cross
                 return False
@@ -831,7 +841,7 @@ class DataMap:
             quantiles = take("quantiles_")
             if quantiles.ndim != 2 or quantiles.shape[1] != n_features:
                 raise ValueError(f"the quantiles have shape {quantiles.shape}")
-            quantile = QuantileTransformer(**settings)
+            quantile = _arrays_out(QuantileTransformer(**settings))
             quantile.quantiles_ = quantiles
             quantile.references_ = take("references_", quantiles.shape[:1])
             quantile.n_quantiles_ = len(quantiles)
@@ -848,7 +858,7 @@ class DataMap:
             if columns.ndim != 1 or not ((columns >= 0) & (columns < n_features)).all():
                 raise ValueError("the power map's columns do not fit the data")
             k = (len(columns),)
-            power = PowerTransformer(**settings)
+            power = _arrays_out(PowerTransformer(**settings))
             power.lambdas_ = take("power.lambdas_", k)
             power.n_features_in_ = len(columns)
             scaler = StandardScaler()

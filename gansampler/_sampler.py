@@ -1017,8 +1017,16 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         table_map = self.table_map_
         table_map.check_names(X)
         if table_map.plain:
-            X = validate_data(self, X, dtype=np.float64, reset=False,
-                              ensure_all_finite="allow-nan")  # fmt: skip
+            try:
+                X = validate_data(self, X, dtype=np.float64, reset=False,
+                                  ensure_all_finite="allow-nan")  # fmt: skip
+            except ValueError as exc:
+                if "could not convert" not in str(exc):
+                    raise
+                reason = not_plain_numeric(X)
+                raise ValueError(
+                    f"X cannot be scored: {reason}, where the sampler learned numbers."
+                ) from None
             generated = scoring_samples(self, len(X))
             if is_frame(generated):  # fitted on a DataFrame of numbers
                 generated = generated.to_numpy(dtype=np.float64, na_value=np.nan)

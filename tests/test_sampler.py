@@ -1123,6 +1123,27 @@ def test_a_draw_does_not_depend_on_the_callers_torch_threads(fitted_sampler, n_s
         np.testing.assert_array_equal(draw, draws[0])
 
 
+@pytest.mark.parametrize("output", ["pandas", "polars"])
+def test_scikit_learns_transform_output_does_not_reach_the_fit(output):
+    # The power map's transformer followed the user's global setting, and a
+    # DataFrame (or an ImportError, for polars) broke the fit.
+    import sklearn
+
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    settings = {"max_epochs": 1, "steps_per_epoch": 3, "random_state": 0}
+    expected = GANSampler(**settings).fit(X).sample(5, random_state=0)
+    with sklearn.config_context(transform_output=output):
+        rows = GANSampler(**settings).fit(X).sample(5, random_state=0)
+    np.testing.assert_array_equal(rows, expected)
+
+
+def test_score_names_the_column_of_text_where_numbers_were_learned(fitted_sampler):
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame({"x0": ["a"] * 5, "x1": [1.0] * 5})
+    with pytest.raises(ValueError, match=r"X cannot be scored: column 'x0' has dtype "):
+        fitted_sampler.score(X)
+
+
 def test_the_docstring_gives_the_defaults():
     defaults = GANSampler().get_params()
     documented = dict(
