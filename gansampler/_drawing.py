@@ -360,7 +360,10 @@ def seed_of(random_state):
 def check_fitted(sampler):
     """Raise gansampler's NotFittedError for a sampler that is not fitted,
     and a TypeError for anything but a GANSampler."""
-    if not hasattr(sampler, "get_params") or not hasattr(type(sampler), "sample"):
+    # A GANSampler, or a subclass, by its parameters (the sampler's module
+    # imports this one).
+    params = sampler.get_params(deep=False) if hasattr(sampler, "get_params") else {}
+    if not params.keys() >= _GANSAMPLER_PARAMETERS:
         raise TypeError(
             f"sampler must be a fitted GANSampler, got {type(sampler).__name__}."
         )
@@ -368,10 +371,9 @@ def check_fitted(sampler):
         check_is_fitted(sampler)
     except _SklearnNotFittedError as exc:
         raise NotFittedError(str(exc)) from None
-    if not (hasattr(sampler, "net_") and hasattr(sampler, "table_map_")):
-        raise TypeError(
-            f"sampler must be a fitted GANSampler, got {type(sampler).__name__}."
-        )
+
+
+_GANSAMPLER_PARAMETERS = {"generator", "discriminator", "noise_dim", "redraw_copies"}
 
 
 def _check_range(n_samples, start, stop, random_state, caller):

@@ -861,7 +861,7 @@ class DataMap:
             power = _arrays_out(PowerTransformer(**settings))
             power.lambdas_ = take("power.lambdas_", k)
             power.n_features_in_ = len(columns)
-            scaler = StandardScaler()
+            scaler = _arrays_out(StandardScaler())
             scaler.mean_ = take("power.mean_", k)
             scaler.scale_ = take("power.scale_", k)
             scaler.var_ = scaler.scale_**2

@@ -1020,12 +1020,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             try:
                 X = validate_data(self, X, dtype=np.float64, reset=False,
                                   ensure_all_finite="allow-nan")  # fmt: skip
-            except ValueError as exc:
-                if "could not convert" not in str(exc):
+            except (TypeError, ValueError):
+                column = _column_of_other_values(X)
+                if column is None:
                     raise
-                reason = not_plain_numeric(X)
                 raise ValueError(
-                    f"X cannot be scored: {reason}, where the sampler learned numbers."
+                    f"X cannot be scored: {column}, where the sampler learned numbers."
                 ) from None
             generated = scoring_samples(self, len(X))
             if is_frame(generated):  # fitted on a DataFrame of numbers
@@ -1536,6 +1536,32 @@ def column_distances(coded, generated, table_map):
         (distance,) = _scaled_distances(x[~x_missing, None], g[~g_missing, None])
         distances.append(distance + gap)
     return np.asarray(distances)
+
+
+def _column_of_other_values(X):
+    """The first column of ``X`` whose values are not numbers, said in
+    words; None where every column holds numbers (or missing values)."""
+    if is_frame(X):
+        columns = [(repr(name), X.iloc[:, j]) for j, name in enumerate(X.columns)]
+    else:
+        try:
+            values = np.asarray(X, dtype=object)
+        except ValueError:  # ragged rows
+            return None
+        if values.ndim != 2:
+            return None
+        columns = [(str(j), values[:, j]) for j in range(values.shape[1])]
+    for name, column in columns:
+        if getattr(column.dtype, "kind", "O") in "mM":
+            return f"column {name} holds dates or times"
+        try:
+            if hasattr(column, "to_numpy"):
+                column.to_numpy(dtype=np.float64, na_value=np.nan)
+            else:
+                np.asarray(column, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            return f"column {name} holds values that are not numbers ({exc})"
+    return None
 
 
 def _check_statistics(statistics, frame, X, categorical_columns):

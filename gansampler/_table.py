@@ -1316,7 +1316,7 @@ class TableMap:
         )
         n_rows = len(columns[0].values) if columns else 0
         missing_cells = [_missing_mask(column.values) for column in columns]
-        if missing_cells and all(missing.all() for missing in missing_cells):
+        if n_rows and all(missing.all() for missing in missing_cells):
             raise ValueError(
                 "X has no values, only missing ones: there is nothing to learn."
             )

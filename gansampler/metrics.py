@@ -893,31 +893,53 @@ def _times_of_objects(objects, present):
     """A column of Python's (or pandas', NumPy's) dates, times or durations
     as float nanoseconds (see :func:`nanoseconds`), NaN where missing, as a
     column of that dtype is read (times in a zone in UTC); None for a column
-    of other values. NumPy's values keep their unit, Python's are read in
-    microseconds (theirs)."""
+    of other values. NumPy's and pandas' values keep their unit, Python's
+    are read in microseconds (theirs)."""
     if not present:
         return None
     if all(isinstance(v, datetime.date | np.datetime64) for v in present):
-
-        def plain(v):
-            if isinstance(v, np.datetime64):
-                return v
-            if isinstance(v, datetime.datetime) and v.tzinfo is not None:
-                v = v.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-            return np.datetime64(v, "us")
-
+        plain, python, unit = _plain_time, (datetime.date, datetime.datetime), "M8[us]"
     elif all(isinstance(v, datetime.timedelta | np.timedelta64) for v in present):
-
-        def plain(v):
-            return v if isinstance(v, np.timedelta64) else np.timedelta64(v, "us")
-
+        plain, python, unit = _plain_duration, (datetime.timedelta,), "m8[us]"
     else:
         return None
-    return np.array(
-        [np.nan if is_missing(v) else nanoseconds(np.array([plain(v)]))[0]
-         for v in objects],
-        dtype=np.float64,
-    )  # fmt: skip
+    if all(type(v) in python and getattr(v, "tzinfo", None) is None for v in present):
+        # Python's own, without zones: read by NumPy at once.
+        cells = [None if is_missing(v) else v for v in objects]
+        return nanoseconds(np.array(cells, dtype=unit))
+    numbers = np.full(len(objects), np.nan)
+    rows = [i for i, v in enumerate(objects) if not is_missing(v)]
+    values = [plain(objects[i]) for i in rows]
+    # One conversion per unit.
+    units = np.array([str(v.dtype) for v in values])
+    rows = np.asarray(rows, dtype=np.intp)
+    for unit in np.unique(units):
+        mine = np.flatnonzero(units == unit)
+        times = np.array([values[k] for k in mine], dtype=unit)
+        numbers[rows[mine]] = nanoseconds(times)
+    return numbers
+
+
+def _plain_time(value):
+    """A date or time as a NumPy datetime64 of its unit, in UTC if zoned."""
+    if isinstance(value, np.datetime64):
+        return value
+    if hasattr(value, "to_datetime64"):  # pandas' Timestamp, to the nanosecond
+        if value.tzinfo is not None:
+            value = value.tz_convert(None)
+        return value.to_datetime64()
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return np.datetime64(value, "us")
+
+
+def _plain_duration(value):
+    """A duration as a NumPy timedelta64 of its unit."""
+    if isinstance(value, np.timedelta64):
+        return value
+    if hasattr(value, "to_timedelta64"):  # pandas' Timedelta
+        return value.to_timedelta64()
+    return np.timedelta64(value, "us")
 
 
 def _is_number(value):

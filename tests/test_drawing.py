@@ -30,5 +30,9 @@ def test_only_a_gansampler_is_drawn_from():
     scaler = StandardScaler().fit([[0.0], [1.0]])
     with pytest.raises(TypeError, match="sampler must be a fitted GANSampler, got S"):
         draw_rows(scaler, 3, 0)
+    from sklearn.mixture import GaussianMixture
+
+    with pytest.raises(TypeError, match="must be a fitted GANSampler, got GaussianM"):
+        draw_rows(GaussianMixture(), 3, 0)  # unfitted, and no GANSampler
     with pytest.raises(TypeError, match="sampler must be a fitted GANSampler"):
         next(iter_rows(scaler, 3, 0))

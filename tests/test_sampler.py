@@ -17,7 +17,7 @@ from skorch.callbacks import Callback, Checkpoint
 from torch import nn
 
 import gansampler
-from gansampler import Discriminator, GANNet, GANSampler, Generator
+from gansampler import Discriminator, GANNet, GANSampler, Generator, load
 from gansampler._device import resolve_device
 from gansampler._networks import Dropout
 from gansampler.exceptions import InconsistentVersionWarning, NotFittedError
@@ -1137,11 +1137,32 @@ def test_scikit_learns_transform_output_does_not_reach_the_fit(output):
     np.testing.assert_array_equal(rows, expected)
 
 
+def test_a_loaded_power_map_gives_arrays_whatever_transform_output(tmp_path):
+    import sklearn
+
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, preprocessing="power",
+                         random_state=0).fit(X)  # fmt: skip
+    sampler.save(tmp_path / "power.safetensors")
+    loaded = load(tmp_path / "power.safetensors")
+    with sklearn.config_context(transform_output="pandas"):
+        for model in (sampler, loaded):
+            power = model.table_map_.numbers_.power_transformer_
+            assert isinstance(power.transform(X[:3]), np.ndarray)
+
+
 def test_score_names_the_column_of_text_where_numbers_were_learned(fitted_sampler):
     pd = pytest.importorskip("pandas")
-    X = pd.DataFrame({"x0": ["a"] * 5, "x1": [1.0] * 5})
-    with pytest.raises(ValueError, match=r"X cannot be scored: column 'x0' has dtype "):
+    X = pd.DataFrame({"x0": [np.nan, 1.0, 2.0], "x1": ["a", "b", "c"]})
+    with pytest.raises(
+        ValueError,
+        match=r"X cannot be scored: column 'x1' holds "
+        r"values that are not numbers \(could not convert",
+    ):
         fitted_sampler.score(X)
+    dates = X.assign(x1=pd.date_range("2020-01-01", periods=3))
+    with pytest.raises(ValueError, match=r"column 'x1' holds dates or times, where"):
+        fitted_sampler.score(dates)
 
 
 def test_the_docstring_gives_the_defaults():

@@ -640,6 +640,9 @@ def test_a_table_of_missing_values_only_is_refused():
     X = pd.DataFrame({"a": [np.nan] * 10, "b": pd.Series([None] * 10, dtype=object)})
     with pytest.raises(ValueError, match="X has no values, only missing ones"):
         GANSampler(**BUDGET).fit(X)
+    with pytest.raises(ValueError) as no_rows:
+        TableMap().fit(X.iloc[:0])
+    assert "only missing ones" not in str(no_rows.value)
 
 
 def test_an_array_column_of_missing_values_only_is_drawn_missing(tmp_path):
