@@ -285,8 +285,16 @@ def _kind_of(column, categorical):
         values = [
             v for v in np.asarray(column.values, dtype=object) if not is_missing(v)
         ]
-        durations = [v for v in values if isinstance(v, datetime.timedelta
-                                                     | np.timedelta64)]  # fmt: skip
+        is_duration = [
+            isinstance(v, datetime.timedelta | np.timedelta64) for v in values
+        ]
+        durations = [v for v, here in zip(values, is_duration, strict=True) if here]
+        if durations and len(durations) < len(values):
+            other = values[is_duration.index(False)]
+            raise TypeError(
+                f"Column {column.name!r} mixes durations ({durations[0]!r:.40}) with "
+                f"values of another kind ({other!r:.40}): make it one or the other."
+            )
         if durations:
             raise TypeError(
                 f"Column {column.name!r} holds durations ({durations[0]!r:.40}): "

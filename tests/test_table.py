@@ -356,6 +356,9 @@ def test_durations_named_categorical_are_refused_as_durations():
                      TypeError, r"durations .*total_seconds", id="numpy-durations"),
         pytest.param(pd.Series([datetime.timedelta(days=1), None] * 30, dtype=object),
                      TypeError, r"durations .*total_seconds", id="python-durations"),
+        pytest.param(pd.Series([datetime.timedelta(days=1), "soon"] * 30, dtype=object),
+                     TypeError, r"mixes durations .* \('soon'\): make it one",
+                     id="durations-and-text"),
         pytest.param(pd.Series([datetime.datetime(2020, 1, 1 + i % 28, tzinfo=datetime.
                                 timezone(datetime.timedelta(hours=2), "CEST"))
                                 for i in range(60)], dtype=object),
