@@ -464,8 +464,10 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
             )
         # Several UTC offsets (local times across a change of summer time):
         # instants, in UTC.
-        offsets = present.str.extract(_OFFSET.pattern, expand=False)
-        several = bool(zoned.all()) and offsets.map(_offset_minutes).nunique() > 1
+        several = False
+        if zoned.all():  # each distinct offset's text read once
+            offsets = present.str.extract(_OFFSET.pattern, expand=False).unique()
+            several = len({_offset_minutes(offset) for offset in offsets}) > 1
         try:
             return pd.to_datetime(cells.where(~missing), format="ISO8601",
                                   utc=several).array  # fmt: skip

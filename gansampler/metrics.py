@@ -72,7 +72,7 @@ def _times_as_numbers(Z, name):
         if values is None or values.ndim != 2 or values.dtype.kind not in "mMO":
             return Z
         if values.dtype.kind in "mM":
-            return nanoseconds(values)
+            return _nanoseconds(values)
         columns = list(values.T)
     numbers, changed = [], False
     for j, values in enumerate(columns):
@@ -838,7 +838,7 @@ def _column_values(values, name, label):
             values = values.dt.tz_convert(None)  # in UTC, so that zones compare
         times = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
         if times.dtype.kind in "mM":
-            numbers = nanoseconds(times)
+            numbers = _nanoseconds(times)
         else:  # Arrow's dates, as Python's
             objects = np.asarray(times, dtype=object)
             present = [v for v in objects if not is_missing(v)]
@@ -868,7 +868,7 @@ def _numbers_or_empty(kind, numbers):
     return kind, numbers
 
 
-def nanoseconds(times):
+def _nanoseconds(times):
     """datetime64 or timedelta64 values of any unit as float nanoseconds
     (since 1970 for times), NaN for NaT: a cast to nanoseconds would wrap
     the dates past 2262 around."""
@@ -891,7 +891,7 @@ _AVERAGE_DAYS = {"Y": 365.2425, "M": 365.2425 / 12}
 
 def _times_of_objects(objects, present):
     """A column of Python's (or pandas', NumPy's) dates, times or durations
-    as float nanoseconds (see :func:`nanoseconds`), NaN where missing, as a
+    as float nanoseconds (see :func:`_nanoseconds`), NaN where missing, as a
     column of that dtype is read (times in a zone in UTC); None for a column
     of other values. NumPy's and pandas' values keep their unit, Python's
     are read in microseconds (theirs)."""
@@ -906,7 +906,7 @@ def _times_of_objects(objects, present):
     if all(type(v) in python and getattr(v, "tzinfo", None) is None for v in present):
         # Python's own, without zones: read by NumPy at once.
         cells = [None if is_missing(v) else v for v in objects]
-        return nanoseconds(np.array(cells, dtype=unit))
+        return _nanoseconds(np.array(cells, dtype=unit))
     numbers = np.full(len(objects), np.nan)
     rows = [i for i, v in enumerate(objects) if not is_missing(v)]
     values = [plain(objects[i]) for i in rows]
@@ -916,7 +916,7 @@ def _times_of_objects(objects, present):
     for unit in np.unique(units):
         mine = np.flatnonzero(units == unit)
         times = np.array([values[k] for k in mine], dtype=unit)
-        numbers[rows[mine]] = nanoseconds(times)
+        numbers[rows[mine]] = _nanoseconds(times)
     return numbers
 
 
