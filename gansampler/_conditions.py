@@ -35,44 +35,42 @@ _CONDITION_KEY = 3
 
 def condition_groups(table_map, conditions, n_samples):
     """The distinct conditions asked for, as ``({column: level code}, rows)``
-    pairs, where ``rows`` are the positions of the rows that get it."""
+    pairs, where ``rows`` are the positions of the rows that get it, in the
+    order of their first row."""
     names = [column.name for column in table_map.columns_]
     in_frame = is_frame(conditions)
-    if isinstance(conditions, Mapping):
-        rows = [dict(conditions)] * n_samples
-    elif in_frame:
+    if not (
+        isinstance(conditions, Mapping)
+        or in_frame
+        or (
+            isinstance(conditions, list | tuple)
+            and all(isinstance(row, Mapping) for row in conditions)
+        )
+    ):
+        raise TypeError(
+            "conditions must be a dict {column: level} (for every row), or a "
+            "DataFrame or list of dicts with one row per row to draw, got "
+            f"{type(conditions).__name__}."
+        )
+    if in_frame:
         duplicated = conditions.columns[conditions.columns.duplicated()]
         if len(duplicated):
             raise ValueError(
                 f"The DataFrame of conditions names the column "
                 f"{duplicated[0]!r} twice: name each column once."
             )
-        if not len(conditions):  # no rows to check the columns in
+        if not len(conditions):  # no cells to check the columns' kinds by
             for column in conditions.columns:
                 _column_index(table_map, names, column)
-        rows = [
-            {k: v for k, v in row.items() if not is_missing(v)}
-            for row in conditions.to_dict("records")
-        ]
-    elif isinstance(conditions, list | tuple) and all(
-        isinstance(row, Mapping) for row in conditions
-    ):
-        rows = [dict(row) for row in conditions]
-    else:
-        raise TypeError(
-            "conditions must be a dict {column: level} (for every row), or a "
-            "DataFrame or list of dicts with one row per row to draw, got "
-            f"{type(conditions).__name__}."
-        )
-    if len(rows) != n_samples:
+    if not isinstance(conditions, Mapping) and len(conditions) != n_samples:
         raise ValueError(
-            f"conditions ask for {len(rows)} rows, but n_samples is {n_samples}: "
-            f"pass n_samples={len(rows)}."
+            f"conditions ask for {len(conditions)} rows, but n_samples is "
+            f"{n_samples}: pass n_samples={len(conditions)}."
         )
     known = {}
 
     def coded(column, level):
-        # Each pair looked up once: a dict condition repeats for every row.
+        # Each pair looked up once: a condition repeats over many rows.
         # The level's type is in the key, as True equals 1 and hashes alike.
         key = column, type(level), level
         try:
@@ -88,24 +86,74 @@ def condition_groups(table_map, conditions, n_samples):
         known[key] = pair
         return pair
 
-    if isinstance(conditions, Mapping):  # checked even for no rows
-        for column, level in conditions.items():
-            coded(column, level)
-
+    if isinstance(conditions, Mapping):  # one condition, for every row
+        condition = sorted(coded(column, level) for column, level in conditions.items())
+        return [(dict(condition), np.arange(n_samples))] if n_samples else []
+    if in_frame:
+        return _frame_groups(names, conditions, coded)
     groups = {}
-    for position, row in enumerate(rows):
+    for position, row in enumerate(conditions):
         key = tuple(sorted(coded(column, level) for column, level in row.items()))
         groups.setdefault(key, []).append(position)
     return [(dict(key), np.asarray(positions)) for key, positions in groups.items()]
 
 
-def _column_index(table_map, names, column):
+def _frame_groups(names, conditions, coded):
+    """:func:`condition_groups` of a DataFrame: a missing cell leaves its
+    column free in that row. Each cell is coded once, and rows are grouped on
+    their codes, not compared as dicts."""
+    # Every name is checked, that of a column of missing cells only included
+    # (a misspelt one would otherwise leave its column free).
+    columns = [_position(names, name) for name in conditions.columns]
+    codes = np.empty((len(conditions), len(columns)), dtype=np.int64)
+    for k, name in enumerate(conditions.columns):
+        codes[:, k] = [
+            -1 if is_missing(level) else coded(name, level)[1]
+            for level in conditions[name].to_numpy(dtype=object)
+        ]
+    if not len(codes):
+        return []
+    # Codes shifted by one, so that a free cell is 0.
+    codes += 1
+    spans = codes.max(axis=0) + 1
+    groups = []
+    for first, positions in sorted(_grouped(codes, spans), key=lambda g: g[1][0]):
+        condition = [(j, int(code) - 1) for j, code in zip(columns, first, strict=True)
+                     if code]  # fmt: skip
+        groups.append((dict(sorted(condition)), positions))
+    return groups
+
+
+def _grouped(codes, spans):
+    """The rows of ``codes``, non-negative integers under ``spans`` in each
+    column, grouped on their codes: ``(codes, positions)`` pairs, in the
+    order of the codes, each group's positions in order. The rows are not
+    sorted as records (NumPy's ``unique`` over rows is many times slower)."""
+    key = np.zeros(len(codes), dtype=np.int64)
+    span = 1
+    for k, width in enumerate(map(int, spans)):  # Python's ints: no overflow
+        if span * width >= 2**62:  # renumber the keys so far, densely, in order
+            distinct, key = np.unique(key, return_inverse=True)
+            span = len(distinct)
+        key = key * width + codes[:, k]
+        span *= width
+    order = np.argsort(key, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(key[order]) != 0])
+    pieces = np.split(order, starts[1:])
+    return [(codes[piece[0]], piece) for piece in pieces]
+
+
+def _position(names, column):
     if column not in names:
         raise ValueError(
             f"conditions name the column {column!r}, which the sampler was not "
             f"fitted on; its columns are {names[:10]}."
         )
-    j = names.index(column)
+    return names.index(column)
+
+
+def _column_index(table_map, names, column):
+    j = _position(names, column)
     kind = table_map.columns_[j].kind
     if kind == "time":
         raise ValueError(
@@ -250,12 +298,11 @@ def _rows_by_levels(table_map, rows, columns):
         missing = _missing(table_map, j)
         if missing is not None:
             codes[np.isnan(codes[:, k]), k] = missing
-    levels, inverse = np.unique(codes, axis=0, return_inverse=True)
-    order = np.argsort(inverse.ravel(), kind="stable")
-    bounds = np.searchsorted(inverse.ravel()[order], np.arange(len(levels) + 1))
+    codes = codes.astype(np.int64)
+    spans = [len(table_map.columns_[j].codec.levels_) for j in columns]
     return [
-        (tuple(int(code) for code in level), order[bounds[u] : bounds[u + 1]])
-        for u, level in enumerate(levels)
+        (tuple(int(code) for code in first), positions)
+        for first, positions in _grouped(codes, spans)
     ]
 
 

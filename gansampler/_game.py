@@ -145,7 +145,8 @@ class Game:
         Only tensor work, so that a CUDA graph can capture it: whether the
         round carries the R1 penalty and the weight of the average (a float
         or a tensor) are decided by the caller. Returns the two losses,
-        detached: the discriminator's, then the generator's.
+        detached: the discriminator's (the game's, without the R1 or gradient
+        penalty), then the generator's.
         """
         real, labels, noise, mix, uniforms = batch
         D, game = self.discriminator, self.loss
@@ -191,7 +192,9 @@ class Game:
                     real_i, fake, labels_i, together=self.joint_pass and not r1
                 )
                 logits_penalised = logits_real
-            d_loss = game.discriminator_loss(logits_real, logits_fake)
+            # The game's own loss is what the history records: with "bce" it
+            # reads 2 log 2 where D cannot tell, which the penalties would blur.
+            game_loss = d_loss = game.discriminator_loss(logits_real, logits_fake)
             if game.gradient_penalty_weight:
 
                 def critic(rows, labels_i=labels_i):
@@ -237,7 +240,7 @@ class Game:
                 self.averaged_buffers, self.current_buffers, strict=True
             ):
                 averaged.copy_(current)
-        return d_loss.detach(), g_loss.detach()
+        return game_loss.detach(), g_loss.detach()
 
     def _r1_rows(self, real):
         """The real rows whose gradients the R1 penalty takes: the first

@@ -289,6 +289,13 @@ class GANNet(NeuralNet):
             caller_name=type(self).__name__,
         )
         refuse_bool_seed(self.random_state, type(self).__name__)
+        if self.device is None:
+            # skorch reads None as "leave the modules where they are", but the
+            # rounds make their tensors on the net's device, so it must be named.
+            raise ValueError(
+                "GANNet needs a device, such as device='cpu' or 'cuda'; "
+                "got device=None."
+            )
         for name in PLAYER_OPTIMIZERS:
             _resolve_optimizer(getattr(self, name), name)
         blocks = self.blocks
@@ -490,12 +497,18 @@ class GANNet(NeuralNet):
             key == "lr" or key.startswith(PLAYER_OPTIMIZERS) for key in kwargs
         ):
             self.initialize_optimizers()
+        shared_rate = self.lr
         super().set_params(**kwargs)
         if "lr" in kwargs and getattr(self, "initialized_", False):
             for name in PLAYER_OPTIMIZERS:
                 optimizer = getattr(self, name + "_", None)
-                if optimizer is not None and not hasattr(self, name + "__lr"):
-                    for group in optimizer.param_groups:
+                own = name + "__lr"
+                if optimizer is None or own in kwargs or hasattr(self, own):
+                    continue
+                # A group at another rate than the shared one had its own
+                # set, in the constructor or by an earlier set_params.
+                for group in optimizer.param_groups:
+                    if group["lr"] == shared_rate:
                         group["lr"] = self.lr
         return self
 
@@ -518,7 +531,8 @@ class GANNet(NeuralNet):
         if not self.initialized_:  # first: it resets the class shares
             self.initialize()
         if y is not None:
-            codes = np.asarray(y)
+            # Codes held on a GPU are read on the host, as X is moved there.
+            codes = np.asarray(y.cpu() if torch.is_tensor(y) else y)
             if codes.ndim != 1 or codes.min() < 0 or codes.max() >= self.n_classes:
                 raise ValueError(
                     f"y must hold class codes 0 to {self.n_classes - 1}, one per row."

@@ -488,7 +488,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         ``discriminator_`` are the fitted :class:`torch.nn.Module` objects.
     history_ : skorch.History
         Training history, one entry per epoch with ``generator_loss``,
-        ``discriminator_loss``, ``train_w1`` (the fidelity after the epoch:
+        ``discriminator_loss`` (the game's, without the R1 or gradient
+        penalty), ``train_w1`` (the fidelity after the epoch:
         the scaled 1-Wasserstein distance between 10,000 samples, drawn from
         fixed noise, and up to 10,000 training rows; lower is better; on a
         table of more than 6 columns, as many samples as make 60,000
@@ -1276,6 +1277,8 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
         check = HeldOutCheck(patience=params["n_iter_no_change"])
         callbacks.append(("held_out_check", check))
     users = copy.deepcopy(params["callbacks"]) if params["callbacks"] else []
+    # A class is built here, as skorch would, so that it is set like the rest.
+    users = [_built(entry) for entry in users]
     for callback in map(_callback_of, users):
         if isinstance(callback, ProgressBar) and callback.batches_per_epoch == "auto":
             # skorch's "auto" counts the batches of the rows, not the rounds.
@@ -1393,6 +1396,14 @@ def _callback_of(entry):
     """The callback of an entry of ``callbacks``: itself, or the second of
     a (name, callback) pair."""
     return entry[1] if isinstance(entry, tuple | list) else entry
+
+
+def _built(entry):
+    """An entry of ``callbacks`` with its callback class, if any, built."""
+    if isinstance(entry, tuple | list):
+        name, callback = entry
+        return (name, callback() if isinstance(callback, type) else callback)
+    return entry() if isinstance(entry, type) else entry
 
 
 def _check_epoch_scoring(callback):

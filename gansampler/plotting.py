@@ -7,6 +7,7 @@ the axes they drew on.
 
 import numbers
 import pathlib
+from collections.abc import Hashable, Iterable
 
 import numpy as np
 
@@ -69,6 +70,14 @@ def _new_axes(axes, shape, figsize):
         )
         return fig, axes
     axes = np.asarray(axes, dtype=object)
+    from matplotlib.axes import Axes
+
+    odd = next((ax for ax in axes.flat if not isinstance(ax, Axes)), None)
+    if odd is not None:
+        raise TypeError(
+            f"axes must hold matplotlib Axes (as plt.subplots gives), got "
+            f"{type(odd).__name__}."
+        )
     if axes.size != np.prod(shape):
         rows, columns = shape
         raise ValueError(
@@ -102,8 +111,18 @@ def _save_figure(fig, path):
         _pyplot().close(fig)
 
 
+def _frame_names(sampler):
+    """The names of the columns of the DataFrame the sampler was fitted on,
+    strings or not; None for an array."""
+    table_map = getattr(sampler, "table_map_", None)
+    return None if table_map is None else table_map.frame_names()
+
+
 def _feature_names(sampler):
     """The sampler's feature names: the data's, or x0, x1, ... as scikit-learn's."""
+    frame_names = _frame_names(sampler)
+    if frame_names is not None:  # scikit-learn names only strings
+        return [str(name) for name in frame_names]
     if hasattr(sampler, "get_feature_names_out"):
         return [str(name) for name in sampler.get_feature_names_out()]
     return [f"x{j}" for j in range(sampler.n_features_in_)]
@@ -138,6 +157,7 @@ def plot_distribution(
     n_samples=None,
     random_state=0,
     axes=None,
+    y=None,
 ):
     """Draw samples against the data: two panels per feature.
 
@@ -156,10 +176,12 @@ def plot_distribution(
     For a feature of categories (text, ``category``, booleans, and columns
     named in ``categorical_columns``, see :ref:`mixed_tables`), on the
     left, the share of each level in the data (grey bars) and in the
-    samples (blue outlines), the most common levels first; the levels after
-    the 20th share one bar, and missing values have a bar of their own
-    where there are any. On the right, each level's share in the samples
-    against its share in the data: on the diagonal when they match. The
+    samples (blue outlines), the most common levels first; at most 20 bars
+    of levels, those after the 19th sharing one, then missing values, in a
+    bar of their own where there are any, and the data's levels that the
+    sampler never saw ("not seen in fit"). On the right, each level's share
+    in the samples against its share in the data: on the diagonal when they
+    match. The
     title gives the total variation distance (TV, see
     :func:`gansampler.metrics.total_variation_distance`); 0 is a perfect
     match.
@@ -181,6 +203,13 @@ def plot_distribution(
         Seeds the samples, so the picture is the same at every call.
     axes : array-like of matplotlib Axes of shape (n_features, 2), optional
         Where to draw; new axes in a new figure by default.
+    y : array-like of shape (n_rows,) or None, default=None
+        For a sampler fitted with class labels (``fit(X, y)``): the classes
+        of ``X``'s rows. The samples are then drawn in the same classes'
+        shares (``sample(n, y=...)``), so that the rows of one class are
+        compared with samples of that class. None draws the classes at their
+        training shares, which suits the training rows, not those of one
+        class.
 
     Returns
     -------
@@ -211,13 +240,19 @@ def plot_distribution(
     >>> [label.get_text() for label in axes[0, 0].get_xticklabels()]
     ['M', 'L', 'S']
     """
+    _refuse_resampler(sampler, "plot_distribution")
+    if not hasattr(sampler, "sample"):
+        raise TypeError(
+            "plot_distribution needs a GANSampler (an estimator with sample), "
+            f"got {type(sampler).__name__}."
+        )
     if not hasattr(sampler, "n_features_in_"):
         raise ValueError("plot_distribution needs a fitted sampler: call fit first.")
     names = _feature_names(sampler)
     table_map = getattr(sampler, "table_map_", None)
     fitted_names = getattr(sampler, "feature_names_in_", None)
-    if fitted_names is None and table_map is not None:
-        fitted_names = table_map.frame_names()  # names not all strings
+    if fitted_names is None:
+        fitted_names = _frame_names(sampler)  # names not all strings
     if hasattr(X, "columns") and fitted_names is not None:
         missing = [name for name in fitted_names if name not in X.columns]
         if missing:
@@ -226,17 +261,20 @@ def plot_distribution(
         X = X[list(fitted_names)]  # the sampler's order
     mixed = table_map is not None and not table_map.plain
     X = _checked_data(sampler, X, mixed)
-    columns = _columns(features, names)
+    columns = _columns(features, names, _frame_names(sampler))
     if n_samples is None:
         n_samples = scoring_rows(len(X))
     if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
         raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
-    generated = sampler.sample(n_samples, random_state=random_state)
+    # y only where given: a sampler of another kind may not take it.
+    classes = {} if y is None else {"y": _classes_for(y, len(X), n_samples)}
+    generated = sampler.sample(n_samples, random_state=random_state, **classes)
     if mixed:
         # Numbers, level indices and NaN for missing values, on both sides; a
         # level the sampler never saw (held-out rows can hold a rare one) is
-        # -1, as score counts it.
+        # -1, as score counts it. A missing value is one, seen or not.
         real_rows = table_map.coded(X, unseen="count")
+        real_rows[_missing_cells(X)] = np.nan
         generated = table_map.coded(generated)
     else:
         real_rows, generated = X, np.asarray(generated)
@@ -260,13 +298,76 @@ def plot_distribution(
     return fig, axes
 
 
+def _refuse_resampler(sampler, function):
+    """Refuse a GANResampler, with the way to its samplers."""
+    if hasattr(sampler, "samplers_") or type(sampler).__name__ == "GANResampler":
+        raise TypeError(
+            f"{function} draws one sampler, and a GANResampler holds its "
+            "samplers in samplers_, by class: pass resampler.samplers_[label] "
+            "(fit_resample first)."
+        )
+
+
+def _classes_for(y, n_rows, n_samples):
+    """Class labels for ``n_samples`` samples in the shares of ``y``, the
+    labels of ``n_rows`` rows: ``{class: count}``, counts by the largest
+    remainders."""
+    labels = np.asarray(y, dtype=object).ravel()
+    if np.ndim(y) != 1 or len(labels) != n_rows:
+        raise ValueError(
+            f"y must hold one class label per row of X ({n_rows}), got shape "
+            f"{np.shape(y)}."
+        )
+    counts = {}
+    for label in labels:
+        label = label.item() if isinstance(label, np.generic) else label
+        # True equals 1: the label's type keeps a flag apart from a number.
+        key = type(label), label
+        counts[key] = counts.get(key, 0) + 1
+    exact = np.array(list(counts.values())) * n_samples / n_rows
+    whole = np.floor(exact).astype(int)
+    whole[np.argsort(whole - exact, kind="stable")[: n_samples - whole.sum()]] += 1
+    return {label: int(k) for (_, label), k in zip(counts, whole, strict=True) if k}
+
+
+def _missing_cells(X):
+    """Where the cells of ``X`` (a DataFrame or a 2-D array) are missing."""
+    from ._validation import is_missing
+
+    if hasattr(X, "columns"):
+        return X.isna().to_numpy(dtype=bool)
+    return np.vectorize(is_missing, otypes=[bool])(np.asarray(X, dtype=object))
+
+
 def _checked_data(sampler, X, mixed):
     """``X`` as a 2-D table of the sampler's width: a float array for a
     sampler of plain numbers, else as given (a DataFrame, or an array)."""
     if mixed and hasattr(X, "columns"):
         shape = X.shape
+    elif hasattr(X, "columns"):
+        import pandas as pd
+
+        columns = []
+        for name in X.columns:  # say which column holds no numbers
+            values = X[name].to_numpy(dtype=object, copy=True)
+            values[pd.isna(values)] = np.nan  # pandas' NA, None: missing
+            try:
+                columns.append(values.astype(np.float64))
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"Column {name!r} of X holds {X[name].dtype} values, not "
+                    "numbers: the sampler learned numbers there."
+                ) from None
+        X = np.column_stack(columns) if columns else np.empty((len(X), 0))
+        shape = X.shape
     else:
-        X = np.asarray(X, dtype=None if mixed else np.float64)
+        try:
+            X = np.asarray(X, dtype=None if mixed else np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"X holds values that are not numbers ({exc}): the sampler "
+                "learned numbers."
+            ) from None
         if X.ndim == 1:
             X = X.reshape(-1, 1)
         shape = X.shape
@@ -283,15 +384,29 @@ def _checked_data(sampler, X, mixed):
     return X
 
 
-def _columns(features, names):
-    """The positions of ``features`` (names or positions) among ``names``."""
+def _columns(features, names, frame_names=None):
+    """The positions of ``features`` (names or positions) among ``names``,
+    or among ``frame_names``, a DataFrame's names that need not be strings."""
     if features is None:
         return list(range(min(len(names), _MAX_FEATURES)))
-    if isinstance(features, str | numbers.Integral):
-        features = [features]  # one feature, not its letters
+    if (
+        isinstance(features, str)  # one feature, not its letters
+        or not isinstance(features, Iterable)
+        or (isinstance(features, np.ndarray) and not features.ndim)
+    ):
+        features = [features]
     columns = []
     for feature in features:
-        if isinstance(feature, str):
+        if isinstance(feature, np.ndarray | np.generic):
+            feature = feature.item()
+        if (
+            frame_names is not None
+            and not isinstance(feature, str | bool)
+            and isinstance(feature, Hashable)
+            and feature in frame_names
+        ):
+            columns.append(frame_names.index(feature))  # a name before a position
+        elif isinstance(feature, str):
             if feature not in names:
                 raise ValueError(
                     f"Unknown feature {feature!r}; the features are {names}."
@@ -326,6 +441,12 @@ def _draw_numbers(axes, name, real, fake, days=None):
     real_note, fake_note = _missing_note(real), _missing_note(fake)
     n_real, n_fake = len(real), len(fake)
     real, fake = real[~np.isnan(real)], fake[~np.isnan(fake)]
+    for side, values in (("data", real), ("samples", fake)):
+        if not np.isfinite(values).all():
+            raise ValueError(
+                f"{name}: the {side} hold infinite values, which no histogram "
+                "shows: drop them first."
+            )
     if days is not None:
         real, fake = real * days, fake * days
     if not len(real) or not len(fake):
@@ -474,11 +595,15 @@ def plot_history(sampler, *, axes=None):
     play against each other, and training has converged when neither gains
     any more. With ``loss="bce"`` the dotted lines mark that equilibrium, where
     the discriminator cannot tell generated rows from real ones (its loss is
-    2 log 2, the generator's log 2). On the right, the fidelity after each
-    epoch (``history_[:, "train_w1"]``): the scaled 1-Wasserstein distance
-    between samples and the training data (on a log scale when it spans a
-    factor of ten or more); lower is better,
-    and a flat curve means more epochs would not help. Where the held-out
+    2 log 2, the generator's log 2; the discriminator's loss is the game's,
+    without its R1 or gradient penalty). On the right, the fidelity after
+    each epoch (``history_[:, "train_w1"]``): the scaled 1-Wasserstein
+    distance between samples and the training data, and on a table with
+    category columns the mean of that over the columns of numbers and of
+    the total variation distance over the category columns (on a log scale
+    when it spans a factor of ten or more); lower is better, and a flat
+    curve means more epochs would not help. A dashed red line marks an
+    epoch that diverged, whose weights were rolled back. Where the held-out
     check ran (``early_stopping``), its ``valid_loss`` is drawn there too, on
     an axis of its own on the right, with the epoch whose generator was kept
     (``best_epoch_``).
@@ -510,6 +635,7 @@ def plot_history(sampler, *, axes=None):
     """
     history = getattr(sampler, "history_", None)
     if history is None:
+        _refuse_resampler(sampler, "plot_history")
         raise ValueError(
             "plot_history needs a fitted GANSampler: its history_ holds the "
             "training figures. Call fit first."
@@ -549,10 +675,12 @@ def plot_history(sampler, *, axes=None):
         best = int(np.nanargmin(fidelity))
         ax_fidelity.plot(epochs[best], fidelity[best], "*", markersize=12,
                          color="C1", label=f"best: epoch {epochs[best]}")  # fmt: skip
-        ax_fidelity.legend(fontsize=8)
     diverged = [row["epoch"] for row in history if row.get("diverged")]
-    for epoch in diverged:
-        ax_fidelity.axvline(epoch, color="C3", linestyle="--", linewidth=1)
+    for k, epoch in enumerate(diverged):
+        ax_fidelity.axvline(epoch, color="C3", linestyle="--", linewidth=1,
+                            label=None if k else "diverged: rolled back")  # fmt: skip
+    if ax_fidelity.get_legend_handles_labels()[0]:
+        ax_fidelity.legend(fontsize=8)
     held_out = column("valid_loss")
     if np.isfinite(held_out).any():
         # The held-out check has a scale of its own: a second axis.
@@ -570,9 +698,13 @@ def plot_history(sampler, *, axes=None):
             ax_check.axvline(kept, color="C4", linestyle=":", linewidth=1,
                              label=f"kept: epoch {kept}")  # fmt: skip
         ax_check.legend(fontsize=8, loc="upper center")
+    table_map = getattr(sampler, "table_map_", None)
+    mixed = table_map is not None and not table_map.plain
     ax_fidelity.set(
         xlabel="epoch",
-        ylabel="W1/std, samples vs training data",
+        ylabel="mean of W1/std (numbers) and TV (categories)"
+        if mixed
+        else "W1/std, samples vs training data",
         title="Fidelity: distance to the data (lower is better)",
     )
     for ax in axes:

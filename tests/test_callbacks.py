@@ -276,11 +276,13 @@ def test_a_checkpoint_that_loads_its_best_is_refused_beside_the_check(
     assert sampler.set_params(early_stopping=False).fit(X_normal).n_iter_ == 6
 
 
-def test_a_progress_bar_of_the_user_s_counts_the_rounds(X_normal):
+@pytest.mark.parametrize("given", ["instance", "class", "named class"])
+def test_a_progress_bar_of_the_user_s_counts_the_rounds(X_normal, given):
     from skorch.callbacks import ProgressBar
 
     bar = ProgressBar()
-    sampler = GANSampler(max_epochs=1, steps_per_epoch=7, callbacks=[bar])
+    entry = {"instance": bar, "class": ProgressBar, "named class": ("bar", ProgressBar)}
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=7, callbacks=[entry[given]])
     sampler.fit(X_normal)
     (copied,) = [c for _, c in sampler.net_.callbacks_ if isinstance(c, ProgressBar)]
     assert copied.batches_per_epoch == 7

@@ -80,3 +80,23 @@ def test_a_frame_s_missing_cells_leave_any_column_free(sampler):
     frame = pd.DataFrame({"home": ["owner", "renter"], "x": [np.nan, np.nan]})
     rows = sampler.sample(2, random_state=0, conditions=frame)
     assert rows["home"].tolist() == ["owner", "renter"]
+
+
+def test_a_frame_s_column_of_missing_cells_is_still_named_right(sampler):
+    frame = pd.DataFrame({"home": ["owner", "renter"], "hmoe": [None, None]})
+    with pytest.raises(ValueError, match="'hmoe', which the sampler was not fitted"):
+        sampler.sample(2, random_state=0, conditions=frame)
+
+
+def test_rows_are_grouped_on_their_codes_as_numpy_groups_them():
+    from gansampler._conditions import _grouped
+
+    rng = np.random.default_rng(0)
+    # Spans whose product passes int64's: the keys are renumbered on the way.
+    spans = [3, 2**40, 5, 2**30, 2]
+    codes = np.column_stack([rng.integers(0, min(s, 4), 5_000) for s in spans])
+    levels, inverse = np.unique(codes, axis=0, return_inverse=True)
+    groups = _grouped(codes, spans)
+    assert [tuple(first) for first, _ in groups] == [tuple(level) for level in levels]
+    for u, (_, positions) in enumerate(groups):
+        np.testing.assert_array_equal(positions, np.flatnonzero(inverse.ravel() == u))

@@ -13,6 +13,7 @@ from torch import nn
 import gansampler
 from gansampler import GANSampler
 from gansampler._device import available_devices, resolve_device
+from gansampler._drawing import BLOCK_ROWS
 
 
 class SmallGenerator(nn.Module):
@@ -287,8 +288,8 @@ def test_custom_networks_train_on_the_gpu(fast):
 @pytest.mark.cuda
 def test_sampling_on_the_gpu_returns_numpy_arrays(fast, X_normal):
     sampler = GANSampler(**fast, device="cuda", random_state=0).fit(X_normal)
-    # 70,000 rows span two blocks of noise.
-    for n in (0, 1, 70_000):
+    # The last spans two blocks of noise.
+    for n in (0, 1, BLOCK_ROWS + 10):
         assert_rows(sampler.sample(n, random_state=0), (n, 1))
     single = GANSampler(**fast, device="cuda", random_state=0)
     single.fit(X_normal.astype(np.float32))

@@ -105,6 +105,26 @@ def test_partial_fit_of_a_fresh_net_keeps_the_class_shares(Z):
     np.testing.assert_allclose(net.partial_fit(Z, y).class_prior_, [0.9, 0.1])
 
 
+class _DeviceCodes(torch.Tensor):
+    """Class codes that, as on a GPU, NumPy reads only once copied to the host."""
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError("can't convert cuda:0 device type tensor to numpy.")
+
+    def cpu(self, *args, **kwargs):
+        return self.as_subclass(torch.Tensor)
+
+
+def test_class_codes_on_a_device_are_read_on_the_host(Z):
+    y = torch.as_tensor(np.r_[np.zeros(180), np.ones(20)].astype(np.int64))
+    net = GANNet(
+        n_classes=2, max_epochs=1, steps_per_epoch=2, batch_size=32,
+        random_state=0, verbose=0,
+    )  # fmt: skip
+    net.partial_fit(Z, y.as_subclass(_DeviceCodes))
+    np.testing.assert_allclose(net.class_prior_, [0.9, 0.1])
+
+
 def test_set_params_lr_reaches_the_optimizers(Z):
     net = make_net().fit(Z)
     net.set_params(lr=0.05)
@@ -112,6 +132,10 @@ def test_set_params_lr_reaches_the_optimizers(Z):
         assert [g["lr"] for g in getattr(net, name).param_groups] == [0.05]
     net.set_params(generator_optimizer__lr=0.01)
     assert [g["lr"] for g in net.generator_optimizer_.param_groups] == [0.01]
+    # The shared rate leaves a rate set on its own, as the constructor's.
+    net.set_params(lr=0.02)
+    assert [g["lr"] for g in net.generator_optimizer_.param_groups] == [0.01]
+    assert [g["lr"] for g in net.discriminator_optimizer_.param_groups] == [0.02]
 
 
 def test_a_failed_call_leaves_no_rounds_to_the_next(Z):
@@ -451,9 +475,10 @@ def test_a_model_loaded_to_sample_builds_no_optimizer(tmp_path):
         ({"blocks": (0, 2)}, "blocks must be a tuple of positive widths"),
         ({"blocks": "ab"}, "blocks must be a tuple of positive widths"),
         ({"blocks": (3, 2)}, r"hold 5 columns, more than the rows' 4"),
+        ({"device": None}, r"needs a device, such as device='cpu'"),
     ],
 )
-def test_bad_blocks_are_refused_before_anything_is_built(settings, match):
+def test_bad_settings_are_refused_before_anything_is_built(settings, match):
     with pytest.raises(ValueError, match=match):
         GANNet(n_features=4, **settings).initialize()
 

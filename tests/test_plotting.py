@@ -381,3 +381,121 @@ def test_plot_history_marks_the_epoch_partial_fit_kept(fitted):
     labels = [t.get_text() for t in check.get_legend().get_texts()]
     assert labels[-1] == f"kept: epoch {kept}"
     plt.close("all")
+
+
+def test_missing_cells_get_the_missing_bar_where_fit_saw_none():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"t": rng.choice(["p", "q"], 300), "x": rng.normal(size=300)})
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(frame)
+    held_out = frame.copy()
+    held_out.loc[:29, "t"] = None
+    _, axes = plot_distribution(sampler, held_out, features="t", n_samples=500)
+    labels = [text.get_text() for text in axes[0, 0].get_xticklabels()]
+    assert labels[-1] == "missing" and "not seen in fit" not in labels
+    assert axes[0, 0].patches[len(labels) - 1].get_height() == pytest.approx(0.1)
+
+
+def test_the_rows_of_one_class_are_set_against_samples_of_that_class():
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], [400, 100])
+    X = rng.normal(size=(500, 1)) + 6.0 * y[:, None]
+    sampler = GANSampler(max_epochs=4, steps_per_epoch=20, random_state=0).fit(X, y)
+
+    def distance(axes):
+        return float(axes[0, 0].get_title().split("W1/std ")[1].split(",")[0])
+
+    ones = X[y == 1]
+    _, mixed = plot_distribution(sampler, ones, n_samples=1000)
+    _, own = plot_distribution(sampler, ones, n_samples=1000, y=y[y == 1])
+    assert distance(own) < distance(mixed) / 3
+    with pytest.raises(ValueError, match=r"one class label per row of X \(100\)"):
+        plot_distribution(sampler, ones, y=y)
+
+
+def test_classes_for_samples_keep_the_rows_shares():
+    from gansampler.plotting import _classes_for
+
+    labels = np.array(["a"] * 7 + ["b"] * 2 + ["c"])
+    assert _classes_for(labels, 10, 25) == {"a": 18, "b": 5, "c": 2}
+    assert _classes_for(np.array([3, 3, 1]), 3, 4) == {3: 3, 1: 1}
+
+
+def test_a_resampler_or_another_estimator_is_a_clear_error(fitted):
+    from sklearn.preprocessing import StandardScaler
+
+    from gansampler import GANResampler
+
+    _, X = fitted
+    for function in (plot_distribution, lambda r, X: plot_history(r)):
+        with pytest.raises(TypeError, match=r"pass resampler.samplers_\[label\]"):
+            function(GANResampler(), X)
+    with pytest.raises(TypeError, match=r"needs a GANSampler .* got StandardScaler"):
+        plot_distribution(StandardScaler().fit(X), X)
+
+
+def test_columns_that_hold_no_numbers_are_named(fitted):
+    pd = pytest.importorskip("pandas")
+    sampler, X = fitted
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    sampler = clone(sampler).set_params(max_epochs=1).fit(frame)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        plot_distribution(sampler, frame.astype({"b": "Int64"}).assign(b=pd.NA))
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        plot_distribution(sampler, frame.astype({"b": object}).assign(b=None))
+    for odd in ("x", pd.Timestamp("2020-01-01")):
+        with pytest.raises(ValueError, match=r"Column 'b' of X holds .* not numbers"):
+            plot_distribution(sampler, frame.assign(b=odd))
+    with pytest.raises(ValueError, match="X holds values that are not numbers"):
+        plot_distribution(sampler, np.array([["1", "x"]] * 3))
+
+
+def test_names_that_are_not_strings_title_and_pick_their_columns():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(300, 3)), columns=[10, 20, 30])
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(frame)
+    for feature in (20, "20", 1, np.array(20)):
+        _, axes = plot_distribution(sampler, frame, features=feature, n_samples=300)
+        assert axes[0, 0].get_title().startswith("20: W1/std")
+        plt.close("all")
+
+
+def test_odd_features_and_axes_are_clear_errors(fitted):
+    sampler, X = fitted
+    with pytest.raises(ValueError, match="neither a name nor a position"):
+        plot_distribution(sampler, X, features=0.0)
+    _, axes = plot_distribution(sampler, X, features=np.array(1), n_samples=300)
+    assert axes[0, 0].get_title().startswith("x1")
+    with pytest.raises(TypeError, match=r"axes must hold matplotlib Axes .* got str"):
+        plot_distribution(sampler, X, features=0, axes=["a", "b"])
+    with pytest.raises(TypeError, match="axes must hold matplotlib Axes"):
+        plot_history(sampler, axes=["a", "b"])
+
+
+def test_infinite_samples_are_a_clear_error(fitted):
+    sampler, X = fitted
+
+    class Infinite:
+        n_features_in_ = 2
+
+        def sample(self, n_samples, random_state=None):
+            rows = sampler.sample(n_samples, random_state=random_state)
+            rows[0, 0] = np.inf
+            return rows
+
+    with pytest.raises(ValueError, match="x0: the samples hold infinite values"):
+        plot_distribution(Infinite(), X, features=0)
+
+
+def test_plot_history_says_what_its_figures_are(fitted, mixed):
+    sampler, _ = fitted
+    _, (_, fidelity) = plot_history(sampler)
+    assert fidelity.get_ylabel() == "W1/std, samples vs training data"
+    _, (_, fidelity) = plot_history(mixed[0])
+    assert fidelity.get_ylabel() == "mean of W1/std (numbers) and TV (categories)"
+    diverged = clone(sampler).fit(np.random.default_rng(0).normal(size=(300, 2)))
+    diverged.history_[1]["diverged"] = True
+    _, (_, fidelity) = plot_history(diverged)
+    labels = [t.get_text() for t in fidelity.get_legend().get_texts()]
+    assert "diverged: rolled back" in labels

@@ -152,16 +152,24 @@ def test_r1_is_applied_every_r1_interval_rounds(
 
 
 def test_lazy_r1_carries_the_weight_of_the_rounds_it_skips(Z):
-    # One round: the penalty alone, weighted by r1_interval, moves D.
-    moved = {}
+    # One round: the penalty, weighted by r1_interval, dominates D's gradient.
+    class DiscriminatorGradient(Callback):
+        def on_grad_computed(self, net, named_parameters, **kwargs):
+            if norms is not None:
+                grads = [p.grad for _, p in named_parameters]
+                norms.append(float(torch.sqrt(sum(g.square().sum() for g in grads))))
+
+    gradients = {}
     for interval in (1, 8):
+        norms = None
         net = make_net(
-            max_epochs=1, steps_per_epoch=1, r1_interval=interval, r1_penalty=100.0
-        ).initialize()
+            max_epochs=1, steps_per_epoch=1, r1_interval=interval, r1_penalty=100.0,
+            callbacks=[DiscriminatorGradient()],
+        ).initialize()  # fmt: skip
+        norms = []
         net.partial_fit(Z)
-        losses = net.history[-1, "batches", 0, "discriminator_loss"]
-        moved[interval] = losses
-    assert moved[8] > moved[1]
+        gradients[interval] = norms[0]  # D's update comes before G's
+    assert gradients[8] > 4 * gradients[1]
 
 
 def test_r1_interval_is_a_sampler_setting(X_normal, fast):
@@ -667,3 +675,22 @@ def test_a_callback_class_or_none_acts_as_its_instances_would():
     assert callback_obstacle([("each", PerRound)]) == (
         "the callback PerRound acts on each round"
     )
+
+
+@pytest.mark.parametrize("loss", ["bce", "wgan-gp"])
+def test_the_recorded_discriminator_loss_is_the_game_s_without_penalties(Z, loss):
+    # With "bce" it reads 2 log 2 where D cannot tell; R1's penalty (and
+    # WGAN-GP's) would lift it.
+    net = make_net(criterion__loss=loss, max_epochs=1, steps_per_epoch=2).fit(Z)
+    game = _game(net, batch_size=32)
+    game.r1_penalty = 1e3
+    for name, player in (("generator", game.generator),
+                         ("discriminator", game.discriminator)):  # fmt: skip
+        setattr(game, name + "_optimizer", torch.optim.SGD(player.parameters(), lr=0))
+    real, noise = Z[:32], torch.rand(32, net.noise_dim)
+    mix = torch.rand(32, 1) if loss == "wgan-gp" else None
+    with torch.no_grad():
+        logits = game.judge(real, game.generator(noise), None)
+        expected = game.loss.discriminator_loss(*logits)
+    d_loss, _ = game.play((real, None, noise, mix, None), r1=True, ema_weight=0.0)
+    torch.testing.assert_close(d_loss, expected)
