@@ -871,11 +871,16 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
                                  mixed=not table_map.plain, text_columns=text,
                                  codes_are_text=not table_map.plain)  # fmt: skip
     except ColumnsError as exc:
+        # --header reads both files alike: one without a header line fails.
+        both = (" --header and --columns apply to DATA and --train alike."
+                if args.train is not None else "")  # fmt: skip
         if model_names is None or args.columns:
+            if both:
+                raise ColumnsError(f"{exc}{both}") from None
             raise
         raise ValueError(
             f"{exc} The model was fitted on {', '.join(model_names)}; pick the "
-            "matching columns with --columns."
+            f"matching columns with --columns.{both}"
         ) from None
     if X.shape[1] != sampler.n_features_in_:
         raise ValueError(
@@ -892,17 +897,33 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
     return X, names
 
 
+_SHARED_ROWS_READING = (
+    "Read the 'exact copies' row below, samples against held out, or hold out "
+    "rows that no training row repeats."
+)
+
+
 def _privacy(samples, train, held_out, args):
     """How near the samples sit to the training rows, beside the figures
     of the held-out rows (new real rows) against the same training rows."""
+    from .exceptions import SharedRowsWarning
     from .metrics import (
+        _SHARED_ROWS_ADVICE,
         closer_to_training_share,
         exact_copy_share,
         nearest_neighbour_distance_ratio,
     )
 
-    share = closer_to_training_share(samples, train, held_out,
-                                     random_state=args.seed or 0)  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SharedRowsWarning)
+        share = closer_to_training_share(samples, train, held_out,
+                                         random_state=args.seed or 0)  # fmt: skip
+    for warning in caught:  # the printed table answers the Python advice
+        message = str(warning.message)
+        if issubclass(warning.category, SharedRowsWarning):
+            message = message.replace(_SHARED_ROWS_ADVICE, _SHARED_ROWS_READING)
+        warnings.warn_explicit(message, warning.category, warning.filename,
+                               warning.lineno)  # fmt: skip
     rows = [
         ("closer to training", share, 0.5),
         ("exact copies", exact_copy_share(samples, train),
@@ -1171,8 +1192,9 @@ _COMMANDS = {
          (["--plot"], {"metavar": "PNG", "help": "also draw the samples against the "
                        "data, and the training"}),
          (["--train"], {"metavar": "FILE", "help": "the training rows, read as DATA "
-                        "is: also print how near the samples sit to them "
-                        "(privacy), against the rows of DATA"}),
+                        "is (--columns and --header apply to both): also print "
+                        "how near the samples sit to them (privacy), against "
+                        "the rows of DATA"}),
          (["--seed"], {"type": _seed, "help": "seed of the random halves behind the "
                        "chance levels, and of the rows of --train or DATA left "
                        "out to compare as many of each (the samples are "

@@ -473,6 +473,7 @@ class GANNet(NeuralNet):
             getattr(self, name + "_", None) is not None for name in PLAYER_OPTIMIZERS
         ):
             return self
+        self._own_rates = set()  # the constructor's rates hold again
         with self._current_init_context("optimizer"):
             for name, module in (
                 ("generator_optimizer", self.generator_),
@@ -497,18 +498,21 @@ class GANNet(NeuralNet):
             key == "lr" or key.startswith(PLAYER_OPTIMIZERS) for key in kwargs
         ):
             self.initialize_optimizers()
-        shared_rate = self.lr
         super().set_params(**kwargs)
-        if "lr" in kwargs and getattr(self, "initialized_", False):
+        if not getattr(self, "initialized_", False):
+            return self
+        # skorch sets such a rate on the optimizer and keeps no attribute of
+        # it: the players whose rate was set on its own are remembered here,
+        # until their optimizers are built again.
+        self._own_rates = getattr(self, "_own_rates", set()) | {
+            name for name in PLAYER_OPTIMIZERS if name + "__lr" in kwargs
+        }
+        if "lr" in kwargs:
             for name in PLAYER_OPTIMIZERS:
                 optimizer = getattr(self, name + "_", None)
-                own = name + "__lr"
-                if optimizer is None or own in kwargs or hasattr(self, own):
-                    continue
-                # A group at another rate than the shared one had its own
-                # set, in the constructor or by an earlier set_params.
-                for group in optimizer.param_groups:
-                    if group["lr"] == shared_rate:
+                own = name in self._own_rates or hasattr(self, name + "__lr")
+                if optimizer is not None and not own:
+                    for group in optimizer.param_groups:
                         group["lr"] = self.lr
         return self
 

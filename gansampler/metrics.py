@@ -20,6 +20,9 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import stats
+from scipy.sparse import csr_matrix, issparse
+from scipy.sparse import hstack as sparse_hstack
+from sklearn import config_context
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
 
@@ -50,7 +53,15 @@ def _check_samples(X, Y, *, dtype=np.float64):
         # with pandas' or Arrow's numbers to float.
         X, Y = (Z.to_numpy(dtype=object) if is_frame(Z) else Z for Z in (X, Y))
     else:
-        X, Y = _times_as_numbers(X, "X"), _times_as_numbers(Y, "Y")
+        X, x_kinds = _times_as_numbers(X, "X")
+        Y, y_kinds = _times_as_numbers(Y, "Y")
+        for j in sorted(x_kinds.keys() & y_kinds.keys()):
+            if x_kinds[j] != y_kinds[j]:
+                label = repr(X.columns[j]) if is_frame(X) else f"column {j}"
+                raise TypeError(
+                    f"Column {label} holds {_KINDS[x_kinds[j]]} in X but "
+                    f"{_KINDS[y_kinds[j]]} in Y: give both the same kinds of columns."
+                )
     X, Y = (_as_array(Z, name, dtype, finite) for name, Z in (("X", X), ("Y", Y)))
     if X.shape[1] != Y.shape[1]:
         raise ValueError(
@@ -64,33 +75,38 @@ def _times_as_numbers(Z, name):
     """``Z`` with its columns of dates, times and durations as nanoseconds
     (since 1970, in UTC for times in a zone), NaN where missing (which the
     distances refuse, as a number's NaN): NumPy would make NaT a date 292
-    million years ago."""
+    million years ago. Returns that, and the kind of each such column by
+    position (see :func:`_column_values`)."""
     if is_frame(Z):
         columns = [Z.iloc[:, j] for j in range(Z.shape[1])]
     else:
         values = np.asarray(Z) if hasattr(Z, "dtype") or isinstance(Z, list) else None
         if values is None or values.ndim != 2 or values.dtype.kind not in "mMO":
-            return Z
+            return Z, {}
         if values.dtype.kind in "mM":
-            return _nanoseconds(values)
+            kind = "duration" if values.dtype.kind == "m" else "time"
+            return _nanoseconds(values), dict.fromkeys(range(values.shape[1]), kind)
         columns = list(values.T)
-    numbers, changed = [], False
+    numbers, kinds = [], {}
     for j, values in enumerate(columns):
         kind = getattr(values.dtype, "kind", "O")
         if kind in "mMO":
             label = repr(Z.columns[j]) if is_frame(Z) else f"column {j}"
             found, column = _column_values(values, name, label)
-            times = found == "time" or (found == "empty" and kind in "mM")
-            if times:
-                values, changed = np.asarray(column, dtype=np.float64), True
+            if found in _TIME_KINDS:
+                kinds[j] = found
+            if found in _TIME_KINDS or (found == "empty" and kind in "mM"):
+                values = np.asarray(column, dtype=np.float64)
+                kinds.setdefault(j, "empty")
         numbers.append(values)
-    if not changed:
-        return Z
+    if not kinds:
+        return Z, kinds
+    kinds = {j: kind for j, kind in kinds.items() if kind != "empty"}
     if not is_frame(Z):
-        return np.column_stack(numbers)
+        return np.column_stack(numbers), kinds
     frame = type(Z)(dict(enumerate(numbers)), index=Z.index)
     frame.columns = Z.columns
-    return frame
+    return frame, kinds
 
 
 def _as_array(Z, name, dtype, finite):
@@ -98,6 +114,8 @@ def _as_array(Z, name, dtype, finite):
         return check_array(Z, dtype=dtype, ensure_all_finite=finite, input_name=name)
     except (TypeError, ValueError) as error:
         others = _columns_of_text(Z) if dtype is not None else []
+        if not others and finite:
+            _refuse_missing(Z, name)
         if not others:
             raise
         listed = ", ".join(others[:5])
@@ -126,6 +144,24 @@ def _columns_of_text(Z):
         except (TypeError, ValueError):
             others.append(name)
     return others
+
+
+def _refuse_missing(Z, name):
+    """Raise a ValueError naming the first column of ``Z`` with a missing
+    value (NaN, pandas' NA, NaT), if any."""
+    try:
+        values = check_array(Z, dtype=np.float64, ensure_all_finite=False)
+    except (TypeError, ValueError):
+        return
+    columns = np.flatnonzero(np.isnan(values).any(axis=0))
+    if len(columns):
+        j = columns[0]
+        label = repr(Z.columns[j]) if is_frame(Z) else f"column {j}"
+        raise ValueError(
+            f"{name} has missing values (NaN, NA or NaT) in column {label}: "
+            "this distance compares values present. Drop those rows "
+            "(.dropna()), and compare the missing rates apart."
+        )
 
 
 def _reduce(values: np.ndarray, multioutput: str):
@@ -313,7 +349,14 @@ def _tv_one(x: np.ndarray, y: np.ndarray) -> float:
 
 # --- How near generated rows sit to the training rows ----------------------------
 
-_KINDS = {"number": "numbers", "time": "dates or times", "category": "text or levels"}
+_KINDS = {
+    "number": "numbers",
+    "time": "dates or times without a time zone",
+    "zoned time": "dates or times in a time zone",
+    "duration": "durations",
+    "category": "text or levels",
+}
+_TIME_KINDS = ("time", "zoned time", "duration")
 
 
 def closer_to_training_share(
@@ -415,12 +458,13 @@ def closer_to_training_share(
     )
     _warn_shared_rows(*rows.keys("train", "held_out"))
     generated, train, held_out = rows.points()
-    n_rows = min(len(train), len(held_out))
+    n_train, n_held_out = train.shape[0], held_out.shape[0]  # sparse have no len
+    n_rows = min(n_train, n_held_out)
     rng = check_random_state(random_state)
-    if len(train) > n_rows:
-        train = train[rng.choice(len(train), n_rows, replace=False)]
-    elif len(held_out) > n_rows:
-        held_out = held_out[rng.choice(len(held_out), n_rows, replace=False)]
+    if n_train > n_rows:
+        train = train[rng.choice(n_train, n_rows, replace=False)]
+    elif n_held_out > n_rows:
+        held_out = held_out[rng.choice(n_held_out, n_rows, replace=False)]
     to_train = _nearest(train, generated, 1)[:, 0]
     to_held_out = _nearest(held_out, generated, 1)[:, 0]
     # Equal distances to other rows differ by their rounding (1e-15): ties.
@@ -438,6 +482,13 @@ _TIE = 1e-9
 _SHARED_ROWS_WARNING = 0.01
 
 
+# The advice of that warning (the command line gives its own).
+_SHARED_ROWS_ADVICE = (
+    "Compare exact_copy_share(generated, train) with exact_copy_share(held_out, "
+    "train), or hold out rows that no training row repeats."
+)
+
+
 def _warn_shared_rows(train, held_out):
     """Warn where held-out rows repeat training rows: a generated row that
     copies one of those is as near to both sets, a tie that counts half, so
@@ -448,9 +499,8 @@ def _warn_shared_rows(train, held_out):
         warn(
             f"{shared:.1%} of the held-out rows equal a training row: a "
             "generated row that copies one of them is as near to both sets "
-            "and counts half, so the share cannot see such copies. Compare "
-            "exact_copy_share(generated, train) with exact_copy_share(held_out, "
-            "train), or hold out rows that no training row repeats.",
+            "and counts half, so the share cannot see such copies. "
+            + _SHARED_ROWS_ADVICE,
             SharedRowsWarning,
         )
 
@@ -459,8 +509,10 @@ def exact_copy_share(generated, train) -> float:
     """Share of generated rows equal to a training row.
 
     A generated row is a copy when some training row holds the same value in
-    every column: numbers equal as numbers (3 equals 3.0), text and
-    categories as levels, and a missing value equals a missing value. Rows
+    every column: numbers equal as numbers (3 equals 3.0; a column of
+    float32 in either table is compared at float32's precision, where 0.1
+    equals ``np.float32(0.1)``), text and categories as levels, and a
+    missing value equals a missing value. Rows
     of continuous numbers drawn anew are never copies, so the share should
     be 0. Where every column takes few values (counts, categories), new real
     rows repeat training rows too: the share of held-out rows,
@@ -585,18 +637,28 @@ def nearest_neighbour_distance_ratio(
     return ratios if per_row else float(np.mean(ratios))
 
 
-def _nearest(reference: np.ndarray, queries: np.ndarray, n_neighbors: int):
+def _nearest(reference, queries, n_neighbors: int):
     """Distances from each row of ``queries`` to its ``n_neighbors`` nearest
-    rows of ``reference``, nearest first."""
-    found = NearestNeighbors(n_neighbors=n_neighbors).fit(reference)
-    index = found.kneighbors(queries, return_distance=False)
+    rows of ``reference`` (arrays, or sparse matrices), nearest first."""
+    sparse = issparse(reference)
+    found = NearestNeighbors(
+        n_neighbors=n_neighbors, algorithm="brute" if sparse else "auto"
+    ).fit(reference)
+    # A brute search holds a block of distances at a time: of 128 MiB, not
+    # scikit-learn's 1 GiB.
+    with config_context(working_memory=128):
+        index = found.kneighbors(queries, return_distance=False)
     # Neighbours may be found through a matrix product, whose rounding leaves
     # about 1e-7 between a row and its copy: the distances are computed again
     # from the rows, so that a copy is at 0 and equal distances are equal.
-    distances = [
-        np.sqrt(np.sum((queries - reference[index[:, k]]) ** 2, axis=1))
-        for k in range(n_neighbors)
-    ]
+    distances = []
+    for k in range(n_neighbors):
+        difference = queries - reference[index[:, k]]
+        if sparse:
+            squares = np.asarray(difference.multiply(difference).sum(axis=1)).ravel()
+        else:
+            squares = np.sum(difference**2, axis=1)
+        distances.append(np.sqrt(squares))
     return np.sort(np.column_stack(distances), axis=1)
 
 
@@ -634,6 +696,14 @@ class _Rows:
             columns.append(values)
             if kind == "number" and any(_holds_integers(v) for v in column):
                 self.exact[j] = [_exact_numbers(v) for v in column]
+        # Columns of floats narrower than float64 in some table: compared at
+        # the narrowest's precision, where 0.1 in float32 is 0.1 in float64.
+        self.narrow = {}
+        for j, column in enumerate(zip(*table_columns, strict=True)):
+            widths = [_narrow_float(v) for v in column]
+            widths = [w for w in widths if w is not None]
+            if self.kinds[j] == "number" and j not in self.exact and widths:
+                self.narrow[j] = min(widths, key=lambda w: w.itemsize)
         self.coded = [
             np.column_stack([values[i] for values in columns])
             for i in range(len(self.names))
@@ -675,15 +745,17 @@ class _Rows:
         standardised by the training rows, with an indicator of missing
         values where some are missing; levels one-hot."""
         blocks = [[] for _ in self.names]
+        # Many levels in all: one-hot columns as sparse matrices, whose rows
+        # hold one value a column of text (dense, 5,000 levels of 10,000 rows
+        # took 2.5 GB).
+        sparse = sum(n or 0 for n in self.n_levels) > _DENSE_LEVELS
         layout = zip(self.kinds, self.n_levels, strict=True)
         for j, (kind, n_levels) in enumerate(layout):
             columns = [coded[:, j] for coded in self.coded]
             if kind == "category":
                 for block, codes in zip(blocks, columns, strict=True):
-                    one_hot = np.zeros((len(codes), n_levels))
                     # Two levels then differ by 1, as numbers one std apart.
-                    one_hot[np.arange(len(codes)), codes.astype(np.intp)] = 0.5**0.5
-                    block.append(one_hot)
+                    block.append(_one_hot(codes.astype(np.intp), n_levels, sparse))
                 continue
             missing = [np.isnan(values) for values in columns]
             train = columns[self.train][~missing[self.train]]
@@ -698,6 +770,8 @@ class _Rows:
                 block.append(np.where(absent, 0.0, (values - mean) / std)[:, None])
                 if indicator:
                     block.append(absent[:, None].astype(np.float64))
+        if sparse:
+            return [sparse_hstack(block, format="csr") for block in blocks]
         return [np.hstack(block) for block in blocks]
 
     def keys(self, *names):
@@ -709,6 +783,14 @@ class _Rows:
         for i, coded in enumerate(self.coded):
             if names and self.names[i] not in names:
                 continue
+            if self.narrow:
+                coded = coded.copy()
+                for j, dtype in self.narrow.items():
+                    with np.errstate(over="ignore"):
+                        narrowed = coded[:, j].astype(dtype).astype(np.float64)
+                    # A value past the narrow type's range equals none of it.
+                    fits = np.isfinite(narrowed) | ~np.isfinite(coded[:, j])
+                    coded[:, j] = np.where(fits, narrowed, coded[:, j])
             # NaN (missing) as infinity, which no value is, and -0.0 as 0.0.
             rows = np.where(np.isnan(coded), np.inf, coded)[:, others] + 0.0
             if not self.exact:
@@ -731,6 +813,32 @@ def _holds_integers(values):
     return bool(present) and all(
         isinstance(v, Integral) and not isinstance(v, bool | np.bool_) for v in present
     )
+
+
+# More levels than this over a table's columns of text: sparse one-hot rows.
+_DENSE_LEVELS = 256
+
+
+def _one_hot(codes, n_levels, sparse):
+    """Rows of ``n_levels`` columns, ``sqrt(1 / 2)`` in column ``codes[i]``
+    of row ``i``: an array, or a sparse matrix."""
+    rows = np.arange(len(codes))
+    if sparse:
+        values = np.full(len(codes), 0.5**0.5)
+        return csr_matrix((values, (rows, codes)), shape=(len(codes), n_levels))
+    one_hot = np.zeros((len(codes), n_levels))
+    one_hot[rows, codes] = 0.5**0.5
+    return one_hot
+
+
+def _narrow_float(values):
+    """The NumPy type of a column of floats narrower than float64 (float32,
+    float16; pandas' Float32 included); None for any other column."""
+    dtype = getattr(values, "dtype", None)
+    dtype = getattr(dtype, "numpy_dtype", dtype)  # pandas' nullable floats
+    if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize < 8:
+        return dtype
+    return None
 
 
 def _exact_numbers(values):
@@ -787,7 +895,16 @@ def _same_columns(tables, reference="train"):
         if is_frame(X) and is_frame(train) and name != reference:
             wanted, given = list(train.columns), list(X.columns)
             if given != wanted:
-                if set(given) != set(wanted) or len(set(wanted)) < n_columns:
+                repeated = [c for c in wanted if wanted.count(c) > 1]
+                if set(given) == set(wanted) and repeated:
+                    twice = repeated[0]
+                    raise ValueError(
+                        f"{name} and {reference} have their columns in other "
+                        f"orders, and the column {twice!r} twice, so they cannot "
+                        "be paired by name: give them the same columns in the "
+                        "same order, or give each column a name of its own."
+                    )
+                if set(given) != set(wanted):
                     lacks = [c for c in wanted if c not in given]
                     extra = [c for c in given if c not in wanted]
                     raise ValueError(
@@ -816,9 +933,10 @@ def _label(tables, j):
 
 
 def _column_values(values, name, label):
-    """``(kind, values)`` of a column, a Series or an array: ``"number"`` or
-    ``"time"`` with floats (NaN where missing), ``"category"`` with objects,
-    or ``"empty"`` with objects, all missing, for a column of either kind."""
+    """``(kind, values)`` of a column, a Series or an array: ``"number"``,
+    ``"time"``, ``"zoned time"`` or ``"duration"`` with floats (NaN where
+    missing; times in UTC), ``"category"`` with objects, or ``"empty"``
+    with objects, all missing, for a column of any kind."""
     dtype = getattr(values, "dtype", None)
     kind = getattr(dtype, "kind", "O")
     if str(dtype) in ("category", "bool", "boolean") or kind in "bUS":
@@ -834,7 +952,8 @@ def _column_values(values, name, label):
             numbers = np.asarray(values, dtype=np.float64)
         kind = "number"
     elif kind in "mM":
-        if getattr(dtype, "tz", None) is not None:
+        zoned = getattr(dtype, "tz", None) is not None
+        if zoned:
             values = values.dt.tz_convert(None)  # in UTC, so that zones compare
         times = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
         if times.dtype.kind in "mM":
@@ -845,13 +964,13 @@ def _column_values(values, name, label):
             numbers = _times_of_objects(objects, present)
             if numbers is None:
                 numbers = np.full(len(objects), np.nan)
-        kind = "time"
+        kind = "duration" if kind == "m" else "zoned time" if zoned else "time"
     else:
         objects = np.asarray(values, dtype=object)
         present = [v for v in objects if not is_missing(v)]
         numbers = _times_of_objects(objects, present)
         if numbers is not None:
-            return _numbers_or_empty("time", numbers)
+            return _numbers_or_empty(_kind_of_times(present), numbers)
         if not all(map(_is_number, present)):
             return "category", objects
         numbers = np.array(
@@ -859,6 +978,15 @@ def _column_values(values, name, label):
         )
         kind = "number"
     return _numbers_or_empty(kind, numbers)
+
+
+def _kind_of_times(present):
+    """The kind of a column of Python's (or pandas', NumPy's) times:
+    durations, times in a zone, or times without one."""
+    if isinstance(present[0], datetime.timedelta | np.timedelta64):
+        return "duration"
+    zoned = getattr(present[0], "tzinfo", None) is not None
+    return "zoned time" if zoned else "time"
 
 
 def _numbers_or_empty(kind, numbers):

@@ -72,11 +72,11 @@ def _new_axes(axes, shape, figsize):
     axes = np.asarray(axes, dtype=object)
     from matplotlib.axes import Axes
 
-    odd = next((ax for ax in axes.flat if not isinstance(ax, Axes)), None)
-    if odd is not None:
+    odd = [ax for ax in axes.flat if not isinstance(ax, Axes)]
+    if odd:
         raise TypeError(
             f"axes must hold matplotlib Axes (as plt.subplots gives), got "
-            f"{type(odd).__name__}."
+            f"{type(odd[0]).__name__}."
         )
     if axes.size != np.prod(shape):
         rows, columns = shape
@@ -310,8 +310,8 @@ def _refuse_resampler(sampler, function):
 
 def _classes_for(y, n_rows, n_samples):
     """Class labels for ``n_samples`` samples in the shares of ``y``, the
-    labels of ``n_rows`` rows: ``{class: count}``, counts by the largest
-    remainders."""
+    labels of ``n_rows`` rows (counts by the largest remainders), class by
+    class in their order in ``y``."""
     labels = np.asarray(y, dtype=object).ravel()
     if np.ndim(y) != 1 or len(labels) != n_rows:
         raise ValueError(
@@ -327,7 +327,10 @@ def _classes_for(y, n_rows, n_samples):
     exact = np.array(list(counts.values())) * n_samples / n_rows
     whole = np.floor(exact).astype(int)
     whole[np.argsort(whole - exact, kind="stable")[: n_samples - whole.sum()]] += 1
-    return {label: int(k) for (_, label), k in zip(counts, whole, strict=True) if k}
+    # A label per sample, class by class: a dict would merge True with 1.
+    classes = np.empty(len(counts), dtype=object)
+    classes[:] = [label for _, label in counts]
+    return np.repeat(classes, whole)
 
 
 def _missing_cells(X):
@@ -348,14 +351,15 @@ def _checked_data(sampler, X, mixed):
         import pandas as pd
 
         columns = []
-        for name in X.columns:  # say which column holds no numbers
-            values = X[name].to_numpy(dtype=object, copy=True)
+        for j, name in enumerate(X.columns):  # say which column holds no numbers
+            column = X.iloc[:, j]  # by position: names may repeat
+            values = column.to_numpy(dtype=object, copy=True)
             values[pd.isna(values)] = np.nan  # pandas' NA, None: missing
             try:
                 columns.append(values.astype(np.float64))
             except (TypeError, ValueError):
                 raise ValueError(
-                    f"Column {name!r} of X holds {X[name].dtype} values, not "
+                    f"Column {name!r} of X holds {column.dtype} values, not "
                     "numbers: the sampler learned numbers there."
                 ) from None
         X = np.column_stack(columns) if columns else np.empty((len(X), 0))
@@ -364,10 +368,16 @@ def _checked_data(sampler, X, mixed):
         try:
             X = np.asarray(X, dtype=None if mixed else np.float64)
         except (TypeError, ValueError) as exc:
-            raise ValueError(
-                f"X holds values that are not numbers ({exc}): the sampler "
-                "learned numbers."
-            ) from None
+            # pandas' NA among objects is missing, as NaN and None are.
+            X = np.array(X, dtype=object)
+            X[_missing_cells(X)] = np.nan
+            try:
+                X = X.astype(np.float64)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"X holds values that are not numbers ({exc}): the sampler "
+                    "learned numbers."
+                ) from None
         if X.ndim == 1:
             X = X.reshape(-1, 1)
         shape = X.shape
@@ -399,13 +409,13 @@ def _columns(features, names, frame_names=None):
     for feature in features:
         if isinstance(feature, np.ndarray | np.generic):
             feature = feature.item()
-        if (
-            frame_names is not None
-            and not isinstance(feature, str | bool)
-            and isinstance(feature, Hashable)
-            and feature in frame_names
-        ):
-            columns.append(frame_names.index(feature))  # a name before a position
+        named = [
+            k
+            for k, name in enumerate(frame_names or [])
+            if not isinstance(feature, str) and _same_name(name, feature)
+        ]
+        if named:
+            columns.append(named[0])  # a name before a position
         elif isinstance(feature, str):
             if feature not in names:
                 raise ValueError(
@@ -426,6 +436,17 @@ def _columns(features, names, frame_names=None):
     if not columns:
         raise ValueError("features is empty: name at least one feature.")
     return columns
+
+
+def _same_name(name, feature):
+    """Whether ``feature`` is the column name ``name``, of its type (a float
+    or a flag is no name of ints)."""
+    name = name.item() if isinstance(name, np.generic) else name
+    return (
+        type(name) is type(feature)
+        and isinstance(feature, Hashable)
+        and (name == feature)
+    )
 
 
 def _missing_note(values):
@@ -699,11 +720,12 @@ def plot_history(sampler, *, axes=None):
                              label=f"kept: epoch {kept}")  # fmt: skip
         ax_check.legend(fontsize=8, loc="upper center")
     table_map = getattr(sampler, "table_map_", None)
-    mixed = table_map is not None and not table_map.plain
+    columns = getattr(table_map, "columns_", None) or []
+    categories = any(column.kind == "category" for column in columns)
     ax_fidelity.set(
         xlabel="epoch",
         ylabel="mean of W1/std (numbers) and TV (categories)"
-        if mixed
+        if categories
         else "W1/std, samples vs training data",
         title="Fidelity: distance to the data (lower is better)",
     )

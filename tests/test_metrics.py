@@ -446,12 +446,20 @@ def test_distances_take_dates_beside_numbers_and_refuse_missing_times(metric):
     if metric is wasserstein_distance:
         unscaled = metric(X[["d"]], later[["d"]], scale=False)
         assert unscaled == 10 * 86_400 * 10**9  # nanoseconds
-    # NaT is refused as NaN is, not read as a date 292 million years ago.
-    with pytest.raises(ValueError, match="contains NaN"):
+    # NaT is refused as NaN is, not read as a date 292 million years ago,
+    # and the message names its column.
+    with pytest.raises(ValueError, match=r"X has missing values .* column 'd'"):
         metric(X.assign(d=days.where(days.index > 0)), X)
     times = np.array([["2020-01-01"], ["NaT"]], dtype="datetime64[ns]")
-    with pytest.raises(ValueError, match="contains NaN"):
+    with pytest.raises(ValueError, match=r"missing values \(NaN, NA or NaT\) in col"):
         metric(times, times)
+    counts = X.assign(x=pd.array([None] + [1] * 49, dtype="Int64"))
+    with pytest.raises(ValueError, match=r"Y has missing values .* column 'x'"):
+        metric(X, counts)
+    # Times with a zone against times without one, or durations, are refused.
+    for other in (zoned, X.assign(d=days - days[0])):
+        with pytest.raises(TypeError, match=r"Column 'd' holds dates or times with"):
+            metric(X, other)
     assert metric(times[:1], times[:1] + np.timedelta64(1, "D")) > 0
 
 
@@ -482,5 +490,84 @@ def test_distances_between_times_hold_the_whole_calendar():
         pytest.approx(month)
     )
     never = pd.DataFrame({"d": pd.Series([pd.NaT] * 2, dtype="datetime64[ns]")})
-    with pytest.raises(ValueError, match="contains NaN"):
+    with pytest.raises(ValueError, match="X has missing values"):
         wasserstein_distance(never, frames[1])
+
+
+def test_copies_are_seen_at_the_precision_of_float32():
+    from gansampler.metrics import exact_copy_share
+
+    pd = pytest.importorskip("pandas")
+    train = np.array([[0.1, 1.0], [170.3, np.nan]])
+    assert exact_copy_share(train, train.astype(np.float32)) == 1.0
+    assert exact_copy_share(train.astype(np.float32), train) == 1.0
+    # A value past float32's range equals none of its values, nor a missing one.
+    assert exact_copy_share(np.array([[1e300, 1.0]]), train.astype(np.float32)) == 0
+    # float64 against float64 stays exact.
+    assert exact_copy_share(train + 1e-12, train) == 0.0
+    nullable = pd.DataFrame({"x": pd.array([0.1, None], dtype="Float32")})
+    assert exact_copy_share(pd.DataFrame({"x": [0.1, np.nan]}), nullable) == 1.0
+
+
+def test_times_with_and_without_zones_are_not_paired_silently():
+    from gansampler.metrics import exact_copy_share
+
+    pd = pytest.importorskip("pandas")
+    zoned = pd.DataFrame(
+        {"d": pd.date_range("2020-01-01", periods=5, tz="Europe/Paris")}
+    )
+    naive = zoned.assign(d=zoned["d"].dt.tz_localize(None))
+    for other in (
+        naive,
+        naive.astype(object),
+        zoned.assign(d=zoned["d"] - zoned["d"][0]),
+    ):
+        with pytest.raises(
+            TypeError, match="in generated but dates or times in a time"
+        ):
+            exact_copy_share(other, zoned)
+    assert exact_copy_share(zoned.astype(object), zoned) == 1.0
+
+
+def test_many_levels_are_one_hot_in_sparse_rows_at_the_same_distances(monkeypatch):
+    import gansampler.metrics as metrics
+
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+
+    def table(n):
+        return pd.DataFrame({
+            "x": rng.normal(size=n),
+            "zip": rng.integers(0, 300, n).astype(str),
+            "c": rng.choice(["a", "b", None], n),
+        })  # fmt: skip
+
+    train, held_out, generated = table(400), table(300), table(500)
+    generated.iloc[:40] = train.iloc[:40].to_numpy()
+    figures = {}
+    for limit in (10**9, 0):  # dense, then sparse
+        monkeypatch.setattr(metrics, "_DENSE_LEVELS", limit)
+        figures[limit] = (
+            metrics.nearest_neighbour_distance_ratio(generated, train, per_row=True),
+            metrics.closer_to_training_share(
+                generated, train, held_out, random_state=0
+            ),
+        )
+    np.testing.assert_allclose(figures[0][0], figures[10**9][0], atol=1e-12)
+    assert figures[0][1] == figures[10**9][1]
+    width = 1 + train["zip"].nunique() + 3  # x, the codes, a / b / missing
+    for limit, sparse in ((10**9, False), (0, True)):
+        monkeypatch.setattr(metrics, "_DENSE_LEVELS", limit)
+        points = metrics._Rows({"train": train}, caller="test").points()[0]
+        assert points.shape == (400, width)
+        assert hasattr(points, "toarray") == sparse
+
+
+def test_columns_named_twice_in_other_orders_are_refused_clearly():
+    from gansampler.metrics import exact_copy_share
+
+    pd = pytest.importorskip("pandas")
+    train = pd.DataFrame([[1, 2, 3]], columns=["x", "x", "y"])
+    other = pd.DataFrame([[3, 1, 2]], columns=["y", "x", "x"])
+    with pytest.raises(ValueError, match="the column 'x' twice, so they cannot be"):
+        exact_copy_share(other, train)

@@ -132,10 +132,18 @@ def test_set_params_lr_reaches_the_optimizers(Z):
         assert [g["lr"] for g in getattr(net, name).param_groups] == [0.05]
     net.set_params(generator_optimizer__lr=0.01)
     assert [g["lr"] for g in net.generator_optimizer_.param_groups] == [0.01]
-    # The shared rate leaves a rate set on its own, as the constructor's.
+    # The shared rate leaves a rate set on its own, as the constructor's,
+    # even one equal to the shared rate.
     net.set_params(lr=0.02)
     assert [g["lr"] for g in net.generator_optimizer_.param_groups] == [0.01]
     assert [g["lr"] for g in net.discriminator_optimizer_.param_groups] == [0.02]
+    net.set_params(generator_optimizer__lr=0.02)
+    net.set_params(lr=0.03)
+    assert [g["lr"] for g in net.generator_optimizer_.param_groups] == [0.02]
+    # A fresh fit builds the optimizers again, at the shared rate.
+    net.fit(Z)
+    net.set_params(lr=0.04)
+    assert [g["lr"] for g in net.generator_optimizer_.param_groups] == [0.04]
 
 
 def test_a_failed_call_leaves_no_rounds_to_the_next(Z):

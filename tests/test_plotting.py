@@ -417,8 +417,11 @@ def test_classes_for_samples_keep_the_rows_shares():
     from gansampler.plotting import _classes_for
 
     labels = np.array(["a"] * 7 + ["b"] * 2 + ["c"])
-    assert _classes_for(labels, 10, 25) == {"a": 18, "b": 5, "c": 2}
-    assert _classes_for(np.array([3, 3, 1]), 3, 4) == {3: 3, 1: 1}
+    assert list(_classes_for(labels, 10, 25)) == ["a"] * 18 + ["b"] * 5 + ["c"] * 2
+    assert list(_classes_for(np.array([3, 3, 1]), 3, 4)) == [3, 3, 3, 1]
+    # A flag stays apart from the number it equals.
+    flags = _classes_for(np.array([True, 1, 1, True], dtype=object), 4, 4)
+    assert [type(label) for label in flags] == [bool, bool, int, int]
 
 
 def test_a_resampler_or_another_estimator_is_a_clear_error(fitted):
@@ -448,6 +451,11 @@ def test_columns_that_hold_no_numbers_are_named(fitted):
             plot_distribution(sampler, frame.assign(b=odd))
     with pytest.raises(ValueError, match="X holds values that are not numbers"):
         plot_distribution(sampler, np.array([["1", "x"]] * 3))
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        plot_distribution(sampler, np.array([[1.0, pd.NA]] * 3, dtype=object))
+    # Names may repeat: columns are read by position.
+    plain = clone(sampler).fit(X)
+    plot_distribution(plain, pd.DataFrame(X, columns=["a", "a"]), n_samples=300)
 
 
 def test_names_that_are_not_strings_title_and_pick_their_columns():
@@ -459,6 +467,10 @@ def test_names_that_are_not_strings_title_and_pick_their_columns():
         _, axes = plot_distribution(sampler, frame, features=feature, n_samples=300)
         assert axes[0, 0].get_title().startswith("20: W1/std")
         plt.close("all")
+    # A float or a flag is no name of ints.
+    for feature in (20.0, True):
+        with pytest.raises(ValueError, match="neither a name nor a position"):
+            plot_distribution(sampler, frame, features=feature)
 
 
 def test_odd_features_and_axes_are_clear_errors(fitted):
@@ -471,6 +483,8 @@ def test_odd_features_and_axes_are_clear_errors(fitted):
         plot_distribution(sampler, X, features=0, axes=["a", "b"])
     with pytest.raises(TypeError, match="axes must hold matplotlib Axes"):
         plot_history(sampler, axes=["a", "b"])
+    with pytest.raises(TypeError, match="got NoneType"):
+        plot_history(sampler, axes=[plt.subplots()[1], None])
 
 
 def test_infinite_samples_are_a_clear_error(fitted):
@@ -494,6 +508,11 @@ def test_plot_history_says_what_its_figures_are(fitted, mixed):
     assert fidelity.get_ylabel() == "W1/std, samples vs training data"
     _, (_, fidelity) = plot_history(mixed[0])
     assert fidelity.get_ylabel() == "mean of W1/std (numbers) and TV (categories)"
+    # Missing numbers, but no category column: distances only.
+    holes = np.random.default_rng(0).normal(size=(300, 2))
+    holes[:30, 0] = np.nan
+    _, (_, fidelity) = plot_history(clone(sampler).set_params(max_epochs=1).fit(holes))
+    assert fidelity.get_ylabel() == "W1/std, samples vs training data"
     diverged = clone(sampler).fit(np.random.default_rng(0).normal(size=(300, 2)))
     diverged.history_[1]["diverged"] = True
     _, (_, fidelity) = plot_history(diverged)
