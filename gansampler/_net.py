@@ -12,6 +12,7 @@ import copy
 import difflib
 import inspect
 import math
+import operator
 from numbers import Integral
 
 import numpy as np
@@ -26,7 +27,12 @@ from ._copula import gaussian_copula
 from ._game import Game, gumbel, one_hot, packed, with_labels
 from ._held_out import HeldOut, HeldOutCheck, held_out_loss, one_hot_blocks, rows_of
 from ._losses import GANLoss
-from ._networks import Discriminator, Dropout, Generator
+from ._networks import (
+    Discriminator,
+    Dropout,
+    Generator,
+    draws_only_linear_weights,
+)
 from ._noise import draw_noise
 from ._params import CONSTRAINTS
 from ._params import ENGINE_DEFAULTS as DEFAULTS
@@ -322,12 +328,9 @@ class GANNet(NeuralNet):
                 f"blocks={tuple(self.blocks)} hold {sum(self.blocks)} columns, more "
                 f"than the rows' {n_features}."
             )
-        # Weights are drawn from a forked global RNG, seeded privately, so that
-        # fitting never changes the caller's torch random state.
-        with fork_rng(self.device, self.random_state):
-            for name, module in self.build_players(n_features).items():
-                _check_module(name, module)
-                setattr(self, name + "_", module)
+        for name, module in self._players(n_features).items():
+            _check_module(name, module)
+            setattr(self, name + "_", module)
         # A running average of the generator's weights: the game oscillates
         # around its equilibrium, and the average sits close to it.
         self.generator_ema_ = copy.deepcopy(self.generator_).requires_grad_(False)
@@ -383,6 +386,34 @@ class GANNet(NeuralNet):
                 "pass n_features, or call fit(X)."
             )
         return n_features
+
+    def _players(self, n_features):
+        """The players, their weights drawn from the seed, never from the
+        caller's torch random state (nor changing it)."""
+        activations = (
+            self.get_params_for(name).get("activation", DEFAULTS["activation"])
+            for name in ("generator", "discriminator")
+        )
+        if (
+            self.random_state is not None
+            and (self.generator, self.discriminator) == (Generator, Discriminator)
+            and all(map(draws_only_linear_weights, activations))
+        ):
+            # The built-in players are built without weights, which are then
+            # drawn from a generator of their own: another thread's draws from
+            # torch's global state cannot change them, nor be replayed.
+            device = torch.empty(()).device  # torch's default, as it builds
+            generator = torch_generator(operator.index(self.random_state), device)
+            with torch.device("meta"):
+                players = self.build_players(n_features)
+            for module in players.values():
+                module.to_empty(device=device)
+                module.reset_parameters(generator)
+            return players
+        # Others draw theirs from torch's global state, forked and seeded for
+        # the while: threads of the process wait their turn.
+        with fork_rng(self.device, self.random_state):
+            return self.build_players(n_features)
 
     def build_players(self, n_features):
         """New generator and discriminator modules for data of

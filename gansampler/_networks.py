@@ -1,5 +1,6 @@
 """The feed-forward networks that play the game: generator and discriminator."""
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -124,6 +125,38 @@ def _three_linear_maps(
 _LAYERS_AT_START = 0.1
 
 
+@torch.no_grad()
+def _reset_linear(layer: nn.Linear, generator: torch.Generator | None) -> None:
+    """Draw a linear map's weights as :class:`torch.nn.Linear` does (He's
+    uniform with ``a = sqrt(5)``, the bias uniform within ``1 /
+    sqrt(fan_in)``), from ``generator``; from torch's global state, by
+    torch's own code, where it is None."""
+    if generator is None:
+        layer.reset_parameters()
+        return
+    # torch's arithmetic, step by step: the same seed gives the same weights.
+    fan_in = layer.in_features
+    gain = math.sqrt(2.0 / (1 + math.sqrt(5) ** 2))
+    bound = math.sqrt(3.0) * (gain / math.sqrt(fan_in))
+    layer.weight.uniform_(-bound, bound, generator=generator)
+    if layer.bias is not None:
+        bound = 1 / math.sqrt(fan_in)
+        layer.bias.uniform_(-bound, bound, generator=generator)
+
+
+def _reset_linear_maps(layers: nn.Module, generator: torch.Generator | None) -> None:
+    for layer in layers:
+        if isinstance(layer, nn.Linear):
+            _reset_linear(layer, generator)
+
+
+def draws_only_linear_weights(activation) -> bool:
+    """Whether a network of the built-in ones with this ``activation`` draws
+    its starting weights in its linear maps alone (an activation of one's
+    own may have weights of its own, which ``reset_parameters`` leaves)."""
+    return isinstance(activation, str)
+
+
 class Generator(nn.Module):
     """Maps noise to samples: two hidden layers, three linear maps.
 
@@ -170,11 +203,25 @@ class Generator(nn.Module):
         self.skip = None
         if linear_skip:
             self.skip = nn.Linear(n_inputs, n_outputs, bias=False)
-            with torch.no_grad():
-                self.skip.weight.zero_()
-                # The layers start small beside the Gaussian, not on top of it.
-                self.layers[-1].weight.mul_(_LAYERS_AT_START)
-                self.layers[-1].bias.mul_(_LAYERS_AT_START)
+            self._start_small()
+
+    @torch.no_grad()
+    def _start_small(self):
+        self.skip.weight.zero_()
+        # The layers start small beside the Gaussian, not on top of it.
+        self.layers[-1].weight.mul_(_LAYERS_AT_START)
+        self.layers[-1].bias.mul_(_LAYERS_AT_START)
+
+    def reset_parameters(self, generator: torch.Generator | None = None) -> None:
+        """Draw the starting weights again, as the constructor does, from
+        ``generator`` (None: torch's global random state). With the same
+        seed, the weights are the constructor's, draw for draw: a fit builds
+        its networks without weights and draws them from a generator of its
+        own, which no other thread of the process can draw from meanwhile."""
+        _reset_linear_maps(self.layers, generator)
+        if self.skip is not None:
+            _reset_linear(self.skip, generator)
+            self._start_small()
 
     def __setstate__(self, state):
         super().__setstate__(state)
@@ -327,6 +374,12 @@ class Discriminator(nn.Module):
             n_inputs, hidden_size, 1, activation, caller="Discriminator",
             dropout=dropout,
         )  # fmt: skip
+
+    def reset_parameters(self, generator: torch.Generator | None = None) -> None:
+        """Draw the starting weights again, as the constructor does, from
+        ``generator`` (None: torch's global random state); see
+        :meth:`Generator.reset_parameters`."""
+        _reset_linear_maps(self.layers, generator)
 
     def forward(self, X):
         return self.layers(X)

@@ -10,6 +10,7 @@ from sklearn.preprocessing import PowerTransformer, QuantileTransformer, Standar
 from sklearn.utils import check_array
 
 from ._params import PREPROCESSINGS
+from ._validation import float32_sums
 from .exceptions import GANSamplerError, NotFittedError
 
 __all__ = ["DataMap"]
@@ -391,7 +392,8 @@ class DataMap:
                 "statistics must be a ColumnStatistics (RowReservoir.statistics), "
                 f"got {type(statistics).__name__}."
             )
-        X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
+        with float32_sums():
+            X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
         if observed is not None:
             observed = np.asarray(observed, dtype=bool)
             if observed.shape != X.shape or not observed.any(axis=0).all():
@@ -405,9 +407,14 @@ class DataMap:
             constant = np.ptp(X, axis=0) == 0
         std = _spread(X)
         if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+            j = int(np.flatnonzero(~(np.isfinite(mean) & np.isfinite(std)))[0])
+            with np.errstate(over="ignore"):
+                largest = float(np.abs(X[:, j]).max())
             raise ValueError(
-                "The mean or standard deviation of X overflows float64; rescale X "
-                "(e.g. divide it by a power of ten) before fitting."
+                f"Column {j} of X holds values too large to learn (up to "
+                f"{largest:.3g}): the squares its standard deviation needs "
+                "overflow float64 beyond about 1e154. Rescale it (e.g. divide "
+                "it by a power of ten) before fitting."
             )
         # A spread below float64's normal numbers cannot be divided by.
         if (std[~constant] < np.finfo(np.float64).tiny).any():
@@ -457,14 +464,14 @@ class DataMap:
         ):
             maps = self._choose_power_columns(X, continuous, maps)
         self.column_maps_ = maps
-        self.quantile_transformer_ = _arrays_out(
-            QuantileTransformer(
-                n_quantiles=_n_quantiles(len(X)),
-                output_distribution="normal",
-                subsample=_QUANTILE_SUBSAMPLE,
-                random_state=self.random_state % (2**32),
-            )
-        ).fit(X)
+        transformer = QuantileTransformer(
+            n_quantiles=_n_quantiles(len(X)),
+            output_distribution="normal",
+            subsample=_QUANTILE_SUBSAMPLE,
+            random_state=self.random_state % (2**32),
+        )
+        with float32_sums():
+            self.quantile_transformer_ = _arrays_out(transformer).fit(X)
         return self
 
     def _take_statistics(self, statistics, X):
@@ -564,7 +571,7 @@ class DataMap:
             # The map loses the values of a column of tiny numbers (1 + x
             # rounds away most of x's digits): it must give them back.
             back = transformer.inverse_transform(Z[:, None])[:, 0]
-        spread = np.std(column)
+        spread = np.std(column, dtype=np.float64)  # float32's overflows near 1e38
         if not np.all(np.abs(back - column) <= _POWER_ROUND_TRIP * spread):
             return False
         # A fit that flattens the column (a large offset, 3000 + N(0, 1),
@@ -597,8 +604,9 @@ class DataMap:
             raise NotFittedError(
                 "This DataMap is not fitted yet: call fit with the data first."
             )
-        X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=0,
-                        input_name="X")  # fmt: skip
+        with float32_sums():
+            X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=0,
+                            input_name="X")  # fmt: skip
         if X.shape[1] != self.n_features_:
             raise ValueError(
                 f"X must have shape (n_rows, {self.n_features_}); got {X.shape}."

@@ -2,15 +2,16 @@
 the few pieces of process-wide torch state that threads must share.
 
 The rule, for threads of one process: ``sample`` and ``score`` hold no lock
-while they draw. A fit holds a lock only while it builds its networks (their
-weights come from torch's global random state, forked and seeded); a fit and
-a draw hold it while they set or restore their thread's number of torch
-threads. A fit of
-networks other than the built-in ones also holds it while it trains, since
-such networks may draw from torch's global random state (dropout).
+while they draw; a fit and a draw hold one while they set or restore their
+thread's number of torch threads. The built-in networks draw their weights
+from a generator of the fit's own. A fit of networks of one's own holds a
+lock while it builds them (their weights come from torch's global random
+state, forked and seeded) and while it trains, since such networks may draw
+from that state (dropout). A forked process gets fresh locks.
 """
 
 import operator
+import os
 import threading
 from contextlib import contextmanager
 
@@ -26,6 +27,18 @@ SEED_BOUND = np.iinfo(np.int32).max
 # torch's global random state is shared by the threads of a process.
 _GLOBAL_RNG_LOCK = threading.RLock()
 _THREADS_LOCK = threading.Lock()
+
+
+def _fresh_locks():
+    # A process forked while another thread held a lock would keep it held
+    # for good, with no thread to release it: its fits and draws would hang.
+    global _GLOBAL_RNG_LOCK, _THREADS_LOCK
+    _GLOBAL_RNG_LOCK = threading.RLock()
+    _THREADS_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
+    os.register_at_fork(after_in_child=_fresh_locks)
 
 
 def refuse_bool_seed(random_state, caller=None):
@@ -98,7 +111,8 @@ def torch_threads(n_threads: int | None):
 
     The setting is restored on exit. torch's standard builds keep it per
     thread (OpenMP's), so each thread saves and restores its own; the brief
-    lock keeps the read and the write of one call together.
+    lock keeps the read and the write of one call together. torch also
+    keeps the last setting as the first of threads that start meanwhile.
     """
     if n_threads is None:
         yield

@@ -73,6 +73,7 @@ from ._validation import (
     check_numeric_columns,
     check_one_label_type,
     column_spread,
+    float32_sums,
 )
 from ._version import __version__
 from ._warnings import warn
@@ -411,9 +412,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         every row the model draws is a training row (columns of few values),
         ``sample`` raises rather than loop.
     n_threads : int or None, default=1
-        Torch intra-op threads while ``fit`` trains and while ``sample`` and
+        Torch intra-op threads while ``fit`` works and while ``sample`` and
         ``score`` draw; the setting is restored afterwards (torch's standard
-        builds keep it per thread). The networks are small, and on a CPU one
+        builds keep it per thread, and give the last one to threads that
+        start meanwhile). The networks are small, and on a CPU one
         thread is usually fastest: more threads cost more in synchronisation
         than they save. A draw's rows depend on it (a CPU's matrix products
         round otherwise on other counts), so a seed gives the same rows in
@@ -745,26 +747,31 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         # random state while they train (dropout): they take turns.
         custom = self.generator is not None or self.discriminator is not None
         isolated = fork_rng(device, net.random_state) if custom else nullcontext()
-        with torch_threads(self.n_threads), isolated:
-            net.initialize()
-            _check_round_memory(net, table_map.width_)
-            net.partial_fit(
-                torch.from_numpy(table_map.encode_coded(coded).astype(np.float32)),
-                None if codes is None else torch.from_numpy(codes),
-            )
+        # All of fit's torch work runs on n_threads: the calibration and the
+        # collapse check too (on the caller's threads, a process forked
+        # after them hung in its own fit).
+        with torch_threads(self.n_threads):
+            with isolated:
+                net.initialize()
+                _check_round_memory(net, table_map.width_)
+                net.partial_fit(
+                    torch.from_numpy(table_map.encode_coded(coded).astype(np.float32)),
+                    None if codes is None else torch.from_numpy(codes),
+                )
+            if table_map.block_sizes_:
+                generator = torch_generator(
+                    spawn_seeds(seed, 1, key=(_CALIBRATION_KEY,))[0], net.device
+                )
+                n_rows = min(_CALIBRATION_ROWS, _CALIBRATION_VALUES // table_map.width_)
+                table_map.calibrate(
+                    net.generate(net.generator_input(max(n_rows, 10_000), generator))
+                )
+            problems = _collapse(net, table_map, seed)
 
         if classes is None:
             self.__dict__.pop("classes_", None)
         else:
             self.classes_ = classes
-        if table_map.block_sizes_:
-            generator = torch_generator(
-                spawn_seeds(seed, 1, key=(_CALIBRATION_KEY,))[0], net.device
-            )
-            n_rows = min(_CALIBRATION_ROWS, _CALIBRATION_VALUES // table_map.width_)
-            table_map.calibrate(
-                net.generate(net.generator_input(max(n_rows, 10_000), generator))
-            )
         self.table_map_ = table_map
         self.data_map_ = table_map.numbers_
         self.device_ = device
@@ -781,7 +788,6 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         else:
             self.__dict__.pop("training_fingerprints_", None)
         self.n_samples_fit_ = len(coded)
-        problems = _collapse(net, table_map, seed)
         if problems:
             warn(
                 CollapseWarning(
@@ -805,8 +811,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             frame = X if is_frame(X) else None
             integers = isinstance(X, np.ndarray) and X.dtype.kind in "iu"
             X_given = X
-            X = validate_data(self, X, dtype=[np.float64, np.float32],
-                              ensure_min_samples=2)  # fmt: skip
+            with float32_sums():
+                X = validate_data(self, X, dtype=[np.float64, np.float32],
+                                  ensure_min_samples=2)  # fmt: skip
             if integers:
                 number_records(X_given)  # warns of those floats cannot hold
             elif isinstance(X_given, list | tuple) and (np.abs(X) >= 2**53).any():

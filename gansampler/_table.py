@@ -1775,7 +1775,12 @@ class TableMap:
             codes = np.where(missing, len(levels) - 1, values).astype(np.intp)
             values = levels[codes]
         elif column.kind == "time":
-            counts = np.where(missing, 0, np.round(values)).astype(np.int64)
+            # Samples past the last time the output holds (a date near 2262
+            # in nanoseconds, or 9999 in Python's) are kept at it, as NumPy
+            # would wrap them around and pandas or Python refuse them.
+            low, high = self._time_bounds(record)
+            counts = np.where(missing, 0, np.clip(np.round(values), low, high))
+            counts = counts.astype(np.int64)
             times = counts.astype(f"datetime64[{record['unit']}]")
             times[missing] = np.datetime64("NaT")
             if record["dtype"] == "object":
@@ -1801,6 +1806,33 @@ class TableMap:
             return values
         return _as_dtype(values, missing, record)
 
+    def _time_bounds(self, record):
+        """The first and last counts of a time column's unit that its output
+        holds, as floats within them."""
+        unit = record["unit"]
+        low, high = -(2**63) + 1, 2**63 - 1  # NaT is -2**63
+        out = None
+        if record["dtype"] != "object" and self.frame_:
+            dtype = record_dtype(record)
+            arrow = getattr(dtype, "pyarrow_dtype", None)
+            if arrow is not None:  # Arrow's timestamps have a unit, dates none
+                out = getattr(arrow, "unit", None)
+            elif isinstance(dtype, np.dtype):
+                out = np.datetime_data(dtype)[0]
+            else:  # pandas' times in a zone
+                out = getattr(dtype, "unit", None)
+        elif record["dtype"] != "object":
+            out = np.datetime_data(np.dtype(record["dtype"]))[0]
+        elif record.get("values", "").startswith("datetime64"):
+            out = np.datetime_data(np.dtype(record["values"]))[0]
+        elif unit in NANOSECONDS:  # Python's dates and times: years 1 to 9999
+            day = NANOSECONDS["D"] // NANOSECONDS[unit]
+            low, high = max(low, -719_162 * day), min(high, 2_932_897 * day - 1)
+        if out in NANOSECONDS and NANOSECONDS[unit] > NANOSECONDS[out]:
+            reach = (2**63 - 1) // (NANOSECONDS[unit] // NANOSECONDS[out])
+            low, high = max(low, -reach), min(high, reach)
+        return _float_within(low, up=True), _float_within(high, up=False)
+
     def _python_times(self, times, missing, record):
         """Times learned from Python's dates or datetimes, or from NumPy's
         datetimes held as objects (``times``, NumPy's datetimes on the clock
@@ -1824,6 +1856,15 @@ class TableMap:
                                for t in zoned], dtype=object)  # fmt: skip
         values[missing] = None
         return pd.Series(values, dtype=object) if self.frame_ else values
+
+
+def _float_within(bound, *, up):
+    """The float nearest ``bound`` (an int) on its inner side: ``up`` for a
+    lower bound."""
+    value = float(bound)
+    if (value < bound) if up else (value > bound):
+        value = float(np.nextafter(value, np.inf if up else -np.inf))
+    return value
 
 
 def _categories_dtype(record):

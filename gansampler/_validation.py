@@ -10,6 +10,7 @@ __all__ = [
     "check_numeric_columns",
     "check_one_label_type",
     "column_spread",
+    "float32_sums",
     "is_frame",
     "is_missing",
 ]
@@ -114,3 +115,11 @@ def column_spread(X):
     size = np.abs(X).max(axis=0, initial=0.0)
     size = np.where(size > 0, size, 1.0)
     return (X / size).std(axis=0) * size
+
+
+def float32_sums():
+    """A context that quiets NumPy's warnings of sums that overflow:
+    scikit-learn checks that values are finite by their sum, which float32
+    values near float32's limit (3e38) overflow, for nothing (it then checks
+    them one by one)."""
+    return np.errstate(over="ignore", invalid="ignore")

@@ -175,3 +175,45 @@ def test_a_generator_started_with_class_shifts_moves_each_class():
     # The noise dimensions are the first ones, never the classes'.
     assert torch.equal(G.skip.weight[:, :2], factor)
     assert torch.equal(G.skip.weight[:, 2:4], torch.zeros(2, 2))
+
+
+@pytest.mark.parametrize("linear_skip", [False, True])
+def test_reset_parameters_draws_torch_s_own_weights_from_a_generator(linear_skip):
+    torch.manual_seed(5)
+    built = [Generator(4, 3, linear_skip=linear_skip), Discriminator(6, dropout=0.2)]
+    state = torch.random.get_rng_state()
+    with torch.device("meta"):
+        empty = [
+            Generator(4, 3, linear_skip=linear_skip),
+            Discriminator(6, dropout=0.2),
+        ]
+    assert torch.equal(torch.random.get_rng_state(), state)  # nothing drawn
+    generator = torch.Generator().manual_seed(5)
+    for module, expected in zip(empty, built, strict=True):
+        module.to_empty(device="cpu").reset_parameters(generator)
+        drawn, own = module.state_dict(), expected.state_dict()
+        assert all(torch.equal(drawn[key], own[key]) for key in own)
+    assert torch.equal(torch.random.get_rng_state(), state)
+
+
+def test_a_fit_s_players_do_not_draw_from_torch_s_global_state(monkeypatch):
+    # Another thread drawing from torch's global state while a fit built its
+    # players changed the fit's weights, and was then given the same numbers
+    # again.
+    from gansampler._net import GANNet
+
+    def weights():
+        net = GANNet(n_features=3, max_epochs=1, random_state=0).initialize()
+        players = (net.generator_, net.discriminator_)
+        return [p.detach().clone() for m in players for p in m.parameters()]
+
+    quiet = weights()
+    uniform = torch.Tensor.uniform_
+
+    def with_another_thread(self, *args, **kwargs):
+        torch.rand(3)  # another thread's draw, in between
+        return uniform(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.Tensor, "uniform_", with_another_thread)
+    busy = weights()
+    assert all(torch.equal(a, b) for a, b in zip(quiet, busy, strict=True))

@@ -1,4 +1,5 @@
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -93,7 +94,7 @@ def test_non_finite_generator_output_is_a_clear_error(X):
 def test_bad_settings_and_data():
     with pytest.raises(ValueError, match="Unknown preprocessing 'log'"):
         DataMap(preprocessing="log")
-    with pytest.raises(ValueError, match="rescale X"):
+    with pytest.raises(ValueError, match=r"too large to learn .* Rescale it"):
         DataMap().fit(np.array([[1e308], [-1e308], [1e308]]))
     # A spread below float64's normal numbers: scores would not be finite.
     with pytest.raises(ValueError, match=r"smallest normal number.*rescale X"):
@@ -662,3 +663,18 @@ def test_repeats_by_chance_keep_the_power_map_and_the_scores_of_scikit_learn():
         data_map.to_network(thin[:, None])[50:],
         data_map.quantile_transformer_.transform(thin[50:, None]),
     )
+
+
+def test_float32_near_its_limit_fits_without_warnings_of_nothing():
+    # scikit-learn's check of finite values sums float32 values, whose sum
+    # overflows near 3e38: four RuntimeWarnings a fit, of nothing.
+    from gansampler import GANSampler
+
+    rows = np.random.default_rng(0).normal(size=50).astype(np.float32)
+    X = np.c_[rows * np.float32(1e38), rows]
+    for data in (X, np.abs(X)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0)
+            samples = sampler.fit(data).sample(100, random_state=0)
+        assert samples.dtype == np.float32 and np.isfinite(samples).all()

@@ -1,6 +1,7 @@
 import threading
 
 import numpy as np
+import pytest
 import torch
 
 from gansampler._random import SEED_BOUND, draw_seed, spawn_seeds, torch_threads
@@ -54,3 +55,67 @@ def test_a_fit_seeds_no_gpu_generator(monkeypatch):
     X = np.random.default_rng(0).normal(size=(100, 2))
     GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0, device="cpu").fit(X)
     assert seeded == []
+
+
+def test_a_process_forked_while_a_lock_was_held_can_still_fit_and_draw():
+    # The child has no thread to release a lock held at the fork: it hung in
+    # its first fit.
+    import multiprocessing
+
+    import gansampler._random as module
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("this platform does not fork")
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with module._GLOBAL_RNG_LOCK, module._THREADS_LOCK:
+            held.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait(10)
+    try:
+        child = multiprocessing.get_context("fork").Process(target=_use_the_locks)
+        child.start()
+        child.join(30)
+        hung = child.is_alive()
+        if hung:
+            child.kill()
+            child.join()
+    finally:
+        release.set()
+        thread.join()
+    assert not hung and child.exitcode == 0
+
+
+def _use_the_locks():
+    from gansampler._random import fork_rng
+
+    with fork_rng("cpu", 0), torch_threads(1):
+        pass
+
+
+def test_every_part_of_a_fit_runs_on_its_threads(monkeypatch):
+    # The calibration of a table's levels and the collapse check ran on the
+    # caller's threads: a process forked after them hung in its own fit.
+    pd = pytest.importorskip("pandas")
+    from gansampler import GANSampler
+    from gansampler._net import GANNet
+
+    seen = []
+    generate = GANNet.generate
+
+    def counting(self, *args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return generate(self, *args, **kwargs)
+
+    monkeypatch.setattr(GANNet, "generate", counting)
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.normal(size=200), "kind": rng.choice(["a", "b"], 200)})
+    before = torch.get_num_threads()
+    with torch_threads(2):
+        GANSampler(max_epochs=1, steps_per_epoch=2, n_threads=1, random_state=0).fit(X)
+    assert torch.get_num_threads() == before
+    assert len(seen) >= 3 and set(seen) == {1}

@@ -765,6 +765,37 @@ def test_dates_beyond_the_nanoseconds_range_come_back_as_they_were():
     assert table.to_output(table.coded(X))["t"].tolist() == days
 
 
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series(pd.date_range("2262-03-01", "2262-04-11")),  # datetime64[ns]
+        pd.Series(pd.date_range("1677-09-22", "1677-10-22", tz="UTC")),
+        pd.Series(pd.date_range("2262-03-01", "2262-04-11")).astype(
+            "timestamp[ns][pyarrow]"
+        ),
+        pd.Series(pd.date_range("2262-03-01", "2262-04-11")).dt.date.astype(object),
+        pd.Series([datetime.date(9999, 12, d) for d in range(1, 32)], dtype=object),
+        pd.Series(
+            [datetime.datetime(9999, 12, 31, h) for h in range(24)], dtype=object
+        ),
+        np.arange("2262-03-01", "2262-04-11", dtype="datetime64[D]").astype("M8[ns]"),
+        np.array([datetime.date(9999, 12, d) for d in range(1, 32)], dtype=object),
+    ],
+)
+def test_times_past_what_the_output_holds_stay_at_its_end(column):
+    # A sample past 2262 in nanoseconds, or past 9999 in Python's dates:
+    # NumPy wrapped it to 1677, pandas and Python refused it.
+    X = pd.DataFrame({"t": column}) if isinstance(column, pd.Series) else column
+    table = TableMap().fit(X if isinstance(X, pd.DataFrame) else X.reshape(-1, 1))
+    coded = table.coded(X if isinstance(X, pd.DataFrame) else X.reshape(-1, 1))
+    far = np.array([[1e30], [-1e30], [coded[0, 0]], [np.nan]])
+    out = table.to_output(far)
+    values = list(out["t"]) if isinstance(out, pd.DataFrame) else list(out[:, 0])
+    first, last, same, missing = values
+    assert pd.isna(missing) and not pd.isna(first) and not pd.isna(last)
+    assert type(first) is type(same) and first >= same >= last
+
+
 def test_a_missing_time_in_a_zoned_column_scores():
     utc = datetime.timezone.utc
     when = [datetime.datetime(2020, 1, 1, h % 24, tzinfo=utc) for h in range(60)]
