@@ -424,6 +424,11 @@ def _fit_and_save(args) -> int:
     if mixed:
         X, names, named, reservoir = read(True)
         params["categorical_columns"] = _categorical(args.categorical, names)
+    if reservoir.n_rows < 2:
+        raise ValueError(
+            f"{args.data}: {reservoir.n_rows} row"
+            f"{'' if reservoir.n_rows == 1 else 's'}; fitting needs 2 or more."
+        )
     if not named and args.header is None:
         _say(args, f"{args.data} has no header line: columns named by position.")
     statistics = None
@@ -903,6 +908,32 @@ _SHARED_ROWS_READING = (
 )
 
 
+def _at_stored_precision(samples, train, held_out):
+    """The rows of a table of numbers with the columns that the files stored
+    as float32 (every value of both files a float32's, and not all whole) at
+    float32's precision: such a file's 170.3 reads as 170.30000305, which no
+    sample at one decimal, 170.3, equals."""
+    import numpy as np
+
+    from ._preprocessing import held_as_float32
+
+    tables = (samples, train, held_out)
+    if not all(isinstance(t, np.ndarray) and t.dtype == np.float64 for t in tables):
+        return tables
+    with np.errstate(invalid="ignore"):
+        whole = np.all(train == np.round(train), axis=0)
+    narrow = held_as_float32(train) & held_as_float32(held_out) & ~whole
+    if not narrow.any():
+        return tables
+    narrowed = []
+    for rows in tables:
+        rows = rows.copy()
+        with np.errstate(over="ignore"):
+            rows[:, narrow] = rows[:, narrow].astype(np.float32)
+        narrowed.append(rows)
+    return tuple(narrowed)
+
+
 def _privacy(samples, train, held_out, args):
     """How near the samples sit to the training rows, beside the figures
     of the held-out rows (new real rows) against the same training rows."""
@@ -914,6 +945,7 @@ def _privacy(samples, train, held_out, args):
         nearest_neighbour_distance_ratio,
     )
 
+    samples, train, held_out = _at_stored_precision(samples, train, held_out)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SharedRowsWarning)
         share = closer_to_training_share(samples, train, held_out,

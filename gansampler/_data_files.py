@@ -18,6 +18,7 @@ import os
 import pathlib
 import re
 import sys
+import warnings
 
 import numpy as np
 
@@ -51,6 +52,12 @@ _BLOCK_ROWS = 65_536
 _INTEGER = re.compile(r"[+-]?\d{1,18}")
 # Codes written with leading zeros (007, 01234) are text, not numbers.
 _CODE = re.compile(r"[+-]?0\d+")
+# Numbers with their thousands grouped (1,234.5; with decimal commas,
+# 1.234,5), or plain: the groups have three digits each.
+_GROUPED = {
+    ",": re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"),
+    ".": re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?"),
+}
 _BOOLEANS = {"true": True, "false": False}
 _ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?"
@@ -83,6 +90,11 @@ def _kind(path):
     suffix = pathlib.Path(path).suffix.lower()
     if suffix in DATA_SUFFIXES:
         return suffix
+    if os.fspath(path) == "-":
+        raise DataFileError(
+            "-: the command line reads and writes files, not standard streams "
+            "named -; leave -o out to write to standard output."
+        )
     raise DataFileError(
         f"{path}: unknown file type {suffix or '(none)'!r}; use .csv (or .tsv), "
         ".npy or .parquet."
@@ -242,11 +254,25 @@ def _csv_start(reader, path, columns, header, delimiter):
     if header is None:
         # A first line with a word in it is a header.
         decimal = "," if delimiter == ";" else "."
+        numbers = [_parse_float(cell.replace(decimal, ".")) for cell in first]
         header = any(
-            _parse_float(cell.replace(decimal, ".")) is None
-            and cell.strip().lower() not in MISSING_MARKERS
-            for cell in first
+            number is None and cell.strip().lower() not in MISSING_MARKERS
+            for cell, number in zip(first, numbers, strict=True)
         )
+        named_by_number = [
+            cell.strip()
+            for cell, number in zip(first, numbers, strict=True)
+            if number is not None
+        ]
+        if header and named_by_number:
+            warnings.warn(
+                f"{path}: the first line holds words, so it was read as the "
+                f"header, but also the number {named_by_number[0]}: if that "
+                "line is data, pass --no-header (--header keeps it as the "
+                "header, without this warning).",
+                UserWarning,
+                stacklevel=1,  # one place: told once, however often read
+            )
     if header:
         names, rows = [cell.strip() for cell in first], reader
     else:
@@ -425,6 +451,13 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
     if text or not len(present) or present.str.fullmatch(_CODE.pattern).any():
         return _text(pd, cells, missing)
     numbers = present.str.replace(",", ".", regex=False) if decimal_comma else present
+    mark = "." if decimal_comma else ","
+    if not _floats(numbers) and each(_GROUPED[mark]):
+        # Numbers whose thousands are grouped are numbers, not text (which
+        # would give back the training values, each one a level).
+        numbers = present.str.replace(mark, "", regex=False)
+        if decimal_comma:
+            numbers = numbers.str.replace(",", ".", regex=False)
     if each(_INTEGER, numbers):
         values = numbers.astype(np.int64).to_numpy()
         if not missing.any():
@@ -474,6 +507,15 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
         except (ValueError, TypeError):  # not dates after all (2024-13-45)
             pass
     return _text(pd, cells, missing)
+
+
+def _floats(cells):
+    """Whether every cell of text reads as a float."""
+    try:
+        cells.astype(np.float64)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _offset_minutes(offset):
@@ -537,6 +579,13 @@ def _sample_rows(reservoir, n_rows):
 
 def _read_npy(path, columns, reservoir=None, mixed=False):
     try:
+        with open(path, "rb") as handle:
+            np.lib.format.read_magic(handle)
+    except OSError as exc:
+        raise DataFileError(f"{path}: {exc.strerror or exc}.") from None
+    except ValueError:  # NumPy would say it holds pickled data
+        raise DataFileError(f"{path}: not a .npy file (no NumPy header).") from None
+    try:
         data = np.load(path, allow_pickle=False, mmap_mode="r")
     except OSError as exc:
         raise DataFileError(f"{path}: {exc.strerror or exc}.") from None
@@ -560,7 +609,7 @@ def _read_npy(path, columns, reservoir=None, mixed=False):
         _check_values(X, names, path, mixed=True)
         return pd.DataFrame(X, columns=names), names, False
     if reservoir is None:
-        X = data[:, positions].astype(_read_dtype([data.dtype]))
+        X = data[:, positions].astype(np.float64)
         _check_values(X, names, path)
         return X, names, False
     # Mapped, not loaded: a block of rows at a time.
@@ -598,25 +647,12 @@ def _read_parquet(path, columns, reservoir=None, mixed=False):
                 f"{path}: column {name!r} is not numeric (dtype "
                 f"{frame.dtypes.iloc[j]}); choose numeric columns with --columns."
             )
-    whole = reservoir is None
-    dtype = _read_dtype(frame.dtypes.iloc[positions]) if whole else np.float64
-    X = frame.iloc[:, positions].to_numpy(dtype=dtype, na_value=np.nan)
+    X = frame.iloc[:, positions].to_numpy(dtype=np.float64, na_value=np.nan)
     _check_values(X, names, path)
     if reservoir is None:
         return X, names, True
     reservoir.add(X)
     return reservoir.sample, names, True
-
-
-def _read_dtype(dtypes):
-    """The type of the rows read whole (to compare with a model's samples):
-    float32 for columns that are all float32, whose values then keep their
-    precision (the privacy figures compare 170.3 in a sample with 170.3 in
-    float32, not with 170.30000305); float64 for any other."""
-    dtypes = [getattr(dtype, "numpy_dtype", dtype) for dtype in dtypes]
-    if dtypes and all(dtype == np.float32 for dtype in dtypes):
-        return np.float32
-    return np.float64
 
 
 def _parquet_names(path):
@@ -720,6 +756,12 @@ def check_writable(path):
     folder = target.parent
     if not folder.is_dir():
         named = folder if link else pathlib.Path(path).parent
+        within = next((p for p in (named, *named.parents) if p.exists()), None)
+        if within is not None and not within.is_dir():
+            raise DataFileError(
+                f"{where}: {str(within)!r} is a file, not a folder; give a path "
+                "in a folder."
+            )
         raise DataFileError(f"{where}: the folder {str(named)!r} does not exist.")
     if not os.access(folder, os.W_OK) or (
         target.exists() and not os.access(target, os.W_OK)
@@ -769,7 +811,8 @@ def write_blocks(path, blocks, shape, dtype, names, decimals=None, template=None
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise
-        raise DataFileError(f"{path}: {exc.strerror or exc}.") from None
+        where = "standard output" if path is None else path
+        raise DataFileError(f"{where}: {exc.strerror or exc}.") from None
 
 
 def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals,

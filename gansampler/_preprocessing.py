@@ -262,6 +262,25 @@ def _within_decimals(X, tolerance, d):
     return exact, whole
 
 
+class ValuesTooLargeError(ValueError):
+    """A column whose values are too large to learn: ``column`` is its
+    position among the map's columns, or its name once the table names it."""
+
+    def __init__(self, column, largest):
+        self.column, self.largest = column, largest
+        super().__init__(
+            f"Column {column!r} of X holds values too large to learn (up to "
+            f"{largest:.3g}): the squares its standard deviation needs overflow "
+            "float64 beyond about 1e154. Rescale it (e.g. divide it by a power "
+            "of ten) before fitting."
+        )
+
+    def named(self, names):
+        """The error of the same column, named by ``names`` (its table's
+        names of the map's columns)."""
+        return ValuesTooLargeError(names[self.column], self.largest)
+
+
 class DataMap:
     """Maps the columns of a table to the networks' space, and back.
 
@@ -410,12 +429,7 @@ class DataMap:
             j = int(np.flatnonzero(~(np.isfinite(mean) & np.isfinite(std)))[0])
             with np.errstate(over="ignore"):
                 largest = float(np.abs(X[:, j]).max())
-            raise ValueError(
-                f"Column {j} of X holds values too large to learn (up to "
-                f"{largest:.3g}): the squares its standard deviation needs "
-                "overflow float64 beyond about 1e154. Rescale it (e.g. divide "
-                "it by a power of ten) before fitting."
-            )
+            raise ValuesTooLargeError(j, largest)
         # A spread below float64's normal numbers cannot be divided by.
         if (std[~constant] < np.finfo(np.float64).tiny).any():
             raise ValueError(

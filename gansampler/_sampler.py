@@ -52,7 +52,7 @@ from ._params import (
     auto_setting,
     python_scalar,
 )
-from ._preprocessing import DataMap
+from ._preprocessing import DataMap, ValuesTooLargeError
 from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_threads
 from ._reservoir import ColumnStatistics
 from ._resources import check_memory
@@ -705,8 +705,14 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             coded = table_map.coded(X)
         else:
             numbers = DataMap(preprocessing=self.preprocessing, random_state=seed)
+            try:
+                numbers.fit(X, statistics)
+            except ValuesTooLargeError as exc:
+                if frame is None:
+                    raise
+                raise exc.named(list(frame.columns)) from None
             table_map = TableMap.of_numbers(
-                numbers.fit(X, statistics),
+                numbers,
                 frame=frame is not None,
                 dtypes=None if frame is None else number_records(frame),
                 names=None if frame is None else list(frame.columns),

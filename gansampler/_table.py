@@ -35,7 +35,7 @@ from numbers import Number
 import numpy as np
 import torch
 
-from ._preprocessing import DataMap
+from ._preprocessing import DataMap, ValuesTooLargeError
 from ._validation import is_frame, is_missing
 from ._warnings import warn
 from .exceptions import TooManyLevelsError
@@ -1306,7 +1306,10 @@ class TableMap:
             records = number_records(X)
             numbers = DataMap(preprocessing=self.preprocessing,
                               random_state=self.random_state)  # fmt: skip
-            numbers.fit(values, statistics)
+            try:
+                numbers.fit(values, statistics)
+            except ValuesTooLargeError as exc:
+                raise exc.named([c.name for c in columns]) from None
             self.columns_ = [
                 ColumnCodec(c.name, "number", number=j, dtype=record)
                 for j, (c, record) in enumerate(zip(columns, records, strict=True))
@@ -1368,8 +1371,12 @@ class TableMap:
         if number_values:
             self.numbers_ = DataMap(preprocessing=self.preprocessing,
                                     random_state=self.random_state)  # fmt: skip
-            self.numbers_.fit(np.column_stack(number_values),
-                              observed=np.column_stack(observed_cells))  # fmt: skip
+            try:
+                self.numbers_.fit(np.column_stack(number_values),
+                                  observed=np.column_stack(observed_cells))  # fmt: skip
+            except ValuesTooLargeError as exc:
+                named = [c.name for c in codecs if c.number is not None]
+                raise exc.named(named) from None
         self._set_layout()
         return self
 
@@ -1812,8 +1819,10 @@ class TableMap:
         unit = record["unit"]
         low, high = -(2**63) + 1, 2**63 - 1  # NaT is -2**63
         out = None
+        zoned = record.get("tz") is not None
         if record["dtype"] != "object" and self.frame_:
             dtype = record_dtype(record)
+            zoned = _dtype_zone(dtype) is not None
             arrow = getattr(dtype, "pyarrow_dtype", None)
             if arrow is not None:  # Arrow's timestamps have a unit, dates none
                 out = getattr(arrow, "unit", None)
@@ -1831,6 +1840,12 @@ class TableMap:
         if out in NANOSECONDS and NANOSECONDS[unit] > NANOSECONDS[out]:
             reach = (2**63 - 1) // (NANOSECONDS[unit] // NANOSECONDS[out])
             low, high = max(low, -reach), min(high, reach)
+        if zoned and unit in NANOSECONDS:
+            # A zone's clock is set in Python's years, and moves by its offset
+            # (under a day) when the time is placed in the zone.
+            day = NANOSECONDS["D"] // NANOSECONDS[unit]
+            low = max(low, -719_162 * day) + day
+            high = min(high, 2_932_897 * day - 1) - day
         return _float_within(low, up=True), _float_within(high, up=False)
 
     def _python_times(self, times, missing, record):

@@ -57,7 +57,7 @@ def _check_samples(X, Y, *, dtype=np.float64):
         Y, y_kinds = _times_as_numbers(Y, "Y")
         for j in sorted(x_kinds.keys() & y_kinds.keys()):
             if x_kinds[j] != y_kinds[j]:
-                label = repr(X.columns[j]) if is_frame(X) else f"column {j}"
+                label = repr(X.columns[j]) if is_frame(X) else str(j)
                 raise TypeError(
                     f"Column {label} holds {_KINDS[x_kinds[j]]} in X but "
                     f"{_KINDS[y_kinds[j]]} in Y: give both the same kinds of columns."
@@ -156,11 +156,11 @@ def _refuse_missing(Z, name):
     columns = np.flatnonzero(np.isnan(values).any(axis=0))
     if len(columns):
         j = columns[0]
-        label = repr(Z.columns[j]) if is_frame(Z) else f"column {j}"
+        label = repr(Z.columns[j]) if is_frame(Z) else str(j)
         raise ValueError(
             f"{name} has missing values (NaN, NA or NaT) in column {label}: "
-            "this distance compares values present. Drop those rows "
-            "(.dropna()), and compare the missing rates apart."
+            "this distance compares values present. Drop those rows first, "
+            "and compare the missing rates apart."
         )
 
 
@@ -952,7 +952,8 @@ def _column_values(values, name, label):
             numbers = np.asarray(values, dtype=np.float64)
         kind = "number"
     elif kind in "mM":
-        zoned = getattr(dtype, "tz", None) is not None
+        arrow = getattr(dtype, "pyarrow_dtype", None)  # Arrow's zone is its type's
+        zoned = getattr(dtype, "tz", getattr(arrow, "tz", None)) is not None
         if zoned:
             values = values.dt.tz_convert(None)  # in UTC, so that zones compare
         times = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)

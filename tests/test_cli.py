@@ -4,6 +4,7 @@ import csv
 import datetime
 import decimal
 import io
+import os
 import pathlib
 import subprocess
 import sys
@@ -299,12 +300,29 @@ def test_copies_of_the_rows_of_float32_files_are_seen(tmp_path):
     assert held_out > 0.7 and samples > held_out - 0.2
 
 
+def test_a_failed_write_to_standard_output_says_so(workdir):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "gansampler", "sample", "people.safetensors",
+             "-n", "5"], stdout=full, stderr=subprocess.PIPE, text=True, cwd=workdir,
+        )  # fmt: skip
+    assert_one_line_error(result, "standard output: No space left on device")
+
+
 def test_header_applies_to_both_files_of_evaluate(workdir):
     text = (workdir / "people.csv").read_text().split("\n", 1)[1]
     (workdir / "no_header.csv").write_text(text)
     result = run("evaluate", "people.safetensors", "people.csv", "--train",
                  "no_header.csv", cwd=workdir)  # fmt: skip
-    assert_one_line_error(result, "--header and --columns apply to DATA and --train")
+    # Its first line of data, 171.0,Paris,5, holds a word: the header, said so.
+    warning, error = result.stderr.splitlines()
+    assert result.returncode == 1
+    assert warning.startswith("gansampler: warning: no_header.csv: the first line")
+    assert "pass --no-header" in warning
+    assert error.startswith("gansampler: error: ")
+    assert "--header and --columns apply to DATA and --train alike" in error
 
 
 def test_npy_data_without_names(tmp_path):
@@ -377,6 +395,14 @@ def test_progress_is_printed_when_asked(workdir):
          ["-o /dev/null: not a regular file"]),
         (["sample", "missing.safetensors", "-o", "people.csv/"],
          ["-o people.csv/: is a file, not a folder of parts"]),
+        (["fit", "one.csv", "-o", "m.safetensors"],
+         ["one.csv: 1 row; fitting needs 2 or more"]),
+        (["fit", "junk.npy", "-o", "m.safetensors"],
+         ["junk.npy: not a .npy file (no NumPy header)"]),
+        (["sample", "people.safetensors", "-o", "people.csv/x.csv"],
+         ["'people.csv' is a file, not a folder"]),
+        (["sample", "people.safetensors", "-o", "-"],
+         ["leave -o out to write to standard output"]),
     ],
     ids=["missing-file", "unknown-column", "non-numeric", "nan",
          "categorical-column", "condition-column", "condition-parts",
@@ -384,7 +410,8 @@ def test_progress_is_printed_when_asked(workdir):
          "evaluate-columns", "bad-output", "bad-model-output", "model-over-data",
          "one-row", "blank-columns", "duplicate-names", "unnamed-index",
          "folder", "train-is-data", "train-one-row", "empty-model-output",
-         "device-model-output", "file-as-parts"],
+         "device-model-output", "file-as-parts", "fit-one-row", "junk-npy",
+         "file-as-folder", "dash-output"],
 )  # fmt: skip
 def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, capsys):
     (workdir / "gaps.csv").write_text("a,b\n1,2\n3,\n")
@@ -393,6 +420,7 @@ def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, cap
     (workdir / "one.csv").write_text("height,visits\n170.0,3\n")
     (workdir / "twice.csv").write_text("a,a\n1,2\n3,4\n")
     (workdir / "indexed.csv").write_text(",a\n0,1.5\n1,2.5\n")
+    (workdir / "junk.npy").write_text("junk")
     monkeypatch.chdir(workdir)
     code = main(args)
     err = capsys.readouterr().err

@@ -416,6 +416,35 @@ def test_frames_are_written_with_their_precision_and_gaps(tmp_path, capsys):
     )
 
 
+def test_numbers_with_grouped_thousands_are_numbers(tmp_path):
+    # Read as text, each amount was a level: every sample a training value.
+    pytest.importorskip("pandas")
+    path = write(tmp_path, "a.csv", 'amount,note\n"1,234.5",x\n12,y\n"-99,036",\n')
+    X, _, _ = read_table(path, mixed=True)
+    np.testing.assert_array_equal(X["amount"], [1234.5, 12.0, -99036.0])
+    path = write(tmp_path, "b.csv", "price;n\n1.234,56;3\n999,99;\n1.000;1\n")
+    X, _, _ = read_table(path, mixed=True)
+    np.testing.assert_array_equal(X["price"], [1234.56, 999.99, 1000.0])
+    # Groups of other than three digits, or text beside them, stay text.
+    for cells in (['"1,23"', '"4,567"'], ['"1,234"', "abc"]):
+        text = "v,w\n" + "".join(f"{cell},1\n" for cell in cells)
+        X, _, _ = read_table(write(tmp_path, "c.csv", text), mixed=True)
+        assert X["v"].dtype.kind not in "if"
+
+
+def test_a_first_line_of_words_and_numbers_is_a_header_with_a_warning(tmp_path):
+    path = write(tmp_path, "a.csv", "1,a\n2,b\n3,a\n")
+    with pytest.warns(UserWarning, match="but also the number 1: if that line"):
+        X, names, named = read_table(path, mixed=True)
+    assert names == ["1", "a"] and named and len(X) == 2
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_table(path, mixed=True, header=True)
+        read_table(write(tmp_path, "b.csv", "x,a\n2,b\n"), mixed=True)
+
+
 def test_a_place_that_cannot_take_a_file_is_refused_before_any_work(tmp_path):
     with pytest.raises(DataFileError, match="an empty name"):
         check_writable("")
@@ -429,6 +458,11 @@ def test_a_place_that_cannot_take_a_file_is_refused_before_any_work(tmp_path):
     dangling.unlink()
     dangling.symlink_to(tmp_path / "new.safetensors")
     check_writable(str(dangling))
+    (tmp_path / "a.csv").write_text("x\n")
+    with pytest.raises(DataFileError, match=r"'.*a.csv' is a file, not a folder"):
+        check_writable(str(tmp_path / "a.csv" / "out.csv"))
+    with pytest.raises(DataFileError, match="leave -o out to write to standard"):
+        write_table("-", np.zeros((1, 1)), ["x"])
 
 
 def test_local_times_across_a_change_of_summer_time_are_read_in_utc(tmp_path):

@@ -451,7 +451,7 @@ def test_distances_take_dates_beside_numbers_and_refuse_missing_times(metric):
     with pytest.raises(ValueError, match=r"X has missing values .* column 'd'"):
         metric(X.assign(d=days.where(days.index > 0)), X)
     times = np.array([["2020-01-01"], ["NaT"]], dtype="datetime64[ns]")
-    with pytest.raises(ValueError, match=r"missing values \(NaN, NA or NaT\) in col"):
+    with pytest.raises(ValueError, match=r"\(NaN, NA or NaT\) in column 0: this"):
         metric(times, times)
     counts = X.assign(x=pd.array([None] + [1] * 49, dtype="Int64"))
     with pytest.raises(ValueError, match=r"Y has missing values .* column 'x'"):
@@ -513,20 +513,19 @@ def test_times_with_and_without_zones_are_not_paired_silently():
     from gansampler.metrics import exact_copy_share
 
     pd = pytest.importorskip("pandas")
-    zoned = pd.DataFrame(
-        {"d": pd.date_range("2020-01-01", periods=5, tz="Europe/Paris")}
-    )
-    naive = zoned.assign(d=zoned["d"].dt.tz_localize(None))
-    for other in (
-        naive,
-        naive.astype(object),
-        zoned.assign(d=zoned["d"] - zoned["d"][0]),
-    ):
-        with pytest.raises(
-            TypeError, match="in generated but dates or times in a time"
-        ):
-            exact_copy_share(other, zoned)
+    days = pd.date_range("2020-01-01", periods=5, tz="Europe/Paris")
+    zoned = pd.DataFrame({"d": days})
+    naive = zoned.assign(d=days.tz_localize(None))
+    arrow = zoned.astype({"d": "timestamp[ns, tz=Europe/Paris][pyarrow]"})
+    for other in (naive, naive.astype(object), zoned.assign(d=days - days[0])):
+        for times in (zoned, arrow):
+            with pytest.raises(TypeError, match="in generated but dates or times in"):
+                exact_copy_share(other, times)
     assert exact_copy_share(zoned.astype(object), zoned) == 1.0
+    assert exact_copy_share(arrow, zoned) == 1.0  # the same instants
+    durations = np.arange(3).astype("m8[s]").reshape(-1, 1)
+    with pytest.raises(TypeError, match=r"^Column 0 holds durations in X but"):
+        wasserstein_distance(durations, durations.astype("int64").astype("M8[s]"))
 
 
 def test_many_levels_are_one_hot_in_sparse_rows_at_the_same_distances(monkeypatch):

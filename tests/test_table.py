@@ -770,6 +770,12 @@ def test_dates_beyond_the_nanoseconds_range_come_back_as_they_were():
     [
         pd.Series(pd.date_range("2262-03-01", "2262-04-11")),  # datetime64[ns]
         pd.Series(pd.date_range("1677-09-22", "1677-10-22", tz="UTC")),
+        pd.Series(
+            pd.date_range("2262-04-01", periods=200, freq="h", tz="America/New_York")
+        ).astype("datetime64[ns, America/New_York]"),
+        pd.Series(
+            pd.date_range("9999-11-01", periods=200, freq="h", tz="Etc/GMT-9", unit="s")
+        ),
         pd.Series(pd.date_range("2262-03-01", "2262-04-11")).astype(
             "timestamp[ns][pyarrow]"
         ),
@@ -794,6 +800,16 @@ def test_times_past_what_the_output_holds_stay_at_its_end(column):
     first, last, same, missing = values
     assert pd.isna(missing) and not pd.isna(first) and not pd.isna(last)
     assert type(first) is type(same) and first >= same >= last
+
+
+def test_a_column_too_large_to_learn_is_named_as_the_table_names_it():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"city": rng.choice(["a", "b"], 60),
+                      "price": rng.normal(size=60) * 1e200,
+                      "age": rng.normal(size=60)})  # fmt: skip
+    for table in (X, X[["age", "price"]]):
+        with pytest.raises(ValueError, match="Column 'price' of X holds values too"):
+            GANSampler(**BUDGET).fit(table)
 
 
 def test_a_missing_time_in_a_zoned_column_scores():
