@@ -867,7 +867,7 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
     """The rows of ``path`` to compare with the samples, read as ``fit``
     read the training rows, under the model's column names; and the names of
     the columns read."""
-    from ._data_files import ColumnsError, read_table
+    from ._data_files import ColumnsError, MixedTableError, read_table
 
     table_map = sampler.table_map_
     try:
@@ -875,6 +875,12 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
         X, names, _ = read_table(path, columns, header=args.header,
                                  mixed=not table_map.plain, text_columns=text,
                                  codes_are_text=not table_map.plain)  # fmt: skip
+    except MixedTableError:
+        # Numbers that only pandas' reading takes (1,234.5), as fit took them.
+        read = _numbers_read_whole(path, columns, args) if table_map.plain else None
+        if read is None:
+            raise
+        X, names = read
     except ColumnsError as exc:
         # --header reads both files alike: one without a header line fails.
         both = (" --header and --columns apply to DATA and --train alike."
@@ -902,6 +908,23 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
     return X, names
 
 
+def _numbers_read_whole(path, columns, args):
+    """A table of numbers that the fast reading refused, read as ``fit``
+    reads a mixed table: as numbers where every column is numbers, with no
+    missing value; else None."""
+    import numpy as np
+
+    from ._data_files import read_table
+
+    frame, names, _ = read_table(path, columns, header=args.header, mixed=True,
+                                 codes_are_text=False)  # fmt: skip
+    if all(dtype.kind in "iuf" for dtype in frame.dtypes) and not frame.isna().any(
+        axis=None
+    ):
+        return frame.to_numpy(dtype=np.float64), names
+    return None
+
+
 _SHARED_ROWS_READING = (
     "Read the 'exact copies' row below, samples against held out, or hold out "
     "rows that no training row repeats."
@@ -909,8 +932,8 @@ _SHARED_ROWS_READING = (
 
 
 def _at_stored_precision(samples, train, held_out):
-    """The rows of a table of numbers with the columns that the files stored
-    as float32 (every value of both files a float32's, and not all whole) at
+    """The rows of a table of numbers with the columns that the training
+    file stored as float32 (every value a float32's, and not all whole) at
     float32's precision: such a file's 170.3 reads as 170.30000305, which no
     sample at one decimal, 170.3, equals."""
     import numpy as np
@@ -922,7 +945,8 @@ def _at_stored_precision(samples, train, held_out):
         return tables
     with np.errstate(invalid="ignore"):
         whole = np.all(train == np.round(train), axis=0)
-    narrow = held_as_float32(train) & held_as_float32(held_out) & ~whole
+    # The training file's: its rows are the ones copied.
+    narrow = held_as_float32(train) & ~whole
     if not narrow.any():
         return tables
     narrowed = []

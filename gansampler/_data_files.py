@@ -55,9 +55,12 @@ _CODE = re.compile(r"[+-]?0\d+")
 # Numbers with their thousands grouped (1,234.5; with decimal commas,
 # 1.234,5), or plain: the groups have three digits each.
 _GROUPED = {
-    ",": re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"),
-    ".": re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?"),
+    ",": re.compile(r"[+-]?([1-9]\d{0,2}(,\d{3})+|\d+)(\.\d+)?"),
+    ".": re.compile(r"[+-]?([1-9]\d{0,2}(\.\d{3})+|\d+)(,\d+)?"),
 }
+# In a file of decimal commas, 1.500 is 1.5 where a column's cells are all
+# such, and 1500 beside grouped numbers: said so.
+_ONE_GROUP = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 _BOOLEANS = {"true": True, "false": False}
 _ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?"
@@ -262,7 +265,7 @@ def _csv_start(reader, path, columns, header, delimiter):
         named_by_number = [
             cell.strip()
             for cell, number in zip(first, numbers, strict=True)
-            if number is not None
+            if number is not None and math.isfinite(number)
         ]
         if header and named_by_number:
             warnings.warn(
@@ -458,6 +461,16 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
         numbers = present.str.replace(mark, "", regex=False)
         if decimal_comma:
             numbers = numbers.str.replace(",", ".", regex=False)
+            ambiguous = present[present.str.fullmatch(_ONE_GROUP.pattern)]
+            if len(ambiguous):
+                warnings.warn(
+                    f"{path}: column {name!r} holds numbers with grouped "
+                    f"thousands (1.234,5), so {ambiguous.iloc[0]} is read as "
+                    f"{numbers[ambiguous.index[0]]}, not as a decimal: check "
+                    "that column.",
+                    UserWarning,
+                    stacklevel=1,
+                )
     if each(_INTEGER, numbers):
         values = numbers.astype(np.int64).to_numpy()
         if not missing.any():
@@ -742,6 +755,11 @@ def check_writable(path):
     """Fail now, not after training, if ``path`` cannot be written."""
     if not os.fspath(path):
         raise DataFileError("'': an empty name; give the name of a file to write.")
+    if os.fspath(path) == "-":
+        raise DataFileError(
+            "-: not a file's name; give one (rows go to standard output where "
+            "sample has no -o)."
+        )
     # Through a link, to the file it points to, as the write will go.
     target = pathlib.Path(os.path.realpath(path))
     link = os.path.islink(path)

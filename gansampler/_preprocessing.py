@@ -275,6 +275,9 @@ class ValuesTooLargeError(ValueError):
             "of ten) before fitting."
         )
 
+    def __reduce__(self):  # its arguments, for a copy in another process
+        return type(self), (self.column, self.largest)
+
     def named(self, names):
         """The error of the same column, named by ``names`` (its table's
         names of the map's columns)."""

@@ -290,6 +290,7 @@ def test_copies_of_the_rows_of_float32_files_are_seen(tmp_path):
     rows = np.column_stack([visits, np.round(visits + rng.normal(size=800), 1)])
     np.save(tmp_path / "train.npy", rows[:400].astype(np.float32))
     np.save(tmp_path / "held_out.npy", rows[400:].astype(np.float32))
+    np.save(tmp_path / "held_out64.npy", rows[400:])  # float64, as from a CSV
     result = run("fit", "train.npy", "-o", "m.safetensors", "--max-epochs", "3",
                  "--steps-per-epoch", "20", "--seed", "0", cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -298,6 +299,30 @@ def test_copies_of_the_rows_of_float32_files_are_seen(tmp_path):
     assert result.returncode == 0, result.stderr
     samples, held_out = map(float, _privacy_figures(result.stdout)["exact copies"])
     assert held_out > 0.7 and samples > held_out - 0.2
+    result = run("evaluate", "m.safetensors", "held_out64.npy", "--train",
+                 "train.npy", cwd=tmp_path)  # fmt: skip
+    assert _privacy_figures(result.stdout)["exact copies"] == [
+        f"{samples:.4f}",
+        f"{held_out:.4f}",
+    ]
+
+
+def test_a_file_of_grouped_thousands_is_evaluated_as_fit_read_it(tmp_path):
+    rng = np.random.default_rng(0)
+    for name in ("train.csv", "held_out.csv"):
+        amounts = rng.uniform(1000, 9000, 200)
+        text = "amount,n\n" + "".join(
+            f'"{a:,.2f}",{k}\n'
+            for a, k in zip(amounts, rng.integers(0, 5, 200), strict=True)
+        )
+        (tmp_path / name).write_text(text)
+    result = run("fit", "train.csv", "-o", "m.safetensors", *TINY, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert gansampler.load(tmp_path / "m.safetensors").table_map_.plain
+    result = run("evaluate", "m.safetensors", "held_out.csv", "--train", "train.csv",
+                 cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "exact copies" in result.stdout
 
 
 def test_a_failed_write_to_standard_output_says_so(workdir):
@@ -402,7 +427,8 @@ def test_progress_is_printed_when_asked(workdir):
         (["sample", "people.safetensors", "-o", "people.csv/x.csv"],
          ["'people.csv' is a file, not a folder"]),
         (["sample", "people.safetensors", "-o", "-"],
-         ["leave -o out to write to standard output"]),
+         ["-o -: not a file's name", "standard output where sample has no -o"]),
+        (["fit", "people.csv", "-o", "-"], ["-o -: not a file's name"]),
     ],
     ids=["missing-file", "unknown-column", "non-numeric", "nan",
          "categorical-column", "condition-column", "condition-parts",
@@ -411,7 +437,7 @@ def test_progress_is_printed_when_asked(workdir):
          "one-row", "blank-columns", "duplicate-names", "unnamed-index",
          "folder", "train-is-data", "train-one-row", "empty-model-output",
          "device-model-output", "file-as-parts", "fit-one-row", "junk-npy",
-         "file-as-folder", "dash-output"],
+         "file-as-folder", "dash-output", "dash-model"],
 )  # fmt: skip
 def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, capsys):
     (workdir / "gaps.csv").write_text("a,b\n1,2\n3,\n")

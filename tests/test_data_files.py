@@ -423,10 +423,13 @@ def test_numbers_with_grouped_thousands_are_numbers(tmp_path):
     X, _, _ = read_table(path, mixed=True)
     np.testing.assert_array_equal(X["amount"], [1234.5, 12.0, -99036.0])
     path = write(tmp_path, "b.csv", "price;n\n1.234,56;3\n999,99;\n1.000;1\n")
-    X, _, _ = read_table(path, mixed=True)
+    # Beside grouped numbers, 1.000 is a thousand, not one: said so.
+    with pytest.warns(UserWarning, match=r"so 1\.000 is read as 1000, not as a dec"):
+        X, _, _ = read_table(path, mixed=True)
     np.testing.assert_array_equal(X["price"], [1234.56, 999.99, 1000.0])
-    # Groups of other than three digits, or text beside them, stay text.
-    for cells in (['"1,23"', '"4,567"'], ['"1,234"', "abc"]):
+    # Groups of other than three digits, a first group of 0 (a decimal comma
+    # in a quoted cell), or text beside them, stay text.
+    for cells in (['"1,23"', '"4,567"'], ['"1,234"', "abc"], ['"0,500"', '"1,250"']):
         text = "v,w\n" + "".join(f"{cell},1\n" for cell in cells)
         X, _, _ = read_table(write(tmp_path, "c.csv", text), mixed=True)
         assert X["v"].dtype.kind not in "if"
@@ -443,6 +446,7 @@ def test_a_first_line_of_words_and_numbers_is_a_header_with_a_warning(tmp_path):
         warnings.simplefilter("error")
         read_table(path, mixed=True, header=True)
         read_table(write(tmp_path, "b.csv", "x,a\n2,b\n"), mixed=True)
+        read_table(write(tmp_path, "c.csv", "a,nan,inf\n2,3,4\n"), mixed=True)
 
 
 def test_a_place_that_cannot_take_a_file_is_refused_before_any_work(tmp_path):

@@ -678,3 +678,11 @@ def test_float32_near_its_limit_fits_without_warnings_of_nothing():
             sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0)
             samples = sampler.fit(data).sample(100, random_state=0)
         assert samples.dtype == np.float32 and np.isfinite(samples).all()
+
+
+def test_a_column_too_large_to_learn_is_told_across_processes():
+    # GridSearchCV(n_jobs=2, error_score="raise") sends the error back.
+    from gansampler._preprocessing import ValuesTooLargeError
+
+    error = pickle.loads(pickle.dumps(ValuesTooLargeError("price", 1e200)))
+    assert isinstance(error, ValueError) and "Column 'price' of X" in str(error)
