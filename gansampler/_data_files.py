@@ -95,8 +95,8 @@ def _kind(path):
         return suffix
     if os.fspath(path) == "-":
         raise DataFileError(
-            "-: the command line reads and writes files, not standard streams "
-            "named -; leave -o out to write to standard output."
+            "-: give the name of a data file (.csv, .tsv, .npy or .parquet); "
+            "standard input is not read."
         )
     raise DataFileError(
         f"{path}: unknown file type {suffix or '(none)'!r}; use .csv (or .tsv), "

@@ -465,8 +465,8 @@ def test_a_place_that_cannot_take_a_file_is_refused_before_any_work(tmp_path):
     (tmp_path / "a.csv").write_text("x\n")
     with pytest.raises(DataFileError, match=r"'.*a.csv' is a file, not a folder"):
         check_writable(str(tmp_path / "a.csv" / "out.csv"))
-    with pytest.raises(DataFileError, match="leave -o out to write to standard"):
-        write_table("-", np.zeros((1, 1)), ["x"])
+    with pytest.raises(DataFileError, match="-: give the name of a data file"):
+        read_table("-")
 
 
 def test_local_times_across_a_change_of_summer_time_are_read_in_utc(tmp_path):
