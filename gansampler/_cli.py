@@ -963,7 +963,7 @@ def _privacy(samples, train, held_out, args):
     of the held-out rows (new real rows) against the same training rows."""
     from .exceptions import SharedRowsWarning
     from .metrics import (
-        _SHARED_ROWS_ADVICE,
+        SHARED_ROWS_ADVICE,
         closer_to_training_share,
         exact_copy_share,
         nearest_neighbour_distance_ratio,
@@ -977,7 +977,7 @@ def _privacy(samples, train, held_out, args):
     for warning in caught:  # the printed table answers the Python advice
         message = str(warning.message)
         if issubclass(warning.category, SharedRowsWarning):
-            message = message.replace(_SHARED_ROWS_ADVICE, _SHARED_ROWS_READING)
+            message = message.replace(SHARED_ROWS_ADVICE, _SHARED_ROWS_READING)
         warnings.warn_explicit(message, warning.category, warning.filename,
                                warning.lineno)  # fmt: skip
     rows = [

@@ -482,8 +482,8 @@ _TIE = 1e-9
 _SHARED_ROWS_WARNING = 0.01
 
 
-# The advice of that warning (the command line gives its own).
-_SHARED_ROWS_ADVICE = (
+# The advice of the warning of shared rows (the command line gives its own).
+SHARED_ROWS_ADVICE = (
     "Compare exact_copy_share(generated, train) with exact_copy_share(held_out, "
     "train), or hold out rows that no training row repeats."
 )
@@ -500,7 +500,7 @@ def _warn_shared_rows(train, held_out):
             f"{shared:.1%} of the held-out rows equal a training row: a "
             "generated row that copies one of them is as near to both sets "
             "and counts half, so the share cannot see such copies. "
-            + _SHARED_ROWS_ADVICE,
+            + SHARED_ROWS_ADVICE,
             SharedRowsWarning,
         )
 

@@ -56,7 +56,7 @@ def test_any_finite_table(X, preprocessing, clipping, tmp_path_factory):
     try:
         sampler.fit(X)
     except ValueError as exc:
-        assert "rescale" in str(exc), exc
+        assert "rescale" in str(exc).lower(), exc
         event("refused: values too large")
         return
     event("fitted")
@@ -91,7 +91,7 @@ def test_other_float_dtypes(X, dtype):
     try:
         sampler = GANSampler(**BUDGET, random_state=0).fit(X)
     except ValueError as exc:
-        assert "rescale" in str(exc), exc
+        assert "rescale" in str(exc).lower(), exc
         return
     samples = sampler.sample(50, random_state=0)
     assert samples.dtype == (np.float32 if dtype == np.float32 else np.float64)
