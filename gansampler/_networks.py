@@ -145,6 +145,11 @@ def _reset_linear(layer: nn.Linear, generator: torch.Generator | None) -> None:
 
 
 def _reset_linear_maps(layers: nn.Module, generator: torch.Generator | None) -> None:
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(
+            "generator must be a torch.Generator (or None, for torch's global "
+            f"random state), got {type(generator).__name__}."
+        )
     for layer in layers:
         if isinstance(layer, nn.Linear):
             _reset_linear(layer, generator)
@@ -213,11 +218,34 @@ class Generator(nn.Module):
         self.layers[-1].bias.mul_(_LAYERS_AT_START)
 
     def reset_parameters(self, generator: torch.Generator | None = None) -> None:
-        """Draw the starting weights again, as the constructor does, from
-        ``generator`` (None: torch's global random state). With the same
-        seed, the weights are the constructor's, draw for draw: a fit builds
-        its networks without weights and draws them from a generator of its
-        own, which no other thread of the process can draw from meanwhile."""
+        """Draw the starting weights again, as the constructor does.
+
+        With the same seed, the weights are the constructor's, draw for
+        draw: a fit builds its networks without weights and draws them from
+        a generator of its own, which no other thread of the process can
+        draw from meanwhile.
+
+        Parameters
+        ----------
+        generator : torch.Generator or None, default=None
+            Where the weights are drawn from, on the weights' device; None
+            draws from torch's global random state.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from gansampler import Generator
+        >>> torch.manual_seed(0)  # doctest: +ELLIPSIS
+        <torch._C.Generator object at ...>
+        >>> built = Generator(n_inputs=4, n_outputs=2, hidden_size=8)
+        >>> with torch.device("meta"):
+        ...     empty = Generator(n_inputs=4, n_outputs=2, hidden_size=8)
+        >>> seeded = torch.Generator().manual_seed(0)
+        >>> empty.to_empty(device="cpu").reset_parameters(seeded)
+        >>> pairs = zip(built.parameters(), empty.parameters())
+        >>> all(torch.equal(a, b) for a, b in pairs)
+        True
+        """
         _reset_linear_maps(self.layers, generator)
         if self.skip is not None:
             _reset_linear(self.skip, generator)
@@ -376,9 +404,15 @@ class Discriminator(nn.Module):
         )  # fmt: skip
 
     def reset_parameters(self, generator: torch.Generator | None = None) -> None:
-        """Draw the starting weights again, as the constructor does, from
-        ``generator`` (None: torch's global random state); see
-        :meth:`Generator.reset_parameters`."""
+        """Draw the starting weights again, as the constructor does (see
+        :meth:`Generator.reset_parameters`).
+
+        Parameters
+        ----------
+        generator : torch.Generator or None, default=None
+            Where the weights are drawn from, on the weights' device; None
+            draws from torch's global random state.
+        """
         _reset_linear_maps(self.layers, generator)
 
     def forward(self, X):

@@ -217,3 +217,9 @@ def test_a_fit_s_players_do_not_draw_from_torch_s_global_state(monkeypatch):
     monkeypatch.setattr(torch.Tensor, "uniform_", with_another_thread)
     busy = weights()
     assert all(torch.equal(a, b) for a, b in zip(quiet, busy, strict=True))
+
+
+def test_reset_parameters_takes_a_torch_generator_only():
+    for module in (Generator(4, 3, linear_skip=True), Discriminator(6)):
+        with pytest.raises(TypeError, match=r"generator must be a torch\.Generator"):
+            module.reset_parameters(0)
