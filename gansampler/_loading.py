@@ -20,6 +20,7 @@ from skorch.history import History
 
 from ._callbacks import EpochFidelity
 from ._device import resolve_device
+from ._networks import Discriminator, Generator
 from ._params import NETWORK_SHAPES
 from ._preprocessing import DataMap
 from ._resampler import GANResampler
@@ -340,10 +341,7 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         if name not in ("generator_ema", *PLAYERS, *OPTIMIZERS):
             raise ValueError(f"unknown network {name!r}")
         state = _unflatten(state, tensors)
-        if name == "generator_ema" and not all(
-            torch.isfinite(w).all() for w in state.values() if w.is_floating_point()
-        ):
-            raise ValueError("the generator's weights hold NaN or infinite values")
+        _check_finite(name, state)
         # Parts that were code the caller did not trust are the defaults now,
         # which the saved weights and optimizer states do not fit.
         if (name.startswith("discriminator") and "discriminator" in dropped) or (
@@ -352,7 +350,10 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
             continue
         target = getattr(net, name + "_")
         if name in OPTIMIZERS:
+            _check_moments(name, state, target)
             state = _with_device_flags(state, target)
+        else:
+            _check_floats(name, state, target)
         try:
             target.load_state_dict(state)
         except (RuntimeError, KeyError, ValueError, TypeError) as exc:
@@ -422,6 +423,11 @@ def _check_players(net, n_features, states, tensors, prefix):
         with torch.device("meta"):
             players = net.build_players(n_features)
     except (RuntimeError, TypeError, ValueError) as exc:
+        if (net.generator, net.discriminator) != (Generator, Discriminator):
+            # Networks of one's own (trusted) may need numbers to be built
+            # (``.item()``): built for real, their saved weights are checked
+            # as they are loaded.
+            return
         raise ValueError(f"the networks cannot be built: {exc}") from None
     expected = {
         name: tuple(weights.shape)
@@ -443,6 +449,63 @@ def _check_players(net, n_features, states, tensors, prefix):
         for weights in players["discriminator"].parameters()
     )
     check_memory(size, "The model's discriminator", "The file may be forged.")
+
+
+def _tensors_in(value):
+    """The tensors in a state (nested dicts and lists of them)."""
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _tensors_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _tensors_in(item)
+
+
+def _check_finite(name, state):
+    """Refuse a network's or an optimizer's saved state that holds NaN or
+    infinity, which training resumed from the file would spread."""
+    for tensor in _tensors_in(state):
+        if tensor.is_floating_point() and not torch.isfinite(tensor).all():
+            raise ValueError(f"the state of {name} holds NaN or infinite values")
+
+
+def _check_floats(name, state, module):
+    """Refuse saved weights of integers where the network holds floats:
+    ``load_state_dict`` would cast them silently."""
+    own = module.state_dict()
+    for key, tensor in state.items():
+        if (
+            key in own
+            and own[key].is_floating_point()
+            and not (isinstance(tensor, torch.Tensor) and tensor.is_floating_point())
+        ):
+            kind = getattr(tensor, "dtype", type(tensor).__name__)
+            raise ValueError(f"the weights {key} of {name} are {kind}, not floats")
+
+
+def _check_moments(name, state, optimizer):
+    """Refuse a saved optimizer state whose per-weight tensors (Adam's
+    moments) have other shapes than the weights they follow: the next step
+    would fail deep in torch."""
+    shapes = [
+        tuple(weights.shape)
+        for group in optimizer.param_groups
+        for weights in group["params"]
+    ]
+    per_weight = state.get("state") if isinstance(state, dict) else None
+    if not isinstance(per_weight, dict):
+        return  # load_state_dict says what does not fit
+    for index, moments in per_weight.items():
+        if not (isinstance(index, int) and 0 <= index < len(shapes)):
+            raise ValueError(f"the state of {name} names no weight {index!r}")
+        for tensor in _tensors_in(moments):
+            if tensor.dim() and tuple(tensor.shape) != shapes[index]:
+                raise ValueError(
+                    f"the state of {name} holds a tensor of shape "
+                    f"{tuple(tensor.shape)} for a weight of shape {shapes[index]}"
+                )
 
 
 def _with_device_flags(state, optimizer):
@@ -553,7 +616,7 @@ def read_model_file(path):
         raise ValueError(f"{path}: is a folder, not a model file.")
     try:
         with open(target, "rb") as handle:
-            head = handle.read(9)
+            head = handle.read(256)
             size = os.fstat(handle.fileno()).st_size
             if is_safe_model(head, size):
                 return head + handle.read()

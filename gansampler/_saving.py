@@ -63,6 +63,10 @@ _COMPRESSED = (b"x\x01", b"x^", b"x\x9c", b"x\xda", b"\x1f\x8b", b"BZh",
                b"\xfd7zXZ", b"]\x00\x00", b"\x04\x22\x4d\x18")  # fmt: skip
 
 
+# Protocols 0 and 1 start with a class or function by name: "cmodule\nname\n".
+_OLD_PICKLE = re.compile(rb"\(?c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n")
+
+
 class _Unsaveable(Exception):
     """A parameter value that the format cannot name."""
 
@@ -87,6 +91,12 @@ def _code_path(obj):
     # Equal, not the same: a class's method is a new bound method each time.
     if found is not obj and found != obj:
         raise _Unsaveable(f"{obj!r} cannot be imported as {path}")
+    if module == "__main__":
+        warn(
+            f"{path} is defined in the script or notebook that runs: the saved "
+            "model loads only where __main__ defines it. To share the model, "
+            "define it in a module and fit again."
+        )
     return path
 
 
@@ -530,7 +540,11 @@ def is_pickle(payload):
         # header's size may be a pickle's first byte too (a header of 128
         # bytes more than a multiple of 256 starts with 0x80).
         return False
-    return payload[:1] == b"\x80" or payload.startswith(_COMPRESSED)
+    return (
+        payload[:1] == b"\x80"  # protocols 2 and later
+        or _OLD_PICKLE.match(payload[:256]) is not None
+        or payload.startswith(_COMPRESSED)
+    )
 
 
 def is_safe_model(payload, size=None):

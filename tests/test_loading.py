@@ -48,7 +48,20 @@ class WideDiscriminator(nn.Module):
         return self.layers(rows)
 
 
+class ScaledGenerator(nn.Module):
+    """A custom generator whose construction reads a tensor's value."""
+
+    def __init__(self, n_inputs, n_outputs):
+        super().__init__()
+        self.linear = nn.Linear(n_inputs, n_outputs)
+        self.scale = float(torch.tensor(float(n_inputs)).rsqrt())
+
+    def forward(self, noise):
+        return self.linear(noise) * self.scale
+
+
 SHIFTED = f"{__name__}:ShiftedGenerator"
+SCALED = f"{__name__}:ScaledGenerator"
 WIDE = f"{__name__}:WideDiscriminator"
 
 
@@ -248,6 +261,36 @@ def test_a_custom_generator_loads_only_when_trusted(table, tmp_path):
     loaded = gansampler.load(tmp_path / "model.safetensors", trusted=[SHIFTED])
     assert loaded.generator is ShiftedGenerator
     assert_same_sampler(sampler, loaded)
+
+
+def test_a_custom_generator_that_reads_numbers_as_it_is_built_loads(table, tmp_path):
+    # The settings are checked on torch's meta device, which holds no
+    # numbers: code of one's own that needs them is built for real.
+    X, _ = table
+    sampler = GANSampler(**TINY, generator=ScaledGenerator, random_state=0).fit(X)
+    sampler.save(tmp_path / "model.safetensors")
+    loaded = gansampler.load(tmp_path / "model.safetensors", trusted=[SCALED])
+    assert_same_sampler(sampler, loaded)
+
+
+def test_a_generator_of_the_running_script_saves_with_a_warning(
+    table, tmp_path, monkeypatch
+):
+    # A class of __main__ (a script, a notebook) imports in no other process.
+    class MainGenerator(ShiftedGenerator):
+        pass
+
+    MainGenerator.__module__ = "__main__"
+    MainGenerator.__qualname__ = "MainGenerator"
+    monkeypatch.setattr(sys.modules["__main__"], "MainGenerator", MainGenerator,
+                        raising=False)  # fmt: skip
+    X, _ = table
+    sampler = GANSampler(**TINY, generator=MainGenerator, random_state=0).fit(X)
+    with pytest.warns(UserWarning, match="__main__:MainGenerator is defined in the"):
+        sampler.save(tmp_path / "model.safetensors")
+    loaded = gansampler.load(tmp_path / "model.safetensors",
+                             trusted=["__main__:MainGenerator"])  # fmt: skip
+    assert loaded.sample(3, random_state=0).shape == (3, X.shape[1])
 
 
 def test_code_only_training_needs_is_dropped_with_a_warning(table, tmp_path):
@@ -560,6 +603,65 @@ def test_a_bad_file_gets_a_clear_value_error(saved, tmp_path, name):
         gansampler.load(path)
 
 
+@pytest.fixture(scope="module")
+def saved_for_training(table, tmp_path_factory):
+    """A model's file with the state that training goes on from."""
+    X, _ = table
+    path = tmp_path_factory.mktemp("saved") / "model.safetensors"
+    GANSampler(**TINY, random_state=0).fit(X).save(path, training_state=True)
+    return path.read_bytes()
+
+
+def _as_integers(name):
+    def edit(tensors):
+        tensors[name] = tensors[name].round().to(torch.int64)
+
+    return edit
+
+
+def _infinite(name):
+    def edit(tensors):
+        tensors[name].view(-1)[0] = float("inf")
+
+    return edit
+
+
+BAD_TRAINING_STATES = {
+    "nan-in-discriminator": (
+        _nan("discriminator.layers.0.weight"),
+        "discriminator holds NaN or infinite",
+    ),
+    "infinity-in-generator": (
+        _infinite("generator.layers.0.weight"),
+        "generator holds NaN or infinite",
+    ),
+    "infinity-in-adam": (
+        _infinite("generator_optimizer.state.0.exp_avg"),
+        "generator_optimizer holds NaN or infinite",
+    ),
+    "integer-weights": (
+        _as_integers("discriminator.layers.0.weight"),
+        "layers.0.weight of discriminator are torch.int64, not floats",
+    ),
+    "moment-of-another-shape": (
+        _shape("discriminator_optimizer.state.0.exp_avg", (3, 3)),
+        r"shape \(3, 3\) for a weight of shape",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_TRAINING_STATES))
+def test_a_bad_training_state_gets_a_clear_value_error(
+    saved_for_training, tmp_path, name
+):
+    # Sampling does not read these, but training resumed from them would.
+    edit, message = BAD_TRAINING_STATES[name]
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(rewritten(saved_for_training, edit_tensors=edit))
+    with pytest.raises(ValueError, match=message):
+        gansampler.load(path)
+
+
 def test_a_cut_short_file_whose_header_size_starts_as_a_pickle_is_not_one(tmp_path):
     # A header of 384 bytes: its size's first byte is 0x80, a pickle's first.
     path = tmp_path / "model.safetensors"
@@ -614,6 +716,10 @@ def test_folders_missing_files_and_pickles(fitted_sampler, tmp_path):
         gansampler.load(tmp_path / "missing.safetensors")
     for compress in (0, 3, ("gzip", 3), ("xz", 3)):
         joblib.dump(fitted_sampler, tmp_path / "m.joblib", compress=compress)
+        with pytest.raises(ValueError, match="is a pickle"):
+            gansampler.load(tmp_path / "m.joblib")
+    for protocol in (0, 1):  # the oldest protocols start with a class's name
+        joblib.dump(fitted_sampler, tmp_path / "m.joblib", protocol=protocol)
         with pytest.raises(ValueError, match="is a pickle"):
             gansampler.load(tmp_path / "m.joblib")
 
