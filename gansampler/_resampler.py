@@ -278,13 +278,17 @@ def _fit_sample_conditional(base, X, labels, targets, fit_seed, class_seeds):
 def _check_rows(sampler, rows, n_rows, n_features):
     """Refuse what a sampler drew unless it is ``n_rows`` rows of the
     table's ``n_features`` columns."""
-    shape = np.shape(rows)
+    try:
+        shape = np.shape(rows)
+    except ValueError:  # a tuple (rows, labels), as GaussianMixture.sample gives
+        shape = None
     if shape != (n_rows, n_features):
+        found = f"of shape {shape}" if shape is not None else f"of {len(rows)} parts"
         raise ValueError(
-            f"{type(sampler).__name__}.sample({n_rows}) returned an array of "
-            f"shape {shape}; GANResampler needs ({n_rows}, {n_features}), one "
-            "row per sample with the columns of X. Check the sampler's sample "
-            "method."
+            f"{type(sampler).__name__}.sample({n_rows}) returned a "
+            f"{type(rows).__name__} {found}; GANResampler needs ({n_rows}, "
+            f"{n_features}), one row per sample with the columns of X. Check the "
+            "sampler's sample method."
         )
 
 
@@ -467,7 +471,11 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         ],
         "per_class": ["boolean", StrOptions({"auto"})],
         "min_class_size": [Interval(Integral, 2, None, closed="left")],
-        "n_jobs": [Integral, None],
+        "n_jobs": [
+            Interval(Integral, None, -1, closed="right"),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
         "random_state": ["random_state", np.random.Generator],
     }
 
@@ -740,14 +748,20 @@ def _kept_on_failure(estimator):
         raise
 
 
-def _as_column_dtype(values, column):
+def _as_column_dtype(values, column, label):
     """Generated values of one column in the dtype of ``column`` (its
-    training values, an array or a Series).
+    training values, an array or a Series; ``label`` names it).
 
     Integers are rounded within the column's training range, so that they
     neither wrap around nor overflow; booleans are True above 0.5.
     """
     dtype = column.dtype
+    if dtype.kind in "biu" and not np.isfinite(values).all():
+        raise ValueError(
+            f"The sampler drew NaN or infinite values for column {label!r} of "
+            f"{dtype} values, which cannot hold them. Check the sampler's "
+            "sample method."
+        )
     if dtype.kind == "b":
         return values > 0.5
     if dtype.kind not in "iu":
@@ -763,14 +777,19 @@ def _with_new_rows(X, X_checked, X_new):
         import pandas as pd
 
         new = pd.DataFrame(
-            {j: _as_column_dtype(X_new[:, j], X.iloc[:, j]) for j in range(X.shape[1])}
+            {
+                j: _as_column_dtype(X_new[:, j], X.iloc[:, j], X.columns[j])
+                for j in range(X.shape[1])
+            }
         ).set_axis(X.columns, axis=1)
         rows = pd.concat([X.reset_index(drop=True), new], ignore_index=True)
         return rows.astype(X.dtypes.to_dict())
     original = np.asarray(X)
     if original.dtype.kind not in "iub":
         original = X_checked
-    new = [_as_column_dtype(X_new[:, j], original[:, j]) for j in range(X_new.shape[1])]
+    new = [
+        _as_column_dtype(X_new[:, j], original[:, j], j) for j in range(X_new.shape[1])
+    ]
     return np.concatenate([original, np.column_stack(new).astype(original.dtype)])
 
 

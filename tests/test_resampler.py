@@ -270,6 +270,40 @@ def test_rows_of_the_wrong_shape_are_refused_and_the_fit_kept():
     assert all(after[k] is before[k] for k in before)
 
 
+class PairSampler(ConstantSampler):
+    """Draws rows and labels, as GaussianMixture.sample does."""
+
+    def sample(self, n_samples=1, random_state=None):
+        return np.zeros((n_samples, self.n_features_in_)), np.zeros(n_samples)
+
+
+def test_rows_with_their_labels_are_refused_clearly():
+    X, y = make_data()
+    with pytest.raises(ValueError, match=r"returned a tuple of 2 parts; GANResampler"):
+        resampler(sampler=PairSampler()).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("kind", ["int", "uint8", "bool", "Int64"])
+def test_missing_values_drawn_for_integers_are_refused(kind):
+    # Integers and booleans cannot hold them: they read 0 (False) before.
+    pd = pytest.importorskip("pandas")
+    y = np.repeat([0, 1], [40, 20])
+    counts = pd.Series(np.arange(60) % 3).astype(kind)
+    tables = [pd.DataFrame({"count": counts})]
+    if kind != "Int64":
+        tables.append(counts.to_numpy()[:, None])
+    for X in tables:
+        with pytest.raises(ValueError, match="NaN or infinite values for column"):
+            resampler(sampler=ConstantSampler(np.nan)).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("n_jobs", [0, 1.5])
+def test_n_jobs_of_no_meaning_is_refused(n_jobs):
+    X, y = make_data()
+    with pytest.raises(InvalidParameterError, match="n_jobs"):
+        resampler(n_jobs=n_jobs).fit_resample(X, y)
+
+
 def test_more_rows_than_memory_holds_are_refused_before_training(monkeypatch):
     X, y = make_data()
     monkeypatch.setattr(GANSampler, "fit", lambda *a, **k: pytest.fail("trained"))
