@@ -563,10 +563,10 @@ def _sample(args) -> int:
         raise ValueError("-n must be 0 or more")
     if _is_folder(args.output):
         return _sample_parts(args)
-    if args.format or args.scheduler:
+    if args.format or args.scheduler or args.chunk_size is not None:
         raise ValueError(
-            "--format and --scheduler are for drawing into a folder of parts: "
-            "give -o a folder, such as -o rows/"
+            "--format, --scheduler and --chunk-size are for drawing into a folder "
+            "of parts: give -o a folder, such as -o rows/"
         )
     _check_not_read(args.output, "-o", {"MODEL": args.model})
     _check_output(args.output, "-o")
@@ -709,7 +709,10 @@ def _sample_parts(args):
             "--condition draws into a file or standard output, not into a folder "
             "of parts: give -o a file name, such as -o rows.csv"
         )
-    if args.chunk_size < 1:
+    from .dask import DEFAULT_CHUNK_ROWS, check_part_memory, write_parts
+
+    chunk_size = DEFAULT_CHUNK_ROWS if args.chunk_size is None else args.chunk_size
+    if chunk_size < 1:
         raise ValueError("--chunk-size must be 1 or more rows")
     sampler = _load(args.model, args)
     table_map = sampler.table_map_
@@ -724,27 +727,30 @@ def _sample_parts(args):
         itemsize = np.dtype(sampler.table_map_.output_dtype_).itemsize
         what = f"{args.n:,} rows of {sampler.n_features_in_} columns in .npy"
         check_disk(n_values * itemsize, folder / "part-00000.npy", what)
-    from . import dask as gansampler_dask
-
     with contextlib.ExitStack() as stack:
         if args.scheduler:
             from distributed import Client
 
             stack.enter_context(Client(args.scheduler))
+        check_part_memory(sampler, args.n, chunk_size, "Give a smaller --chunk-size.")
+        made = not folder.exists()
         folder.mkdir(exist_ok=True)
         unfinished = "the draw stopped before its end"
         try:
             with _naming_failures(args.output, "-o", unfinished,
                                   kept=_NO_COMPLETE_TABLE):  # fmt: skip
-                paths = gansampler_dask.write_parts(
+                paths = write_parts(
                     sampler, args.n, folder, file_format=file_format,
-                    chunk_size=args.chunk_size, random_state=args.seed,
+                    chunk_size=chunk_size, random_state=args.seed,
                 )  # fmt: skip
         except KeyboardInterrupt:
             # Parts may have been written: "nothing saved" need not hold.
             print(f"gansampler: interrupted; {unfinished}, and "
                   f"{_NO_COMPLETE_TABLE}", file=sys.stderr)  # fmt: skip
             return 130
+        finally:
+            if made and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()  # a failed draw leaves no folder of its own
     print(f"Wrote {args.n:,} rows to {args.output} in {len(paths):,} parts.")
     return 0
 
@@ -1227,7 +1233,7 @@ _COMMANDS = {
          (["--scheduler"], {"metavar": "ADDRESS", "help": "a Dask scheduler whose "
                             "workers draw and write the parts, for a folder OUT "
                             "(default: local threads)"}),
-         (["--chunk-size"], {"type": _rows, "default": 16 * 65_536,
+         (["--chunk-size"], {"type": _rows,
                              "metavar": "ROWS", "help": "rows per part, for a "
                              "folder OUT (default: 1,048,576)"}),
          _SEED, *_TRUST],

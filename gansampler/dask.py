@@ -22,7 +22,7 @@ import numpy as np
 
 from ._atomic import replacing
 from ._compat import Interval, validate_parameter_constraints
-from ._drawing import BLOCK_ROWS, check_fitted, draw_rows, seed_of
+from ._drawing import BLOCK_ROWS, check_draw_memory, check_fitted, draw_rows, seed_of
 from ._params import CONSTRAINTS
 from ._table import is_frame
 
@@ -70,11 +70,8 @@ def _shipped(sampler):
     """The sampler as the tasks will take it: scattered to the workers of an
     active distributed client, else one node of the graph that every chunk
     depends on."""
-    try:
-        from distributed import get_client
-
-        client = get_client()
-    except (ImportError, ValueError):
+    client = _client()
+    if client is None:
         return _dask().delayed(sampler, pure=True)
     return client.scatter(sampler, broadcast=True, hash=False)
 
@@ -129,7 +126,9 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None)
         strings, Python's integers held as objects as int64 (float64 with
         missing values), and columns of :class:`pandas.ArrowDtype` as pandas
         reads their Arrow types. The sampler is scattered to the workers of
-        an active distributed client once.
+        an active distributed client once, as the rows are built: compute
+        them through that client (once it is closed, they no longer can be;
+        build them again).
 
     Examples
     --------
@@ -339,8 +338,30 @@ def _file_format(sampler, file_format):
     return file_format
 
 
-# The name of a part that write_parts writes.
-_PART = re.compile(r"part-\d+\.(npy|parquet)")
+# The files that a reader of a folder of parts would take for parts: those
+# of write_parts, Dask's (part.0.parquet), any .npy or Parquet file.
+_PART = re.compile(r"[^._].*\.(npy|parquet)", re.IGNORECASE)
+
+
+def _client():
+    """The active distributed client, or None."""
+    try:
+        from distributed import get_client
+
+        return get_client()
+    except (ImportError, ValueError):
+        return None
+
+
+def check_part_memory(sampler, n_samples, chunk_size, advice):
+    """Refuse, before anything is drawn or written, parts that cannot fit in
+    this machine's memory where this machine draws them (local threads; a
+    cluster's workers have memory of their own)."""
+    if _client() is None:
+        rows = min(int(chunk_size), int(n_samples))
+        check_draw_memory(rows, sampler.n_features_in_,
+                          sampler.table_map_.output_dtype_,
+                          f"a part of {rows:,} rows", advice)  # fmt: skip
 
 
 def write_parts(
@@ -378,7 +399,9 @@ def write_parts(
         Number of rows.
     folder : str or path-like
         A folder where the workers can write (created, with its parents,
-        where there is none) that holds no parts of an earlier draw.
+        where there is none) that holds no parts of an earlier draw, nor
+        other ``.npy`` or Parquet files, which a reader of the folder would
+        take for parts.
     file_format : {"auto", "npy", "parquet"}, default="auto"
         The parts' format. ``"npy"`` holds a float array per part, for a
         table of numbers only (missing values as NaN). ``"parquet"`` needs
@@ -406,12 +429,17 @@ def write_parts(
         )
     if os.path.exists(folder) and not os.path.isdir(folder):
         raise ValueError(f"{folder}: is a file, not a folder; give a folder.")
+    check_part_memory(sampler, n_samples, chunk_size, "Give a smaller chunk_size.")
     os.makedirs(folder, exist_ok=True)
-    if any(_PART.fullmatch(path.name) for path in pathlib.Path(folder).iterdir()):
-        # Read in name order, its parts and these would be one table.
+    earlier = sorted(p.name for p in pathlib.Path(folder).iterdir()
+                     if _PART.fullmatch(p.name))  # fmt: skip
+    if earlier:
+        # Read as a folder, its files and the parts would be one table.
+        more = f" and {len(earlier) - 1:,} more" if len(earlier) > 1 else ""
         raise ValueError(
-            f"{folder}: holds the parts of an earlier draw; empty it, or give "
-            "another folder."
+            f"{folder}: holds the parts of an earlier draw or other .npy or "
+            f"Parquet files ({earlier[0]}{more}), which would be read with the "
+            "new parts as one table; empty it, or give another folder."
         )
     dask = _dask()
     n_samples = int(n_samples)

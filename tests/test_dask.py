@@ -227,9 +227,35 @@ def test_the_command_line_draws_a_folder_of_parts(fitted_sampler, tmp_path, caps
     assert (
         again == 1 and "holds the parts of an earlier draw" in capsys.readouterr().err
     )
-    wrong = main(["sample", str(tmp_path / "model.safetensors"), "-o", "x.csv",
-                  "--format", "npy"])  # fmt: skip
-    assert wrong == 1 and "--format and --scheduler are for" in capsys.readouterr().err
+    for option in (["--format", "npy"], ["--chunk-size", "3"]):
+        wrong = main(["sample", str(tmp_path / "model.safetensors"), "-o", "x.csv",
+                      *option])  # fmt: skip
+        assert wrong == 1
+        assert "--scheduler and --chunk-size are for" in capsys.readouterr().err
+
+
+def test_the_command_line_refuses_parts_too_large_before_the_folder(
+    fitted_sampler, tmp_path, capsys, monkeypatch
+):
+    fitted_sampler.save(tmp_path / "model.safetensors")
+    monkeypatch.setattr("gansampler._resources._physical_memory", lambda: 10**6)
+    code = main(["sample", str(tmp_path / "model.safetensors"), "-n", "1e7",
+                 "-o", f"{tmp_path}/rows/", "--chunk-size", "1e6",
+                 "--format", "parquet"])  # fmt: skip
+    assert code == 1
+    assert "Give a smaller --chunk-size." in capsys.readouterr().err
+    assert not (tmp_path / "rows").exists()
+    # A draw that fails leaves no folder of its own either.
+    monkeypatch.undo()
+
+    def failing(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gansampler.dask, "write_parts", failing)
+    code = main(["sample", str(tmp_path / "model.safetensors"), "-n", "10",
+                 "-o", f"{tmp_path}/rows/"])  # fmt: skip
+    assert code == 1 and "No space left" in capsys.readouterr().err
+    assert not (tmp_path / "rows").exists()
 
 
 def test_write_parts_refuses_a_bad_format_or_folder(fitted_sampler, tmp_path):
@@ -273,6 +299,27 @@ def test_write_parts_refuses_a_folder_of_earlier_parts(fitted_sampler, tmp_path)
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "part-notes.txt").write_text("notes")
     gansampler.dask.write_parts(fitted_sampler, 10, tmp_path / "other")
+    # Dask's own parts, or any Parquet file, would be read with them.
+    for name in ("part.0.parquet", "rows.NPY"):
+        folder = tmp_path / name.replace(".", "_")
+        folder.mkdir()
+        (folder / name).write_bytes(b"")
+        with pytest.raises(
+            ValueError, match=rf"other .npy or Parquet files \({name}\)"
+        ):
+            gansampler.dask.write_parts(fitted_sampler, 10, folder)
+
+
+def test_parts_too_large_for_memory_are_refused_before_the_folder(
+    fitted_sampler, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("gansampler._resources._physical_memory", lambda: 10**6)
+    with pytest.raises(
+        ValueError, match=r"a part of 1,000,000 rows.*smaller chunk_size"
+    ):
+        gansampler.dask.write_parts(fitted_sampler, 10**7, tmp_path / "rows",
+                                    chunk_size=10**6)  # fmt: skip
+    assert not (tmp_path / "rows").exists()
 
 
 def test_part_names_sort_in_row_order_beyond_100_000_parts(fitted_sampler, tmp_path,
