@@ -19,7 +19,7 @@ def resolve_device(device: str, *, gpu_pays: bool = True) -> str:
     devices that are.
     """
     if device == "auto":
-        return "cuda" if torch.cuda.is_available() and gpu_pays else "cpu"
+        return _indexed("cuda") if torch.cuda.is_available() and gpu_pays else "cpu"
     try:
         parsed = torch.device(device)
     except (RuntimeError, TypeError):
@@ -44,4 +44,14 @@ def resolve_device(device: str, *, gpu_pays: bool = True) -> str:
             f"device={device!r} does not exist. Available devices: "
             f"{available_devices()}."
         )
-    return str(parsed)
+    return _indexed(str(parsed))
+
+
+def _indexed(device: str) -> str:
+    """``"cuda"`` as the GPU current now (``"cuda:0"``): a model's weights
+    stay where they were placed, and plain ``"cuda"`` would name another GPU
+    once another is made current (``torch.cuda.set_device``), where its
+    draws would then make their noise."""
+    if device == "cuda":
+        return f"cuda:{torch.cuda.current_device()}"
+    return device

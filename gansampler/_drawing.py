@@ -329,7 +329,8 @@ class _HostRows:
         target = torch.from_numpy(self.out[offset : offset + len(X)])
         if X.device.type == "cuda" and PINNED:
             # torch keeps freed pinned memory for the next transfer.
-            staged = torch.empty(X.shape, dtype=X.dtype, pin_memory=True)
+            # On the host whatever torch's default device is.
+            staged = torch.empty(X.shape, dtype=X.dtype, device="cpu", pin_memory=True)
             X = staged.copy_(X)
         target.copy_(X)
         if self.redraw is not None:

@@ -173,7 +173,8 @@ class GANNet(NeuralNet):
         On a CUDA device, capture a round as CUDA graphs after three eager
         rounds and replay them; rounds stay eager where they cannot be
         captured (a callback acting on each round's gradients, an optimizer
-        that is not ``capturable``, a network that reads the device).
+        that is not ``capturable`` or, but for SGD, has no such setting, a
+        network that reads the device).
         ``round_path_`` says which ran.
     random_state : int or None, default=None
         Seed of the weights' initialisation and of the training draws.
@@ -995,6 +996,15 @@ class GANNet(NeuralNet):
         state.setdefault("best_epoch_", None)  # new in 0.10
         state.setdefault("stopped_early_", False)
         super().__setstate__(state)
+        # A GPU's optimizers, unpickled where their weights are on the host,
+        # would refuse their next step with capturable=True.
+        for name in PLAYER_OPTIMIZERS:
+            optimizer = self.__dict__.get(name + "_")
+            for group in getattr(optimizer, "param_groups", ()):
+                if group.get("capturable") and not any(
+                    weights.is_cuda for weights in group["params"]
+                ):
+                    group["capturable"] = False
 
     def generator_input(self, n_rows, generator, codes=None):
         """The generator's input for ``n_rows`` rows: noise drawn with the

@@ -11,6 +11,8 @@ its losses are copied out, with no read from the device until the epoch
 ends.
 """
 
+import contextlib
+
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, ProgressBar
@@ -162,9 +164,33 @@ def cuda_capture(round_fn, device):
     capture stream belongs to whichever device was current when it was first
     made)."""
     graph = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(graph, stream=torch.cuda.Stream(device=device)):
-        outputs = round_fn()
+    stream = torch.cuda.Stream(device=device)
+    # The outer context gives the caller its stream back where the capture
+    # fails: torch's own leaves the capture stream current then.
+    with torch.cuda.stream(stream):
+        try:
+            # "thread_local": the other threads' CUDA work (a draw, another
+            # fit) goes on meanwhile; by default it would fail, and the capture.
+            with torch.cuda.graph(
+                graph, stream=stream, capture_error_mode="thread_local"
+            ):
+                outputs = round_fn()
+        except BaseException:
+            _release_pool(graph, device)
+            raise
     return graph.replay, outputs
+
+
+def _release_pool(graph, device):
+    """Have the caching allocator forget a capture that failed, which torch
+    leaves routing the capture stream's memory to the graph's pool (and, for
+    the process, recycling no memory used across streams)."""
+    index = torch.device(device).index
+    index = torch.cuda.current_device() if index is None else index
+    for name in ("_cuda_endAllocateToPool", "_cuda_releasePool"):
+        release = getattr(torch._C, name, None)  # private, as torch's own use
+        with contextlib.suppress(Exception):  # none, or released already
+            release(index, graph.pool())
 
 
 # The capture used on CUDA devices; a test replaces it to run the captured
@@ -188,9 +214,13 @@ def graph_obstacle(net):
         return "the discriminator's dropout draws in each round"
     for name in ("generator_optimizer_", "discriminator_optimizer_"):
         optimizer = getattr(net, name)
-        if "capturable" in optimizer.defaults and not all(
-            group.get("capturable") for group in optimizer.param_groups
-        ):
+        if "capturable" not in optimizer.defaults:
+            # SGD holds its state on the device; others without the flag
+            # (Adagrad, one's own) may count steps on the host, which a
+            # replay would not.
+            if type(optimizer) is not torch.optim.SGD:
+                return f"{type(optimizer).__name__} has no capturable setting"
+        elif not all(group.get("capturable") for group in optimizer.param_groups):
             return f"{type(optimizer).__name__} is not capturable=True"
     return None
 

@@ -36,3 +36,28 @@ def test_only_a_gansampler_is_drawn_from():
         draw_rows(GaussianMixture(), 3, 0)  # unfitted, and no GANSampler
     with pytest.raises(TypeError, match="sampler must be a fitted GANSampler"):
         next(iter_rows(scaler, 3, 0))
+
+
+def test_rows_from_a_gpu_are_staged_in_host_memory(fitted_sampler, monkeypatch):
+    # Under torch.set_default_device("cuda"), a pinned buffer made without a
+    # device would be asked of the GPU, which torch refuses.
+    import numpy as np
+    import torch
+
+    import gansampler._drawing as drawing
+
+    asked = []
+
+    def empty(*args, **kwargs):
+        asked.append(kwargs)
+        return torch.zeros(*args, dtype=kwargs["dtype"])
+
+    class FromGPU(torch.Tensor):
+        device = torch.device("cuda")  # only its type is read
+
+    monkeypatch.setattr(drawing.torch, "empty", empty)
+    out = np.zeros((3, 2))
+    rows = drawing._HostRows(fitted_sampler, out, 0, together=True, seed=0, codes=None)
+    rows._write(torch.ones(3, 2, dtype=torch.float64).as_subclass(FromGPU), 0)
+    assert asked == [{"dtype": torch.float64, "device": "cpu", "pin_memory": True}]
+    assert (out == 1).all()

@@ -523,3 +523,20 @@ def test_rows_skorch_reads_and_a_warm_net_s_width_are_checked_as_before():
     ):
         warm.fit(np.c_[Z, Z])
     assert warm.partial_fit(Z).n_rounds_ == 6
+
+
+def test_a_gpu_s_optimizers_unpickled_on_the_host_train_on(Z):
+    # On a GPU the optimizers are capturable=True; unpickled where the
+    # weights are on the host, torch's Adam refuses to step with it.
+    import pickle
+
+    eager = {"generator_optimizer__fused": False,
+             "discriminator_optimizer__fused": False}  # fmt: skip
+    net = make_net(**eager).fit(Z)
+    for name in ("generator_optimizer_", "discriminator_optimizer_"):
+        for group in getattr(net, name).param_groups:
+            group["capturable"] = True  # as on a GPU
+    loaded = pickle.loads(pickle.dumps(net))
+    assert not loaded.generator_optimizer_.param_groups[0]["capturable"]
+    loaded.partial_fit(Z)
+    assert len(loaded.history) == 4

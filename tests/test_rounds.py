@@ -6,6 +6,8 @@ by a stand-in capture that replays the round's Python code on the same
 buffers, and for real by the tests marked ``cuda``.
 """
 
+import types
+
 import numpy as np
 import pytest
 import torch
@@ -596,6 +598,82 @@ def test_callbacks_on_gradients_keep_rounds_eager():
     )
     net.device = "cuda"
     assert "dropout" in rounds_module.graph_obstacle(net)
+
+
+def test_optimizers_that_may_count_steps_on_the_host_keep_rounds_eager():
+    # Adagrad keeps its step on the host, and its decay reads it in Python:
+    # a replay would freeze both.
+    for optimizer, reason in (
+        (torch.optim.Adagrad, "Adagrad has no capturable setting"),
+        (torch.optim.SGD, None),
+    ):
+        net = (
+            make_net(generator_optimizer=optimizer, discriminator_optimizer=optimizer)
+            .initialize()
+            .initialize_optimizers()
+        )
+        net.device = "cuda"  # only the reason is asked for
+        assert rounds_module.graph_obstacle(net) == reason
+
+
+class _Recorded:
+    """A stand-in for torch's CUDA streams and graphs that records the
+    current stream, and whose capture fails as an invalidated one does."""
+
+    def __init__(self, monkeypatch):
+        self.current, self.graph_kwargs, self.released = ["caller's"], [], []
+        recorded = self
+
+        class Stream:
+            def __init__(self, device=None):
+                self.name = f"stream on {device}"
+
+        class StreamContext:
+            def __init__(self, stream):
+                self.stream = stream
+
+            def __enter__(self):
+                self.previous = recorded.current[-1]
+                recorded.current.append(self.stream.name)
+
+            def __exit__(self, *args):
+                recorded.current.append(self.previous)
+                return False
+
+        class Graph:
+            def __init__(self, graph, stream, **kwargs):
+                recorded.graph_kwargs.append(kwargs)
+                self.context = StreamContext(stream)
+
+            def __enter__(self):
+                self.context.__enter__()
+
+            def __exit__(self, *args):
+                # torch's capture_end raises before the stream is left.
+                raise RuntimeError("operation failed due to a previous error")
+
+        monkeypatch.setattr(rounds_module.torch.cuda, "Stream", Stream)
+        monkeypatch.setattr(rounds_module.torch.cuda, "stream", StreamContext)
+        monkeypatch.setattr(rounds_module.torch.cuda, "graph", Graph)
+        graph = types.SimpleNamespace(pool=lambda: (0, 1))
+        monkeypatch.setattr(rounds_module.torch.cuda, "CUDAGraph", lambda: graph)
+        for name in ("_cuda_endAllocateToPool", "_cuda_releasePool"):
+            monkeypatch.setattr(rounds_module.torch._C, name,
+                                lambda *args, name=name: recorded.released.append(
+                                    (name, args)), raising=False)  # fmt: skip
+
+
+def test_a_failed_capture_gives_the_caller_its_stream_and_memory_back(monkeypatch):
+    recorded = _Recorded(monkeypatch)
+    with pytest.raises(RuntimeError, match="previous error"):
+        rounds_module.cuda_capture(lambda: None, "cuda:1")
+    assert recorded.current[-1] == "caller's"
+    # Other threads' CUDA work goes on during a capture.
+    assert recorded.graph_kwargs == [{"capture_error_mode": "thread_local"}]
+    assert recorded.released == [
+        ("_cuda_endAllocateToPool", (1, (0, 1))),
+        ("_cuda_releasePool", (1, (0, 1))),
+    ]
 
 
 # --- On a GPU ------------------------------------------------------------------
