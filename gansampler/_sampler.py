@@ -761,7 +761,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 net.initialize()
                 _check_round_memory(net, table_map.width_)
                 net.partial_fit(
-                    torch.from_numpy(table_map.encode_coded(coded).astype(np.float32)),
+                    torch.from_numpy(table_map.encode_coded(coded, np.float32)),
                     None if codes is None else torch.from_numpy(codes),
                 )
             if table_map.block_sizes_:

@@ -1606,24 +1606,27 @@ class TableMap:
         coded = self.coded(X)
         return self.encode_coded(coded)
 
-    def encode_coded(self, coded):
-        """Coded rows in the networks' space."""
+    def encode_coded(self, coded, dtype=np.float64):
+        """Coded rows in the networks' space, as an array of ``dtype``."""
         if self.plain:
-            return self.numbers_.to_network(coded)
+            return self.numbers_.to_network(coded).astype(dtype, copy=False)
         rng = np.random.default_rng(
             np.random.SeedSequence(self.random_state % 2**32, spawn_key=(2,))
         )
-        numbers, blocks = [], []
+        # One array, each block written in place: a column of 900 levels
+        # makes 900 of them, which blocks put together would copy.
+        n_rows = len(coded)
+        out = np.zeros((n_rows, self.width_), dtype=dtype)
+        rows = np.arange(n_rows)
+        numbers, start = [], self.n_numbers_
         for j, column in enumerate(self.columns_):
             values = coded[:, j]
             missing = np.isnan(values)
             if column.kind == "category":
                 codes = np.where(missing, column.codec.missing_level() or 0, values)
-                codes = codes.astype(np.int64)
-                slots = column.codec.slot_of_level_[codes]
-                block = np.zeros((len(values), column.width))
-                block[np.arange(len(values)), slots] = 1.0
-                blocks.append(block)
+                slots = column.codec.slot_of_level_[codes.astype(np.int64)]
+                out[rows, start + slots] = 1.0
+                start += column.width
                 continue
             if missing.any():
                 values = values.copy()
@@ -1631,11 +1634,15 @@ class TableMap:
                 values[missing] = rng.choice(observed, size=int(missing.sum()))
             numbers.append(values)
             if column.codec is not None:
-                blocks.append(column.codec.encode(missing))
-        parts = []
+                out[:, start : start + column.codec.width] = column.codec.encode(
+                    missing
+                )
+                start += column.codec.width
         if numbers:
-            parts.append(self.numbers_.to_network(np.column_stack(numbers)))
-        return np.concatenate(parts + blocks, axis=1)
+            out[:, : self.n_numbers_] = self.numbers_.to_network(
+                np.column_stack(numbers)
+            )
+        return out
 
     # -- the networks' space to data ---------------------------------------
 
