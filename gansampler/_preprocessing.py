@@ -182,18 +182,38 @@ def fixed_decimals(X, single=None):
     values is tolerated. ``single`` says which columns of a float64 ``X``
     were float32 (by default, those that :func:`held_as_float32`).
     """
-    tolerance = _storage_noise(X, single)
-    X = X.astype(np.float64)
+    if X.dtype == np.float64 and single is None:
+        single = held_as_float32(X)
     decimals = [None] * X.shape[1]
     for d in range(_MAX_DECIMALS + 1):
         undecided = [j for j, found in enumerate(decimals) if found is None]
         if not undecided:
             break
-        exact, whole = _within_decimals(X[:, undecided], tolerance[:, undecided], d)
-        for j, is_exact in zip(undecided, exact | whole, strict=True):
-            if is_exact:
-                decimals[j] = d
+        # A column of measurements fails on its first rows at every d: only
+        # the columns that pass them are read whole (each pass makes a few
+        # copies of the columns it reads).
+        passed = _at_decimals(X[:_HEAD_ROWS], single, undecided, d)
+        candidates = [j for j, ok in zip(undecided, passed, strict=True) if ok]
+        if candidates:
+            passed = _at_decimals(X, single, candidates, d)
+            for j, ok in zip(candidates, passed, strict=True):
+                if ok:
+                    decimals[j] = d
     return decimals
+
+
+# The rows that fixed_decimals reads first.
+_HEAD_ROWS = 1_000
+
+
+def _at_decimals(X, single, columns, d):
+    """Whether each of ``columns`` of ``X`` holds values of ``d`` decimals
+    (within their storage's noise), or whole numbers where ``d`` is 0."""
+    part = X[:, columns]
+    single = None if single is None else np.asarray(single)[columns]
+    tolerance = _storage_noise(part, single)
+    exact, whole = _within_decimals(part.astype(np.float64), tolerance, d)
+    return exact | whole
 
 
 def decimal_evidence(X, single, wanted):
