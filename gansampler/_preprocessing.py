@@ -50,7 +50,7 @@ _MIN_ROWS_PER_LEVEL = 2
 # its samples would be its training values, each of them as rare as the row
 # it came from. Fewer other values are a code, a flag or a short scale,
 # discrete whatever their counts. Below 1,000 rows, where the power map
-# keeps a point mass (see _suits_power), it smeared such a column: credit
+# keeps a point mass (see _power_if_suited), it smeared such a column: credit
 # approval's amounts (326 rows, 41% of them 0, 85% of the others seen once)
 # took its detection AUC from 0.712 to 0.806 (seed 0 drew 17% of them 0,
 # against 43%); with the quantile map, 0.726, and its rows sat closer to
@@ -567,56 +567,65 @@ class DataMap:
         if not continuous:
             return maps
         columns = np.asarray(continuous)
-        suits = np.array([self._suits_power(X[:, j]) for j in columns], dtype=bool)
+        powers = [self._power_if_suited(X[:, j]) for j in columns]
+        suits = np.array([power is not None for power in powers], dtype=bool)
         if not suits.any():
             return maps
         self.power_columns_ = columns[suits]
-        # Refit on the chosen columns alone: the transform keeps no others.
+        # One map of the chosen columns, with the powers their own fits found
+        # (a power is fitted to its column alone), scaled as scikit-learn
+        # scales them together.
+        power = _arrays_out(PowerTransformer(standardize=False))
+        power.lambdas_ = np.array([p for p in powers if p is not None])
+        power.n_features_in_ = len(self.power_columns_)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
-            self.power_transformer_ = _arrays_out(PowerTransformer()).fit(
-                X[:, self.power_columns_]
-            )
+            Z = power.transform(X[:, self.power_columns_])
+            power._scaler = _arrays_out(StandardScaler(copy=False)).fit(Z)
+        power.standardize = True
+        self.power_transformer_ = power
         Z = self.power_transformer_.transform(X[:, self.power_columns_])
         self.power_range_ = np.array([Z.min(axis=0), Z.max(axis=0)])
         for j in self.power_columns_:
             maps[j] = "power"
         return maps
 
-    def _suits_power(self, column):
-        """Whether the power map can map ``column``; with "auto", whether it
-        makes its tails normal (excess kurtosis at most 1) and, where the
-        quantile map has 100 quantiles or more to serve in its place, the
-        column has no point mass, which a smooth map smears over the values
-        beside it."""
+    def _power_if_suited(self, column):
+        """The power of the map fitted to ``column`` where the map can map
+        it, else None; with "auto", where it makes its tails normal (excess
+        kurtosis at most 1) and, where the quantile map has 100 quantiles or
+        more to serve in its place, the column has no point mass, which a
+        smooth map smears over the values beside it."""
         if (
             self.preprocessing == "auto"
             and _n_quantiles(len(column)) >= _POINT_MASS_QUANTILES
             and has_point_mass(column)
         ):
-            return False
+            return None
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
             try:
                 transformer = _arrays_out(PowerTransformer())
                 Z = transformer.fit_transform(column[:, None])[:, 0]
             except (ValueError, ArithmeticError):  # the optimiser's bounds cross
-                return False
+                return None
             kurtosis = stats.kurtosis(Z)
             if not np.isfinite(Z).all():
-                return False
+                return None
             # The map loses the values of a column of tiny numbers (1 + x
             # rounds away most of x's digits): it must give them back.
             back = transformer.inverse_transform(Z[:, None])[:, 0]
         spread = np.std(column, dtype=np.float64)  # float32's overflows near 1e38
         if not np.all(np.abs(back - column) <= _POWER_ROUND_TRIP * spread):
-            return False
+            return None
         # A fit that flattens the column (a large offset, 3000 + N(0, 1),
         # may get a power that makes every value nearly one), whose scores
         # scikit-learn then leaves unscaled: no spread to learn.
         if not np.std(Z) > 0.5:
-            return False
-        return self.preprocessing != "auto" or kurtosis <= _MAX_POWER_KURTOSIS
+            return None
+        if self.preprocessing == "auto" and kurtosis > _MAX_POWER_KURTOSIS:
+            return None
+        return transformer.lambdas_[0]
 
     @property
     def n_features_(self):
