@@ -10,7 +10,10 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+import gansampler._table as table_module
 from gansampler import GANSampler, load
 from gansampler._table import MIN_LEVEL_ROWS, TableMap, _column_quantiles
 from gansampler.exceptions import TooManyLevelsError
@@ -1171,3 +1174,39 @@ def test_arrow_dictionaries_keep_their_dictionary_and_its_order(tmp_path):
     sampler.save(tmp_path / "model.safetensors")
     again = load(tmp_path / "model.safetensors").sample(50, random_state=0)
     pd.testing.assert_frame_equal(again, rows)
+
+
+_TEXT_OR_MISSING = st.one_of(
+    st.text(max_size=3),
+    st.sampled_from(["a", "b", "B", "é", "10", "2", None, np.nan]),
+    st.just(np.str_("a")),
+)
+
+
+def _objects(items):
+    values = np.empty(len(items), dtype=object)
+    values[:] = items
+    return values
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    fitted=st.lists(_TEXT_OR_MISSING, min_size=1, max_size=30),
+    other=st.lists(st.one_of(_TEXT_OR_MISSING, st.just(3)), max_size=20),
+)
+def test_text_is_coded_by_hash_tables_as_value_by_value(fitted, other):
+    # The fast path for text gives the levels and codes of the general one.
+    values = _objects(fitted)
+    missing = table_module._missing_mask(values)
+    assume(not missing.all())
+    codes, levels = table_module._text_level_codes(values, missing)
+    expected_codes, expected_levels = table_module._any_level_codes(values, missing)
+    assert levels == expected_levels
+    np.testing.assert_array_equal(codes, expected_codes)
+    codec = table_module.CategoryCodec().fit(values, missing)
+    others = _objects(other)
+    absent = table_module._missing_mask(others)
+    if all(isinstance(v, str) for v in others[~absent]):
+        np.testing.assert_array_equal(
+            codec._text_codes(others, absent), codec._any_codes(others, absent)
+        )
