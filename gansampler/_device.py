@@ -1,5 +1,7 @@
 """Choosing the torch device that a sampler trains on."""
 
+import contextlib
+
 import torch
 
 
@@ -19,7 +21,7 @@ def resolve_device(device: str, *, gpu_pays: bool = True) -> str:
     devices that are.
     """
     if device == "auto":
-        return _indexed("cuda") if torch.cuda.is_available() and gpu_pays else "cpu"
+        return "cuda" if torch.cuda.is_available() and gpu_pays else "cpu"
     try:
         parsed = torch.device(device)
     except (RuntimeError, TypeError):
@@ -44,14 +46,17 @@ def resolve_device(device: str, *, gpu_pays: bool = True) -> str:
             f"device={device!r} does not exist. Available devices: "
             f"{available_devices()}."
         )
-    return _indexed(str(parsed))
+    return str(parsed)
 
 
-def _indexed(device: str) -> str:
-    """``"cuda"`` as the GPU current now (``"cuda:0"``): a model's weights
-    stay where they were placed, and plain ``"cuda"`` would name another GPU
-    once another is made current (``torch.cuda.set_device``), where its
-    draws would then make their noise."""
-    if device == "cuda":
-        return f"cuda:{torch.cuda.current_device()}"
-    return device
+@contextlib.contextmanager
+def on_device_of(module):
+    """Torch's ``"cuda"`` as the GPU that holds ``module``'s weights, for
+    the while: a model fitted on ``"cuda"`` draws its noise beside its
+    weights whichever GPU is made current later (``torch.cuda.set_device``)."""
+    weights = next(module.parameters(), None)
+    if weights is None or weights.device.type != "cuda":
+        yield
+        return
+    with torch.cuda.device(weights.device):
+        yield

@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, validate_parameter_constraints
 from ._copies import redraw_copies
+from ._device import on_device_of
 from ._params import CONSTRAINTS
 from ._random import draw_seed, spawn_seeds, torch_generator, torch_threads
 from ._resources import check_memory
@@ -238,7 +239,8 @@ def fill_rows(sampler, seed, n_samples, start, codes, out):
     With the sampler's ``n_threads`` torch threads: a CPU's matrix products
     round differently on other counts, and the threads of a dask worker or a
     thread pool do not share the caller's setting."""
-    with torch_threads(getattr(sampler, "n_threads", None)):
+    n_threads = getattr(sampler, "n_threads", None)
+    with torch_threads(n_threads), on_device_of(sampler.net_.generator_ema_):
         _fill_rows(sampler, seed, n_samples, start, codes, out)
 
 

@@ -341,7 +341,6 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         if name not in ("generator_ema", *PLAYERS, *OPTIMIZERS):
             raise ValueError(f"unknown network {name!r}")
         state = _unflatten(state, tensors)
-        _check_finite(name, state)
         # Parts that were code the caller did not trust are the defaults now,
         # which the saved weights and optimizer states do not fit.
         if (name.startswith("discriminator") and "discriminator" in dropped) or (
@@ -353,7 +352,7 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
             _check_moments(name, state, target)
             state = _with_device_flags(state, target)
         else:
-            _check_floats(name, state, target)
+            _check_weights(name, state, target)
         try:
             target.load_state_dict(state)
         except (RuntimeError, KeyError, ValueError, TypeError) as exc:
@@ -451,44 +450,42 @@ def _check_players(net, n_features, states, tensors, prefix):
     check_memory(size, "The model's discriminator", "The file may be forged.")
 
 
-def _tensors_in(value):
-    """The tensors in a state (nested dicts and lists of them)."""
-    if isinstance(value, torch.Tensor):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _tensors_in(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _tensors_in(item)
-
-
-def _check_finite(name, state):
-    """Refuse a network's or an optimizer's saved state that holds NaN or
-    infinity, which training resumed from the file would spread."""
-    for tensor in _tensors_in(state):
-        if tensor.is_floating_point() and not torch.isfinite(tensor).all():
-            raise ValueError(f"the state of {name} holds NaN or infinite values")
-
-
-def _check_floats(name, state, module):
-    """Refuse saved weights of integers where the network holds floats:
-    ``load_state_dict`` would cast them silently."""
+def _check_weights(name, state, module):
+    """Refuse a network's saved state that ``load_state_dict`` would take
+    silently and training resumed from the file would spread: integers where
+    the network holds floats, NaN, or an infinite weight (a buffer, a mask's
+    floor say, may be infinite)."""
     own = module.state_dict()
+    weights = dict(module.named_parameters())
     for key, tensor in state.items():
+        if not isinstance(tensor, torch.Tensor):
+            continue  # load_state_dict says what does not fit
         if (
             key in own
             and own[key].is_floating_point()
-            and not (isinstance(tensor, torch.Tensor) and tensor.is_floating_point())
+            and not tensor.is_floating_point()
         ):
-            kind = getattr(tensor, "dtype", type(tensor).__name__)
-            raise ValueError(f"the weights {key} of {name} are {kind}, not floats")
+            raise ValueError(
+                f"the weights {key} of {name} are {tensor.dtype}, not floats"
+            )
+        if tensor.is_floating_point() and (
+            tensor.isnan().any() or (key in weights and tensor.isinf().any())
+        ):
+            raise ValueError(f"the state of {name} holds NaN or infinite values")
+
+
+# The per-weight tensors of torch's optimizers that have their weight's
+# shape: Adam's (and AdamW's, NAdam's, RAdam's, Adamax's) moments, SGD's
+# momentum, RMSprop's and Adagrad's sums. Others (Adafactor's factored
+# moments, a step count) may have any.
+_MOMENTS = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf",
+            "momentum_buffer", "square_avg", "grad_avg", "sum")  # fmt: skip
 
 
 def _check_moments(name, state, optimizer):
-    """Refuse a saved optimizer state whose per-weight tensors (Adam's
-    moments) have other shapes than the weights they follow: the next step
-    would fail deep in torch."""
+    """Refuse a saved optimizer state whose moments are not finite, or have
+    other shapes than the weights they follow: the next step would spread
+    NaN, or fail deep in torch."""
     shapes = [
         tuple(weights.shape)
         for group in optimizer.param_groups
@@ -500,12 +497,19 @@ def _check_moments(name, state, optimizer):
     for index, moments in per_weight.items():
         if not (isinstance(index, int) and 0 <= index < len(shapes)):
             raise ValueError(f"the state of {name} names no weight {index!r}")
-        for tensor in _tensors_in(moments):
-            if tensor.dim() and tuple(tensor.shape) != shapes[index]:
+        if not isinstance(moments, dict):
+            continue
+        for key in _MOMENTS:
+            tensor = moments.get(key)
+            if not isinstance(tensor, torch.Tensor):
+                continue
+            if tuple(tensor.shape) != shapes[index]:
                 raise ValueError(
-                    f"the state of {name} holds a tensor of shape "
+                    f"the state of {name} holds {key} of shape "
                     f"{tuple(tensor.shape)} for a weight of shape {shapes[index]}"
                 )
+            if tensor.is_floating_point() and not tensor.isfinite().all():
+                raise ValueError(f"the state of {name} holds NaN or infinite values")
 
 
 def _with_device_flags(state, optimizer):

@@ -11,8 +11,6 @@ its losses are copied out, with no read from the device until the epoch
 ends.
 """
 
-import contextlib
-
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, ProgressBar
@@ -165,32 +163,16 @@ def cuda_capture(round_fn, device):
     made)."""
     graph = torch.cuda.CUDAGraph()
     stream = torch.cuda.Stream(device=device)
-    # The outer context gives the caller its stream back where the capture
+    # The first context gives the caller its stream back where the capture
     # fails: torch's own leaves the capture stream current then.
-    with torch.cuda.stream(stream):
-        try:
-            # "thread_local": the other threads' CUDA work (a draw, another
-            # fit) goes on meanwhile; by default it would fail, and the capture.
-            with torch.cuda.graph(
-                graph, stream=stream, capture_error_mode="thread_local"
-            ):
-                outputs = round_fn()
-        except BaseException:
-            _release_pool(graph, device)
-            raise
+    # "thread_local": the other threads' CUDA work (a draw) goes on
+    # meanwhile; by default it would fail, and the capture with it.
+    with (
+        torch.cuda.stream(stream),
+        torch.cuda.graph(graph, stream=stream, capture_error_mode="thread_local"),
+    ):
+        outputs = round_fn()
     return graph.replay, outputs
-
-
-def _release_pool(graph, device):
-    """Have the caching allocator forget a capture that failed, which torch
-    leaves routing the capture stream's memory to the graph's pool (and, for
-    the process, recycling no memory used across streams)."""
-    index = torch.device(device).index
-    index = torch.cuda.current_device() if index is None else index
-    for name in ("_cuda_endAllocateToPool", "_cuda_releasePool"):
-        release = getattr(torch._C, name, None)  # private, as torch's own use
-        with contextlib.suppress(Exception):  # none, or released already
-            release(index, graph.pool())
 
 
 # The capture used on CUDA devices; a test replaces it to run the captured

@@ -484,7 +484,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         The quantile map from the data to the networks' normal scores.
         Defined unless ``preprocessing="standard"``.
     device_ : str
-        Device the networks live on, a GPU by its number (``"cuda:0"``).
+        Device the networks live on.
     net_ : GANNet
         The skorch net that trained the networks; its ``generator_`` and
         ``discriminator_`` are the fitted :class:`torch.nn.Module` objects.

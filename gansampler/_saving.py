@@ -63,8 +63,10 @@ _COMPRESSED = (b"x\x01", b"x^", b"x\x9c", b"x\xda", b"\x1f\x8b", b"BZh",
                b"\xfd7zXZ", b"]\x00\x00", b"\x04\x22\x4d\x18")  # fmt: skip
 
 
-# Protocols 0 and 1 start with a class or function by name: "cmodule\nname\n".
-_OLD_PICKLE = re.compile(rb"\(?c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n")
+# Protocols 0 and 1 start with a class or function by name, "cmodule\nname\n",
+# then store it ("p0\n", "q\x00") or open its arguments ("("); a text file
+# of one column may start with two such lines.
+_OLD_PICKLE = re.compile(rb"\(?c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n[pq(]")
 
 
 class _Unsaveable(Exception):

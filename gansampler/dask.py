@@ -357,7 +357,11 @@ def check_part_memory(sampler, n_samples, chunk_size, advice):
     """Refuse, before anything is drawn or written, parts that cannot fit in
     this machine's memory where this machine draws them (local threads; a
     cluster's workers have memory of their own)."""
-    if _client() is None:
+    scheduler = _dask().config.get("scheduler", None)
+    local = scheduler is None or (
+        isinstance(scheduler, str) and "distributed" not in scheduler
+    )
+    if local and _client() is None:
         rows = min(int(chunk_size), int(n_samples))
         check_draw_memory(rows, sampler.n_features_in_,
                           sampler.table_map_.output_dtype_,

@@ -1,7 +1,9 @@
+import contextlib
 import os
 import pickle
 import subprocess
 import sys
+import types
 import warnings
 from pathlib import Path
 
@@ -55,29 +57,48 @@ def assert_rows(rows, shape, dtype=np.float64):
 
 
 def test_auto_and_cpu():
-    expected = "cuda:0" if torch.cuda.is_available() else "cpu"
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert resolve_device("auto") == expected
     assert resolve_device("cpu") == "cpu"
     assert "cpu" in available_devices()
 
 
-def test_cuda_is_pinned_to_the_gpu_current_when_resolved(monkeypatch):
-    # Plain "cuda" names whichever GPU is current when a tensor is made: a
-    # model's noise would follow torch.cuda.set_device away from its weights.
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
-    monkeypatch.setattr(torch.cuda, "current_device", lambda: 1)
-    assert resolve_device("cuda") == "cuda:1"
-    assert resolve_device("auto") == "cuda:1"
-    assert resolve_device("cuda:0") == "cuda:0"
+def test_draws_run_beside_the_weights_whichever_gpu_is_current(
+    fitted_sampler, monkeypatch
+):
+    # "cuda" names the current GPU when a tensor is made: a model fitted on
+    # one GPU would draw its noise on another once that one is current.
+    import gansampler._device as device_module
+    import gansampler._drawing as drawing
+
+    entered = []
+
+    class OnGPU(torch.nn.Module):
+        def parameters(self, recurse=True):
+            return iter([types.SimpleNamespace(device=torch.device("cuda:1"))])
+
+    def on_gpu(device):
+        entered.append(device)
+        return contextlib.nullcontext()
+
+    monkeypatch.setattr(device_module.torch.cuda, "device", on_gpu)
+    with device_module.on_device_of(OnGPU()):
+        pass
+    assert entered == [torch.device("cuda:1")]
+    # Every draw (sample, score, draw_rows) runs so; a CPU model as it is.
+    fitted_sampler.sample(5, random_state=0)
+    assert entered == [torch.device("cuda:1")]
+    monkeypatch.setattr(drawing, "_fill_rows", lambda *args: None)
+    monkeypatch.setattr(fitted_sampler.net_, "generator_ema_", OnGPU())
+    drawing.fill_rows(fitted_sampler, 0, 5, 0, None, np.empty((5, 2)))
+    assert entered == [torch.device("cuda:1")] * 2
 
 
 def test_auto_leaves_a_gpu_that_would_not_pay(monkeypatch):
     from skorch.callbacks import GradientNormClipping, ProgressBar
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(torch.cuda, "current_device", lambda: 0)
-    assert resolve_device("auto") == "cuda:0"
+    assert resolve_device("auto") == "cuda"
     assert resolve_device("auto", gpu_pays=False) == "cpu"
     large, small = (10_000, 3), (200, 3)
     assert GANSampler()._gpu_pays(*large)
@@ -182,7 +203,7 @@ def test_a_fit_on_a_device_not_here_draws_nothing_from_the_caller_s_state():
 def test_fit_and_sample_on_cuda(fast):
     X = np.random.default_rng(0).normal(4.0, 1.25, size=(500, 1))
     sampler = GANSampler(**fast, device="cuda", random_state=0).fit(X)
-    assert sampler.device_ == f"cuda:{torch.cuda.current_device()}"
+    assert sampler.device_ == "cuda"
     assert next(sampler.net_.generator_.parameters()).is_cuda
     a = sampler.sample(1000, random_state=1)
     np.testing.assert_array_equal(a, sampler.sample(1000, random_state=1))

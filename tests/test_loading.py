@@ -60,6 +60,18 @@ class ScaledGenerator(nn.Module):
         return self.linear(noise) * self.scale
 
 
+class FlooredDiscriminator(nn.Module):
+    """A custom discriminator with an infinite buffer: a state to keep."""
+
+    def __init__(self, n_inputs):
+        super().__init__()
+        self.linear = nn.Linear(n_inputs, 1)
+        self.register_buffer("floor", torch.tensor(float("-inf")))
+
+    def forward(self, rows):
+        return self.linear(rows).clamp(min=self.floor)
+
+
 SHIFTED = f"{__name__}:ShiftedGenerator"
 SCALED = f"{__name__}:ScaledGenerator"
 WIDE = f"{__name__}:WideDiscriminator"
@@ -650,6 +662,32 @@ BAD_TRAINING_STATES = {
 }
 
 
+@pytest.mark.parametrize("kind", ["adafactor", "floored"])
+def test_unusual_training_states_load_and_train_on(table, tmp_path, kind):
+    # Adafactor's moments are factored (not of their weight's shape); a
+    # buffer may be infinite.
+    X, _ = table
+    if kind == "adafactor":
+        optimizer = getattr(torch.optim, "Adafactor", None)
+        if optimizer is None:
+            pytest.skip("torch has no Adafactor")
+        params = {"optimizer": optimizer}
+        trusted = [f"{optimizer.__module__}:{optimizer.__qualname__}"]
+    else:
+        floored = f"{__name__}:FlooredDiscriminator"
+        params, trusted = {"discriminator": FlooredDiscriminator}, [floored]
+    sampler = GANSampler(**TINY, random_state=0, **params).fit(X)
+    sampler.save(tmp_path / "model.safetensors", training_state=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DroppedParameterWarning)
+        loaded = gansampler.load(tmp_path / "model.safetensors", trusted=trusted)
+    assert type(loaded.net_.generator_optimizer_) is type(
+        sampler.net_.generator_optimizer_
+    )
+    loaded.net_.partial_fit(loaded.table_map_.encode(X).astype(np.float32))
+    assert np.isfinite(loaded.sample(10, random_state=0)).all()
+
+
 @pytest.mark.parametrize("name", list(BAD_TRAINING_STATES))
 def test_a_bad_training_state_gets_a_clear_value_error(
     saved_for_training, tmp_path, name
@@ -722,6 +760,10 @@ def test_folders_missing_files_and_pickles(fitted_sampler, tmp_path):
         joblib.dump(fitted_sampler, tmp_path / "m.joblib", protocol=protocol)
         with pytest.raises(ValueError, match="is a pickle"):
             gansampler.load(tmp_path / "m.joblib")
+    # As may a text file of one column.
+    (tmp_path / "cities.csv").write_text("city\nParis\nLyon\n")
+    with pytest.raises(ValueError, match="is not a gansampler model"):
+        gansampler.load(tmp_path / "cities.csv")
 
 
 def test_code_that_would_run_on_import_is_never_imported(saved, tmp_path):

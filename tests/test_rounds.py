@@ -6,8 +6,6 @@ by a stand-in capture that replays the round's Python code on the same
 buffers, and for real by the tests marked ``cuda``.
 """
 
-import types
-
 import numpy as np
 import pytest
 import torch
@@ -621,7 +619,7 @@ class _Recorded:
     current stream, and whose capture fails as an invalidated one does."""
 
     def __init__(self, monkeypatch):
-        self.current, self.graph_kwargs, self.released = ["caller's"], [], []
+        self.current, self.graph_kwargs = ["caller's"], []
         recorded = self
 
         class Stream:
@@ -655,25 +653,16 @@ class _Recorded:
         monkeypatch.setattr(rounds_module.torch.cuda, "Stream", Stream)
         monkeypatch.setattr(rounds_module.torch.cuda, "stream", StreamContext)
         monkeypatch.setattr(rounds_module.torch.cuda, "graph", Graph)
-        graph = types.SimpleNamespace(pool=lambda: (0, 1))
-        monkeypatch.setattr(rounds_module.torch.cuda, "CUDAGraph", lambda: graph)
-        for name in ("_cuda_endAllocateToPool", "_cuda_releasePool"):
-            monkeypatch.setattr(rounds_module.torch._C, name,
-                                lambda *args, name=name: recorded.released.append(
-                                    (name, args)), raising=False)  # fmt: skip
+        monkeypatch.setattr(rounds_module.torch.cuda, "CUDAGraph", object)
 
 
-def test_a_failed_capture_gives_the_caller_its_stream_and_memory_back(monkeypatch):
+def test_a_failed_capture_gives_the_caller_its_stream_back(monkeypatch):
     recorded = _Recorded(monkeypatch)
     with pytest.raises(RuntimeError, match="previous error"):
         rounds_module.cuda_capture(lambda: None, "cuda:1")
     assert recorded.current[-1] == "caller's"
     # Other threads' CUDA work goes on during a capture.
     assert recorded.graph_kwargs == [{"capture_error_mode": "thread_local"}]
-    assert recorded.released == [
-        ("_cuda_endAllocateToPool", (1, (0, 1))),
-        ("_cuda_releasePool", (1, (0, 1))),
-    ]
 
 
 # --- On a GPU ------------------------------------------------------------------
