@@ -997,14 +997,17 @@ class GANNet(NeuralNet):
         state.setdefault("stopped_early_", False)
         super().__setstate__(state)
         # A GPU's optimizers, unpickled where their weights are on the host,
-        # would refuse their next step with capturable=True.
+        # would refuse their next step with capturable=True (and, before
+        # torch 2.4, which has no fused Adam for the CPU, with fused=True).
         for name in PLAYER_OPTIMIZERS:
             optimizer = self.__dict__.get(name + "_")
             for group in getattr(optimizer, "param_groups", ()):
-                if group.get("capturable") and not any(
-                    weights.is_cuda for weights in group["params"]
-                ):
+                if any(weights.is_cuda for weights in group["params"]):
+                    continue
+                if group.get("capturable"):
                     group["capturable"] = False
+                if group.get("fused") and torch.__version__ < "2.4":
+                    group["fused"] = False
 
     def generator_input(self, n_rows, generator, codes=None):
         """The generator's input for ``n_rows`` rows: noise drawn with the
