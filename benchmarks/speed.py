@@ -849,14 +849,20 @@ else:  # the least the same rows need: codes, quantiles, one array of one-hots
     import pandas as pd
     numbers = frame.select_dtypes("number").to_numpy()
     quantiles = np.nanquantile(numbers[:100_000], np.linspace(0, 1, 1_000), axis=0)
+    missing = np.isnan(numbers)
+    gaps = [j for j in range(numbers.shape[1]) if missing[:, j].any()]
     codes = [pd.factorize(frame[c])[0] for c in frame.select_dtypes(exclude="number")]
-    widths = [codes_.max() + 2 for codes_ in codes]
-    rows = np.zeros((n_rows, numbers.shape[1] + sum(widths)), dtype=np.float32)
+    widths = [codes_.max() + 1 for codes_ in codes]  # text without missing cells
+    width = numbers.shape[1] + 2 * len(gaps) + sum(widths)
+    rows = np.zeros((n_rows, width), dtype=np.float32)
     rows[:, : numbers.shape[1]] = np.nan_to_num(numbers)
     start_ = numbers.shape[1]
-    for codes_, width in zip(codes, widths):
-        rows[np.arange(n_rows), start_ + codes_ + 1] = 1.0
-        start_ += width
+    for j in gaps:  # where a number is missing: two slots, as gansampler's
+        rows[np.arange(n_rows), start_ + missing[:, j]] = 1.0
+        start_ += 2
+    for codes_, width_ in zip(codes, widths):
+        rows[np.arange(n_rows), start_ + codes_] = 1.0
+        start_ += width_
 print(time.perf_counter() - start, _peak_mib() - before, rows.shape[1])
 """
 

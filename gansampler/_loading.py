@@ -476,16 +476,17 @@ def _check_weights(name, state, module):
 
 # The per-weight tensors of torch's optimizers that have their weight's
 # shape: Adam's (and AdamW's, NAdam's, RAdam's, Adamax's) moments, SGD's
-# momentum, RMSprop's and Adagrad's sums. Others (Adafactor's factored
-# moments, a step count) may have any.
+# momentum, RMSprop's, Adagrad's and Adadelta's sums, Rprop's steps, ASGD's
+# average. Others (Adafactor's factored moments, a step count) may have any.
 _MOMENTS = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf",
-            "momentum_buffer", "square_avg", "grad_avg", "sum")  # fmt: skip
+            "momentum_buffer", "square_avg", "grad_avg", "sum", "acc_delta",
+            "prev", "step_size", "ax")  # fmt: skip
 
 
 def _check_moments(name, state, optimizer):
-    """Refuse a saved optimizer state whose moments are not finite, or have
-    other shapes than the weights they follow: the next step would spread
-    NaN, or fail deep in torch."""
+    """Refuse a saved optimizer state that holds NaN or infinity, or whose
+    moments have other shapes than the weights they follow: the next step
+    would spread NaN, or fail deep in torch."""
     shapes = [
         tuple(weights.shape)
         for group in optimizer.param_groups
@@ -499,17 +500,16 @@ def _check_moments(name, state, optimizer):
             raise ValueError(f"the state of {name} names no weight {index!r}")
         if not isinstance(moments, dict):
             continue
-        for key in _MOMENTS:
-            tensor = moments.get(key)
+        for key, tensor in moments.items():
             if not isinstance(tensor, torch.Tensor):
                 continue
-            if tuple(tensor.shape) != shapes[index]:
+            if tensor.is_floating_point() and not tensor.isfinite().all():
+                raise ValueError(f"the state of {name} holds NaN or infinite values")
+            if key in _MOMENTS and tuple(tensor.shape) != shapes[index]:
                 raise ValueError(
                     f"the state of {name} holds {key} of shape "
                     f"{tuple(tensor.shape)} for a weight of shape {shapes[index]}"
                 )
-            if tensor.is_floating_point() and not tensor.isfinite().all():
-                raise ValueError(f"the state of {name} holds NaN or infinite values")
 
 
 def _with_device_flags(state, optimizer):

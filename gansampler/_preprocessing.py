@@ -189,10 +189,11 @@ def fixed_decimals(X, single=None):
         undecided = [j for j, found in enumerate(decimals) if found is None]
         if not undecided:
             break
-        # A column of measurements fails on its first rows at every d: only
-        # the columns that pass them are read whole (each pass makes a few
-        # copies of the columns it reads).
-        passed = _at_decimals(X[:_HEAD_ROWS], single, undecided, d)
+        # A column of measurements fails on a thousand of its rows at every
+        # d: only the columns that pass them are read whole (each pass makes
+        # a few copies of the columns it reads). Rows spread over the table,
+        # which may be sorted or start with zeros.
+        passed = _at_decimals(X[:: max(1, len(X) // _LOOK_ROWS)], single, undecided, d)
         candidates = [j for j, ok in zip(undecided, passed, strict=True) if ok]
         if candidates:
             passed = _at_decimals(X, single, candidates, d)
@@ -202,8 +203,8 @@ def fixed_decimals(X, single=None):
     return decimals
 
 
-# The rows that fixed_decimals reads first.
-_HEAD_ROWS = 1_000
+# About as many rows as fixed_decimals reads first.
+_LOOK_ROWS = 1_000
 
 
 def _at_decimals(X, single, columns, d):
@@ -581,6 +582,10 @@ class DataMap:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
             Z = power.transform(X[:, self.power_columns_])
+            # scikit-learn fits a column it finds constant (its power 1)
+            # untransformed.
+            constant = power.lambdas_ == 1.0
+            Z[:, constant] = X[:, self.power_columns_[constant]]
             power._scaler = _arrays_out(StandardScaler(copy=False)).fit(Z)
         power.standardize = True
         self.power_transformer_ = power

@@ -163,16 +163,42 @@ def cuda_capture(round_fn, device):
     made)."""
     graph = torch.cuda.CUDAGraph()
     stream = torch.cuda.Stream(device=device)
+    # A pool of the capture's own, which a failed capture can give back.
+    pool = torch.cuda.graph_pool_handle()
     # The first context gives the caller its stream back where the capture
     # fails: torch's own leaves the capture stream current then.
     # "thread_local": the other threads' CUDA work (a draw) goes on
     # meanwhile; by default it would fail, and the capture with it.
-    with (
-        torch.cuda.stream(stream),
-        torch.cuda.graph(graph, stream=stream, capture_error_mode="thread_local"),
-    ):
-        outputs = round_fn()
+    try:
+        with (
+            torch.cuda.stream(stream),
+            torch.cuda.graph(
+                graph, pool=pool, stream=stream, capture_error_mode="thread_local"
+            ),
+        ):
+            outputs = round_fn()
+    except BaseException:
+        _end_capture(device, pool)
+        raise
     return graph.replay, outputs
+
+
+def _end_capture(device, pool):
+    """Have torch's allocator end a capture that failed before it ended
+    (``cudaStreamEndCapture`` refused it): torch leaves it recording into
+    the capture's pool, for the whole process. A capture that did end (a
+    failure after it) is left to the graph, which gives its pool back."""
+    index = torch.device(device).index
+    index = torch.cuda.current_device() if index is None else index
+    end = getattr(torch._C, "_cuda_endAllocateToPool", None)
+    release = getattr(torch._C, "_cuda_releasePool", None)
+    if end is None or release is None:  # private names, in recent torch
+        return
+    try:
+        end(index, pool)  # refused where the capture ended
+    except RuntimeError:
+        return
+    release(index, pool)
 
 
 # The capture used on CUDA devices; a test replaces it to run the captured

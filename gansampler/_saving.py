@@ -64,9 +64,9 @@ _COMPRESSED = (b"x\x01", b"x^", b"x\x9c", b"x\xda", b"\x1f\x8b", b"BZh",
 
 
 # Protocols 0 and 1 start with a class or function by name, "cmodule\nname\n",
-# then store it ("p0\n", "q\x00") or open its arguments ("("); a text file
-# of one column may start with two such lines.
-_OLD_PICKLE = re.compile(rb"\(?c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n[pq(]")
+# then store it as their first memo ("p0\n", "q\x00"); a text file of one
+# column may start with two such lines.
+_OLD_PICKLE = re.compile(rb"\(?c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n(?:p0\n|q\x00)")
 
 
 class _Unsaveable(Exception):

@@ -748,7 +748,9 @@ def _level_codes(values, missing):
     """Each value's index in the sorted levels, and the levels (None for a
     missing value), as plain Python values."""
     if _all_text(values[~missing]):
-        return _text_level_codes(values, missing)
+        codes = _text_level_codes(values, missing)
+        if codes is not None:
+            return codes
     return _any_level_codes(values, missing)
 
 
@@ -771,10 +773,14 @@ def _any_level_codes(values, missing):
 
 
 def _text_level_codes(values, missing):
-    """:func:`_level_codes` of text, through pandas' hash tables."""
+    """:func:`_level_codes` of text, through pandas' hash tables; None where
+    some text is of a kind of its own (an enum's ``StrEnum``), which sorts
+    apart."""
     pd = _pandas()
     found, uniques = pd.factorize(values[~missing])
     texts = [_python(text) for text in uniques]
+    if not all(type(text) is str for text in texts):
+        return None
     order = sorted(range(len(texts)), key=texts.__getitem__)
     rank = np.empty(len(texts), dtype=np.int64)
     rank[order] = np.arange(len(texts))

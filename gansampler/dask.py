@@ -353,15 +353,21 @@ def _client():
         return None
 
 
+def _distributed(scheduler):
+    """Whether dask's ``scheduler`` setting is a cluster's: a distributed
+    client (or its ``get``), or its name. Local schedulers (a name, a get
+    function, an executor) draw on this machine."""
+    if isinstance(scheduler, str):
+        return "distributed" in scheduler
+    owner = getattr(scheduler, "__self__", scheduler)  # client.get: the client
+    return type(owner).__module__.partition(".")[0] == "distributed"
+
+
 def check_part_memory(sampler, n_samples, chunk_size, advice):
     """Refuse, before anything is drawn or written, parts that cannot fit in
     this machine's memory where this machine draws them (local threads; a
     cluster's workers have memory of their own)."""
-    scheduler = _dask().config.get("scheduler", None)
-    local = scheduler is None or (
-        isinstance(scheduler, str) and "distributed" not in scheduler
-    )
-    if local and _client() is None:
+    if _client() is None and not _distributed(_dask().config.get("scheduler", None)):
         rows = min(int(chunk_size), int(n_samples))
         check_draw_memory(rows, sampler.n_features_in_,
                           sampler.table_map_.output_dtype_,

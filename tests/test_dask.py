@@ -320,9 +320,19 @@ def test_parts_too_large_for_memory_are_refused_before_the_folder(
         gansampler.dask.write_parts(fitted_sampler, 10**7, tmp_path / "rows",
                                     chunk_size=10**6)  # fmt: skip
     assert not (tmp_path / "rows").exists()
-    # A cluster set as dask's scheduler draws them with memory of its own.
-    with dask.config.set(scheduler=object()):
-        gansampler.dask.check_part_memory(fitted_sampler, 10**7, 10**6, "")
+    # A cluster set as dask's scheduler draws them with memory of its own;
+    # local schedulers, named or not, draw them here.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        for scheduler in ("threads", dask.get, pool):
+            with dask.config.set(scheduler=scheduler), pytest.raises(ValueError):
+                gansampler.dask.check_part_memory(fitted_sampler, 10**7, 10**6, "")
+    client = type("Client", (), {"__module__": "distributed.client",
+                                 "get": lambda self: None})()  # fmt: skip
+    for scheduler in ("dask.distributed", client, client.get):
+        with dask.config.set(scheduler=scheduler):
+            gansampler.dask.check_part_memory(fitted_sampler, 10**7, 10**6, "")
 
 
 def test_part_names_sort_in_row_order_beyond_100_000_parts(fitted_sampler, tmp_path,

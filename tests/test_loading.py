@@ -638,6 +638,13 @@ def _infinite(name):
     return edit
 
 
+def _nan_scalar(name):
+    def edit(tensors):
+        tensors[name] = torch.full_like(tensors[name], float("nan"))
+
+    return edit
+
+
 BAD_TRAINING_STATES = {
     "nan-in-discriminator": (
         _nan("discriminator.layers.0.weight"),
@@ -654,6 +661,10 @@ BAD_TRAINING_STATES = {
     "integer-weights": (
         _as_integers("discriminator.layers.0.weight"),
         "layers.0.weight of discriminator are torch.int64, not floats",
+    ),
+    "nan-step-count": (
+        _nan_scalar("generator_optimizer.state.0.step"),
+        "generator_optimizer holds NaN or infinite",
     ),
     "moment-of-another-shape": (
         _shape("discriminator_optimizer.state.0.exp_avg", (3, 3)),
@@ -761,9 +772,10 @@ def test_folders_missing_files_and_pickles(fitted_sampler, tmp_path):
         with pytest.raises(ValueError, match="is a pickle"):
             gansampler.load(tmp_path / "m.joblib")
     # As may a text file of one column.
-    (tmp_path / "cities.csv").write_text("city\nParis\nLyon\n")
-    with pytest.raises(ValueError, match="is not a gansampler model"):
-        gansampler.load(tmp_path / "cities.csv")
+    for text in ("city\nParis\nLyon\n", "city\nParis\npau\n", "code\nA1\nq1\n"):
+        (tmp_path / "one_column.csv").write_text(text)
+        with pytest.raises(ValueError, match="is not a gansampler model"):
+            gansampler.load(tmp_path / "one_column.csv")
 
 
 def test_code_that_would_run_on_import_is_never_imported(saved, tmp_path):

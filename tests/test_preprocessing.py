@@ -686,3 +686,61 @@ def test_a_column_too_large_to_learn_is_told_across_processes():
 
     error = pickle.loads(pickle.dumps(ValuesTooLargeError("price", 1e200)))
     assert isinstance(error, ValueError) and "Column 'price' of X" in str(error)
+
+
+@pytest.mark.parametrize("preprocessing", ["auto", "power"])
+def test_the_power_map_is_scikit_learn_s_fit_of_its_columns(preprocessing):
+    # Its powers come from each column's own fit; the map is the one that
+    # PowerTransformer fits to the chosen columns together, to the bit (a
+    # column it finds constant, 1e12 plus noise, included).
+    from sklearn.preprocessing import PowerTransformer
+
+    rng = np.random.default_rng(0)
+    X = np.c_[
+        1e12 + rng.normal(size=5_000),
+        np.exp(rng.normal(size=5_000)),
+        rng.gamma(2.0, size=5_000) * 100,
+        rng.normal(size=5_000),
+    ]
+    data_map = DataMap(preprocessing=preprocessing, random_state=0).fit(X)
+    chosen = X[:, data_map.power_columns_]
+    assert chosen.shape[1] >= 2
+    reference = PowerTransformer().fit(chosen)
+    power = data_map.power_transformer_
+    np.testing.assert_array_equal(power.lambdas_, reference.lambdas_)
+    np.testing.assert_array_equal(power._scaler.mean_, reference._scaler.mean_)
+    np.testing.assert_array_equal(power._scaler.scale_, reference._scaler.scale_)
+    np.testing.assert_array_equal(power.transform(chosen), reference.transform(chosen))
+
+
+def _decimals_read_whole(X):
+    """fixed_decimals as it read every row at every count of decimals."""
+    from gansampler._preprocessing import _at_decimals, held_as_float32
+
+    single = held_as_float32(X) if X.dtype == np.float64 else None
+    decimals = [None] * X.shape[1]
+    for d in range(7):
+        undecided = [j for j, found in enumerate(decimals) if found is None]
+        if undecided:
+            passed = _at_decimals(X, single, undecided, d)
+            for j, ok in zip(undecided, passed, strict=True):
+                decimals[j] = d if ok else None
+    return decimals
+
+
+@pytest.mark.parametrize("n_rows", [10, 999, 5_000])
+def test_decimals_read_first_on_a_thousand_rows_are_those_of_every_row(n_rows):
+    # Rows spread over the table are read first: sorted columns, columns
+    # that start with whole numbers, and rare finer values are seen whole.
+    rng = np.random.default_rng(0)
+    measured = rng.lognormal(size=n_rows)
+    X = np.c_[
+        np.sort(measured),
+        np.where(np.arange(n_rows) < n_rows // 2, 0.0, measured),
+        np.round(measured, 2),
+        np.round(measured, 1) + np.where(np.arange(n_rows) == n_rows - 1, 0.05, 0),
+        np.round(measured * 100),
+        np.sort(np.round(measured, 3))[::-1],
+    ]
+    for table in (X, X.astype(np.float32)):
+        assert fixed_decimals(table) == _decimals_read_whole(table)

@@ -615,11 +615,15 @@ def test_optimizers_that_may_count_steps_on_the_host_keep_rounds_eager():
 
 
 class _Recorded:
-    """A stand-in for torch's CUDA streams and graphs that records the
-    current stream, and whose capture fails as an invalidated one does."""
+    """A stand-in for torch's CUDA streams, graphs and allocator, as torch
+    runs them: the allocator records into a capture's pool from its start
+    to its end; a capture that CUDA invalidated (``invalidated``) fails as
+    it ends, before the allocator is told, and torch's own stream context is
+    not left."""
 
-    def __init__(self, monkeypatch):
+    def __init__(self, monkeypatch, invalidated):
         self.current, self.graph_kwargs = ["caller's"], []
+        self.recording, self.released = [], []
         recorded = self
 
         class Stream:
@@ -639,30 +643,61 @@ class _Recorded:
                 return False
 
         class Graph:
-            def __init__(self, graph, stream, **kwargs):
+            def __init__(self, graph, **kwargs):
                 recorded.graph_kwargs.append(kwargs)
-                self.context = StreamContext(stream)
+                self.context = StreamContext(kwargs["stream"])
+                self.pool = kwargs["pool"]
 
             def __enter__(self):
                 self.context.__enter__()
+                recorded.recording.append(self.pool)
 
             def __exit__(self, *args):
-                # torch's capture_end raises before the stream is left.
-                raise RuntimeError("operation failed due to a previous error")
+                if invalidated:
+                    raise RuntimeError("operation failed due to a previous error")
+                recorded.recording.remove(self.pool)
+                self.context.__exit__(*args)
+                return False
 
-        monkeypatch.setattr(rounds_module.torch.cuda, "Stream", Stream)
-        monkeypatch.setattr(rounds_module.torch.cuda, "stream", StreamContext)
-        monkeypatch.setattr(rounds_module.torch.cuda, "graph", Graph)
-        monkeypatch.setattr(rounds_module.torch.cuda, "CUDAGraph", object)
+        def end(index, pool):
+            if pool not in recorded.recording:
+                raise RuntimeError("endAllocatePool: not currently recording")
+            recorded.recording.remove(pool)
+
+        cuda = rounds_module.torch.cuda
+        monkeypatch.setattr(cuda, "Stream", Stream)
+        monkeypatch.setattr(cuda, "stream", StreamContext)
+        monkeypatch.setattr(cuda, "graph", Graph)
+        monkeypatch.setattr(cuda, "CUDAGraph", object)
+        monkeypatch.setattr(cuda, "graph_pool_handle", lambda: (0, 7))
+        monkeypatch.setattr(rounds_module.torch._C, "_cuda_endAllocateToPool", end,
+                            raising=False)  # fmt: skip
+        monkeypatch.setattr(rounds_module.torch._C, "_cuda_releasePool",
+                            lambda *args: recorded.released.append(args),
+                            raising=False)  # fmt: skip
 
 
-def test_a_failed_capture_gives_the_caller_its_stream_back(monkeypatch):
-    recorded = _Recorded(monkeypatch)
+def test_a_failed_capture_gives_the_stream_and_the_allocator_back(monkeypatch):
+    recorded = _Recorded(monkeypatch, invalidated=True)
     with pytest.raises(RuntimeError, match="previous error"):
         rounds_module.cuda_capture(lambda: None, "cuda:1")
     assert recorded.current[-1] == "caller's"
+    assert recorded.recording == [] and recorded.released == [(1, (0, 7))]
     # Other threads' CUDA work goes on during a capture.
-    assert recorded.graph_kwargs == [{"capture_error_mode": "thread_local"}]
+    assert recorded.graph_kwargs[0]["capture_error_mode"] == "thread_local"
+
+
+def test_a_capture_that_ended_before_failing_is_left_to_its_graph(monkeypatch):
+    # The graph gives its pool back itself: a second release would break it.
+    recorded = _Recorded(monkeypatch, invalidated=False)
+
+    def failing():
+        raise ValueError("the round failed")
+
+    with pytest.raises(ValueError, match="the round failed"):
+        rounds_module.cuda_capture(failing, "cuda:1")
+    assert recorded.current[-1] == "caller's"
+    assert recorded.recording == [] and recorded.released == []
 
 
 # --- On a GPU ------------------------------------------------------------------
