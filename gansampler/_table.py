@@ -544,12 +544,6 @@ class CategoryCodec:
         codes[~missing] = np.append(np.asarray(texts, dtype=np.int64), -1)[found]
         return codes.astype(np.int64)
 
-    def encode(self, values, missing):
-        slots = self.slot_of_level_[self.codes(values, missing)]
-        Z = np.zeros((len(values), self.width))
-        Z[np.arange(len(values)), slots] = 1.0
-        return Z
-
     def tables(self, device):
         """The decode's numbers on ``device``: the level of each slot (-1
         for the pool; NaN for the missing level), and the pool's levels."""

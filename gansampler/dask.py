@@ -340,7 +340,7 @@ def _file_format(sampler, file_format):
 
 # The files that a reader of a folder of parts would take for parts: those
 # of write_parts, Dask's (part.0.parquet), any .npy or Parquet file.
-_PART = re.compile(r"[^._].*\.(npy|parquet)", re.IGNORECASE)
+_TABLE_FILE = re.compile(r"[^._].*\.(npy|parquet)", re.IGNORECASE)
 
 
 def _client():
@@ -442,7 +442,7 @@ def write_parts(
     check_part_memory(sampler, n_samples, chunk_size, "Give a smaller chunk_size.")
     os.makedirs(folder, exist_ok=True)
     earlier = sorted(p.name for p in pathlib.Path(folder).iterdir()
-                     if _PART.fullmatch(p.name))  # fmt: skip
+                     if _TABLE_FILE.fullmatch(p.name))  # fmt: skip
     if earlier:
         # Read as a folder, its files and the parts would be one table.
         more = f" and {len(earlier) - 1:,} more" if len(earlier) > 1 else ""
