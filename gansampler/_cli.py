@@ -1164,9 +1164,9 @@ _DATA = ["data"], {"metavar": "DATA", "help": "the data file"}
 _COMMANDS = {
     "demo": (
         _demo, "learn N(4, 1.25) from uniform noise and report the fit",
-        "Learn N(4, 1.25) from uniform noise with the default settings, print the "
-        "fit's figures against a second real sample (the floor), and write a plot: "
-        "histogram, Q-Q plot, losses and fidelity per epoch.",
+        "Learn N(4, 1.25) from uniform noise (the default settings otherwise), "
+        "print the fit's figures against a second real sample (the floor), and "
+        "write a plot: histogram, Q-Q plot, losses and fidelity per epoch.",
         "example:\n  gansampler demo --n 10000 --seed 0 --out gaussian.png",
         [(["--n"], {"type": int, "default": 10_000, "help": "training points"}),
          _DEVICE, _SEED, *_VERBOSITY,
@@ -1252,7 +1252,7 @@ _COMMANDS = {
                           "those the model was fitted on)"}),
          _HEADER,
          (["--plot"], {"metavar": "PNG", "help": "also draw the samples against the "
-                       "data, and the training"}),
+                       "data, and the training history"}),
          (["--train"], {"metavar": "FILE", "help": "the training rows, read as DATA "
                         "is (--columns and --header apply to both): also print "
                         "how near the samples sit to them (privacy), against "
@@ -1284,7 +1284,7 @@ def build_parser() -> argparse.ArgumentParser:
             epilog=example,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        command.set_defaults(run=run)
+        command.set_defaults(run=run, parser=command)
         for flags, settings in arguments:
             command.add_argument(*flags, **settings)
         if name == "fit":
@@ -1298,7 +1298,9 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:  # named by the command that does not know them
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     show_warning = warnings.showwarning
     warnings.showwarning = _show_warning
     try:

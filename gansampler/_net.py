@@ -336,6 +336,7 @@ class GANNet(NeuralNet):
         # around its equilibrium, and the average sits close to it.
         self.generator_ema_ = copy.deepcopy(self.generator_).requires_grad_(False)
         self.n_rounds_ = 0
+        self.weights_loaded_ = False
         self.last_good_ = None
         self.round_path_ = None
         self._rounds_ = None
@@ -408,7 +409,7 @@ class GANNet(NeuralNet):
             with torch.device("meta"):
                 players = self.build_players(n_features)
             for module in players.values():
-                module.to_empty(device=device)
+                _empty_on(module, device)
                 module.reset_parameters(generator)
             return players
         # Others draw theirs from torch's global state, forked and seeded for
@@ -655,6 +656,29 @@ class GANNet(NeuralNet):
                 return True
         return False
 
+    def load_params(self, f_params=None, f_optimizer=None, f_criterion=None,
+                    f_history=None, checkpoint=None, **kwargs):  # fmt: skip
+        """skorch's :meth:`~skorch.net.NeuralNet.load_params`; where it loads
+        a generator's weights (``f_generator``, ``f_generator_ema``, or a
+        ``Checkpoint`` that names them, as ``LoadInitState`` restores it),
+        training goes on from them: the generator does not start again as
+        the copula, and the rounds are counted on from the history's."""
+        super().load_params(
+            f_params=f_params, f_optimizer=f_optimizer, f_criterion=f_criterion,
+            f_history=f_history, checkpoint=checkpoint, **kwargs,
+        )  # fmt: skip
+        files = dict(kwargs)
+        if checkpoint is not None:
+            files = checkpoint.get_formatted_files(self) | files
+        if files.get("f_generator") or files.get("f_generator_ema"):
+            self.weights_loaded_ = True
+            played = sum(
+                "train_batch_size" in batch
+                for epoch in self.history
+                for batch in epoch["batches"]
+            )
+            self.n_rounds_ = max(self.n_rounds_, played)
+
     def get_split_datasets(self, X, y=None, **fit_params):
         """skorch's split (``train_split``), with the rows held back made into
         the held-out check's batch (see :meth:`validation_step`)."""
@@ -675,7 +699,7 @@ class GANNet(NeuralNet):
         if codes is not None:
             codes = to_tensor(codes, device=self.device).long()
             labels = one_hot(codes, self.n_classes)
-        if self.n_rounds_ == 0:
+        if self.n_rounds_ == 0 and not getattr(self, "weights_loaded_", False):
             self._start_from_copula(X, codes)
         # A new stream for each call to fit or partial_fit, reproducible.
         root = draw_seed(None) if self.random_state is None else self.random_state
@@ -708,8 +732,10 @@ class GANNet(NeuralNet):
         covariance of their numbers and of their blocks' latent scores. With
         the rows' class ``codes``, each class starts at its own mean, with the
         covariance within the classes."""
-        skip = getattr(self.generator_, "skip", None)
-        if skip is None or len(X) < 2:
+        # The built-in generator's skip: a network of one's own may have a
+        # layer of that name, which is no copula's.
+        built_in = isinstance(self.generator_, Generator)
+        if not built_in or self.generator_.skip is None or len(X) < 2:
             return
         copula = gaussian_copula(
             X, self.blocks, codes, self.n_classes, n_noise=self.noise_dim,
@@ -1065,6 +1091,21 @@ def check_held_out_rows(n_train, n_valid, what, advice=""):
 def _float(tensor):
     """``tensor`` in float32; None stays None."""
     return None if tensor is None else tensor.float()
+
+
+def _empty_on(module, device):
+    """Give a module built on torch's meta device empty tensors on
+    ``device``, as ``module.to_empty(device=device)`` does. torch's way runs
+    the meta device's Python reference of ``empty_like``, whose first call
+    imports sympy: half a second of the first fit in a process."""
+    empty = {
+        name: torch.empty(tensor.shape, dtype=tensor.dtype, device=device)
+        for name, tensor in module.state_dict().items()
+    }
+    module.load_state_dict(empty, assign=True)
+    tensors = (*module.parameters(), *module.buffers())
+    if any(tensor.is_meta for tensor in tensors):  # a buffer that is not saved
+        module.to_empty(device=device)
 
 
 def _device_of(module, default):

@@ -350,6 +350,13 @@ def _rounded(value):
 MAX_CHECK_ROWS = 500
 
 
+def _fraction_of(rows, n_rows):
+    # The fraction whose share of n_rows, rounded up as scikit-learn's
+    # splits round it, is rows: 50 / 265 * 265 is 50.00000000000001 in
+    # floating point, which holds back 51.
+    return math.nextafter(rows / n_rows, 0)
+
+
 def _validation_rows(n_rows):
     # A tenth of the rows, at least 50 (fewer make the check noise) and at
     # most the 500 the check compares (more would be neither trained on nor
@@ -480,7 +487,7 @@ _AUTO_RULES = {
     "r1_interval": lambda t: 16 if t.n_features == 1 and not t.n_classes else 1,
     "early_stopping": _check_pays,
     "validation_fraction": lambda t: (
-        0.1 if t.n_rows is None else _validation_rows(t.n_rows) / t.n_rows
+        0.1 if t.n_rows is None else _fraction_of(_validation_rows(t.n_rows), t.n_rows)
     ),
 }
 AUTO_SETTINGS = tuple(_AUTO_RULES)
@@ -676,8 +683,9 @@ PARAMETERS: dict[str, Parameter] = {
         "Hold back validation_fraction of the rows, keep the generator of the "
         "epoch that imitates them best without copying the training rows, and "
         "stop when it no longer improves; auto: on for whole rows of 40 rows "
-        "or more, each drawn 10,000 times or more, by a generator with 128 or "
-        "more middle-layer weights per row.",
+        "or more, trained for 20 epochs or more that draw each row 10,000 "
+        "times or more, by a generator with 128 or more middle-layer weights "
+        "per row.",
     ),
     "validation_fraction": Parameter(
         "auto",
@@ -720,7 +728,7 @@ PARAMETERS: dict[str, Parameter] = {
     "n_threads": Parameter(
         1,
         (IntervalSpec(Integral, 1, None, "left"), None),
-        "Torch intra-op threads while fitting.",
+        "Torch intra-op threads while fitting, sampling and scoring.",
     ),
     "device": Parameter(
         "auto",

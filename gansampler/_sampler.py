@@ -265,7 +265,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         Dimension of the generator's noise. ``"auto"`` is the number of
         features, at least 4: a generator fed fewer numbers than a row has
         columns makes rows on a thinner surface than the data's, which a
-        classifier tells apart.
+        classifier tells apart. With the copula start, the columns beyond
+        the noise's dimension start with next to no spread of their own,
+        and the game has to give them one.
     loss : {"bce", "hinge", "wgan-gp"}, default="bce"
         The game. ``"bce"``: binary cross-entropy on the discriminator's
         output, with the generator trained to have its samples labelled real
@@ -343,7 +345,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         for a generator that imitates the data without copying its rows.
         The generator of the epoch with the lowest ``valid_loss`` is kept
         (``best_epoch_``), and training stops after ``n_iter_no_change``
-        epochs without a lower one. The rows held back are not trained on.
+        epochs without a lower one. The networks never see the rows held
+        back; the map between the data and the networks' space (quantiles,
+        levels and their shares) is learned from every row, so that the
+        samples reach the whole table's range and levels.
         ``"auto"`` is on where a generator can learn its training rows by
         heart: whole rows (two columns or more) of at least 40 rows, trained
         for at least 20 epochs that draw each row 10,000 times or more in
@@ -1349,6 +1354,13 @@ def _held_out_split(sampler, params, n_rows, class_counts, seed):
     return ValidSplit(fraction, stratified=stratified, random_state=seed)
 
 
+# The callbacks GANSampler adds to its net, by name.
+_OWN_CALLBACKS = {
+    "fidelity": "the fidelity recorded each epoch, train_w1",
+    "held_out_check": "the held-out check of early_stopping",
+}
+
+
 def _check_callback(entry):
     """Refuse an entry of ``callbacks`` that is no skorch callback, or one
     that would act on the single network of a plain skorch net."""
@@ -1358,6 +1370,11 @@ def _check_callback(entry):
             raise TypeError(
                 f"callbacks holds {entry!r:.60}: give skorch callbacks, or "
                 "(name, callback) pairs."
+            )
+        if entry[0] in _OWN_CALLBACKS:
+            raise ValueError(
+                f"callbacks names one {entry[0]!r}, the name of GANSampler's own "
+                f"callback ({_OWN_CALLBACKS[entry[0]]}): give yours another name."
             )
         callback = entry[1]
         if callback is None:

@@ -165,6 +165,15 @@ def test_callbacks_that_cannot_serve_a_gan_are_refused(X_normal, callback, match
     np.testing.assert_array_equal(fitted.sample(3, random_state=0), before)
 
 
+@pytest.mark.parametrize("name", ["fidelity", "held_out_check"])
+def test_a_callback_named_as_gansamplers_own_is_refused(X_normal, name):
+    # skorch would say only that the name is taken twice.
+    watch = EpochScoring(lambda net, X, y: 0.0, on_train=True, use_caching=False)
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, callbacks=[(name, watch)])
+    with pytest.raises(ValueError, match=f"'{name}', the name of GANSampler's own"):
+        sampler.fit(X_normal)
+
+
 def test_callbacks_of_each_round_get_skorchs_arguments(X_normal):
     from skorch.callbacks import Callback
 
@@ -287,3 +296,38 @@ def test_a_progress_bar_of_the_user_s_counts_the_rounds(X_normal, given):
     (copied,) = [c for _, c in sampler.net_.callbacks_ if isinstance(c, ProgressBar)]
     assert copied.batches_per_epoch == 7
     assert bar.batches_per_epoch == "auto"  # the user's own, untouched
+
+
+def test_a_restored_checkpoint_trains_on_from_its_weights(tmp_path, monkeypatch):
+    # LoadInitState loads the generators before the first round: they are
+    # not started again as the copula (on by default for small tables),
+    # which would overwrite them, and the rounds count on, so that the
+    # average keeps its horizon.
+    from skorch.callbacks import LoadInitState
+
+    from gansampler import GANNet
+
+    def checkpoint():
+        return Checkpoint(monitor=None, f_params=None, f_optimizer=None,
+                          f_criterion=None, f_generator="g.pt",
+                          f_generator_ema="ema.pt", f_discriminator="d.pt",
+                          f_history="history.json", dirname=str(tmp_path))  # fmt: skip
+
+    X = np.random.default_rng(0).normal(size=(120, 4))
+    settings = dict(steps_per_epoch=10, copula_start=True, random_state=0)
+    GANSampler(max_epochs=3, callbacks=[checkpoint()], **settings).fit(X)
+    started = []
+    start = GANNet._start_from_copula
+
+    def spy(net, *args):
+        started.append(net)
+        return start(net, *args)
+
+    monkeypatch.setattr(GANNet, "_start_from_copula", spy)
+    fresh = GANSampler(max_epochs=1, **settings).fit(X)
+    assert len(started) == 1 and fresh.net_.n_rounds_ == 10
+    callbacks = [LoadInitState(checkpoint())]
+    resumed = GANSampler(max_epochs=1, callbacks=callbacks, **settings).fit(X)
+    assert len(started) == 1
+    assert resumed.net_.n_rounds_ == 40
+    assert len(resumed.history_) == 4

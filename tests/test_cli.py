@@ -495,6 +495,23 @@ def test_bad_option_values_are_one_line_usage_errors(capsys):
         assert "--help)" in err
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["fit", "p.csv", "-o", "m.safetensors", "--max-epochs", "2", "--bogus"],
+     ["sample", "m.safetensors", "--bogus", "1"],
+     ["evaluate", "m.safetensors", "p.csv", "--bogus"]],
+)  # fmt: skip
+def test_an_unknown_option_is_named_by_its_command(args, capsys):
+    # The command's help lists the options it knows, not the top level's.
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert err.count("\n") == 1, err
+    assert f"gansampler {args[0]}: error: unrecognized arguments: --bogus" in err
+    assert f"(see gansampler {args[0]} --help)" in err
+
+
 def test_a_header_of_numbers_is_named_with_header(tmp_path):
     rows = "\n".join(f"{v:.3f}" for v in np.random.default_rng(0).normal(5, 1, 300))
     (tmp_path / "p.csv").write_text("0\n" + rows + "\n")

@@ -274,3 +274,19 @@ def test_a_fit_starts_its_blocks_in_their_shares(noise):
     for shares, column in zip(_start_shares(sampler), X, strict=True):
         missing = X[column].isna().mean()
         assert abs(shares.min() - missing) < 0.06, (column, shares)
+
+
+def test_a_network_of_one_s_own_with_a_skip_layer_is_not_started(fast):
+    # A residual layer named ``skip`` is the user's, no copula's.
+    class Residual(torch.nn.Module):
+        def __init__(self, n_inputs, n_outputs):
+            super().__init__()
+            self.body = torch.nn.Linear(n_inputs, n_outputs)
+            self.skip = torch.nn.Linear(n_inputs, n_outputs)
+
+        def forward(self, noise):
+            return self.body(noise) + self.skip(noise)
+
+    X = np.random.default_rng(0).normal(size=(100, 3))
+    sampler = GANSampler(**fast, generator=Residual, random_state=0).fit(X)
+    assert np.isfinite(sampler.sample(5, random_state=0)).all()

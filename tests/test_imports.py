@@ -5,9 +5,11 @@ import pathlib
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import gansampler
+from gansampler import GANSampler
 
 PACKAGE = pathlib.Path(gansampler.__file__).parent
 
@@ -62,6 +64,23 @@ def test_importing_the_package_imports_no_torch():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False", "True"]
+
+
+def test_loading_a_model_to_sample_imports_neither_sympy_nor_dynamo(tmp_path):
+    # Each costs a second or so of a short command's start (gansampler
+    # sample), and none of it is needed to build the networks and draw.
+    path = tmp_path / "model.safetensors"
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    GANSampler(max_epochs=1, random_state=0).fit(X).save(path)
+    code = (
+        "import sys, gansampler\n"
+        f"gansampler.load({str(path)!r}).sample(5, random_state=0)\n"
+        "print(sorted(m for m in ('sympy', 'torch._dynamo') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "[]"
 
 
 # What takes a while to import: none of it is needed to print help.
