@@ -64,12 +64,31 @@ STREAM_ADVICE = (
 )
 
 
-def check_draw_memory(n_rows, n_features, dtype, what, advice=STREAM_ADVICE):
+# Bytes per generated value of a piece that a draw holds as it maps the
+# piece back to data: the generator's rows, their join, and the map's
+# float64 copies.
+PIECE_BYTES_PER_VALUE = 40
+
+
+def check_draw_memory(n_rows, table_map, what, advice=STREAM_ADVICE, *,
+                      conditioned=False):  # fmt: skip
     """Refuse a draw whose rows cannot fit in this machine's memory, before
-    they are allocated: ``what`` names the draw in the message."""
-    dtype = np.dtype(dtype)
-    check_memory(n_rows * n_features * dtype.itemsize,
-                 f"{what}, {n_features} columns of {dtype.name},", advice)  # fmt: skip
+    they are allocated: ``what`` names the draw in the message.
+
+    At its peak a draw holds its coded rows (``table_map``'s output dtype);
+    under ``conditioned``, the rows kept by rejection and their join, as
+    large again each; the columns made of them and the table built from
+    those (a DataFrame, or an array of objects), 8 bytes a value each, where
+    the caller gets more than the coded rows; and one piece's work."""
+    dtype = np.dtype(table_map.output_dtype_)
+    values = n_rows * table_map.n_features_
+    width = table_map.width_
+    piece = min(n_rows, cpu_piece_rows(width)) * width * PIECE_BYTES_PER_VALUE
+    needed = values * dtype.itemsize * (3 if conditioned else 1) + piece
+    if not table_map.returns_coded:
+        needed += 2 * values * 8
+    check_memory(needed, f"{what}, {table_map.n_features_} columns of {dtype.name},",
+                 advice)  # fmt: skip
 
 
 # Transfers from a GPU go through pinned memory: the bus then runs at full
@@ -141,7 +160,7 @@ def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
     )
     codes = _check_codes(sampler, codes, n_samples)
     dtype = sampler.table_map_.output_dtype_
-    check_draw_memory(stop - start, sampler.n_features_in_, dtype,
+    check_draw_memory(stop - start, sampler.table_map_,
                       f"draw_rows of {stop - start:,} rows",
                       "Draw a part of them at a time (start and stop), or chunk "
                       "by chunk with iter_rows.")  # fmt: skip
@@ -209,8 +228,7 @@ def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
     codes = _check_codes(sampler, codes, n_samples)
     # The rows of a chunk are allocated at once.
     chunk_rows = min(int(chunk_size), n_samples)
-    check_draw_memory(chunk_rows, sampler.n_features_in_,
-                      sampler.table_map_.output_dtype_,
+    check_draw_memory(chunk_rows, sampler.table_map_,
                       f"iter_rows' chunks of {chunk_rows:,} rows",
                       "Give a smaller chunk_size.")  # fmt: skip
     return _chunks(sampler, seed_of(random_state), n_samples, codes, int(chunk_size))
@@ -253,7 +271,7 @@ def _fill_rows(sampler, seed, n_samples, start, codes, out):
     if together:
         step = piece = max(STEP_ROWS, min(BLOCK_ROWS, DEVICE_VALUES // out.shape[1]))
     else:
-        step, piece = STEP_ROWS, PIECE_ROWS
+        step, piece = STEP_ROWS, cpu_piece_rows(sampler.table_map_.width_)
     for block in range(start // BLOCK_ROWS, -(-stop // BLOCK_ROWS)):
         first = block * BLOCK_ROWS
         last = min(first + BLOCK_ROWS, n_samples)
@@ -272,6 +290,16 @@ def _fill_rows(sampler, seed, n_samples, start, codes, out):
                 Z = generated[0] if len(generated) == 1 else torch.cat(generated)
                 rows.add(Z, low)
     rows.flush()
+
+
+def cpu_piece_rows(width):
+    """The rows a CPU maps back to data at a time, for generated rows of
+    ``width`` values: PIECE_ROWS, or fewer for a wide table (a whole number
+    of steps, counted from the block's start as before: the rows are the
+    same), so that a piece's copies stay within DEVICE_VALUES values each.
+    A table with a text column of 1,000 levels held 1.3 GB per piece."""
+    fitting = DEVICE_VALUES // max(width, 1) // STEP_ROWS * STEP_ROWS
+    return max(STEP_ROWS, min(PIECE_ROWS, fitting))
 
 
 def _values_alike(device):

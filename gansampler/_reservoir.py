@@ -176,6 +176,8 @@ class RowReservoir:
                 f"{self.rows.shape[1]}: every block must have the same columns."
             )
         if not len(block):
+            if self.rows is None:  # the first block, empty, sets the columns
+                self.rows = np.empty((0, block.shape[1]))
             return
         if not np.isfinite(block).all():
             raise ValueError(

@@ -926,9 +926,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             caller_name="sample",
         )
         table_map = self.table_map_
-        check_draw_memory(int(n_samples), self.n_features_in_,
-                          table_map.output_dtype_,
-                          f"sample({int(n_samples):,})")  # fmt: skip
+        check_draw_memory(int(n_samples), table_map, f"sample({int(n_samples):,})",
+                          conditioned=conditions is not None)  # fmt: skip
         X = np.empty((int(n_samples), self.n_features_in_),
                      dtype=table_map.output_dtype_)  # fmt: skip
         if conditions is not None:

@@ -1529,6 +1529,16 @@ class TableMap:
         return len(self.columns_)
 
     @property
+    def returns_coded(self):
+        """Whether :meth:`to_output` gives the coded rows themselves (plain
+        numbers, not fitted on a DataFrame), not a table made of them."""
+        return self._gives_coded(self.frame_)
+
+    def _gives_coded(self, frame):
+        python = any("values" in c.dtype for c in self.columns_)
+        return self.plain and not frame and not python
+
+    @property
     def plain(self):
         """Whether the table is plain numbers: rows are the coded rows."""
         return not self.block_sizes_ and all(c.kind == "number" for c in self.columns_)
@@ -1623,10 +1633,19 @@ class TableMap:
         if self.plain:
             values = X.to_numpy() if is_frame(X) else np.asarray(X)
             return values.astype(self.output_dtype_, copy=False)
+        if self.frame_ and is_frame(X):
+            self._check_column_names(list(X.columns))
         columns = _columns_of(X)
         coded = np.empty((len(columns[0].values) if columns else 0, len(columns)))
         for j, (column, codec) in enumerate(zip(columns, self.columns_, strict=True)):
             missing = _missing_mask(column.values)
+            unexpected = codec.kind != "category" and codec.codec is None
+            if unseen == "raise" and unexpected and missing.any():
+                raise ValueError(
+                    f"Column {codec.name!r} has missing values, and the training "
+                    "rows had none there: the sampler has no way to put them in "
+                    "the networks' space. Fill or drop them."
+                )
             if codec.kind == "category":
                 values, missing = _level_values(column, missing)
                 code = None if unseen == "raise" else -1
@@ -1645,6 +1664,24 @@ class TableMap:
                 coded[:, j] = self._number_values(column, codec.kind, missing,
                                                   dict(codec.dtype))  # fmt: skip
         return coded
+
+    def _check_column_names(self, given):
+        """Refuse a table whose columns are not the fitted table's, in its
+        order: its values would be read as other columns'."""
+        names = [column.name for column in self.columns_]
+        if given == names:
+            return
+        missing = [name for name in names if name not in given]
+        extra = [name for name in given if name not in names]
+        if not missing and not extra:
+            raise ValueError(
+                f"X has the fitted table's columns in another order: reorder "
+                f"them as {names!r:.300} (X[sampler.feature_names_in_])."
+            )
+        raise ValueError(
+            f"X's columns are not the fitted table's: missing {missing!r:.150}, "
+            f"not fitted {extra!r:.150}."
+        )
 
     def as_drawn(self, coded):
         """Coded rows as a draw gives them back: numbers at the precision
@@ -1690,7 +1727,11 @@ class TableMap:
                 out[rows, start + slots] = 1.0
                 start += column.width
                 continue
-            if missing.any():
+            if missing.all():
+                # Nothing to draw from: any number will do here, as the
+                # missing values' scores are drawn below.
+                values = np.zeros_like(values)
+            elif missing.any():
                 values = values.copy()
                 observed = values[~missing]
                 values[missing] = rng.choice(observed, size=int(missing.sum()))
@@ -1704,6 +1745,18 @@ class TableMap:
             out[:, : self.n_numbers_] = self.numbers_.to_network(
                 np.column_stack(numbers)
             )
+            # A column missing in every row (rows streamed in chunks): its
+            # scores are drawn as the networks' space holds them, mean 0
+            # and variance 1.
+            empty = [
+                column.number
+                for j, column in enumerate(self.columns_)
+                if column.kind != "category"
+                and len(coded)
+                and np.isnan(coded[:, j]).all()
+            ]
+            for k in empty:
+                out[:, k] = rng.standard_normal(n_rows)
         return out
 
     # -- the networks' space to data ---------------------------------------
@@ -1801,8 +1854,7 @@ class TableMap:
         columns and dtypes, or an array (of objects where a column holds
         text)."""
         frame = self.frame_ if frame is None else frame
-        python = any("values" in c.dtype for c in self.columns_)
-        if self.plain and not frame and not python:
+        if self._gives_coded(frame):
             return coded
         columns = [self._column_values(coded[:, j], column)
                    for j, column in enumerate(self.columns_)]  # fmt: skip

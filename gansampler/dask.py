@@ -369,9 +369,8 @@ def check_part_memory(sampler, n_samples, chunk_size, advice):
     cluster's workers have memory of their own)."""
     if _client() is None and not _distributed(_dask().config.get("scheduler", None)):
         rows = min(int(chunk_size), int(n_samples))
-        check_draw_memory(rows, sampler.n_features_in_,
-                          sampler.table_map_.output_dtype_,
-                          f"a part of {rows:,} rows", advice)  # fmt: skip
+        check_draw_memory(rows, sampler.table_map_, f"a part of {rows:,} rows",
+                          advice)  # fmt: skip
 
 
 def write_parts(

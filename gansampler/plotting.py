@@ -288,7 +288,11 @@ def plot_distribution(
         real, fake = real_rows[:, j], generated[:, j].astype(np.float64)
         column = table_map.columns_[j] if mixed else None
         if column is not None and column.kind == "category":
-            _draw_levels(axes[row], names[j], real, fake, column.codec.levels_)
+            # An ordered category's levels in their order, not by share.
+            order = (
+                column.dtype.get("categories") if column.dtype.get("ordered") else None
+            )
+            _draw_levels(axes[row], names[j], real, fake, column.codec.levels_, order)
             continue
         days = None
         if column is not None and column.kind == "time":
@@ -542,12 +546,16 @@ def _level_label(level):
     return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 1] + "\u2026"
 
 
-def _draw_levels(axes, name, real, fake, levels):
+def _draw_levels(axes, name, real, fake, levels, order=None):
     """The bars and the shares of a feature of categories. ``real`` and
     ``fake`` hold indices into ``levels`` (the sampler's, most common
-    first), NaN for a missing value."""
+    first), NaN for a missing value; the bars are in the order of the levels
+    in ``order`` where given (an ordered category's), else as ``levels``."""
     ax_bars, ax_shares = axes
     present = [i for i, level in enumerate(levels) if level is not None]
+    if order is not None:
+        rank = {level: r for r, level in enumerate(order)}
+        present.sort(key=lambda i: rank.get(levels[i], len(rank)))
 
     def shares(codes):
         # Levels the sampler never saw (-1) last.

@@ -1,8 +1,9 @@
 """draw_rows and iter_rows: the checks they make before drawing."""
 
+import numpy as np
 import pytest
 
-from gansampler import draw_rows, iter_rows
+from gansampler import GANSampler, draw_rows, iter_rows
 
 
 def test_rows_more_than_memory_holds_are_refused_before_allocating(fitted_sampler):
@@ -61,3 +62,44 @@ def test_rows_from_a_gpu_are_staged_in_host_memory(fitted_sampler, monkeypatch):
     rows._write(torch.ones(3, 2, dtype=torch.float64).as_subclass(FromGPU), 0)
     assert asked == [{"dtype": torch.float64, "device": "cpu", "pin_memory": True}]
     assert (out == 1).all()
+
+
+def _frame_sampler(n_levels):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    n_rows = 20 * n_levels
+    X = pd.DataFrame({"x": rng.normal(size=n_rows),
+                      "kind": rng.permutation(n_rows) % n_levels}).astype(
+        {"kind": str}
+    )  # fmt: skip
+    return GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X)
+
+
+def test_a_wide_table_is_mapped_back_in_smaller_pieces_to_the_same_rows(monkeypatch):
+    # A piece of 65,536 rows of a text column of 1,000 levels held 1.3 GB;
+    # fewer rows a piece, still whole steps from the block's start, give the
+    # same rows.
+    from gansampler import _drawing
+
+    sampler = _frame_sampler(200)
+    width = sampler.table_map_.width_
+    assert width > 128
+    assert _drawing.cpu_piece_rows(width) < _drawing.PIECE_ROWS
+    assert _drawing.cpu_piece_rows(width) % _drawing.STEP_ROWS == 0
+    assert _drawing.cpu_piece_rows(64) == _drawing.PIECE_ROWS
+    rows = sampler.sample(70_001, random_state=1)
+    monkeypatch.setattr(_drawing, "cpu_piece_rows", lambda width: _drawing.PIECE_ROWS)
+    pd = pytest.importorskip("pandas")
+    pd.testing.assert_frame_equal(sampler.sample(70_001, random_state=1), rows)
+
+
+def test_the_memory_check_counts_the_table_built_from_the_rows(monkeypatch):
+    # 10**6 rows of 2 columns: 16 MB coded, and a DataFrame made of them
+    # (its columns, then the frame) twice as large again.
+    sampler = _frame_sampler(3)
+    monkeypatch.setattr("gansampler._resources._physical_memory", lambda: 40 * 2**20)
+    with pytest.raises(ValueError, match=r"sample\(1,000,000\), 2 columns .* would"):
+        sampler.sample(10**6)
+    with pytest.raises(ValueError, match="would need"):
+        sampler.sample(5 * 10**5, conditions={"kind": "1"})
+    assert len(sampler.sample(2 * 10**5)) == 2 * 10**5

@@ -263,6 +263,21 @@ def test_mixed_data_of_the_wrong_shape_or_levels_are_clear_errors(mixed):
         plot_distribution(sampler, frame, n_samples=0)
 
 
+def test_an_ordered_category_s_bars_keep_its_order():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    sizes = ["small", "medium", "large"]  # the most common last
+    frame = pd.DataFrame({
+        "x": rng.normal(size=300),
+        "size": pd.Categorical(rng.choice(sizes, 300, p=[0.2, 0.3, 0.5]),
+                               categories=sizes, ordered=True),
+    })  # fmt: skip
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(frame)
+    assert sampler.table_map_.columns_[1].codec.levels_[0] == "large"
+    _, axes = plot_distribution(sampler, frame)
+    assert [t.get_text() for t in axes[1, 0].get_xticklabels()] == sizes
+
+
 def test_levels_the_sampler_never_saw_get_a_bar_of_their_own(mixed):
     # Held-out rows can hold a rare level: drawn as score counts it.
     sampler, frame = mixed

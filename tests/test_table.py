@@ -1218,3 +1218,31 @@ def test_text_is_coded_by_hash_tables_as_value_by_value(fitted, other):
         np.testing.assert_array_equal(
             codec._text_codes(others, absent), codec._any_codes(others, absent)
         )
+
+
+def test_rows_streamed_in_chunks_are_encoded_or_refused_clearly(fitted, frame):
+    # net_.partial_fit(sampler.table_map_.encode(chunk)) trains on new rows.
+    table = fitted.table_map_
+    chunk = frame.iloc[:50].copy()
+    # A column that had missing values, missing in every row of a chunk.
+    chunk["income"] = np.nan
+    rows = table.encode(chunk)
+    assert rows.shape == (50, table.width_) and np.isfinite(rows).all()
+    scores = rows[:, [c.number for c in table.columns_ if c.name == "income"]]
+    assert 0.3 < scores.std() < 2.0
+    # Missing values where the training rows had none.
+    chunk = frame.iloc[:50].copy()
+    chunk["age"] = chunk["age"].astype(float)
+    chunk.loc[:9, "age"] = np.nan
+    with pytest.raises(ValueError, match="Column 'age' has missing values, and the"):
+        table.encode(chunk)
+    chunk = frame.iloc[:50].copy()
+    chunk.loc[:9, "when"] = pd.NaT
+    with pytest.raises(ValueError, match="Column 'when' has missing values"):
+        table.encode(chunk)
+    # Columns read by name, not by place.
+    with pytest.raises(ValueError, match=r"another order: reorder them as \['kind'"):
+        table.encode(frame.iloc[:50, ::-1])
+    renamed = frame.iloc[:50].rename(columns={"age": "years"})
+    with pytest.raises(ValueError, match=r"missing \['age'\], not fitted \['years'\]"):
+        table.encode(renamed)
