@@ -1298,9 +1298,15 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
 
 
 def main(argv=None) -> int:
-    args, unknown = build_parser().parse_known_args(argv)
-    if unknown:  # named by the command that does not know them
-        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # Named by the command that does not know them; those before the
+        # command, by gansampler's own help.
+        given = sys.argv[1:] if argv is None else list(argv)
+        before = given[: given.index(args.command)] if args.command in given else []
+        owner = parser if any(option in before for option in unknown) else args.parser
+        owner.error(f"unrecognized arguments: {' '.join(unknown)}")
     show_warning = warnings.showwarning
     warnings.showwarning = _show_warning
     try:

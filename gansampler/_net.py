@@ -657,27 +657,36 @@ class GANNet(NeuralNet):
         return False
 
     def load_params(self, f_params=None, f_optimizer=None, f_criterion=None,
-                    f_history=None, checkpoint=None, **kwargs):  # fmt: skip
+                    f_history=None, checkpoint=None, use_safetensors=False,
+                    **kwargs):  # fmt: skip
         """skorch's :meth:`~skorch.net.NeuralNet.load_params`; where it loads
         a generator's weights (``f_generator``, ``f_generator_ema``, or a
         ``Checkpoint`` that names them, as ``LoadInitState`` restores it),
         training goes on from them: the generator does not start again as
-        the copula, and the rounds are counted on from the history's."""
+        the copula, the rounds are counted on from the history's, and the
+        generator whose weights were not saved starts from the other's."""
         super().load_params(
             f_params=f_params, f_optimizer=f_optimizer, f_criterion=f_criterion,
-            f_history=f_history, checkpoint=checkpoint, **kwargs,
+            f_history=f_history, checkpoint=checkpoint,
+            use_safetensors=use_safetensors, **kwargs,
         )  # fmt: skip
         files = dict(kwargs)
         if checkpoint is not None:
             files = checkpoint.get_formatted_files(self) | files
-        if files.get("f_generator") or files.get("f_generator_ema"):
-            self.weights_loaded_ = True
-            played = sum(
-                "train_batch_size" in batch
-                for epoch in self.history
-                for batch in epoch["batches"]
-            )
-            self.n_rounds_ = max(self.n_rounds_, played)
+        current, averaged = files.get("f_generator"), files.get("f_generator_ema")
+        if not (current or averaged):
+            return
+        if not averaged:
+            self.generator_ema_.load_state_dict(self.generator_.state_dict())
+        elif not current:
+            self.generator_.load_state_dict(self.generator_ema_.state_dict())
+        self.weights_loaded_ = True
+        played = sum(
+            "train_batch_size" in batch
+            for epoch in self.history
+            for batch in epoch["batches"]
+        )
+        self.n_rounds_ = max(self.n_rounds_, played)
 
     def get_split_datasets(self, X, y=None, **fit_params):
         """skorch's split (``train_split``), with the rows held back made into

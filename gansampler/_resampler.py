@@ -2,6 +2,7 @@
 
 import inspect
 import math
+import warnings
 from collections import OrderedDict
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -34,6 +35,7 @@ from ._validation import (
     check_one_label_type,
     is_missing,
 )
+from .exceptions import IdentifierWarning
 
 __all__ = ["GANResampler"]
 
@@ -299,7 +301,11 @@ def _fit_sample(base, X, label, n_samples, seeds):
     if "random_state" in sampler.get_params():
         sampler.set_params(random_state=fit_seed)
     try:
-        sampler.fit(X)
+        with warnings.catch_warnings():
+            # A class's few rows make most levels of a column rare, which
+            # the table's rows do not: the warning would misname the column.
+            warnings.simplefilter("ignore", IdentifierWarning)
+            sampler.fit(X)
         rows = sampler.sample(n_samples, random_state=sample_seed)
         _check_rows(sampler, rows, n_samples, np.shape(X)[1])
         return sampler, rows

@@ -72,6 +72,7 @@ from ._validation import (
     check_labels_present,
     check_numeric_columns,
     check_one_label_type,
+    check_two_dimensional,
     column_spread,
     float32_sums,
 )
@@ -818,6 +819,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         array; for any other table, ``X`` as it is and False."""
         check_has_columns(X)
         if is_plain_numeric(X, self.categorical_columns):
+            if isinstance(X, np.ndarray | list | tuple):  # others have words
+                try:
+                    shape = np.shape(X)
+                except ValueError:  # rows of other lengths: scikit-learn says so
+                    shape = (0, 0)
+                check_two_dimensional(shape)
             check_numeric_columns(X, type(self).__name__)
             frame = X if is_frame(X) else None
             integers = isinstance(X, np.ndarray) and X.dtype.kind in "iu"
@@ -875,13 +882,15 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             Seeds the noise. An int gives the same samples at every call (on
             the same device); None gives different samples at every call. The
             global numpy and torch random states are never used or changed.
-        y : array-like of shape (n_samples,), dict or None, default=None
-            For a sampler fitted with class labels: the class of each row, or
-            ``{class: count}`` with counts that add up to ``n_samples`` (the
-            rows then come class by class, in the dict's order). None draws
-            the classes from their training shares. Labels are matched as
-            fit saw them, a flag only to a flag (since 0.25: Python's True
-            equals 1, but ``y=[1]`` does not ask for the class True).
+        y : label, array-like of shape (n_samples,), dict or None, \
+                default=None
+            For a sampler fitted with class labels: the class of every row
+            (one label), of each row, or ``{class: count}`` with counts that
+            add up to ``n_samples`` (the rows then come class by class, in
+            the dict's order). None draws the classes from their training
+            shares. Labels are matched as fit saw them, a flag only to a
+            flag (since 0.25: Python's True equals 1, but ``y=[1]`` does not
+            ask for the class True).
         conditions : dict, list of dict, DataFrame or None, default=None
             Levels that the rows' category columns must take: a dict
             ``{column: level}`` for every row (``{"sex": "F"}``), or one
@@ -968,6 +977,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 )
             labels = np.array(list(y), dtype=object).repeat(counts)
         else:
+            if np.ndim(y) == 0:  # one label, the class of every row
+                y = [y] * n_samples
             labels = np.asarray(y)
             if labels.ndim != 1 or len(labels) != n_samples:
                 raise ValueError(
@@ -1033,7 +1044,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         """
         self._check_is_fitted()
         table_map = self.table_map_
-        table_map.check_names(X)
+        table_map.check_names(X, strings_too=False)
         if table_map.plain:
             try:
                 X = validate_data(self, X, dtype=np.float64, reset=False,
@@ -1371,9 +1382,13 @@ def _check_callback(entry):
                 "(name, callback) pairs."
             )
         if entry[0] in _OWN_CALLBACKS:
+            own = f"{entry[0]!r}, the name of GANSampler's own callback"
             raise ValueError(
-                f"callbacks names one {entry[0]!r}, the name of GANSampler's own "
-                f"callback ({_OWN_CALLBACKS[entry[0]]}): give yours another name."
+                f"callbacks leaves out {own} ({_OWN_CALLBACKS[entry[0]]}), which "
+                "GANSampler needs."
+                if entry[1] is None
+                else f"callbacks names one {own} ({_OWN_CALLBACKS[entry[0]]}): "
+                "give yours another name."
             )
         callback = entry[1]
         if callback is None:

@@ -93,13 +93,19 @@ def _code_path(obj):
     # Equal, not the same: a class's method is a new bound method each time.
     if found is not obj and found != obj:
         raise _Unsaveable(f"{obj!r} cannot be imported as {path}")
-    if module == "__main__":
-        warn(
-            f"{path} is defined in the script or notebook that runs: the saved "
-            "model loads only where __main__ defines it. To share the model, "
-            "define it in a module and fit again."
-        )
     return path
+
+
+def _script_paths(encoded):
+    """The import paths in an encoded value that the running script or
+    notebook (``__main__``) defines, which import in no other process."""
+    if isinstance(encoded, list):
+        return [path for value in encoded for path in _script_paths(value)]
+    if not isinstance(encoded, dict) or "$estimator" in encoded:
+        return []  # a sampler within warns of its own parameters
+    own = encoded.get("$code")
+    found = [own] if isinstance(own, str) and own.startswith("__main__:") else []
+    return found + [p for value in encoded.values() for p in _script_paths(value)]
 
 
 def import_code(path):
@@ -171,6 +177,22 @@ def _encode_params(estimator, sampler_class=None, params=None):
     for name, value in params.items():
         try:
             encoded[name] = _encode(value, sampler_class)
+            script = _script_paths(encoded[name])
+            if script and name in NEEDED_TO_SAMPLE:
+                warn(
+                    f"{', '.join(dict.fromkeys(script))} is defined in the script "
+                    "or notebook that runs: the saved model loads only where __main__ "
+                    "defines it. To share the model, define it in a module and "
+                    "fit again."
+                )
+            elif script:
+                warn(
+                    f"{', '.join(dict.fromkeys(script))} is defined in the script "
+                    f"or notebook that runs: the saved model loads with its "
+                    f"{name} only where __main__ defines it, and trusted= names "
+                    "it; elsewhere without, which matters only if it is trained "
+                    "again."
+                )
         except _Unsaveable as exc:
             if name in NEEDED_TO_SAMPLE:
                 raise ValueError(

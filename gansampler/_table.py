@@ -26,6 +26,7 @@ original dtypes, or an array), and back.
 """
 
 import base64
+import collections
 import datetime
 import decimal
 import math
@@ -36,9 +37,9 @@ import numpy as np
 import torch
 
 from ._preprocessing import DataMap, ValuesTooLargeError
-from ._validation import is_frame, is_missing
+from ._validation import check_two_dimensional, is_frame, is_missing
 from ._warnings import warn
-from .exceptions import TooManyLevelsError
+from .exceptions import IdentifierWarning, TooManyLevelsError
 
 __all__ = [
     "MIN_LEVEL_ROWS",
@@ -58,6 +59,9 @@ __all__ = [
 # learned as the column's most common level, and never drawn: a row that is
 # alone with its level cannot be told from the level, and privacy wins.
 MIN_LEVEL_ROWS = 5
+# A category column whose pool holds at least this many levels, and most of
+# its rows, repeats real values in its samples as an identifier would.
+_VERBATIM_LEVELS = 20
 # The resolutions at which dates and times are learned, coarsest first.
 _TIME_UNITS = ("D", "h", "m", "s", "ms", "us", "ns")
 NANOSECONDS = {"D": 86_400 * 10**9, "h": 3_600 * 10**9, "m": 60 * 10**9,
@@ -173,11 +177,7 @@ def check_table(estimator, X, *, min_rows):
                 f"n_features), got {type(X).__name__}."
             )
         X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
-        if X.ndim != 2:
-            raise ValueError(
-                f"Expected a 2-dimensional X, got an array of shape {X.shape}; "
-                "reshape 1-D data with X.reshape(-1, 1)."
-            )
+        check_two_dimensional(X.shape)
     validate_data(estimator, X, skip_check_array=True)
     if len(X) < min_rows:
         raise ValueError(
@@ -210,6 +210,30 @@ def _columns_of(X):
             f"X must be 2-D (n_samples, n_features), got an array of shape {X.shape}."
         )
     return [_Column(j, X.dtype, X[:, j]) for j in range(X.shape[1])]
+
+
+def _warn_of_verbatim_levels(name, codec):
+    """Warn where a column's rare levels, drawn as they are at random, are
+    most of its values: an identifier's, a name's, a comment's."""
+    pooled = codec.shares_[codec.pool_].sum() if codec.pool_ else 0.0
+    if len(codec.pool_) >= _VERBATIM_LEVELS and pooled > 0.5:
+        warn(
+            IdentifierWarning(
+                f"Column {name!r}: {len(codec.pool_):,} of its values are each "
+                f"seen in fewer than {MIN_LEVEL_ROWS} rows, {pooled:.0%} of the "
+                "rows in all. They are pooled and drawn as they are, at random, "
+                "so the samples repeat them. If the column identifies someone "
+                "(an ID, a name, free text), drop it from X."
+            )
+        )
+
+
+def _name_key(name):
+    """A column's name as names compare: NaN (a name pandas allows) equal
+    to NaN."""
+    if isinstance(name, float) and math.isnan(name):
+        return ("NaN",)
+    return name
 
 
 def _missing_mask(values):
@@ -1408,6 +1432,7 @@ class TableMap:
                 if n_levels > self.max_categories and n_levels > n_rows / 2:
                     raise TooManyLevelsError(column.name, n_levels, n_rows,
                                              self.max_categories)  # fmt: skip
+                _warn_of_verbatim_levels(column.name, codec)
                 codecs.append(ColumnCodec(column.name, kind, codec=codec, dtype=record))
                 continue
             # Only a column of objects is looked at value by value.
@@ -1557,18 +1582,38 @@ class TableMap:
         """The names of the DataFrame's columns, in order; None for an array."""
         return [column.name for column in self.columns_] if self.frame_ else None
 
-    def check_names(self, X):
-        """Refuse a DataFrame whose columns are not the table's, in order,
-        where some names are not strings (scikit-learn checks those)."""
+    def check_names(self, X, *, strings_too=True):
+        """Refuse a DataFrame whose columns are not the fitted table's, in
+        its order: its values would be read as other columns'. With
+        ``strings_too=False``, a table of string names is left to
+        scikit-learn's own check (``score`` makes it)."""
         names = self.frame_names()
-        if not is_frame(X) or names is None or all(isinstance(n, str) for n in names):
+        if not is_frame(X) or names is None:
             return
-        if list(X.columns) != names:
-            raise ValueError(
-                f"X has the columns {list(X.columns)!r:.120}, where the sampler "
-                f"was fitted on {names!r:.120}: pass X with those columns, in "
-                "that order."
-            )
+        if not strings_too and all(isinstance(n, str) for n in names):
+            return
+        given = list(X.columns)
+        keys, given_keys = list(map(_name_key, names)), list(map(_name_key, given))
+        if given_keys == keys:
+            return
+        counts = collections.Counter(given_keys)
+        twice = [repr(n) for n, k in zip(given, given_keys, strict=True)
+                 if counts.pop(k, 0) > 1]  # fmt: skip
+        missing = [n for n, k in zip(names, keys, strict=True) if k not in given_keys]
+        extra = [n for n, k in zip(given, given_keys, strict=True) if k not in keys]
+        if twice:
+            problem = f"names {', '.join(twice):.150} more than once"
+        elif missing or extra:
+            parts = [f"lacks {missing!r:.150}" if missing else "",
+                     f"has {extra!r:.150}" if extra else ""]  # fmt: skip
+            problem = " and ".join(part for part in parts if part)
+        else:
+            problem = "has them in another order"
+        raise ValueError(
+            f"X {problem}, where the sampler was fitted on the columns "
+            f"{names!r:.300}: pass X with those columns, in that order "
+            "(X[columns])."
+        )
 
     def state(self):
         """The map's settings and codecs, as JSON; the number columns' map
@@ -1625,16 +1670,15 @@ class TableMap:
     # -- data to the networks' space -------------------------------------
 
     def coded(self, X, *, unseen="raise"):
-        """The coded rows of ``X`` (a table like the one fitted): numbers,
-        level indices, NaN where missing. A level never seen (or a missing
-        value where the training rows had none) raises, or with
-        ``unseen="count"`` takes the code -1, a level of its own that no
-        generated row has."""
+        """The coded rows of ``X`` (a table like the one fitted, its columns
+        by name and in order): numbers, level indices, NaN where missing. A
+        level never seen (or a missing value where the training rows had
+        none) raises, or with ``unseen="count"`` takes the code -1, a level
+        of its own that no generated row has."""
+        self.check_names(X)
         if self.plain:
             values = X.to_numpy() if is_frame(X) else np.asarray(X)
             return values.astype(self.output_dtype_, copy=False)
-        if self.frame_ and is_frame(X):
-            self._check_column_names(list(X.columns))
         columns = _columns_of(X)
         coded = np.empty((len(columns[0].values) if columns else 0, len(columns)))
         for j, (column, codec) in enumerate(zip(columns, self.columns_, strict=True)):
@@ -1665,24 +1709,6 @@ class TableMap:
                                                   dict(codec.dtype))  # fmt: skip
         return coded
 
-    def _check_column_names(self, given):
-        """Refuse a table whose columns are not the fitted table's, in its
-        order: its values would be read as other columns'."""
-        names = [column.name for column in self.columns_]
-        if given == names:
-            return
-        missing = [name for name in names if name not in given]
-        extra = [name for name in given if name not in names]
-        if not missing and not extra:
-            raise ValueError(
-                f"X has the fitted table's columns in another order: reorder "
-                f"them as {names!r:.300} (X[sampler.feature_names_in_])."
-            )
-        raise ValueError(
-            f"X's columns are not the fitted table's: missing {missing!r:.150}, "
-            f"not fitted {extra!r:.150}."
-        )
-
     def as_drawn(self, coded):
         """Coded rows as a draw gives them back: numbers at the precision
         they were recorded at, as ``decode`` rounds them (3 * 0.1 stored as
@@ -1698,6 +1724,7 @@ class TableMap:
     def encode(self, X):
         """Rows of ``X`` in the networks' space, float64."""
         if self.plain:
+            self.check_names(X)  # coded checks the others
             values = X.to_numpy() if is_frame(X) else np.asarray(X)
             if values.dtype.kind != "f":
                 values = values.astype(np.float64)
@@ -1717,7 +1744,7 @@ class TableMap:
         n_rows = len(coded)
         out = np.zeros((n_rows, self.width_), dtype=dtype)
         rows = np.arange(n_rows)
-        numbers, start = [], self.n_numbers_
+        numbers, empty, start = [], [], self.n_numbers_
         for j, column in enumerate(self.columns_):
             values = coded[:, j]
             missing = np.isnan(values)
@@ -1727,10 +1754,11 @@ class TableMap:
                 out[rows, start + slots] = 1.0
                 start += column.width
                 continue
-            if missing.all():
+            if n_rows and missing.all():
                 # Nothing to draw from: any number will do here, as the
                 # missing values' scores are drawn below.
                 values = np.zeros_like(values)
+                empty.append(column.number)
             elif missing.any():
                 values = values.copy()
                 observed = values[~missing]
@@ -1748,15 +1776,8 @@ class TableMap:
             # A column missing in every row (rows streamed in chunks): its
             # scores are drawn as the networks' space holds them, mean 0
             # and variance 1.
-            empty = [
-                column.number
-                for j, column in enumerate(self.columns_)
-                if column.kind != "category"
-                and len(coded)
-                and np.isnan(coded[:, j]).all()
-            ]
-            for k in empty:
-                out[:, k] = rng.standard_normal(n_rows)
+            for number in empty:
+                out[:, number] = rng.standard_normal(n_rows)
         return out
 
     # -- the networks' space to data ---------------------------------------

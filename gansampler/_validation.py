@@ -62,6 +62,16 @@ def check_has_columns(X):
         )
 
 
+def check_two_dimensional(shape):
+    """Refuse data of ``shape`` that is not rows by columns, with the way to
+    make one column of a 1-D array (scikit-learn's message prints the data)."""
+    if len(shape) != 2:
+        advice = "; reshape 1-D data with X.reshape(-1, 1)" if len(shape) == 1 else ""
+        raise ValueError(
+            f"Expected a 2-dimensional X, got an array of shape {shape}{advice}."
+        )
+
+
 def is_missing(value):
     """Whether a label is missing: None, NaN or pandas' NA."""
     if value is None:

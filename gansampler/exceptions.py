@@ -15,6 +15,7 @@ __all__ = [
     "DivergenceWarning",
     "DroppedParameterWarning",
     "GANSamplerError",
+    "IdentifierWarning",
     "InconsistentVersionWarning",
     "NotFittedError",
     "SharedRowsWarning",
@@ -138,6 +139,21 @@ class SharedRowsWarning(UserWarning):
     0.5. Where every column takes few values (categories, counts) or records
     are duplicated, read :func:`gansampler.metrics.exact_copy_share` of the
     generated rows beside that of the held-out rows.
+    """
+
+
+class IdentifierWarning(UserWarning):
+    """Warns that a column of text or categories will repeat its real
+    values in the samples, as a column of identifiers would.
+
+    Levels seen in fewer than 5 rows are pooled, learned as one level and
+    drawn as one of them at random, unlinked from the rest of their rows.
+    Where 20 levels or more are pooled and hold most of the column's rows (an
+    ID, a name, free text; or categories of a table too small for them), the
+    samples repeat those values as they are. Drop such a column from X where
+    its values must not be shared. With more distinct values than both
+    ``max_categories`` and half the rows, ``fit`` refuses it
+    (:class:`TooManyLevelsError`).
     """
 
 

@@ -518,3 +518,11 @@ def test_one_hot_labels_are_named_and_sparse_columns_given_advice():
     for fit in (GANSampler(max_epochs=1).fit, resampler.fit_resample):
         with pytest.raises(TypeError, match=r"'a' has dtype Sparse.*sparse.to_dense"):
             fit(frame, y)
+
+
+def test_a_one_dimensional_array_of_numbers_is_named_without_its_data():
+    # scikit-learn's message prints the whole array.
+    X = np.arange(1_000.0)
+    with pytest.raises(ValueError, match=r"shape \(1000,\); reshape 1-D data") as error:
+        GANSampler().fit(X)
+    assert "999" not in str(error.value)

@@ -172,6 +172,9 @@ def test_a_callback_named_as_gansamplers_own_is_refused(X_normal, name):
     sampler = GANSampler(max_epochs=1, steps_per_epoch=3, callbacks=[(name, watch)])
     with pytest.raises(ValueError, match=f"'{name}', the name of GANSampler's own"):
         sampler.fit(X_normal)
+    sampler.set_params(callbacks=[(name, None)])  # skorch's way to leave one out
+    with pytest.raises(ValueError, match=f"leaves out '{name}', the name of GANSam"):
+        sampler.fit(X_normal)
 
 
 def test_callbacks_of_each_round_get_skorchs_arguments(X_normal):
@@ -331,3 +334,20 @@ def test_a_restored_checkpoint_trains_on_from_its_weights(tmp_path, monkeypatch)
     assert len(started) == 1
     assert resumed.net_.n_rounds_ == 40
     assert len(resumed.history_) == 4
+
+
+@pytest.mark.parametrize("saved", ["generator", "generator_ema"])
+def test_a_generator_loaded_alone_is_the_start_of_both(saved, tmp_path):
+    # A checkpoint of one generator: the other, left at its random start,
+    # would be the one that samples (or the one trained on).
+    import torch
+
+    X = np.random.default_rng(0).normal(size=(120, 4))
+    first = GANSampler(max_epochs=2, steps_per_epoch=20, random_state=0).fit(X)
+    first.net_.save_params(**{f"f_{saved}": str(tmp_path / "g.pt")})
+    other = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=1).fit(X)
+    other.net_.load_params(**{f"f_{saved}": str(tmp_path / "g.pt")})
+    weights = getattr(first.net_, f"{saved}_").state_dict()
+    for module in (other.net_.generator_, other.net_.generator_ema_):
+        for name, tensor in module.state_dict().items():
+            assert torch.equal(tensor, weights[name]), name

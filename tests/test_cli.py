@@ -512,6 +512,15 @@ def test_an_unknown_option_is_named_by_its_command(args, capsys):
     assert f"(see gansampler {args[0]} --help)" in err
 
 
+def test_an_unknown_option_before_the_command_is_named_by_gansampler(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--bogus", "demo", "--n", "10"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert err.startswith("gansampler: error: unrecognized arguments: --bogus")
+    assert err.endswith("(see gansampler --help)\n")
+
+
 def test_a_header_of_numbers_is_named_with_header(tmp_path):
     rows = "\n".join(f"{v:.3f}" for v in np.random.default_rng(0).normal(5, 1, 300))
     (tmp_path / "p.csv").write_text("0\n" + rows + "\n")

@@ -305,6 +305,31 @@ def test_a_generator_of_the_running_script_saves_with_a_warning(
     assert loaded.sample(3, random_state=0).shape == (3, X.shape[1])
 
 
+def test_a_callback_of_the_running_script_saves_with_a_warning_of_its_own(
+    table, tmp_path, monkeypatch
+):
+    # The model loads anywhere, without the callback: the warning says so.
+    from skorch.callbacks import EpochScoring
+
+    def main_score(net, X=None, y=None):
+        return 0.0
+
+    main_score.__module__ = "__main__"
+    main_score.__qualname__ = "main_score"
+    monkeypatch.setattr(sys.modules["__main__"], "main_score", main_score,
+                        raising=False)  # fmt: skip
+    X, _ = table
+    watch = EpochScoring(main_score, on_train=True, use_caching=False)
+    sampler = GANSampler(**TINY, callbacks=[watch], random_state=0).fit(X)
+    with pytest.warns(UserWarning, match="loads with its callbacks only where") as got:
+        sampler.save(tmp_path / "model.safetensors")
+    assert not any("loads only where" in str(w.message) for w in got)
+    monkeypatch.delattr(sys.modules["__main__"], "main_score")
+    with pytest.warns(DroppedParameterWarning, match="callbacks is code"):
+        loaded = gansampler.load(tmp_path / "model.safetensors")
+    assert loaded.sample(3, random_state=0).shape == (3, X.shape[1])
+
+
 def test_code_only_training_needs_is_dropped_with_a_warning(table, tmp_path):
     X, _ = table
     sampler = GANSampler(

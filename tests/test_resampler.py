@@ -1087,3 +1087,22 @@ def test_per_class_samplers_on_request_and_for_samplers_without_labels():
     assert kde.samplers_[1] is not kde.samplers_[2]
     with pytest.raises(TypeError, match="per_class=False needs a sampler whose"):
         GANResampler(sampler=KernelDensity(), per_class=False).fit_resample(X, y)
+
+
+def test_a_class_s_few_rows_do_not_call_a_column_an_identifier():
+    # 100 states in 1,000 rows are categories; in a class of 60 rows most
+    # are rare, which says nothing of the column.
+    import warnings
+
+    from gansampler.exceptions import IdentifierWarning
+
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    states = [f"S{i}" for i in range(100)]
+    X = pd.DataFrame({"x": rng.normal(size=1_000), "state": rng.choice(states, 1_000)})
+    y = np.r_[np.zeros(940, dtype=int), np.ones(60, dtype=int)]
+    resampler = GANResampler(sampler=GANSampler(max_epochs=1, steps_per_epoch=2),
+                             per_class=True, random_state=0)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", IdentifierWarning)
+        resampler.fit_resample(X, y)

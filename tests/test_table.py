@@ -1241,8 +1241,46 @@ def test_rows_streamed_in_chunks_are_encoded_or_refused_clearly(fitted, frame):
     with pytest.raises(ValueError, match="Column 'when' has missing values"):
         table.encode(chunk)
     # Columns read by name, not by place.
-    with pytest.raises(ValueError, match=r"another order: reorder them as \['kind'"):
+    with pytest.raises(ValueError, match=r"has them in another order, where the"):
         table.encode(frame.iloc[:50, ::-1])
     renamed = frame.iloc[:50].rename(columns={"age": "years"})
-    with pytest.raises(ValueError, match=r"missing \['age'\], not fitted \['years'\]"):
+    with pytest.raises(ValueError, match=r"lacks \['age'\] and has \['years'\]"):
         table.encode(renamed)
+    twice = pd.concat([frame.iloc[:50], frame.iloc[:50, [2]]], axis=1)
+    with pytest.raises(ValueError, match="X names 'age' more than once"):
+        table.encode(twice)
+
+
+def test_a_table_of_numbers_is_read_by_its_names_too():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(50, 10, 200)})
+    table = GANSampler(**BUDGET).fit(X).table_map_
+    assert table.plain
+    with pytest.raises(ValueError, match=r"has them in another order"):
+        table.encode(X.iloc[:20, ::-1])
+    with pytest.raises(ValueError, match=r"has them in another order"):
+        table.coded(X.iloc[:20, ::-1])
+
+
+def test_a_column_of_identifiers_is_learned_with_a_warning():
+    # Below max_categories it is learned; its rare values are drawn as they
+    # are, so the warning says that the samples repeat them.
+    from gansampler.exceptions import IdentifierWarning
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.normal(size=300),
+                      "customer": [f"C{i:05d}" for i in range(300)]})  # fmt: skip
+    with pytest.warns(IdentifierWarning, match="'customer': 300 of its values are"):
+        sampler = GANSampler(**BUDGET).fit(X)
+    assert set(sampler.sample(50, random_state=0)["customer"]) <= set(X["customer"])
+    # An identifier of two rows each: half as many levels as rows.
+    X["customer"] = [f"C{i // 2:05d}" for i in range(300)]
+    with pytest.warns(IdentifierWarning, match="'customer': 150 of its values"):
+        TableMap().fit(X)
+    # Categories, however many, where rows repeat them; or few levels.
+    X["customer"] = [f"C{i % 40}" for i in range(300)]
+    X["few"] = [f"L{i % 8}" for i in range(300)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", IdentifierWarning)
+        GANSampler(**BUDGET).fit(X)
+        GANSampler(**BUDGET).fit(X.iloc[:12])  # 12 levels of 12 rows: too few
