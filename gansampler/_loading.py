@@ -35,6 +35,7 @@ from ._saving import (
     OPTIMIZERS,
     PLAYERS,
     checksum,
+    code_paths,
     default_of,
     import_code,
     is_pickle,
@@ -107,16 +108,6 @@ def _decode(value, trust):
     raise ValueError(f"unknown value {value!r}")
 
 
-def _code_paths(value):
-    """Every import path in an encoded value."""
-    if isinstance(value, list):
-        return [p for v in value for p in _code_paths(v)]
-    if not isinstance(value, dict):
-        return []
-    own = [value["$code"]] if "$code" in value else []
-    return own + [p for v in value.values() for p in _code_paths(v)]
-
-
 def _decode_params(estimator, encoded, trusted, path):
     """The parameters of an ``estimator`` from JSON. Code that the caller did
     not trust raises where sampling needs it, and is dropped elsewhere."""
@@ -135,7 +126,7 @@ def _decode_params(estimator, encoded, trusted, path):
         try:
             params[name] = _decode(value, trust)
         except _Untrusted:
-            paths = [p for p in _code_paths(value) if p not in trusted]
+            paths = [p for p in code_paths(value) if p not in trusted]
             if name in NEEDED_TO_SAMPLE:
                 needed += paths
                 continue

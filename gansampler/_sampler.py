@@ -819,12 +819,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         array; for any other table, ``X`` as it is and False."""
         check_has_columns(X)
         if is_plain_numeric(X, self.categorical_columns):
-            if isinstance(X, np.ndarray | list | tuple):  # others have words
-                try:
-                    shape = np.shape(X)
-                except ValueError:  # rows of other lengths: scikit-learn says so
-                    shape = (0, 0)
-                check_two_dimensional(shape)
+            if isinstance(X, np.ndarray):  # others have words of their own
+                check_two_dimensional(X.shape)
+            elif isinstance(X, list | tuple) and len(X) and np.ndim(X[0]) != 1:
+                # Read from the first row: the list is made an array below.
+                check_two_dimensional((len(X), *np.shape(X[0])))
             check_numeric_columns(X, type(self).__name__)
             frame = X if is_frame(X) else None
             integers = isinstance(X, np.ndarray) and X.dtype.kind in "iu"
@@ -1044,8 +1043,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         """
         self._check_is_fitted()
         table_map = self.table_map_
-        table_map.check_names(X, strings_too=False)
         if table_map.plain:
+            # Names that are not all strings, which scikit-learn leaves (the
+            # other path's coded checks them all).
+            table_map.check_names(X, strings_too=False)
             try:
                 X = validate_data(self, X, dtype=np.float64, reset=False,
                                   ensure_all_finite="allow-nan")  # fmt: skip

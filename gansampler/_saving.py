@@ -96,16 +96,17 @@ def _code_path(obj):
     return path
 
 
-def _script_paths(encoded):
-    """The import paths in an encoded value that the running script or
-    notebook (``__main__``) defines, which import in no other process."""
+def code_paths(encoded, *, samplers=True):
+    """Every import path in an encoded value; without those of a sampler
+    within it (a GANResampler's) where ``samplers`` is False."""
     if isinstance(encoded, list):
-        return [path for value in encoded for path in _script_paths(value)]
-    if not isinstance(encoded, dict) or "$estimator" in encoded:
-        return []  # a sampler within warns of its own parameters
-    own = encoded.get("$code")
-    found = [own] if isinstance(own, str) and own.startswith("__main__:") else []
-    return found + [p for value in encoded.values() for p in _script_paths(value)]
+        return [p for value in encoded for p in code_paths(value, samplers=samplers)]
+    if not isinstance(encoded, dict) or ("$estimator" in encoded and not samplers):
+        return []
+    own = [encoded["$code"]] if "$code" in encoded else []
+    return own + [
+        p for value in encoded.values() for p in code_paths(value, samplers=samplers)
+    ]
 
 
 def import_code(path):
@@ -177,7 +178,10 @@ def _encode_params(estimator, sampler_class=None, params=None):
     for name, value in params.items():
         try:
             encoded[name] = _encode(value, sampler_class)
-            script = _script_paths(encoded[name])
+            # Code of the running script or notebook imports in no other
+            # process; a sampler within warns of its own.
+            script = [p for p in code_paths(encoded[name], samplers=False)
+                      if p.startswith("__main__:")]  # fmt: skip
             if script and name in NEEDED_TO_SAMPLE:
                 warn(
                     f"{', '.join(dict.fromkeys(script))} is defined in the script "
