@@ -149,22 +149,8 @@ def _say(args, text):
         print(text)
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Rows drawn to give an empty Parquet table its columns' types.
 _TEMPLATE_ROWS = 1000
-
-
-class _PlainText:
-    """A stream that drops terminal colour codes (for output to a file)."""
-
-    def __init__(self, stream):
-        self.stream = stream
-
-    def write(self, text):
-        return self.stream.write(_ANSI.sub("", text))
-
-    def __getattr__(self, name):
-        return getattr(self.stream, name)
 
 
 class _EndsQuietly:
@@ -257,14 +243,13 @@ def _check_picture(path, option):
 
 
 def _train(sampler, X, statistics=None, names=None):
-    """Fit, with colours on a terminal only; return the seconds it took.
+    """Fit; return the seconds it took.
     ``names``: the file's names of the columns of an array ``X``, for the
     warnings that name columns by position."""
     from .exceptions import CollapseWarning
 
     start = time.perf_counter()
-    stdout, show_warning = sys.stdout, warnings.showwarning
-    sys.stdout = stdout if stdout.isatty() else _PlainText(stdout)
+    show_warning = warnings.showwarning
     if names is not None:
         warnings.showwarning = _naming_columns(show_warning, names)
     try:
@@ -274,7 +259,7 @@ def _train(sampler, X, statistics=None, names=None):
             raise
         raise CollapseWarning(_named(str(exc), names)) from None
     finally:
-        sys.stdout, warnings.showwarning = stdout, show_warning
+        warnings.showwarning = show_warning
     return time.perf_counter() - start
 
 

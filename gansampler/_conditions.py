@@ -222,9 +222,10 @@ def _level_code(table_map, names, column, level, in_frame=False):
     return code
 
 
-def draw_conditioned(sampler, seed, groups, out):
+def draw_conditioned(sampler, seed, groups, out, labels=None):
     """Fill ``out`` (coded rows) with the rows of each group, drawn by
-    rejection under ``seed``.
+    rejection under ``seed``, and ``labels`` (where given) with their class
+    codes.
 
     Groups that fix the same columns share their batches: a row meets at
     most one of their conditions (a row has one level per column), so each
@@ -237,18 +238,20 @@ def draw_conditioned(sampler, seed, groups, out):
     for group in groups:
         families.setdefault(tuple(sorted(group[0])), []).append(group)
     for index, (columns, family) in enumerate(families.items()):
-        _draw_family(sampler, seed, index, columns, family, out)
+        _draw_family(sampler, seed, index, columns, family, out, labels)
     return out
 
 
-def _draw_family(sampler, seed, index, columns, groups, out):
-    """Fill ``out`` with the rows of ``groups``, which fix ``columns``,
-    from the batches of stream ``index`` under ``seed``."""
+def _draw_family(sampler, seed, index, columns, groups, out, labels):
+    """Fill ``out`` (and ``labels``, where given) with the rows of
+    ``groups``, which fix ``columns``, from the batches of stream ``index``
+    under ``seed``."""
     table_map = sampler.table_map_
     wanted = np.array([len(positions) for _, positions in groups])
     slot = {tuple(condition[j] for j in columns): g
             for g, (condition, _) in enumerate(groups)}  # fmt: skip
     kept = [[] for _ in groups]
+    kept_labels = [[] for _ in groups]
     found = np.zeros(len(groups), dtype=np.int64)
     met = np.zeros(len(groups), dtype=np.int64)
     drawn, attempt = 0, 0
@@ -257,7 +260,8 @@ def _draw_family(sampler, seed, index, columns, groups, out):
     while (found < wanted).any():
         stream = spawn_seeds(seed, 1, key=(_CONDITION_KEY, index, attempt))[0]
         rows = np.empty((batch, table_map.n_features_), table_map.output_dtype_)
-        fill_rows(sampler, int(stream), batch, 0, None, rows)
+        batch_labels = None if labels is None else np.empty(batch, np.int64)
+        fill_rows(sampler, int(stream), batch, 0, None, rows, batch_labels)
         for key, members in _rows_by_levels(table_map, rows, columns):
             g = slot.get(key)
             if g is None:
@@ -265,6 +269,8 @@ def _draw_family(sampler, seed, index, columns, groups, out):
             met[g] += len(members)
             taken = members[: wanted[g] - found[g]]
             kept[g].append(rows[taken])
+            if labels is not None:
+                kept_labels[g].append(batch_labels[taken])
             found[g] += len(taken)
         drawn += batch
         attempt += 1
@@ -283,8 +289,10 @@ def _draw_family(sampler, seed, index, columns, groups, out):
             shares = np.maximum(met[short] / drawn, MIN_SHARE)
             needed = ((wanted[short] - found[short]) / shares).max()
             batch = int(min(max(_MIN_BATCH, 1.2 * needed), most))
-    for (_, positions), rows in zip(groups, kept, strict=True):
-        out[positions] = np.concatenate(rows)
+    for g, (_, positions) in enumerate(groups):
+        out[positions] = np.concatenate(kept[g])
+        if labels is not None:
+            labels[positions] = np.concatenate(kept_labels[g])
 
 
 def _rows_by_levels(table_map, rows, columns):

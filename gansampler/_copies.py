@@ -77,10 +77,10 @@ def redraw_copies(out, first, *, net, decode, fingerprints, seed, codes=None):
 
     The new row for row ``r`` of the draw comes from noise seeded by the draw's
     seed and ``r`` alone, so any part of a draw gets the same rows. Rows of
-    a class (``codes``) stay in their class. The attempts of many rows go
-    through the generator together, in batches of :data:`REDRAW_ROWS` rows
-    (padded), whose fixed shape gives each row the same numbers whichever
-    rows share its batch.
+    a class (``codes``, one per row of ``out``) stay in their class. The
+    attempts of many rows go through the generator together, in batches of
+    :data:`REDRAW_ROWS` rows (padded), whose fixed shape gives each row the
+    same numbers whichever rows share its batch.
     """
     copied = np.flatnonzero(copies(out, fingerprints))
     device = torch.device(net.device)
@@ -130,7 +130,7 @@ def _attempt(batch, out, first, net, decode, fingerprints, codes):
     that copy no training row into ``out``, and return the others."""
     inputs = torch.cat([
         net.generator_input(1, generator, None if codes is None else
-                            codes[first + index : first + index + 1])
+                            codes[index : index + 1])
         for index, generator in batch
     ])  # fmt: skip
     padding = inputs.new_zeros(REDRAW_ROWS - len(batch), inputs.shape[1])

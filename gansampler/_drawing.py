@@ -97,7 +97,7 @@ PINNED = True
 
 
 def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
-              codes=None):  # fmt: skip
+              codes=None, return_y=False):  # fmt: skip
     """Draw rows ``start:stop`` of the draw of ``n_samples`` rows that
     :meth:`GANSampler.sample <gansampler.GANSampler.sample>` makes.
 
@@ -129,6 +129,10 @@ def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
         For a sampler fitted with class labels: the class of each row of the
         whole draw, as its index in ``sampler.classes_``. None draws the
         classes from their training shares.
+    return_y : bool, default=False
+        For a sampler fitted with class labels: also return the class of
+        each row, as :meth:`GANSampler.sample
+        <gansampler.GANSampler.sample>` does (since 0.30).
 
     Returns
     -------
@@ -136,6 +140,9 @@ def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
         The rows, as ``sample`` gives them: float64 (float32 if the sampler
         was fitted on float32 data), or a DataFrame for a sampler fitted on
         one (its rows numbered as in the whole draw, from ``start``).
+    y : ndarray of shape (stop - start,)
+        The class of each row, from ``sampler.classes_``. Only with
+        ``return_y=True``.
 
     See Also
     --------
@@ -159,18 +166,43 @@ def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
         n_samples, start, stop, random_state, "draw_rows"
     )
     codes = _check_codes(sampler, codes, n_samples)
+    labels = class_codes_for(sampler, stop - start, return_y, "draw_rows")
     dtype = sampler.table_map_.output_dtype_
     check_draw_memory(stop - start, sampler.table_map_,
                       f"draw_rows of {stop - start:,} rows",
                       "Draw a part of them at a time (start and stop), or chunk "
                       "by chunk with iter_rows.")  # fmt: skip
     out = np.empty((stop - start, sampler.n_features_in_), dtype=dtype)
-    fill_rows(sampler, seed_of(random_state), n_samples, start, codes, out)
-    return _numbered(sampler.table_map_.to_output(out), start)
+    fill_rows(sampler, seed_of(random_state), n_samples, start, codes, out, labels)
+    return with_classes(sampler, _numbered(sampler.table_map_.to_output(out), start),
+                        labels)  # fmt: skip
+
+
+def class_codes_for(sampler, n_rows, return_y, caller):
+    """An array for the class codes of ``n_rows`` rows where ``return_y``
+    asks for their classes (None where not), which a sampler fitted
+    without class labels refuses."""
+    validate_parameter_constraints(
+        {"return_y": ["boolean"]}, {"return_y": return_y}, caller_name=caller
+    )
+    if not return_y:
+        return None
+    if getattr(sampler, "classes_", None) is None:
+        raise ValueError(
+            f"{caller}() got return_y=True, but this sampler was fitted without "
+            "class labels: fit(X, y) to draw rows with their classes."
+        )
+    return np.empty(n_rows, dtype=np.int64)
+
+
+def with_classes(sampler, X, labels):
+    """``X``, or ``(X, y)`` with the classes of the codes ``labels`` where
+    they were asked for."""
+    return X if labels is None else (X, sampler.classes_[labels])
 
 
 def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
-              chunk_size=BLOCK_ROWS):  # fmt: skip
+              chunk_size=BLOCK_ROWS, return_y=False):  # fmt: skip
     """Draw the rows of ``sampler.sample(n_samples, random_state)`` chunk by
     chunk.
 
@@ -195,12 +227,15 @@ def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
     chunk_size : int, default=1,048,576
         Rows per chunk. A multiple of 1,048,576 (the blocks of the draw)
         draws each block once.
+    return_y : bool, default=False
+        For a sampler fitted with class labels: yield the class of each row
+        with the rows, as :func:`draw_rows` returns them (since 0.30).
 
     Yields
     ------
     X : ndarray or DataFrame of shape (chunk_size, `n_features_in_`)
         The next rows, as :func:`draw_rows` gives them (a DataFrame's rows
-        numbered as in the whole draw).
+        numbered as in the whole draw); with ``return_y=True``, ``(X, y)``.
 
     See Also
     --------
@@ -226,21 +261,25 @@ def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
         caller_name="iter_rows",
     )
     codes = _check_codes(sampler, codes, n_samples)
+    class_codes_for(sampler, 0, return_y, "iter_rows")
     # The rows of a chunk are allocated at once.
     chunk_rows = min(int(chunk_size), n_samples)
     check_draw_memory(chunk_rows, sampler.table_map_,
                       f"iter_rows' chunks of {chunk_rows:,} rows",
                       "Give a smaller chunk_size.")  # fmt: skip
-    return _chunks(sampler, seed_of(random_state), n_samples, codes, int(chunk_size))
+    return _chunks(sampler, seed_of(random_state), n_samples, codes, int(chunk_size),
+                   return_y)  # fmt: skip
 
 
-def _chunks(sampler, seed, n_samples, codes, chunk_size):
+def _chunks(sampler, seed, n_samples, codes, chunk_size, return_y):
     dtype = sampler.table_map_.output_dtype_
     for start in range(0, n_samples, chunk_size):
-        out = np.empty((min(chunk_size, n_samples - start), sampler.n_features_in_),
-                       dtype=dtype)  # fmt: skip
-        fill_rows(sampler, seed, n_samples, start, codes, out)
-        yield _numbered(sampler.table_map_.to_output(out), start)
+        n_rows = min(chunk_size, n_samples - start)
+        out = np.empty((n_rows, sampler.n_features_in_), dtype=dtype)
+        labels = class_codes_for(sampler, n_rows, return_y, "iter_rows")
+        fill_rows(sampler, seed, n_samples, start, codes, out, labels)
+        rows = _numbered(sampler.table_map_.to_output(out), start)
+        yield with_classes(sampler, rows, labels)
 
 
 def _numbered(rows, start):
@@ -250,24 +289,27 @@ def _numbered(rows, start):
     return rows
 
 
-def fill_rows(sampler, seed, n_samples, start, codes, out):
+def fill_rows(sampler, seed, n_samples, start, codes, out, labels=None):
     """Write rows ``start:start + len(out)`` of the draw ``seed`` of
-    ``n_samples`` rows into ``out``; the arguments are checked.
+    ``n_samples`` rows into ``out``; the arguments are checked. ``labels``,
+    where given (an int64 array as long as ``out``), gets the class code of
+    each row: the one asked for in ``codes``, or the one drawn.
 
     With the sampler's ``n_threads`` torch threads: a CPU's matrix products
     round differently on other counts, and the threads of a dask worker or a
     thread pool do not share the caller's setting."""
     n_threads = getattr(sampler, "n_threads", None)
     with torch_threads(n_threads), on_device_of(sampler.net_.generator_ema_):
-        _fill_rows(sampler, seed, n_samples, start, codes, out)
+        _fill_rows(sampler, seed, n_samples, start, codes, out, labels)
 
 
-def _fill_rows(sampler, seed, n_samples, start, codes, out):
+def _fill_rows(sampler, seed, n_samples, start, codes, out, labels):
     stop = start + len(out)
     net = sampler.net_
     device = torch.device(net.device)
     together = _values_alike(device)
-    rows = _HostRows(sampler, out, start, together=together, seed=seed, codes=codes)
+    rows = _HostRows(sampler, out, start, together=together, seed=seed,
+                     labels=labels)  # fmt: skip
     if together:
         step = piece = max(STEP_ROWS, min(BLOCK_ROWS, DEVICE_VALUES // out.shape[1]))
     else:
@@ -278,7 +320,7 @@ def _fill_rows(sampler, seed, n_samples, start, codes, out):
         generator = torch_generator(spawn_seeds(seed, 1, key=(block,))[0], device)
         for low in range(first, min(last, stop), piece):
             high = min(low + piece, last)
-            generated = []
+            generated, classes = [], []
             for row in range(low, high, step):
                 size = min(step, high - row)
                 step_codes = None if codes is None else codes[row : row + size]
@@ -286,10 +328,18 @@ def _fill_rows(sampler, seed, n_samples, start, codes, out):
                 # Rows before the part are drawn only to move the stream on.
                 if high > start:
                     generated.append(net.generate(inputs))
+                    if rows.wants_codes:
+                        classes.append(net.input_codes(inputs))
             if generated:
-                Z = generated[0] if len(generated) == 1 else torch.cat(generated)
-                rows.add(Z, low)
+                rows.add(_joined(generated), low, _joined(classes))
     rows.flush()
+
+
+def _joined(tensors):
+    """The rows of ``tensors`` in one tensor (None for none)."""
+    if not tensors:
+        return None
+    return tensors[0] if len(tensors) == 1 else torch.cat(tensors)
 
 
 def cpu_piece_rows(width):
@@ -313,10 +363,12 @@ def _values_alike(device):
 class _HostRows:
     """Maps generated rows back to data and writes those of the part into
     the host's ``out``: piece by piece, or ``together``, up to DEVICE_VALUES
-    values at a time."""
+    values at a time. Where ``labels`` is given, or copies are redrawn from
+    a sampler with classes, it takes each row's class code too: ``labels``
+    gets them, and a redrawn row keeps its class."""
 
-    def __init__(self, sampler, out, start, *, together, seed, codes):
-        self.out, self.start = out, start
+    def __init__(self, sampler, out, start, *, together, seed, labels):
+        self.out, self.start, self.labels = out, start, labels
         self.decode = functools.partial(
             sampler.table_map_.decode,
             rounding=sampler.enforce_rounding,
@@ -328,33 +380,40 @@ class _HostRows:
             self.redraw = functools.partial(
                 redraw_copies, net=sampler.net_, decode=self.decode,
                 fingerprints=training_fingerprints_of(sampler), seed=seed,
-                codes=codes,
             )  # fmt: skip
+        self.wants_codes = bool(sampler.net_.n_classes) and (
+            labels is not None or self.redraw is not None
+        )
         self.together = together
-        self.pending, self.n_pending, self.first = [], 0, start
+        self.pending, self.pending_codes = [], []
+        self.n_pending, self.first = 0, start
 
-    def add(self, Z, low):
-        """Take generated rows ``low:low + len(Z)`` of the draw."""
+    def add(self, Z, low, codes=None):
+        """Take generated rows ``low:low + len(Z)`` of the draw, and their
+        class codes (None where not wanted)."""
         stop = self.start + len(self.out)
+        part = slice(max(self.start - low, 0), stop - low)
+        codes = None if codes is None else codes[part]
         if not self.together:
-            X = self.decode(Z)
-            self._write(X[max(self.start - low, 0) : stop - low], max(low, self.start))
+            self._write(self.decode(Z)[part], max(low, self.start), codes)
             return
-        Z = Z[max(self.start - low, 0) : stop - low]
+        Z = Z[part]
         if (self.n_pending + len(Z)) * Z.shape[1] > DEVICE_VALUES:
             self.flush()
         if not self.pending:
             self.first = max(low, self.start)
         self.pending.append(Z)
+        if codes is not None:
+            self.pending_codes.append(codes)
         self.n_pending += len(Z)
 
     def flush(self):
         if self.pending:
             pending, self.pending, self.n_pending = self.pending, [], 0
-            Z = pending[0] if len(pending) == 1 else torch.cat(pending)
-            self._write(self.decode(Z), self.first)
+            codes, self.pending_codes = _joined(self.pending_codes), []
+            self._write(self.decode(_joined(pending)), self.first, codes)
 
-    def _write(self, X, first):
+    def _write(self, X, first, codes):
         offset = first - self.start
         target = torch.from_numpy(self.out[offset : offset + len(X)])
         if X.device.type == "cuda" and PINNED:
@@ -363,8 +422,12 @@ class _HostRows:
             staged = torch.empty(X.shape, dtype=X.dtype, device="cpu", pin_memory=True)
             X = staged.copy_(X)
         target.copy_(X)
+        if codes is not None:
+            codes = codes.cpu().numpy()
+            if self.labels is not None:
+                self.labels[offset : offset + len(codes)] = codes
         if self.redraw is not None:
-            self.redraw(self.out[offset : offset + len(X)], first)
+            self.redraw(self.out[offset : offset + len(X)], first, codes=codes)
 
 
 def training_fingerprints_of(sampler):

@@ -302,6 +302,12 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         if value is not None and not (isinstance(value, int) and value > 0):
             raise ValueError(f"the count {value!r} is not a positive integer")
     fidelity = EpochFidelity(None, None, seed=seed)
+    # The fit's rows of each class, from their shares: the held-out check's
+    # split reads them, as the fit's did.
+    prior = tensors.take(prefix + "class_prior_", (max(n_classes, 0),))
+    class_counts = None
+    if n_classes and n_rows is not None:
+        class_counts = np.rint(np.asarray(prior, dtype=np.float64) * n_rows).astype(int)
     net = make_net(
         sampler,
         n_features=n_features,
@@ -312,6 +318,7 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         seed=seed,
         fidelity=fidelity,
         n_rows=n_rows,
+        class_counts=class_counts,
         # Files before format 4 (0.15) do not say; their "auto" settings
         # followed the rules of their time.
         network_shapes=_network_shapes(fitted.get("network_shapes")),
@@ -325,7 +332,6 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     net.initialize()
     if any(name in OPTIMIZERS for name in states):
         net.initialize_optimizers()
-    prior = tensors.take(prefix + "class_prior_", (max(n_classes, 0),))
     if n_classes:
         net.class_prior_ = prior
     for name, state in states.items():

@@ -21,7 +21,7 @@ from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, EpochTimer, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
 
-from ._callbacks import EpochFidelity
+from ._callbacks import EpochFidelity, print_table
 from ._compat import Interval, StrOptions, validate_parameter_constraints
 from ._copula import gaussian_copula
 from ._game import Game, gumbel, one_hot, packed, with_labels
@@ -266,7 +266,7 @@ class GANNet(NeuralNet):
         # run_single_epoch); the table is only drawn to be printed.
         callbacks = [("epoch_timer", EpochTimer())]
         if self.verbose:
-            callbacks.append(("print_log", PrintLog()))
+            callbacks.append(("print_log", PrintLog(sink=print_table)))
         return callbacks
 
     def check_settings(self):
@@ -1064,6 +1064,14 @@ class GANNet(NeuralNet):
                                   device=self.device)  # fmt: skip
             noise = torch.cat([noise, uniforms], dim=1)
         return noise
+
+    def input_codes(self, inputs):
+        """The class code of each row of ``inputs`` (see
+        :meth:`generator_input`), as an int64 tensor on the net's device;
+        None for a net without classes."""
+        if not self.n_classes:
+            return None
+        return inputs[:, self.noise_dim : self.noise_dim + self.n_classes].argmax(1)
 
     def generate(self, noise):
         """Run the averaged generator on ``noise`` (the whole input, see

@@ -33,6 +33,7 @@ from ._validation import (
     check_labels_present,
     check_numeric_columns,
     check_one_label_type,
+    infinite_columns_named,
     is_missing,
 )
 from .exceptions import IdentifierWarning
@@ -688,7 +689,8 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             X_checked = check_table(self, X, min_rows=1)
         else:
             check_numeric_columns(X, type(self).__name__)
-            X_checked = validate_data(self, X, dtype=[np.float64, np.float32])
+            with infinite_columns_named(X):
+                X_checked = validate_data(self, X, dtype=[np.float64, np.float32])
         labels, one_hot = _check_targets(y)
         check_consistent_length(X_checked, labels)
         classes, n_rows = np.unique(labels, return_counts=True)

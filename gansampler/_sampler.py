@@ -38,9 +38,11 @@ from ._copies import training_fingerprints
 from ._device import resolve_device
 from ._drawing import (
     check_draw_memory,
+    class_codes_for,
     fill_rows,
     scoring_rows,
     seed_of,
+    with_classes,
 )
 from ._held_out import ClassKeepingSplit, HeldOutCheck
 from ._net import GANNet, check_held_out_rows
@@ -75,6 +77,7 @@ from ._validation import (
     check_two_dimensional,
     column_spread,
     float32_sums,
+    infinite_columns_named,
 )
 from ._version import __version__
 from ._warnings import warn
@@ -511,6 +514,16 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         The parameters the networks were built with (``get_params()`` at
         ``fit``): ``set_params`` after ``fit`` changes the next fit, not this
         model, and :meth:`save` keeps these.
+    resolved_params_ : dict
+        The training settings that have an ``"auto"`` value, as the
+        networks were built and trained with them: what each ``"auto"``
+        stood for for this table (the user guide's "Sizing training to the
+        table, and the held-out check" gives the rules), and the others as
+        given. ``copula_start`` and ``early_stopping`` say whether the
+        generator started as the copula and whether the held-out check
+        ran; None where a setting did not apply (the built-in networks'
+        sizes for networks of one's own, ``validation_fraction`` without
+        the check). Since 0.30.
     best_epoch_ : int or None
         The epoch whose generator samples, chosen by the held-out check
         (``early_stopping``); None without it (the last epoch's samples).
@@ -828,7 +841,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             frame = X if is_frame(X) else None
             integers = isinstance(X, np.ndarray) and X.dtype.kind in "iu"
             X_given = X
-            with float32_sums():
+            with float32_sums(), infinite_columns_named(X):
                 X = validate_data(self, X, dtype=[np.float64, np.float32],
                                   ensure_min_samples=2)  # fmt: skip
             if integers:
@@ -857,11 +870,13 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             and callback_obstacle(self.callbacks or []) is None
         )
 
-    def sample(self, n_samples=1, random_state=None, *, y=None, conditions=None):
+    def sample(self, n_samples=1, random_state=None, *, y=None, conditions=None,
+               return_y=False):  # fmt: skip
         """Generate new samples from the learned distribution.
 
         A sampler fitted with class labels draws the class of each row from
-        the classes' shares in the training data, or takes them from ``y``.
+        the classes' shares in the training data, or takes them from ``y``;
+        ``return_y=True`` returns the classes with the rows.
 
         Rows come in blocks of 1,048,576, block ``k`` with noise seeded from
         ``SeedSequence(seed, spawn_key=(k,))``: the rows of a seed are the same
@@ -904,6 +919,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             the inverse of its learned share, and one met by fewer than 1
             row in 10,000 raises. A level the sampler never saw raises. Not
             with ``y``.
+        return_y : bool, default=False
+            For a sampler fitted with class labels: also return the class of
+            each row, drawn or asked for (since 0.30). The rows are the same
+            either way.
 
         Returns
         -------
@@ -912,6 +931,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             with the same columns and dtypes for a DataFrame, an array of
             floats (float64, or float32 for float32 data) for an array of
             numbers, an array of objects for an array with text.
+        y : ndarray of shape (n_samples,)
+            The class of each row, from ``classes_``. Only with
+            ``return_y=True``.
 
         Examples
         --------
@@ -923,6 +945,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         >>> sampler = GANSampler(max_epochs=5, random_state=0).fit(X, y)
         >>> sampler.sample(4, random_state=0, y={1: 3, 0: 1}).shape
         (4, 2)
+        >>> X_new, y_new = sampler.sample(1000, random_state=0, return_y=True)
+        >>> X_new.shape, y_new.shape
+        ((1000, 2), (1000,))
         """
         self._check_is_fitted()
         validate_parameter_constraints(
@@ -933,6 +958,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             {"n_samples": n_samples, "random_state": random_state},
             caller_name="sample",
         )
+        labels = class_codes_for(self, int(n_samples), return_y, "sample")
         table_map = self.table_map_
         check_draw_memory(int(n_samples), table_map, f"sample({int(n_samples):,})",
                           conditioned=conditions is not None)  # fmt: skip
@@ -946,12 +972,13 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                     "conditions."
                 )
             groups = condition_groups(table_map, conditions, int(n_samples))
-            draw_conditioned(self, seed_of(random_state), groups, X)
-            return table_map.to_output(X)
-        codes = self._requested_codes(int(n_samples), y)
-        # The seeding rule, and the work on the net's device, are draw_rows'.
-        fill_rows(self, seed_of(random_state), int(n_samples), 0, codes, X)
-        return table_map.to_output(X)
+            draw_conditioned(self, seed_of(random_state), groups, X, labels)
+        else:
+            codes = self._requested_codes(int(n_samples), y)
+            # The seeding rule, and the work on the net's device, are
+            # draw_rows'.
+            fill_rows(self, seed_of(random_state), int(n_samples), 0, codes, X, labels)
+        return with_classes(self, table_map.to_output(X), labels)
 
     def _requested_codes(self, n_samples, y):
         """The class code of each row asked for by ``sample``'s ``y``, or None."""
@@ -1048,8 +1075,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             # other path's coded checks them all).
             table_map.check_names(X, strings_too=False)
             try:
-                X = validate_data(self, X, dtype=np.float64, reset=False,
-                                  ensure_all_finite="allow-nan")  # fmt: skip
+                with infinite_columns_named(X):
+                    X = validate_data(self, X, dtype=np.float64, reset=False,
+                                      ensure_all_finite="allow-nan")  # fmt: skip
             except (TypeError, ValueError):
                 column = _column_of_other_values(X)
                 if column is None:
@@ -1203,6 +1231,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         if net is not None:
             # skorch maps a CUDA net to the CPU when no GPU is present.
             self.device_ = str(net.device)
+            if "resolved_params_" not in self.__dict__:  # before 0.30
+                self.resolved_params_ = settings_of(
+                    net, n_rows=self.__dict__.get("n_samples_fit_")
+                )
 
 
 def _fidelity_samples(n_columns):
@@ -1318,7 +1350,7 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     if params["verbose"] >= 2:
         progress = ProgressBar(batches_per_epoch=params["steps_per_epoch"])
         callbacks.append(("progress_bar", progress))
-    return GANNet(
+    net = GANNet(
         **players,
         **{name: params[name] for name in _NET_SETTINGS},
         n_features=width,
@@ -1331,6 +1363,46 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
         device=device,
         verbose=int(params["verbose"]),
     )
+    sampler.resolved_params_ = settings_of(net, params["validation_fraction"])
+    return net
+
+
+# Where a net keeps the settings of resolved_params_ that it holds by
+# another name; it holds the others by theirs.
+_NET_NAMES = {
+    "generator_lr": "generator_optimizer__lr",
+    "discriminator_lr": "discriminator_optimizer__lr",
+    "generator_hidden_size": "generator__hidden_size",
+    "discriminator_hidden_size": "discriminator__hidden_size",
+    "discriminator_dropout": "discriminator__dropout",
+}
+
+
+def settings_of(net, validation_fraction=None, n_rows=None):
+    """The settings that have an "auto" value, as ``net`` was built with
+    them (``resolved_params_``): None where they do not apply (the built-in
+    networks' sizes for networks of one's own, the held-out rows without
+    the check) or where a net of an older version does not say. The check's
+    ``validation_fraction`` is read off its split of ``n_rows`` rows where
+    not given."""
+    settings = {
+        name: getattr(net, _NET_NAMES.get(name, name), None)
+        for name in AUTO_SETTINGS
+        if name not in ("copula_start", "early_stopping", "validation_fraction")
+    }
+    settings["copula_start"] = bool(getattr(net, "generator__linear_skip", False))
+    built_in = settings["discriminator_hidden_size"] is not None
+    if built_in and settings["discriminator_dropout"] is None:
+        settings["discriminator_dropout"] = 0.0  # none before 0.12
+    split = net.train_split
+    settings["early_stopping"] = split is not None
+    if split is not None and validation_fraction is None:
+        validation_fraction = getattr(split, "cv", None)  # skorch's ValidSplit
+        held = getattr(split, "n_held_out", None)  # ClassKeepingSplit
+        if held is not None and n_rows:
+            validation_fraction = held / n_rows
+    settings["validation_fraction"] = validation_fraction if split is not None else None
+    return {name: settings[name] for name in AUTO_SETTINGS}
 
 
 def _held_out_split(sampler, params, n_rows, class_counts, seed):

@@ -1,6 +1,8 @@
 """Checks of the data that scikit-learn's validation leaves to us: columns
 that numbers cannot stand for, missing class labels, and what is a table."""
 
+import warnings
+from contextlib import contextmanager
 from numbers import Real
 
 import numpy as np
@@ -11,6 +13,7 @@ __all__ = [
     "check_one_label_type",
     "column_spread",
     "float32_sums",
+    "infinite_columns_named",
     "is_frame",
     "is_missing",
 ]
@@ -70,6 +73,44 @@ def check_two_dimensional(shape):
         raise ValueError(
             f"Expected a 2-dimensional X, got an array of shape {shape}{advice}."
         )
+
+
+@contextmanager
+def infinite_columns_named(X):
+    """Where the checks of the numbers ``X`` (a DataFrame, an array or a
+    list of rows) refuse an infinite value, say in which column, as the
+    checks of mixed tables do (scikit-learn's message names none)."""
+    try:
+        yield
+    except ValueError as error:
+        named = _infinite_values_error(X)
+        if named is None:
+            raise
+        raise named from error
+
+
+def _infinite_values_error(X):
+    """The ValueError that names the first column of ``X`` holding an
+    infinite value, or None where none does (or ``X`` is no real numbers)."""
+    names = list(X.columns) if is_frame(X) else None
+    with warnings.catch_warnings():
+        # Complex numbers are refused as such, not cast.
+        warnings.simplefilter("error", np.exceptions.ComplexWarning)
+        try:
+            values = np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError, OverflowError, np.exceptions.ComplexWarning):
+            return None
+    if values.ndim != 2:
+        return None
+    columns = np.flatnonzero(np.isinf(values).any(axis=0))
+    if not len(columns):
+        return None
+    j = int(columns[0])
+    label = repr(names[j]) if names is not None else str(j)
+    return ValueError(
+        f"Column {label} holds infinite values: replace them (with NaN, which "
+        "stands for a missing value)."
+    )
 
 
 def is_missing(value):

@@ -46,7 +46,10 @@ _MULTIOUTPUT = [StrOptions({"raw_values", "uniform_average"})]
 def _check_samples(X, Y, *, dtype=np.float64):
     # Categories (any dtype) may be missing; numbers must be finite.
     finite = dtype is not None
-    if is_frame(X) and is_frame(Y):  # matched by name, as the privacy figures
+    single = _is_one_column(X) or _is_one_column(Y)
+    X, Y = _as_column(X), _as_column(Y)
+    # Matched by name, as the privacy figures; one column needs no name.
+    if is_frame(X) and is_frame(Y) and not single:
         Y = _same_columns({"X": X, "Y": Y}, reference="X")["Y"]
     if dtype is None:
         # Levels of any kind: scikit-learn would cast a frame that mixes text
@@ -69,6 +72,28 @@ def _check_samples(X, Y, *, dtype=np.float64):
             f"Y has {Y.shape[1]}."
         )
     return X, Y
+
+
+def _is_one_column(Z):
+    """Whether ``Z`` is one sample of one feature: a Series, or a 1-D array,
+    list or tuple (of values, not of rows: ragged rows are rows)."""
+    if is_frame(Z):
+        return False
+    if hasattr(Z, "to_frame"):  # a Series, of pandas or alike
+        return True
+    if hasattr(Z, "dtype"):  # an array of objects may hold rows
+        return np.ndim(Z) == 1 and not (Z.dtype == object and len(Z) and np.ndim(Z[0]))
+    return isinstance(Z, list | tuple) and not any(np.ndim(v) for v in Z)
+
+
+def _as_column(Z):
+    """``Z`` as a table of one column where it is one (see
+    :func:`_is_one_column`): ``df["age"]`` compares as ``df[["age"]]``."""
+    if not _is_one_column(Z):
+        return Z
+    if hasattr(Z, "to_frame"):
+        return Z.to_frame()
+    return np.asarray(Z, dtype=None if hasattr(Z, "dtype") else object).reshape(-1, 1)
 
 
 def _times_as_numbers(Z, name):
@@ -179,12 +204,13 @@ def wasserstein_distance(X, Y, *, scale=True, multioutput="uniform_average"):
 
     Parameters
     ----------
-    X : array-like of shape (n_samples_X, n_features)
+    X : array-like of shape (n_samples_X, n_features) or (n_samples_X,)
         Reference sample, e.g. real data.
-    Y : array-like of shape (n_samples_Y, n_features)
+    Y : array-like of shape (n_samples_Y, n_features) or (n_samples_Y,)
         Compared sample, e.g. generated data. Where both are DataFrames,
         its columns are matched to those of ``X`` by name (in any order);
-        otherwise by position.
+        otherwise by position. A Series, or a 1-D array, list or tuple, is
+        one feature (since 0.30): ``(real["age"], generated["age"])``.
     scale : bool, default=True
         Divide each feature's distance by the standard deviation of that
         feature in ``X``, so that distances compare across features and data
@@ -233,12 +259,13 @@ def ks_statistic(X, Y, *, multioutput="uniform_average"):
 
     Parameters
     ----------
-    X : array-like of shape (n_samples_X, n_features)
+    X : array-like of shape (n_samples_X, n_features) or (n_samples_X,)
         Reference sample, e.g. real data.
-    Y : array-like of shape (n_samples_Y, n_features)
+    Y : array-like of shape (n_samples_Y, n_features) or (n_samples_Y,)
         Compared sample, e.g. generated data. Where both are DataFrames,
         its columns are matched to those of ``X`` by name (in any order);
-        otherwise by position.
+        otherwise by position. A Series, or a 1-D array, list or tuple, is
+        one feature (since 0.30): ``(real["age"], generated["age"])``.
     multioutput : {"raw_values", "uniform_average"}, default="uniform_average"
         Return one statistic per feature, or their mean.
 
@@ -292,13 +319,14 @@ def total_variation_distance(X, Y, *, multioutput="uniform_average"):
 
     Parameters
     ----------
-    X : array-like of shape (n_samples_X, n_features)
+    X : array-like of shape (n_samples_X, n_features) or (n_samples_X,)
         Reference sample, e.g. real data; any dtype (a DataFrame of text
         and category columns, say).
-    Y : array-like of shape (n_samples_Y, n_features)
+    Y : array-like of shape (n_samples_Y, n_features) or (n_samples_Y,)
         Compared sample, e.g. generated data. Where both are DataFrames,
         its columns are matched to those of ``X`` by name (in any order);
-        otherwise by position.
+        otherwise by position. A Series, or a 1-D array, list or tuple, is
+        one feature (since 0.30): ``(real["age"], generated["age"])``.
     multioutput : {"raw_values", "uniform_average"}, default="uniform_average"
         Return one distance per feature, or their mean.
 

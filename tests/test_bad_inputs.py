@@ -103,9 +103,13 @@ def resampler(fitted_resampler):
     "make_X, error, match",
     [
         pytest.param(lambda: with_value(np.inf), ValueError,
-                     "Input X contains infinity", id="+inf"),
+                     "Column 1 holds infinite values: replace them", id="+inf"),
         pytest.param(lambda: with_value(-np.inf), ValueError,
-                     "Input X contains infinity", id="-inf"),
+                     "Column 1 holds infinite values", id="-inf"),
+        pytest.param(lambda: with_value(np.inf).tolist(), ValueError,
+                     "Column 1 holds infinite values", id="inf-in-a-list"),
+        pytest.param(lambda: pandas().DataFrame(with_value(np.inf), columns=["a", "b"]),
+                     ValueError, "Column 'b' holds infinite values", id="inf-frame"),
         pytest.param(lambda: np.empty((0, 2)), ValueError,
                      r"0 sample\(s\) .* minimum of 2", id="no-rows"),
         pytest.param(lambda: normal(1), ValueError,
@@ -339,7 +343,7 @@ def test_fit_refuses_rounds_larger_than_memory_before_the_first(sampler, monkeyp
         pytest.param(lambda: normal(n_features=3),
                      "X has 3 features, but GANSampler is expecting 2", id="3-columns"),
         # A missing value is scored (see test_sampler), an infinite one not.
-        pytest.param(lambda: with_value(np.inf), "Input X contains infinity",
+        pytest.param(lambda: with_value(np.inf), "Column 1 holds infinite values",
                      id="inf"),
         pytest.param(lambda: np.empty((0, 2)), r"0 sample\(s\)", id="no-rows"),
     ],
@@ -367,6 +371,8 @@ def test_score_refuses_bad_X(sampler, make_X, match):
         pytest.param(lambda: (normal(), two_classes()[:39]), ValueError,
                      r"inconsistent numbers of samples: \[40, 39\]",
                      id="wrong-length"),
+        pytest.param(lambda: (with_value(-np.inf), two_classes()), ValueError,
+                     "Column 1 holds infinite values", id="inf"),
     ],
 )  # fmt: skip
 def test_fit_resample_refuses_bad_data(resampler, make_data, error, match):

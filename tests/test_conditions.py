@@ -100,3 +100,22 @@ def test_rows_are_grouped_on_their_codes_as_numpy_groups_them():
     assert [tuple(first) for first, _ in groups] == [tuple(level) for level in levels]
     for u, (_, positions) in enumerate(groups):
         np.testing.assert_array_equal(positions, np.flatnonzero(inverse.ravel() == u))
+
+
+def test_return_y_gives_the_classes_of_conditioned_rows():
+    rng = np.random.default_rng(0)
+    y = rng.choice(["p", "q"], 400)
+    X = pd.DataFrame({
+        "home": rng.choice(["owner", "renter"], 400),
+        "x": rng.normal(size=400) + 6 * (y == "q"),
+    })  # fmt: skip
+    sampler = GANSampler(max_epochs=8, random_state=0).fit(X, y)
+    rows, labels = sampler.sample(
+        600, random_state=0, conditions={"home": "owner"}, return_y=True
+    )
+    pd.testing.assert_frame_equal(
+        rows, sampler.sample(600, random_state=0, conditions={"home": "owner"})
+    )
+    assert (rows.home == "owner").all() and set(labels) == {"p", "q"}
+    # Each row's class is the one it was drawn for: "q" lies near 6.
+    assert np.mean((rows.x > 3) == (labels == "q")) > 0.95

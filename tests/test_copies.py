@@ -8,7 +8,12 @@ import pytest
 
 import gansampler
 from gansampler import GANSampler, draw_rows
-from gansampler._copies import copies, row_fingerprints, training_fingerprints
+from gansampler._copies import (
+    copies,
+    redraw_copies,
+    row_fingerprints,
+    training_fingerprints,
+)
 from gansampler.metrics import exact_copy_share
 
 FAST = {"max_epochs": 5, "steps_per_epoch": 40}
@@ -148,6 +153,30 @@ def test_rows_of_a_mixed_table_and_a_class_keep_their_kind():
     rows = sampler.sample(200, y=[1] * 200, random_state=0)
     assert list(rows.columns) == ["n", "kind"]
     assert exact_copy_share(rows, frame) == 0.0
+
+
+def test_a_redrawn_row_keeps_the_class_it_was_drawn_for(monkeypatch):
+    # Drawn classes (no y) go to the redraw, as asked ones do: a copy is
+    # replaced by a row of its own class, the class sample returns.
+    rng = np.random.default_rng(0)
+    k = rng.poisson(2.0, 400)
+    y = rng.integers(0, 2, 400)
+    X = np.column_stack([k + 20 * y, np.round(k + rng.normal(0, 0.5, 400))])
+    sampler = GANSampler(max_epochs=3, steps_per_epoch=20, redraw_copies=True,
+                         random_state=0).fit(X, y)  # fmt: skip
+    calls = []
+
+    def recorded(out, first, **kwargs):
+        calls.append((first, len(out), kwargs["codes"]))
+        return redraw_copies(out, first, **kwargs)
+
+    monkeypatch.setattr(gansampler._drawing, "redraw_copies", recorded)
+    rows, labels = sampler.sample(3000, random_state=0, return_y=True)
+    assert calls and sum(n for _, n, _ in calls) == 3000
+    for first, n, codes in calls:
+        drawn = labels[first : first + n]
+        np.testing.assert_array_equal(sampler.classes_[codes], drawn)
+    assert exact_copy_share(rows, X) == 0.0
 
 
 def test_a_row_redrawn_in_a_part_of_a_draw_is_the_whole_draws_row(rare_new_rows):

@@ -1,4 +1,7 @@
-"""draw_rows and iter_rows: the checks they make before drawing."""
+"""draw_rows and iter_rows: the checks they make before drawing, and the
+classes their parts return."""
+
+import itertools
 
 import numpy as np
 import pytest
@@ -58,8 +61,8 @@ def test_rows_from_a_gpu_are_staged_in_host_memory(fitted_sampler, monkeypatch):
 
     monkeypatch.setattr(drawing.torch, "empty", empty)
     out = np.zeros((3, 2))
-    rows = drawing._HostRows(fitted_sampler, out, 0, together=True, seed=0, codes=None)
-    rows._write(torch.ones(3, 2, dtype=torch.float64).as_subclass(FromGPU), 0)
+    rows = drawing._HostRows(fitted_sampler, out, 0, together=True, seed=0, labels=None)
+    rows._write(torch.ones(3, 2, dtype=torch.float64).as_subclass(FromGPU), 0, None)
     assert asked == [{"dtype": torch.float64, "device": "cpu", "pin_memory": True}]
     assert (out == 1).all()
 
@@ -103,3 +106,33 @@ def test_the_memory_check_counts_the_table_built_from_the_rows(monkeypatch):
     with pytest.raises(ValueError, match="would need"):
         sampler.sample(5 * 10**5, conditions={"kind": "1"})
     assert len(sampler.sample(2 * 10**5)) == 2 * 10**5
+
+
+def test_parts_of_a_draw_return_the_classes_of_the_whole(monkeypatch,
+                                                         fitted_sampler):  # fmt: skip
+    import gansampler._drawing as drawing
+
+    monkeypatch.setattr(drawing, "BLOCK_ROWS", 4096)  # a draw of many blocks
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(0, 1, (300, 2)), rng.normal(6, 1, (100, 2))]
+    y = np.r_[np.full(300, "a"), np.full(100, "b")]
+    sampler = GANSampler(max_epochs=2, random_state=0).fit(X, y)
+    n = 10_000
+    rows, labels = sampler.sample(n, random_state=3, return_y=True)
+    cuts = [0, 1, 4096, 5000, n]
+    parts = [draw_rows(sampler, n, 3, start=a, stop=b, return_y=True)
+             for a, b in itertools.pairwise(cuts)]  # fmt: skip
+    np.testing.assert_array_equal(np.concatenate([p[0] for p in parts]), rows)
+    np.testing.assert_array_equal(np.concatenate([p[1] for p in parts]), labels)
+    chunks = list(iter_rows(sampler, n, 3, chunk_size=3000, return_y=True))
+    assert [len(chunk_y) for _, chunk_y in chunks] == [3000, 3000, 3000, 1000]
+    np.testing.assert_array_equal(np.concatenate([c[1] for c in chunks]), labels)
+    np.testing.assert_array_equal(np.concatenate([c[0] for c in chunks]), rows)
+    # Classes asked for come back as asked.
+    codes = np.arange(n) % 2
+    _, asked = draw_rows(sampler, n, 3, start=10, stop=20, codes=codes, return_y=True)
+    np.testing.assert_array_equal(asked, sampler.classes_[codes[10:20]])
+    for draw in (lambda: draw_rows(fitted_sampler, 5, return_y=True),
+                 lambda: iter_rows(fitted_sampler, 5, return_y=True)):  # fmt: skip
+        with pytest.raises(ValueError, match="fitted without class labels"):
+            draw()

@@ -161,14 +161,43 @@ def test_fidelity_matches_the_columns_of_dataframes_by_name():
         wasserstein_distance(X, X.rename(columns={"b": "c"}))
 
 
+def test_one_feature_is_a_series_or_a_1d_array_or_list(samples):
+    import pandas as pd
+
+    from gansampler.metrics import total_variation_distance
+
+    X, Y = samples
+    x, y = X[:, 0], Y[:, 0]
+    for metric in (wasserstein_distance, ks_statistic):
+        expected = metric(X[:, :1], Y[:, :1])
+        # A column by name compares whatever the other's name.
+        for pair in [(x, y), (list(x), list(y)), (tuple(x), y),
+                     (pd.Series(x, name="a"), y),
+                     (pd.Series(x, name="a"), pd.Series(y, name="b")),
+                     (pd.DataFrame({"a": x}), pd.Series(y, name="b"))]:  # fmt: skip
+            assert metric(*pair) == expected
+    kinds = pd.Series(["p", "q", "p", None] * 5, dtype="category")
+    other = ["p", "q", "q", "q"] * 5
+    assert total_variation_distance(kinds, other) == 0.5
+    assert total_variation_distance(list(kinds.astype(object)), other) == 0.5
+    with pytest.raises(ValueError, match="same number of features"):
+        wasserstein_distance(x, Y)
+    ragged = [[1.0, 2.0], [3.0]]  # rows, one too short
+    for rows in (ragged, np.array([np.array(row) for row in ragged], dtype=object)):
+        with pytest.raises(ValueError, match="with a sequence"):
+            wasserstein_distance(rows, Y)
+    with pytest.raises(ValueError, match=r"columns of text or categories \(0\)"):
+        wasserstein_distance(pd.Series(["p", "q"]), [1.0, 2.0])
+
+
 def test_total_variation_refuses_bad_arguments():
     from gansampler.metrics import total_variation_distance
 
     X = np.array([["a"], ["b"]], dtype=object)
     with pytest.raises(ValueError, match="multioutput"):
         total_variation_distance(X, X, multioutput="mean")
-    with pytest.raises(ValueError, match="2D array"):
-        total_variation_distance(np.array(["a", "b"], dtype=object), X)
+    with pytest.raises(ValueError, match="dim 3"):
+        total_variation_distance(np.array([[["a"]], [["b"]]], dtype=object), X)
 
 
 # --- privacy: how near generated rows sit to the training rows ----------------------

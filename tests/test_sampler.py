@@ -1,8 +1,10 @@
 import ast
 import copy
+import functools
 import itertools
 import pickle
 import re
+import sys
 import warnings
 
 import joblib
@@ -166,7 +168,7 @@ def test_score_counts_missing_values_a_model_of_numbers_never_drew(fitted_sample
     holed[::4, 0] = np.nan
     # The missing rate (a quarter) adds to the column's distance.
     assert fitted_sampler.score(holed) < fitted_sampler.score(X) - 0.1
-    with pytest.raises(ValueError, match="infinity"):
+    with pytest.raises(ValueError, match="holds infinite values"):
         fitted_sampler.score(np.where(np.isnan(holed), np.inf, holed))
 
 
@@ -211,7 +213,7 @@ def test_list_input(fast):
 @pytest.mark.parametrize(
     ("X", "error", "match"),
     [
-        (np.array([[1.0], [np.inf]]), ValueError, "infinity"),
+        (np.array([[1.0], [np.inf]]), ValueError, "Column 0 holds infinite values"),
         (np.empty((0, 1)), ValueError, "0 sample"),
         (np.array([[1.0]]), ValueError, "1 sample"),
         (np.array([1.0, 2.0, 3.0]), ValueError, "reshape"),
@@ -483,6 +485,15 @@ def test_verbose_prints_losses(X_normal, fast, capsys):
     GANSampler(**fast, verbose=1, random_state=0).fit(X_normal)
     out = capsys.readouterr().out
     assert "generator_loss" in out and "discriminator_loss" in out
+    # Not a terminal: the best values are not marked with colour codes.
+    assert "\x1b[" not in out
+
+
+def test_verbose_colours_the_best_values_on_a_terminal(X_normal, fast, monkeypatch,
+                                                      capsys):  # fmt: skip
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    GANSampler(**fast, verbose=1, random_state=0).fit(X_normal)
+    assert "\x1b[" in capsys.readouterr().out
 
 
 def test_threads_are_restored(X_normal, fast):
@@ -941,6 +952,22 @@ def test_a_gpu_s_path_run_on_the_cpu_draws_parts_that_fit(fitted_sampler,
         assert len(np.unique(whole, axis=0)) > 0.99 * n  # every row drawn
 
 
+def test_a_gpu_s_path_run_on_the_cpu_returns_the_drawn_classes(conditional_sampler,
+                                                              monkeypatch):  # fmt: skip
+    import gansampler._drawing as drawing
+
+    # Blocks generated whole, their rows and classes mapped back together,
+    # several transfers a draw.
+    monkeypatch.setattr(drawing, "_values_alike", lambda device: True)
+    monkeypatch.setattr(drawing, "BLOCK_ROWS", 65_536)
+    monkeypatch.setattr(drawing, "DEVICE_VALUES", 2 * 40_000)
+    n = 2 * 65_536 + 1234
+    rows, labels = conditional_sampler.sample(n, random_state=7, return_y=True)
+    np.testing.assert_array_equal(rows, conditional_sampler.sample(n, random_state=7))
+    # Each row's class is the one its row was drawn for: "b" lies near 6.
+    assert np.mean((rows.mean(axis=1) > 3) == (labels == "b")) > 0.95
+
+
 def test_the_command_line_writes_the_rows_of_sample(fitted_sampler, tmp_path):
     from gansampler._cli import main
 
@@ -1187,6 +1214,10 @@ def test_a_sampler_pickled_by_version_0_3_loads(tmp_path):
         samplers = pickle.loads((data / "sampler_0.3.0.pkl").read_bytes())
     expected = np.load(data / "sampler_0.3.0_expected.npz")
     quantile, standard = samplers["quantile"], samplers["standard"]
+    # Its settings, as of 0.30, read off its net.
+    assert quantile.resolved_params_["generator_hidden_size"] == 8
+    assert quantile.resolved_params_["max_epochs"] == quantile.net_.max_epochs
+    assert quantile.resolved_params_["early_stopping"] is False
     np.testing.assert_array_equal(quantile.mean_, expected["mean"])
     np.testing.assert_array_equal(quantile.data_max_, expected["data_max"])
     np.testing.assert_array_equal(quantile.constant_features_, expected["constant"])
@@ -1238,6 +1269,27 @@ def test_class_labels_condition_the_samples(conditional_sampler):
     # Without y, the classes come in their training shares.
     unconditioned = sampler.sample(4000, random_state=0)
     assert 0.2 < np.mean(unconditioned.mean(axis=1) > 3) < 0.3
+
+
+def test_return_y_gives_each_rows_class_and_the_same_rows(conditional_sampler):
+    sampler = conditional_sampler
+    rows, labels = sampler.sample(4000, random_state=0, return_y=True)
+    np.testing.assert_array_equal(rows, sampler.sample(4000, random_state=0))
+    assert labels.shape == (4000,) and set(labels) == {"a", "b"}
+    assert 0.2 < np.mean(labels == "b") < 0.3
+    # Each row's class is the one its row was drawn for: "b" lies near 6.
+    assert np.mean((rows.mean(axis=1) > 3) == (labels == "b")) > 0.95
+    asked = {"b": 3, "a": 2}
+    rows, labels = sampler.sample(5, random_state=1, y=asked, return_y=True)
+    np.testing.assert_array_equal(labels, ["b", "b", "b", "a", "a"])
+    np.testing.assert_array_equal(rows, sampler.sample(5, random_state=1, y=asked))
+
+
+def test_return_y_needs_class_labels(fitted_sampler, conditional_sampler):
+    with pytest.raises(ValueError, match="return_y=True, but this sampler was fitted"):
+        fitted_sampler.sample(2, return_y=True)
+    with pytest.raises(ValueError, match="return_y"):
+        conditional_sampler.sample(2, return_y="yes")
 
 
 @pytest.mark.parametrize(
@@ -1463,3 +1515,57 @@ def test_score_refuses_times_for_a_column_of_dates():
         sampler.score(X.assign(d=days))
     numpy_days = pd.Series(list(days.to_numpy().astype("datetime64[D]")), dtype=object)
     assert sampler.score(X.assign(d=numpy_days)) == sampler.score(X)
+
+
+def test_resolved_params_say_what_each_auto_stood_for(tmp_path):
+    from gansampler._params import AUTO_SETTINGS
+
+    # A small table of numbers, each row drawn 10,000 times by a generator
+    # with 130 weights per row: the copula start and the held-out check.
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    sampler = GANSampler(max_epochs=20, steps_per_epoch=20, batch_size=1000,
+                         generator_hidden_size=72, discriminator_hidden_size=40,
+                         random_state=0).fit(X)  # fmt: skip
+    settings = sampler.resolved_params_
+    assert settings.keys() == set(AUTO_SETTINGS)
+    assert "auto" not in settings.values()
+    assert settings["max_epochs"] == 20 and settings["discriminator_hidden_size"] == 40
+    net = sampler.net_
+    for name in ("batch_size", "steps_per_epoch", "noise_dim", "r1_interval"):
+        assert settings[name] == getattr(net, name)
+    assert settings["generator_hidden_size"] == net.generator_.layers[0].out_features
+    assert settings["copula_start"] is True and settings["early_stopping"] is True
+    assert settings["generator_lr"] == net.generator_optimizer__lr
+    assert settings["validation_fraction"] == pytest.approx(0.25)
+    # Networks of one's own have no copula start and no built-in sizes,
+    # whatever the rules say; classes of one row leave no rows to check.
+    own = GANSampler(max_epochs=20, steps_per_epoch=20, batch_size=1000,
+                     generator=functools.partial(Generator, hidden_size=72),
+                     discriminator=functools.partial(Discriminator, hidden_size=8),
+                     random_state=0).fit(X, np.r_[np.arange(39), 0])  # fmt: skip
+    assert own.net_.generator_.layers[0].out_features == 72
+    for name in ("generator_hidden_size", "discriminator_hidden_size",
+                 "discriminator_dropout", "validation_fraction"):  # fmt: skip
+        assert own.resolved_params_[name] is None
+    assert own.resolved_params_["copula_start"] is False
+    assert own.resolved_params_["early_stopping"] is False
+    # A saved model, of either format, says the same.
+    sampler.save(tmp_path / "model.safetensors")
+    assert load(tmp_path / "model.safetensors").resolved_params_ == settings
+    joblib.dump(sampler, tmp_path / "model.joblib")
+    assert joblib.load(tmp_path / "model.joblib").resolved_params_ == settings
+    # Where classes of one row leave the check no rows, a file says so too;
+    # where a class keeps its rows apart, and a model pickled before 0.30
+    # reads its share of held-out rows off its split.
+    for y, checked in [(np.r_[np.arange(39), 0], False),
+                       (np.r_[np.repeat(np.arange(13), 3), 0], True)]:  # fmt: skip
+        fitted = clone(sampler).fit(X, y)
+        assert fitted.resolved_params_["early_stopping"] is checked
+        fitted.save(tmp_path / "classes.safetensors")
+        loaded = load(tmp_path / "classes.safetensors")
+        assert loaded.resolved_params_ == fitted.resolved_params_
+        state = fitted.__getstate__()
+        del state["resolved_params_"]
+        old = GANSampler.__new__(GANSampler)
+        old.__setstate__(state)
+        assert old.resolved_params_ == pytest.approx(fitted.resolved_params_)
