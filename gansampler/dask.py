@@ -22,7 +22,14 @@ import numpy as np
 
 from ._atomic import replacing
 from ._compat import Interval, validate_parameter_constraints
-from ._drawing import BLOCK_ROWS, check_draw_memory, check_fitted, draw_rows, seed_of
+from ._drawing import (
+    BLOCK_ROWS,
+    check_draw_memory,
+    check_fitted,
+    class_codes_for,
+    draw_rows,
+    seed_of,
+)
 from ._params import CONSTRAINTS
 from ._table import is_frame
 
@@ -60,10 +67,12 @@ def _check(sampler, n_samples, chunk_size, random_state, caller):
     return seed_of(random_state)
 
 
-def _rows(sampler, seed, start, stop, n_samples):
-    """Rows ``start:stop`` of ``sampler.sample(n_samples, random_state=seed)``;
-    a DataFrame's rows are numbered as in the whole draw."""
-    return draw_rows(sampler, n_samples, seed, start=start, stop=stop)
+def _rows(sampler, seed, start, stop, n_samples, return_y=False):
+    """Rows ``start:stop`` of ``sampler.sample(n_samples, random_state=seed)``
+    (with their classes where ``return_y``); a DataFrame's rows are
+    numbered as in the whole draw."""
+    return draw_rows(sampler, n_samples, seed, start=start, stop=stop,
+                     return_y=return_y)  # fmt: skip
 
 
 def _shipped(sampler):
@@ -83,7 +92,8 @@ def _ranges(n_samples, chunk_size):
     ]
 
 
-def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None):
+def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None, *,
+           return_y=False):  # fmt: skip
     """Draw ``n_samples`` rows as a Dask array or DataFrame, each chunk drawn
     by a worker.
 
@@ -102,6 +112,11 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None)
         Seeds the draw, as in :meth:`GANSampler.sample
         <gansampler.GANSampler.sample>`: an int gives the rows of
         ``sampler.sample(n_samples, random_state)``.
+    return_y : bool, default=False
+        For a sampler fitted with class labels: also return the class of
+        each row, as ``sampler.sample(..., return_y=True)`` does (since
+        0.30). Each chunk's rows and classes are drawn together: compute
+        both at once (``dask.compute(X, y)``), or each draws the rows again.
 
     Returns
     -------
@@ -129,6 +144,9 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None)
         an active distributed client once, as the rows are built: compute
         them through that client (once it is closed, they no longer can be;
         build them again).
+    y : dask.array.Array of shape (n_samples,)
+        The class of each row, from ``sampler.classes_``, chunked as the
+        rows. Only with ``return_y=True``.
 
     Examples
     --------
@@ -157,26 +175,42 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None)
     True
     """
     seed = _check(sampler, n_samples, chunk_size, random_state, "sample")
+    class_codes_for(sampler, 0, return_y, "gansampler.dask.sample")
     dask = _dask()
     n_samples, n_features = int(n_samples), sampler.n_features_in_
     # No rows: the columns and dtypes of the draw, for Dask's meta.
-    meta = draw_rows(sampler, 0, seed)
+    meta = draw_rows(sampler, 0, seed, return_y=return_y)
+    meta, meta_y = meta if return_y else (meta, None)
     frame = is_frame(meta)
+    ranges = _ranges(n_samples, int(chunk_size)) if n_samples else []
     if not n_samples:
-        if frame:
-            return _dask_frame([dask.delayed(meta)], meta, None)
-        return dask.array.zeros((0, n_features), dtype=meta.dtype)
-    model = _shipped(sampler)
-    draw = dask.delayed(_rows, pure=True)
-    ranges = _ranges(n_samples, int(chunk_size))
-    parts = [draw(model, seed, start, stop, n_samples) for start, stop in ranges]
+        parts = [dask.delayed(meta)]
+    else:
+        model = _shipped(sampler)
+        draw = dask.delayed(_rows, pure=True)
+        drawn = [draw(model, seed, start, stop, n_samples, return_y)
+                 for start, stop in ranges]  # fmt: skip
+        parts = [part[0] for part in drawn] if return_y else drawn
     if frame:
-        divisions = (*(start for start, _ in ranges), n_samples - 1)
-        return _dask_frame(parts, meta, divisions)
+        divisions = (*(start for start, _ in ranges), n_samples - 1) if ranges else None
+        X = _dask_frame(parts, meta, divisions)
+    elif not n_samples:
+        X = dask.array.zeros((0, n_features), dtype=meta.dtype)
+    else:
+        X = _dask_array(parts, ranges, (n_features,), meta.dtype)
+    if not return_y:
+        return X
+    if not n_samples:
+        return X, dask.array.from_array(meta_y)
+    return X, _dask_array([part[1] for part in drawn], ranges, (), meta_y.dtype)
+
+
+def _dask_array(parts, ranges, shape, dtype):
+    """A Dask array of ``parts`` (delayed arrays of the rows ``ranges``, of
+    ``shape`` each)."""
+    dask = _dask()
     chunks = [
-        dask.array.from_delayed(
-            part, shape=(stop - start, n_features), dtype=meta.dtype
-        )
+        dask.array.from_delayed(part, shape=(stop - start, *shape), dtype=dtype)
         for part, (start, stop) in zip(parts, ranges, strict=True)
     ]
     return dask.array.concatenate(chunks)

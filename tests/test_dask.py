@@ -45,6 +45,32 @@ def test_a_conditional_sampler_draws_its_classes_as_sample_does(conditional):
     )
 
 
+def test_a_conditional_sampler_returns_its_classes_chunked_as_its_rows(
+    conditional, fitted_sampler
+):
+    rows, labels = gansampler.dask.sample(conditional, 70_000, chunk_size=30_000,
+                                          random_state=0, return_y=True)  # fmt: skip
+    assert labels.chunks == (rows.chunks[0],)
+    expected_rows, expected = conditional.sample(70_000, random_state=0, return_y=True)
+    rows, labels = dask.compute(rows, labels, scheduler="threads")
+    np.testing.assert_array_equal(rows, expected_rows)
+    np.testing.assert_array_equal(labels, expected)
+    # A DataFrame's sampler, and no rows.
+    frame = pd.DataFrame({"x": conditional.sample(400, random_state=1)[:, 0],
+                          "kind": np.repeat(["p", "q"], 200)})  # fmt: skip
+    sampler = GANSampler(**FAST, random_state=0).fit(frame, np.arange(400) % 3)
+    part, classes = gansampler.dask.sample(sampler, 500, chunk_size=200,
+                                           random_state=2, return_y=True)  # fmt: skip
+    part, classes = dask.compute(part, classes, scheduler="threads")
+    whole, expected = sampler.sample(500, random_state=2, return_y=True)
+    pd.testing.assert_frame_equal(part, whole)
+    np.testing.assert_array_equal(classes, expected)
+    rows, labels = gansampler.dask.sample(sampler, 0, return_y=True)
+    assert len(rows.compute()) == 0 and labels.shape == (0,)
+    with pytest.raises(ValueError, match=r"gansampler.dask.sample\(\) got return_y"):
+        gansampler.dask.sample(fitted_sampler, 10, return_y=True)
+
+
 def test_the_sampler_is_one_node_of_the_graph(fitted_sampler):
     rows = gansampler.dask.sample(fitted_sampler, 500_000, chunk_size=65_536)
     graph = dict(rows.__dask_graph__())
