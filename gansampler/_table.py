@@ -1721,8 +1721,15 @@ class TableMap:
                 drawn[:, j] = np.round(drawn[:, j] * 10.0**places) / 10.0**places
         return drawn.astype(self.output_dtype_) if self.plain else drawn
 
-    def encode(self, X):
-        """Rows of ``X`` in the networks' space, float64."""
+    def encode(self, X, *, random_state=None):
+        """Rows of ``X`` in the networks' space, float64.
+
+        A missing number is given a value drawn from its column's values
+        present (the indicator beside it says that it is missing), with
+        ``random_state`` (an int or a NumPy Generator): None is the map's
+        own seed, the same at every call, so that the chunks of a stream,
+        each encoded with None, would repeat one another's draws. Give each
+        chunk a seed of its own (since 0.30)."""
         if self.plain:
             self.check_names(X)  # coded checks the others
             values = X.to_numpy() if is_frame(X) else np.asarray(X)
@@ -1730,15 +1737,18 @@ class TableMap:
                 values = values.astype(np.float64)
             return self.numbers_.to_network(values)
         coded = self.coded(X)
-        return self.encode_coded(coded)
+        return self.encode_coded(coded, random_state=random_state)
 
-    def encode_coded(self, coded, dtype=np.float64):
-        """Coded rows in the networks' space, as an array of ``dtype``."""
+    def encode_coded(self, coded, dtype=np.float64, *, random_state=None):
+        """Coded rows in the networks' space, as an array of ``dtype``;
+        missing numbers filled as :meth:`encode` says."""
         if self.plain:
             return self.numbers_.to_network(coded).astype(dtype, copy=False)
-        rng = np.random.default_rng(
-            np.random.SeedSequence(self.random_state % 2**32, spawn_key=(2,))
-        )
+        if random_state is None:
+            random_state = np.random.SeedSequence(
+                self.random_state % 2**32, spawn_key=(2,)
+            )
+        rng = np.random.default_rng(random_state)
         # One array, each block written in place: a column of 900 levels
         # makes 900 of them, which blocks put together would copy.
         n_rows = len(coded)

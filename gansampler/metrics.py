@@ -53,8 +53,9 @@ def _check_samples(X, Y, *, dtype=np.float64):
         Y = _same_columns({"X": X, "Y": Y}, reference="X")["Y"]
     if dtype is None:
         # Levels of any kind: scikit-learn would cast a frame that mixes text
-        # with pandas' or Arrow's numbers to float.
-        X, Y = (Z.to_numpy(dtype=object) if is_frame(Z) else Z for Z in (X, Y))
+        # with pandas' or Arrow's numbers to float, and NumPy the numbers of
+        # a list of rows that holds text to text.
+        X, Y = _as_objects(X), _as_objects(Y)
     else:
         X, x_kinds = _times_as_numbers(X, "X")
         Y, y_kinds = _times_as_numbers(Y, "Y")
@@ -72,6 +73,18 @@ def _check_samples(X, Y, *, dtype=np.float64):
             f"Y has {Y.shape[1]}."
         )
     return X, Y
+
+
+def _as_objects(Z):
+    """A DataFrame, or a list of rows, as an array of objects: each value as
+    it is (ragged rows are left to the checks, which refuse them)."""
+    if is_frame(Z):
+        return Z.to_numpy(dtype=object)
+    if isinstance(Z, list | tuple):
+        values = np.asarray(Z, dtype=object)
+        if values.ndim == 2:
+            return values
+    return Z
 
 
 def _is_one_column(Z):

@@ -180,6 +180,12 @@ def test_one_feature_is_a_series_or_a_1d_array_or_list(samples):
     other = ["p", "q", "q", "q"] * 5
     assert total_variation_distance(kinds, other) == 0.5
     assert total_variation_distance(list(kinds.astype(object)), other) == 0.5
+    # A list of rows keeps its values too: NumPy would make 1 the text "1"
+    # in a list that holds text.
+    assert total_variation_distance([["a"], [1], [None]], [["a"], [1], [1]]) == 1 / 3
+    assert total_variation_distance(["a", 1, None], ["a", 1, 1]) == 1 / 3
+    with pytest.raises(ValueError, match="inhomogeneous"):
+        total_variation_distance([[1, 2], [3]], [[1, 2], [3, 4]])
     with pytest.raises(ValueError, match="same number of features"):
         wasserstein_distance(x, Y)
     ragged = [[1.0, 2.0], [3.0]]  # rows, one too short

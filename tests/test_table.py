@@ -1230,6 +1230,18 @@ def test_rows_streamed_in_chunks_are_encoded_or_refused_clearly(fitted, frame):
     assert rows.shape == (50, table.width_) and np.isfinite(rows).all()
     scores = rows[:, [c.number for c in table.columns_ if c.name == "income"]]
     assert 0.3 < scores.std() < 2.0
+    # The map's own seed by default, the same at every call; a seed of the
+    # chunk's own fills it with draws of its own, and changes nothing else.
+    np.testing.assert_array_equal(table.encode(chunk), rows)
+    other = table.encode(chunk, random_state=1)
+    assert not np.array_equal(other, rows)
+    changed = np.flatnonzero((other != rows).any(axis=0))
+    filled = [c.number for c in table.columns_
+              if c.kind != "category" and chunk[c.name].isna().any()]  # fmt: skip
+    assert len(filled) >= 2 and changed.tolist() == sorted(filled)
+    np.testing.assert_array_equal(
+        table.encode(chunk, random_state=np.random.default_rng(1)), other
+    )
     # Missing values where the training rows had none.
     chunk = frame.iloc[:50].copy()
     chunk["age"] = chunk["age"].astype(float)
