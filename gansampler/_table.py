@@ -1730,6 +1730,8 @@ class TableMap:
         own seed, the same at every call, so that the chunks of a stream,
         each encoded with None, would repeat one another's draws. Give each
         chunk a seed of its own (since 0.30)."""
+        if random_state is not None:
+            np.random.default_rng(random_state)  # refuses what is no seed
         if self.plain:
             self.check_names(X)  # coded checks the others
             values = X.to_numpy() if is_frame(X) else np.asarray(X)

@@ -117,6 +117,9 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None,
         each row, as ``sampler.sample(..., return_y=True)`` does (since
         0.30). Each chunk's rows and classes are drawn together: compute
         both at once (``dask.compute(X, y)``), or each draws the rows again.
+        For a sampler fitted on a DataFrame, Dask's optimisation of the
+        DataFrame's graph gives it tasks of its own even then: compute both
+        with ``optimize_graph=False`` to draw each chunk once.
 
     Returns
     -------
@@ -201,7 +204,8 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None,
     if not return_y:
         return X
     if not n_samples:
-        return X, dask.array.from_array(meta_y)
+        # Dask chunks no array of objects by itself.
+        return X, dask.array.from_array(meta_y, chunks=meta_y.shape)
     return X, _dask_array([part[1] for part in drawn], ranges, (), meta_y.dtype)
 
 

@@ -46,22 +46,37 @@ def test_a_conditional_sampler_draws_its_classes_as_sample_does(conditional):
 
 
 def test_a_conditional_sampler_returns_its_classes_chunked_as_its_rows(
-    conditional, fitted_sampler
+    conditional, fitted_sampler, monkeypatch
 ):
+    draws = []
+    draw_rows = gansampler.dask.draw_rows
+
+    def counted(*args, **kwargs):
+        draws.append(kwargs.get("start"))
+        return draw_rows(*args, **kwargs)
+
+    monkeypatch.setattr(gansampler.dask, "draw_rows", counted)
     rows, labels = gansampler.dask.sample(conditional, 70_000, chunk_size=30_000,
                                           random_state=0, return_y=True)  # fmt: skip
     assert labels.chunks == (rows.chunks[0],)
     expected_rows, expected = conditional.sample(70_000, random_state=0, return_y=True)
+    draws.clear()
     rows, labels = dask.compute(rows, labels, scheduler="threads")
+    assert sorted(draws) == [0, 30_000, 60_000]  # each chunk drawn once
     np.testing.assert_array_equal(rows, expected_rows)
     np.testing.assert_array_equal(labels, expected)
-    # A DataFrame's sampler, and no rows.
+    # A DataFrame's sampler, classes of text held as objects, and no rows.
     frame = pd.DataFrame({"x": conditional.sample(400, random_state=1)[:, 0],
                           "kind": np.repeat(["p", "q"], 200)})  # fmt: skip
-    sampler = GANSampler(**FAST, random_state=0).fit(frame, np.arange(400) % 3)
+    y = pd.Series(np.array(["u", "v", "w"], dtype=object)[np.arange(400) % 3])
+    sampler = GANSampler(**FAST, random_state=0).fit(frame, y)
+    assert sampler.classes_.dtype == object
     part, classes = gansampler.dask.sample(sampler, 500, chunk_size=200,
                                            random_state=2, return_y=True)  # fmt: skip
-    part, classes = dask.compute(part, classes, scheduler="threads")
+    draws.clear()
+    part, classes = dask.compute(part, classes, scheduler="threads",
+                                 optimize_graph=False)  # fmt: skip
+    assert sorted(draws) == [0, 200, 400]
     whole, expected = sampler.sample(500, random_state=2, return_y=True)
     pd.testing.assert_frame_equal(part, whole)
     np.testing.assert_array_equal(classes, expected)

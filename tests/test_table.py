@@ -1272,6 +1272,9 @@ def test_a_table_of_numbers_is_read_by_its_names_too():
         table.encode(X.iloc[:20, ::-1])
     with pytest.raises(ValueError, match=r"has them in another order"):
         table.coded(X.iloc[:20, ::-1])
+    # What is no seed is refused, with or without values to fill.
+    with pytest.raises(TypeError, match="SeedSequence"):
+        table.encode(X.iloc[:20], random_state="one")
 
 
 def test_a_column_of_identifiers_is_learned_with_a_warning():
