@@ -12,17 +12,12 @@ from ._random import torch_generator
 _COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def without_colours(text):
-    """``text`` without terminal colour codes."""
-    return _COLOURS.sub("", text)
-
-
 def print_table(text):
     """Print skorch's table of the epochs (``PrintLog``'s sink): its colours,
     which mark the best values, on a terminal only, where a log file or a
     captured output would hold their codes as text."""
     isatty = getattr(sys.stdout, "isatty", None)
-    print(text if callable(isatty) and isatty() else without_colours(text))
+    print(text if callable(isatty) and isatty() else _COLOURS.sub("", text))
 
 
 def scaled_wasserstein(sorted_reference, scale, generated):

@@ -276,7 +276,7 @@ def _chunks(sampler, seed, n_samples, codes, chunk_size, return_y):
     for start in range(0, n_samples, chunk_size):
         n_rows = min(chunk_size, n_samples - start)
         out = np.empty((n_rows, sampler.n_features_in_), dtype=dtype)
-        labels = class_codes_for(sampler, n_rows, return_y, "iter_rows")
+        labels = np.empty(n_rows, dtype=np.int64) if return_y else None
         fill_rows(sampler, seed, n_samples, start, codes, out, labels)
         rows = _numbered(sampler.table_map_.to_output(out), start)
         yield with_classes(sampler, rows, labels)

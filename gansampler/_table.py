@@ -37,7 +37,12 @@ import numpy as np
 import torch
 
 from ._preprocessing import DataMap, ValuesTooLargeError
-from ._validation import check_two_dimensional, is_frame, is_missing
+from ._validation import (
+    check_two_dimensional,
+    infinite_values_error,
+    is_frame,
+    is_missing,
+)
 from ._warnings import warn
 from .exceptions import IdentifierWarning, TooManyLevelsError
 
@@ -1534,10 +1539,7 @@ class TableMap:
                 f"({exc}), but the sampler learned numbers there."
             ) from None
         if np.isinf(values).any():
-            raise ValueError(
-                f"Column {column.name!r} holds infinite values: replace them "
-                "(with NaN, which stands for a missing value)."
-            )
+            raise infinite_values_error(repr(column.name))
         return values
 
     def _set_layout(self):

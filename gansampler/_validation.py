@@ -14,6 +14,7 @@ __all__ = [
     "column_spread",
     "float32_sums",
     "infinite_columns_named",
+    "infinite_values_error",
     "is_frame",
     "is_missing",
 ]
@@ -106,7 +107,12 @@ def _infinite_values_error(X):
     if not len(columns):
         return None
     j = int(columns[0])
-    label = repr(names[j]) if names is not None else str(j)
+    return infinite_values_error(repr(names[j]) if names is not None else str(j))
+
+
+def infinite_values_error(label):
+    """The ValueError of a column (``label``: its name's repr, or its
+    place) that holds infinite values."""
     return ValueError(
         f"Column {label} holds infinite values: replace them (with NaN, which "
         "stands for a missing value)."
