@@ -1,4 +1,5 @@
-"""Writing files so that a failed write never leaves half a file behind."""
+"""Writing files so that a failed write never leaves half a file behind,
+and fitting so that a failed fit never leaves half a fitted object."""
 
 import contextlib
 import errno
@@ -7,9 +8,23 @@ import pathlib
 import secrets
 import stat
 
-__all__ = ["replacing"]
+__all__ = ["kept_on_failure", "replacing"]
 
 _READ_ONLY = "not allowed to replace it (a read-only file?)"
+
+
+@contextlib.contextmanager
+def kept_on_failure(estimator):
+    """Leave ``estimator`` as it was where the block raises (bad data,
+    Ctrl-C): a fitted estimator keeps its fit, an unfitted one stays
+    unfitted, never half of a new fit."""
+    previous = estimator.__dict__.copy()
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(previous)
+        raise
 
 
 @contextlib.contextmanager

@@ -7,6 +7,8 @@ a command runs (or an option's value is checked), so that ``--help`` is quick.
 
 import argparse
 import contextlib
+import dataclasses
+import datetime
 import decimal
 import os
 import pathlib
@@ -242,7 +244,7 @@ def _check_picture(path, option):
             raise ValueError(f"{option} {exc}") from None
 
 
-def _train(sampler, X, statistics=None, names=None):
+def _train(sampler, X, y=None, statistics=None, names=None):
     """Fit; return the seconds it took.
     ``names``: the file's names of the columns of an array ``X``, for the
     warnings that name columns by position."""
@@ -253,7 +255,7 @@ def _train(sampler, X, statistics=None, names=None):
     if names is not None:
         warnings.showwarning = _naming_columns(show_warning, names)
     try:
-        sampler.fit(X, statistics=statistics)
+        sampler.fit(X, y, statistics=statistics)
     except CollapseWarning as exc:  # raised, not shown: python -W error
         if names is None:
             raise
@@ -391,10 +393,14 @@ def _fit_and_save(args) -> int:
     if args.reservoir < 2:
         raise ValueError("--reservoir must be at least 2 rows")
 
+    columns = _columns(args.columns)
+    if args.target is not None and columns is not None and args.target not in columns:
+        columns = [*columns, args.target]  # read with the columns to learn
+
     def read(mixed):
         # Read a block at a time: memory holds the reservoir, not the file.
         reservoir = RowReservoir(args.reservoir, random_state=args.seed or 0)
-        X, names, named = read_table(args.data, _columns(args.columns),
+        X, names, named = read_table(args.data, columns,
                                      header=args.header, reservoir=reservoir,
                                      mixed=mixed)  # fmt: skip
         return X, names, named, reservoir
@@ -408,7 +414,8 @@ def _fit_and_save(args) -> int:
             mixed = True
     if mixed:
         X, names, named, reservoir = read(True)
-        params["categorical_columns"] = _categorical(args.categorical, names)
+        params["categorical_columns"] = _categorical(args.categorical, names,
+                                                     args.target)  # fmt: skip
     if reservoir.n_rows < 2:
         raise ValueError(
             f"{args.data}: {reservoir.n_rows} row"
@@ -427,11 +434,16 @@ def _fit_and_save(args) -> int:
                        f"sample of {len(X):,} of them (--reservoir), with each "
                        "column's mean, spread, range and precision from all of "
                        "them.")  # fmt: skip
-    _say(args, f"Fitting {len(X):,} rows of {', '.join(names)} ...")
+    y = None
+    if args.target is not None:
+        X, y, names, statistics = _split_target(X, names, args.target, statistics,
+                                                args.data)  # fmt: skip
+    by_class = "" if y is None else f", conditioned on the classes of {args.target}"
+    _say(args, f"Fitting {len(X):,} rows of {', '.join(names)}{by_class} ...")
     sampler = _sampler(**params, device=args.device, verbose=_verbosity(args),
                        random_state=args.seed)  # fmt: skip
     try:
-        seconds = _train(sampler, X, statistics,
+        seconds = _train(sampler, X, y, statistics,
                          names=None if mixed else names)  # fmt: skip
     except TooManyLevelsError as exc:
         raise ValueError(
@@ -453,6 +465,9 @@ def _fit_and_save(args) -> int:
     if named and not mixed:
         # As if fitted on a DataFrame: the model knows its columns' names.
         sampler.feature_names_in_ = np.asarray(names, dtype=object)
+    if y is not None:
+        # sample writes the classes under it; a position is no name.
+        sampler.y_name_ = args.target if named else None
     with _naming_failures(output, "-o", "the model was not saved"):
         if output.suffix.lower() == ".joblib":
             import joblib
@@ -474,7 +489,7 @@ def _fit_and_save(args) -> int:
     return 0
 
 
-def _categorical(columns, names):
+def _categorical(columns, names, target=None):
     """The columns of ``--categorical``, checked against those read."""
     if not columns:
         return None
@@ -484,7 +499,76 @@ def _categorical(columns, names):
                 f"--categorical {column}: no such column among those read; they "
                 f"are {', '.join(names)}."
             )
+        if column == target:
+            raise ValueError(
+                f"--categorical {column}: the column of --target, whose values "
+                "are class labels already; --categorical names columns to learn."
+            )
     return list(dict.fromkeys(columns))
+
+
+def _split_target(X, names, target, statistics, path):
+    """The columns to learn and the class labels of ``--target``: ``(X, y,
+    names, statistics)``, the statistics of the columns to learn."""
+    import numpy as np
+    from sklearn.utils.multiclass import type_of_target
+
+    from ._data_files import is_parquet, parquet_type
+
+    if target not in names:
+        raise ValueError(
+            f"--target {target}: no such column among those read; they are "
+            f"{', '.join(names)}."
+        )
+    if len(names) == 1:
+        raise ValueError(
+            f"--target {target}: the only column read, which leaves no column to "
+            "learn; read more (--columns), or leave out --target."
+        )
+    j = names.index(target)
+    if hasattr(X, "columns"):  # a table of any kind
+        y, X = X[target], X.drop(columns=target)
+        missing = int(y.isna().sum())
+    else:
+        y, X = X[:, j], np.delete(X, j, axis=1)
+        missing = int(np.isnan(y).sum())
+    if missing:
+        raise ValueError(
+            f"{path}: --target {target}: {missing:,} row{'s' * (missing > 1)} "
+            "without a label (an empty cell or a missing marker); fitting with "
+            "class labels needs one in every row: drop those rows, or leave out "
+            "--target to learn the column with the others."
+        )
+    labels = np.asarray(y)
+    # Zoned times and a Parquet file's dates are objects in NumPy.
+    dated = labels.dtype.kind in "mM" or (
+        labels.dtype == object
+        and isinstance(labels[0], datetime.date | datetime.time | datetime.timedelta)
+    )
+    if dated:
+        raise ValueError(
+            f"{path}: --target {target}: the column holds dates or times, not "
+            "class labels; leave out --target to learn it with the other columns."
+        )
+    if labels.dtype.kind == "f" and np.array_equal(labels, np.round(labels)):
+        # Labels read as numbers: 0, 1, 2, or a Parquet file's flags.
+        flags = is_parquet(path) and parquet_type(path, target) == "bool"
+        y = labels.astype(bool if flags else np.int64)
+    kind = type_of_target(labels)
+    if kind not in ("binary", "multiclass"):
+        raise ValueError(
+            f"{path}: --target {target}: the column holds {kind} values, not class "
+            "labels (a few distinct values, such as yes/no or 0, 1, 2); leave out "
+            "--target to learn it with the other columns."
+        )
+    if statistics is not None:
+        statistics = dataclasses.replace(
+            statistics,
+            **{field: np.delete(getattr(statistics, field), j)
+               for field in ("mean", "std", "min", "max")},
+            decimals=[d for i, d in enumerate(statistics.decimals) if i != j],
+        )  # fmt: skip
+    return X, y, [name for name in names if name != target], statistics
 
 
 def _kinds(table_map):
@@ -562,54 +646,94 @@ def _sample(args) -> int:
     table_map = sampler.table_map_
     if args.output is not None and args.output.lower().endswith(".npy"):
         _check_npy(sampler, args.model, f"-o {args.output}", "write .csv or .parquet")
-    shape = (args.n, sampler.n_features_in_)
+    names = [str(name) for name in sampler.get_feature_names_out()]
+    # A model of class labels writes each row's class after its columns.
+    class_name = _class_column(sampler)
+    with_y = class_name is not None
+    shape = (args.n, len(names) + with_y)
     check_room(args.output, shape, table_map.output_dtype_)
+    label = None
     if args.condition:
-        conditions = _conditions(table_map, args.condition)
+        conditions, label = _conditions(sampler, args.condition, class_name)
+    if label is not None:  # one class: the rows of sample(n, seed, y=label)
+        blocks = [sampler.sample(args.n, args.seed, y=label, return_y=True)]
+    elif args.condition:
         # Drawn whole, by rejection: the rows of sample(n, seed, conditions).
-        blocks = [sampler.sample(args.n, args.seed, conditions=conditions)]
+        blocks = [sampler.sample(args.n, args.seed, conditions=conditions,
+                                 return_y=with_y)]  # fmt: skip
     elif not args.n:  # no chunk at all: the empty table, with its dtypes
-        blocks = [sampler.sample(0, args.seed)]
+        blocks = [sampler.sample(0, args.seed, return_y=with_y)]
     else:
         # Streamed chunk by chunk: the rows of sampler.sample(n, random_state=seed).
         from ._drawing import iter_rows
 
-        blocks = iter_rows(sampler, args.n, args.seed)
+        blocks = iter_rows(sampler, args.n, args.seed, return_y=with_y)
     parquet = args.output is not None and is_parquet(args.output)
-    if not args.n and parquet and not table_map.plain:
+    if not args.n and parquet and (with_y or not table_map.plain):
         # An empty table's columns of objects have no type without rows.
-        template = _as_frame(sampler.sample(_TEMPLATE_ROWS, args.seed))
-    if not table_map.plain:
-        blocks = (_as_frame(block) for block in blocks)
-    names = [str(name) for name in sampler.get_feature_names_out()]
+        rows = sampler.sample(_TEMPLATE_ROWS, args.seed, return_y=with_y)
+        template = _with_classes(rows, table_map)
+    if with_y or not table_map.plain:
+        blocks = (_with_classes(block, table_map) for block in blocks)
     decimals = None
     if sampler.enforce_rounding and table_map.numbers_ is not None:
         places = table_map.numbers_.decimals_
         decimals = [None if column.kind != "number" else places[column.number]
                     for column in table_map.columns_]  # fmt: skip
-    write_blocks(args.output, blocks, shape, table_map.output_dtype_, names,
-                 decimals, template)  # fmt: skip
+        decimals += [None] * with_y
+    write_blocks(args.output, blocks, shape, table_map.output_dtype_,
+                 names + [class_name] * with_y, decimals, template)  # fmt: skip
     if args.output is not None:
         print(f"Wrote {args.n:,} rows to {args.output}.")
     return 0
 
 
 def _check_npy(sampler, model, where, instead):
-    """Refuse .npy, which holds numbers only, for a model of other columns."""
+    """Refuse .npy, which holds numbers only, for a model of other columns
+    or of class labels other than numbers and flags."""
     others = [str(c.name) for c in sampler.table_map_.columns_ if not c.holds_numbers]
     if others:
         raise ValueError(
             f"{where}: {model} has columns of text, categories or dates "
             f"({', '.join(others[:5])}), which .npy cannot hold: {instead}."
         )
+    from ._drawing import classes_as_numbers
+
+    classes = getattr(sampler, "classes_", None)
+    if classes is not None and not classes_as_numbers(sampler):
+        raise ValueError(
+            f"{where}: {model} draws each row's class, and its class labels "
+            f"({', '.join(map(str, classes[:5]))}) are not numbers that the "
+            f"float array of .npy holds exactly: {instead}."
+        )
 
 
-def _as_frame(block):
-    """The rows of a mixed table as a DataFrame (samplers fitted on arrays
-    give arrays of objects)."""
-    import pandas as pd
+def _class_column(sampler):
+    """The name of the column of each row's class, for a model fitted with
+    class labels (that of y, else "class", made apart from the names of its
+    rows' columns); None for a model fitted without."""
+    from ._drawing import column_names_taken
 
-    return block if hasattr(block, "columns") else pd.DataFrame(block)
+    if getattr(sampler, "classes_", None) is None:
+        return None
+    name = getattr(sampler, "y_name_", None)
+    name = "class" if name is None else str(name)
+    taken = column_names_taken(sampler)
+    while name in taken:  # one of the rows' own columns
+        name += "_class"
+    return name
+
+
+def _with_classes(block, table_map):
+    """Rows drawn, as write_blocks takes them: a mixed table's rows as a
+    DataFrame (samplers fitted on arrays give arrays of objects), paired
+    with their classes where they come with them."""
+    rows, labels = block if isinstance(block, tuple) else (block, None)
+    if not table_map.plain and not hasattr(rows, "columns"):
+        import pandas as pd
+
+        rows = pd.DataFrame(rows)
+    return rows if labels is None else (rows, labels)
 
 
 def _condition(text):
@@ -622,18 +746,37 @@ def _condition(text):
     return column.strip(), value.strip()
 
 
-def _conditions(table_map, pairs):
-    """``--condition`` pairs as ``sample``'s conditions: each value matched
-    to a level of its column (text to a number or a boolean where the levels
-    are numbers or booleans)."""
-    columns = {str(column.name): column for column in table_map.columns_}
+def _conditions(sampler, pairs, class_name=None):
+    """``--condition`` pairs as ``sample``'s ``(conditions, y)``: each value
+    matched to a level of its column (text to a number or a boolean where
+    the levels are numbers or booleans); the column of a model's classes,
+    ``class_name``, to one of its ``classes``, as ``y``, or None."""
+    classes = getattr(sampler, "classes_", None)
+    # A column goes by the name that sample writes (x0, x1, ... where the
+    # table named none) and by the table's own.
+    written = [str(name) for name in sampler.get_feature_names_out()]
+    columns = dict(zip(written, sampler.table_map_.columns_, strict=True))
+    for column in sampler.table_map_.columns_:
+        columns.setdefault(str(column.name), column)
     conditions = {}
+    label = None
     for name, text in pairs:
+        if name == class_name:
+            if label is not None:
+                raise ValueError(f"--condition names column {name!r} twice.")
+            label = _level(classes.tolist(), text)
+            if label is text and text not in classes.tolist():
+                raise ValueError(
+                    f"--condition {name}={text}: the model has no class {text!r}; "
+                    f"its classes are {', '.join(map(str, classes[:20]))}."
+                )
+            continue
         column = columns.get(name)
         if column is None:
+            known = [*written, *([class_name] if class_name is not None else [])]
             raise ValueError(
                 f"--condition {name}={text}: the model has no column {name!r}; its "
-                f"columns are {', '.join(list(columns)[:20])}."
+                f"columns are {', '.join(known[:20])}."
             )
         if column.kind == "time":
             raise ValueError(
@@ -650,7 +793,14 @@ def _conditions(table_map, pairs):
         if column.name in conditions:
             raise ValueError(f"--condition names column {name!r} twice.")
         conditions[column.name] = _level(column.codec.levels_, text)
-    return conditions
+    if label is not None and conditions:
+        raise ValueError(
+            f"--condition {class_name}=...: asks for rows of one class, which "
+            "takes no conditions on other columns as well (as sample() takes y "
+            "or conditions, not both): draw the class, then keep the rows that "
+            "meet the others."
+        )
+    return conditions, label
 
 
 def _level(levels, text):
@@ -694,24 +844,23 @@ def _sample_parts(args):
             "--condition draws into a file or standard output, not into a folder "
             "of parts: give -o a file name, such as -o rows.csv"
         )
-    from .dask import DEFAULT_CHUNK_ROWS, check_part_memory, write_parts
+    from .dask import DEFAULT_CHUNK_ROWS, check_part_memory, part_format, write_parts
 
     chunk_size = DEFAULT_CHUNK_ROWS if args.chunk_size is None else args.chunk_size
     if chunk_size < 1:
         raise ValueError("--chunk-size must be 1 or more rows")
     sampler = _load(args.model, args)
-    table_map = sampler.table_map_
-    # A DataFrame's parts keep its dtypes in Parquet.
-    numbers = table_map.numbers_only
-    file_format = args.format or ("npy" if numbers and not table_map.frame_
-                                  else "parquet")  # fmt: skip
-    if file_format == "npy":
+    if args.format == "npy":
         _check_npy(sampler, args.model, "--format npy", "use --format parquet")
+    # Each row's class in a last column, for a model of class labels.
+    class_name = _class_column(sampler)
+    # A DataFrame's parts keep its dtypes in Parquet.
+    file_format = part_format(sampler, args.format or "auto", class_name)
     if file_format == "npy":  # each part on its own: the disk, not the memory
-        n_values = args.n * sampler.n_features_in_
+        n_columns = sampler.n_features_in_ + (class_name is not None)
         itemsize = np.dtype(sampler.table_map_.output_dtype_).itemsize
-        what = f"{args.n:,} rows of {sampler.n_features_in_} columns in .npy"
-        check_disk(n_values * itemsize, folder / "part-00000.npy", what)
+        what = f"{args.n:,} rows of {n_columns} columns in .npy"
+        check_disk(args.n * n_columns * itemsize, folder / "part-00000.npy", what)
     with contextlib.ExitStack() as stack:
         if args.scheduler:
             from distributed import Client
@@ -727,6 +876,7 @@ def _sample_parts(args):
                 paths = write_parts(
                     sampler, args.n, folder, file_format=file_format,
                     chunk_size=chunk_size, random_state=args.seed,
+                    class_column=class_name,
                 )  # fmt: skip
         except KeyboardInterrupt:
             # Parts may have been written: "nothing saved" need not hold.
@@ -1169,13 +1319,19 @@ _COMMANDS = {
         "examples:\n  gansampler fit heights.csv -o heights.safetensors\n"
         "  gansampler fit measurements.csv --columns weight,height -o "
         "model.safetensors \\\n      --max-epochs 80 --seed 0\n"
-        "  gansampler fit people.csv --categorical visits -o people.safetensors",
+        "  gansampler fit people.csv --categorical visits -o people.safetensors\n"
+        "  gansampler fit patients.csv --target diagnosis -o patients.safetensors",
         [_DATA, (["-o", "--output"], {"required": True, "metavar": "MODEL",
                                       "help": "where to save the fitted model: "
                                       "the safe format, or a pickle if the name "
                                       "ends in .joblib"}),
          (["--columns"], {"metavar": "A,B", "help": "columns to learn, by name (or "
                           "position in a file without a header); all by default"}),
+         (["--target"], {"metavar": "COLUMN", "help": "a column of class "
+                         "labels: the rows are learned class by class (fit(X, "
+                         "y) with y this column), and sample writes each row's "
+                         "class in it and draws one class with --condition "
+                         "COLUMN=LABEL"}),
          (["--categorical"], {"action": "append", "metavar": "COLUMN",
                               "help": "a column of numbers to learn as "
                               "categories, drawn only at the values it holds; "
@@ -1193,7 +1349,10 @@ _COMMANDS = {
         "sampler.sample(N, random_state=SEED), written block by block (.npy for "
         "models of numbers only). Given a folder, Dask workers (or local "
         "threads) draw and write the rows as parts, part-00000.npy, "
-        "part-00001.npy, ...: the same rows, in name order.",
+        "part-00001.npy, ...: the same rows, in name order. A model fitted with "
+        "class labels (fit --target) writes each row's class in a last column, "
+        "named as the target: the classes of sample(N, random_state=SEED, "
+        "return_y=True).",
         "examples:\n  gansampler sample heights.safetensors -n 1000 -o "
         "new_heights.csv\n  gansampler sample heights.safetensors -n 5 --seed 0\n"
         "  gansampler sample people.safetensors -n 100 --condition city=Paris "
@@ -1210,11 +1369,12 @@ _COMMANDS = {
                             "metavar": "COLUMN=VALUE", "help": "draw only rows "
                             "whose category column COLUMN holds VALUE (empty: a "
                             "missing value), as sample(conditions=...); repeat "
-                            "for more columns"}),
+                            "for more columns; on the column of a model's "
+                            "class labels, draws one class, as sample(y=...)"}),
          (["--format"], {"choices": ["npy", "parquet"], "help": "the parts' "
                          "format, for a folder OUT (default: npy; parquet for "
                          "a model with text, categories, dates or missing "
-                         "values)"}),
+                         "values, or class labels of text)"}),
          (["--scheduler"], {"metavar": "ADDRESS", "help": "a Dask scheduler whose "
                             "workers draw and write the parts, for a folder OUT "
                             "(default: local threads)"}),

@@ -668,6 +668,17 @@ def _read_parquet(path, columns, reservoir=None, mixed=False):
     return reservoir.sample, names, True
 
 
+def parquet_type(path, name):
+    """The Arrow type of a Parquet file's column ``name``, as text ("bool",
+    "int64", "string", ...); None where it cannot be read."""
+    try:
+        import pyarrow.parquet as pq
+
+        return str(pq.read_schema(path).field(name).type)
+    except Exception:  # the caller's reading says what is wrong
+        return None
+
+
 def _parquet_names(path):
     """The names of a Parquet file's columns, as its schema has them (an
     empty list where it cannot be read)."""
@@ -809,7 +820,9 @@ def write_blocks(path, blocks, shape, dtype, names, decimals=None, template=None
     if None, to standard output.
 
     The blocks are float arrays, or DataFrames (of a mixed table: .npy
-    takes them when all their columns are numbers, missing values as NaN).
+    takes them when all their columns are numbers, missing values as NaN),
+    or pairs ``(rows, labels)`` of such rows and each row's class, written
+    as a last column (of numbers or flags only, in .npy).
     CSV gets a header line of ``names``; a column of floats with a fixed
     number of ``decimals`` is written with exactly that many, and a missing
     value as an empty cell. The rows are never all in memory at once,
@@ -840,9 +853,14 @@ def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals,
         out = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
         start = 0
         for block in blocks:
+            block, labels = block if isinstance(block, tuple) else (block, None)
             if _is_frame(block):
                 block = block.to_numpy(dtype=dtype, na_value=np.nan)
-            out[start : start + len(block)] = block
+            rows = slice(start, start + len(block))
+            if labels is None:
+                out[rows] = block
+            else:
+                out[rows, :-1], out[rows, -1] = block, labels
             start += len(block)
         out.flush()
         return
@@ -850,17 +868,16 @@ def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals,
         try:
             import pandas as pd
 
-            blocks = list(blocks)
-            if blocks and _is_frame(blocks[0]):
-                frame = pd.concat(blocks, ignore_index=True).set_axis(names, axis=1)
+            blocks = [_as_frame(block, names) for block in blocks]
+            if blocks:
+                frame = pd.concat(blocks, ignore_index=True)
             else:
-                X = np.concatenate(blocks) if shape[0] else np.empty(shape)
-                frame = pd.DataFrame(X, columns=names)
+                frame = pd.DataFrame(np.empty(shape), columns=names)
             schema = None
             if not len(frame) and template is not None:
                 import pyarrow as pa
 
-                schema = pa.Schema.from_pandas(template.set_axis(names, axis=1),
+                schema = pa.Schema.from_pandas(_as_frame(template, names),
                                                preserve_index=False)  # fmt: skip
             frame.to_parquet(path, schema=schema, index=False)
         except ImportError as exc:
@@ -879,6 +896,8 @@ def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals,
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
         writer.writerow(names)
         for block in blocks:
+            if isinstance(block, tuple) and _is_frame(block[0]):
+                block = _as_frame(block, names)
             if _is_frame(block):
                 handle.flush()
                 _formatted(block, decimals).to_csv(
@@ -886,15 +905,32 @@ def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals,
                     lineterminator="\n",
                 )  # fmt: skip
                 continue
+            block, labels = block if isinstance(block, tuple) else (block, None)
             columns = [
                 _format_column(block[:, j], decimals[j], block.dtype)
-                for j in range(shape[1])
+                for j in range(block.shape[1])
             ]
+            if labels is not None:
+                columns.append([repr(v) if isinstance(v, float) else str(v)
+                                for v in labels.tolist()])  # fmt: skip
             writer.writerows(zip(*columns, strict=True))
 
 
 def _is_frame(block):
     return hasattr(block, "columns") and hasattr(block, "iloc")
+
+
+def _as_frame(block, names):
+    """A block of rows, or of rows and their classes, as one DataFrame."""
+    import pandas as pd
+
+    block, labels = block if isinstance(block, tuple) else (block, None)
+    frame = block if _is_frame(block) else pd.DataFrame(block)
+    if labels is None:
+        return frame.set_axis(names, axis=1)
+    frame = frame.set_axis(names[:-1], axis=1)
+    frame.insert(len(names) - 1, names[-1], labels)
+    return frame
 
 
 def _formatted(frame, decimals):

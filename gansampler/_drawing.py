@@ -201,6 +201,25 @@ def with_classes(sampler, X, labels):
     return X if labels is None else (X, sampler.classes_[labels])
 
 
+def column_names_taken(sampler):
+    """The names that the columns of a sampler's rows go by, as text:
+    scikit-learn's (``x0``, ``x1``, ... for columns without names) and the
+    table's own (a DataFrame's column ``0`` is ``"0"`` in Parquet)."""
+    return {str(name) for name in sampler.get_feature_names_out()} | {
+        str(column.name) for column in sampler.table_map_.columns_
+    }
+
+
+def classes_as_numbers(sampler):
+    """Whether a sampler's classes are numbers or flags that its rows' float
+    dtype holds exactly, as a column of a float array (.npy)."""
+    classes = sampler.classes_
+    if classes.dtype.kind not in "biuf":
+        return False
+    as_float = classes.astype(sampler.table_map_.output_dtype_)
+    return bool(np.array_equal(as_float.astype(classes.dtype), classes))
+
+
 def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
               chunk_size=BLOCK_ROWS, return_y=False):  # fmt: skip
     """Draw the rows of ``sampler.sample(n_samples, random_state)`` chunk by

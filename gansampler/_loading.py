@@ -262,6 +262,9 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     classes = fitted["classes"]
     classes = None if classes is None else _decode_labels(classes)
     n_classes = 0 if classes is None else len(classes)
+    y_name = fitted.get("y_name")  # 0.31 on
+    if y_name is not None and (type(y_name) not in (str, int) or classes is None):
+        raise ValueError(f"the name of y, {y_name!r}, is no name of class labels")
     table = fitted.get("table_map")  # format 2 (0.9) on
     if table is None:
         data_map = _rebuild_data_map(
@@ -363,6 +366,7 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     net.n_rounds_ = n_iter
     if classes is not None:
         sampler.classes_ = classes
+        sampler.y_name_ = y_name
     sampler.data_map_ = data_map
     sampler.table_map_ = table_map
     sampler.device_ = str(net.device)

@@ -260,6 +260,18 @@ class GANNet(NeuralNet):
         self.cuda_graphs = cuda_graphs
         self.random_state = random_state
 
+    def __repr__(self):
+        # skorch's shows the net's module_, and a GAN has two: its players.
+        state = "initialized" if self.initialized_ else "uninitialized"
+        names = ("generator", "discriminator")
+        parts = [f"{self.__class__}[{state}]("]
+        for name in names:
+            if self.initialized_:
+                name += "_"
+            value = str(getattr(self, name, None)).replace("\n", "\n  ")
+            parts.append(f"  {name}={value},")
+        return "\n".join([*parts, ")"])
+
     @property
     def _default_callbacks(self):
         # The epoch's mean losses are recorded with its rounds (see

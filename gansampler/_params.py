@@ -795,3 +795,16 @@ def network_shapes(net) -> dict:
         if value is not None:
             shapes[name] = python_scalar(value)
     return shapes
+
+
+def given_settings(estimator, defaults):
+    """``name=value`` of the settings not at their defaults, as scikit-learn
+    shows an estimator."""
+    shown = []
+    for name, default in defaults.items():
+        value = getattr(estimator, name)
+        # An array of columns is no default, and has no truth of its own.
+        same = value is default or (type(value) is type(default) and value == default)
+        if not same:
+            shown.append(f"{name}={value!r}")
+    return ", ".join(shown)

@@ -1,5 +1,6 @@
 """DataMap: the map between a table's columns and the networks' space."""
 
+import collections
 import warnings
 from numbers import Integral
 
@@ -9,7 +10,8 @@ from scipy import special, stats
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
 from sklearn.utils import check_array
 
-from ._params import PREPROCESSINGS
+from ._atomic import kept_on_failure
+from ._params import PREPROCESSINGS, given_settings
 from ._validation import float32_sums
 from .exceptions import GANSamplerError, NotFittedError
 
@@ -305,6 +307,10 @@ class ValuesTooLargeError(ValueError):
         return ValuesTooLargeError(names[self.column], self.largest)
 
 
+# Settings left at these are left out of a data map's repr.
+_DATA_MAP_DEFAULTS = {"preprocessing": "auto", "random_state": 0}
+
+
 class DataMap:
     """Maps the columns of a table to the networks' space, and back.
 
@@ -406,6 +412,15 @@ class DataMap:
         self.preprocessing = preprocessing
         self.random_state = random_state
 
+    def __repr__(self):
+        head = f"DataMap({given_settings(self, _DATA_MAP_DEFAULTS)})"
+        if not hasattr(self, "mean_"):
+            return head
+        maps = collections.Counter(self.column_maps_)
+        n = self.n_features_
+        by_map = ", ".join(f"{count} by a {kind} map" for kind, count in maps.items())
+        return f"{head}, fitted: {n} column{'s' * (n != 1)}: {by_map}"
+
     def fit(self, X, statistics=None, *, observed=None):
         """Record the statistics of ``X``, a 2-D array of finite numbers
         (float64, or float32 kept as such).
@@ -421,7 +436,13 @@ class DataMap:
         discrete is decided on those alone, which stand-ins would make seem
         repeated (a column with half its cells missing, every value seen
         twice).
+
+        A fit that fails leaves the map as it was.
         """
+        with kept_on_failure(self):
+            return self._fit(X, statistics, observed)
+
+    def _fit(self, X, statistics, observed):
         if isinstance(self.random_state, bool) or not isinstance(
             self.random_state, Integral
         ):
@@ -636,13 +657,14 @@ class DataMap:
     def n_features_(self):
         return len(self.mean_)
 
-    def _maps(self):
-        # Maps fitted by gansampler 0.4 and earlier have one map for all.
-        maps = getattr(self, "column_maps_", None)
-        if maps is None:
-            kind = "standard" if self.quantile_transformer_ is None else "quantile"
-            maps = [kind] * self.n_features_
-        return maps
+    def __setstate__(self, state):
+        if "mean_" in state and "column_maps_" not in state:
+            # Maps fitted by gansampler 0.4 and earlier have one map for all.
+            quantile = state.get("quantile_transformer_") is not None
+            state["column_maps_"] = ["quantile" if quantile else "standard"] * len(
+                state["mean_"]
+            )
+        self.__dict__.update(state)
 
     def to_network(self, X):
         """Map rows of data to the networks' space (float64).
@@ -664,7 +686,7 @@ class DataMap:
             )
         if not len(X):  # scikit-learn's power map refuses no rows
             return np.empty(X.shape, dtype=np.float64)
-        maps = np.array(self._maps())
+        maps = np.array(self.column_maps_)
         Z = (X - self.mean_) / self.scale_
         quantile = maps == "quantile"
         if quantile.any():
@@ -831,7 +853,7 @@ class DataMap:
             "random_state": int(self.random_state),
             "decimals": list(self.decimals_),
             "output_dtype": np.dtype(self.output_dtype_).name,
-            "column_maps": list(self._maps()),
+            "column_maps": list(self.column_maps_),
             "discrete_columns": discrete,
             "quantile_transformer": None,
             "power_transformer": None,
@@ -952,7 +974,8 @@ class DataMap:
         data_map.discrete_levels_ = [None] * n_features
         data_map.level_shares_ = [None] * n_features
         data_map.power_transformer_ = None
-        data_map.column_maps_ = data_map._maps()
+        quantile = data_map.quantile_transformer_ is not None
+        data_map.column_maps_ = ["quantile" if quantile else "standard"] * n_features
         return data_map
 
 
@@ -1019,7 +1042,7 @@ class _DeviceTables:
                 return ALL
             return torch.as_tensor(indices, dtype=torch.long, device=device)
 
-        maps = np.array(data_map._maps())
+        maps = np.array(data_map.column_maps_)
         constant = np.asarray(data_map.constant_features_, dtype=bool)
         self.n_features = n_features
         self.dtype = torch.from_numpy(np.empty(0, data_map.output_dtype_)).dtype

@@ -26,6 +26,7 @@ from skorch.callbacks import (
 )
 from skorch.dataset import ValidSplit
 
+from ._atomic import kept_on_failure
 from ._callbacks import EpochFidelity
 from ._compat import (
     Interval,
@@ -537,6 +538,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
         The class labels the sampler is conditioned on, sorted. Defined only
         when ``fit`` was given ``y``.
+    y_name_ : str, int or None
+        The name of ``y``: a pandas Series' name (a one-column DataFrame's
+        column), or None (an array, a list). The command line's ``sample``
+        writes the classes under it. Defined only when ``fit`` was given
+        ``y``. Since 0.31.
 
     See Also
     --------
@@ -694,13 +700,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             The fitted sampler.
         """
         # A failed or interrupted fit leaves a fitted sampler as it was.
-        previous_state = self.__dict__.copy()
-        try:
+        with kept_on_failure(self):
             return self._fit(X, y, statistics)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(previous_state)
-            raise
 
     def _fit(self, X, y, statistics=None):
         for entry in self.callbacks or []:
@@ -795,8 +796,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
 
         if classes is None:
             self.__dict__.pop("classes_", None)
+            self.__dict__.pop("y_name_", None)
         else:
             self.classes_ = classes
+            self.y_name_ = _name_of(y)
         self.table_map_ = table_map
         self.data_map_ = table_map.numbers_
         self.device_ = device
@@ -1231,6 +1234,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         if net is not None:
             # skorch maps a CUDA net to the CPU when no GPU is present.
             self.device_ = str(net.device)
+            if "classes_" in self.__dict__:
+                self.__dict__.setdefault("y_name_", None)  # new in 0.31
             if "resolved_params_" not in self.__dict__:  # before 0.30
                 self.resolved_params_ = settings_of(
                     net, n_rows=self.__dict__.get("n_samples_fit_")
@@ -1787,6 +1792,18 @@ def _class_codes(X, y):
         )
     classes, codes = np.unique(y, return_inverse=True)
     return classes, codes.astype(np.int64)
+
+
+def _name_of(y):
+    """The name of ``y``: a Series' name or a one-column DataFrame's column,
+    where it is text or an integer (what a model file can hold); else None."""
+    columns = getattr(y, "columns", None)
+    name = columns[0] if columns is not None and len(columns) == 1 else None
+    if columns is None:
+        name = getattr(y, "name", None)
+    name = python_scalar(name)
+    integer = isinstance(name, Integral) and not isinstance(name, bool)
+    return name if isinstance(name, str) or integer else None
 
 
 def _upgrade_fitted_state(state):

@@ -304,6 +304,8 @@ def _sampler_state(sampler, tensors, prefix, training_state):
         "n_features_in": int(sampler.n_features_in_),
         "feature_names_in": None if names is None else [str(n) for n in names],
         "classes": None if classes is None else _encode_labels(classes),
+        # The name of y (0.31 on): older readers ignore it.
+        "y_name": getattr(sampler, "y_name_", None),
         "device": str(sampler.device_),
         "seed": net.random_state,
         "n_iter": int(sampler.n_iter_),

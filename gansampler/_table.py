@@ -36,6 +36,8 @@ from numbers import Number
 import numpy as np
 import torch
 
+from ._atomic import kept_on_failure
+from ._params import given_settings
 from ._preprocessing import DataMap, ValuesTooLargeError
 from ._validation import (
     check_two_dimensional,
@@ -843,6 +845,9 @@ class ColumnCodec:
     def width(self):
         return 0 if self.codec is None else self.codec.width
 
+    def __repr__(self):
+        return f"ColumnCodec({self.name!r}, {self.kind!r})"
+
     @property
     def holds_numbers(self):
         """Whether its values are numbers: a column of numbers, or of
@@ -1290,6 +1295,13 @@ def _times_in_zone(column, record):
     return times
 
 
+# Unfitted settings left at these are left out of a table map's repr.
+_TABLE_DEFAULTS = {"preprocessing": "auto", "categorical_columns": None,
+                   "max_categories": 1000, "random_state": 0}  # fmt: skip
+# Columns a fitted table map's repr lists.
+_COLUMNS_SHOWN = 20
+
+
 class TableMap:
     """Maps the columns of a table of every kind to the networks' space,
     and back.
@@ -1354,6 +1366,10 @@ class TableMap:
     6
     >>> table.coded(X)[:3].tolist()
     [[1.5, 0.0], [2.0, 1.0], [nan, 0.0]]
+    >>> print(table)  # how each column is learned
+    TableMap(), fitted: 2 columns, 6 values a row in the networks' space
+      'size'    number, discrete map, missing values
+      'colour'  category, 3 levels, one for missing values
     """
 
     def __init__(self, *, preprocessing="auto", categorical_columns=None,
@@ -1384,8 +1400,13 @@ class TableMap:
         """Fit the codecs of the columns of ``X`` (a DataFrame or an array).
 
         Returns the numbers' matrix that :meth:`encode` maps, for speed, as
-        ``self``; ``statistics`` is passed to the number map.
+        ``self``; ``statistics`` is passed to the number map. A fit that fails
+        leaves the map as it was.
         """
+        with kept_on_failure(self):
+            return self._fit(X, statistics)
+
+    def _fit(self, X, statistics):
         self.frame_ = is_frame(X)
         self.axis_names_ = list(X.columns.names) if self.frame_ else None
         columns = _columns_of(X)
@@ -1541,6 +1562,35 @@ class TableMap:
         if np.isinf(values).any():
             raise infinite_values_error(repr(column.name))
         return values
+
+    def __repr__(self):
+        head = f"TableMap({given_settings(self, _TABLE_DEFAULTS)})"
+        if not hasattr(self, "columns_"):
+            return head
+        n = len(self.columns_)
+        lines = [f"{head}, fitted: {n} column{'s' * (n != 1)}, {self.width_} "
+                 "values a row in the networks' space"]  # fmt: skip
+        shown = self.columns_[:_COLUMNS_SHOWN]
+        width = max([len(repr(column.name)) for column in shown], default=0)
+        for column in shown:
+            lines.append(f"  {column.name!r:<{width}}  {self._described(column)}")
+        if n > len(shown):
+            lines.append(f"  ... and {n - len(shown):,} more")
+        return "\n".join(lines)
+
+    def _described(self, column):
+        """How a column is learned, in a few words."""
+        if column.kind == "category":
+            levels = column.codec.levels_
+            text = f"category, {len(levels):,} level{'s' * (len(levels) != 1)}"
+            if None in levels:
+                text += ", one for missing values"
+            if column.codec.pool_:
+                text += f", {len(column.codec.pool_):,} rare ones pooled"
+            return text
+        maps = self.numbers_.column_maps_
+        text = f"{column.kind}, {maps[column.number]} map"
+        return text + (", missing values" if column.codec is not None else "")
 
     def _set_layout(self):
         self.n_numbers_ = 0 if self.numbers_ is None else self.numbers_.n_features_

@@ -27,6 +27,8 @@ from ._drawing import (
     check_draw_memory,
     check_fitted,
     class_codes_for,
+    classes_as_numbers,
+    column_names_taken,
     draw_rows,
     seed_of,
 )
@@ -235,18 +237,24 @@ def _dask_frame(parts, meta, divisions):
         return dask.dataframe.from_delayed(parts, meta=meta, divisions=divisions)
 
 
-def _write_part(sampler, seed, start, stop, n_samples, path, names, schema):
+def _write_part(sampler, seed, start, stop, n_samples, path, names, schema,
+                class_column=None):  # fmt: skip
     """Write a part; return None, or the exception that stopped it, so that
     the draw waits for every part before it cleans up."""
     try:
-        rows = _rows(sampler, seed, start, stop, n_samples)
+        with_y = class_column is not None
+        rows = _rows(sampler, seed, start, stop, n_samples, with_y)
+        rows, labels = rows if with_y else (rows, None)
         with replacing(path) as temporary:
             if path.endswith(".npy"):
                 values = _numbers(rows, sampler.table_map_.output_dtype_)
+                if with_y:
+                    values = np.column_stack([values, labels.astype(values.dtype)])
                 with open(temporary, "wb") as handle:
                     np.save(handle, values)
             else:
-                _parquet_frame(rows, names).to_parquet(temporary, schema=schema)
+                frame = _parquet_frame(rows, names, class_column, labels)
+                frame.to_parquet(temporary, schema=schema)
     except Exception as exc:
         return exc
     return None
@@ -261,18 +269,22 @@ def _numbers(rows, dtype):
     return values if values.dtype.kind == "f" else values.astype(dtype)
 
 
-def _parquet_frame(rows, names):
-    """Rows as the DataFrame a Parquet part holds."""
+def _parquet_frame(rows, names, class_column=None, labels=None):
+    """Rows as the DataFrame a Parquet part holds, with their class labels
+    in a last column ``class_column`` where it is given."""
     if is_frame(rows):
         # Parquet names columns by strings; the dtypes travel with them.
         rows.columns = [str(name) for name in rows.columns]
-        return rows
-    import pandas as pd
+    else:
+        import pandas as pd
 
-    return pd.DataFrame(rows, columns=names)
+        rows = pd.DataFrame(rows, columns=names)
+    if class_column is not None:
+        rows.insert(rows.shape[1], class_column, labels)
+    return rows
 
 
-def parquet_schema(sampler):
+def parquet_schema(sampler, *, class_column=None):
     """The Arrow schema of the Parquet files of a sampler's rows.
 
     Arrow finds the type of a column of Python objects (text, dates,
@@ -288,6 +300,10 @@ def parquet_schema(sampler):
     ----------
     sampler : GANSampler
         A fitted sampler.
+    class_column : str or None, default=None
+        For a sampler fitted with class labels: the name of a last column
+        that holds each row's class, as :func:`write_parts` writes it (since
+        0.31).
 
     Returns
     -------
@@ -322,7 +338,11 @@ def parquet_schema(sampler):
         ) from None
     table_map = sampler.table_map_
     names = [str(name) for name in sampler.get_feature_names_out()]
-    template = _parquet_frame(table_map.to_output(_every_level(table_map)), names)
+    rows = table_map.to_output(_every_level(table_map))
+    labels = None
+    if class_column is not None:
+        labels = np.resize(_classes(sampler, class_column), len(rows))
+    template = _parquet_frame(rows, names, class_column, labels)
     schema = pa.Schema.from_pandas(template, preserve_index=False)
     for i, field in enumerate(schema):
         held_as_objects = template.dtypes.iloc[i] == np.dtype(object)
@@ -359,19 +379,49 @@ def _every_level(table_map):
     return coded
 
 
-def _file_format(sampler, file_format):
-    """The parts' format: ``"auto"`` is .npy for an array of numbers,
-    Parquet for a DataFrame or a table with text."""
+def _classes(sampler, class_column):
+    """The classes of a sampler whose rows are written with a column of
+    them, ``class_column``."""
+    if not isinstance(class_column, str):
+        raise TypeError(
+            "class_column must be the name of the column of classes, a str, got "
+            f"{type(class_column).__name__}."
+        )
+    classes = getattr(sampler, "classes_", None)
+    if classes is None:
+        raise ValueError(
+            f"class_column={class_column!r}, but this sampler was fitted without "
+            "class labels: fit(X, y) to draw each row's class."
+        )
+    if class_column in column_names_taken(sampler):
+        raise ValueError(
+            f"class_column={class_column!r} is the name of one of the rows' own "
+            "columns: give the classes another."
+        )
+    return classes
+
+
+def part_format(sampler, file_format, class_column=None):
+    """The parts' format: ``"auto"`` is .npy for an array of numbers (and
+    classes that are numbers or flags), Parquet for a DataFrame or a table
+    with text."""
     if file_format not in FORMATS:
         raise ValueError(f"file_format must be one of {FORMATS}, got {file_format!r}.")
     table_map = sampler.table_map_
+    numbers = table_map.numbers_only
+    if class_column is not None:
+        _classes(sampler, class_column)
+        numbers = numbers and classes_as_numbers(sampler)
     if file_format == "auto":
-        return "npy" if table_map.numbers_only and not table_map.frame_ else "parquet"
-    if file_format == "npy" and not table_map.numbers_only:
+        return "npy" if numbers and not table_map.frame_ else "parquet"
+    if file_format == "npy" and not numbers:
+        held = ("table has text, category or date columns" if not
+                table_map.numbers_only else "class labels are not numbers that "
+                "its rows' floats hold exactly")  # fmt: skip
         raise ValueError(
-            "file_format='npy' holds numbers only, and this sampler's table has "
-            "text, category or date columns: use file_format='parquet' (or "
-            "'auto'), which keeps each column's dtype."
+            f"file_format='npy' holds numbers only, and this sampler's {held}: "
+            "use file_format='parquet' (or 'auto'), which keeps each column's "
+            "dtype."
         )
     return file_format
 
@@ -419,6 +469,7 @@ def write_parts(
     file_format="auto",
     chunk_size=DEFAULT_CHUNK_ROWS,
     random_state=None,
+    class_column=None,
 ):
     """Draw ``n_samples`` rows into a folder of parts, each written by the
     worker that draws it.
@@ -462,6 +513,12 @@ def write_parts(
     random_state : int, RandomState or Generator instance, or None, \
             default=None
         Seeds the draw, as in :func:`sample`.
+    class_column : str or None, default=None
+        For a sampler fitted with class labels: also write each row's class,
+        drawn from the training shares as ``sampler.sample(n_samples,
+        random_state, return_y=True)`` draws it, in a last column of this
+        name (in .npy, the last column, as a number; classes of text need
+        Parquet). None writes the rows alone. Since 0.31.
 
     Returns
     -------
@@ -469,7 +526,7 @@ def write_parts(
         The parts written, in the order of the rows.
     """
     seed = _check(sampler, n_samples, chunk_size, random_state, "write_parts")
-    file_format = _file_format(sampler, file_format)
+    file_format = part_format(sampler, file_format, class_column)
     if not isinstance(folder, str | os.PathLike):
         raise TypeError(
             f"folder must be a path (str or pathlib.Path), got {type(folder).__name__}."
@@ -500,11 +557,13 @@ def write_parts(
         for i in range(len(ranges))
     ]
     # One schema for every part, so that they read back as one table.
-    schema = parquet_schema(sampler) if file_format == "parquet" else None
+    schema = None
+    if file_format == "parquet":
+        schema = parquet_schema(sampler, class_column=class_column)
     model = _shipped(sampler)
     write = dask.delayed(_write_part, pure=False)
     tasks = [
-        write(model, seed, start, stop, n_samples, path, names, schema)
+        write(model, seed, start, stop, n_samples, path, names, schema, class_column)
         for (start, stop), path in zip(ranges, paths, strict=True)
     ]
     try:

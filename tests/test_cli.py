@@ -1215,3 +1215,285 @@ def test_dates_of_several_kinds_are_dates_and_a_word_among_them_is_not():
     words = pd.Series([datetime.date(2024, 1, 1), "Monday"], dtype=object)
     with pytest.raises(ValueError, match="column 'day' holds object values"):
         _check_kinds(pd.DataFrame({"day": words}), table_map, "held.csv")
+
+
+# --- class labels -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory):
+    """CSVs of rows with a column of class labels, numbers (0, 1, 2) in one
+    and text in the other, and models fitted on them with --target."""
+    path = tmp_path_factory.mktemp("labelled")
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(2, 300))
+    label = (a + b > 0.5).astype(int) + (a > 1.5)
+    with open(path / "numbers.csv", "w") as handle:
+        handle.write("a,b,label\n")
+        handle.writelines(f"{x:.3f},{z:.3f},{k}\n"
+                          for x, z, k in zip(a, b, label, strict=True))  # fmt: skip
+    with open(path / "mixed.csv", "w") as handle:
+        handle.write("a,city,outcome\n")
+        handle.writelines(f"{x:.3f},{'Paris' if z > 0 else 'Lyon'},"
+                          f"{'yes' if k else 'no'}\n"
+                          for x, z, k in zip(a, b, label, strict=True))  # fmt: skip
+    for data, target in (("numbers", "label"), ("mixed", "outcome")):
+        code = main(["fit", str(path / f"{data}.csv"), "--target", target, "-o",
+                     str(path / f"{data}.safetensors"), "-q", *SMALL])  # fmt: skip
+        assert code == 0
+    return path
+
+
+def test_fit_with_target_learns_the_rows_class_by_class(labelled):
+    sampler = gansampler.load(labelled / "numbers.safetensors")
+    assert sampler.classes_.tolist() == [0, 1, 2]  # labels, not 0.0, 1.0, 2.0
+    assert sampler.classes_.dtype == np.int64
+    assert list(sampler.feature_names_in_) == ["a", "b"]
+    assert sampler.y_name_ == "label"
+    mixed = gansampler.load(labelled / "mixed.safetensors")
+    assert mixed.classes_.tolist() == ["no", "yes"]
+    assert list(mixed.feature_names_in_) == ["a", "city"]
+    assert mixed.y_name_ == "outcome"
+
+
+def test_fit_reads_the_target_beside_the_columns_asked_for(labelled, tmp_path):
+    model = str(tmp_path / "m.safetensors")
+    assert main(["fit", str(labelled / "numbers.csv"), "--columns", "b",
+                 "--target", "label", "-o", model, "-q", *SMALL]) == 0  # fmt: skip
+    sampler = gansampler.load(model)
+    assert list(sampler.feature_names_in_) == ["b"]
+    assert sampler.classes_.tolist() == [0, 1, 2]
+
+
+def test_a_sampled_fit_keeps_the_statistics_of_the_columns_it_learns(
+    labelled, tmp_path
+):
+    # 300 rows, 100 held: the numbers' statistics come from all of them.
+    model = str(tmp_path / "m.safetensors")
+    assert main(["fit", str(labelled / "numbers.csv"), "--target", "label",
+                 "--reservoir", "100", "-o", model, "-q", *SMALL]) == 0  # fmt: skip
+    sampler = gansampler.load(model)
+    data = np.loadtxt(labelled / "numbers.csv", delimiter=",", skiprows=1)
+    np.testing.assert_allclose(sampler.data_map_.data_min_, data[:, :2].min(0))
+    np.testing.assert_allclose(sampler.data_map_.data_max_, data[:, :2].max(0))
+
+
+def test_sample_writes_each_rows_class_after_its_columns(labelled, capsys):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    for data, target in (("numbers", "label"), ("mixed", "outcome")):
+        model = str(labelled / f"{data}.safetensors")
+        sampler = gansampler.load(model)
+        rows, labels = sampler.sample(120, random_state=3, return_y=True)
+        rows = pd.DataFrame(rows, columns=sampler.feature_names_in_)
+        expected = rows.assign(**{target: labels})
+        capsys.readouterr()
+        assert main(["sample", model, "-n", "120", "--seed", "3"]) == 0
+        written = pd.read_csv(io.StringIO(capsys.readouterr().out))
+        assert list(written.columns) == [*sampler.feature_names_in_, target]
+        assert written[target].tolist() == labels.tolist()
+        np.testing.assert_allclose(written["a"], expected["a"])
+        out = labelled / f"{data}.parquet"
+        assert main(["sample", model, "-n", "120", "--seed", "3", "-o", str(out)]) == 0
+        back = pd.read_parquet(out)
+        assert back[target].tolist() == labels.tolist()
+        assert list(back.columns) == list(expected.columns)
+        # No rows keep the class column and its type.
+        assert main(["sample", model, "-n", "0", "-o", str(out)]) == 0
+        empty = pd.read_parquet(out)
+        assert list(empty.columns) == list(expected.columns)
+        assert empty[target].dtype == back[target].dtype
+    capsys.readouterr()
+    # .npy: the class of a model of numbers is the last column.
+    model = str(labelled / "numbers.safetensors")
+    assert main(["sample", model, "-n", "50", "--seed", "1", "-o",
+                 str(labelled / "rows.npy")]) == 0  # fmt: skip
+    rows, labels = gansampler.load(model).sample(50, random_state=1, return_y=True)
+    np.testing.assert_array_equal(np.load(labelled / "rows.npy"),
+                                  np.column_stack([rows, labels]))  # fmt: skip
+
+
+def test_sample_streams_the_classes_with_the_rows(labelled, monkeypatch, capsys):
+    monkeypatch.setattr("gansampler._drawing.BLOCK_ROWS", 1000)
+    model = str(labelled / "numbers.safetensors")
+    assert main(["sample", model, "-n", "2500", "--seed", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()[1:]
+    labels = gansampler.load(model).sample(2500, random_state=4, return_y=True)[1]
+    assert [line.rsplit(",", 1)[1] for line in lines] == list(map(str, labels))
+
+
+def test_parts_hold_the_class_column(labelled):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("dask")
+    result = run("sample", "mixed.safetensors", "-n", "70", "--seed", "6",
+                 "--chunk-size", "30", "-o", "parts/", cwd=labelled)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = pd.read_parquet(labelled / "parts")
+    labels = gansampler.load(labelled / "mixed.safetensors").sample(
+        70, random_state=6, return_y=True
+    )[1]
+    assert rows["outcome"].tolist() == labels.tolist()
+    parts = str(labelled / "npy") + "/"
+    assert main(["sample", str(labelled / "numbers.safetensors"), "-n", "40",
+                 "--chunk-size", "15", "-o", parts]) == 0  # fmt: skip
+    parts = np.concatenate(
+        [np.load(p) for p in sorted((labelled / "npy").glob("part-*.npy"))]
+    )
+    assert parts.shape == (40, 3)
+    assert set(parts[:, 2]) <= {0.0, 1.0, 2.0}
+
+
+def test_a_condition_on_the_target_draws_one_class(labelled, capsys):
+    for data, condition, label in (("numbers", "label=2", 2),
+                                   ("mixed", "outcome=yes", "yes")):  # fmt: skip
+        model = str(labelled / f"{data}.safetensors")
+        assert main(["sample", model, "-n", "30", "--seed", "2", "--condition",
+                     condition]) == 0  # fmt: skip
+        lines = capsys.readouterr().out.splitlines()[1:]
+        sampler = gansampler.load(model)
+        rows = sampler.sample(30, random_state=2, y=label)
+        assert [line.rsplit(",", 1)[1] for line in lines] == [str(label)] * 30
+        first = rows[0, 0] if isinstance(rows, np.ndarray) else rows.iloc[0, 0]
+        assert float(lines[0].split(",")[0]) == pytest.approx(float(first))
+    # Other columns' conditions still draw every class, and write them.
+    assert main(["sample", str(labelled / "mixed.safetensors"), "-n", "20",
+                 "--condition", "city=Paris"]) == 0  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "a,city,outcome"
+    assert {line.split(",")[1] for line in lines[1:]} == {"Paris"}
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["fit", "numbers.csv", "--target", "kind"],
+         ["--target kind: no such column among those read; they are a, b, label"]),
+        (["fit", "numbers.csv", "--target", "a"],
+         ["--target a: the column holds continuous values, not class labels",
+          "leave out --target"]),
+        (["fit", "holes.csv", "--target", "label"],
+         ["--target label: 2 rows without a label", "drop those rows"]),
+        (["fit", "numbers.csv", "--columns", "label", "--target", "label"],
+         ["--target label: the only column read"]),
+        (["fit", "mixed.csv", "--target", "outcome", "--categorical", "outcome"],
+         ["--categorical outcome: the column of --target"]),
+        (["sample", "numbers.safetensors", "--condition", "label=7"],
+         ["--condition label=7: the model has no class '7'; its classes are 0, 1, 2"]),
+        (["sample", "mixed.safetensors", "--condition", "outcome=yes",
+          "--condition", "city=Paris"],
+         ["asks for rows of one class, which takes no conditions on other columns"]),
+        (["sample", "mixed.safetensors", "--condition", "outcome=yes",
+          "--condition", "outcome=no"],
+         ["--condition names column 'outcome' twice"]),
+        (["sample", "mixed.safetensors", "-o", "rows.npy"],
+         ["mixed.safetensors has columns of text"]),
+    ],
+    ids=["unknown-column", "numbers", "empty-cells", "only-column",
+         "categorical", "unknown-class", "class-and-conditions", "twice", "npy"],
+)  # fmt: skip
+def test_class_label_errors_are_one_line(labelled, args, fragments, monkeypatch,
+                                         capsys):  # fmt: skip
+    monkeypatch.chdir(labelled)
+    cells = [f"{i},{'' if i in (3, 9) else i % 2}\n" for i in range(30)]
+    (labelled / "holes.csv").write_text("a,label\n" + "".join(cells))
+    if args[0] == "fit":
+        args = [*args, "-o", "never.safetensors", *SMALL]
+    code = main(args)
+    err = capsys.readouterr().err
+    assert code == 1
+    assert_one_line_error(subprocess.CompletedProcess([], code, "", err), *fragments)
+    assert not (labelled / "never.safetensors").exists()
+
+
+def test_a_python_model_of_classes_writes_them_under_the_name_of_y(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"class": rng.normal(size=60), "b": rng.normal(size=60)})
+    fast = {"max_epochs": 1, "steps_per_epoch": 3, "random_state": 0}
+    for y, header in (
+        (pd.Series(np.arange(60) % 2, name="kind"), "class,b,kind"),
+        (np.arange(60) % 2, "class,b,class_class"),  # y has no name of its own
+    ):
+        GANSampler(**fast).fit(X, y).save(tmp_path / "m.safetensors")
+        assert main(["sample", str(tmp_path / "m.safetensors"), "-n", "3"]) == 0
+        assert capsys.readouterr().out.splitlines()[0] == header
+    # A model of text classes refuses .npy, which holds numbers only.
+    GANSampler(**fast).fit(X, np.array(["u", "v"] * 30, dtype=object)).save(
+        tmp_path / "m.safetensors"
+    )
+    code = main(["sample", str(tmp_path / "m.safetensors"), "-o",
+                 str(tmp_path / "m.npy")])  # fmt: skip
+    assert code == 1
+    assert "its class labels (u, v) are not numbers that" in capsys.readouterr().err
+
+
+def test_targets_of_dates_flags_and_positions(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(2, 80))
+    days = pd.date_range("2024-01-01", periods=4).repeat(20)
+    pd.DataFrame({"a": a, "day": days}).to_csv(tmp_path / "days.csv", index=False)
+    model = str(tmp_path / "m.safetensors")
+    code = main(["fit", str(tmp_path / "days.csv"), "--target", "day", "-o", model,
+                 *SMALL])  # fmt: skip
+    assert code == 1 and not os.path.exists(model)
+    assert "--target day: the column holds dates or times" in capsys.readouterr().err
+    zoned = pd.DataFrame({"a": a, "at": days.tz_localize("Europe/Paris")})
+    zoned.to_csv(tmp_path / "zoned.csv", index=False)
+    zoned.assign(on=days.date).to_parquet(tmp_path / "dates.parquet")
+    for data, target in (("zoned.csv", "at"), ("dates.parquet", "on")):
+        code = main(["fit", str(tmp_path / data), "--target", target, "-o", model,
+                     *SMALL])  # fmt: skip
+        assert code == 1
+        assert "holds dates or times" in capsys.readouterr().err
+    # A Parquet file's flags stay flags.
+    flags = pd.DataFrame({"a": a, "b": b, "ok": a > 0})
+    flags.to_parquet(tmp_path / "flags.parquet")
+    assert main(["fit", str(tmp_path / "flags.parquet"), "--target", "ok", "-o",
+                 model, "-q", *SMALL]) == 0  # fmt: skip
+    assert gansampler.load(model).classes_.tolist() == [False, True]
+    capsys.readouterr()
+    assert main(["sample", model, "-n", "20", "--condition", "ok=true"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "a,b,ok" and {line.split(",")[2] for line in lines[1:]} == {
+        "True"
+    }
+    # A file without a header names the target by position: no name.
+    np.savetxt(tmp_path / "plain.csv", np.c_[a, b, a > 0], delimiter=",", fmt="%g")
+    assert main(["fit", str(tmp_path / "plain.csv"), "--target", "2", "-o", model,
+                 "-q", *SMALL]) == 0  # fmt: skip
+    assert gansampler.load(model).y_name_ is None
+    capsys.readouterr()
+    assert main(["sample", model, "-n", "2"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "x0,x1,class"
+    # The class column is among the columns a condition may name.
+    assert main(["sample", model, "--condition", "klass=1"]) == 1
+    assert "its columns are x0, x1, class." in capsys.readouterr().err
+
+
+def test_the_class_column_takes_a_name_no_column_has(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("dask")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(60, 3)))  # columns 0, 1, 2: x0, x1, x2 out
+    y = pd.Series(np.arange(60) % 2, name=2)
+    fast = {"max_epochs": 1, "steps_per_epoch": 3, "random_state": 0}
+    GANSampler(**fast).fit(X, y).save(tmp_path / "m.safetensors")
+    parts = str(tmp_path / "parts") + "/"
+    assert main(["sample", str(tmp_path / "m.safetensors"), "-n", "9", "-o", parts,
+                 "--chunk-size", "4"]) == 0  # fmt: skip
+    assert list(pd.read_parquet(parts).columns) == ["0", "1", "2", "2_class"]
+    # Labels that the rows' float32 would round are refused in .npy.
+    big = np.arange(60) % 2 + 16_777_217
+    GANSampler(**fast).fit(X.to_numpy(np.float32), big).save(tmp_path / "f.safetensors")
+    code = main(["sample", str(tmp_path / "f.safetensors"), "-o",
+                 str(tmp_path / "f.npy")])  # fmt: skip
+    assert code == 1 and not (tmp_path / "f.npy").exists()
+    assert "(16777217, 16777218) are not numbers that the float array" in (
+        capsys.readouterr().err
+    )
+    assert main(["sample", str(tmp_path / "f.safetensors"), "-n", "5", "-o",
+                 str(tmp_path / "f") + "/"]) == 0  # fmt: skip
+    written = pd.read_parquet(tmp_path / "f")["class"]
+    assert set(written) <= {16_777_217, 16_777_218}

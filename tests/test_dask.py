@@ -224,6 +224,58 @@ def test_a_dataframe_sampler_writes_parquet_parts_with_its_dtypes(mixed, tmp_pat
         gansampler.dask.write_parts(sampler, 10, tmp_path, file_format="npy")
 
 
+def test_parts_hold_each_rows_class_in_a_column_of_their_own(conditional, tmp_path):
+    expected, labels = conditional.sample(50, random_state=4, return_y=True)
+    with dask.config.set(scheduler="threads"):
+        paths = gansampler.dask.write_parts(conditional, 50, tmp_path / "npy",
+                                            chunk_size=20, random_state=4,
+                                            class_column="label")  # fmt: skip
+        parts = np.concatenate([np.load(path) for path in paths])
+        np.testing.assert_array_equal(parts, np.column_stack([expected, labels]))
+        gansampler.dask.write_parts(conditional, 50, tmp_path / "parquet",
+                                    file_format="parquet", chunk_size=20,
+                                    random_state=4, class_column="label")  # fmt: skip
+    frame = pd.read_parquet(tmp_path / "parquet")
+    assert list(frame.columns) == ["x0", "x1", "x2", "label"]
+    assert frame["label"].dtype == np.int64
+    np.testing.assert_array_equal(frame["label"], labels)
+    np.testing.assert_array_equal(frame.iloc[:, :3], expected)
+    # Classes of text take Parquet, and "auto" chooses it.
+    text = GANSampler(**FAST, random_state=0).fit(
+        expected[:40], np.array(["a", "b"], dtype=object)[np.arange(40) % 2]
+    )
+    schema = gansampler.dask.parquet_schema(text, class_column="kind")
+    assert schema.names == ["x0", "x1", "x2", "kind"]
+    assert str(schema.field("kind").type) in ("string", "large_string")
+    with dask.config.set(scheduler="threads"):
+        paths = gansampler.dask.write_parts(
+            text, 30, tmp_path / "text", random_state=1, class_column="kind"
+        )
+    assert paths[0].endswith(".parquet")
+    kinds = text.sample(30, random_state=1, return_y=True)[1]
+    np.testing.assert_array_equal(pd.read_parquet(tmp_path / "text")["kind"], kinds)
+    with pytest.raises(ValueError, match="not numbers that its rows' floats hold"):
+        gansampler.dask.write_parts(text, 10, tmp_path / "no", file_format="npy",
+                                    class_column="kind")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "class_column, error, message",
+    [
+        ("label", ValueError, "fitted without class labels: fit\\(X, y\\)"),
+        ("x0", ValueError, "the name of one of the rows' own columns"),
+        (0, TypeError, "class_column must be the name of the column of classes"),
+    ],
+)
+def test_a_column_of_classes_is_refused_where_it_cannot_be_written(
+    fitted_sampler, conditional, tmp_path, class_column, error, message
+):
+    sampler = fitted_sampler if class_column == "label" else conditional
+    with pytest.raises(error, match=message):
+        gansampler.dask.write_parts(sampler, 10, tmp_path, class_column=class_column)
+    assert not any(tmp_path.iterdir())
+
+
 def test_two_worker_processes_draw_the_same_rows_and_get_the_model_once(
     fitted_sampler, tmp_path, monkeypatch
 ):

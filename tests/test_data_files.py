@@ -1,8 +1,15 @@
+import itertools
+import string
+
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from gansampler import RowReservoir
 from gansampler._data_files import (
+    MISSING_MARKERS,
     DataFileError,
     MixedTableError,
     check_writable,
@@ -482,3 +489,45 @@ def test_local_times_across_a_change_of_summer_time_are_read_in_utc(tmp_path):
         DataFileError, match="dates with a UTC offset and dates without"
     ):
         read_table(write(tmp_path, "broken.csv", broken), mixed=True)
+
+
+_LABELS = {
+    "int": st.integers(-(2**40), 2**40),
+    "bool": st.booleans(),
+    # Text that reads as a missing value (NA, null) is read as one, by design.
+    "text": st.text(string.ascii_letters, min_size=1, max_size=6).filter(
+        lambda text: text.lower() not in MISSING_MARKERS
+    ),
+}
+
+
+@given(data=st.data(), kind=st.sampled_from(sorted(_LABELS)),
+       suffix=st.sampled_from([".csv", ".npy", ".parquet"]))  # fmt: skip
+def test_rows_and_their_classes_read_back_as_written(tmp_path_factory, data, kind,
+                                                     suffix):  # fmt: skip
+    """Blocks of rows paired with class labels, however they are split,
+    read back as one table whose last column holds the labels."""
+    pytest.importorskip("pyarrow")
+    assume(suffix != ".npy" or kind != "text")  # .npy holds numbers
+    n_rows = data.draw(st.integers(0, 30))
+    X = data.draw(hnp.arrays(np.float64, (n_rows, 2),
+                             elements=st.floats(-1e6, 1e6, width=32)))  # fmt: skip
+    labels = np.array(data.draw(st.lists(_LABELS[kind], min_size=n_rows,
+                                         max_size=n_rows)))  # fmt: skip
+    if kind == "text":
+        labels = labels.astype(object)
+    cuts = sorted(data.draw(st.lists(st.integers(0, n_rows), max_size=3)))
+    bounds = [0, *cuts, n_rows]
+    blocks = [(X[a:b], labels[a:b]) for a, b in itertools.pairwise(bounds)]
+    path = str(tmp_path_factory.mktemp("classes") / f"rows{suffix}")
+    write_blocks(path, blocks, (n_rows, 3), np.float64, ["a", "b", "kind"])
+    if suffix == ".npy":
+        back = np.load(path)
+        np.testing.assert_array_equal(back, np.column_stack([X, labels]))
+        return
+    if not n_rows:
+        return  # a header, or an empty table, holds no rows to compare
+    frame, names, _ = read_table(path, mixed=True)
+    assert names == ["a", "b", "kind"]
+    np.testing.assert_array_equal(frame[["a", "b"]].to_numpy(dtype=float), X)
+    assert frame["kind"].tolist() == labels.tolist()

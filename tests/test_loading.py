@@ -620,6 +620,12 @@ BAD_FILES = {
         ),
         "not unique",
     ),
+    "name-of-y-not-a-name": (
+        lambda p: rewritten(
+            p, edit_config=lambda c: _set(c, ["fitted", "y_name"], ["a", "b"])
+        ),
+        "the name of y, \\['a', 'b'\\], is no name of class labels",
+    ),
     "table-of-tensors-edited": (
         lambda p: p.replace(b'"dtype":"F32"', b'"dtype":"I32"', 1),
         "checksum does not match",

@@ -540,3 +540,18 @@ def test_a_gpu_s_optimizers_unpickled_on_the_host_train_on(Z):
     assert not loaded.generator_optimizer_.param_groups[0]["capturable"]
     loaded.partial_fit(Z)
     assert len(loaded.history) == 4
+
+
+def test_the_repr_shows_both_players():
+    net = GANNet(n_features=2, max_epochs=1, steps_per_epoch=2, batch_size=16)
+    assert repr(net).splitlines() == [
+        "<class 'gansampler._net.GANNet'>[uninitialized](",
+        "  generator=<class 'gansampler._networks.Generator'>,",
+        "  discriminator=<class 'gansampler._networks.Discriminator'>,",
+        ")",
+    ]
+    net.initialize()
+    text = repr(net)
+    assert text.startswith("<class 'gansampler._net.GANNet'>[initialized](\n")
+    assert "  generator_=Generator(\n    (layers): Sequential(" in text
+    assert "  discriminator_=Discriminator(" in text and text.endswith("\n)")

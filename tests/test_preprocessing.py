@@ -744,3 +744,36 @@ def test_decimals_read_first_on_a_thousand_rows_are_those_of_every_row(n_rows):
     ]
     for table in (X, X.astype(np.float32)):
         assert fixed_decimals(table) == _decimals_read_whole(table)
+
+
+def test_the_repr_gives_the_settings_and_the_maps():
+    assert repr(DataMap()) == "DataMap()"
+    assert repr(DataMap(preprocessing="power", random_state=3)) == (
+        "DataMap(preprocessing='power', random_state=3)"
+    )
+    rng = np.random.default_rng(0)
+    X = np.c_[rng.normal(size=2000), rng.integers(0, 3, 2000), rng.normal(size=2000)]
+    data_map = DataMap(preprocessing="quantile").fit(X)
+    assert repr(data_map) == (
+        "DataMap(preprocessing='quantile'), fitted: 3 columns: 2 by a quantile "
+        "map, 1 by a discrete map"
+    )
+
+
+def test_a_failed_fit_leaves_the_map_as_it_was():
+    from gansampler import ColumnStatistics
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 2))
+    bad = ColumnStatistics(n_rows=50, mean=np.zeros(2), std=np.array([-1.0, 1.0]),
+                           min=np.full(2, -9.0), max=np.full(2, 9.0),
+                           decimals=[None, None])  # fmt: skip
+    data_map = DataMap()
+    with pytest.raises(ValueError):
+        data_map.fit(X, statistics=bad)
+    assert repr(data_map) == "DataMap()" and not hasattr(data_map, "mean_")
+    data_map.fit(rng.normal(size=(50, 3)))
+    before = repr(data_map)
+    with pytest.raises(ValueError):
+        data_map.fit(X, statistics=bad)
+    assert repr(data_map) == before and data_map.n_features_ == 3

@@ -1569,3 +1569,33 @@ def test_resolved_params_say_what_each_auto_stood_for(tmp_path):
         old = GANSampler.__new__(GANSampler)
         old.__setstate__(state)
         assert old.resolved_params_ == pytest.approx(fitted.resolved_params_)
+
+
+def test_the_name_of_y_is_kept_for_the_classes(tmp_path):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    labels = np.arange(60) % 2
+    fast = {"max_epochs": 1, "steps_per_epoch": 3, "random_state": 0}
+    for y, name in [
+        (pd.Series(labels, name="kind"), "kind"),
+        (pd.DataFrame({"kind": labels}), "kind"),
+        (pd.Series(labels, name=np.int64(3)), 3),  # a column of an int-named frame
+        (pd.Series(labels, name=("a", "b")), None),  # no name a file can hold
+        (pd.Series(labels), None),
+        (labels, None),
+        (labels.tolist(), None),
+    ]:
+        sampler = GANSampler(**fast).fit(X, y)
+        assert sampler.y_name_ == name and type(sampler.y_name_) is type(name)
+        sampler.save(tmp_path / "model.safetensors")
+        assert load(tmp_path / "model.safetensors").y_name_ == name
+    # Without y there is none, and a refit without y forgets it.
+    sampler = GANSampler(**fast).fit(X, pd.Series(labels, name="kind")).fit(X)
+    assert not hasattr(sampler, "y_name_")
+    # A model pickled before 0.31 had none.
+    state = GANSampler(**fast).fit(X, labels).__getstate__()
+    del state["y_name_"]
+    old = GANSampler.__new__(GANSampler)
+    old.__setstate__(state)
+    assert old.y_name_ is None

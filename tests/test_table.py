@@ -1299,3 +1299,49 @@ def test_a_column_of_identifiers_is_learned_with_a_warning():
         warnings.simplefilter("error", IdentifierWarning)
         GANSampler(**BUDGET).fit(X)
         GANSampler(**BUDGET).fit(X.iloc[:12])  # 12 levels of 12 rows: too few
+
+
+def test_the_repr_says_how_each_column_is_learned():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({
+        "size": np.where(rng.random(300) < 0.1, np.nan, rng.normal(size=300)),
+        "city": rng.choice(np.array(["Paris", "Lyon", None], dtype=object), 300),
+        "visits": rng.integers(0, 4, 300),
+    })  # fmt: skip
+    assert repr(TableMap()) == "TableMap()"
+    table = TableMap(preprocessing="quantile", categorical_columns=["visits"])
+    assert repr(table) == (
+        "TableMap(preprocessing='quantile', categorical_columns=['visits'])"
+    )
+    table.fit(X)
+    assert repr(table).splitlines() == [
+        "TableMap(preprocessing='quantile', categorical_columns=['visits']), "
+        f"fitted: 3 columns, {table.width_} values a row in the networks' space",
+        "  'size'    number, quantile map, missing values",
+        "  'city'    category, 3 levels, one for missing values",
+        "  'visits'  category, 4 levels",
+    ]
+    assert repr(table.columns_[1]) == "ColumnCodec('city', 'category')"
+    # A wide table lists its first columns; a pooled level is said.
+    wide = TableMap().fit(rng.normal(size=(50, 25)))
+    lines = repr(wide).splitlines()
+    assert len(lines) == 22 and lines[-1] == "  ... and 5 more"
+    names = pd.DataFrame({"id": ["a"] * 300 + [f"c{i}" for i in range(5)]})
+    assert repr(TableMap().fit(names)).endswith("6 levels, 5 rare ones pooled")
+
+
+# The squares of such values overflow on their way to the refusal.
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+def test_a_failed_fit_leaves_the_table_map_as_it_was():
+    pd = pytest.importorskip("pandas")
+    too_large = pd.DataFrame({"c": ["a", "b"] * 10, "x": [1.7e308, -1.7e308] * 10})
+    table = TableMap()
+    with pytest.raises(ValueError, match="too large"):
+        table.fit(too_large)
+    assert repr(table) == "TableMap()" and not hasattr(table, "columns_")
+    table.fit(pd.DataFrame({"c": ["a", "b"] * 10}))
+    before = repr(table)
+    with pytest.raises(ValueError, match="too large"):
+        table.fit(too_large)
+    assert repr(table) == before and [c.name for c in table.columns_] == ["c"]
