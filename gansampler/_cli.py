@@ -371,7 +371,7 @@ def _fit(args) -> int:
 def _fit_and_save(args) -> int:
     import numpy as np
 
-    from ._data_files import DATA_SUFFIXES, MixedTableError, read_table
+    from ._data_files import DATA_SUFFIXES, ColumnsError, MixedTableError, read_table
     from ._device import resolve_device
     from ._reservoir import RowReservoir
     from .exceptions import TooManyLevelsError
@@ -400,9 +400,14 @@ def _fit_and_save(args) -> int:
     def read(mixed):
         # Read a block at a time: memory holds the reservoir, not the file.
         reservoir = RowReservoir(args.reservoir, random_state=args.seed or 0)
-        X, names, named = read_table(args.data, columns,
-                                     header=args.header, reservoir=reservoir,
-                                     mixed=mixed)  # fmt: skip
+        try:
+            X, names, named = read_table(args.data, columns,
+                                         header=args.header, reservoir=reservoir,
+                                         mixed=mixed)  # fmt: skip
+        except ColumnsError as exc:
+            if args.target is None or exc.column != args.target:
+                raise
+            raise ColumnsError(f"--target {args.target}: {exc}") from None
         return X, names, named, reservoir
 
     # Numbers only take the fast path; text or a missing value, pandas'.
@@ -550,6 +555,12 @@ def _split_target(X, names, target, statistics, path):
             f"{path}: --target {target}: the column holds dates or times, not "
             "class labels; leave out --target to learn it with the other columns."
         )
+    if labels.dtype.kind == "f" and np.abs(labels).max() >= 2**53:
+        raise ValueError(
+            f"{path}: --target {target}: labels of 2**53 and beyond, read with the "
+            "numbers as float64, would be rounded; give the classes smaller codes, "
+            "or text."
+        )
     if labels.dtype.kind == "f" and np.array_equal(labels, np.round(labels)):
         # Labels read as numbers: 0, 1, 2, or a Parquet file's flags.
         flags = is_parquet(path) and parquet_type(path, target) == "bool"
@@ -560,6 +571,15 @@ def _split_target(X, names, target, statistics, path):
             f"{path}: --target {target}: the column holds {kind} values, not class "
             "labels (a few distinct values, such as yes/no or 0, 1, 2); leave out "
             "--target to learn it with the other columns."
+        )
+    n_classes = len(np.unique(np.asarray(y)))
+    if n_classes > max(20, len(labels) // 2):
+        warnings.warn(
+            f"--target {target}: {n_classes:,} classes in {len(labels):,} rows, most "
+            "of one row or two: an identifier rather than class labels? The rows of "
+            "each class are learned from so few.",
+            UserWarning,
+            stacklevel=2,
         )
     if statistics is not None:
         statistics = dataclasses.replace(
@@ -1011,6 +1031,15 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
     from ._data_files import ColumnsError, MixedTableError, read_table
 
     table_map = sampler.table_map_
+    if columns is None and _class_column(sampler) is not None:
+        # A model of class labels without names of its own: its samples'
+        # columns (x0, x1, ...), where the file has them, without the class.
+        written = [str(name) for name in sampler.get_feature_names_out()]
+        try:
+            return _evaluation_rows(path, args, sampler, written, model_names, text)
+        except ColumnsError as exc:
+            if exc.column not in written:
+                raise
     try:
         # A model of numbers learned codes such as 007 as numbers.
         X, names, _ = read_table(path, columns, header=args.header,

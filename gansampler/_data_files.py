@@ -76,7 +76,12 @@ class DataFileError(ValueError):
 
 
 class ColumnsError(DataFileError):
-    """The columns asked for, or the header's names, do not fit the file."""
+    """The columns asked for, or the header's names, do not fit the file;
+    ``column`` is the one asked for that the file lacks, if that is why."""
+
+    def __init__(self, message, column=None):
+        super().__init__(message)
+        self.column = column
 
 
 class MixedTableError(DataFileError):
@@ -129,7 +134,8 @@ def _select(names, columns, path):
             positions.append(names.index(column))
         else:
             raise ColumnsError(
-                f"{path}: no column {column!r}; its columns are {', '.join(names)}."
+                f"{path}: no column {column!r}; its columns are {', '.join(names)}.",
+                column=column,
             )
     return positions
 

@@ -4,7 +4,6 @@ import inspect
 import math
 import warnings
 from collections import OrderedDict
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -14,6 +13,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length
 
+from ._atomic import kept_on_failure
 from ._compat import (
     HasMethods,
     Interval,
@@ -554,7 +554,7 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         self : GANResampler
             The resampler, with ``sampling_strategy_`` set.
         """
-        with _kept_on_failure(self):
+        with kept_on_failure(self):
             self._check_inputs(X, y)
             # Samplers fitted to earlier data would not match the new strategy.
             if hasattr(self, "samplers_"):
@@ -590,7 +590,7 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             raise TypeError(
                 f"fit_resample takes no extra parameters, got {sorted(params)}."
             )
-        with _kept_on_failure(self):
+        with kept_on_failure(self):
             X_checked, labels, one_hot, classes, base, mixed = self._check_inputs(X, y)
             targets = {c: n for c, n in self.sampling_strategy_.items() if n}
             seed_source = self.random_state
@@ -742,18 +742,6 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             tags.input_tags.string = taken.string
             tags.input_tags.allow_nan = taken.allow_nan
         return tags
-
-
-@contextmanager
-def _kept_on_failure(estimator):
-    """Restore the estimator's attributes if the block raises."""
-    previous = estimator.__dict__.copy()
-    try:
-        yield
-    except BaseException:
-        estimator.__dict__.clear()
-        estimator.__dict__.update(previous)
-        raise
 
 
 def _as_column_dtype(values, column, label):

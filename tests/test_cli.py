@@ -1375,6 +1375,11 @@ def test_a_condition_on_the_target_draws_one_class(labelled, capsys):
          ["--target label: 2 rows without a label", "drop those rows"]),
         (["fit", "numbers.csv", "--columns", "label", "--target", "label"],
          ["--target label: the only column read"]),
+        (["fit", "numbers.csv", "--columns", "a", "--target", "kind"],
+         ["--target kind: ", "numbers.csv: no column 'kind'; its columns are a, b, "
+          "label."]),
+        (["fit", "huge.csv", "--target", "label"],
+         ["--target label: labels of 2**53 and beyond", "would be rounded"]),
         (["fit", "mixed.csv", "--target", "outcome", "--categorical", "outcome"],
          ["--categorical outcome: the column of --target"]),
         (["sample", "numbers.safetensors", "--condition", "label=7"],
@@ -1389,6 +1394,7 @@ def test_a_condition_on_the_target_draws_one_class(labelled, capsys):
          ["mixed.safetensors has columns of text"]),
     ],
     ids=["unknown-column", "numbers", "empty-cells", "only-column",
+         "unknown-with-columns", "beyond-2**53",
          "categorical", "unknown-class", "class-and-conditions", "twice", "npy"],
 )  # fmt: skip
 def test_class_label_errors_are_one_line(labelled, args, fragments, monkeypatch,
@@ -1396,6 +1402,8 @@ def test_class_label_errors_are_one_line(labelled, args, fragments, monkeypatch,
     monkeypatch.chdir(labelled)
     cells = [f"{i},{'' if i in (3, 9) else i % 2}\n" for i in range(30)]
     (labelled / "holes.csv").write_text("a,label\n" + "".join(cells))
+    huge = [f"{i},{2**53 + 1 + 2 * (i % 2)}\n" for i in range(30)]
+    (labelled / "huge.csv").write_text("a,label\n" + "".join(huge))
     if args[0] == "fit":
         args = [*args, "-o", "never.safetensors", *SMALL]
     code = main(args)
@@ -1472,6 +1480,16 @@ def test_targets_of_dates_flags_and_positions(tmp_path, capsys):
     assert "its columns are x0, x1, class." in capsys.readouterr().err
 
 
+def test_a_target_of_identifiers_is_warned_of(tmp_path, capsys):
+    rows = [f"{i * 0.5},{i}\n" for i in range(60)]
+    (tmp_path / "ids.csv").write_text("a,id\n" + "".join(rows))
+    model = str(tmp_path / "m.safetensors")
+    assert main(["fit", str(tmp_path / "ids.csv"), "--target", "id", "-o", model,
+                 "-q", *SMALL]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "gansampler: warning: --target id: 60 classes in 60 rows" in err
+
+
 def test_the_class_column_takes_a_name_no_column_has(tmp_path, capsys):
     pd = pytest.importorskip("pandas")
     pytest.importorskip("dask")
@@ -1497,3 +1515,18 @@ def test_the_class_column_takes_a_name_no_column_has(tmp_path, capsys):
                  str(tmp_path / "f") + "/"]) == 0  # fmt: skip
     written = pd.read_parquet(tmp_path / "f")["class"]
     assert set(written) <= {16_777_217, 16_777_218}
+
+
+def test_evaluate_reads_a_class_models_samples_without_their_classes(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    fast = {"max_epochs": 1, "steps_per_epoch": 3, "random_state": 0}
+    model = str(tmp_path / "m.safetensors")
+    GANSampler(**fast).fit(X, np.arange(200) % 2).save(model)
+    rows = str(tmp_path / "rows.csv")
+    assert main(["sample", model, "-n", "300", "-o", rows]) == 0
+    assert main(["evaluate", model, rows]) == 0
+    assert "300 rows of" in capsys.readouterr().out
+    # Rows without names are still read by position.
+    np.savetxt(tmp_path / "plain.csv", X, delimiter=",")
+    assert main(["evaluate", model, str(tmp_path / "plain.csv")]) == 0
