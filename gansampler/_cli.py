@@ -13,6 +13,7 @@ import decimal
 import os
 import pathlib
 import re
+import shlex
 import sys
 import time
 import warnings
@@ -771,6 +772,8 @@ def _conditions(sampler, pairs, class_name=None):
     matched to a level of its column (text to a number or a boolean where
     the levels are numbers or booleans); the column of a model's classes,
     ``class_name``, to one of its ``classes``, as ``y``, or None."""
+    from ._data_files import MISSING_MARKERS
+
     classes = getattr(sampler, "classes_", None)
     # A column goes by the name that sample writes (x0, x1, ... where the
     # table named none) and by the table's own.
@@ -798,21 +801,27 @@ def _conditions(sampler, pairs, class_name=None):
                 f"--condition {name}={text}: the model has no column {name!r}; its "
                 f"columns are {', '.join(known[:20])}."
             )
-        if column.kind == "time":
-            raise ValueError(
-                f"--condition {name}={text}: column {name!r} holds dates or times, "
-                "learned as numbers, and conditions fix category columns only; "
-                "to draw rows of one date, draw more and keep those."
-            )
-        if column.kind != "category":
-            raise ValueError(
-                f"--condition {name}={text}: column {name!r} holds numbers, and "
-                "conditions fix category columns only; to draw on its values, "
-                f"fit with --categorical {name}."
-            )
         if column.name in conditions:
             raise ValueError(f"--condition names column {name!r} twice.")
-        conditions[column.name] = _level(column.codec.levels_, text)
+        if column.kind == "category":
+            conditions[column.name] = _level(column.codec.levels_, text)
+        elif text.lower() in MISSING_MARKERS:  # rows where it is missing
+            conditions[column.name] = None
+        elif column.kind == "time":
+            raise ValueError(
+                f"--condition {name}={text}: column {name!r} holds dates or times, "
+                "learned as numbers, and conditions fix such a column only where "
+                "it is missing (an empty value); to draw rows of one date, draw "
+                "more and keep those."
+            )
+        else:
+            raise ValueError(
+                f"--condition {name}={text}: column {name!r} holds numbers, and "
+                "conditions fix such a column only where it is missing (an empty "
+                "value); to draw rows of some of its values, draw more and keep "
+                "those, or, where its numbers are codes or classes (a number of "
+                f"rooms), fit with {_option('--categorical', name)}."
+            )
     if label is not None and conditions:
         raise ValueError(
             f"--condition {class_name}=...: asks for rows of one class, which "
@@ -821,6 +830,13 @@ def _conditions(sampler, pairs, class_name=None):
             "meet the others."
         )
     return conditions, label
+
+
+def _option(flag, value):
+    """``flag`` with ``value``, as a shell takes it: quoted, and joined by
+    ``=`` where the value starts with a dash (argparse would read an option)."""
+    joint = "=" if value.startswith("-") else " "
+    return f"{flag}{joint}{shlex.quote(value)}"
 
 
 def _level(levels, text):

@@ -1,4 +1,5 @@
-"""Conditional draws: rows whose category columns take given levels.
+"""Conditional draws: rows whose category columns take given levels, or
+whose columns of numbers or times are missing.
 
 The generator learned the joint distribution of the columns; the rows that
 meet a condition are drawn from it by rejection: rows are drawn in batches,
@@ -80,7 +81,7 @@ def condition_groups(table_map, conditions, n_samples):
         except TypeError:  # unhashable: _level_code says what is wrong
             pass
         pair = (
-            _column_index(table_map, names, column),
+            _position(names, column),
             _level_code(table_map, names, column, level, in_frame),
         )
         known[key] = pair
@@ -153,21 +154,31 @@ def _position(names, column):
 
 
 def _column_index(table_map, names, column):
+    """The position of ``column``, refused where no level of it could be
+    asked for: a column of numbers or times takes a missing value only."""
     j = _position(names, column)
-    kind = table_map.columns_[j].kind
-    if kind == "time":
-        raise ValueError(
-            f"conditions may fix category columns only, and {column!r} holds "
-            "dates or times, which are learned as numbers. Draw rows without "
-            "this condition and keep those in the span you need."
-        )
-    if kind != "category":
-        raise ValueError(
-            f"conditions may fix category columns only, and {column!r} holds "
-            "numbers. To draw on a column of numbers' levels, fit with "
-            f"categorical_columns=[{column!r}]."
-        )
+    if table_map.columns_[j].kind != "category":
+        _refuse_value(table_map.columns_[j])
     return j
+
+
+def _refuse_value(column):
+    """Refuse a value other than missing asked of a column of numbers or
+    times, with what to do instead."""
+    held = "dates or times" if column.kind == "time" else "numbers"
+    instead = (
+        "keep those in the span you need."
+        if column.kind == "time"
+        else "keep those in the range you need; where its numbers are codes or "
+        "classes (a number of rooms), fit with "
+        f"categorical_columns=[{column.name!r}]."
+    )
+    raise ValueError(
+        "conditions fix the levels of category columns; a column of numbers or "
+        "times can only be asked to be missing (None in a dict or a list of "
+        f"dicts), and {column.name!r} holds {held}. Draw rows without this "
+        f"condition and {instead}"
+    )
 
 
 def _index_of(levels, level):
@@ -191,6 +202,9 @@ def _level_code(table_map, names, column, level, in_frame=False):
         )
         raise TypeError(f"conditions ask column {column!r} for {level!r:.60}: {advice}")
     level = None if is_missing(level) else level
+    column_codec = table_map.columns_[names.index(column)]
+    if column_codec.kind != "category":
+        return _missing_code(column_codec, level)
     if isinstance(level, np.datetime64 | np.timedelta64):
         # .item() would give a date, or nanoseconds as an int; equal
         # levels compare equal to NumPy's times as they are.
@@ -240,6 +254,19 @@ def draw_conditioned(sampler, seed, groups, out, labels=None):
     for index, (columns, family) in enumerate(families.items()):
         _draw_family(sampler, seed, index, columns, family, out, labels)
     return out
+
+
+def _missing_code(column, level):
+    """The code of a missing value (1, missing; 0, present) in a column of
+    numbers or times."""
+    if level is not None:
+        _refuse_value(column)
+    if column.codec is None:
+        raise ValueError(
+            f"conditions ask for rows where {column.name!r} is missing, but none "
+            "of its training rows were: the sampler never draws it missing."
+        )
+    return 1
 
 
 def _draw_family(sampler, seed, index, columns, groups, out, labels):
@@ -302,12 +329,18 @@ def _rows_by_levels(table_map, rows, columns):
     if not columns:
         return [((), np.arange(len(rows)))]
     codes = rows[:, list(columns)].copy()
+    spans = []
     for k, j in enumerate(columns):
-        missing = _missing(table_map, j)
+        column = table_map.columns_[j]
+        if column.kind != "category":  # missing (1) or not (0)
+            codes[:, k] = np.isnan(codes[:, k])
+            spans.append(2)
+            continue
+        missing = column.codec.missing_level()
         if missing is not None:
             codes[np.isnan(codes[:, k]), k] = missing
+        spans.append(len(column.codec.levels_))
     codes = codes.astype(np.int64)
-    spans = [len(table_map.columns_[j].codec.levels_) for j in columns]
     return [
         (tuple(int(code) for code in first), positions)
         for first, positions in _grouped(codes, spans)
@@ -315,11 +348,10 @@ def _rows_by_levels(table_map, rows, columns):
 
 
 def _described(table_map, condition):
+    columns = table_map.columns_
     return ", ".join(
-        f"{table_map.columns_[j].name!r}={table_map.columns_[j].codec.levels_[code]!r}"
+        f"{columns[j].name!r}="
+        + (repr(columns[j].codec.levels_[code]) if columns[j].kind == "category"
+           else "missing")
         for j, code in condition.items()
-    )
-
-
-def _missing(table_map, j):
-    return table_map.columns_[j].codec.missing_level()
+    )  # fmt: skip

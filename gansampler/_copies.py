@@ -120,7 +120,8 @@ def redraw_copies(out, first, *, net, decode, fingerprints, seed, codes=None):
 
 _WHY = (
     "a table whose columns take few values, or a model that learned its rows "
-    "by heart). Sample with redraw_copies=False, or fit on more rows."
+    "by heart). Draw without redrawing copies (sampler.set_params("
+    "redraw_copies=False), no fit needed), or fit on more rows."
 )
 
 

@@ -317,6 +317,7 @@ def fill_rows(sampler, seed, n_samples, start, codes, out, labels=None):
     With the sampler's ``n_threads`` torch threads: a CPU's matrix products
     round differently on other counts, and the threads of a dask worker or a
     thread pool do not share the caller's setting."""
+    _check_draw_settings(sampler)
     n_threads = getattr(sampler, "n_threads", None)
     with torch_threads(n_threads), on_device_of(sampler.net_.generator_ema_):
         _fill_rows(sampler, seed, n_samples, start, codes, out, labels)
@@ -352,6 +353,23 @@ def _fill_rows(sampler, seed, n_samples, start, codes, out, labels):
             if generated:
                 rows.add(_joined(generated), low, _joined(classes))
     rows.flush()
+
+
+# The settings a draw reads, which set_params may change after fit.
+_DRAW_SETTINGS = ("n_threads", "enforce_rounding", "enforce_min_max_values",
+                  "redraw_copies")  # fmt: skip
+
+
+def _check_draw_settings(sampler):
+    """Refuse a setting of the draw's that ``set_params`` changed to a value
+    ``fit`` would refuse, with ``fit``'s message."""
+    settings = {name: getattr(sampler, name) for name in _DRAW_SETTINGS
+                if hasattr(sampler, name)}  # fmt: skip
+    validate_parameter_constraints(
+        {name: CONSTRAINTS[name] for name in settings},
+        settings,
+        caller_name=type(sampler).__name__,
+    )
 
 
 def _joined(tensors):

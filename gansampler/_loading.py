@@ -453,9 +453,12 @@ def _check_players(net, n_features, states, tensors, prefix):
 
 def _check_weights(name, state, module):
     """Refuse a network's saved state that ``load_state_dict`` would take
-    silently and training resumed from the file would spread: integers where
-    the network holds floats, NaN, or an infinite weight (a buffer, a mask's
-    floor say, may be infinite)."""
+    silently (casting it) and training resumed from the file would spread:
+    another dtype than the network's or float32, which gansampler writes
+    (integers where it holds floats, float64 in a network of float32), NaN,
+    or an infinite weight (a buffer, a mask's floor say, may be infinite).
+    A network built in a session whose default dtype is float64 takes the
+    float32 weights of a file, as torch casts them."""
     own = module.state_dict()
     weights = dict(module.named_parameters())
     for key, tensor in state.items():
@@ -464,10 +467,11 @@ def _check_weights(name, state, module):
         if (
             key in own
             and own[key].is_floating_point()
-            and not tensor.is_floating_point()
+            and tensor.dtype not in (own[key].dtype, torch.float32)
         ):
             raise ValueError(
-                f"the weights {key} of {name} are {tensor.dtype}, not floats"
+                f"the weights {key} of {name} are {tensor.dtype}, not "
+                f"{own[key].dtype} as the network's"
             )
         if tensor.is_floating_point() and (
             tensor.isnan().any() or (key in weights and tensor.isinf().any())

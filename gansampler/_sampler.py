@@ -540,9 +540,10 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         when ``fit`` was given ``y``.
     y_name_ : str, int or None
         The name of ``y``: a pandas Series' name (a one-column DataFrame's
-        column), or None (an array, a list). The command line's ``sample``
-        writes the classes under it. Defined only when ``fit`` was given
-        ``y``. Since 0.31.
+        column) where it is text or an integer, what a model file holds;
+        else None (an array, a list, a name that is a tuple). The command
+        line's ``sample`` writes the classes under it. Defined only when
+        ``fit`` was given ``y``. Since 0.31.
 
     See Also
     --------
@@ -914,8 +915,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             condition per row, as a DataFrame or a list of dicts of
             ``n_samples`` rows. A column left out of a dict is free, and
             None (or NaN) in a dict asks for rows where the column is
-            missing; in a DataFrame, which cannot leave a column out of one
-            row, a missing cell leaves its column free. The
+            missing, the one condition that a column of numbers or times
+            takes (since 0.32); in a DataFrame, which cannot leave a column
+            out of one row, a missing cell leaves its column free. The
             rows are drawn from the learned distribution given the
             conditions, by rejection: the learned rows are drawn in batches
             and those that meet a condition kept, so a condition's cost is
@@ -1153,6 +1155,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         unpickles, so a model file can be shared as safely as a data file
         (see :ref:`trust`). The file is written beside ``path`` and renamed
         into place: a failed save leaves any earlier file at ``path`` intact.
+        A sampler not yet fitted saves its parameters only, and loads
+        unfitted: a file of settings to fit with.
 
         Parameters that are code (a custom network class, optimizer or
         callback) are stored as import paths, which :func:`gansampler.load`

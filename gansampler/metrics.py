@@ -16,6 +16,7 @@ privacy.
 import datetime
 import math
 from collections import Counter
+from collections.abc import Mapping
 from numbers import Integral, Real
 
 import numpy as np
@@ -45,6 +46,12 @@ _MULTIOUTPUT = [StrOptions({"raw_values", "uniform_average"})]
 
 def _check_samples(X, Y, *, dtype=np.float64):
     # Categories (any dtype) may be missing; numbers must be finite.
+    for name, Z in (("X", X), ("Y", Y)):
+        if isinstance(Z, Mapping):  # NumPy would make it one object
+            raise TypeError(
+                f"{name} is a mapping: pass a DataFrame (pandas.DataFrame({name})), "
+                "or an array-like of shape (n_samples, n_features)."
+            )
     finite = dtype is not None
     single = _is_one_column(X) or _is_one_column(Y)
     X, Y = _as_column(X), _as_column(Y)
@@ -148,40 +155,63 @@ def _times_as_numbers(Z, name):
 
 
 def _as_array(Z, name, dtype, finite):
-    try:
-        return check_array(Z, dtype=dtype, ensure_all_finite=finite, input_name=name)
-    except (TypeError, ValueError) as error:
-        others = _columns_of_text(Z) if dtype is not None else []
-        if not others and finite:
-            _refuse_missing(Z, name)
-        if not others:
-            raise
-        listed = ", ".join(others[:5])
-        raise ValueError(
-            f"{name} has columns of text or categories ({listed}), which this "
-            "distance between numbers cannot compare. Compare them with "
-            "total_variation_distance, and give this distance the number "
-            "columns only."
-        ) from error
+    # Text of digits ("007", a postcode) is refused too, not read as numbers.
+    others = _columns_of_text(Z) if dtype is not None else []
+    if not others:
+        try:
+            return check_array(Z, dtype=dtype, ensure_all_finite=finite,
+                               input_name=name)  # fmt: skip
+        except (TypeError, ValueError):
+            others = _columns_of_text(Z, digits=True) if dtype is not None else []
+            if not others and finite:
+                _refuse_missing(Z, name)
+            if not others:
+                raise
+    listed = ", ".join(others[:5])
+    raise ValueError(
+        f"{name} has columns of text or categories ({listed}), which this "
+        "distance between numbers cannot compare. Compare them with "
+        "total_variation_distance, and give this distance the number "
+        "columns only."
+    )
 
 
-def _columns_of_text(Z):
-    """The columns of ``Z`` that are not numbers: their names, or their
-    positions."""
+def _columns_of_text(Z, *, digits=False):
+    """The columns of ``Z`` that hold text, categories or other values than
+    numbers: their names, or their positions. Unless ``digits``, only those
+    that pandas or NumPy hold as objects or text are looked at, value by
+    value (a column of numbers is none)."""
     if is_frame(Z):
-        columns = [(repr(name), Z[name].to_numpy(dtype=object)) for name in Z.columns]
+        columns = [
+            (repr(name), Z.iloc[:, j])
+            for j, name in enumerate(Z.columns)
+            if digits or not _holds_numbers(Z.iloc[:, j].dtype)
+        ]
+        columns = [(name, values.to_numpy(dtype=object)) for name, values in columns]
     else:
+        if not digits and _holds_numbers(getattr(Z, "dtype", None)):
+            return []
         values = np.asarray(Z, dtype=object)
         if values.ndim != 2:
             return []
         columns = [(f"column {j}", values[:, j]) for j in range(values.shape[1])]
     others = []
     for name, values in columns:
+        present = [v for v in values if not is_missing(v)]
+        if any(isinstance(v, str | bytes) for v in present):
+            others.append(name)
+            continue
         try:
-            np.asarray([v for v in values if not is_missing(v)], dtype=np.float64)
+            np.asarray(present, dtype=np.float64)
         except (TypeError, ValueError):
             others.append(name)
     return others
+
+
+def _holds_numbers(dtype):
+    """Whether a NumPy or pandas ``dtype`` holds numbers (or booleans) only."""
+    numpy_dtype = getattr(dtype, "numpy_dtype", dtype)
+    return isinstance(numpy_dtype, np.dtype) and numpy_dtype.kind in "biuf"
 
 
 def _refuse_missing(Z, name):
@@ -425,7 +455,7 @@ def closer_to_training_share(
     ----------
     generated : array-like or DataFrame of shape (n_generated, n_columns)
         Generated rows: numbers, text or categories, dates; any of them
-        missing (None, NaN).
+        missing (None, NaN). A pandas Series is one column, by its name.
     train : array-like or DataFrame of shape (n_train, n_columns)
         The rows the generator was trained on, with the same columns (by
         name, in any order, where both are DataFrames; else by position).
@@ -563,7 +593,7 @@ def exact_copy_share(generated, train) -> float:
     ----------
     generated : array-like or DataFrame of shape (n_generated, n_columns)
         Generated rows: numbers, text or categories, dates; any of them
-        missing (None, NaN).
+        missing (None, NaN). A pandas Series is one column, by its name.
     train : array-like or DataFrame of shape (n_train, n_columns)
         The rows the generator was trained on, with the same columns (by
         name, in any order, where both are DataFrames; else by position).
@@ -621,7 +651,7 @@ def nearest_neighbour_distance_ratio(
     ----------
     generated : array-like or DataFrame of shape (n_generated, n_columns)
         Generated rows: numbers, text or categories, dates; any of them
-        missing (None, NaN).
+        missing (None, NaN). A pandas Series is one column, by its name.
     train : array-like or DataFrame of shape (n_train, n_columns)
         The rows the generator was trained on (at least 2), with the same
         columns (by name, in any order, where both are DataFrames; else by
@@ -898,6 +928,8 @@ def _as_table(X, name):
     numbers stay numbers)."""
     if is_frame(X):
         return X
+    if hasattr(X, "to_frame"):  # a Series: one column of rows
+        return X.to_frame()
     if hasattr(X, "toarray"):
         raise TypeError(f"{name} is a sparse matrix: pass {name}.toarray().")
     if not (hasattr(X, "__array__") or isinstance(X, list | tuple)):

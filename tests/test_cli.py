@@ -894,13 +894,17 @@ def test_sample_with_conditions(mixed):
                          "the sampler never saw", "its levels are [", "'Lyon'"]),
         ("visits=2.5", ["conditions ask for '2.5' in column 'visits'"]),
         ("height=170", ["column 'height' holds numbers, and conditions",
+                        "draw more and keep those",
                         "fit with --categorical height"]),
         ("joined=2024-01-10", ["column 'joined' holds dates or times",
                                "draw more and keep those"]),
+        # No training row of its was missing.
+        ("joined=", ["conditions ask for rows where 'joined' is missing, but "
+                     "none of its training rows were"]),
         ("weight=3", ["the model has no column 'weight'"]),
     ],
     ids=["unseen-level", "unseen-number", "number-column", "time-column",
-         "unknown-column"],
+         "never-missing", "unknown-column"],
 )  # fmt: skip
 def test_condition_errors_are_one_line(mixed, condition, fragments, monkeypatch,
                                        capsys):  # fmt: skip
@@ -909,6 +913,39 @@ def test_condition_errors_are_one_line(mixed, condition, fragments, monkeypatch,
     err = capsys.readouterr().err
     assert code == 1
     assert_one_line_error(subprocess.CompletedProcess([], code, "", err), *fragments)
+
+
+def test_an_empty_value_asks_a_column_of_numbers_for_missing_rows(mixed):
+    pd = pytest.importorskip("pandas")
+    result = run("sample", "members.safetensors", "-n", "20", "--seed", "5",
+                 "--condition", "height=", "--condition", "city=Nice",
+                 "-o", "unmeasured.parquet", cwd=mixed)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = pd.read_parquet(mixed / "unmeasured.parquet")
+    assert rows["height"].isna().all() and set(rows["city"]) == {"Nice"}
+    sampler = gansampler.load(mixed / "members.safetensors")
+    expected = sampler.sample(20, random_state=5,
+                              conditions={"height": None, "city": "Nice"})  # fmt: skip
+    pd.testing.assert_frame_equal(rows, expected)
+
+
+def test_the_advice_of_a_condition_quotes_a_column_name_for_the_shell(tmp_path, capsys):
+    data = tmp_path / "spaced.csv"
+    data.write_text("a b,c\n" + "".join(f"{i % 7},{i % 3}\n" for i in range(60)))
+    model = str(tmp_path / "m.safetensors")
+    assert main(["fit", str(data), "-o", model, *TINY]) == 0
+    capsys.readouterr()
+    assert main(["sample", model, "--condition", "a b=3"]) == 1
+    assert "fit with --categorical 'a b'." in capsys.readouterr().err
+    # A name that starts with a dash is joined by "=": argparse would read
+    # it as an option, and the advice works as printed.
+    data.write_text("-x,c\n" + "".join(f"{i % 7},{i % 3}\n" for i in range(60)))
+    assert main(["fit", str(data), "-o", model, *TINY]) == 0
+    capsys.readouterr()
+    assert main(["sample", model, "--condition=-x=3"]) == 1
+    advice = capsys.readouterr().err
+    assert "fit with --categorical=-x." in advice
+    assert main(["fit", str(data), "-o", model, *TINY, "--categorical=-x"]) == 0
 
 
 def test_a_condition_without_a_value_is_a_usage_error(capsys):

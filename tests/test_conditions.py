@@ -119,3 +119,69 @@ def test_return_y_gives_the_classes_of_conditioned_rows():
     assert (rows.home == "owner").all() and set(labels) == {"p", "q"}
     # Each row's class is the one it was drawn for: "q" lies near 6.
     assert np.mean((rows.x > 3) == (labels == "q")) > 0.95
+
+
+@pytest.fixture(scope="module")
+def holes():
+    """A sampler of a table with missing numbers and times."""
+    rng = np.random.default_rng(1)
+    income = rng.lognormal(size=300)
+    income[rng.random(300) < 0.2] = np.nan
+    when = pd.Series(pd.date_range("2024-01-01", periods=300, freq="h", tz="UTC"))
+    when[rng.random(300) < 0.3] = pd.NaT
+    X = pd.DataFrame({"income": income, "when": when,
+                      "home": rng.choice(["owner", "renter"], 300),
+                      "age": rng.integers(18, 80, 300)})  # fmt: skip
+    return GANSampler(**BUDGET).fit(X), X
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA, pd.NaT])
+def test_a_column_of_numbers_or_times_may_be_asked_to_be_missing(holes, missing):
+    sampler, X = holes
+    rows = sampler.sample(30, random_state=0, conditions={"income": missing})
+    assert rows["income"].isna().all()
+    assert rows.dtypes.to_dict() == X.dtypes.to_dict()
+    both = sampler.sample(30, random_state=0,
+                          conditions={"when": missing, "home": "renter"})  # fmt: skip
+    assert both["when"].isna().all() and set(both["home"]) == {"renter"}
+
+
+def test_missing_rows_are_the_learned_rows_that_are_missing_there(holes):
+    # By rejection: the conditioned rows are those of the draw that meet
+    # the condition, so their other columns follow the learned dependence.
+    sampler, _ = holes
+    drawn = sampler.sample(4_000, random_state=3)
+    missing = sampler.sample(4_000, random_state=3, conditions={"income": None})
+    share = drawn["income"].isna().mean()
+    assert 0.05 < share < 0.5
+    met = drawn[drawn["income"].isna()]
+    for column in ("age", "home"):
+        assert abs((met[column] == met[column].iloc[0]).mean()
+                   - (missing[column] == met[column].iloc[0]).mean()) < 0.1  # fmt: skip
+    asked = [{"income": None}, {}, {"when": None}]
+    per_row = sampler.sample(3, random_state=0, conditions=asked)
+    assert pd.isna(per_row["income"].iloc[0]) and pd.isna(per_row["when"].iloc[2])
+
+
+@pytest.mark.parametrize(
+    ("conditions", "match"),
+    [
+        ({"income": 1.5}, "'income' holds numbers. Draw rows without"),
+        ({"when": pd.Timestamp("2024-01-02", tz="UTC")}, "'when' holds dates"),
+        ({"age": None}, "where 'age' is missing, but none of its training rows"),
+        (pd.DataFrame({"income": [1.5]}), "'income' holds numbers"),
+    ],
+)
+def test_a_column_of_numbers_takes_no_other_condition(holes, conditions, match):
+    sampler, _ = holes
+    before = sampler.sample(5, random_state=0)
+    with pytest.raises(ValueError, match=match):
+        sampler.sample(1, random_state=0, conditions=conditions)
+    pd.testing.assert_frame_equal(sampler.sample(5, random_state=0), before)
+
+
+def test_a_free_cell_of_a_column_of_numbers_is_no_condition(holes):
+    sampler, _ = holes
+    free = pd.DataFrame({"income": [np.nan, np.nan], "home": ["owner", "renter"]})
+    rows = sampler.sample(2, random_state=0, conditions=free)
+    assert rows["home"].tolist() == ["owner", "renter"]

@@ -112,6 +112,10 @@ def test_a_model_with_nothing_new_to_draw_raises():
     sampler = GANSampler(**FAST, redraw_copies=True, random_state=0).fit(X)
     with pytest.raises(ValueError, match="None of 2,000 rows drawn to replace"):
         sampler.sample(10, random_state=0)
+    # What the message advises works, with no fit.
+    with pytest.raises(ValueError, match=r"set_params\(redraw_copies=False\)"):
+        sampler.sample(10, random_state=0)
+    assert sampler.set_params(redraw_copies=False).sample(10).shape == (10, 1)
 
 
 @pytest.fixture(scope="module")

@@ -655,9 +655,9 @@ def saved_for_training(table, tmp_path_factory):
     return path.read_bytes()
 
 
-def _as_integers(name):
+def _as_dtype(name, dtype):
     def edit(tensors):
-        tensors[name] = tensors[name].round().to(torch.int64)
+        tensors[name] = tensors[name].round().to(dtype)
 
     return edit
 
@@ -690,8 +690,13 @@ BAD_TRAINING_STATES = {
         "generator_optimizer holds NaN or infinite",
     ),
     "integer-weights": (
-        _as_integers("discriminator.layers.0.weight"),
-        "layers.0.weight of discriminator are torch.int64, not floats",
+        _as_dtype("discriminator.layers.0.weight", torch.int64),
+        "layers.0.weight of discriminator are torch.int64, not torch.float32",
+    ),
+    # load_state_dict would cast them: the file is not what was saved.
+    "float64-weights": (
+        _as_dtype("generator_ema.layers.0.weight", torch.float64),
+        "layers.0.weight of generator_ema are torch.float64, not torch.float32",
     ),
     "nan-step-count": (
         _nan_scalar("generator_optimizer.state.0.step"),
@@ -740,6 +745,20 @@ def test_a_bad_training_state_gets_a_clear_value_error(
     path.write_bytes(rewritten(saved_for_training, edit_tensors=edit))
     with pytest.raises(ValueError, match=message):
         gansampler.load(path)
+
+
+def test_a_session_of_float64_by_default_loads_a_file_of_float32(saved, tmp_path):
+    # Its networks are built in float64, and take the file's float32
+    # weights as torch casts them; the check of dtypes refuses other floats.
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(saved)
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        loaded = gansampler.load(path)
+    finally:
+        torch.set_default_dtype(before)
+    assert loaded.net_.generator_ema_.layers[0].weight.dtype == torch.float64
 
 
 def test_a_cut_short_file_whose_header_size_starts_as_a_pickle_is_not_one(tmp_path):

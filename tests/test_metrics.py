@@ -1,3 +1,4 @@
+import types
 import warnings
 
 import numpy as np
@@ -83,6 +84,15 @@ def test_columns_of_text_are_named_with_the_figure_that_compares_them(metric):
     times = pd.DataFrame({"t": pd.date_range("2020", periods=3)})
     assert metric(times, times) == 0.0
     assert metric(X[["height"]].astype("category"), X[["height"]]) == 0.0
+    # Text of digits (codes, postcodes) is text, not numbers read from it.
+    for codes in (["1", "2", "3"], np.array([["1"], ["2"], ["3"]]),
+                  pd.DataFrame({"zip": ["1", "2", "3"]})):  # fmt: skip
+        with pytest.raises(ValueError, match="columns of text or categories"):
+            metric(codes, [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match=r"X is a mapping: pass a DataFrame"):
+        metric({"a": [1, 2]}, {"a": [1, 2]})
+    with pytest.raises(TypeError, match=r"Y is a mapping: pass a DataFrame"):
+        metric([[1.0], [2.0]], types.MappingProxyType({"a": [1.0, 2.0]}))
 
 
 @pytest.mark.parametrize("metric", [wasserstein_distance, ks_statistic])
@@ -434,6 +444,12 @@ def test_privacy_figures_refuse_bad_tables_and_arguments():
         closer_to_training_share(train, train, train, random_state="seed")
     with pytest.raises(ValueError, match="per_row"):
         nearest_neighbour_distance_ratio(train, train, per_row="yes")
+    # A Series is one column of rows, paired by its name.
+    assert exact_copy_share(pd.Series([1.0, 5.0], name="a"), train[["a"]]) == 0.5
+    with pytest.raises(ValueError, match=r"lacks \['a'\]"):
+        exact_copy_share(pd.Series([1.0], name="z"), train[["a"]])
+    with pytest.raises(ValueError, match=r"Reshape one column"):
+        exact_copy_share(np.array([1.0, 5.0]), train[["a"]])
 
 
 def test_times_in_columns_of_objects_are_times(samples):

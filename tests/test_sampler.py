@@ -506,6 +506,27 @@ def test_threads_are_restored(X_normal, fast):
 # --- scikit-learn integration and persistence -------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("n_threads", 0), ("n_threads", -5), ("redraw_copies", "yes"),
+     ("enforce_rounding", None), ("enforce_min_max_values", 1.5)],
+)  # fmt: skip
+def test_a_draw_refuses_a_setting_that_fit_would(X_normal, fast, name, value):
+    # set_params after fit: the draw reads these, and torch would fail
+    # deep inside (set_num_threads(0)).
+    sampler = GANSampler(**fast, random_state=0).fit(X_normal)
+    before = sampler.sample(5, random_state=0)
+    good = sampler.get_params()[name]
+    sampler.set_params(**{name: value})
+    message = f"The '{name}' parameter of GANSampler must be"
+    with pytest.raises(ValueError, match=message):
+        sampler.sample(5, random_state=0)
+    with pytest.raises(ValueError, match=message):
+        gansampler.draw_rows(sampler, 5, 0)
+    sampler.set_params(**{name: good})
+    np.testing.assert_array_equal(sampler.sample(5, random_state=0), before)
+
+
 def test_clone_get_and_set_params():
     sampler = GANSampler(generator_hidden_size=5, random_state=3)
     copy = clone(sampler)
