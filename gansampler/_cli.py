@@ -1080,9 +1080,18 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
             f"matching columns with --columns.{both}"
         ) from None
     if X.shape[1] != sampler.n_features_in_:
+        advice = "; pick them with --columns."
+        if X.shape[1] == sampler.n_features_in_ + 1 and _class_column(sampler):
+            # A file without a header names no class column to leave out.
+            advice = (
+                ", with class labels beside them, which evaluate does not compare: "
+                "leave the class column out with --columns"
+                + (f" (--columns {','.join(map(str, names[:-1]))} where it is the "
+                   "last)." if names is not None else ".")
+            )  # fmt: skip
         raise ValueError(
             f"{path}: {X.shape[1]} columns, but the model was fitted on "
-            f"{sampler.n_features_in_}; pick them with --columns."
+            f"{sampler.n_features_in_}{advice}"
         )
     if len(X) < 2:
         raise ValueError(f"{path}: {len(X)} row; evaluating needs 2 or more.")

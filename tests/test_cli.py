@@ -1567,3 +1567,12 @@ def test_evaluate_reads_a_class_models_samples_without_their_classes(tmp_path, c
     # Rows without names are still read by position.
     np.savetxt(tmp_path / "plain.csv", X, delimiter=",")
     assert main(["evaluate", model, str(tmp_path / "plain.csv")]) == 0
+    # Rows without a header, their classes last: the advice leaves them out.
+    labelled = str(tmp_path / "labelled.csv")
+    np.savetxt(labelled, np.column_stack([X, np.arange(200) % 2]), delimiter=",")
+    capsys.readouterr()
+    assert main(["evaluate", model, labelled, "--no-header"]) == 1
+    err = capsys.readouterr().err
+    assert "3 columns, but the model was fitted on 2, with class labels" in err
+    assert "(--columns 0,1 where it is the last)" in err
+    assert main(["evaluate", model, labelled, "--no-header", "--columns", "0,1"]) == 0
