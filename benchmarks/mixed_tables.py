@@ -113,6 +113,11 @@ def breast():
     return _keel_numbered("breast")
 
 
+def bands():
+    """Cylinder bands (printing): 19 numbers and a text column (365 rows)."""
+    return _keel_numbered("bands")
+
+
 def housevotes():
     """US congress votes: 17 text columns (232 rows)."""
     return _keel_numbered("housevotes")
@@ -130,6 +135,7 @@ OTHER_MIXED_TABLES = {
     "saheart": saheart,
     "breast": breast,
     "housevotes": housevotes,
+    "bands": bands,
 }
 
 

@@ -781,7 +781,9 @@ def _with_new_rows(X, X_checked, X_new):
         rows = pd.concat([X.reset_index(drop=True), new], ignore_index=True)
         return rows.astype(X.dtypes.to_dict())
     original = np.asarray(X)
-    if original.dtype.kind not in "iub":
+    # float16 stays float16, as imbalanced-learn's samplers keep it (the
+    # checks made it float64).
+    if original.dtype.kind not in "iub" and original.dtype != np.float16:
         original = X_checked
     new = [
         _as_column_dtype(X_new[:, j], original[:, j], j) for j in range(X_new.shape[1])

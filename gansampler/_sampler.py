@@ -770,6 +770,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             n_rows=len(coded),
             class_counts=None if codes is None else np.bincount(codes),
         )
+        _warn_of_unused_check_settings(self, net)
         # Networks other than the built-in ones may draw from torch's global
         # random state while they train (dropout): they take turns.
         custom = self.generator is not None or self.discriminator is not None
@@ -1451,6 +1452,20 @@ _OWN_CALLBACKS = {
     "fidelity": "the fidelity recorded each epoch, train_w1",
     "held_out_check": "the held-out check of early_stopping",
 }
+# The callbacks of its net that skorch adds, or verbose does, by name.
+_NET_CALLBACKS = {
+    "epoch_timer": "skorch's EpochTimer, which records each epoch's dur",
+    "print_log": "the table of epochs that verbose=1 prints; verbose=0 leaves it out",
+    "progress_bar": "the bar of rounds that verbose=2 shows",
+}
+# What the net records in its history each epoch (a callback's figure of
+# the same name would overwrite it, and the choices made on it).
+_RECORDED = {
+    "epoch", "dur", "batches", "diverged", "train_loss", "valid_loss",
+    "train_batch_count", "valid_batch_count", "valid_nn", "valid_ks",
+    "valid_closer", "generator_loss", "discriminator_loss", "train_w1",
+    "train_loss_best", "valid_loss_best", "train_w1_best",
+}  # fmt: skip
 
 
 def _check_callback(entry):
@@ -1471,6 +1486,12 @@ def _check_callback(entry):
                 if entry[1] is None
                 else f"callbacks names one {own} ({_OWN_CALLBACKS[entry[0]]}): "
                 "give yours another name."
+            )
+        if entry[0] in _NET_CALLBACKS:
+            raise ValueError(
+                f"callbacks names one {entry[0]!r}, the name of a callback of "
+                f"GANSampler's net ({_NET_CALLBACKS[entry[0]]}): give yours "
+                "another name."
             )
         callback = entry[1]
         if callback is None:
@@ -1536,6 +1557,13 @@ def _check_epoch_scoring(callback):
     """Refuse an EpochScoring that skorch would run on predictions, which a
     GAN does not make, or on a validation split, which the held-out check
     takes: what works is a function of the net, on the training rows."""
+    named = callback.name if isinstance(callback.name, str) else None
+    if named in _RECORDED or f"{named}_best" in _RECORDED:
+        raise ValueError(
+            f"EpochScoring(name={named!r}) would write over the history's "
+            f"{named!r}, which GANSampler records (and chooses on): give it "
+            "another name."
+        )
     fixes = []
     if not callable(callback.scoring):
         fixes.append("a function of (net, X, y) as scoring (a scikit-learn "
@@ -1749,6 +1777,28 @@ def _warn_of_unused_settings(sampler):
                 f"with {player}=functools.partial(..., setting=value).",
                 UserWarning,
             )
+
+
+def _warn_of_unused_check_settings(sampler, net):
+    """Warn of settings of the held-out check given to a fit that runs
+    none: they would be dropped silently."""
+    if net.train_split is not None:
+        return
+    given = [f"{name}={getattr(sampler, name)!r}"
+             for name in ("validation_fraction", "n_iter_no_change")
+             if getattr(sampler, name) != DEFAULTS[name]]  # fmt: skip
+    if given:
+        why = (
+            "early_stopping=False"
+            if sampler.early_stopping is False
+            else "early_stopping='auto' runs it only where a generator can learn "
+            "its rows by heart, as its docs say"
+        )
+        warn(
+            f"{', '.join(given)}: settings of the held-out check, which this fit "
+            f"does not run ({why}); set early_stopping=True to run it.",
+            UserWarning,
+        )
 
 
 def _is_auto(name, value):

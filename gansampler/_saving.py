@@ -13,6 +13,7 @@ import functools
 import hashlib
 import importlib
 import json
+import math
 import pathlib
 import re
 import struct
@@ -371,11 +372,15 @@ def _history_state(history, tensors, prefix):
         return plain
 
     epochs = [kept(epoch, skip=("batches",)) for epoch in history]
-    batches = [[kept(batch) for batch in epoch.pop("batches", [])] for epoch in epochs]
+    # A round that recorded nothing (one interrupted, as by Ctrl-C in
+    # net_.partial_fit) is left out; a value a round lacks is NaN.
+    batches = [
+        [kept(batch) for batch in epoch.pop("batches", []) if batch] for epoch in epochs
+    ]
     keys = sorted({key for epoch in batches for batch in epoch for key in batch})
     round_keys = []
     for key in keys:
-        values = [batch.get(key) for epoch in batches for batch in epoch]
+        values = [batch.get(key, math.nan) for epoch in batches for batch in epoch]
         if not all(isinstance(v, int | float) and not isinstance(v, bool)
                    for v in values):  # fmt: skip
             dropped.add(key)

@@ -2,7 +2,15 @@ import pickle
 
 import numpy as np
 import pytest
-from skorch.callbacks import BatchScoring, Checkpoint, EpochScoring, LRScheduler
+from skorch.callbacks import (
+    BatchScoring,
+    Checkpoint,
+    EpochScoring,
+    EpochTimer,
+    LRScheduler,
+    PrintLog,
+    ProgressBar,
+)
 
 from gansampler import GANSampler
 from gansampler._callbacks import EpochFidelity
@@ -175,6 +183,49 @@ def test_a_callback_named_as_gansamplers_own_is_refused(X_normal, name):
     sampler.set_params(callbacks=[(name, None)])  # skorch's way to leave one out
     with pytest.raises(ValueError, match=f"leaves out '{name}', the name of GANSam"):
         sampler.fit(X_normal)
+
+
+@pytest.mark.parametrize(
+    ("name", "callback", "verbose"),
+    [("epoch_timer", EpochTimer(), 0), ("print_log", PrintLog(), 0),
+     ("print_log", PrintLog(), 1), ("progress_bar", ProgressBar(), 0),
+     ("progress_bar", None, 2)],
+)  # fmt: skip
+def test_a_callback_named_as_one_of_the_nets_is_refused_whatever_verbose(
+    X_normal, name, callback, verbose
+):
+    # skorch said only that the name was taken twice, and only at the
+    # verbose that adds its own.
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, verbose=verbose,
+                         callbacks=[(name, callback)])  # fmt: skip
+    with pytest.raises(ValueError, match=f"'{name}', the name of a callback of GANS"):
+        sampler.fit(X_normal)
+
+
+@pytest.mark.parametrize("name", ["train_w1", "valid_loss", "epoch", "valid"])
+def test_a_figure_named_as_one_the_history_records_is_refused(X_normal, name):
+    # It would write over the figure, which the check and best_epoch_ chose
+    # on. A name that only begins like one is free.
+    watch = EpochScoring(lambda net, X, y: 1.0, name=name, on_train=True,
+                         use_caching=False)  # fmt: skip
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, callbacks=[watch])
+    if name == "valid":  # records valid and valid_best: neither is taken
+        assert "valid" in sampler.fit(X_normal).history_[-1]
+        return
+    with pytest.raises(ValueError, match=f"name='{name}'\\) would write over"):
+        sampler.fit(X_normal)
+
+
+def test_settings_of_a_check_that_does_not_run_are_warned_of(X_normal):
+    settings = {"max_epochs": 1, "steps_per_epoch": 3, "validation_fraction": 0.2}
+    with pytest.warns(
+        UserWarning,
+        match=r"validation_fraction=0.2: settings of the "
+        r"held-out check, which this fit does not run \(early_stop",
+    ):
+        GANSampler(**settings).fit(X_normal)
+    with pytest.warns(UserWarning, match=r"n_iter_no_change=3: .*early_stopping=Fa"):
+        GANSampler(**settings, n_iter_no_change=3, early_stopping=False).fit(X_normal)
 
 
 def test_callbacks_of_each_round_get_skorchs_arguments(X_normal):

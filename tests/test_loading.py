@@ -1088,6 +1088,30 @@ def test_a_history_of_tensors_and_arrays_is_saved_and_the_rest_left_out(
     )
 
 
+def test_a_history_of_an_interrupted_epoch_saves_and_loads(table, tmp_path):
+    # Ctrl-C in net_.partial_fit: skorch keeps the epoch begun, whose
+    # rounds recorded nothing, or not all of their figures.
+    X, _ = table
+    sampler = GANSampler(**TINY, random_state=0).fit(X)
+    sampler.history_.new_epoch()
+    sampler.history_.record("epoch", len(sampler.history_))
+    for figures in ({}, {"d_loss": 0.5}):
+        sampler.history_.new_batch()
+        for key, value in figures.items():
+            sampler.history_.record_batch(key, value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DroppedParameterWarning)
+        sampler.save(tmp_path / "m.safetensors")
+    history = gansampler.load(tmp_path / "m.safetensors").history_
+    (kept,) = history[-1, "batches"]  # the round that recorded nothing left out
+    assert kept.pop("d_loss") == 0.5
+    assert kept and all(np.isnan(value) for value in kept.values())
+    np.testing.assert_allclose(
+        history[:-1, "batches", :, "train_loss"],
+        sampler.history_[:-1, "batches", :, "train_loss"],
+    )
+
+
 def test_arrays_of_names_and_trust_given_once_are_kept(table, tmp_path):
     X, _ = table
     frame = pd.DataFrame(X, columns=["a", "b", "c"]).assign(k=np.arange(len(X)) % 3)

@@ -325,6 +325,10 @@ def test_integer_arrays_stay_integer_and_float32_stays_float32():
     assert X_res.dtype == np.int32
     X_res, y_res = resampler().fit_resample(X.astype(np.float32), y.astype(np.int8))
     assert X_res.dtype == np.float32 and y_res.dtype == np.int8
+    # float16 too, as imbalanced-learn keeps it; its rows unchanged.
+    X_res, _ = resampler().fit_resample(X.astype(np.float16), y)
+    assert X_res.dtype == np.float16
+    np.testing.assert_array_equal(X_res[: len(X)], X.astype(np.float16))
 
 
 def test_lists_come_back_as_lists():
