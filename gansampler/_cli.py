@@ -1083,12 +1083,15 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
         advice = "; pick them with --columns."
         if X.shape[1] == sampler.n_features_in_ + 1 and _class_column(sampler):
             # A file without a header names no class column to leave out.
+            kept = None if names is None else [str(name) for name in names[:-1]]
+            example = ""
+            if kept is not None and not any("," in name for name in kept):
+                example = (f" ({_option('--columns', ','.join(kept))} where it is "
+                           "the last)")  # fmt: skip
             advice = (
                 ", with class labels beside them, which evaluate does not compare: "
-                "leave the class column out with --columns"
-                + (f" (--columns {','.join(map(str, names[:-1]))} where it is the "
-                   "last)." if names is not None else ".")
-            )  # fmt: skip
+                f"leave the class column out with --columns{example}."
+            )
         raise ValueError(
             f"{path}: {X.shape[1]} columns, but the model was fitted on "
             f"{sampler.n_features_in_}{advice}"

@@ -544,12 +544,25 @@ def _rebuild_history(config, tensors, prefix):
         key: tensors.take(prefix + key, (sum(rounds),), finite=False).tolist()
         for key in keys
     }
+    absent = config.get("absent", {})  # the rounds that lack a figure
+    if not (
+        isinstance(absent, dict)
+        and all(
+            key in columns
+            and isinstance(places, list)
+            and all(type(i) is int and 0 <= i < sum(rounds) for i in places)
+            for key, places in absent.items()
+        )
+    ):
+        raise ValueError("the history's rounds that lack a figure are not its rounds")
+    lacking = {(key, i) for key, places in absent.items() for i in places}
     ends = np.cumsum(rounds)
     for epoch, end, n in zip(epochs, ends, rounds, strict=True):
         epoch["batches"] = [
-            {key: values[i] for key, values in columns.items()}
+            {key: values[i] for key, values in columns.items()
+             if (key, i) not in lacking}
             for i in range(end - n, end)
-        ]
+        ]  # fmt: skip
     return History(epochs)
 
 

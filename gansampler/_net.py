@@ -18,7 +18,7 @@ from numbers import Integral
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping, EpochTimer, PrintLog
+from skorch.callbacks import EarlyStopping, EpochScoring, EpochTimer, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
 
 from ._callbacks import EpochFidelity, print_table
@@ -621,6 +621,14 @@ class GANNet(NeuralNet):
         skorch net or this one records, but this training does not: skorch
         would fail at the first epoch's end."""
         keys = self.recorded_keys()
+        for _, callback in self.callbacks_:
+            figure = getattr(callback, "name_", None)  # its name, or its function's
+            if isinstance(callback, EpochScoring) and figure in keys:
+                raise ValueError(
+                    f"EpochScoring {figure!r} would write over the history's "
+                    f"{figure!r}, which this training records (and may choose "
+                    "on): give it another name with name=."
+                )
         figures = {"train_loss", "valid_acc", *_HELD_OUT_FIGURES}  # skorch's too
         figures |= {callback.name for _, callback in self.callbacks_
                     if isinstance(callback, EpochFidelity)}  # fmt: skip

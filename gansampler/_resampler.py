@@ -788,7 +788,14 @@ def _with_new_rows(X, X_checked, X_new):
     new = [
         _as_column_dtype(X_new[:, j], original[:, j], j) for j in range(X_new.shape[1])
     ]
-    return np.concatenate([original, np.column_stack(new).astype(original.dtype)])
+    with np.errstate(over="ignore"):
+        new = np.column_stack(new).astype(original.dtype)
+    if original.dtype == np.float16 and not np.isfinite(new).all():
+        raise ValueError(
+            "The sampler drew values beyond float16's range (65,504 either way), "
+            "which X's dtype cannot hold: pass X as float32."
+        )
+    return np.concatenate([original, new])
 
 
 def _with_new_mixed_rows(X, new):

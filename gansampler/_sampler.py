@@ -115,8 +115,19 @@ _CALIBRATION_KEY = 4
 
 
 def _fitted_by_data_map(name, doc):
-    """A read-only attribute of the sampler, kept by its data map."""
-    return property(lambda self: getattr(self.data_map_, name), doc=doc)
+    """A read-only attribute of the sampler, kept by its data map: none
+    (an AttributeError that says why) for a table without number columns."""
+
+    def get(self):
+        data_map = self.data_map_  # not fitted: scikit-learn's error
+        if data_map is None:
+            raise AttributeError(
+                f"{name} describes the columns of numbers, and this sampler's "
+                "table has none (data_map_ is None): see table_map_.columns_."
+            )
+        return getattr(data_map, name)
+
+    return property(get, doc=doc)
 
 
 class GANSampler(OneToOneFeatureMixin, BaseEstimator):
@@ -660,6 +671,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     @property
     def quantile_transformer_(self):
         """The quantile map; not with ``preprocessing="standard"``."""
+        if self.data_map_ is None:
+            raise AttributeError(
+                "quantile_transformer_ describes the columns of numbers, and this "
+                "sampler's table has none (data_map_ is None)."
+            )
         transformer = self.data_map_.quantile_transformer_
         if transformer is None:
             raise AttributeError(
@@ -706,7 +722,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
 
     def _fit(self, X, y, statistics=None):
         for entry in self.callbacks or []:
-            _check_callback(entry)
+            _check_callback(entry, verbose=self.verbose)
         X_given = X
         X, frame = self._check_table(X)
         if statistics is not None:
@@ -770,7 +786,6 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             n_rows=len(coded),
             class_counts=None if codes is None else np.bincount(codes),
         )
-        _warn_of_unused_check_settings(self, net)
         # Networks other than the built-in ones may draw from torch's global
         # random state while they train (dropout): they take turns.
         custom = self.generator is not None or self.discriminator is not None
@@ -1047,8 +1062,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         a fitted sampler is deterministic, and compares them with ``X``
         column by column: a column of numbers by the 1-Wasserstein distance
         divided by its standard deviation in ``X`` (by the generated rows'
-        where ``X`` holds one value: a row, a constant column; see
-        :func:`gansampler.metrics.wasserstein_distance`), on the values
+        where ``X`` holds one value: a row, a constant column; where both
+        hold one value, their gap over the larger of their sizes, at most
+        1; see :func:`gansampler.metrics.wasserstein_distance`), on the values
         present, plus the gap between the missing rates where values are
         missing; a category column by the total variation distance between
         the levels' shares (see
@@ -1347,6 +1363,8 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     if split is not None:
         check = HeldOutCheck(patience=params["n_iter_no_change"])
         callbacks.append(("held_out_check", check))
+    else:
+        _warn_of_unused_check_settings(sampler, asked=params["early_stopping"])
     users = copy.deepcopy(params["callbacks"]) if params["callbacks"] else []
     # A class is built here, as skorch would, so that it is set like the rest.
     users = [_built(entry) for entry in users]
@@ -1452,25 +1470,19 @@ _OWN_CALLBACKS = {
     "fidelity": "the fidelity recorded each epoch, train_w1",
     "held_out_check": "the held-out check of early_stopping",
 }
-# The callbacks of its net that skorch adds, or verbose does, by name.
+# The callbacks of its net that skorch adds, or verbose does, by name: the
+# least verbose that adds each, and what it is.
 _NET_CALLBACKS = {
-    "epoch_timer": "skorch's EpochTimer, which records each epoch's dur",
-    "print_log": "the table of epochs that verbose=1 prints; verbose=0 leaves it out",
-    "progress_bar": "the bar of rounds that verbose=2 shows",
+    "epoch_timer": (0, "skorch's EpochTimer, which records each epoch's dur"),
+    "print_log": (1, "the table of epochs that verbose=1 prints"),
+    "progress_bar": (2, "the bar of rounds that verbose=2 shows"),
 }
-# What the net records in its history each epoch (a callback's figure of
-# the same name would overwrite it, and the choices made on it).
-_RECORDED = {
-    "epoch", "dur", "batches", "diverged", "train_loss", "valid_loss",
-    "train_batch_count", "valid_batch_count", "valid_nn", "valid_ks",
-    "valid_closer", "generator_loss", "discriminator_loss", "train_w1",
-    "train_loss_best", "valid_loss_best", "train_w1_best",
-}  # fmt: skip
 
 
-def _check_callback(entry):
-    """Refuse an entry of ``callbacks`` that is no skorch callback, or one
-    that would act on the single network of a plain skorch net."""
+def _check_callback(entry, *, verbose=0):
+    """Refuse an entry of ``callbacks`` that is no skorch callback, one that
+    would act on the single network of a plain skorch net, or one named as a
+    callback the net has at ``verbose``."""
     callback = entry
     if isinstance(entry, tuple | list):
         if len(entry) != 2 or not isinstance(entry[0], str):
@@ -1487,11 +1499,13 @@ def _check_callback(entry):
                 else f"callbacks names one {own} ({_OWN_CALLBACKS[entry[0]]}): "
                 "give yours another name."
             )
-        if entry[0] in _NET_CALLBACKS:
+        least, what = _NET_CALLBACKS.get(entry[0], (math.inf, None))
+        if verbose >= least:
+            quieter = f" (or fit with verbose={least - 1})" if least else ""
             raise ValueError(
                 f"callbacks names one {entry[0]!r}, the name of a callback of "
-                f"GANSampler's net ({_NET_CALLBACKS[entry[0]]}): give yours "
-                "another name."
+                f"GANSampler's net at verbose={verbose} ({what}): give yours "
+                f"another name{quieter}."
             )
         callback = entry[1]
         if callback is None:
@@ -1557,13 +1571,6 @@ def _check_epoch_scoring(callback):
     """Refuse an EpochScoring that skorch would run on predictions, which a
     GAN does not make, or on a validation split, which the held-out check
     takes: what works is a function of the net, on the training rows."""
-    named = callback.name if isinstance(callback.name, str) else None
-    if named in _RECORDED or f"{named}_best" in _RECORDED:
-        raise ValueError(
-            f"EpochScoring(name={named!r}) would write over the history's "
-            f"{named!r}, which GANSampler records (and chooses on): give it "
-            "another name."
-        )
     fixes = []
     if not callable(callback.scoring):
         fixes.append("a function of (net, X, y) as scoring (a scikit-learn "
@@ -1676,12 +1683,17 @@ def _check_round_memory(net, width):
 def _scaled_distances(X, generated):
     """Each column's 1-Wasserstein distance over its spread in ``X``, or
     where ``X`` holds one value (a row, a constant column), over the
-    generated rows' spread: never in the data's unit."""
+    generated rows' spread; where both hold one value, the gap between them
+    over the larger of their sizes, at most 1 (0 for the same value, 1 for
+    0 against any other): never in the data's unit."""
     distances = wasserstein_distance(X, generated, scale=False,
                                      multioutput="raw_values")  # fmt: skip
     spread = column_spread(X)
     spread = np.where(spread > 0, spread, column_spread(generated))
-    return distances / np.where(spread > 0, spread, 1.0)
+    size = np.maximum(np.abs(X).max(axis=0), np.abs(generated).max(axis=0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gaps = np.where(distances > 0, np.minimum(distances / size, 1.0), 0.0)
+    return np.where(spread > 0, distances / np.where(spread > 0, spread, 1.0), gaps)
 
 
 def column_distances(coded, generated, table_map):
@@ -1779,26 +1791,29 @@ def _warn_of_unused_settings(sampler):
             )
 
 
-def _warn_of_unused_check_settings(sampler, net):
+def _warn_of_unused_check_settings(sampler, *, asked):
     """Warn of settings of the held-out check given to a fit that runs
-    none: they would be dropped silently."""
-    if net.train_split is not None:
-        return
+    none: they would be dropped silently. ``asked``: whether early_stopping
+    (or its "auto") asked for the check."""
     given = [f"{name}={getattr(sampler, name)!r}"
              for name in ("validation_fraction", "n_iter_no_change")
              if getattr(sampler, name) != DEFAULTS[name]]  # fmt: skip
-    if given:
-        why = (
-            "early_stopping=False"
-            if sampler.early_stopping is False
-            else "early_stopping='auto' runs it only where a generator can learn "
-            "its rows by heart, as its docs say"
-        )
-        warn(
-            f"{', '.join(given)}: settings of the held-out check, which this fit "
-            f"does not run ({why}); set early_stopping=True to run it.",
-            UserWarning,
-        )
+    if not given:
+        return
+    if asked:
+        why = ("classes of one row leave it no rows to hold back; fit on more "
+               "rows of each class to run it")  # fmt: skip
+    elif sampler.early_stopping is False:
+        why = "early_stopping=False; set early_stopping=True to run it"
+    else:
+        why = ("early_stopping='auto' runs it only where a generator can learn "
+               "its rows by heart, as its docs say; set early_stopping=True to "
+               "run it")  # fmt: skip
+    warn(
+        f"{', '.join(given)}: settings of the held-out check, which this fit "
+        f"does not run ({why}).",
+        UserWarning,
+    )
 
 
 def _is_auto(name, value):

@@ -373,20 +373,26 @@ def _history_state(history, tensors, prefix):
 
     epochs = [kept(epoch, skip=("batches",)) for epoch in history]
     # A round that recorded nothing (one interrupted, as by Ctrl-C in
-    # net_.partial_fit) is left out; a value a round lacks is NaN.
+    # net_.partial_fit) is left out; the rounds that lack a figure others
+    # have (interrupted, or a callback's that records on some rounds) are
+    # listed, their places in its tensor NaN.
     batches = [
         [kept(batch) for batch in epoch.pop("batches", []) if batch] for epoch in epochs
     ]
-    keys = sorted({key for epoch in batches for batch in epoch for key in batch})
-    round_keys = []
+    rounds = [batch for epoch in batches for batch in epoch]
+    keys = sorted({key for batch in rounds for key in batch})
+    round_keys, absent = [], {}
     for key in keys:
-        values = [batch.get(key, math.nan) for epoch in batches for batch in epoch]
+        values = [batch.get(key, math.nan) for batch in rounds]
         if not all(isinstance(v, int | float) and not isinstance(v, bool)
                    for v in values):  # fmt: skip
             dropped.add(key)
             continue
         tensors[prefix + key] = torch.tensor(values, dtype=torch.float64)
         round_keys.append(key)
+        lacking = [i for i, batch in enumerate(rounds) if key not in batch]
+        if lacking:
+            absent[key] = lacking
     if dropped:
         warn(
             DroppedParameterWarning(
@@ -397,8 +403,11 @@ def _history_state(history, tensors, prefix):
                 "save with joblib."
             )
         )
-    return {"epochs": epochs, "rounds": [len(epoch) for epoch in batches],
-            "round_keys": round_keys}  # fmt: skip
+    state = {"epochs": epochs, "rounds": [len(epoch) for epoch in batches],
+             "round_keys": round_keys}  # fmt: skip
+    if absent:  # 0.32 on; earlier versions read NaN there
+        state["absent"] = absent
+    return state
 
 
 # What _plain returns for a value that JSON cannot hold.

@@ -187,32 +187,52 @@ def test_a_callback_named_as_gansamplers_own_is_refused(X_normal, name):
 
 @pytest.mark.parametrize(
     ("name", "callback", "verbose"),
-    [("epoch_timer", EpochTimer(), 0), ("print_log", PrintLog(), 0),
-     ("print_log", PrintLog(), 1), ("progress_bar", ProgressBar(), 0),
-     ("progress_bar", None, 2)],
+    [("epoch_timer", EpochTimer(), 0), ("print_log", PrintLog(), 1),
+     ("progress_bar", ProgressBar(), 2), ("progress_bar", None, 2)],
 )  # fmt: skip
-def test_a_callback_named_as_one_of_the_nets_is_refused_whatever_verbose(
+def test_a_callback_named_as_one_the_net_has_is_refused(
     X_normal, name, callback, verbose
 ):
-    # skorch said only that the name was taken twice, and only at the
-    # verbose that adds its own.
+    # skorch said only that the name was taken twice.
     sampler = GANSampler(max_epochs=1, steps_per_epoch=3, verbose=verbose,
                          callbacks=[(name, callback)])  # fmt: skip
     with pytest.raises(ValueError, match=f"'{name}', the name of a callback of GANS"):
         sampler.fit(X_normal)
+    if verbose:  # a quieter net has none of that name: the user's is theirs
+        sampler.set_params(verbose=verbose - 1)
+        if callback is not None:
+            assert name in dict(sampler.fit(X_normal).net_.callbacks_)
 
 
-@pytest.mark.parametrize("name", ["train_w1", "valid_loss", "epoch", "valid"])
-def test_a_figure_named_as_one_the_history_records_is_refused(X_normal, name):
-    # It would write over the figure, which the check and best_epoch_ chose
-    # on. A name that only begins like one is free.
+@pytest.mark.parametrize(
+    ("name", "early_stopping"),
+    [("train_w1", False), ("epoch", False), ("valid_loss", True),
+     ("valid_loss", False), ("train_loss", False), ("valid", True)],
+)  # fmt: skip
+def test_a_figure_named_as_one_the_training_records_is_refused(
+    X_normal, name, early_stopping
+):
+    # It would write over the figure, which the check and best_epoch_ choose
+    # on. One that this training does not record, or whose name only begins
+    # like one, is free.
     watch = EpochScoring(lambda net, X, y: 1.0, name=name, on_train=True,
                          use_caching=False)  # fmt: skip
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, callbacks=[watch],
+                         early_stopping=early_stopping)  # fmt: skip
+    if name in ("train_w1", "epoch") or (early_stopping and name == "valid_loss"):
+        with pytest.raises(ValueError, match=f"EpochScoring '{name}' would write"):
+            sampler.fit(X_normal)
+    else:
+        assert sampler.fit(X_normal).history_[-1, name] == 1.0
+
+
+def test_a_figure_named_after_its_function_is_checked_too(X_normal):
+    def train_w1(net, X, y):
+        return 1.0
+
+    watch = EpochScoring(train_w1, on_train=True, use_caching=False)
     sampler = GANSampler(max_epochs=1, steps_per_epoch=3, callbacks=[watch])
-    if name == "valid":  # records valid and valid_best: neither is taken
-        assert "valid" in sampler.fit(X_normal).history_[-1]
-        return
-    with pytest.raises(ValueError, match=f"name='{name}'\\) would write over"):
+    with pytest.raises(ValueError, match="EpochScoring 'train_w1' would write"):
         sampler.fit(X_normal)
 
 
@@ -226,6 +246,18 @@ def test_settings_of_a_check_that_does_not_run_are_warned_of(X_normal):
         GANSampler(**settings).fit(X_normal)
     with pytest.warns(UserWarning, match=r"n_iter_no_change=3: .*early_stopping=Fa"):
         GANSampler(**settings, n_iter_no_change=3, early_stopping=False).fit(X_normal)
+
+
+def test_settings_of_a_check_that_classes_of_one_row_leave_out_are_warned_of():
+    # "auto" asks for the check (rows drawn 10,000 times each, 128 weights
+    # a row), and classes of one row leave it none to hold back.
+    X = np.random.default_rng(0).normal(size=(40, 9))
+    y = np.r_[np.arange(38), [38, 38]]
+    sampler = GANSampler(max_epochs=20, steps_per_epoch=100, n_iter_no_change=3,
+                         generator_hidden_size=128)  # fmt: skip
+    with pytest.warns(UserWarning, match="classes of one row leave it no rows"):
+        sampler.fit(X, y)
+    assert not sampler.resolved_params_["early_stopping"]
 
 
 def test_callbacks_of_each_round_get_skorchs_arguments(X_normal):

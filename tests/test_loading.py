@@ -16,7 +16,7 @@ import pytest
 import safetensors
 import safetensors.torch
 import torch
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping
 from torch import nn
 
 import gansampler
@@ -1103,13 +1103,42 @@ def test_a_history_of_an_interrupted_epoch_saves_and_loads(table, tmp_path):
         warnings.simplefilter("error", DroppedParameterWarning)
         sampler.save(tmp_path / "m.safetensors")
     history = gansampler.load(tmp_path / "m.safetensors").history_
-    (kept,) = history[-1, "batches"]  # the round that recorded nothing left out
-    assert kept.pop("d_loss") == 0.5
-    assert kept and all(np.isnan(value) for value in kept.values())
+    # The round that recorded nothing is left out; the other keeps what it
+    # recorded, and no more.
+    assert history[-1, "batches"] == [{"d_loss": 0.5}]
+    assert "d_loss" not in history[0, "batches", 0]
     np.testing.assert_allclose(
         history[:-1, "batches", :, "train_loss"],
         sampler.history_[:-1, "batches", :, "train_loss"],
     )
+
+
+class OddRounds(Callback):
+    """Records a figure on every other round."""
+
+    def on_batch_end(self, net, **kwargs):
+        rounds = len(net.history[-1, "batches"])
+        if rounds % 2:
+            net.history.record_batch("odd", float(rounds))
+
+
+def test_a_figure_recorded_on_some_rounds_only_round_trips(table, tmp_path):
+    X, _ = table
+    sampler = GANSampler(**TINY, random_state=0, callbacks=[OddRounds()]).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DroppedParameterWarning)
+        sampler.save(tmp_path / "m.safetensors")
+    loaded = gansampler.load(tmp_path / "m.safetensors").history_
+    assert loaded[:, "batches", :, "odd"] == sampler.history_[:, "batches", :, "odd"]
+    assert loaded[:, "batches"] == sampler.history_[:, "batches"]
+
+    def forged(config):
+        config["fitted"]["history"]["absent"]["odd"].append(10**6)
+
+    payload = (tmp_path / "m.safetensors").read_bytes()
+    (tmp_path / "f").write_bytes(rewritten(payload, edit_config=forged))
+    with pytest.raises(ValueError, match="rounds that lack a figure are not its"):
+        gansampler.load(tmp_path / "f")
 
 
 def test_arrays_of_names_and_trust_given_once_are_kept(table, tmp_path):

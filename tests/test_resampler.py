@@ -329,6 +329,9 @@ def test_integer_arrays_stay_integer_and_float32_stays_float32():
     X_res, _ = resampler().fit_resample(X.astype(np.float16), y)
     assert X_res.dtype == np.float16
     np.testing.assert_array_equal(X_res[: len(X)], X.astype(np.float16))
+    # Values it cannot hold are refused, not made infinite.
+    with pytest.raises(ValueError, match="beyond float16's range"):
+        resampler(sampler=ConstantSampler(1e5)).fit_resample(X.astype(np.float16), y)
 
 
 def test_lists_come_back_as_lists():

@@ -1478,6 +1478,29 @@ def test_score_of_a_constant_column_is_not_in_the_data_s_unit():
     np.testing.assert_allclose(-score, (first + expected) / 2, rtol=0.05)
 
 
+@pytest.mark.parametrize("unit", [1e-6, 1.0, 1e6])
+def test_score_of_a_constant_column_against_another_constant_is_unit_free(unit):
+    # The training rows and the scored rows hold one value each: their gap
+    # over the larger, at most 1, whatever the unit (it was the gap itself).
+    rng = np.random.default_rng(0)
+    X = np.c_[np.full(300, 2.0 * unit), rng.normal(size=300)]
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=5, random_state=0).fit(X)
+    other = sampler.score(X)
+    for value, gap in ((2.0, 0.0), (3.0, 1 / 3), (0.0, 1.0), (-5.0, 1.0)):
+        scored = np.c_[np.full(300, value * unit), X[:, 1]]
+        np.testing.assert_allclose(sampler.score(scored), other - gap / 2, rtol=1e-9)
+
+
+def test_statistics_of_numbers_say_why_a_table_without_numbers_has_none():
+    pd = pytest.importorskip("pandas")
+    rows = pd.DataFrame({"c": ["a", "b"] * 50, "x": np.full(100, np.nan)})
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0).fit(rows)
+    assert sampler.data_map_ is None
+    for name in ("mean_", "decimals_", "data_min_", "quantile_transformer_"):
+        with pytest.raises(AttributeError, match=f"{name} describes the columns of"):
+            getattr(sampler, name)
+
+
 def test_divergence_beside_the_held_out_check_says_which_generator_samples(
     X_normal, fast
 ):
