@@ -73,6 +73,10 @@ def _rows(text):
                 f"{text!r} is not a whole number of rows (such as 1000 or 1e9)"
             ) from None
         value = int(number)
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of rows from 0 to 2**63 - 1"
+        )
     return value
 
 
@@ -355,7 +359,18 @@ def _demo(args) -> int:
 
 
 def _columns(text):
-    return [c.strip() for c in text.split(",") if c.strip()] if text else None
+    """The names of --columns, A,B; None where it was not given."""
+    if text is None:
+        return None
+    if not text.strip():
+        return []  # refused where the columns are read
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise ValueError(
+            f"--columns {text!r} names an empty column: give names (or "
+            "positions) between the commas, such as --columns height,weight."
+        )
+    return names
 
 
 def _fit(args) -> int:
@@ -649,8 +664,6 @@ def _is_folder(path):
 
 
 def _sample(args) -> int:
-    if args.n < 0:
-        raise ValueError("-n must be 0 or more")
     if _is_folder(args.output):
         return _sample_parts(args)
     if args.format or args.scheduler or args.chunk_size is not None:

@@ -58,8 +58,9 @@ _GROUPED = {
     ",": re.compile(r"[+-]?([1-9]\d{0,2}(,\d{3})+|\d+)(\.\d+)?"),
     ".": re.compile(r"[+-]?([1-9]\d{0,2}(\.\d{3})+|\d+)(,\d+)?"),
 }
-# In a file of decimal commas, 1.500 is 1.5 where a column's cells are all
-# such, and 1500 beside grouped numbers: said so.
+# In a file of decimal commas, 1.500 is 1500 beside grouped numbers or
+# decimal commas (1.234,5; 12,5), and 1.5 where the column has neither:
+# said so either way.
 _ONE_GROUP = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 _BOOLEANS = {"true": True, "false": False}
 _ISO_DATE = re.compile(
@@ -260,6 +261,13 @@ def _csv_start(reader, path, columns, header, delimiter):
     first = next((row for row in reader if "".join(row).strip()), None)
     if first is None:
         raise DataFileError(f"{path}: the file is empty.")
+    if len(first) == 1 and delimiter != "\t" and "\t" in first[0].strip():
+        # One column whose name holds tabs: the whole line, unsplit.
+        raise DataFileError(
+            f"{path}: its first line is split by tabs, not by "
+            f"{'semicolons' if delimiter == ';' else 'commas'}: name the file "
+            ".tsv to read it as tab-separated."
+        )
     if header is None:
         # A first line with a word in it is a header.
         decimal = "," if delimiter == ";" else "."
@@ -324,6 +332,13 @@ def _parse_csv(handle, path, columns, delimiter, header, reservoir=None,
         for j in positions:
             cell = row[j].strip()
             if delimiter == ";":  # and so a decimal comma: 1,5 is 1.5
+                if "." in cell and _ONE_GROUP.fullmatch(cell):
+                    # 1.500: 1.5, or thousands grouped? The column says, as a
+                    # whole, in the reading of mixed tables.
+                    raise MixedTableError(
+                        f"{path}, line {line}: column {names[j]!r} holds "
+                        f"{cell!r}, a decimal or a thousand."
+                    )
                 cell = cell.replace(",", ".")
             missing = cell.lower() in MISSING_MARKERS
             number = None if missing else _parse_float(cell)
@@ -461,7 +476,11 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
         return _text(pd, cells, missing)
     numbers = present.str.replace(",", ".", regex=False) if decimal_comma else present
     mark = "." if decimal_comma else ","
-    if not _floats(numbers) and each(_GROUPED[mark]):
+    # Decimal commas beside dots: the dots group thousands (12,5 and 1.500).
+    both = decimal_comma and all(
+        present.str.contains(sign, regex=False).any() for sign in ",."
+    )
+    if (both or not _floats(numbers)) and each(_GROUPED[mark]):
         # Numbers whose thousands are grouped are numbers, not text (which
         # would give back the training values, each one a level).
         numbers = present.str.replace(mark, "", regex=False)
@@ -477,6 +496,18 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
                     UserWarning,
                     stacklevel=1,
                 )
+    elif decimal_comma:
+        dotted = present[present.str.contains(".", regex=False)]
+        if len(dotted) and each(_ONE_GROUP, dotted):
+            warnings.warn(
+                f"{path}: column {name!r} writes its numbers with a dot and three "
+                f"digits after it ({dotted.iloc[0]}), in a file of decimal commas: "
+                f"they are read as decimals ({float(dotted.iloc[0])}), not as "
+                "thousands. Where the dots group thousands, remove them from "
+                "that column.",
+                UserWarning,
+                stacklevel=1,
+            )
     if each(_INTEGER, numbers):
         values = numbers.astype(np.int64).to_numpy()
         if not missing.any():
@@ -781,7 +812,7 @@ def check_writable(path):
     target = pathlib.Path(os.path.realpath(path))
     link = os.path.islink(path)
     where = f"{path} (a link to {target})" if link else f"{path}"
-    if target.is_dir():
+    if target.is_dir() or os.fspath(path).endswith(("/", os.sep)):
         raise DataFileError(f"{where}: is a folder; give a file name.")
     if target.exists() and not target.is_file():
         raise DataFileError(

@@ -14,6 +14,7 @@ import hashlib
 import importlib
 import json
 import math
+import os
 import pathlib
 import re
 import struct
@@ -497,7 +498,8 @@ def save_model(estimator, path, *, training_state, sampler_class):
     """Write ``estimator``, a ``sampler_class`` (GANSampler) or a
     GANResampler of them, to ``path`` in the safe format, atomically."""
     target = pathlib.Path(path)
-    if target.is_dir():
+    # pathlib drops a trailing /, which names a folder.
+    if target.is_dir() or os.fspath(path).endswith(("/", os.sep)):
         raise ValueError(f"{path}: is a folder; give a file name.")
     if not target.parent.is_dir():
         raise FileNotFoundError(

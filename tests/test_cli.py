@@ -395,7 +395,8 @@ def test_progress_is_printed_when_asked(workdir):
         (["fit", "people.xlsx", "-o", "m.safetensors"], ["unknown file type '.xlsx'"]),
         (["sample", "people.csv"], ["people.csv: not a model file"]),
         (["sample", "missing.safetensors"], ["missing.safetensors: no such file"]),
-        (["sample", "people.safetensors", "-n", "-3"], ["-n must be 0 or more"]),
+        (["fit", "people.csv", "--columns", "height,", "-o", "m.safetensors"],
+         ["--columns 'height,' names an empty column"]),
         (["evaluate", "people.safetensors", "gaps.csv"],
          ["no column 'height'", "fitted on height, visits", "--columns"]),
         (["sample", "people.safetensors", "-o", "no/such/folder/x.csv"],
@@ -429,15 +430,21 @@ def test_progress_is_printed_when_asked(workdir):
         (["sample", "people.safetensors", "-o", "-"],
          ["-o -: not a file's name", "standard output where sample has no -o"]),
         (["fit", "people.csv", "-o", "-"], ["-o -: not a file's name"]),
+        # It wrote a model file named nodir.
+        (["fit", "people.csv", "-o", "nodir/"], ["-o nodir/: is a folder; give a"]),
+        # It learned one column of text, each line a level.
+        (["fit", "tabs.csv", "-o", "m.safetensors"],
+         ["tabs.csv: its first line is split by tabs, not by commas", ".tsv"]),
     ],
     ids=["missing-file", "unknown-column", "non-numeric", "nan",
          "categorical-column", "condition-column", "condition-parts",
-         "device", "file-type", "not-a-model", "missing-model", "negative-n",
+         "device", "file-type", "not-a-model", "missing-model", "empty-column-name",
          "evaluate-columns", "bad-output", "bad-model-output", "model-over-data",
          "one-row", "blank-columns", "duplicate-names", "unnamed-index",
          "folder", "train-is-data", "train-one-row", "empty-model-output",
          "device-model-output", "file-as-parts", "fit-one-row", "junk-npy",
-         "file-as-folder", "dash-output", "dash-model"],
+         "file-as-folder", "dash-output", "dash-model", "folder-model-output",
+         "tabs-in-csv"],
 )  # fmt: skip
 def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, capsys):
     (workdir / "gaps.csv").write_text("a,b\n1,2\n3,\n")
@@ -447,6 +454,7 @@ def test_errors_are_one_readable_line(workdir, args, fragments, monkeypatch, cap
     (workdir / "twice.csv").write_text("a,a\n1,2\n3,4\n")
     (workdir / "indexed.csv").write_text(",a\n0,1.5\n1,2.5\n")
     (workdir / "junk.npy").write_text("junk")
+    (workdir / "tabs.csv").write_text("a\tb\n1\t2\n3\t4\n")
     monkeypatch.chdir(workdir)
     code = main(args)
     err = capsys.readouterr().err
@@ -485,6 +493,12 @@ def test_bad_option_values_are_one_line_usage_errors(capsys):
             "--noise-dim: '2.5' is not an int in the range [1, inf)",
         ),
         (["sample", "m.safetensors", "--seed", "-1"], "'-1' is not a seed"),
+        (
+            ["sample", "m.safetensors", "-n", "-3"],
+            "'-3' is not a number of rows from 0 to 2**63 - 1",
+        ),
+        # It was 10**400 rows: a crash deep in a division, or an endless draw.
+        (["sample", "m.safetensors", "-n", "1e400"], "'1e400' is not a number of"),
         (["fit", "p.csv"], "the following arguments are required: -o"),
     ]:
         with pytest.raises(SystemExit) as exit_:

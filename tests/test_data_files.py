@@ -442,6 +442,30 @@ def test_numbers_with_grouped_thousands_are_numbers(tmp_path):
         assert X["v"].dtype.kind not in "if"
 
 
+def test_dots_beside_decimal_commas_group_thousands_and_alone_are_said(tmp_path):
+    # Beside decimal commas in its column, 1.500 is a thousand five hundred
+    # (it read 1.5: the fast reading of numbers took it as a decimal).
+    pytest.importorskip("pandas")
+    path = write(tmp_path, "a.csv", "a;b\n1.500;12,5\n2,5;7,1\n23.400;3\n640;3,3\n")
+    with pytest.raises(MixedTableError, match=r"'1\.500', a decimal or a thousand"):
+        read_table(path)
+    with pytest.warns(UserWarning, match=r"so 1\.500 is read as 1500"):
+        X, _, _ = read_table(path, mixed=True)
+    np.testing.assert_array_equal(X["a"], [1500.0, 2.5, 23400.0, 640.0])
+    # Alone (no decimal comma in its column), it is 1.5, and said so.
+    path = write(tmp_path, "b.csv", "n;b\n1.500;12,5\n850;7,1\n23.400;3\n")
+    with pytest.warns(UserWarning, match=r"\(1\.500\), in a file of decimal commas"):
+        X, _, _ = read_table(path, mixed=True)
+    np.testing.assert_array_equal(X["n"], [1.5, 850.0, 23.4])
+    # Decimals of other lengths are decimals, with no word.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        X, _, _ = read_table(write(tmp_path, "c.csv", "n;b\n1.5;1\n2.25;3\n"))
+    np.testing.assert_array_equal(X, [[1.5, 1.0], [2.25, 3.0]])
+
+
 def test_a_first_line_of_words_and_numbers_is_a_header_with_a_warning(tmp_path):
     path = write(tmp_path, "a.csv", "1,a\n2,b\n3,a\n")
     with pytest.warns(UserWarning, match="but also the number 1: if that line"):
