@@ -473,8 +473,13 @@ def files(tmp_path_factory):
                      ["missing.csv: no such file"], id="fit-missing-file"),
         pytest.param(["sample", "models"], 1, ["models: is a folder"],
                      id="sample-model-is-a-folder"),
-        pytest.param(["sample", "model.safetensors", "-n", "-1"], 1,
-                     ["-n must be 0 or more"], id="sample-negative-n"),
+        pytest.param(["sample", "model.safetensors", "-n", "-1"], 2,
+                     ["argument -n: '-1' is not a number of rows from 0 to 2**63"],
+                     id="sample-negative-n"),
+        # More rows than a draw can number (it was a crash beyond 1e308).
+        pytest.param(["sample", "model.safetensors", "-n", "1e30"], 2,
+                     ["argument -n: '1e30' is not a number of rows from 0"],
+                     id="sample-rows-beyond-int64"),
         pytest.param(["sample", "model.safetensors", "-n", "1.5"], 2,
                      ["argument -n: '1.5' is not a whole number of rows"],
                      id="sample-fractional-n"),
@@ -488,9 +493,9 @@ def files(tmp_path_factory):
                      id="sample-more-than-the-disk-holds"),
         pytest.param(["sample", "model.pkl"], 1, ["is a pickle", "--trust-pickle"],
                      id="sample-pickle-without-trust"),
-        pytest.param(["sample", "model.safetensors", "-n", "1e30", "-o", "rows.csv"],
-                     1, ["1,000,000,000,000,000,000,000,000,000,000 rows of 2"],
-                     id="sample-1e30-rows-named-exactly"),
+        pytest.param(["sample", "model.safetensors", "-n", "1e18", "-o", "rows.csv"],
+                     1, ["1,000,000,000,000,000,000 rows of 2"],
+                     id="sample-1e18-rows-named-exactly"),
     ],
 )  # fmt: skip
 def test_command_line_errors_are_one_line(

@@ -224,7 +224,7 @@ def test_a_missing_level_is_asked_for_in_dicts_and_left_free_in_frames(fitted):
                      "sampler never saw", id="unseen-level"),
         pytest.param({"size": "S"}, "column 'size', which the sampler was not fitted",
                      id="unknown-column"),
-        pytest.param({"income": 3.0}, "category columns only", id="number-column"),
+        pytest.param({"income": 3.0}, "'income' holds numbers", id="number-column"),
         pytest.param({"when": pd.Timestamp("2024-01-02", tz="Europe/Paris")},
                      "holds dates or times", id="time-column"),
         pytest.param([{"kind": "owner"}], "ask for 1 rows, but n_samples is 5",
