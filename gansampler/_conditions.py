@@ -192,7 +192,8 @@ def _index_of(levels, level):
 
 
 def _level_code(table_map, names, column, level, in_frame=False):
-    codec = table_map.columns_[names.index(column)].codec
+    described = table_map.columns_[names.index(column)]
+    codec = described.codec
     if not isinstance(level, Hashable):
         advice = (
             "each cell of a DataFrame of conditions is the level of one row."
@@ -202,16 +203,15 @@ def _level_code(table_map, names, column, level, in_frame=False):
         )
         raise TypeError(f"conditions ask column {column!r} for {level!r:.60}: {advice}")
     level = None if is_missing(level) else level
-    column_codec = table_map.columns_[names.index(column)]
-    if column_codec.kind != "category":
-        return _missing_code(column_codec, level)
+    if described.kind != "category":
+        return _missing_code(described, level)
     if isinstance(level, np.datetime64 | np.timedelta64):
         # .item() would give a date, or nanoseconds as an int; equal
         # levels compare equal to NumPy's times as they are.
         pass
     elif isinstance(level, np.generic):
         level = level.item()
-    record = table_map.columns_[names.index(column)].dtype
+    record = described.dtype
     dtype = record.get("categories_dtype", record.get("dtype"))
     if isinstance(level, float) and dtype in ("float32", "float16"):
         # The level as the column holds it: 0.1 is 0.10000000149011612.

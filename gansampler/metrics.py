@@ -155,17 +155,21 @@ def _times_as_numbers(Z, name):
 
 
 def _as_array(Z, name, dtype, finite):
+    def checked():
+        return check_array(Z, dtype=dtype, ensure_all_finite=finite, input_name=name)
+
+    if dtype is None:  # levels of any kind
+        return checked()
     # Text of digits ("007", a postcode) is refused too, not read as numbers.
-    others = _columns_of_text(Z) if dtype is not None else []
+    others = _columns_of_text(Z)
     if not others:
         try:
-            return check_array(Z, dtype=dtype, ensure_all_finite=finite,
-                               input_name=name)  # fmt: skip
+            return checked()
         except (TypeError, ValueError):
-            others = _columns_of_text(Z, digits=True) if dtype is not None else []
-            if not others and finite:
-                _refuse_missing(Z, name)
+            others = _columns_of_text(Z, every_column=True)
             if not others:
+                if finite:
+                    _refuse_missing(Z, name)
                 raise
     listed = ", ".join(others[:5])
     raise ValueError(
@@ -176,20 +180,20 @@ def _as_array(Z, name, dtype, finite):
     )
 
 
-def _columns_of_text(Z, *, digits=False):
+def _columns_of_text(Z, *, every_column=False):
     """The columns of ``Z`` that hold text, categories or other values than
-    numbers: their names, or their positions. Unless ``digits``, only those
-    that pandas or NumPy hold as objects or text are looked at, value by
-    value (a column of numbers is none)."""
+    numbers: their names, or their positions. Unless ``every_column``, only
+    those that pandas or NumPy hold as objects or text are looked at, value
+    by value (a column of numbers' dtype is none)."""
     if is_frame(Z):
         columns = [
             (repr(name), Z.iloc[:, j])
             for j, name in enumerate(Z.columns)
-            if digits or not _holds_numbers(Z.iloc[:, j].dtype)
+            if every_column or not _holds_numbers(Z.iloc[:, j].dtype)
         ]
         columns = [(name, values.to_numpy(dtype=object)) for name, values in columns]
     else:
-        if not digits and _holds_numbers(getattr(Z, "dtype", None)):
+        if not every_column and _holds_numbers(getattr(Z, "dtype", None)):
             return []
         values = np.asarray(Z, dtype=object)
         if values.ndim != 2:
