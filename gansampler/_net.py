@@ -13,6 +13,7 @@ import difflib
 import inspect
 import math
 import operator
+import pickle
 from numbers import Integral
 
 import numpy as np
@@ -1033,9 +1034,35 @@ class GANNet(NeuralNet):
         )
 
     def __getstate__(self):
-        state = super().__getstate__()
+        if self._held_on_host():
+            # The networks in the state itself, not in skorch's inner pickle
+            # (kept, empty, for the versions that read it), which is there
+            # to move a GPU's weights to the host on loading: cloudpickle,
+            # as joblib's processes and Dask send objects, then also sends
+            # networks whose classes a client's script defines.
+            state = self.__dict__.copy()
+            state["__cuda_dependent_attributes__"] = pickle.dumps({})
+        else:
+            state = super().__getstate__()
         state.pop("_rounds_", None)  # captured graphs and views of the weights
         return state
+
+    def _held_on_host(self):
+        """Whether every tensor of the net's networks and optimizers is in
+        the host's memory."""
+        for key, value in self.__dict__.items():
+            if not any(key.startswith(p) for p in self.cuda_dependent_attributes_):
+                continue
+            if isinstance(value, torch.nn.Module):
+                tensors = [*value.parameters(), *value.buffers()]
+            elif isinstance(value, torch.optim.Optimizer):
+                tensors = [t for state in value.state.values()
+                           for t in state.values() if torch.is_tensor(t)]  # fmt: skip
+            else:
+                tensors = [value] if torch.is_tensor(value) else []
+            if any(t.device.type != "cpu" for t in tensors):
+                return False
+        return True
 
     def __setstate__(self, state):
         # Nets pickled before they could be conditioned (gansampler 0.4 and

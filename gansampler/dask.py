@@ -13,6 +13,7 @@ chunk. Needs ``pip install "gansampler[dask]"``.
 """
 
 import contextlib
+import json
 import os
 import pathlib
 import re
@@ -182,7 +183,7 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None,
     seed = _check(sampler, n_samples, chunk_size, random_state, "sample")
     class_codes_for(sampler, 0, return_y, "gansampler.dask.sample")
     dask = _dask()
-    n_samples, n_features = int(n_samples), sampler.n_features_in_
+    n_samples = int(n_samples)
     # No rows: the columns and dtypes of the draw, for Dask's meta.
     meta = draw_rows(sampler, 0, seed, return_y=return_y)
     meta, meta_y = meta if return_y else (meta, None)
@@ -200,13 +201,13 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None,
         divisions = (*(start for start, _ in ranges), n_samples - 1) if ranges else None
         X = _dask_frame(parts, meta, divisions)
     elif not n_samples:
-        X = dask.array.zeros((0, n_features), dtype=meta.dtype)
+        # Dask chunks no array of objects by itself.
+        X = dask.array.from_array(meta, chunks=meta.shape)
     else:
-        X = _dask_array(parts, ranges, (n_features,), meta.dtype)
+        X = _dask_array(parts, ranges, (sampler.n_features_in_,), meta.dtype)
     if not return_y:
         return X
     if not n_samples:
-        # Dask chunks no array of objects by itself.
         return X, dask.array.from_array(meta_y, chunks=meta_y.shape)
     return X, _dask_array([part[1] for part in drawn], ranges, (), meta_y.dtype)
 
@@ -284,7 +285,7 @@ def _parquet_frame(rows, names, class_column=None, labels=None):
     return rows
 
 
-def parquet_schema(sampler, *, class_column=None):
+def parquet_schema(sampler, *, class_column=None, index=False):
     """The Arrow schema of the Parquet files of a sampler's rows.
 
     Arrow finds the type of a column of Python objects (text, dates,
@@ -304,6 +305,14 @@ def parquet_schema(sampler, *, class_column=None):
         For a sampler fitted with class labels: the name of a last column
         that holds each row's class, as :func:`write_parts` writes it (since
         0.31).
+    index : bool, default=False
+        Whether to add the field of the rows' numbers, as Dask writes a Dask
+        DataFrame's index (``__null_dask_index__``): with it,
+        ``X.to_parquet(path, schema=parquet_schema(sampler, index=True))``
+        writes the numbers of :func:`sample`'s rows, and
+        ``dask.dataframe.read_parquet(path, calculate_divisions=True)``
+        reads them back as they were; without it, Dask leaves them out, and
+        reads each part's rows numbered from 0 (since 0.33).
 
     Returns
     -------
@@ -354,7 +363,25 @@ def parquet_schema(sampler, *, class_column=None):
             else:
                 widest = pa.decimal256(76, field.type.scale)
             schema = schema.set(i, field.with_type(widest))
-    return schema
+    return _with_dask_index(schema) if index else schema
+
+
+# The field in which Dask writes an unnamed index of a DataFrame.
+_DASK_INDEX = "__null_dask_index__"
+
+
+def _with_dask_index(schema):
+    """``schema`` with the field and the pandas metadata of the index that
+    Dask writes: int64 row numbers, read back as the index."""
+    import pyarrow as pa
+
+    metadata = json.loads(schema.metadata[b"pandas"])
+    metadata["index_columns"] = [_DASK_INDEX]
+    metadata["columns"].append({"name": _DASK_INDEX, "field_name": _DASK_INDEX,
+                                "pandas_type": "int64", "numpy_type": "int64",
+                                "metadata": None})  # fmt: skip
+    schema = schema.append(pa.field(_DASK_INDEX, pa.int64()))
+    return schema.with_metadata({**schema.metadata, b"pandas": json.dumps(metadata)})
 
 
 def _every_level(table_map):

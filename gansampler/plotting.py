@@ -144,9 +144,13 @@ def _bins(real, generated):
     low, high = np.quantile(np.concatenate([real, generated]), [0.001, 0.999])
     if low == high:
         low, high = low - 0.5, high + 0.5
-    # As many bins as the data support (Freedman-Diaconis), within reason.
-    n_bins = len(np.histogram_bin_edges(real, bins="fd", range=(low, high))) - 1
-    return np.linspace(low, high, min(max(n_bins, 10), 50) + 1)
+    # As many bins as the data support (Freedman-Diaconis), within reason;
+    # counted here, as NumPy would first make every edge of a tiny width.
+    inside = real[(real >= low) & (real <= high)]
+    quartiles = np.percentile(inside, [25, 75]) if len(inside) else (0.0, 0.0)
+    width = 2 * float(quartiles[1] - quartiles[0]) / max(len(inside), 1) ** (1 / 3)
+    n_bins = np.ceil((high - low) / width) if width > 0 else 1
+    return np.linspace(low, high, int(min(max(n_bins, 10), 50)) + 1)
 
 
 def plot_distribution(

@@ -204,6 +204,9 @@ def test_a_sampler_of_an_array_with_text_draws_a_dask_array_of_objects():
     assert rows.dtype == object and rows.shape == (1_000, 2)
     expected = sampler.sample(1_000, random_state=0)
     np.testing.assert_array_equal(rows.compute(scheduler="threads"), expected)
+    # No rows: an empty array of objects (Dask chunks none by itself).
+    empty = gansampler.dask.sample(sampler, 0)
+    assert empty.dtype == object and empty.compute().shape == (0, 2)
 
 
 def test_a_dataframe_sampler_writes_parquet_parts_with_its_dtypes(mixed, tmp_path):
@@ -664,6 +667,28 @@ def test_a_dask_dataframe_with_text_is_written_with_the_parquet_schema(
     pd.testing.assert_frame_equal(
         back.assign(**{name: _text_objects(back[name]) for name in text}), expected
     )
+    # Without the index's field, Dask leaves the rows' numbers out; with it,
+    # it writes them, and reads them back with the parts' divisions.
+    assert dask.dataframe.read_parquet(tmp_path / "rows").compute().index.max() == 2
+    indexed = gansampler.dask.parquet_schema(sampler, index=True)
+    assert indexed.names == [*schema.names, "__null_dask_index__"]
+    with dask.config.set(scheduler="threads"):
+        rows.to_parquet(tmp_path / "indexed", schema=indexed)
+        again = dask.dataframe.read_parquet(tmp_path / "indexed",
+                                            calculate_divisions=True)  # fmt: skip
+        assert again.divisions == rows.divisions
+        again = again.compute()
+    # Dask reads text as its strings, pandas as objects here (sample's).
+    again = again.astype(expected.dtypes.to_dict())
+    read = pd.read_parquet(tmp_path / "indexed").sort_index()
+    for back in (again, read):
+        pd.testing.assert_frame_equal(
+            back.assign(
+                **{name: _text_objects(back[name]) for name in text}
+            ).rename_axis(None),
+            expected,
+            check_index_type=False,
+        )
 
 
 def test_parquet_parts_of_float32_numbers_keep_their_dtype(tmp_path):

@@ -1,3 +1,4 @@
+import pickle
 import subprocess
 import sys
 import warnings
@@ -540,6 +541,61 @@ def test_a_gpu_s_optimizers_unpickled_on_the_host_train_on(Z):
     assert not loaded.generator_optimizer_.param_groups[0]["capturable"]
     loaded.partial_fit(Z)
     assert len(loaded.history) == 4
+
+
+_SCRIPT_WITH_A_NETWORK = """
+import sys
+import cloudpickle
+import numpy as np
+import torch
+from gansampler import GANSampler
+
+class ScriptGenerator(torch.nn.Module):
+    def __init__(self, n_inputs, n_outputs):
+        super().__init__()
+        self.linear = torch.nn.Linear(n_inputs, n_outputs)
+
+    def forward(self, z):
+        return self.linear(z)
+
+X = np.random.default_rng(0).normal(size=(200, 2))
+sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0,
+                     generator=ScriptGenerator).fit(X)
+with open(sys.argv[1], "wb") as file:
+    file.write(cloudpickle.dumps(sampler))
+np.save(sys.argv[2], sampler.sample(5, random_state=0))
+"""
+
+
+def test_a_fitted_net_of_a_script_s_network_travels_by_cloudpickle(tmp_path):
+    # As joblib's processes and Dask's workers get it: the network's class,
+    # defined in the client's script, goes with it (it went by name, in
+    # skorch's inner pickle, and a worker that never ran the script failed).
+    pytest.importorskip("cloudpickle")
+    script = tmp_path / "client.py"
+    script.write_text(_SCRIPT_WITH_A_NETWORK)
+    model, rows = tmp_path / "model.pkl", tmp_path / "rows.npy"
+    subprocess.run([sys.executable, str(script), str(model), str(rows)], check=True,
+                   capture_output=True)  # fmt: skip
+    worker = (
+        "import sys, cloudpickle, numpy as np\n"
+        "sampler = cloudpickle.loads(open(sys.argv[1], 'rb').read())\n"
+        "rows = sampler.sample(5, random_state=0)\n"
+        "assert np.array_equal(rows, np.load(sys.argv[2]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", worker, str(model), str(rows)],
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_net_on_another_device_keeps_skorch_s_pickle_of_its_networks(Z):
+    # Weights on a GPU go in skorch's inner pickle, which moves them to the
+    # host where the pickle is loaded without one.
+    net = make_net().fit(Z)
+    assert net._held_on_host()
+    assert pickle.loads(net.__getstate__()["__cuda_dependent_attributes__"]) == {}
+    net.generator_ema_ = net.generator_ema_.to("meta")
+    assert not net._held_on_host()
 
 
 def test_the_repr_shows_both_players():

@@ -156,6 +156,25 @@ def test_uneven_values_get_continuous_bins():
     assert len(axes[0, 0].patches) <= 2 * 51
 
 
+def test_bins_are_counted_before_any_is_made():
+    # Values bunched within a billionth, beside others over a wide range:
+    # NumPy's Freedman-Diaconis edges would take hundreds of GiB.
+    from gansampler.plotting import _bins
+
+    rng = np.random.default_rng(0)
+    bunched = rng.random(400) < 0.8
+    x = np.where(bunched, 9.99 + rng.normal(0, 1e-9, 400), rng.uniform(1, 20, 400))
+    assert len(_bins(x, x)) == 51
+    assert len(_bins(rng.normal(size=100) * 1e-300, rng.normal(size=100))) == 51
+    # As NumPy counts them elsewhere.
+    real, generated = rng.normal(size=3_000), rng.normal(size=3_000)
+    low, high = np.quantile(np.concatenate([real, generated]), [0.001, 0.999])
+    edges = np.histogram_bin_edges(real, bins="fd", range=(low, high))
+    np.testing.assert_allclose(
+        _bins(real, generated), np.linspace(low, high, len(edges))
+    )
+
+
 @pytest.fixture(scope="module")
 def mixed():
     pd = pytest.importorskip("pandas")
