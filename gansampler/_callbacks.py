@@ -111,7 +111,8 @@ class EpochFidelity(Callback):
             self.n_columns_ = reference.shape[1]
             device = self.noise_.device
             numbers = reference[:, self.numbers_]
-            with np.errstate(invalid="ignore"):
+            # A constant near float64's limit overflows its sum, for nothing.
+            with np.errstate(invalid="ignore", over="ignore"):
                 means = np.nanmean(numbers, axis=0) if numbers.size else np.zeros(0)
             self.means_ = torch.as_tensor(means, device=device)
             numbers = torch.as_tensor(numbers, device=device)

@@ -156,6 +156,10 @@ def _say(args, text):
         print(text)
 
 
+# The exit code of a command whose standard output was closed: the shell's
+# for a process that SIGPIPE ends, which `set -o pipefail` reports as such.
+_CLOSED_PIPE = 141
+
 # Rows drawn to give an empty Parquet table its columns' types.
 _TEMPLATE_ROWS = 1000
 
@@ -1129,11 +1133,23 @@ def _numbers_read_whole(path, columns, args):
 
     frame, names, _ = read_table(path, columns, header=args.header, mixed=True,
                                  codes_are_text=False)  # fmt: skip
-    if all(dtype.kind in "iuf" for dtype in frame.dtypes) and not frame.isna().any(
-        axis=None
-    ):
+    numbers = all(
+        dtype.kind in "iuf" or _holds_decimals(frame.iloc[:, j])
+        for j, dtype in enumerate(frame.dtypes)
+    )
+    if numbers and not frame.isna().any(axis=None):
         return frame.to_numpy(dtype=np.float64), names
     return None
+
+
+def _holds_decimals(column):
+    """Whether a column of objects holds Python's decimals (a Parquet file's
+    decimal column, as pandas reads it) and nothing else."""
+    import decimal
+
+    return column.dtype == object and all(
+        isinstance(value, decimal.Decimal) for value in column
+    )
 
 
 _SHARED_ROWS_READING = (
@@ -1530,10 +1546,11 @@ def main(argv=None) -> int:
         print("gansampler: interrupted; nothing saved", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # The reader of standard output has gone (e.g. `| head`): stop quietly.
+        # The reader of standard output has gone (e.g. `| head`): stop quietly,
+        # with the code of a process a closed pipe ends (128 + SIGPIPE).
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return _CLOSED_PIPE
     except Exception as exc:
         text = " ".join(str(exc).split()) or type(exc).__name__
         print(f"gansampler: error: {text}", file=sys.stderr)

@@ -62,6 +62,12 @@ _GROUPED = {
 # decimal commas (1.234,5; 12,5), and 1.5 where the column has neither:
 # said so either way.
 _ONE_GROUP = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
+# A number that reads as thousands or as a decimal comma: 1,500.
+_ONE_COMMA_GROUP = re.compile(r"[+-]?[1-9]\d{0,2},\d{3}")
+# In a file of tabs, a column of numbers is read with decimal commas where
+# one of its cells cannot be read otherwise: 12,5, 0,25 or 1.234,5 (1,500
+# alone groups thousands).
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d+,(\d{1,2}|\d{4,})|[1-9]\d{0,2}(\.\d{3})+,\d+)")
 _BOOLEANS = {"true": True, "false": False}
 _ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?"
@@ -257,8 +263,11 @@ def _comma_or_semicolon(lines):
 def _csv_start(reader, path, columns, header, delimiter):
     """The names of a CSV file's columns, its data rows, the positions of
     ``columns`` and whether it has a header line."""
-    # Blank lines before the first are skipped, as between rows.
-    first = next((row for row in reader if "".join(row).strip()), None)
+    # Blank lines before the first are skipped, as between rows, and so are
+    # lines of delimiters alone before a header (of a spreadsheet's empty
+    # rows); in a file without one, such a line is a row.
+    skipped = _is_blank if header is False else (lambda row: not "".join(row).strip())
+    first = next((row for row in reader if not skipped(row)), None)
     if first is None:
         raise DataFileError(f"{path}: the file is empty.")
     if len(first) == 1 and delimiter != "\t" and "\t" in first[0].strip():
@@ -269,9 +278,17 @@ def _csv_start(reader, path, columns, header, delimiter):
             ".tsv to read it as tab-separated."
         )
     if header is None:
-        # A first line with a word in it is a header.
+        # A first line with a word in it is a header (12,5 is a number in a
+        # file of semicolons, and in one of tabs).
         decimal = "," if delimiter == ";" else "."
         numbers = [_parse_float(cell.replace(decimal, ".")) for cell in first]
+        if delimiter == "\t":
+            numbers = [
+                _parse_float(cell.strip().replace(",", "."))
+                if number is None and _DECIMAL_COMMA.fullmatch(cell.strip())
+                else number
+                for cell, number in zip(first, numbers, strict=True)
+            ]
         header = any(
             number is None and cell.strip().lower() not in MISSING_MARKERS
             for cell, number in zip(first, numbers, strict=True)
@@ -314,6 +331,14 @@ def _is_code(cell):
     return start == "0" and _CODE.fullmatch(cell) is not None
 
 
+def _is_blank(row):
+    """Whether a CSV record is a blank line, not a row: a line of delimiters
+    (``,,``, as pandas writes a row of missing values) is a row of empty
+    cells, each a missing value, and so is ``""`` (as a file of one column
+    writes one; a blank line is no record at all)."""
+    return not row or (len(row) == 1 and row[0] != "" and not row[0].strip())
+
+
 def _parse_csv(handle, path, columns, delimiter, header, reservoir=None,
                codes_are_text=True):  # fmt: skip
     reader = csv.reader(handle, delimiter=delimiter)
@@ -325,8 +350,8 @@ def _parse_csv(handle, path, columns, delimiter, header, reservoir=None,
     n_rows = 0
     for row in rows:
         line = max(reader.line_num, 1)
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line
+        if _is_blank(row):
+            continue
         if len(row) != len(names):
             _check_fields(row, names, header, path, line)
         for j in positions:
@@ -386,12 +411,13 @@ def _parse_mixed_csv(handle, path, columns, delimiter, header, reservoir,
         reader, path, columns, header, delimiter
     )
     kept = _KeptRows(pd, reservoir, positions)
-    block = []
+    block, n_empty = [], 0
     for row in rows:
-        if not "".join(row).strip():
-            continue  # a blank line
+        if _is_blank(row):
+            continue
         if len(row) != len(names):
             _check_fields(row, names, header, path, max(reader.line_num, 1))
+        n_empty += not any(cell.strip() for cell in row)
         block.append(row)
         if len(block) == _BLOCK_ROWS:
             kept.add(block)
@@ -399,10 +425,22 @@ def _parse_mixed_csv(handle, path, columns, delimiter, header, reservoir,
     kept.add(block)
     if not kept.n_rows:
         raise DataFileError(f"{path}: no data rows.")
+    if n_empty:
+        # A spreadsheet's empty rows, as it writes them: say so.
+        written = (f"delimiters alone, such as {delimiter * 2!r}" if len(names) > 1
+                   else 'an empty quoted cell, ""')  # fmt: skip
+        warnings.warn(
+            f"{path}: {n_empty:,} of its rows have no value in any column "
+            f"(lines of {written}): they are rows whose every value is missing. "
+            "Delete those lines where they are no rows.",
+            UserWarning,
+            stacklevel=1,
+        )
     cells = kept.frame()
     names = [names[j] for j in positions]
     frame = pd.DataFrame({
-        name: _typed_column(pd, cells.iloc[:, k], name, path, delimiter == ";",
+        name: _typed_column(pd, cells.iloc[:, k], name, path,
+                            _DECIMAL_COMMAS.get(delimiter, False),
                             k in text_columns)
         for k, name in enumerate(names)
     })  # fmt: skip
@@ -460,10 +498,16 @@ class _KeptRows:
         return self.pieces[0].sort_index().reset_index(drop=True)
 
 
+# Whether a file split by each delimiter writes decimal commas: a file of
+# semicolons does, one of tabs may ("detect", column by column).
+_DECIMAL_COMMAS = {";": True, "\t": "detect"}
+
+
 def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
     """A column of text cells as numbers (int64, or Int64 with missing
     values; else float64), booleans, dates, or text (of the dtype that
-    pandas.read_csv gives text); missing where empty or a missing marker."""
+    pandas.read_csv gives text); missing where empty or a missing marker.
+    ``decimal_comma`` is True, False or "detect"."""
     text_dtype = pd.Series(["text"]).dtype
     cells = cells.astype(text_dtype).str.strip()
     missing = (cells.isna() | cells.str.lower().isin(MISSING_MARKERS)).to_numpy()
@@ -474,6 +518,21 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
 
     if text or not len(present) or present.str.fullmatch(_CODE.pattern).any():
         return _text(pd, cells, missing)
+    if decimal_comma == "detect":
+        decimal_comma = each(_GROUPED["."]) and bool(
+            present.str.fullmatch(_DECIMAL_COMMA.pattern).any()
+        )
+        grouped = present[present.str.fullmatch(_ONE_COMMA_GROUP.pattern)]
+        if decimal_comma and len(grouped):
+            warnings.warn(
+                f"{path}: column {name!r} writes decimal commas (such as "
+                f"{present[present.str.fullmatch(_DECIMAL_COMMA.pattern)].iloc[0]}), "
+                f"so {grouped.iloc[0]} is read as "
+                f"{float(grouped.iloc[0].replace(',', '.'))}, "
+                "not as thousands: check that column.",
+                UserWarning,
+                stacklevel=1,
+            )
     numbers = present.str.replace(",", ".", regex=False) if decimal_comma else present
     mark = "." if decimal_comma else ","
     # Decimal commas beside dots: the dots group thousands (12,5 and 1.500).
@@ -556,7 +615,31 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
                                   utc=several).array  # fmt: skip
         except (ValueError, TypeError):  # not dates after all (2024-13-45)
             pass
+    _warn_of_stray_cells(pd, present, numbers, name, path)
     return _text(pd, cells, missing)
+
+
+# A column of text in which at least this share of the cells are numbers is
+# most likely numbers with a few bad cells.
+_MOSTLY_NUMBERS = 0.9
+
+
+def _warn_of_stray_cells(pd, present, numbers, name, path):
+    """Warn where a column read as text is numbers but for a few cells (a
+    typo such as 1.2.3), naming the first: it is learned as categories."""
+    stray = pd.to_numeric(numbers, errors="coerce").isna().to_numpy().copy()
+    for written in (_GROUPED[","], _GROUPED["."], _DECIMAL_COMMA):  # 1,234.5
+        stray &= ~present.str.fullmatch(written.pattern).to_numpy(dtype=bool)
+    if not stray.any() or stray.mean() > 1 - _MOSTLY_NUMBERS:
+        return
+    warnings.warn(
+        f"{path}: column {name!r} is read as text, so learned as categories: "
+        f"{int(stray.sum())} of its {len(present)} filled cells are not numbers "
+        f"(the first: {present[stray].iloc[0]!r}). Correct those cells, or empty "
+        "them (a missing value), to learn the column as numbers.",
+        UserWarning,
+        stacklevel=1,
+    )
 
 
 def _floats(cells):
@@ -791,9 +874,15 @@ def read_table(path, columns=None, *, header=None, reservoir=None, mixed=False,
     return table
 
 
+# Beyond it, float64 numbers hold no more digits than their shortest text
+# (1e+308), which fixed decimals would spell out in noise.
+_EXACT_DIGITS = 2.0**53
+
+
 def _format_column(values, decimals, dtype):
     if decimals is not None:
-        return [f"{v:.{decimals}f}" for v in values]
+        return [f"{v:.{decimals}f}" if abs(v) < _EXACT_DIGITS else repr(v)
+                for v in values.tolist()]  # fmt: skip
     if dtype == np.float32:  # the shortest digits that read back the same
         return [str(v) for v in values.astype(np.float32)]
     return [repr(v) for v in values.tolist()]

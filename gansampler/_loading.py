@@ -6,7 +6,9 @@ caller trusts it.
 """
 
 import functools
+import inspect
 import json
+import math
 import os
 import pathlib
 import struct
@@ -101,11 +103,30 @@ def _decode(value, trust):
         if "params" in value:
             return obj(**_decode(value["params"], trust))
         if "args" in value:
-            return functools.partial(
-                obj, *_decode(value["args"], trust), **_decode(value["kwargs"], trust)
-            )
+            args = _decode(value["args"], trust)
+            kwargs = _decode(value["kwargs"], trust)
+            if _vetted(value["$code"]) is obj:
+                _check_placement(obj, args, kwargs, value["$code"])
+            return functools.partial(obj, *args, **kwargs)
         return obj
     raise ValueError(f"unknown value {value!r}")
+
+
+def _check_placement(cls, args, kwargs, code):
+    """Refuse a device or a dtype in the settings of one of torch's pieces:
+    it would build the piece there, not on the meta device on which the
+    networks are checked before any memory is spent on them; ``load`` places
+    the networks itself."""
+    try:
+        given = inspect.signature(cls).bind_partial(*args, **kwargs).arguments
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"the settings of {code} do not fit it: {exc}") from None
+    placed = sorted({"device", "dtype"} & given.keys())
+    if placed:
+        raise ValueError(
+            f"{code} is given a {' and a '.join(placed)} of its own: a saved "
+            "model's networks are placed where load puts them (device=)"
+        )
 
 
 def _decode_params(estimator, encoded, trusted, path):
@@ -350,7 +371,7 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         target = getattr(net, name + "_")
         if name in OPTIMIZERS:
             _check_moments(name, state, target)
-            state = _with_device_flags(state, target)
+            state = _with_device_flags(name, state, target)
         else:
             _check_weights(name, state, target)
         try:
@@ -515,9 +536,62 @@ def _check_moments(name, state, optimizer):
                     f"the state of {name} holds {key} of shape "
                     f"{tuple(tensor.shape)} for a weight of shape {shapes[index]}"
                 )
+            if key == "step" and (tensor.numel() != 1 or tensor.item() < 0):
+                raise ValueError(f"the state of {name} holds a step that is no count")
 
 
-def _with_device_flags(state, optimizer):
+def _check_groups(name, saved_groups, built_groups):
+    """Refuse saved settings of an optimizer's groups that differ in kind
+    from those it is built with, or that no optimizer takes (a rate of NaN
+    or below 0, a beta of 1 or more, weights it does not have): its next
+    step would fail deep in torch, or train on NaN."""
+    for saved, built in zip(saved_groups, built_groups, strict=True):
+        if not isinstance(saved, dict) or "params" not in saved:
+            raise ValueError(f"the settings of {name} are not those it takes")
+        # Settings that another torch added or dropped, torch fills in or
+        # keeps; a scheduler's first rate is a rate.
+        built = {"initial_lr": built.get("lr"), **built}
+        for key, value in saved.items():
+            if key not in built:
+                continue
+            if (
+                not _same_kind(value, built[key])
+                or (key == "params" and value != built[key])
+                or (key == "betas" and not all(0 <= b < 1 for b in value))
+                or (
+                    key in ("lr", "initial_lr", "eps", "weight_decay")
+                    and _below_zero(value)
+                )
+            ):
+                raise ValueError(
+                    f"the setting {key}={value!r:.40} of {name} is out of range"
+                )
+
+
+def _below_zero(value):
+    """Whether a setting (a number, None, or a sequence of those) holds a
+    number below 0."""
+    if isinstance(value, list | tuple):
+        return any(map(_below_zero, value))
+    return value is not None and value < 0
+
+
+def _same_kind(value, built):
+    """Whether a saved setting is of the kind of the one built: a flag or
+    None (where torch chooses, as it does ``foreach`` by the device), a
+    finite number, or a sequence of those."""
+    if isinstance(built, bool) or built is None:
+        return value is None or isinstance(value, bool)
+    if isinstance(built, int | float):
+        return (isinstance(value, int | float) and not isinstance(value, bool)
+                and math.isfinite(value))  # fmt: skip
+    if isinstance(built, list | tuple):
+        return (isinstance(value, list | tuple) and len(value) == len(built)
+                and all(map(_same_kind, value, built)))  # fmt: skip
+    return isinstance(value, type(built))
+
+
+def _with_device_flags(name, state, optimizer):
     """A saved optimizer state with the flags that depend on the device
     (``capturable``, ``fused``) of the optimizer built here: a state saved
     on the CPU would turn them off on a GPU (and its steps, which torch
@@ -525,6 +599,7 @@ def _with_device_flags(state, optimizer):
     built = optimizer.state_dict()["param_groups"]
     if len(built) != len(state.get("param_groups", ())):
         return state  # load_state_dict says what does not fit
+    _check_groups(name, state["param_groups"], built)
     groups = []
     for saved, fresh in zip(state["param_groups"], built, strict=True):
         flags = {flag: fresh[flag] for flag in ("capturable", "fused") if flag in fresh}
@@ -573,9 +648,10 @@ def _rebuild_resampler(config, tensors, trusted, device, path):
     _set_features(resampler, fitted)
     strategy = fitted["sampling_strategy"]
     classes = _decode_labels(strategy["classes"]).tolist()
-    resampler.sampling_strategy_ = OrderedDict(
-        zip(classes, strategy["counts"], strict=True)
-    )
+    counts = strategy["counts"]
+    if not all(type(n) is int and n >= 0 for n in counts):
+        raise ValueError("the resampler's counts of rows to add are no counts")
+    resampler.sampling_strategy_ = OrderedDict(zip(classes, counts, strict=True))
     samplers = fitted["samplers"]
     if samplers is not None:
         models = [
@@ -584,8 +660,13 @@ def _rebuild_resampler(config, tensors, trusted, device, path):
         ]
         labels = [] if samplers["classes"] is None else samplers["classes"]
         labels = _decode_labels(labels).tolist() if labels else []
+        index = samplers["index"]
+        if not set(labels) <= set(classes) or not all(
+            type(i) is int and 0 <= i < len(models) for i in index
+        ):
+            raise ValueError("the resampler's samplers do not fit its classes")
         resampler.samplers_ = {
-            label: models[i] for label, i in zip(labels, samplers["index"], strict=True)
+            label: models[i] for label, i in zip(labels, index, strict=True)
         }
     return resampler
 

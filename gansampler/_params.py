@@ -44,6 +44,10 @@ OPTIMIZERS = ("adam", "sgd")
 PREPROCESSINGS = ("auto", "power", "quantile", "standard")
 
 
+# The most torch threads a sampler is given (n_threads).
+MAX_THREADS = 1024
+
+
 @dataclass(frozen=True)
 class IntervalSpec:
     """scikit-learn's ``Interval(type, left, right, closed=closed)``, as data."""
@@ -727,7 +731,9 @@ PARAMETERS: dict[str, Parameter] = {
     ),
     "n_threads": Parameter(
         1,
-        (IntervalSpec(Integral, 1, None, "left"), None),
+        # Beyond a thousand, OpenMP may fail to start the threads, and end
+        # the process.
+        (IntervalSpec(Integral, 1, MAX_THREADS, "both"), None),
         "Torch intra-op threads while fitting, sampling and scoring.",
     ),
     "device": Parameter(

@@ -272,9 +272,9 @@ def _storage_noise(X, single):
 def _within_decimals(X, tolerance, d):
     """Whether every value of each column of ``X`` is within ``tolerance``
     of ``d`` decimals, and (for ``d`` 0) whether every value is whole."""
-    scaled = X * 10.0**d
-    scaled_tolerance = tolerance * 10.0**d
     with np.errstate(over="ignore", invalid="ignore"):
+        scaled = X * 10.0**d
+        scaled_tolerance = tolerance * 10.0**d
         # Where the storage cannot tell d decimals apart, there is no
         # recorded precision to keep (at least 20 stored values between two
         # of d decimals); but integers stored as such are whole numbers,
@@ -292,10 +292,10 @@ class ValuesTooLargeError(ValueError):
     def __init__(self, column, largest):
         self.column, self.largest = column, largest
         super().__init__(
-            f"Column {column!r} of X holds values too large to learn (up to "
-            f"{largest:.3g}): the squares its standard deviation needs overflow "
-            "float64 beyond about 1e154. Rescale it (e.g. divide it by a power "
-            "of ten) before fitting."
+            f"Column {column!r} of X holds values too large to learn (as large "
+            f"as {largest:.3g}): its mean or standard deviation overflows "
+            "float64, as values beyond about 1e154 can. Rescale it (e.g. divide "
+            "it by a power of ten) before fitting."
         )
 
     def __reduce__(self):  # its arguments, for a copy in another process
@@ -469,12 +469,13 @@ class DataMap:
         with np.errstate(over="ignore"):
             mean = X.mean(axis=0, dtype=np.float64)
             constant = np.ptp(X, axis=0) == 0
-        std = _spread(X)
-        if not (np.isfinite(mean).all() and np.isfinite(std).all()):
-            j = int(np.flatnonzero(~(np.isfinite(mean) & np.isfinite(std)))[0])
-            with np.errstate(over="ignore"):
-                largest = float(np.abs(X[:, j]).max())
-            raise ValuesTooLargeError(j, largest)
+        with np.errstate(invalid="ignore"):
+            std = _spread(X)
+        # A constant keeps its value, however large: only a spread is learned.
+        overflowing = ~constant & ~(np.isfinite(mean) & np.isfinite(std))
+        if overflowing.any():
+            j = int(np.flatnonzero(overflowing)[0])
+            raise ValuesTooLargeError(j, float(X[np.argmax(np.abs(X[:, j])), j]))
         # A spread below float64's normal numbers cannot be divided by.
         if (std[~constant] < np.finfo(np.float64).tiny).any():
             raise ValueError(

@@ -243,6 +243,12 @@ class RowReservoir:
             new_squares = seen["squares"] + (
                 squares + delta**2 * n_seen * n_block / total
             )
+        low = np.minimum(seen["min"], block.min(axis=0))
+        high = np.maximum(seen["max"], block.max(axis=0))
+        # A constant keeps its value, however large (its sum may overflow).
+        constant = low == high
+        new_mean = np.where(constant, low, new_mean)
+        new_squares = np.where(constant, 0.0, new_squares)
         if not (np.isfinite(new_mean).all() and np.isfinite(new_squares).all()):
             raise ValueError(
                 "The mean or standard deviation of the rows overflows float64; "
@@ -256,8 +262,8 @@ class RowReservoir:
         return total, {
             "mean": new_mean,
             "squares": new_squares,
-            "min": np.minimum(seen["min"], block.min(axis=0)),
-            "max": np.maximum(seen["max"], block.max(axis=0)),
+            "min": low,
+            "max": high,
             "single": single,
             "evidence_single": decimal_evidence(block, single, wanted),
             "evidence_double": decimal_evidence(block, np.zeros_like(single),

@@ -442,7 +442,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         round otherwise on other counts), so a seed gives the same rows in
         every thread, a dask worker's included. None keeps torch's setting,
         whatever it is in the thread that draws (see the User Guide on
-        threads).
+        threads). At most 1,024: beyond, OpenMP may fail to start the
+        threads and end the process.
     device : str, default="auto"
         Device to train on: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
         On a GPU the rounds of the game are captured as CUDA graphs and

@@ -51,7 +51,10 @@ FORMAT = "gansampler"
 # 7 (gansampler 0.24): an Arrow dictionary of zoned times, learned as
 # categories: older versions read its values without their zone, and score
 # them as levels never seen. A file without one is written as 6, 5 or 4.
-FORMAT_VERSION = 7
+# 8 (gansampler 0.33): Python's decimals in a column of objects, learned as
+# numbers (before, as levels): older versions give them back as floats. A
+# file without them is written as 7, 6, 5 or 4.
+FORMAT_VERSION = 8
 # Parameters whose code a sampler needs to sample: without it, no model.
 # Every other parameter that is code serves training only, and is dropped
 # (back to its default) when it cannot be stored or is not trusted.
@@ -531,8 +534,8 @@ def save_model(estimator, path, *, training_state, sampler_class):
 
 
 def _oldest_format(config):
-    """The oldest format version that reads ``config`` as it is meant: 7, 6
-    or 5 where a table's columns use what those formats added, else 4."""
+    """The oldest format version that reads ``config`` as it is meant: 8, 7,
+    6 or 5 where a table's columns use what those formats added, else 4."""
 
     def tagged(value):
         return isinstance(value, dict) and set(value) != {"float"}
@@ -571,6 +574,8 @@ def _oldest_format(config):
                 and values["timestamp"][1] is not None)  # fmt: skip
 
     columns = [c for table in tables(config) for c in table["columns"]]
+    if any(column["dtype"].get("values") == "decimal" for column in columns):
+        return 8
     if any(map(uses_seven, columns)):
         return 7
     if any(map(uses_six, columns)):

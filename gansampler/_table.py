@@ -219,7 +219,7 @@ def _columns_of(X):
     return [_Column(j, X.dtype, X[:, j]) for j in range(X.shape[1])]
 
 
-def _warn_of_verbatim_levels(name, codec):
+def _warn_of_verbatim_levels(name, codec, advice=""):
     """Warn where a column's rare levels, drawn as they are at random, are
     most of its values: an identifier's, a name's, a comment's."""
     pooled = codec.shares_[codec.pool_].sum() if codec.pool_ else 0.0
@@ -230,9 +230,22 @@ def _warn_of_verbatim_levels(name, codec):
                 f"seen in fewer than {MIN_LEVEL_ROWS} rows, {pooled:.0%} of the "
                 "rows in all. They are pooled and drawn as they are, at random, "
                 "so the samples repeat them. If the column identifies someone "
-                "(an ID, a name, free text), drop it from X."
+                "(an ID, a name, free text), drop it from X." + (" " + advice).rstrip()
             )
         )
+
+
+def _periods_advice(column):
+    """For a column of pandas' periods (levels, as categories are), how to
+    learn it as dates instead."""
+    pd = sys.modules.get("pandas")
+    if pd is None or not isinstance(column.dtype, pd.PeriodDtype):
+        return ""
+    return (
+        "Its periods are learned as categories: to learn them as dates, give "
+        "the column as times (df[col].dt.to_timestamp()) and turn the samples "
+        f"back into periods (.astype({str(column.dtype)!r}))."
+    )
 
 
 def _name_key(name):
@@ -426,9 +439,11 @@ def _hashable(value):
 
 
 def _is_number(value):
-    # NumPy's durations are integers to Python, but no numbers here.
-    return isinstance(value, int | float | np.number) and not isinstance(
-        value, bool | np.bool_ | np.timedelta64
+    # NumPy's durations are integers to Python, but no numbers here; Python's
+    # decimals (a database's or Parquet's decimal columns, as pandas reads
+    # them) are.
+    return isinstance(value, int | float | np.number | decimal.Decimal) and not (
+        isinstance(value, bool | np.bool_ | np.timedelta64)
     )
 
 
@@ -638,6 +653,8 @@ class CategoryCodec:
             or not all(0 <= i < n_levels for i in codec.pool_)
             or not np.isfinite(codec.shares_).all()
             or (codec.shares_ < 0).any()
+            # Levels told apart as a codec tells them (True is no 1).
+            or len({(type(v), _hashed(v)) for v in codec.levels_}) != n_levels
         ):
             raise ValueError("a column's levels, shares and slots do not fit")
         codec.bias_ = _bias(state, codec.width)
@@ -893,6 +910,12 @@ class ColumnCodec:
         ):
             # What fit would have refused, or learned as another kind.
             raise ValueError(f"a column of numbers has the dtype {dtype['dtype']!r}")
+        places = dtype.get("places")
+        if dtype.get("values") == "decimal" and not (
+            places is None
+            or (type(places) is int and 0 <= places <= _MAX_DECIMAL_PLACES)
+        ):
+            raise ValueError(f"a column of decimals has {places!r} decimal places")
         return cls(_level_from_json(state["name"]), state["kind"],
                    number=state["number"], codec=codec, dtype=dtype)  # fmt: skip
 
@@ -1186,9 +1209,10 @@ def warn_inexact_integers(objects):
 
 def _python_kind(values, missing, kind):
     """What an object column of numbers or times holds: ``"int"`` for
-    Python's integers, ``"date"`` for dates, ``"datetime"`` for times,
-    ``"datetime64[unit]"`` for NumPy's times (the finest unit among them),
-    else None; its samples are given back as the same objects."""
+    Python's integers, ``"decimal"`` for its decimals, ``"date"`` for
+    dates, ``"datetime"`` for times, ``"datetime64[unit]"`` for NumPy's
+    times (the finest unit among them), else None; its samples are given
+    back as the same objects."""
     present = [v for v, gone in zip(values, missing, strict=True) if not gone]
     if kind == "time":
         if present and all(isinstance(v, np.datetime64) for v in present):
@@ -1198,7 +1222,44 @@ def _python_kind(values, missing, kind):
     if all(isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_)
            for v in present):  # fmt: skip
         return "int"
+    if all(isinstance(v, decimal.Decimal) for v in present):
+        return "decimal"
     return None
+
+
+# The most decimal places a column of Python's decimals is given back at:
+# float64 numbers, as which they are learned, hold about 17 digits.
+_MAX_DECIMAL_PLACES = 18
+
+
+def _decimal_places(column, missing):
+    """The most decimal places among a column's decimals (0 for 1E+2; None
+    beyond 18), with a warning where float64 numbers, as which they are
+    learned, do not hold their digits, and an error where they do not hold
+    their size."""
+    present = [v for v, gone in zip(column.values, missing, strict=True)
+               if not gone and v.is_finite()]  # fmt: skip
+    largest = max(present, key=abs, default=decimal.Decimal(0))
+    if abs(largest) > _LARGEST_FLOAT:
+        raise ValueError(
+            f"Column {column.name!r} holds decimals beyond float64's range "
+            f"({largest}), as which they are learned: rescale them (e.g. divide "
+            "them by a power of ten) before fitting."
+        )
+    long = next((v for v in present if len(v.as_tuple().digits) > 15), None)
+    if long is not None:
+        warn(
+            f"Column {column.name!r} holds decimals of more than 15 digits "
+            f"({long}), learned as float64 numbers, which hold 15 to 17: the "
+            "samples' decimals come back rounded to those.",
+            UserWarning,
+        )
+    places = max([0, *(-v.as_tuple().exponent for v in present)])
+    # More than float64's digits hold: by their shortest digits (None).
+    return int(places) if places <= _MAX_DECIMAL_PLACES else None
+
+
+_LARGEST_FLOAT = decimal.Decimal(np.finfo(np.float64).max.item())
 
 
 def _zone_of(record):
@@ -1455,10 +1516,11 @@ class TableMap:
                 values, missing = _level_values(column, missing)
                 codec = CategoryCodec().fit(values, missing)
                 n_levels = len(codec.levels_) - (codec.missing_level() is not None)
+                advice = "" if j in named else _periods_advice(column)
                 if n_levels > self.max_categories and n_levels > n_rows / 2:
                     raise TooManyLevelsError(column.name, n_levels, n_rows,
-                                             self.max_categories)  # fmt: skip
-                _warn_of_verbatim_levels(column.name, codec)
+                                             self.max_categories, advice)  # fmt: skip
+                _warn_of_verbatim_levels(column.name, codec, advice)
                 codecs.append(ColumnCodec(column.name, kind, codec=codec, dtype=record))
                 continue
             # Only a column of objects is looked at value by value.
@@ -1466,6 +1528,8 @@ class TableMap:
                 python_kind = _python_kind(column.values, missing, kind)
                 if python_kind is not None:
                     record["values"] = python_kind
+                if python_kind == "decimal":
+                    record["places"] = _decimal_places(column, missing)
             values = self._number_values(column, kind, missing, record)
             if kind == "number":
                 _warn_inexact(column, values)
@@ -1703,6 +1767,13 @@ class TableMap:
             random_state=state["random_state"],
         )
         table.columns_ = [ColumnCodec.from_state(c) for c in state["columns"]]
+        # Each column of numbers has its own column of the number map, in
+        # order: another's would draw that column's values.
+        numbered = [c.number for c in table.columns_ if c.number is not None]
+        if numbered != list(range(len(numbered))) or any(
+            type(n) is not int for n in numbered
+        ):
+            raise ValueError("the table's columns do not number the map's in order")
         names = [_hashed(c.name) for c in table.columns_]
         if len(set(names)) != len(names):
             raise ValueError("the table names a column twice")
@@ -2015,9 +2086,28 @@ class TableMap:
             whole = values.astype(object)
             whole[~missing] = [int(v) for v in np.rint(values[~missing])]
             values = whole
+        elif record.get("values") == "decimal":  # Python's decimals, as such
+            values = self._decimals(values, missing, column)
         if not self.frame_:
             return values
         return _as_dtype(values, missing, record)
+
+    def _decimals(self, values, missing, column):
+        """A column of numbers as Python's decimals, with the places they
+        were recorded at (12.50, not 12.5): the most that a training value
+        had, as a database's or Parquet's decimal column has its scale (by
+        their shortest digits beyond float64's digits, or 18 places)."""
+        places = column.dtype["places"]
+        # Beyond 2**53 units of the last place, a float64 number holds no
+        # more digits than its shortest text (1e+20), which places would
+        # spell out in noise; so do decimals of more places than it holds.
+        exact = 0.0 if places is None else 2.0**53 / 10.0**places
+        out = values.astype(object)
+        out[~missing] = [
+            decimal.Decimal(f"{v:.{places}f}" if abs(v) < exact else repr(v))
+            for v in values[~missing].tolist()
+        ]
+        return out
 
     def _time_bounds(self, record):
         """The first and last counts of a time column's unit that its output

@@ -62,20 +62,22 @@ class TooManyLevelsError(GANSamplerError, ValueError):
         Its distinct values, the table's rows and the limit.
     """
 
-    def __init__(self, column, n_levels, n_rows, max_categories):
+    def __init__(self, column, n_levels, n_rows, max_categories, advice=""):
         self.column = column
         self.n_levels = n_levels
         self.n_rows = n_rows
         self.max_categories = max_categories
+        self.advice = advice
         super().__init__(
             f"Column {column!r} has {n_levels:,} distinct values in {n_rows:,} "
             "rows: an identifier or free text, not categories. Drop it from X, "
-            f"or raise max_categories (now {max_categories:,}) to learn it anyway."
+            f"or raise max_categories (now {max_categories:,}) to learn it "
+            f"anyway.{' ' + advice if advice else ''}"
         )
 
     def __reduce__(self):
         return type(self), (self.column, self.n_levels, self.n_rows,
-                            self.max_categories)  # fmt: skip
+                            self.max_categories, self.advice)  # fmt: skip
 
 
 class TrainingDivergedError(GANSamplerError, RuntimeError):

@@ -14,6 +14,7 @@ privacy.
 """
 
 import datetime
+import decimal
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -1149,7 +1150,10 @@ def _plain_duration(value):
 
 
 def _is_number(value):
-    return isinstance(value, Real) and not isinstance(value, bool | np.bool_)
+    # Python's decimals too, as a sampler learns them.
+    return isinstance(value, Real | decimal.Decimal) and not isinstance(
+        value, bool | np.bool_
+    )
 
 
 def _codes(parts, label):

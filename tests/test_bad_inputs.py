@@ -119,8 +119,8 @@ def resampler(fitted_resampler):
         pytest.param(lambda: scipy.sparse.csr_matrix(normal()), TypeError,
                      r"dense data is required.*\.toarray\(\)", id="sparse"),
         pytest.param(lambda: normal() * 1e300, ValueError,
-                     r"Column 0 of X holds values too large to learn \(up to "
-                     r"[0-9.]+e\+300\).*Rescale it", id="magnitude-1e300"),
+                     r"Column 0 of X holds values too large to learn \(as large "
+                     r"as -?[0-9.]+e\+300\).*Rescale it", id="magnitude-1e300"),
         pytest.param(lambda: pandas().Series(normal()[:, 0]), ValueError,
                      r"X is a Series.*X.to_frame\(\)", id="series"),
         pytest.param(lambda: pandas().Series(["a", "b"] * 30), ValueError,
@@ -164,6 +164,19 @@ def test_a_boolean_is_no_number_of_a_setting(name):
         fitted.set_params(**{name: np.bool_(True)}).fit(normal())
     fitted.set_params(**{name: GANSampler().get_params()[name]})
     assert fitted.sample(3, random_state=0).shape == (3, 2)
+
+
+def test_threads_beyond_a_thousand_are_refused_before_openmp_starts_them():
+    # 100,000 threads ended the process (a segmentation fault) in fit, and
+    # in load, which draws to check the model.
+    fitted = GANSampler(**BUDGET).fit(normal())
+    expected = fitted.sample(3, random_state=0)
+    with pytest.raises(ValueError, match=r"range \[1, 1024\]"):
+        fitted.set_params(n_threads=100_000).sample(3)
+    with pytest.raises(ValueError, match=r"range \[1, 1024\]"):
+        GANSampler(**BUDGET, n_threads=100_000).fit(normal())
+    drawn = fitted.set_params(n_threads=1).sample(3, random_state=0)
+    np.testing.assert_array_equal(drawn, expected)
 
 
 def test_columns_of_one_name_are_refused():

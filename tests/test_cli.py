@@ -572,10 +572,12 @@ def test_evaluate_matches_columns_by_name(workdir):
 
 def test_a_broken_pipe_is_quiet(workdir):
     result = subprocess.run(
-        f"{sys.executable} -m gansampler sample people.safetensors -n 300000 | head -2",
-        shell=True, capture_output=True, text=True, cwd=workdir,
+        f"{sys.executable} -m gansampler sample people.safetensors -n 300000 | head -2;"
+        " echo ${PIPESTATUS[0]}",
+        shell=True, capture_output=True, text=True, cwd=workdir, executable="bash",
     )  # fmt: skip
     assert result.stdout.splitlines()[0] == "height,visits"
+    assert result.stdout.splitlines()[-1] == "141"  # as a process SIGPIPE ends
     assert result.stderr == ""
 
 
@@ -816,6 +818,28 @@ def test_no_rows_from_a_parquet_model_keep_its_column_types(tmp_path):
         assert [t.id for t in schema.types] == kinds
         assert str(schema.field("day").type) == "date32[day]"
         assert str(schema.field("price").type).startswith("decimal")
+
+
+def test_a_parquet_file_of_decimals_is_learned_as_numbers_and_evaluated(tmp_path):
+    # Its decimals were learned as levels: every sample a training value.
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    prices = [decimal.Decimal(f"{v:.2f}") for v in rng.normal(10, 2, 400)]
+    frame = pd.DataFrame({"price": prices, "n": rng.integers(0, 9, 400)})
+    frame[:300].to_parquet(tmp_path / "train.parquet")
+    frame[300:].to_parquet(tmp_path / "held.parquet")
+    result = run("fit", "train.parquet", "-o", "m.safetensors", *SMALL, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Learned as numbers." in result.stdout
+    result = run("evaluate", "m.safetensors", "held.parquet", "--train",
+                 "train.parquet", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[2].split()[0] == "price"
+    result = run("sample", "m.safetensors", "-n", "500", "-o", "s.parquet",
+                 cwd=tmp_path)  # fmt: skip
+    drawn = pd.read_parquet(tmp_path / "s.parquet")["price"]
+    assert len(set(drawn) - set(prices)) > 10  # not training values only
 
 
 def test_a_chunk_size_of_no_rows_is_refused_before_any_folder(mixed):

@@ -466,6 +466,80 @@ def test_dots_beside_decimal_commas_group_thousands_and_alone_are_said(tmp_path)
     np.testing.assert_array_equal(X, [[1.5, 1.0], [2.25, 3.0]])
 
 
+def test_a_line_of_delimiters_is_a_row_of_missing_values(tmp_path):
+    # As pandas writes a row of NaN (and sample a row of missing values); a
+    # blank line, or one of spaces, is still no row.
+    pytest.importorskip("pandas")
+    path = write(tmp_path, "a.csv", "x,y\n1.5,2\n,\n2.5,3\n\n  \n,\n")
+    with pytest.raises(MixedTableError, match=r"line 3: column 'x' is missing"):
+        read_table(path)
+    with pytest.warns(UserWarning, match=r"2 of its rows have no value in any column"):
+        X, _, _ = read_table(path, mixed=True)
+    assert len(X) == 4
+    assert X["x"].isna().tolist() == [False, True, False, True]
+    assert X["y"].isna().tolist() == [False, True, False, True]
+    # A file of one column writes a missing value as "" (csv, pandas).
+    X, _, _ = read_table(write(tmp_path, "b.csv", 'x\n1.5\n""\n2.5\n\n'), mixed=True)
+    assert X["x"].isna().tolist() == [False, True, False]
+    # Without a header, a first line of delimiters is a row too; before a
+    # header, a spreadsheet's empty row, skipped.
+    path = write(tmp_path, "c.csv", ",\n1,2\n")
+    with pytest.warns(UserWarning, match="no value in any column"):
+        X, _, _ = read_table(path, header=False, mixed=True)
+    assert len(X) == 2
+    X, names, _ = read_table(write(tmp_path, "d.csv", ",\nx,y\n1,2\n"), mixed=True)
+    assert names == ["x", "y"] and len(X) == 1
+
+
+def test_decimal_commas_in_a_tab_file_are_read_where_a_cell_needs_them(tmp_path):
+    pytest.importorskip("pandas")
+    text = "a\tb\tc\n12,5\t1,500\t1,500\n3,25\t7\t0,5\n1.234,5\t3,250\t2\n"
+    X, _, _ = read_table(write(tmp_path, "a.tsv", text), mixed=True)
+    np.testing.assert_array_equal(X["a"], [12.5, 3.25, 1234.5])
+    np.testing.assert_array_equal(X["b"], [1500, 7, 3250])  # grouped thousands
+    np.testing.assert_array_equal(X["c"], [1.5, 0.5, 2.0])  # beside 0,5
+    # Beside a decimal comma, 1,500 is one and a half: said so.
+    path = write(tmp_path, "n.tsv", "12,5\t3\n1,500\t4\n2,25\t5\n")
+    with pytest.warns(UserWarning, match=r"12,5\), so 1,500 is read as 1\.5,"):
+        X, names, _ = read_table(path, mixed=True)
+    # Its first line of decimal commas is data, not a header.
+    assert names == ["0", "1"]
+    np.testing.assert_array_equal(X["0"], [12.5, 1.5, 2.25])
+    # In a file of commas, a quoted 12,5 stays text.
+    X, _, _ = read_table(write(tmp_path, "b.csv", 'a,b\n"12,5",1\n"3,25",2\n'),
+                         mixed=True)  # fmt: skip
+    assert list(X["a"]) == ["12,5", "3,25"]
+
+
+def test_a_column_of_numbers_with_a_bad_cell_names_it(tmp_path):
+    # One typo makes the column text, learned as categories: say which cell.
+    pytest.importorskip("pandas")
+    cells = [f"{k}.5" for k in range(30)]
+    cells[7] = "1.2.3"
+    path = write(tmp_path, "a.csv", "a,b\n" + "".join(f"{c},x\n" for c in cells))
+    with pytest.warns(UserWarning, match=r"column 'a' is read as text, so learned as "
+                      r"categories: 1 of its 30 filled cells are not numbers \(the "
+                      r"first: '1\.2\.3'\)\. Correct those cells"):  # fmt: skip
+        X, _, _ = read_table(path, mixed=True)
+    assert X["a"].iloc[7] == "1.2.3"
+    # Numbers written with grouped thousands or decimal commas, too.
+    for name, text in (("g.csv", '"1,234.5",x\n'), ("g.tsv", "0,5\tx\n")):
+        sep = "\t" if name.endswith("tsv") else ","
+        bad = '"1,2,3"' if sep == "," else "1,2,3"
+        lines = [text] * 20 + [f"{bad}{sep}x\n"]
+        with pytest.warns(UserWarning, match=r"1 of its 21 filled cells are not"):
+            read_table(write(tmp_path, name, f"a{sep}b\n" + "".join(lines)),
+                       mixed=True)  # fmt: skip
+    # Text that is mostly words, or numbers in a file of decimal commas, is
+    # not said to be numbers.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_table(write(tmp_path, "b.csv", "a,b\n1,x\nred,y\nblue,x\n"), mixed=True)
+        read_table(write(tmp_path, "c.csv", "a;b\n1,5;x\n2,5;y\n"), mixed=True)
+
+
 def test_a_first_line_of_words_and_numbers_is_a_header_with_a_warning(tmp_path):
     path = write(tmp_path, "a.csv", "1,a\n2,b\n3,a\n")
     with pytest.warns(UserWarning, match="but also the number 1: if that line"):

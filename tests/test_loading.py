@@ -1,6 +1,7 @@
 """The safe model format: round trips, code that needs trust, and files that
 are not what they claim."""
 
+import decimal
 import functools
 import json
 import os
@@ -225,6 +226,27 @@ def test_resampler_round_trip(table, tmp_path, per_class):
             loaded.samplers_[label].sample(50, random_state=0),
             sampler.sample(50, random_state=0),
         )
+
+
+@pytest.mark.parametrize(
+    "forge, message",
+    [(lambda fitted: fitted["sampling_strategy"].update(counts=[-5, 3]), "no counts"),
+     (lambda fitted: fitted["samplers"].update(index=[-1, 0]), "do not fit its"),
+     (lambda fitted: fitted["samplers"].update(index=[0, 9]), "do not fit its")],
+    ids=["negative-count", "negative-index", "index-beyond"],
+)  # fmt: skip
+def test_a_forged_resampler_is_refused(table, tmp_path, forge, message):
+    X, y = table
+    resampler = GANResampler(sampler=GANSampler(**TINY), per_class=True,
+                             random_state=0)  # fmt: skip
+    resampler.fit_resample(X, y)
+    resampler.save(tmp_path / "resampler.safetensors")
+    payload = (tmp_path / "resampler.safetensors").read_bytes()
+    (tmp_path / "forged").write_bytes(
+        rewritten(payload, edit_config=lambda config: forge(config["fitted"]))
+    )
+    with pytest.raises(ValueError, match=message):
+        gansampler.load(tmp_path / "forged")
 
 
 def test_resampler_of_other_samplers_is_refused_and_writes_nothing(table, tmp_path):
@@ -706,6 +728,12 @@ BAD_TRAINING_STATES = {
         _shape("discriminator_optimizer.state.0.exp_avg", (3, 3)),
         r"shape \(3, 3\) for a weight of shape",
     ),
+    # Training failed deep in torch (a Tensor with 7 elements cannot be
+    # converted to Scalar).
+    "steps-of-seven": (
+        _shape("generator_optimizer.state.0.step", (7,)),
+        "generator_optimizer holds a step that is no count",
+    ),
 }
 
 
@@ -733,6 +761,64 @@ def test_unusual_training_states_load_and_train_on(table, tmp_path, kind):
     )
     loaded.net_.partial_fit(loaded.table_map_.encode(X).astype(np.float32))
     assert np.isfinite(loaded.sample(10, random_state=0)).all()
+
+
+def test_a_training_state_of_a_scheduler_or_another_torch_loads(table, tmp_path):
+    # A scheduler gives each group its first rate (initial_lr); a file of an
+    # older torch lacks settings a later one added, which torch fills in.
+    import skorch
+
+    class Decay(skorch.callbacks.Callback):
+        def on_train_begin(self, net, **kwargs):
+            self.schedulers_ = [
+                torch.optim.lr_scheduler.ExponentialLR(getattr(net, name), 0.9)
+                for name in ("generator_optimizer_", "discriminator_optimizer_")
+            ]
+
+        def on_epoch_end(self, net, **kwargs):
+            for scheduler in self.schedulers_:
+                scheduler.step()
+
+    X, _ = table
+    sampler = GANSampler(**TINY, random_state=0, callbacks=[Decay()]).fit(X)
+    sampler.save(tmp_path / "m.safetensors", training_state=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DroppedParameterWarning)  # the callback
+        loaded = gansampler.load(tmp_path / "m.safetensors")
+    group = loaded.net_.generator_optimizer_.param_groups[0]
+    assert group["initial_lr"] > group["lr"]
+
+    def older(config):
+        pairs = config["fitted"]["states"]["generator_optimizer"]["$dict"]
+        group = dict(pairs)["param_groups"][0]
+        group["$dict"] = [pair for pair in group["$dict"] if pair[0] != "maximize"]
+
+    payload = (tmp_path / "m.safetensors").read_bytes()
+    (tmp_path / "older").write_bytes(rewritten(payload, edit_config=older))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DroppedParameterWarning)
+        loaded = gansampler.load(tmp_path / "older")
+    assert loaded.net_.generator_optimizer_.param_groups[0]["maximize"] is False
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [("lr", float("nan")), ("lr", "abc"), ("lr", -1.0), ("betas", [5, -1]),
+     ("betas", [0.5]), ("amsgrad", 1), ("params", [0, 0, 0, 0, 0, 0])],
+)  # fmt: skip
+def test_bad_settings_of_a_training_state_are_refused(
+    saved_for_training, tmp_path, key, value
+):
+    # Accepted, they made training fail in torch or diverge on NaN.
+    def forge(config):
+        pairs = config["fitted"]["states"]["generator_optimizer"]["$dict"]
+        groups = dict(pairs)["param_groups"]
+        groups[0]["$dict"] = [[k, value if k == key else v]
+                              for k, v in groups[0]["$dict"]]  # fmt: skip
+
+    (tmp_path / "forged").write_bytes(rewritten(saved_for_training, edit_config=forge))
+    with pytest.raises(ValueError, match=f"the setting {key}=.* is out of range"):
+        gansampler.load(tmp_path / "forged")
 
 
 @pytest.mark.parametrize("name", list(BAD_TRAINING_STATES))
@@ -1017,6 +1103,9 @@ def test_a_file_is_written_in_the_oldest_format_that_holds_it(tmp_path):
         dictionary = pa.array(times).dictionary_encode()
         zoned = text.assign(c=pd.arrays.ArrowExtensionArray(dictionary))
         assert format_of(zoned) == expected
+    # Python's decimals, learned as numbers: format 8.
+    prices = pd.Series([decimal.Decimal(f"{v:.2f}") for v in rng.normal(size=60)])
+    assert format_of(text.assign(x=prices)) == "8"
 
 
 class Factories:
@@ -1167,6 +1256,68 @@ def test_a_forged_codec_is_refused_before_memory_is_spent(tmp_path):
 
     (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=forge))
     with pytest.raises(ValueError, match="levels, shares and slots do not fit"):
+        gansampler.load(tmp_path / "forged")
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [([64, 64], [["device", "cpu"]]), ([64, 64, True, "cpu"], []),
+     ([64, 64], [["dtype", "float64"]])],
+    ids=["device", "device-by-position", "dtype"],
+)  # fmt: skip
+def test_a_torch_piece_placed_by_the_file_is_refused(saved, tmp_path, args, kwargs):
+    # Placed on the CPU, it would be built for real, not on the meta device
+    # on which the networks are checked before memory is spent on them.
+    def forge(config):
+        config["params"]["activation"] = {
+            "$code": "torch.nn.modules.linear:Linear", "args": args,
+            "kwargs": {"$dict": kwargs},
+        }  # fmt: skip
+
+    (tmp_path / "forged").write_bytes(rewritten(saved, edit_config=forge))
+    with pytest.raises(ValueError, match=r"Linear is given a (device|dtype) of"):
+        gansampler.load(tmp_path / "forged")
+
+
+@pytest.mark.parametrize("places", [-1, 19, 2.0, "8", True])
+def test_forged_places_of_decimals_are_refused(tmp_path, places):
+    prices = [decimal.Decimal(f"{v}.25") for v in range(60)]
+    frame = pd.DataFrame({"p": pd.Series(prices, dtype=object), "x": np.arange(60.0)})
+    GANSampler(**TINY, random_state=0).fit(frame).save(tmp_path / "m.safetensors")
+    payload = (tmp_path / "m.safetensors").read_bytes()
+
+    def forge(config):
+        config["fitted"]["table_map"]["columns"][0]["dtype"]["places"] = places
+
+    (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=forge))
+    with pytest.raises(ValueError, match=r"a column of decimals has .* decimal places"):
+        gansampler.load(tmp_path / "forged")
+
+
+@pytest.mark.parametrize(
+    "forge, message",
+    [(lambda columns: columns[1].update(number=1), "do not number the map's"),
+     (lambda columns: columns[1].update(number=-1), "do not number the map's"),
+     (lambda columns: columns[1].update(number=True), "do not number the map's"),
+     (lambda columns: columns[0]["codec"].update(levels=["b", "b"]),
+      "levels, shares and slots do not fit")],
+    ids=["another-column's-number", "negative-number", "true", "a-level-twice"],
+)  # fmt: skip
+def test_a_forged_table_that_would_draw_wrong_columns_is_refused(
+    tmp_path, forge, message
+):
+    # Loaded, the first drew another column's values; the second never
+    # drew one of its levels.
+    frame = pd.DataFrame({"c": ["a", "b"] * 30, "x": np.arange(60.0),
+                          "n": np.arange(60) % 4})  # fmt: skip
+    GANSampler(**TINY, random_state=0).fit(frame).save(tmp_path / "m.safetensors")
+    payload = (tmp_path / "m.safetensors").read_bytes()
+
+    def edit(config):
+        forge(config["fitted"]["table_map"]["columns"])
+
+    (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=edit))
+    with pytest.raises(ValueError, match=message):
         gansampler.load(tmp_path / "forged")
 
 

@@ -116,6 +116,27 @@ def test_the_command_line_fits_a_file_larger_than_its_reservoir(tmp_path, capsys
     np.testing.assert_allclose(sampler.mean_, X.mean(axis=0), rtol=1e-12)
 
 
+def test_a_constant_near_float64s_limit_is_kept_as_fit_keeps_it(tmp_path, capsys):
+    # Its sums overflow, but a constant has no spread to learn; the command
+    # line, which reads through a reservoir, refused it.
+    reservoir = RowReservoir(10)
+    for _ in range(3):
+        reservoir.add(np.c_[np.full(8, -1e308), np.arange(8.0)])
+    assert reservoir.statistics.mean[0] == -1e308
+    assert reservoir.statistics.std[0] == 0.0
+    with pytest.raises(ValueError, match="overflows float64; rescale"):
+        reservoir.add(np.array([[1e308, 0.0]]))  # no longer constant
+    path = tmp_path / "big.csv"
+    rows = np.c_[np.full(300, -1e308), np.random.default_rng(0).normal(size=300)]
+    np.savetxt(path, rows, delimiter=",", header="c,x", comments="", fmt="%.17g")
+    model = str(tmp_path / "big.safetensors")
+    assert main(["fit", str(path), "-o", model, "--max-epochs", "1", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["sample", model, "-n", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in lines] == ["c", *["-1e+308"] * 3]
+
+
 @pytest.mark.parametrize(
     "size, blocks, match",
     [

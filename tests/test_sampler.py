@@ -607,6 +607,19 @@ def test_tiny_spread_is_not_mistaken_for_constant(fast):
 def test_overflowing_data_raises():
     with pytest.raises(ValueError, match=r"too large to learn .* Rescale it"):
         GANSampler().fit(np.array([[1e308], [-1e308], [1e308]]))
+    # Named with its sign, the value of the largest magnitude.
+    with pytest.raises(ValueError, match=r"\(as large as -1e\+308\)"):
+        GANSampler().fit(np.array([[1e307], [-1e308], [-1e308]]))
+
+
+def test_a_constant_near_float64s_limit_is_kept(fast):
+    # Its mean overflows, but a constant has no spread to learn.
+    X = np.c_[np.full(60, -1e308), np.arange(60.0)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        sampler = GANSampler(**fast, random_state=0).fit(X)
+        rows = sampler.sample(20, random_state=0)
+    assert (rows[:, 0] == -1e308).all()
 
 
 def test_dropout_in_a_custom_generator_is_seeded_and_isolated(X_normal, fast):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import gansampler._table as table_module
 from gansampler import GANSampler, load
 from gansampler._table import MIN_LEVEL_ROWS, TableMap, _column_quantiles
-from gansampler.exceptions import TooManyLevelsError
+from gansampler.exceptions import IdentifierWarning, TooManyLevelsError
 
 pd = pytest.importorskip("pandas")
 
@@ -392,6 +392,22 @@ def test_an_identifier_column_is_refused_unless_the_limit_is_raised():
     assert table.columns_[0].codec.width >= 1
 
 
+def test_many_periods_are_advised_to_be_learned_as_dates():
+    days = pd.period_range("2015-01-01", periods=3_000, freq="D")
+    picks = np.random.default_rng(0).integers(0, 3_000, 2_500)
+    X = pd.DataFrame({"day": days[picks], "x": np.arange(2_500.0)})
+    advice = r"to learn them as dates, .*dt\.to_timestamp\(\).*astype\('period\[D\]'\)"
+    with pytest.raises(TooManyLevelsError, match=advice) as raised:
+        TableMap().fit(X)
+    assert pickle.loads(pickle.dumps(raised.value)).args == raised.value.args
+    with pytest.warns(IdentifierWarning, match=advice):
+        TableMap().fit(X[:300])
+    # Not to a column named as categories.
+    with pytest.warns(IdentifierWarning) as caught:
+        TableMap(categorical_columns=["day"]).fit(X[:300])
+    assert "to_timestamp" not in str(caught[0].message)
+
+
 def test_unknown_categorical_columns_are_refused():
     with pytest.raises(ValueError, match="categorical_columns names 'nope'"):
         GANSampler(categorical_columns=["nope"], **BUDGET).fit(
@@ -543,7 +559,8 @@ def test_times_in_another_zone_score_as_the_same_instants():
 def test_the_safe_format_keeps_levels_of_every_kind(level, tmp_path):
     values = pd.Series([level, "other"] * 30, dtype=object)
     X = pd.DataFrame({"c": values, "x": np.arange(60.0)})
-    sampler = GANSampler(**BUDGET).fit(X)
+    # Decimals are numbers, learned as categories where named so.
+    sampler = GANSampler(**BUDGET, categorical_columns=["c"]).fit(X)
     path = tmp_path / "levels.safetensors"
     sampler.save(path)
     loaded = load(path)
@@ -715,6 +732,59 @@ def test_python_integers_in_an_object_column_come_back_as_integers():
     frame = pd.DataFrame({"n": pd.Series(X[:, 0], dtype=object), "c": X[:, 1]})
     drawn = GANSampler(**BUDGET).fit(frame).sample(200, random_state=0)["n"]
     assert all(type(v) is int for v in drawn.dropna())
+
+
+def test_decimals_are_learned_as_numbers_and_come_back_as_decimals(tmp_path):
+    # As pandas reads a Parquet file's or a database's decimal columns.
+    rng = np.random.default_rng(0)
+    prices = [decimal.Decimal(f"{v:.2f}") for v in rng.normal(50, 10, 300)]
+    frame = pd.DataFrame({"price": pd.Series(prices, dtype=object),
+                          "x": rng.normal(size=300)})  # fmt: skip
+    frame.loc[5, "price"] = None
+    sampler = GANSampler(**BUDGET).fit(frame)
+    assert sampler.table_map_.columns_[0].kind == "number"
+    drawn = sampler.sample(500, random_state=0)["price"]
+    present = drawn.dropna()
+    assert len(present) > 400 and all(type(v) is decimal.Decimal for v in present)
+    # At the places they were recorded at: 40.10, not 40.1.
+    assert all(v.as_tuple().exponent == -2 for v in present)
+    assert len(set(present)) > 100  # numbers, not a few levels drawn again
+    sampler.save(tmp_path / "model.safetensors")
+    again = load(tmp_path / "model.safetensors").sample(500, random_state=0)
+    pd.testing.assert_series_equal(again["price"], drawn)
+    # At the most places a training value has (a decimal column's scale),
+    # beyond the 6 decimals a recorded precision is looked for at.
+    fine = frame.assign(price=[decimal.Decimal(f"{v:.8f}") for v in prices])
+    fine.loc[0, "price"] = decimal.Decimal("1E+2")
+    drawn = GANSampler(**BUDGET).fit(fine).sample(50, random_state=0)["price"]
+    assert {v.as_tuple().exponent for v in drawn} == {-8}
+    # Beyond float64's range, refused; beyond its digits, said so; large
+    # ones by their shortest digits, not spelled out in noise.
+    huge = frame.assign(price=[decimal.Decimal("1E+400"), *prices[1:]])
+    with pytest.raises(ValueError, match=r"decimals beyond float64's range \(1E\+400"):
+        GANSampler(**BUDGET).fit(huge)
+    long = frame.assign(price=[decimal.Decimal("1.2345678901234567"), *prices[1:]])
+    with pytest.warns(UserWarning, match="decimals of more than 15 digits"):
+        GANSampler(**BUDGET).fit(long)
+    large = frame.assign(price=pd.Series([decimal.Decimal("-1E+308")] * 300))
+    drawn = GANSampler(**BUDGET).fit(large).sample(5, random_state=0)["price"]
+    assert drawn.tolist() == [decimal.Decimal("-1E+308")] * 5
+    # More places than float64 numbers hold: by their shortest digits (they
+    # came back as 0E-18).
+    tiny = frame.assign(price=pd.Series([decimal.Decimal(f"{k}E-30") for k in
+                                         range(1, 301)]))  # fmt: skip
+    drawn = GANSampler(**BUDGET).fit(tiny).sample(20, random_state=0)["price"]
+    assert all(0 < v < decimal.Decimal("1E-27") for v in drawn)
+    # An array of objects too, and Arrow's decimals keep their dtype.
+    X = np.column_stack([np.array(prices, dtype=object), rng.normal(size=300)])
+    rows = GANSampler(**BUDGET).fit(X).sample(20, random_state=0)
+    assert all(type(v) is decimal.Decimal for v in rows[:, 0])
+    pa = pytest.importorskip("pyarrow")
+    arrow = pa.Table.from_pandas(frame).to_pandas(types_mapper=pd.ArrowDtype)
+    assert str(arrow["price"].dtype) == "decimal128(4, 2)[pyarrow]"
+    sampler = GANSampler(**BUDGET).fit(arrow)
+    assert sampler.table_map_.columns_[0].kind == "number"
+    assert sampler.sample(20, random_state=0).dtypes.tolist() == arrow.dtypes.tolist()
 
 
 def test_integers_beyond_float64s_exact_ones_are_warned_of():
@@ -1280,8 +1350,6 @@ def test_a_table_of_numbers_is_read_by_its_names_too():
 def test_a_column_of_identifiers_is_learned_with_a_warning():
     # Below max_categories it is learned; its rare values are drawn as they
     # are, so the warning says that the samples repeat them.
-    from gansampler.exceptions import IdentifierWarning
-
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"x": rng.normal(size=300),
                       "customer": [f"C{i:05d}" for i in range(300)]})  # fmt: skip
