@@ -689,7 +689,10 @@ def _read_header(path, payload):
         )
     try:
         header = json.loads(payload[8 : 8 + header_size])
-        metadata = header["__metadata__"]
+        # A safetensors file without metadata is one, of another program.
+        metadata = header.get("__metadata__", {}) if isinstance(header, dict) else None
+        if metadata is None:
+            raise TypeError
     except (ValueError, KeyError, TypeError, RecursionError):
         raise ValueError(
             f"{path}: is not a gansampler model, or is damaged (no readable header)."

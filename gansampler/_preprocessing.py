@@ -892,6 +892,12 @@ class DataMap:
         data_map.constant_features_ = take("constant_features_", d, "b")
         data_map.data_min_ = take("data_min_", d)
         data_map.data_max_ = take("data_max_", d)
+        # A range upside down clips every draw to one value; a scale of 0 or
+        # less maps every column to one point, or mirrors it.
+        if (data_map.data_min_ > data_map.data_max_).any() or (
+            data_map.scale_ <= 0
+        ).any():
+            raise ValueError("the data's ranges or scales are upside down")
         decimals = config["decimals"]
         if len(decimals) != n_features or not all(_is_decimals(v) for v in decimals):
             raise ValueError("the decimals do not fit the data")

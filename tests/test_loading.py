@@ -510,7 +510,7 @@ BAD_FILES = {
     "text": (lambda p: b"height,visits\n1,2\n", "not a gansampler model"),
     "foreign-safetensors": (
         lambda p: safetensors.torch.save({"weight": torch.zeros(3)}),
-        "not a gansampler model",
+        "is a safetensors file, but not a gansampler model",
     ),
     "future-format": (
         lambda p: rewritten(p, metadata={"format_version": "99"}),
@@ -1318,6 +1318,18 @@ def test_a_forged_table_that_would_draw_wrong_columns_is_refused(
 
     (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=edit))
     with pytest.raises(ValueError, match=message):
+        gansampler.load(tmp_path / "forged")
+
+
+@pytest.mark.parametrize("name", ["data_min_", "scale_"])
+def test_a_forged_range_or_scale_upside_down_is_refused(saved, tmp_path, name):
+    # A minimum above the maximum clipped every draw to one value.
+    def forge(tensors):
+        (key,) = [key for key in tensors if key.endswith("data_map." + name)]
+        tensors[key] = tensors[key] * 0 + (1e9 if name == "data_min_" else -1.0)
+
+    (tmp_path / "forged").write_bytes(rewritten(saved, edit_tensors=forge))
+    with pytest.raises(ValueError, match="ranges or scales are upside down"):
         gansampler.load(tmp_path / "forged")
 
 
