@@ -15,6 +15,7 @@ from ._preprocessing import (
     held_as_float32,
 )
 from ._random import draw_seed, refuse_bool_seed
+from ._validation import is_frame
 
 __all__ = ["ColumnStatistics", "RowReservoir"]
 
@@ -121,6 +122,11 @@ class RowReservoir:
         The rows kept, read-only; later blocks leave it as it is.
     statistics : ColumnStatistics
         The exact statistics of every row seen.
+    columns : list or None
+        The column names of the first block that is a DataFrame: a later
+        DataFrame block must name the same columns, in the same order (since
+        0.33; its rows were taken by position, whatever their names). None
+        until a DataFrame block has come.
 
     Examples
     --------
@@ -153,12 +159,14 @@ class RowReservoir:
         self.rng = np.random.default_rng(int(random_state))
         self.n_rows = 0
         self.rows = None
+        self.columns = None
         # Whether a sample handed out views the rows: the next block then
         # writes into a copy, and the sample keeps its rows.
         self._lent = False
 
     def add(self, block):
-        """Take a block of rows, a 2-D array of numbers."""
+        """Take a block of rows, a 2-D array (or DataFrame) of numbers."""
+        names = self._check_names(block)
         block = _as_numbers(block)
         if block.ndim != 2:
             raise ValueError(
@@ -178,12 +186,14 @@ class RowReservoir:
         if not len(block):
             if self.rows is None:  # the first block, empty, sets the columns
                 self.rows = np.empty((0, block.shape[1]))
+            self.columns = names if names is not None else self.columns
             return
         if not np.isfinite(block).all():
             raise ValueError(
                 "The block holds NaN or infinite values: drop or fill those rows first."
             )
         statistics = self._added_statistics(block)
+        self.columns = names if names is not None else getattr(self, "columns", None)
         if self.rows is None:
             self.rows = np.empty((0, block.shape[1]))
         before = self.n_rows
@@ -211,6 +221,27 @@ class RowReservoir:
             places = place[chosen][::-1]
             _, last = np.unique(places, return_index=True)
             self.rows[places[last]] = rest[chosen[::-1][last]]
+
+    def _check_names(self, block):
+        """The column names of a DataFrame block (None for an array),
+        refused where they differ from those of an earlier DataFrame block:
+        rows are taken by position."""
+        if not is_frame(block):
+            return None
+        names = list(block.columns)
+        known = getattr(self, "columns", None)  # None in reservoirs before 0.33
+        if known is not None and names != known:
+            advice = (
+                f": pass block[{known!r:.200}]"
+                if sorted(map(repr, names)) == sorted(map(repr, known))
+                else ""
+            )
+            raise ValueError(
+                f"A block of columns {names!r:.200}, after blocks of columns "
+                f"{known!r:.200}: every block must have the same columns, in "
+                f"the same order{advice}."
+            )
+        return names
 
     @staticmethod
     def _no_statistics(n_columns):

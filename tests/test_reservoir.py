@@ -206,6 +206,25 @@ def test_sparse_and_complex_blocks_are_refused_with_what_to_do():
         RowReservoir(10).add(np.array([[1 + 2j]]))
 
 
+def test_dataframe_blocks_of_other_columns_are_refused_and_change_nothing():
+    # Taken by position, their rows went under other columns' names.
+    reservoir = RowReservoir(10)
+    reservoir.add(pd.DataFrame({"age": [30.0, 40.0], "income": [1e3, 2e3]}))
+    before = reservoir.statistics
+    swapped = pd.DataFrame({"income": [3e3, 4e3], "age": [50.0, 60.0]})
+    with pytest.raises(
+        ValueError, match=r"same order: pass block\[\['age', 'income'\]\]"
+    ):
+        reservoir.add(swapped)
+    with pytest.raises(ValueError, match="every block must have the same columns"):
+        reservoir.add(pd.DataFrame({"x": [1.0], "y": [2.0]}))
+    assert reservoir.statistics == before and reservoir.n_rows == 2
+    reservoir.add(swapped[["age", "income"]])
+    reservoir.add(np.array([[70.0, 5e3]]))  # an array's columns go by position
+    np.testing.assert_array_equal(reservoir.sample[:, 0], [30, 40, 50, 60, 70])
+    assert reservoir.columns == ["age", "income"]
+
+
 def test_a_block_whose_statistics_overflow_is_refused_and_changes_nothing():
     reservoir = RowReservoir(10)
     reservoir.add(np.array([[1.0]]))
