@@ -519,15 +519,13 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
     if text or not len(present) or present.str.fullmatch(_CODE.pattern).any():
         return _text(pd, cells, missing)
     if decimal_comma == "detect":
-        decimal_comma = each(_GROUPED["."]) and bool(
-            present.str.fullmatch(_DECIMAL_COMMA.pattern).any()
-        )
+        commas = present[present.str.fullmatch(_DECIMAL_COMMA.pattern)]
+        decimal_comma = bool(len(commas)) and each(_GROUPED["."])
         grouped = present[present.str.fullmatch(_ONE_COMMA_GROUP.pattern)]
         if decimal_comma and len(grouped):
             warnings.warn(
                 f"{path}: column {name!r} writes decimal commas (such as "
-                f"{present[present.str.fullmatch(_DECIMAL_COMMA.pattern)].iloc[0]}), "
-                f"so {grouped.iloc[0]} is read as "
+                f"{commas.iloc[0]}), so {grouped.iloc[0]} is read as "
                 f"{float(grouped.iloc[0].replace(',', '.'))}, "
                 "not as thousands: check that column.",
                 UserWarning,

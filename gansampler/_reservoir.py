@@ -167,6 +167,8 @@ class RowReservoir:
     def add(self, block):
         """Take a block of rows, a 2-D array (or DataFrame) of numbers."""
         names = self._check_names(block)
+        if names is None:  # an array's columns go by position
+            names = getattr(self, "columns", None)  # None before 0.33
         block = _as_numbers(block)
         if block.ndim != 2:
             raise ValueError(
@@ -186,14 +188,14 @@ class RowReservoir:
         if not len(block):
             if self.rows is None:  # the first block, empty, sets the columns
                 self.rows = np.empty((0, block.shape[1]))
-            self.columns = names if names is not None else self.columns
+            self.columns = names
             return
         if not np.isfinite(block).all():
             raise ValueError(
                 "The block holds NaN or infinite values: drop or fill those rows first."
             )
         statistics = self._added_statistics(block)
-        self.columns = names if names is not None else getattr(self, "columns", None)
+        self.columns = names
         if self.rows is None:
             self.rows = np.empty((0, block.shape[1]))
         before = self.n_rows

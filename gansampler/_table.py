@@ -2101,7 +2101,7 @@ class TableMap:
         # Beyond 2**53 units of the last place, a float64 number holds no
         # more digits than its shortest text (1e+20), which places would
         # spell out in noise; so do decimals of more places than it holds.
-        exact = 0.0 if places is None else 2.0**53 / 10.0**places
+        exact = 0.0 if places is None else _EXACT_INTEGERS / 10.0**places
         out = values.astype(object)
         out[~missing] = [
             decimal.Decimal(f"{v:.{places}f}" if abs(v) < exact else repr(v))
