@@ -339,6 +339,8 @@ def parquet_schema(sampler, *, class_column=None, index=False):
     (['height', 'size'], ['double', 'string'])
     """
     check_fitted(sampler)
+    if not isinstance(index, bool | np.bool_):
+        raise TypeError(f"index must be True or False, got {index!r}.")
     try:
         import pyarrow as pa
     except ImportError as exc:

@@ -670,6 +670,8 @@ def test_a_dask_dataframe_with_text_is_written_with_the_parquet_schema(
     # Without the index's field, Dask leaves the rows' numbers out; with it,
     # it writes them, and reads them back with the parts' divisions.
     assert dask.dataframe.read_parquet(tmp_path / "rows").compute().index.max() == 2
+    with pytest.raises(TypeError, match="index must be True or False, got 'yes'"):
+        gansampler.dask.parquet_schema(sampler, index="yes")
     indexed = gansampler.dask.parquet_schema(sampler, index=True)
     assert indexed.names == [*schema.names, "__null_dask_index__"]
     with dask.config.set(scheduler="threads"):
