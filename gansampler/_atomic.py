@@ -8,7 +8,7 @@ import pathlib
 import secrets
 import stat
 
-__all__ = ["kept_on_failure", "replacing"]
+__all__ = ["fitted_apart", "kept_on_failure", "replacing"]
 
 _READ_ONLY = "not allowed to replace it (a read-only file?)"
 
@@ -25,6 +25,22 @@ def kept_on_failure(estimator):
         estimator.__dict__.clear()
         estimator.__dict__.update(previous)
         raise
+
+
+@contextlib.contextmanager
+def fitted_apart(estimator):
+    """Yield a copy of ``estimator`` for the block to fit; when the block
+    ends normally, the copy's attributes become ``estimator``'s in one step.
+
+    Until then, and for good where the block raises (bad data, Ctrl-C),
+    ``estimator`` is as it was: a thread that draws from it or saves it
+    while it is fitted again reads the whole of the old fit, never the new
+    fit's settings beside the old networks.
+    """
+    work = object.__new__(type(estimator))
+    work.__dict__.update(estimator.__dict__)
+    yield work
+    estimator.__dict__ = work.__dict__
 
 
 @contextlib.contextmanager

@@ -708,7 +708,27 @@ def _read_header(path, payload):
             f"{path}: is not a gansampler model, or is damaged (its metadata "
             "holds values that are not text)."
         )
+    size = 8 + header_size + _data_size(header)
+    if len(payload) < size:
+        raise ValueError(
+            f"{path}: is truncated: it holds {len(payload):,} bytes of the "
+            f"{size:,} its header describes (a copy or a download cut short?)."
+        )
     return metadata
+
+
+def _data_size(header):
+    """The bytes of tensor data that a safetensors header describes: the
+    furthest end of its tensors' offsets (0 where they are not readable, which
+    the checksum then refuses)."""
+    ends = [0]
+    for name, entry in header.items():
+        offsets = entry.get("data_offsets") if isinstance(entry, dict) else None
+        if name != "__metadata__" and isinstance(offsets, list) and len(offsets) == 2:
+            end = offsets[1]
+            if isinstance(end, int) and not isinstance(end, bool):
+                ends.append(end)
+    return max(ends)
 
 
 def read_model_file(path):

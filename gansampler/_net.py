@@ -383,6 +383,13 @@ class GANNet(NeuralNet):
             raise TypeError(f"{advice}; got an array of {X.dtype}.")
         if not isinstance(X, np.ndarray | torch.Tensor):
             return
+        finite = np.isfinite(X).all() if isinstance(X, np.ndarray) else (
+            bool(torch.isfinite(X).all())
+        )  # fmt: skip
+        if not finite:
+            raise ValueError(
+                f"{advice}; got NaN or infinite values (encode fills missing values)."
+            )
         width = self.n_features if self.initialized_ else None
         if self.initialized_ and self.n_features is None:
             width = getattr(self, "n_features_in_", None)
@@ -592,9 +599,12 @@ class GANNet(NeuralNet):
         self.check_monitors()
         self.initialize_optimizers()
         # Rounds and snapshots of an earlier call that ended in an exception
-        # (no on_train_end) hold that call's settings.
+        # (no on_train_end) hold that call's settings. Training that goes on
+        # and diverges at once gets back the networks it started from.
         self._rounds_ = None
         self.last_good_ = None
+        if self.n_rounds_:
+            self.on_epoch_end(self)
         # skorch ends training quietly on Ctrl-C; a half-trained net must not
         # pass for a finished one.
         self.interrupted_ = False

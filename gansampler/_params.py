@@ -46,6 +46,11 @@ PREPROCESSINGS = ("auto", "power", "quantile", "standard")
 
 # The most torch threads a sampler is given (n_threads).
 MAX_THREADS = 1024
+# The widest layer a built-in network is given (its hidden sizes, the noise):
+# a layer of 2**16 squared weights holds 16 GiB; a fit checks what this
+# machine's memory holds, and torch fails, saying nothing of the settings, on
+# the sizes that wider layers give.
+MAX_WIDTH = 2**16
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,10 @@ def _positive_int():
 
 def _positive_int_or_auto():
     return (*_positive_int(), OptionsSpec(("auto",)))
+
+
+def _width_or_auto():
+    return (IntervalSpec(Integral, 1, MAX_WIDTH, "both"), OptionsSpec(("auto",)))
 
 
 def _positive_real():
@@ -556,7 +565,7 @@ PARAMETERS: dict[str, Parameter] = {
     ),
     "generator_hidden_size": Parameter(
         "auto",
-        _positive_int_or_auto(),
+        _width_or_auto(),
         "Width of the built-in generator's two hidden layers; auto is 48, or 8 "
         "per column if more; with categories or missing values, at most 4 "
         "times the square root of the rows; on whole rows of numbers of more "
@@ -565,7 +574,7 @@ PARAMETERS: dict[str, Parameter] = {
     ),
     "discriminator_hidden_size": Parameter(
         "auto",
-        _positive_int_or_auto(),
+        _width_or_auto(),
         "Width of the built-in discriminator's two hidden layers; auto is 64, or "
         "8 per column if more; with categories or missing values, at most 4 "
         "times the square root of the rows; on whole rows of numbers of more "
@@ -623,7 +632,7 @@ PARAMETERS: dict[str, Parameter] = {
     ),
     "noise_dim": Parameter(
         "auto",
-        _positive_int_or_auto(),
+        _width_or_auto(),
         "Dimension of the generator's noise; auto is the number of columns, at "
         "least 4.",
     ),

@@ -547,6 +547,15 @@ class DataMap:
                 f"statistics must describe the {X.shape[1]} columns of X with "
                 "finite numbers."
             )
+        n_rows = statistics.n_rows
+        # X samples the table: it cannot hold more rows than the table has.
+        counted = isinstance(n_rows, Integral) and not isinstance(n_rows, bool)
+        if not counted or n_rows < len(X):
+            raise ValueError(
+                f"statistics.n_rows must count the rows of the table that X "
+                f"samples, at least X's {len(X)}; got {n_rows!r:.80}. Give the "
+                "statistics of the whole table."
+            )
         decimals = list(statistics.decimals)
         if not all(_is_decimals(places) for places in decimals):
             raise ValueError(

@@ -13,7 +13,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length
 
-from ._atomic import kept_on_failure
+from ._atomic import fitted_apart
 from ._compat import (
     HasMethods,
     Interval,
@@ -31,6 +31,7 @@ from ._table import check_table, is_frame, names_columns, whole_numbers
 from ._validation import (
     check_has_columns,
     check_labels_present,
+    check_labels_typed,
     check_numeric_columns,
     check_one_label_type,
     infinite_columns_named,
@@ -76,12 +77,7 @@ def _check_targets(y):
             "Multilabel and multioutput targets are not supported: each row of "
             "a 2-D y must hold exactly one 1 (a one-hot encoded class)."
         )
-    if y_type == "unknown" and values.ndim == 1 and values.dtype == object:
-        raise ValueError(
-            "Unknown label type: 'unknown'. y holds its labels as Python objects "
-            "(dtype object), whose type scikit-learn does not infer: convert "
-            "them, y.astype(int) for numbers or y.astype(str) for text."
-        )
+    check_labels_typed(values, y_type)
     if y_type not in ("binary", "multiclass", "multilabel-indicator"):
         raise ValueError(
             f"Unknown label type: {y_type!r}. y must be one class label per row "
@@ -135,6 +131,8 @@ def _check_strategy(strategy, labels, counts):
                 f"count}}, got {type(strategy).__name__}."
             )
     if isinstance(strategy, dict):
+        if labels.dtype.kind in "mM":
+            strategy = {_in_unit(c, labels.dtype): n for c, n in strategy.items()}
         strategy = _check_target_counts(strategy, counts)
     from imblearn.utils import check_sampling_strategy
 
@@ -145,8 +143,24 @@ def _check_strategy(strategy, labels, counts):
     return OrderedDict((plain[c], int(n)) for c, n in n_new.items())
 
 
+def _in_unit(label, dtype):
+    """A date or duration ``label`` of a dict strategy in the unit of the
+    labels' ``dtype``, where it is one: NumPy's dates of two units hash
+    apart."""
+    try:
+        return np.datetime64(label).astype(dtype) if dtype.kind == "M" else (
+            np.timedelta64(label).astype(dtype)
+        )  # fmt: skip
+    except (TypeError, ValueError):
+        return label
+
+
 def _check_target_counts(targets, counts):
-    unknown = [c for c in targets if c not in counts]
+    # A flag names a class of flags only, as in GANSampler.sample's y: Python's
+    # True equals 1.
+    classes = {(isinstance(c, bool), c) for c in counts}
+    unknown = [c for c in targets
+               if (isinstance(c, bool | np.bool_), c) not in classes]  # fmt: skip
     if unknown:
         raise ValueError(
             f"sampling_strategy names class(es) {_format_classes(unknown)}, not "
@@ -554,11 +568,11 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         self : GANResampler
             The resampler, with ``sampling_strategy_`` set.
         """
-        with kept_on_failure(self):
-            self._check_inputs(X, y)
+        with fitted_apart(self) as work:
+            work._check_inputs(X, y)
             # Samplers fitted to earlier data would not match the new strategy.
-            if hasattr(self, "samplers_"):
-                del self.samplers_
+            if hasattr(work, "samplers_"):
+                del work.samplers_
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -590,53 +604,57 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             raise TypeError(
                 f"fit_resample takes no extra parameters, got {sorted(params)}."
             )
-        with kept_on_failure(self):
-            X_checked, labels, one_hot, classes, base, mixed = self._check_inputs(X, y)
-            targets = {c: n for c, n in self.sampling_strategy_.items() if n}
-            seed_source = self.random_state
-            if seed_source is None:
-                seed_source = getattr(base, "random_state", None)
-            root = draw_seed(seed_source)
-            # A class's seeds (its sampler's fit, its draw) depend on its place
-            # among the classes only: it gets the same rows whichever other
-            # classes are targeted.
-            seeds = {c: spawn_seeds(root, 2, key=(classes.index(c),)) for c in targets}
-            if not targets:  # nothing to generate, nothing to train
-                fitted = []
-            elif self._conditional(base):
-                # One sampler learns every row, whatever the targets.
-                fit_seed, _ = spawn_seeds(root, 2)
-                draw_seeds = {c: seeds[c][1] for c in targets}
-                sampler, parts = _fit_sample_conditional(
-                    base, X_checked, labels, targets, fit_seed, draw_seeds
-                )
-                fitted = [(sampler, part) for part in parts]
-            else:
-                fitted = Parallel(n_jobs=self.n_jobs)(
-                    delayed(_fit_sample)(
-                        base, _rows_of(X_checked, labels == c), c, n_new, seeds[c]
-                    )
-                    for c, n_new in targets.items()
-                )
-            self.samplers_ = dict(zip(targets, [s for s, _ in fitted], strict=True))
+        # Failed, it leaves the resampler as it was; until it ends, other
+        # threads read the old fit.
+        with fitted_apart(self) as work:
+            return work._fit_resample(X, y)
 
-            y_res = np.concatenate(
-                [
-                    labels,
-                    *(np.full(n, c, dtype=labels.dtype) for c, n in targets.items()),
-                ]
+    def _fit_resample(self, X, y):
+        """:meth:`fit_resample`, on the copy that takes the resampler's place."""
+        X_checked, labels, one_hot, classes, base, mixed = self._check_inputs(X, y)
+        targets = {c: n for c, n in self.sampling_strategy_.items() if n}
+        seed_source = self.random_state
+        if seed_source is None:
+            seed_source = getattr(base, "random_state", None)
+        root = draw_seed(seed_source)
+        # A class's seeds (its sampler's fit, its draw) depend on its place
+        # among the classes only: it gets the same rows whichever other
+        # classes are targeted.
+        seeds = {c: spawn_seeds(root, 2, key=(classes.index(c),)) for c in targets}
+        if not targets:  # nothing to generate, nothing to train
+            fitted = []
+        elif self._conditional(base):
+            # One sampler learns every row, whatever the targets.
+            fit_seed, _ = spawn_seeds(root, 2)
+            draw_seeds = {c: seeds[c][1] for c in targets}
+            sampler, parts = _fit_sample_conditional(
+                base, X_checked, labels, targets, fit_seed, draw_seeds
             )
-            if one_hot:  # one column per class, as y came
-                y_res = y_res[:, None] == np.arange(np.shape(y)[1])
-                y_res = y_res.astype(np.asarray(y).dtype)
-            new = [rows for _, rows in fitted]
-            if mixed:
-                X_res = _with_new_mixed_rows(X_checked, new)
-            else:
-                X_res = _with_new_rows(
-                    X, X_checked, np.concatenate([X_checked[:0], *new])
+            fitted = [(sampler, part) for part in parts]
+        else:
+            fitted = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_sample)(
+                    base, _rows_of(X_checked, labels == c), c, n_new, seeds[c]
                 )
-            return arrays_transformer(X, y).transform(X_res, y_res)
+                for c, n_new in targets.items()
+            )
+        self.samplers_ = dict(zip(targets, [s for s, _ in fitted], strict=True))
+
+        y_res = np.concatenate(
+            [
+                labels,
+                *(np.full(n, c, dtype=labels.dtype) for c, n in targets.items()),
+            ]
+        )
+        if one_hot:  # one column per class, as y came
+            y_res = y_res[:, None] == np.arange(np.shape(y)[1])
+            y_res = y_res.astype(np.asarray(y).dtype)
+        new = [rows for _, rows in fitted]
+        if mixed:
+            X_res = _with_new_mixed_rows(X_checked, new)
+        else:
+            X_res = _with_new_rows(X, X_checked, np.concatenate([X_checked[:0], *new]))
+        return arrays_transformer(X, y).transform(X_res, y_res)
 
     def save(self, path, *, training_state: bool = False) -> None:
         """Save the resampler in gansampler's safe format, which loads without
@@ -701,7 +719,10 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
                 "balance: GANResampler needs at least two classes. To generate "
                 "rows of one class, use GANSampler directly."
             )
-        counts = dict(zip(classes.tolist(), n_rows.tolist(), strict=True))
+        # Dates as NumPy's: tolist gives ints for nanoseconds, which compare
+        # with no date.
+        keys = list(classes) if classes.dtype.kind in "mM" else classes.tolist()
+        counts = dict(zip(keys, n_rows.tolist(), strict=True))
         strategy = _check_strategy(self.sampling_strategy, labels, counts)
         for c, n_new in strategy.items():
             if n_new and counts[c] < 2:
@@ -726,6 +747,7 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         )
         if content:
             _check_mixed_sampler(base, content)
+        self._conditional(base)  # per_class=False needs a sampler that takes y
         self.sampling_strategy_ = strategy
         return X_checked, labels, one_hot, list(counts), base, bool(content)
 
@@ -781,6 +803,11 @@ def _with_new_rows(X, X_checked, X_new):
         rows = pd.concat([X.reset_index(drop=True), new], ignore_index=True)
         return rows.astype(X.dtypes.to_dict())
     original = np.asarray(X)
+    if original.dtype == object:
+        # Objects stay objects, the given rows as they were, as
+        # imbalanced-learn's samplers keep them.
+        new = _with_new_rows(X_checked, X_checked, X_new)[len(X_checked) :]
+        return np.concatenate([original, new.astype(object)])
     # float16 stays float16, as imbalanced-learn's samplers keep it (the
     # checks made it float64).
     if original.dtype.kind not in "iub" and original.dtype != np.float16:

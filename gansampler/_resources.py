@@ -4,12 +4,14 @@ draw starts rather than after hours of work."""
 import functools
 import os
 import shutil
+import sys
 
 __all__ = ["check_disk", "check_memory", "format_bytes"]
 
 
 def format_bytes(n: float) -> str:
     """A size in bytes as words: ``'14.6 TiB'``."""
+    n = min(n, sys.float_info.max)  # an int beyond floats' range would not divide
     for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
         if n < 1024:
             return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"

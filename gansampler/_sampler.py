@@ -26,7 +26,7 @@ from skorch.callbacks import (
 )
 from skorch.dataset import ValidSplit
 
-from ._atomic import kept_on_failure
+from ._atomic import fitted_apart
 from ._callbacks import EpochFidelity
 from ._compat import (
     Interval,
@@ -73,6 +73,7 @@ from ._table import (
 from ._validation import (
     check_has_columns,
     check_labels_present,
+    check_labels_typed,
     check_numeric_columns,
     check_one_label_type,
     check_two_dimensional,
@@ -180,13 +181,14 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         square root of the rows (16 middle-layer weights per training row);
         on whole rows of numbers of more than 307 rows, at most the square
         root of 32 times the rows (since 0.18: 178 for 1,000 rows of 30
-        columns, not 240); never below 48.
+        columns, not 240); never below 48. At most 65,536 (a fit first
+        checks that this machine's memory holds the networks).
     discriminator_hidden_size : int or "auto", default="auto"
         Width of the built-in discriminator's two hidden layers. ``"auto"`` is
         64, or 8 per feature where that is more; with category columns or
         missing values, at most 4 times the square root of the rows; on
         whole rows of numbers of more than 307 rows, at most the square
-        root of 32 times the rows; never below 64.
+        root of 32 times the rows; never below 64. At most 65,536.
     discriminator_dropout : float in [0, 1) or "auto", default="auto"
         Share of the built-in discriminator's hidden units dropped in each
         training pass, with masks drawn from the fit's own random stream.
@@ -278,8 +280,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         Distribution of the generator's input: standard normal, or uniform on
         [0, 1) as in the article.
     noise_dim : int or "auto", default="auto"
-        Dimension of the generator's noise. ``"auto"`` is the number of
-        features, at least 4: a generator fed fewer numbers than a row has
+        Dimension of the generator's noise, at most 65,536. ``"auto"`` is the
+        number of features, at least 4: a generator fed fewer numbers than a row has
         columns makes rows on a thinner surface than the data's, which a
         classifier tells apart. With the copula start, the columns beyond
         the noise's dimension start with next to no spread of their own,
@@ -717,9 +719,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self : GANSampler
             The fitted sampler.
         """
-        # A failed or interrupted fit leaves a fitted sampler as it was.
-        with kept_on_failure(self):
-            return self._fit(X, y, statistics)
+        # A failed or interrupted fit leaves a fitted sampler as it was, and
+        # until a fit ends, draws from other threads read the old one.
+        with fitted_apart(self) as work:
+            work._fit(X, y, statistics)
+        return self
 
     def _fit(self, X, y, statistics=None):
         for entry in self.callbacks or []:
@@ -796,6 +800,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         # after them hung in its own fit).
         with torch_threads(self.n_threads):
             with isolated:
+                _check_network_memory(net, table_map.width_)
                 net.initialize()
                 _check_round_memory(net, table_map.width_)
                 net.partial_fit(
@@ -1663,6 +1668,27 @@ def _listed(problems, shown=5):
     return text
 
 
+def _check_network_memory(net, width):
+    """Refuse built-in networks too large for this machine's memory before
+    torch builds them: its errors (an overflow, a failed allocation) name
+    no setting. Each weight is held four times (itself, its gradient, two
+    moments of Adam), the generator's a fifth (its running average)."""
+    weights, settings = 0, []
+    for player, inputs, outputs, copies in (
+        ("generator", net.noise_dim + net.n_classes, width, 5),
+        ("discriminator", width * net.pac + net.n_classes, 1, 4),
+    ):
+        size = net.get_params_for(player).get("hidden_size")
+        if size is not None:  # the built-in network's
+            weights += copies * size * (inputs + size + outputs + 3)
+            settings.append(f"{player}_hidden_size={size}")
+            if player == "generator":
+                settings.append(f"noise_dim={net.noise_dim}")
+    if settings:
+        check_memory(4 * weights, f"Networks of {', '.join(settings)}",
+                     "Lower them.")  # fmt: skip
+
+
 def _check_round_memory(net, width):
     """Refuse rounds whose rows cannot fit in this machine's memory, before
     the first: at the least, each row's data, noise and the activations of
@@ -1732,6 +1758,11 @@ def _column_of_other_values(X):
     for name, column in columns:
         if getattr(column.dtype, "kind", "O") in "mM":
             return f"column {name} holds dates or times"
+        # (Cast to floats, NumPy would drop their imaginary parts.)
+        if getattr(column.dtype, "kind", "O") == "c" or any(
+            isinstance(v, complex | np.complexfloating) for v in np.asarray(column)
+        ):
+            return f"column {name} holds complex numbers"
         try:
             if hasattr(column, "to_numpy"):
                 column.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -1847,6 +1878,7 @@ def _class_codes(X, y):
         y = y.ravel()
     check_consistent_length(X, y)
     check_labels_present(y)
+    check_labels_typed(y, type_of_target(y, input_name="y"))
     kind = type_of_target(y, input_name="y", raise_unknown=True)
     if kind not in ("binary", "multiclass"):
         raise ValueError(

@@ -463,8 +463,9 @@ def _resampler_state(resampler, tensors, training_state, sampler_class):
         for sampler in samplers.values():
             if type(sampler) is not sampler_class:
                 raise ValueError(
-                    f"the resampler's samplers are {type(sampler).__name__}s: only "
-                    "GANSamplers can be saved in the safe format; save with joblib."
+                    f"the resampler's samplers are of type {type(sampler).__name__}: "
+                    "only GANSamplers can be saved in the safe format; save with "
+                    "joblib."
                 )
             known = [i for i, m in enumerate(models) if m is sampler]
             if not known:
@@ -528,9 +529,22 @@ def save_model(estimator, path, *, training_state, sampler_class):
     # once to checksum them with the document, then again with the checksum.
     draft = safetensors.torch.save(tensors, metadata=metadata | {"sha256": ""})
     metadata["sha256"] = checksum(config_text, draft)
-    payload = safetensors.torch.save(tensors, metadata=metadata)
+    payload = _in_fixed_order(safetensors.torch.save(tensors, metadata=metadata))
     with replacing(path) as temporary, open(temporary, "wb") as handle:
         handle.write(payload)
+
+
+def _in_fixed_order(payload):
+    """``payload``, a safetensors file, with its metadata's keys sorted:
+    safetensors writes them in a hash map's order, which changes from one
+    process to the next, and a model saved twice is then two files."""
+    (header_size,) = struct.unpack("<Q", payload[:8])
+    header = json.loads(payload[8 : 8 + header_size])
+    header["__metadata__"] = dict(sorted(header["__metadata__"].items()))
+    text = json.dumps(header, separators=(",", ":")).encode()
+    # Padded with spaces to whole 8-byte words, as safetensors aligns it.
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + payload[8 + header_size :]
 
 
 def _oldest_format(config):

@@ -2034,7 +2034,9 @@ class TableMap:
         if dtype.kind == "f" or (dtype.kind in "iu" and self._levels_are_floats()):
             # An array of numbers (its category columns' levels too, missing
             # values as NaN) gives one of floats back, as a plain one does.
-            float_dtype = dtype if dtype.kind == "f" else np.float64
+            # float32 stays float32; float16 and longer floats give float64,
+            # as on the plain path.
+            float_dtype = np.float32 if dtype == np.float32 else np.float64
             return np.column_stack(columns).astype(float_dtype)
         out = np.empty((len(coded), self.n_features_), dtype=object)
         for j, values in enumerate(columns):

@@ -2,7 +2,7 @@
 that numbers cannot stand for, missing class labels, and what is a table."""
 
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from numbers import Real
 
 import numpy as np
@@ -37,6 +37,18 @@ def check_numeric_columns(X, estimator_name):
                 "first, or leave it out of X."
             )
     dtype = getattr(X, "dtype", None)
+    if dtype is None and isinstance(X, list | tuple):
+        # (Ragged rows have none: the checks refuse them.)
+        with suppress(TypeError, ValueError):
+            dtype = np.asarray(X).dtype
+    if getattr(dtype, "kind", None) == "c":
+        # scikit-learn's message would print the rows; its first words are
+        # those its estimator checks look for.
+        raise ValueError(
+            f"Complex data not supported: X holds complex numbers ({dtype}), and "
+            f"{estimator_name} learns real numbers; give it the real and "
+            "imaginary parts as two columns (.real, .imag)."
+        )
     if getattr(dtype, "kind", None) in ("m", "M"):
         raise TypeError(
             f"X has dtype {dtype}: {estimator_name} learns numbers, not dates or "
@@ -162,6 +174,18 @@ def check_one_label_type(y):
         raise ValueError(
             f"y mixes labels of several types ({', '.join(sorted(kinds))}): give "
             "labels of one type, such as y.astype(str)."
+        )
+
+
+def check_labels_typed(y, kind):
+    """Refuse a 1-D ``y`` of Python objects whose target type scikit-learn
+    could not infer (``kind`` "unknown"): numbers held as objects."""
+    values = np.asarray(y)
+    if kind == "unknown" and values.ndim == 1 and values.dtype == object:
+        raise ValueError(
+            "Unknown label type: 'unknown'. y holds its labels as Python objects "
+            "(dtype object), whose type scikit-learn does not infer: convert "
+            "them, y.astype(int) for numbers or y.astype(str) for text."
         )
 
 

@@ -115,7 +115,13 @@ def resampler(fitted_resampler):
         pytest.param(lambda: normal(1), ValueError,
                      r"1 sample\(s\) .* minimum of 2", id="one-row"),
         pytest.param(lambda: normal() + 1j, ValueError,
-                     "Complex data not supported", id="complex"),
+                     r"Complex data not supported: X holds complex numbers "
+                     r"\(complex128\), and GAN(Re)?Sampler learns real numbers; "
+                     r"give it the real and imaginary parts as two columns"
+                     r"[^\[]*$", id="complex"),
+        pytest.param(lambda: (normal() + 1j).tolist(), ValueError,
+                     r"Complex data not supported: X holds complex numbers",
+                     id="complex-list"),
         pytest.param(lambda: scipy.sparse.csr_matrix(normal()), TypeError,
                      r"dense data is required.*\.toarray\(\)", id="sparse"),
         pytest.param(lambda: normal() * 1e300, ValueError,
@@ -177,6 +183,35 @@ def test_threads_beyond_a_thousand_are_refused_before_openmp_starts_them():
         GANSampler(**BUDGET, n_threads=100_000).fit(normal())
     drawn = fitted.set_params(n_threads=1).sample(3, random_state=0)
     np.testing.assert_array_equal(drawn, expected)
+
+
+@pytest.mark.parametrize(
+    "name", ["generator_hidden_size", "discriminator_hidden_size", "noise_dim"]
+)
+def test_networks_too_wide_for_memory_are_refused_by_their_settings(
+    name, sampler, monkeypatch
+):
+    # torch failed deep in a layer's build, its C++ trace in the message, or
+    # with an overflow of its own, naming no setting.
+    import gansampler._resources
+
+    monkeypatch.setattr(gansampler._resources, "_physical_memory", lambda: 2**30)
+    width = {"noise_dim": 2**16}.get(name, 2**13)
+    given = sampler.get_params()
+    with unchanged(sampler):
+        with pytest.raises(ValueError, match=r"range \[1, 65536\]"):
+            sampler.set_params(**{name: 10**30}).fit(normal())
+        sampler.set_params(**{name: width})
+        if name == "noise_dim":  # and hidden layers that the noise widens
+            sampler.set_params(generator_hidden_size=2**11)
+        with pytest.raises(
+            ValueError,
+            match=rf"Networks of .*{name}={width}.* would "
+            r"need [\d.,]+ GiB of memory, more than this machine's "
+            r"1.0 GiB. Lower them.",
+        ):
+            sampler.fit(normal())
+        sampler.set_params(**given)
 
 
 def test_columns_of_one_name_are_refused():
@@ -359,6 +394,12 @@ def test_fit_refuses_rounds_larger_than_memory_before_the_first(sampler, monkeyp
         pytest.param(lambda: with_value(np.inf), "Column 1 holds infinite values",
                      id="inf"),
         pytest.param(lambda: np.empty((0, 2)), r"0 sample\(s\)", id="no-rows"),
+        # Not scikit-learn's message, which printed the rows.
+        pytest.param(lambda: normal() + 1j, r"column 0 holds complex numbers[^\[]*$",
+                     id="complex"),
+        pytest.param(lambda: pandas().DataFrame({0: normal()[:, 0],
+                                                 1: normal()[:, 1] + 1j}),
+                     r"column 1 holds complex numbers[^\[]*$", id="complex-frame"),
     ],
 )  # fmt: skip
 def test_score_refuses_bad_X(sampler, make_X, match):

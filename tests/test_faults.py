@@ -35,6 +35,44 @@ def test_an_exception_in_a_callback_propagates_and_keeps_the_model(fitted_sample
     np.testing.assert_array_equal(fitted_sampler.sample(20, random_state=0), before)
 
 
+class During(Callback):
+    """Runs ``action`` (a function, which skorch's copies of the callback
+    share) after the first epoch."""
+
+    def __init__(self, action):
+        self.action = action
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == 1:
+            self.action()
+
+
+def test_a_sampler_being_fitted_again_is_the_old_one_until_the_fit_ends(tmp_path):
+    # Attributes changed one by one: a draw during a refit on other columns
+    # failed deep in torch, and a save wrote a file that would not load.
+    import gansampler
+
+    rng = np.random.default_rng(0)
+    sampler = GANSampler(**FAST, random_state=0).fit(rng.normal(size=(200, 2)))
+    before = sampler.sample(20, random_state=0)
+    seen = {}
+
+    def draw_and_save():
+        seen["rows"] = sampler.sample(20, random_state=0)
+        seen["n_features_in_"] = sampler.n_features_in_
+        sampler.save(tmp_path / "model.safetensors")
+
+    sampler.set_params(callbacks=[During(draw_and_save)], generator_hidden_size=32)
+    sampler.fit(rng.normal(size=(200, 4)))
+    np.testing.assert_array_equal(seen["rows"], before)
+    assert seen["n_features_in_"] == 2
+    loaded = gansampler.load(tmp_path / "model.safetensors")
+    np.testing.assert_array_equal(loaded.sample(20, random_state=0), before)
+    # Once the fit ends, the sampler is the new fit, whole.
+    assert sampler.n_features_in_ == 4 and sampler.sample(3).shape == (3, 4)
+    assert sampler.resolved_params_["generator_hidden_size"] == 32
+
+
 def test_memory_error_while_sampling_leaves_the_sampler_usable(
     fitted_sampler, monkeypatch
 ):

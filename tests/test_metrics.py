@@ -123,6 +123,20 @@ def test_total_variation_of_levels():
     )
 
 
+def test_total_variation_tells_flags_from_counts():
+    # True == 1 in Python: counted as one level, a column of flags and one of
+    # counts were alike, though the sampler learns them as levels apart.
+    from gansampler.metrics import total_variation_distance
+
+    flags = np.array([[True], [False]], dtype=object)
+    counts = np.array([[1], [0]], dtype=object)
+    assert total_variation_distance(flags, counts) == 1.0
+    assert total_variation_distance(flags, np.array([True, False])) == 0.0
+    both = np.array([[True], [1]], dtype=object)
+    assert total_variation_distance(both, np.array([[1], [1]], dtype=object)) == 0.5
+    assert total_variation_distance(counts, counts.astype(float)) == 0.0
+
+
 def test_total_variation_counts_missing_values_as_a_level():
     import pandas as pd
 

@@ -1094,6 +1094,44 @@ def test_per_class_samplers_on_request_and_for_samplers_without_labels():
     assert kde.samplers_[1] is not kde.samplers_[2]
     with pytest.raises(TypeError, match="per_class=False needs a sampler whose"):
         GANResampler(sampler=KernelDensity(), per_class=False).fit_resample(X, y)
+    # fit runs the checks of fit_resample, this one too.
+    with pytest.raises(TypeError, match="per_class=False needs a sampler whose"):
+        GANResampler(sampler=KernelDensity(), per_class=False).fit(X, y)
+
+
+@pytest.mark.parametrize("unit", ["D", "s", "ns"])
+def test_dates_as_classes_in_every_unit(unit):
+    # Keyed by tolist(), they were datetime.date (days) or ints (nanoseconds),
+    # which imbalanced-learn's keys did not find: a bare KeyError.
+    X, y = make_data(counts=(60, 30))
+    dates = np.array(["2021-01-01", "2020-01-01"], dtype=f"datetime64[{unit}]")[y]
+    _, y_res = resampler().fit_resample(X, dates)
+    assert y_res.dtype == dates.dtype
+    assert Counter(y_res.tolist()) == {d: 60 for d in dates[[0, -1]].tolist()}
+    strategy = {np.datetime64("2020-01-01"): 50}  # days, for labels of any unit
+    _, y_res = resampler(sampling_strategy=strategy).fit_resample(X, dates)
+    assert (y_res == dates[-1]).sum() == 50
+
+
+def test_a_flag_names_a_class_of_flags_only():
+    X, y = make_data(counts=(60, 30))
+    with pytest.raises(ValueError, match=r"names class.*True, not found in y"):
+        resampler(sampling_strategy={True: 40}).fit_resample(X, y)
+    with pytest.raises(ValueError, match=r"names class.*1, not found in y"):
+        resampler(sampling_strategy={1: 40}).fit_resample(X, y.astype(bool))
+    _, y_res = resampler(sampling_strategy={np.True_: 40}).fit_resample(
+        X, y.astype(bool)
+    )
+    assert y_res.sum() == 40
+
+
+def test_an_array_of_objects_comes_back_one_of_objects():
+    X, y = make_data(counts=(60, 30))
+    objects = X.astype(object)
+    X_res, _ = resampler().fit_resample(objects, y)
+    assert X_res.dtype == object and X_res.shape == (120, 2)
+    assert all(a is b for a, b in zip(X_res[:90].ravel(), objects.ravel(), strict=True))
+    assert isinstance(X_res[-1, 0], float)
 
 
 def test_a_class_s_few_rows_do_not_call_a_column_an_identifier():

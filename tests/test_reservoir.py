@@ -350,6 +350,9 @@ def test_statistics_of_other_tables_are_refused(X, statistics, error, match):
         ({"std": np.array([-1.0])}, "a spread below 0"),
         ({"std": np.array([0.0])}, r"or of 0 where min < max"),
         ({"mean": np.array([1e9])}, "a mean beyond min or max"),
+        ({"n_rows": 7}, r"n_rows must count .* at least X's 8; got 7"),
+        ({"n_rows": 8.5}, r"n_rows must count .* got 8.5"),
+        ({"n_rows": True}, r"n_rows must count .* got True"),
     ],
 )
 def test_statistics_that_cannot_describe_x_are_refused(change, match):

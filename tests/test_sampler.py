@@ -815,6 +815,33 @@ def test_divergence_in_the_first_epoch_raises_and_keeps_the_model(X_normal, fast
     np.testing.assert_array_equal(sampler.sample(5, random_state=0), before)
 
 
+def test_training_that_goes_on_and_diverges_at_once_keeps_the_model(X_normal, fast):
+    # net_.partial_fit after fit: a first epoch of NaN lost the generator
+    # the call started from, and every later draw failed.
+    from gansampler.exceptions import DivergenceWarning
+
+    sampler = GANSampler(**fast, random_state=0).fit(X_normal)
+    before = sampler.sample(5, random_state=0)
+    rounds = sampler.net_.n_rounds_
+    sampler.net_.callbacks.append(("poison", PoisonGenerator(fast["max_epochs"] + 1)))
+    sampler.net_.initialize_callbacks()
+    with pytest.warns(DivergenceWarning, match="epoch 3.*epoch 2, the last"):
+        sampler.net_.partial_fit(sampler.table_map_.encode(X_normal), epochs=1)
+    np.testing.assert_array_equal(sampler.sample(5, random_state=0), before)
+    assert sampler.net_.n_rounds_ == rounds and sampler.net_.last_good_ is None
+
+
+def test_rows_of_nan_are_refused_before_training_goes_on(fitted_sampler):
+    net = fitted_sampler.net_
+    rounds = net.n_rounds_
+    rows = np.zeros((10, net.n_features), dtype=np.float32)
+    rows[3, 0] = np.nan
+    for given in (rows, torch.from_numpy(rows)):
+        with pytest.raises(ValueError, match="got NaN or infinite values"):
+            net.partial_fit(given)
+    assert net.n_rounds_ == rounds
+
+
 def test_samples_are_finite_even_beyond_float32(fast):
     X = np.array([[-3e38], [0.0], [3e38], [1e38]], dtype=np.float32)
     X_new = GANSampler(**fast, preprocessing="standard", enforce_rounding=False,
@@ -1032,6 +1059,14 @@ def test_parts_of_a_dataframe_s_draw_are_numbered_as_in_the_whole():
 def test_labels_of_several_types_are_refused(y):
     X = np.random.default_rng(0).normal(size=(60, 2))
     with pytest.raises(ValueError, match=r"y mixes labels of several types \(numbers"):
+        GANSampler(max_epochs=1).fit(X, y)
+
+
+def test_labels_of_numbers_held_as_objects_get_advice():
+    # scikit-learn's own message printed the labels, and said nothing to do.
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    y = np.array([0, 1] * 30, dtype=object)
+    with pytest.raises(ValueError, match=r"as Python objects .* y.astype\(int\)"):
         GANSampler(max_epochs=1).fit(X, y)
 
 

@@ -1413,3 +1413,15 @@ def test_a_failed_fit_leaves_the_table_map_as_it_was():
     with pytest.raises(ValueError, match="too large"):
         table.fit(too_large)
     assert repr(table) == before and [c.name for c in table.columns_] == ["c"]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_an_array_of_floats_gives_the_same_dtype_with_missing_values_or_without(
+    dtype,
+):
+    # float16 with a NaN came back float16, without one float64.
+    X = np.random.default_rng(0).normal(size=(60, 2)).astype(dtype)
+    holed = X.copy()
+    holed[0, 0] = np.nan
+    dtypes = {GANSampler(**BUDGET).fit(Z).sample(3).dtype for Z in (X, holed)}
+    assert dtypes == {np.dtype(np.float32 if dtype == np.float32 else np.float64)}
