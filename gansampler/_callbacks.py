@@ -5,7 +5,15 @@ import sys
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback
+from skorch.callbacks import (
+    BatchScoring,
+    Callback,
+    Checkpoint,
+    EarlyStopping,
+    EpochScoring,
+    LRScheduler,
+    TrainEndCheckpoint,
+)
 
 from ._random import torch_generator
 
@@ -101,7 +109,7 @@ class EpochFidelity(Callback):
     def on_train_begin(self, net, **kwargs):
         generator = torch_generator(self.seed, net.device)
         self.noise_ = net.generator_input(self.n_samples, generator)
-        self.best_ = np.inf
+        self.best_ = None  # read at the first epoch's end (see there)
         if self.reference is not None:
             reference = np.asarray(self.reference, dtype=np.float64)
             categories = list(self.categories)
@@ -145,6 +153,13 @@ class EpochFidelity(Callback):
                 total + (_shares(generated[:, j], n_levels) - shares).abs().sum() / 2
             )
         distance = float(total / self.n_columns_)
+        if self.best_ is None:
+            # The best of the epochs before, where training goes on from a
+            # history (skorch's LoadInitState, which loads it after this
+            # callback's start), as skorch's scorings read it.
+            before = [row.get(self.name) for row in net.history[:-1]]
+            self.best_ = min((v for v in before if v is not None and np.isfinite(v)),
+                             default=np.inf)  # fmt: skip
         is_best = distance < self.best_
         self.best_ = min(self.best_, distance)
         net.history.record(self.name, distance)
@@ -161,3 +176,61 @@ def _shares(codes, n_levels):
     codes = torch.where(codes.isnan(), n_levels - 1, codes).long()
     counts = torch.bincount(codes.clamp(0, n_levels - 1), minlength=n_levels)
     return counts.to(torch.float64) / max(len(codes), 1)
+
+
+def check_gan_callback(callback):
+    """Refuse a skorch callback (an instance) that would act on the single
+    network, optimizer or predictions of a plain skorch net, which a GAN
+    does not have: checked by GANSampler's fit and again by the net before
+    it trains (training that goes on, ``net_.partial_fit``)."""
+    if isinstance(callback, LRScheduler):
+        raise TypeError(
+            "skorch's LRScheduler drives a net's single optimizer_, and a GAN "
+            "has two (generator_optimizer_ and discriminator_optimizer_): "
+            "leave it out of callbacks, and set the rates with generator_lr "
+            "and discriminator_lr."
+        )
+    if isinstance(callback, EarlyStopping) and callback.load_best:
+        raise TypeError(
+            "skorch's EarlyStopping(load_best=True) restores a net's single "
+            "module_, which a GAN does not have: set early_stopping=True, whose "
+            "held-out check keeps the best epoch's generator, or load_best=False."
+        )
+    if isinstance(callback, BatchScoring):
+        raise TypeError(
+            "skorch's BatchScoring scores a net's predictions on each batch, "
+            "and a GAN makes none (its batches are rounds of the game): record "
+            "a figure per epoch with EpochScoring(scoring, on_train=True, "
+            "use_caching=False), or a callback of your own."
+        )
+    if isinstance(callback, EpochScoring):
+        check_epoch_scoring(callback)
+    saves = isinstance(callback, Checkpoint | TrainEndCheckpoint)
+    if saves and (callback.f_params or callback.f_optimizer):
+        raise TypeError(
+            "skorch's Checkpoint saves f_params and f_optimizer from a net's "
+            "single module_ and optimizer_, which a GAN does not have (nothing "
+            "would be saved): set f_params=None and f_optimizer=None, and name "
+            "the generator's file, e.g. f_generator_ema='generator_ema.pt'."
+        )
+
+
+def check_epoch_scoring(callback):
+    """Refuse an EpochScoring that skorch would run on predictions, which a
+    GAN does not make, or on a validation split, which the held-out check
+    takes: what works is a function of the net, on the training rows."""
+    fixes = []
+    if not callable(callback.scoring):
+        fixes.append("a function of (net, X, y) as scoring (a scikit-learn "
+                     "scorer calls predict)")  # fmt: skip
+    if not callback.on_train:
+        fixes.append("on_train=True (the rows held back are the held-out "
+                     "check's, and without it there are none)")  # fmt: skip
+    if callback.use_caching:
+        fixes.append("use_caching=False (it caches predictions)")
+    if fixes:
+        raise TypeError(
+            "skorch's EpochScoring scores a net's predictions, and a GAN makes "
+            "none: pass " + "; ".join(fixes) + ". The function gets the net, "
+            "whose generator_ema_ samples, and the training rows."
+        )

@@ -868,13 +868,22 @@ def _level(levels, text):
         if isinstance(level, bool):
             if text.lower() == str(level).lower():
                 return level
-        elif isinstance(level, int | float):
-            try:
-                if float(text) == level:
-                    return level
-            except ValueError:
-                pass
+        elif isinstance(level, int | float | decimal.Decimal) and _spells(text, level):
+            return level
     return text
+
+
+def _spells(text, number):
+    """Whether ``text`` is the number ``number``: exactly, for integers and
+    decimals (9007199254740993 is not 2**53, which its float is); as a float
+    for floats (0.1 is the float 0.1)."""
+    try:
+        if isinstance(number, float):
+            return float(text) == number
+        given = decimal.Decimal(text.strip())
+        return given.is_finite() and given == number
+    except (ValueError, decimal.InvalidOperation):
+        return False
 
 
 def _sample_parts(args):
@@ -1264,6 +1273,8 @@ def _check_kinds(X, table_map, path):
                 held == "mixed" and all(dated)
             )
             kind = "M" if dates else kind
+        if column.kind == "number" and kind == "O" and _holds_decimals(values.dropna()):
+            kind = "f"  # a Parquet file's decimals, as fit learned them
         if kind not in kinds:
             raise ValueError(
                 f"{path}: column {X.columns[j]!r} holds {dtype} values, where "

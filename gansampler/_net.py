@@ -22,7 +22,7 @@ from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, EpochScoring, EpochTimer, PrintLog
 from skorch.utils import TeeGenerator, to_tensor
 
-from ._callbacks import EpochFidelity, print_table
+from ._callbacks import EpochFidelity, check_gan_callback, print_table
 from ._compat import Interval, StrOptions, validate_parameter_constraints
 from ._copula import gaussian_copula
 from ._game import Game, gumbel, one_hot, packed, with_labels
@@ -397,6 +397,8 @@ class GANNet(NeuralNet):
             raise ValueError(
                 f"{advice}, {width} columns; got an array of shape {tuple(X.shape)}."
             )
+        if not len(X):
+            raise ValueError(f"{advice}; got no rows.")
 
     def _n_features(self):
         n_features = self.n_features
@@ -576,6 +578,10 @@ class GANNet(NeuralNet):
         return super().fit(X, y, **fit_params)
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
+        if isinstance(X, list | tuple):
+            X = np.asarray(X)
+        if isinstance(y, list | tuple):
+            y = np.asarray(y)
         X = _as_float32(X)
         if not self.initialized_ and self.n_features is None and np.ndim(X) == 2:
             self.n_features_in_ = np.shape(X)[1]
@@ -585,17 +591,9 @@ class GANNet(NeuralNet):
                 f"GANNet(n_classes={self.n_classes}) needs "
                 + ("class codes y in fit." if self.n_classes else "no y in fit.")
             )
+        shares = None if y is None else self._class_shares(y, len(X))
         if not self.initialized_:  # first: it resets the class shares
             self.initialize()
-        if y is not None:
-            # Codes held on a GPU are read on the host, as X is moved there.
-            codes = np.asarray(y.cpu() if torch.is_tensor(y) else y)
-            if codes.ndim != 1 or codes.min() < 0 or codes.max() >= self.n_classes:
-                raise ValueError(
-                    f"y must hold class codes 0 to {self.n_classes - 1}, one per row."
-                )
-            counts = np.bincount(codes, minlength=self.n_classes)
-            self.class_prior_ = counts / len(codes)
         self.check_monitors()
         self.initialize_optimizers()
         # Rounds and snapshots of an earlier call that ended in an exception
@@ -610,10 +608,38 @@ class GANNet(NeuralNet):
         self.interrupted_ = False
         self.stopped_early_ = False
         self.best_epoch_ = None
-        super().partial_fit(X, y, classes, **fit_params)
+        # The classes are drawn at their shares in this call's rows, in its
+        # rounds and after; a call that fails leaves them as they were.
+        previous = self.class_prior_
+        if shares is not None:
+            self.class_prior_ = shares
+        try:
+            super().partial_fit(X, y, classes, **fit_params)
+        except Exception:
+            self.class_prior_ = previous
+            raise
+        finally:
+            # Also where training raised, which skips on_train_end.
+            self._forget_training()
         if self.interrupted_:
             raise KeyboardInterrupt
         return self
+
+    def _class_shares(self, y, n_rows):
+        """The share of each class among the codes ``y`` of ``n_rows`` rows,
+        which are checked first."""
+        # Codes held on a GPU are read on the host, as X is moved there.
+        codes = np.asarray(y.cpu() if torch.is_tensor(y) else y)
+        wanted = f"y must hold class codes 0 to {self.n_classes - 1}, one per row"
+        if codes.ndim != 1 or len(codes) != n_rows or codes.dtype.kind not in "iu":
+            raise ValueError(
+                f"{wanted} ({n_rows}), as integers; got an array of "
+                f"{codes.dtype} of shape {codes.shape}."
+            )
+        if codes.min() < 0 or codes.max() >= self.n_classes:
+            raise ValueError(f"{wanted}.")
+        counts = np.bincount(codes.astype(np.int64), minlength=self.n_classes)
+        return counts / len(codes)
 
     def recorded_keys(self):
         """The figures that each epoch of training records in the history
@@ -631,6 +657,10 @@ class GANNet(NeuralNet):
         """Refuse, before training, a callback that watches a figure that a
         skorch net or this one records, but this training does not: skorch
         would fail at the first epoch's end."""
+        for _, callback in self.callbacks_:
+            # (The held-out check is an EarlyStopping that keeps its best.)
+            if not type(callback).__module__.startswith("gansampler."):
+                check_gan_callback(callback)
         keys = self.recorded_keys()
         for _, callback in self.callbacks_:
             figure = getattr(callback, "name_", None)  # its name, or its function's
@@ -897,12 +927,15 @@ class GANNet(NeuralNet):
         return rounds
 
     def _announce_path(self):
-        """Record, once, which path the rounds took; say it on a GPU."""
+        """Record which path the rounds took; say it on a GPU, once, and
+        again where it changes (a recapture that failed)."""
         rounds = self._rounds_
-        if rounds is None or rounds.path is None or self._path_announced_:
+        if rounds is None or rounds.path is None:
             return
-        self._path_announced_ = True
         self.round_path_ = rounds.path
+        if self._path_announced_ == rounds.path:
+            return
+        self._path_announced_ = rounds.path
         if self.verbose and torch.device(self.device).type == "cuda":
             if rounds.path == "cuda-graph":
                 print("Training rounds run as captured CUDA graphs.")
@@ -966,6 +999,13 @@ class GANNet(NeuralNet):
         }
 
     def on_train_end(self, net, **kwargs):
+        # Rounds that ended in their warm-up, before any capture, ran eagerly.
+        rounds = self._rounds_
+        if rounds is not None and rounds.path is None and rounds.played:
+            self.round_path_ = "eager"
+        self._forget_training()
+
+    def _forget_training(self):
         # Only needed while training; a fitted net pickles without them (and
         # their tensors would not load on a machine without the device).
         self.last_good_ = None

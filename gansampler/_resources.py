@@ -27,14 +27,27 @@ def _physical_memory():
         return None
 
 
-def check_memory(needed: int, what: str, advice: str) -> None:
-    """Raise a ValueError if ``needed`` bytes exceed this machine's memory."""
-    memory = _physical_memory()
+def check_memory(needed: int, what: str, advice: str, device=None) -> None:
+    """Raise a ValueError if ``needed`` bytes exceed this machine's memory,
+    or a GPU's where ``device`` (a torch device or its name) is one."""
+    memory, whose = _physical_memory(), "this machine's"
+    if device is not None:  # (torch is imported only where it is used)
+        import torch
+
+        if torch.device(device).type == "cuda":
+            memory, whose = _gpu_memory(torch.device(device)), "this GPU's"
     if memory is not None and needed > memory:
         raise ValueError(
-            f"{what} would need {format_bytes(needed)} of memory, more than this "
-            f"machine's {format_bytes(memory)}. {advice}"
+            f"{what} would need {format_bytes(needed)} of memory, more than "
+            f"{whose} {format_bytes(memory)}. {advice}"
         )
+
+
+def _gpu_memory(device):
+    """The memory of the GPU ``device``, in bytes."""
+    import torch
+
+    return torch.cuda.mem_get_info(device)[1]
 
 
 def check_disk(needed: int, path, what: str) -> None:

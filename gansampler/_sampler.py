@@ -15,19 +15,14 @@ from sklearn.utils import metadata_routing
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from skorch.callbacks import (
-    BatchScoring,
     Callback,
     Checkpoint,
-    EarlyStopping,
-    EpochScoring,
-    LRScheduler,
     ProgressBar,
-    TrainEndCheckpoint,
 )
 from skorch.dataset import ValidSplit
 
 from ._atomic import fitted_apart
-from ._callbacks import EpochFidelity
+from ._callbacks import EpochFidelity, check_gan_callback
 from ._compat import (
     Interval,
     _fit_context,
@@ -1527,36 +1522,7 @@ def _check_callback(entry, *, verbose=0):
             f"callbacks holds {callback!r:.60}, which is no skorch callback: give "
             "instances (or classes) of skorch.callbacks.Callback."
         )
-    if isinstance(callback, LRScheduler):
-        raise TypeError(
-            "skorch's LRScheduler drives a net's single optimizer_, and a GAN "
-            "has two (generator_optimizer_ and discriminator_optimizer_): "
-            "leave it out of callbacks, and set the rates with generator_lr "
-            "and discriminator_lr."
-        )
-    if isinstance(callback, EarlyStopping) and callback.load_best:
-        raise TypeError(
-            "skorch's EarlyStopping(load_best=True) restores a net's single "
-            "module_, which a GAN does not have: set early_stopping=True, whose "
-            "held-out check keeps the best epoch's generator, or load_best=False."
-        )
-    if isinstance(callback, BatchScoring):
-        raise TypeError(
-            "skorch's BatchScoring scores a net's predictions on each batch, "
-            "and a GAN makes none (its batches are rounds of the game): record "
-            "a figure per epoch with EpochScoring(scoring, on_train=True, "
-            "use_caching=False), or a callback of your own."
-        )
-    if isinstance(callback, EpochScoring):
-        _check_epoch_scoring(callback)
-    saves = isinstance(callback, Checkpoint | TrainEndCheckpoint)
-    if saves and (callback.f_params or callback.f_optimizer):
-        raise TypeError(
-            "skorch's Checkpoint saves f_params and f_optimizer from a net's "
-            "single module_ and optimizer_, which a GAN does not have (nothing "
-            "would be saved): set f_params=None and f_optimizer=None, and name "
-            "the generator's file, e.g. f_generator_ema='generator_ema.pt'."
-        )
+    check_gan_callback(callback)
 
 
 def _callback_of(entry):
@@ -1571,27 +1537,6 @@ def _built(entry):
         name, callback = entry
         return (name, callback() if isinstance(callback, type) else callback)
     return entry() if isinstance(entry, type) else entry
-
-
-def _check_epoch_scoring(callback):
-    """Refuse an EpochScoring that skorch would run on predictions, which a
-    GAN does not make, or on a validation split, which the held-out check
-    takes: what works is a function of the net, on the training rows."""
-    fixes = []
-    if not callable(callback.scoring):
-        fixes.append("a function of (net, X, y) as scoring (a scikit-learn "
-                     "scorer calls predict)")  # fmt: skip
-    if not callback.on_train:
-        fixes.append("on_train=True (the rows held back are the held-out "
-                     "check's, and without it there are none)")  # fmt: skip
-    if callback.use_caching:
-        fixes.append("use_caching=False (it caches predictions)")
-    if fixes:
-        raise TypeError(
-            "skorch's EpochScoring scores a net's predictions, and a GAN makes "
-            "none: pass " + "; ".join(fixes) + ". The function gets the net, "
-            "whose generator_ema_ samples, and the training rows."
-        )
 
 
 def _check_callbacks_beside_the_check(callbacks):
@@ -1686,7 +1631,7 @@ def _check_network_memory(net, width):
                 settings.append(f"noise_dim={net.noise_dim}")
     if settings:
         check_memory(4 * weights, f"Networks of {', '.join(settings)}",
-                     "Lower them.")  # fmt: skip
+                     "Lower them.", device=net.device)  # fmt: skip
 
 
 def _check_round_memory(net, width):
@@ -1704,7 +1649,8 @@ def _check_round_memory(net, width):
     rows = net.d_steps * net.batch_size
     check_memory(4 * rows * per_row,
                  f"A training round of batch_size={net.batch_size} "
-                 f"(d_steps={net.d_steps})", "Lower batch_size.")  # fmt: skip
+                 f"(d_steps={net.d_steps})", "Lower batch_size.",
+                 device=net.device)  # fmt: skip
 
 
 def _scaled_distances(X, generated):

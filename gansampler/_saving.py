@@ -54,7 +54,9 @@ FORMAT = "gansampler"
 # 8 (gansampler 0.33): Python's decimals in a column of objects, learned as
 # numbers (before, as levels): older versions give them back as floats. A
 # file without them is written as 7, 6, 5 or 4.
-FORMAT_VERSION = 8
+# 9 (gansampler 0.34): Python's times of day as levels (``time``), which
+# older versions cannot read. A file without them is written as 8 or older.
+FORMAT_VERSION = 9
 # Parameters whose code a sampler needs to sample: without it, no model.
 # Every other parameter that is code serves training only, and is dropped
 # (back to its default) when it cannot be stored or is not trusted.
@@ -548,8 +550,8 @@ def _in_fixed_order(payload):
 
 
 def _oldest_format(config):
-    """The oldest format version that reads ``config`` as it is meant: 8, 7,
-    6 or 5 where a table's columns use what those formats added, else 4."""
+    """The oldest format version that reads ``config`` as it is meant: 9, 8,
+    7, 6 or 5 where a table's columns use what those formats added, else 4."""
 
     def tagged(value):
         return isinstance(value, dict) and set(value) != {"float"}
@@ -587,7 +589,15 @@ def _oldest_format(config):
         return (isinstance(values, dict) and "timestamp" in values
                 and values["timestamp"][1] is not None)  # fmt: skip
 
+    def uses_nine(column):  # times of day as levels, or a column's name
+        record = column["dtype"]
+        levels = [column["name"], *record.get("categories", []),
+                  *column.get("codec", {}).get("levels", [])]  # fmt: skip
+        return any(isinstance(level, dict) and "time" in level for level in levels)
+
     columns = [c for table in tables(config) for c in table["columns"]]
+    if any(map(uses_nine, columns)):
+        return 9
     if any(column["dtype"].get("values") == "decimal" for column in columns):
         return 8
     if any(map(uses_seven, columns)):

@@ -748,6 +748,8 @@ def _json_level(level):
         return {"datetime": level.isoformat()}
     if isinstance(level, datetime.date):
         return {"date": level.isoformat()}
+    if isinstance(level, datetime.time):  # of day (format 9)
+        return {"time": level.isoformat()}
     if isinstance(level, decimal.Decimal):
         return {"decimal": str(level)}
     if isinstance(level, bytes):
@@ -768,6 +770,8 @@ def _level_from_json(level):
         return datetime.date.fromisoformat(level["date"])
     if "datetime" in level:
         return datetime.datetime.fromisoformat(level["datetime"])
+    if "time" in level:
+        return datetime.time.fromisoformat(level["time"])
     if "decimal" in level:
         return decimal.Decimal(level["decimal"])
     if "bytes" in level:

@@ -419,6 +419,32 @@ def test_a_restored_checkpoint_trains_on_from_its_weights(tmp_path, monkeypatch)
     assert len(resumed.history_) == 4
 
 
+def test_a_resumed_fit_marks_best_only_what_beats_the_epochs_before(tmp_path):
+    # The best train_w1 started again at infinity: the first epoch after
+    # LoadInitState was marked best, and a Checkpoint on train_w1_best wrote
+    # a worse generator over the best one.
+    import json
+
+    from skorch.callbacks import LoadInitState
+
+    def checkpoint():
+        return Checkpoint(monitor=None, f_params=None, f_optimizer=None,
+                          f_criterion=None, f_generator="g.pt",
+                          f_generator_ema="ema.pt", f_discriminator="d.pt",
+                          f_history="history.json", dirname=str(tmp_path))  # fmt: skip
+
+    X = np.random.default_rng(0).normal(size=(120, 2))
+    settings = dict(steps_per_epoch=5, random_state=0)
+    GANSampler(max_epochs=2, callbacks=[checkpoint()], **settings).fit(X)
+    history = json.loads((tmp_path / "history.json").read_text())
+    history[0]["train_w1"] = 1e-9  # as good as can be
+    (tmp_path / "history.json").write_text(json.dumps(history))
+    resumed = GANSampler(max_epochs=1, callbacks=[LoadInitState(checkpoint())],
+                         **settings).fit(X)  # fmt: skip
+    assert resumed.history_[-1, "train_w1"] > 1e-9
+    assert resumed.history_[-1, "train_w1_best"] is False
+
+
 @pytest.mark.parametrize("saved", ["generator", "generator_ema"])
 def test_a_generator_loaded_alone_is_the_start_of_both(saved, tmp_path):
     # A checkpoint of one generator: the other, left at its random start,

@@ -842,6 +842,72 @@ def test_a_parquet_file_of_decimals_is_learned_as_numbers_and_evaluated(tmp_path
     assert len(set(drawn) - set(prices)) > 10  # not training values only
 
 
+def test_a_mixed_parquet_file_of_decimals_is_evaluated_and_conditioned(tmp_path):
+    # Beside text, its decimals were refused by evaluate ("object values,
+    # where the model learned numbers"), even the training file's own; and
+    # --condition never found a decimal level (text against Decimal).
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    prices = [decimal.Decimal(f"{v:.2f}") for v in rng.normal(10, 2, 300)]
+    frame = pd.DataFrame(
+        {
+            "price": prices,
+            "kind": ["a", "b", "c"] * 100,
+            "size": [decimal.Decimal(int(k)) for k in rng.integers(1, 4, 300)],
+        }
+    )
+    frame.loc[5, "price"] = None
+    frame.to_parquet(tmp_path / "t.parquet")
+    result = run("fit", "t.parquet", "-o", "m.safetensors", "--categorical", "size",
+                 *SMALL, cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    result = run("evaluate", "m.safetensors", "t.parquet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = run("sample", "m.safetensors", "-n", "20", "--condition", "size=2",
+                 "-o", "s.parquet", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert set(pd.read_parquet(tmp_path / "s.parquet")["size"]) == {decimal.Decimal(2)}
+
+
+def test_a_parquet_file_of_times_of_day_is_fitted_saved_and_written_back(tmp_path):
+    # Its model trained, then could not be saved: times of day as levels.
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    import datetime
+
+    times = [datetime.time(h % 24, 15) for h in range(120)]
+    frame = pd.DataFrame({"t": pd.Series(times).astype(pd.ArrowDtype(pa.time64("us"))),
+                          "x": np.arange(120.0)})  # fmt: skip
+    frame.to_parquet(tmp_path / "t.parquet")
+    result = run("fit", "t.parquet", "-o", "m.safetensors", *SMALL, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = run("sample", "m.safetensors", "-n", "20", "-o", "s.parquet",
+                 cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    drawn = pd.read_parquet(tmp_path / "s.parquet", dtype_backend="pyarrow")
+    assert str(drawn["t"].dtype) == "time64[us][pyarrow]"
+    assert set(drawn["t"]) <= set(times)
+
+
+def test_a_condition_names_a_whole_number_level_exactly(tmp_path):
+    # Compared as floats, 2**53 + 1 drew the rows of 2**53, and 2**53 + 3
+    # was "never seen".
+    pd = pytest.importorskip("pandas")
+    codes = np.array([2**53, 2**53 + 1, 2**53 + 3] * 40, dtype=np.int64)
+    frame = pd.DataFrame({"code": codes, "x": np.arange(120.0)})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    result = run("fit", "t.csv", "-o", "m.safetensors", "--categorical", "code",
+                 *SMALL, cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    for code in (2**53 + 1, 2**53 + 3):
+        result = run("sample", "m.safetensors", "-n", "5", "--condition",
+                     f"code={code}", cwd=tmp_path)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        drawn = pd.read_csv(io.StringIO(result.stdout), dtype={"code": object})
+        assert set(drawn["code"]) == {str(code)}
+
+
 def test_a_chunk_size_of_no_rows_is_refused_before_any_folder(mixed):
     result = run("sample", "members.safetensors", "-n", "10", "-o", "zero/",
                  "--chunk-size", "0", cwd=mixed)  # fmt: skip

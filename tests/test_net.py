@@ -277,6 +277,75 @@ def test_class_codes_must_match_n_classes():
         )
 
 
+@pytest.mark.parametrize(
+    "codes, match",
+    [
+        pytest.param(np.zeros(10, int), r"one per row \(40\), as integers; got an "
+                     r"array of int64 of shape \(10,\)", id="too-few"),
+        pytest.param(np.r_[np.zeros(20), np.ones(20)], "as integers; got an array of "
+                     "float64", id="floats"),
+        pytest.param(np.array(["a", "b"] * 20), "as integers; got an array of <U1",
+                     id="text"),
+    ],
+)  # fmt: skip
+def test_bad_class_codes_leave_the_class_shares_as_they_were(codes, match):
+    # The shares were set before the codes were checked, and kept: a refused
+    # call made every later draw of class 0.
+    Z = np.random.default_rng(0).normal(size=(40, 2)).astype(np.float32)
+    y = np.r_[np.zeros(20, int), np.ones(20, int)]
+    net = GANNet(n_classes=2, max_epochs=1, steps_per_epoch=1, verbose=0).fit(Z, y)
+    with pytest.raises(ValueError, match=match):
+        net.partial_fit(Z, codes)
+    np.testing.assert_array_equal(net.class_prior_, [0.5, 0.5])
+    # Lists of rows and codes are arrays.
+    net.partial_fit(Z.tolist(), [0] * 30 + [1] * 10)
+    np.testing.assert_array_equal(net.class_prior_, [0.75, 0.25])
+
+
+def test_no_rows_to_train_on_are_refused(Z):
+    net = make_net().fit(Z)
+    epochs = len(net.history)
+    with pytest.raises(ValueError, match="got no rows"):
+        net.partial_fit(Z[:0])
+    assert len(net.history) == epochs
+
+
+def test_training_that_goes_on_refuses_callbacks_fit_refuses():
+    # Added to the net of a fitted or loaded sampler, they did nothing or
+    # failed after an epoch was recorded.
+    from skorch.callbacks import EarlyStopping, LRScheduler
+
+    from gansampler import GANSampler
+
+    X = np.random.default_rng(0).normal(size=(100, 2))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0).fit(X)
+    net, epochs = sampler.net_, len(sampler.net_.history)
+    refused = [(LRScheduler("StepLR", step_size=1), "LRScheduler"),
+               (EarlyStopping(load_best=True), "load_best=True")]  # fmt: skip
+    for callback, match in refused:
+        net.callbacks = [callback]
+        net.initialize_callbacks()
+        with pytest.raises(TypeError, match=match):
+            net.partial_fit(sampler.table_map_.encode(X))
+        assert len(net.history) == epochs
+
+
+def test_training_that_raises_keeps_no_snapshot_of_its_networks(Z):
+    from skorch.callbacks import Callback
+
+    # The snapshot, on the fit's device, went into the net's pickle, which
+    # would not load on a machine without that device.
+    class Broken(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            if len(net.history) == 2:
+                raise RuntimeError("broken")
+
+    net = make_net(max_epochs=3, callbacks=[Broken()])
+    with pytest.raises(RuntimeError, match="broken"):
+        net.fit(Z)
+    assert net.last_good_ is None and net._rounds_ is None
+
+
 # --- Build, place, probe: the device lifecycle ---------------------------------
 #
 # skorch builds the players (initialize_module), then moves each to the net's

@@ -405,13 +405,14 @@ def _stand_in(monkeypatch, fail=False):
     """Capture that replays the round's Python code on the same buffers.
 
     A real capture runs nothing; the stand-in runs the round once to learn
-    its outputs, so it puts the training state back afterwards.
+    its outputs, so it puts the training state back afterwards. ``fail``:
+    every capture fails, or with a number, those after that many.
     """
     captures, nets, devices = _Captures(), [], []
 
     def capture(round_fn, device):
         devices.append(("capture", device))
-        if fail:
+        if fail is True or (fail is not False and len(captures) >= fail):
             raise RuntimeError("operation not permitted when stream is capturing")
         captures.append(round_fn)
         saved = _cloned(nets[-1]._training_state())
@@ -549,6 +550,26 @@ def test_a_new_learning_rate_is_captured_again(Z, monkeypatch):
     captures.clear()
     make_net(max_epochs=3, callbacks=[Halve()]).fit(Z)
     assert len(captures) == 4
+
+
+def test_the_path_is_known_after_rounds_of_warm_up_alone(Z, monkeypatch):
+    # Three rounds warm up before a capture: a fit of no more was None.
+    _stand_in(monkeypatch)
+    assert make_net(max_epochs=1, steps_per_epoch=3).fit(Z).round_path_ == "eager"
+
+
+def test_a_recapture_that_fails_is_the_path_said(Z, monkeypatch):
+    # A new rate invalidates the graphs; where the next capture failed, the
+    # path stayed "cuda-graph" (and on a GPU, the reason went unsaid).
+    class Halve(Callback):
+        def on_epoch_begin(self, net, **kwargs):
+            if len(net.history) == 2:
+                for group in net.generator_optimizer_.param_groups:
+                    group["lr"] /= 2
+
+    captures = _stand_in(monkeypatch, fail=2)
+    net = make_net(max_epochs=3, callbacks=[Halve()]).fit(Z)
+    assert len(captures) == 2 and net.round_path_ == "eager"
 
 
 def test_a_round_that_cannot_be_captured_runs_eagerly(Z, monkeypatch, capsys):
