@@ -111,8 +111,8 @@ def _kind(path):
             "standard input is not read."
         )
     raise DataFileError(
-        f"{path}: unknown file type {suffix or '(none)'!r}; use .csv (or .tsv), "
-        ".npy or .parquet."
+        f"{path}: unknown file type {suffix or '(none)'!r}; use .csv (or .tsv, "
+        ".tab, .txt), .npy or .parquet (or .pq)."
     )
 
 

@@ -173,7 +173,8 @@ def draw_rows(sampler, n_samples, random_state=None, *, start=0, stop=None,
                       "Draw a part of them at a time (start and stop), or chunk "
                       "by chunk with iter_rows.")  # fmt: skip
     out = np.empty((stop - start, sampler.n_features_in_), dtype=dtype)
-    fill_rows(sampler, seed_of(random_state), n_samples, start, codes, out, labels)
+    fill_rows(sampler, seed_of(random_state, "draw_rows"), n_samples, start, codes,
+              out, labels)  # fmt: skip
     return with_classes(sampler, _numbered(sampler.table_map_.to_output(out), start),
                         labels)  # fmt: skip
 
@@ -286,8 +287,8 @@ def iter_rows(sampler, n_samples, random_state=None, *, codes=None,
     check_draw_memory(chunk_rows, sampler.table_map_,
                       f"iter_rows' chunks of {chunk_rows:,} rows",
                       "Give a smaller chunk_size.")  # fmt: skip
-    return _chunks(sampler, seed_of(random_state), n_samples, codes, int(chunk_size),
-                   return_y)  # fmt: skip
+    seed = seed_of(random_state, "iter_rows")
+    return _chunks(sampler, seed, n_samples, codes, int(chunk_size), return_y)
 
 
 def _chunks(sampler, seed, n_samples, codes, chunk_size, return_y):
@@ -480,12 +481,13 @@ def training_fingerprints_of(sampler):
     return fingerprints
 
 
-def seed_of(random_state):
-    """The int seed of a draw with ``random_state``."""
+def seed_of(random_state, caller=None):
+    """The int seed of a draw with ``random_state`` (``caller`` names the
+    function in an error)."""
     if isinstance(random_state, Integral) and not isinstance(random_state, bool):
         return int(random_state)
     # One seed for the whole draw, so that every block belongs to it.
-    return draw_seed(random_state)
+    return draw_seed(random_state, caller)
 
 
 def check_fitted(sampler):

@@ -53,14 +53,15 @@ def refuse_bool_seed(random_state, caller=None):
         )
 
 
-def draw_seed(random_state) -> int:
+def draw_seed(random_state, caller=None) -> int:
     """Return a seed in ``[0, SEED_BOUND)`` from an int, a RandomState, a
     Generator or None.
 
     None draws fresh entropy from the operating system instead of the global
     numpy RandomState, so that no call changes global random state.
+    ``caller`` names the estimator or function in an error.
     """
-    refuse_bool_seed(random_state)
+    refuse_bool_seed(random_state, caller)
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(1)[0] % SEED_BOUND)
     if isinstance(random_state, np.random.Generator):

@@ -616,7 +616,7 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         seed_source = self.random_state
         if seed_source is None:
             seed_source = getattr(base, "random_state", None)
-        root = draw_seed(seed_source)
+        root = draw_seed(seed_source, type(self).__name__)
         # A class's seeds (its sampler's fit, its draw) depend on its place
         # among the classes only: it gets the same rows whichever other
         # classes are targeted.

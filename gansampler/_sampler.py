@@ -731,7 +731,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         # A device that is not here is refused before any draw or work; where
         # a GPU pays, for "auto", is known once the table is mapped.
         resolve_device(self.device)
-        seed = draw_seed(self.random_state)
+        seed = draw_seed(self.random_state, type(self).__name__)
         if frame is False:
             table_map = TableMap(
                 preprocessing=self.preprocessing,
@@ -994,12 +994,13 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                     "conditions."
                 )
             groups = condition_groups(table_map, conditions, int(n_samples))
-            draw_conditioned(self, seed_of(random_state), groups, X, labels)
+            draw_conditioned(self, seed_of(random_state, "sample"), groups, X, labels)
         else:
             codes = self._requested_codes(int(n_samples), y)
             # The seeding rule, and the work on the net's device, are
             # draw_rows'.
-            fill_rows(self, seed_of(random_state), int(n_samples), 0, codes, X, labels)
+            seed = seed_of(random_state, "sample")
+            fill_rows(self, seed, int(n_samples), 0, codes, X, labels)
         return with_classes(self, table_map.to_output(X), labels)
 
     def _requested_codes(self, n_samples, y):

@@ -67,7 +67,7 @@ def _check(sampler, n_samples, chunk_size, random_state, caller):
         caller_name=caller,
     )  # fmt: skip
     # One seed for the whole draw, so that every chunk belongs to it.
-    return seed_of(random_state)
+    return seed_of(random_state, caller)
 
 
 def _rows(sampler, seed, start, stop, n_samples, return_y=False):

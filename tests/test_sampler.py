@@ -277,10 +277,19 @@ def test_bad_sample_random_state_raises(fitted_sampler):
 
 def test_a_bool_random_state_is_refused(fitted_sampler, X_normal):
     # NumPy takes True as the seed 1; a user meant something else.
-    with pytest.raises(ValueError, match=r"'random_state' .* Got True"):
+    # Named, as scikit-learn's checks name them, with its caller.
+    with pytest.raises(ValueError, match=r"'random_state' parameter of sample .* Got "
+                       r"True"):  # fmt: skip
         fitted_sampler.sample(3, random_state=True)
-    with pytest.raises(ValueError, match=r"'random_state' .* Got False"):
+    with pytest.raises(ValueError, match=r"'random_state' parameter of GANSampler "
+                       r".* Got False"):  # fmt: skip
         GANSampler(random_state=False).fit(X_normal)
+    from gansampler import draw_rows, iter_rows
+
+    with pytest.raises(ValueError, match=r"parameter of draw_rows .* Got True"):
+        draw_rows(fitted_sampler, 3, True)
+    with pytest.raises(ValueError, match=r"parameter of iter_rows .* Got True"):
+        iter_rows(fitted_sampler, 3, True)
 
 
 @pytest.mark.parametrize("method", ["sample", "score"])
