@@ -609,15 +609,11 @@ class GANNet(NeuralNet):
         self.stopped_early_ = False
         self.best_epoch_ = None
         # The classes are drawn at their shares in this call's rows, in its
-        # rounds and after; a call that fails leaves them as they were.
-        previous = self.class_prior_
+        # rounds and after (where training fails part-way, as it trained).
         if shares is not None:
             self.class_prior_ = shares
         try:
             super().partial_fit(X, y, classes, **fit_params)
-        except Exception:
-            self.class_prior_ = previous
-            raise
         finally:
             # Also where training raised, which skips on_train_end.
             self._forget_training()
@@ -659,7 +655,7 @@ class GANNet(NeuralNet):
         would fail at the first epoch's end."""
         for _, callback in self.callbacks_:
             # (The held-out check is an EarlyStopping that keeps its best.)
-            if not type(callback).__module__.startswith("gansampler."):
+            if not isinstance(callback, HeldOutCheck):
                 check_gan_callback(callback)
         keys = self.recorded_keys()
         for _, callback in self.callbacks_:

@@ -46,10 +46,10 @@ PREPROCESSINGS = ("auto", "power", "quantile", "standard")
 
 # The most torch threads a sampler is given (n_threads).
 MAX_THREADS = 1024
-# The widest layer a built-in network is given (its hidden sizes, the noise):
-# a layer of 2**16 squared weights holds 16 GiB; a fit checks what this
-# machine's memory holds, and torch fails, saying nothing of the settings, on
-# the sizes that wider layers give.
+# The widest hidden layers a built-in network is given: 2**16 squared
+# weights hold 16 GiB; a fit checks what this machine's memory holds, and
+# torch fails, saying nothing of the settings, on the sizes that wider layers
+# give. (The noise's dimension, which feeds one layer, has the check alone.)
 MAX_WIDTH = 2**16
 
 
@@ -632,7 +632,7 @@ PARAMETERS: dict[str, Parameter] = {
     ),
     "noise_dim": Parameter(
         "auto",
-        _width_or_auto(),
+        _positive_int_or_auto(),
         "Dimension of the generator's noise; auto is the number of columns, at "
         "least 4.",
     ),

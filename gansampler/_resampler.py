@@ -145,14 +145,15 @@ def _check_strategy(strategy, labels, counts):
 
 def _in_unit(label, dtype):
     """A date or duration ``label`` of a dict strategy in the unit of the
-    labels' ``dtype``, where it is one: NumPy's dates of two units hash
-    apart."""
+    labels' ``dtype``, where it is one that the unit holds: NumPy's dates of
+    two units hash apart."""
     try:
-        return np.datetime64(label).astype(dtype) if dtype.kind == "M" else (
-            np.timedelta64(label).astype(dtype)
-        )  # fmt: skip
+        given = np.datetime64(label) if dtype.kind == "M" else np.timedelta64(label)
+        cast = given.astype(dtype)
     except (TypeError, ValueError):
         return label
+    # One that the unit would change (noon, for labels of days) names none.
+    return cast if cast == given else label
 
 
 def _check_target_counts(targets, counts):

@@ -275,8 +275,8 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         Distribution of the generator's input: standard normal, or uniform on
         [0, 1) as in the article.
     noise_dim : int or "auto", default="auto"
-        Dimension of the generator's noise, at most 65,536. ``"auto"`` is the
-        number of features, at least 4: a generator fed fewer numbers than a row has
+        Dimension of the generator's noise. ``"auto"`` is the number of
+        features, at least 4: a generator fed fewer numbers than a row has
         columns makes rows on a thinner surface than the data's, which a
         classifier tells apart. With the copula start, the columns beyond
         the noise's dimension start with next to no spread of their own,
@@ -1618,11 +1618,12 @@ def _check_network_memory(net, width):
     """Refuse built-in networks too large for this machine's memory before
     torch builds them: its errors (an overflow, a failed allocation) name
     no setting. Each weight is held four times (itself, its gradient, two
-    moments of Adam), the generator's a fifth (its running average)."""
+    moments of Adam), the generator's a fifth (its running average), and
+    all but the gradients again in the snapshot of the last good epoch."""
     weights, settings = 0, []
     for player, inputs, outputs, copies in (
-        ("generator", net.noise_dim + net.n_classes, width, 5),
-        ("discriminator", width * net.pac + net.n_classes, 1, 4),
+        ("generator", net.noise_dim + net.n_classes, width, 9),
+        ("discriminator", width * net.pac + net.n_classes, 1, 7),
     ):
         size = net.get_params_for(player).get("hidden_size")
         if size is not None:  # the built-in network's
@@ -1630,6 +1631,9 @@ def _check_network_memory(net, width):
             settings.append(f"{player}_hidden_size={size}")
             if player == "generator":
                 settings.append(f"noise_dim={net.noise_dim}")
+                # The noise of the draws of 10,000 rows that calibrate and
+                # check the fit.
+                weights += 10_000 * net.noise_dim
     if settings:
         check_memory(4 * weights, f"Networks of {', '.join(settings)}",
                      "Lower them.", device=net.device)  # fmt: skip

@@ -531,22 +531,26 @@ def save_model(estimator, path, *, training_state, sampler_class):
     # once to checksum them with the document, then again with the checksum.
     draft = safetensors.torch.save(tensors, metadata=metadata | {"sha256": ""})
     metadata["sha256"] = checksum(config_text, draft)
-    payload = _in_fixed_order(safetensors.torch.save(tensors, metadata=metadata))
+    del draft  # as large as the model
+    payload = safetensors.torch.save(tensors, metadata=metadata)
+    header, data = _in_fixed_order(payload)
     with replacing(path) as temporary, open(temporary, "wb") as handle:
-        handle.write(payload)
+        handle.write(header)
+        handle.write(data)
 
 
 def _in_fixed_order(payload):
-    """``payload``, a safetensors file, with its metadata's keys sorted:
-    safetensors writes them in a hash map's order, which changes from one
-    process to the next, and a model saved twice is then two files."""
+    """The header of ``payload``, a safetensors file, with its metadata's
+    keys sorted, and a view of its data: safetensors writes the keys in a
+    hash map's order, which changes from one save to the next, and a model
+    saved twice was then two files."""
     (header_size,) = struct.unpack("<Q", payload[:8])
     header = json.loads(payload[8 : 8 + header_size])
     header["__metadata__"] = dict(sorted(header["__metadata__"].items()))
-    text = json.dumps(header, separators=(",", ":")).encode()
+    text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode()
     # Padded with spaces to whole 8-byte words, as safetensors aligns it.
     text += b" " * (-len(text) % 8)
-    return struct.pack("<Q", len(text)) + text + payload[8 + header_size :]
+    return struct.pack("<Q", len(text)) + text, memoryview(payload)[8 + header_size :]
 
 
 def _oldest_format(config):
@@ -589,14 +593,19 @@ def _oldest_format(config):
         return (isinstance(values, dict) and "timestamp" in values
                 and values["timestamp"][1] is not None)  # fmt: skip
 
-    def uses_nine(column):  # times of day as levels, or a column's name
+    def holds_time(value):  # a time of day, tagged, here or within
+        if isinstance(value, dict):
+            return set(value) == {"time"} or any(map(holds_time, value.values()))
+        return isinstance(value, list) and any(map(holds_time, value))
+
+    def uses_nine(column):  # times of day in levels or names, tuples too
         record = column["dtype"]
-        levels = [column["name"], *record.get("categories", []),
-                  *column.get("codec", {}).get("levels", [])]  # fmt: skip
-        return any(isinstance(level, dict) and "time" in level for level in levels)
+        return holds_time([column["name"], record.get("categories", []),
+                           column.get("codec", {}).get("levels", [])])  # fmt: skip
 
     columns = [c for table in tables(config) for c in table["columns"]]
-    if any(map(uses_nine, columns)):
+    axis_names = [table.get("axis_names") for table in tables(config)]
+    if any(map(uses_nine, columns)) or holds_time(axis_names):
         return 9
     if any(column["dtype"].get("values") == "decimal" for column in columns):
         return 8

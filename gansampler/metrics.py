@@ -414,8 +414,8 @@ _MISSING = object()
 def _level(value):
     # True == 1 and False == 0 in Python: a flag is told apart from a count,
     # as the sampler learns them as levels of their own.
-    if isinstance(value, bool):
-        return (bool, value)
+    if isinstance(value, bool | np.bool_):
+        return (bool, bool(value))
     return _MISSING if is_missing(value) else value
 
 

@@ -1136,6 +1136,12 @@ def test_a_file_is_written_in_the_oldest_format_that_holds_it(tmp_path):
     # Times of day as levels: format 9.
     times = pd.Series([datetime.time(h % 24, 30) for h in range(60)])
     assert format_of(text.assign(c=times)) == "9"
+    # In a tuple, or in the names of the columns.
+    pairs = pd.Series([("a", datetime.time(h % 2, 30)) for h in range(60)])
+    assert format_of(text.assign(c=pairs)) == "9"
+    named = text.set_axis(pd.MultiIndex.from_tuples(
+        [("a", datetime.time(9)), ("b", datetime.time(10))]), axis=1)  # fmt: skip
+    assert format_of(named) == "9"
 
 
 @pytest.mark.parametrize("kind", ["objects", "arrow", "zoned"])

@@ -135,6 +135,9 @@ def test_total_variation_tells_flags_from_counts():
     both = np.array([[True], [1]], dtype=object)
     assert total_variation_distance(both, np.array([[1], [1]], dtype=object)) == 0.5
     assert total_variation_distance(counts, counts.astype(float)) == 0.0
+    # NumPy's flags are flags too, in a column of objects.
+    numpys = np.array([[np.True_], [np.False_]], dtype=object)
+    assert total_variation_distance(numpys, flags) == 0.0
 
 
 def test_total_variation_counts_missing_values_as_a_level():

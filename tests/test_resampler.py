@@ -1111,6 +1111,10 @@ def test_dates_as_classes_in_every_unit(unit):
     strategy = {np.datetime64("2020-01-01"): 50}  # days, for labels of any unit
     _, y_res = resampler(sampling_strategy=strategy).fit_resample(X, dates)
     assert (y_res == dates[-1]).sum() == 50
+    if unit == "D":  # noon names no class of days
+        noon = {np.datetime64("2020-01-01T12:00"): 50}
+        with pytest.raises(ValueError, match="not found in y"):
+            resampler(sampling_strategy=noon).fit_resample(X, dates)
 
 
 def test_a_flag_names_a_class_of_flags_only():
