@@ -384,6 +384,15 @@ def test_a_progress_bar_of_the_user_s_counts_the_rounds(X_normal, given):
     assert bar.batches_per_epoch == "auto"  # the user's own, untouched
 
 
+def checkpoint_of_the_players(folder):
+    """A Checkpoint of the generators, the discriminator and the history in
+    ``folder``, at every epoch."""
+    return Checkpoint(monitor=None, f_params=None, f_optimizer=None,
+                      f_criterion=None, f_generator="g.pt",
+                      f_generator_ema="ema.pt", f_discriminator="d.pt",
+                      f_history="history.json", dirname=str(folder))  # fmt: skip
+
+
 def test_a_restored_checkpoint_trains_on_from_its_weights(tmp_path, monkeypatch):
     # LoadInitState loads the generators before the first round: they are
     # not started again as the copula (on by default for small tables),
@@ -393,15 +402,10 @@ def test_a_restored_checkpoint_trains_on_from_its_weights(tmp_path, monkeypatch)
 
     from gansampler import GANNet
 
-    def checkpoint():
-        return Checkpoint(monitor=None, f_params=None, f_optimizer=None,
-                          f_criterion=None, f_generator="g.pt",
-                          f_generator_ema="ema.pt", f_discriminator="d.pt",
-                          f_history="history.json", dirname=str(tmp_path))  # fmt: skip
-
     X = np.random.default_rng(0).normal(size=(120, 4))
     settings = dict(steps_per_epoch=10, copula_start=True, random_state=0)
-    GANSampler(max_epochs=3, callbacks=[checkpoint()], **settings).fit(X)
+    saving = [checkpoint_of_the_players(tmp_path)]
+    GANSampler(max_epochs=3, callbacks=saving, **settings).fit(X)
     started = []
     start = GANNet._start_from_copula
 
@@ -412,7 +416,7 @@ def test_a_restored_checkpoint_trains_on_from_its_weights(tmp_path, monkeypatch)
     monkeypatch.setattr(GANNet, "_start_from_copula", spy)
     fresh = GANSampler(max_epochs=1, **settings).fit(X)
     assert len(started) == 1 and fresh.net_.n_rounds_ == 10
-    callbacks = [LoadInitState(checkpoint())]
+    callbacks = [LoadInitState(checkpoint_of_the_players(tmp_path))]
     resumed = GANSampler(max_epochs=1, callbacks=callbacks, **settings).fit(X)
     assert len(started) == 1
     assert resumed.net_.n_rounds_ == 40
@@ -427,20 +431,15 @@ def test_a_resumed_fit_marks_best_only_what_beats_the_epochs_before(tmp_path):
 
     from skorch.callbacks import LoadInitState
 
-    def checkpoint():
-        return Checkpoint(monitor=None, f_params=None, f_optimizer=None,
-                          f_criterion=None, f_generator="g.pt",
-                          f_generator_ema="ema.pt", f_discriminator="d.pt",
-                          f_history="history.json", dirname=str(tmp_path))  # fmt: skip
-
     X = np.random.default_rng(0).normal(size=(120, 2))
     settings = dict(steps_per_epoch=5, random_state=0)
-    GANSampler(max_epochs=2, callbacks=[checkpoint()], **settings).fit(X)
+    saving = [checkpoint_of_the_players(tmp_path)]
+    GANSampler(max_epochs=2, callbacks=saving, **settings).fit(X)
     history = json.loads((tmp_path / "history.json").read_text())
     history[0]["train_w1"] = 1e-9  # as good as can be
     (tmp_path / "history.json").write_text(json.dumps(history))
-    resumed = GANSampler(max_epochs=1, callbacks=[LoadInitState(checkpoint())],
-                         **settings).fit(X)  # fmt: skip
+    loading = [LoadInitState(checkpoint_of_the_players(tmp_path))]
+    resumed = GANSampler(max_epochs=1, callbacks=loading, **settings).fit(X)
     assert resumed.history_[-1, "train_w1"] > 1e-9
     assert resumed.history_[-1, "train_w1_best"] is False
 

@@ -537,13 +537,16 @@ def test_without_r1_one_graph_is_captured(Z, monkeypatch):
     assert len(captures) == 1
 
 
-def test_a_new_learning_rate_is_captured_again(Z, monkeypatch):
-    class Halve(Callback):
-        def on_epoch_begin(self, net, **kwargs):
-            if len(net.history) == 2:
-                for group in net.generator_optimizer_.param_groups:
-                    group["lr"] /= 2
+class Halve(Callback):
+    """Halves the generator's learning rate before the third epoch."""
 
+    def on_epoch_begin(self, net, **kwargs):
+        if len(net.history) == 2:
+            for group in net.generator_optimizer_.param_groups:
+                group["lr"] /= 2
+
+
+def test_a_new_learning_rate_is_captured_again(Z, monkeypatch):
     captures = _stand_in(monkeypatch)
     make_net(max_epochs=3).fit(Z)
     assert len(captures) == 2
@@ -561,12 +564,6 @@ def test_the_path_is_known_after_rounds_of_warm_up_alone(Z, monkeypatch):
 def test_a_recapture_that_fails_is_the_path_said(Z, monkeypatch):
     # A new rate invalidates the graphs; where the next capture failed, the
     # path stayed "cuda-graph" (and on a GPU, the reason went unsaid).
-    class Halve(Callback):
-        def on_epoch_begin(self, net, **kwargs):
-            if len(net.history) == 2:
-                for group in net.generator_optimizer_.param_groups:
-                    group["lr"] /= 2
-
     captures = _stand_in(monkeypatch, fail=2)
     net = make_net(max_epochs=3, callbacks=[Halve()]).fit(Z)
     assert len(captures) == 2 and net.round_path_ == "eager"
