@@ -104,11 +104,22 @@ def _checked(name):
     return convert
 
 
-def _word_or_bool(text):
-    """``on``/``off`` (or ``true``/``false``) as a bool; another word as it is."""
-    return {"on": True, "true": True, "off": False, "false": False}.get(
-        text.lower(), text
-    )
+def _word_or_bool(words):
+    """A converter of ``on``/``off`` (or ``true``/``false``) to a bool and of
+    one of ``words`` to itself; another text is an error that lists them."""
+
+    def convert(text):
+        value = {"on": True, "true": True, "off": False, "false": False}.get(
+            text.lower(), text
+        )
+        if value not in (*words, True, False):
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not {', '.join(words)}, on or off"
+            )
+        return value
+
+    convert.__name__ = "value"  # argparse names the type in its errors
+    return convert
 
 
 def _add_estimator_options(parser):
@@ -130,8 +141,8 @@ def _add_estimator_options(parser):
         options = [s.options for s in parameter.specs if isinstance(s, OptionsSpec)]
         choices = sorted(next(iter(options), []))
         if choices and "boolean" in parameter.specs:  # auto, or on and off
-            group.add_argument(flag, type=_word_or_bool, default=None,
-                               choices=[*choices, True, False], metavar="{auto,on,off}",
+            group.add_argument(flag, type=_word_or_bool(choices), default=None,
+                               metavar="{" + ",".join([*choices, "on", "off"]) + "}",
                                help=help_text)  # fmt: skip
             continue
         if choices and not numbers:
@@ -348,7 +359,8 @@ def _demo(args) -> int:
     print(_table(("", "target", "GAN", "floor"), rows))
     print(
         "GAN: 100,000 samples against 100,000 fresh points of N(4, 1.25). floor: "
-        "a second real sample of the same size, scored the same way."
+        f"a second real sample of {args.n:,} points, the training's size, scored "
+        "the same way."
     )
     if args.out:
         from .plotting import demo_figure

@@ -893,7 +893,7 @@ def load_bytes(payload, path, *, trusted=(), device=None):
     except ValueError as exc:
         message = str(exc)
         if not message.startswith(str(path)):
-            message = f"{path}: {message}."
+            message = f"{path}: {message.removesuffix('.')}."
         raise ValueError(message) from None
     unused = set(tensors.tensors) - tensors.taken
     if unused:

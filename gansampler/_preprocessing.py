@@ -1014,8 +1014,8 @@ def _normal_scores(transformer, X, columns, rng):
         # The interpolations up and down meet, but where quantiles repeat:
         # there they give the first and the last of their ranks.
         # (Beyond the ends, both give the end's rank.)
-        up = np.interp(values, quantiles, references)
-        low = -np.interp(-values, -quantiles[::-1], -references[::-1])
+        up = _interp(values, quantiles, references)
+        low = -_interp(-values, -quantiles[::-1], -references[::-1])
         draws = low + rng.uniform(size=len(values)) * (up - low)
         # A value that quantiles share spans one step of the ranks or more.
         shared = up - low > 0.5 / (len(references) - 1)
@@ -1023,6 +1023,22 @@ def _normal_scores(transformer, X, columns, rng):
         Z[:, i] = special.ndtri(np.clip(u, _U_MIN - np.spacing(1),
                                         1 - (_U_MIN - np.spacing(1))))  # fmt: skip
     return Z
+
+
+def _interp(x, xp, fp):
+    """``np.interp``, but between points a subnormal distance apart (0 and
+    2e-313), whose slope it computes first and overflows: there, by the
+    fraction of the gap, which does not."""
+    y = np.interp(x, xp, fp)
+    broken = ~np.isfinite(y)
+    if broken.any():
+        x = x[broken]
+        k = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
+        gap = xp[k + 1] - xp[k]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fraction = np.clip(np.where(gap > 0, (x - xp[k]) / gap, 1.0), 0, 1)
+        y[broken] = fp[k] + fraction * (fp[k + 1] - fp[k])
+    return y
 
 
 def _power_scaling(transformer):

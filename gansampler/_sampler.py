@@ -249,7 +249,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         a ring stays a ring, where the quantile map stretches its edges into
         long arms. ``"auto"`` uses the quantile map for one feature and, with
         several, the power map for each feature whose tails it makes normal
-        (excess kurtosis at most 1), the quantile map for the others. With
+        (excess kurtosis at most 1) and, from 1,000 rows, that has no point
+        mass (a value held by 1% of the rows), the quantile map for the
+        others. With
         all three, a discrete feature (counts, flags, one-hot codes, answers
         on a scale: at most 1,000 values, each seen twice on average; from
         1,000 rows, not a point mass beside values seen once, except with

@@ -492,6 +492,11 @@ def test_bad_option_values_are_one_line_usage_errors(capsys):
             ["fit", "p.csv", "-o", "m.safetensors", "--noise-dim", "2.5"],
             "--noise-dim: '2.5' is not an int in the range [1, inf)",
         ),
+        # It listed 'auto', True, False: not what --help says.
+        (
+            ["fit", "p.csv", "-o", "m.safetensors", "--early-stopping", "yes"],
+            "--early-stopping: 'yes' is not auto, on or off",
+        ),
         (["sample", "m.safetensors", "--seed", "-1"], "'-1' is not a seed"),
         (
             ["sample", "m.safetensors", "-n", "-3"],

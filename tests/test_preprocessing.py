@@ -777,3 +777,14 @@ def test_a_failed_fit_leaves_the_map_as_it_was():
     with pytest.raises(ValueError):
         data_map.fit(X, statistics=bad)
     assert repr(data_map) == before and data_map.n_features_ == 3
+
+
+def test_quantiles_a_subnormal_distance_apart_give_finite_scores():
+    # np.interp computes a slope first: between 0 and 1e-322 it overflowed,
+    # and such values got no score (a fit failed, its advice for a net).
+    X = np.r_[np.arange(20) * 5e-324, np.ones(10)][:, None]
+    data_map = DataMap(preprocessing="quantile", random_state=0).fit(X)
+    Z = data_map.to_network(X)
+    assert np.isfinite(Z).all()
+    # In order: the scores keep the values' ranks.
+    assert (np.diff(Z[:20, 0]) >= 0).all() and Z[:20, 0].max() < Z[20:, 0].min()
