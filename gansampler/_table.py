@@ -185,6 +185,9 @@ def check_table(estimator, X, *, min_rows):
             )
         X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
         check_two_dimensional(X.shape)
+    for name, dtype in getattr(X, "dtypes", {}).items():
+        if getattr(dtype, "kind", "O") == "c":  # learned by no path
+            raise complex_column_error(name, f" ({dtype})", type(estimator).__name__)
     validate_data(estimator, X, skip_check_array=True)
     if len(X) < min_rows:
         raise ValueError(
@@ -192,6 +195,16 @@ def check_table(estimator, X, *, min_rows):
             f"minimum of {min_rows} is required by {type(estimator).__name__}."
         )
     return X
+
+
+def complex_column_error(name, dtype="", estimator_name="GANSampler"):
+    """The error for a column ``name`` of complex numbers (of ``dtype``, as
+    words in brackets, where it has one)."""
+    return TypeError(
+        f"Column {name!r} holds complex numbers{dtype}: {estimator_name} learns "
+        "real numbers; give it the real and imaginary parts as two columns "
+        "(.real, .imag)."
+    )
 
 
 class _Column:
@@ -390,11 +403,7 @@ def _kind_of(column, categorical):
     if kind in "iuf":
         return "number"
     if kind == "c":
-        raise TypeError(
-            f"Column {column.name!r} holds complex numbers ({name}): GANSampler "
-            "learns real numbers; give it the real and imaginary parts as two "
-            "columns (.real, .imag)."
-        )
+        raise complex_column_error(column.name, f" ({name})")
     # Text (object, str, string): levels, unless every value is a number, or
     # every value a date or a time.
     if values is None:
@@ -404,10 +413,7 @@ def _kind_of(column, categorical):
     if values and all(isinstance(v, datetime.date | np.datetime64) for v in values):
         return "time"
     if any(isinstance(v, complex | np.complexfloating) for v in values):
-        raise TypeError(
-            f"Column {column.name!r} holds complex numbers: GANSampler learns real "
-            "numbers; give it the real and imaginary parts as two columns."
-        )
+        raise complex_column_error(column.name)
     numbers = [_is_number(v) for v in values]
     if values and all(numbers):
         return "number"

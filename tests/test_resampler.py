@@ -1129,6 +1129,16 @@ def test_a_flag_names_a_class_of_flags_only():
     assert y_res.sum() == 40
 
 
+def test_a_column_of_complex_numbers_is_refused_by_fit_too():
+    # Beside text, fit took it (fit_resample refused it in the sampler's fit).
+    pd = pytest.importorskip("pandas")
+    X, y = make_data(counts=(60, 30))
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1] + 1j, "c": ["x", "y"] * 45})
+    match = r"Column 'b' holds complex numbers \(complex128\): GANResampler learns"
+    with pytest.raises(TypeError, match=match):
+        resampler().fit(frame, y)
+
+
 def test_an_array_of_objects_comes_back_one_of_objects():
     X, y = make_data(counts=(60, 30))
     objects = X.astype(object)
