@@ -495,9 +495,10 @@ def _fit_and_save(args) -> int:
         ):
             raise
         # What a column of the file holds: name the file, and how to leave
-        # the column out.
+        # the column out; the parameter by its option's name.
+        text = str(exc).replace("categorical_columns", "--categorical")
         raise type(exc)(
-            f"{args.data}: {exc} (--columns names the columns to learn)"
+            f"{args.data}: {text} (--columns names the columns to learn)"
         ) from None
     if named and not mixed:
         # As if fitted on a DataFrame: the model knows its columns' names.
@@ -876,9 +877,15 @@ def _level(levels, text):
         return text
     if text.lower() in MISSING_MARKERS and None in levels:
         return None
+    numbers = (int, float, decimal.Decimal)
+    counts = any(isinstance(v, numbers) and not isinstance(v, bool) for v in levels)
     for level in levels:
         if isinstance(level, bool):
-            if text.lower() == str(level).lower():
+            # Text has no type: 1 and 0 name flags too, where no level is a
+            # number.
+            names = (str(level).lower(),) if counts else (str(level).lower(),
+                                                          str(int(level)))  # fmt: skip
+            if text.lower() in names:
                 return level
         elif isinstance(level, int | float | decimal.Decimal) and _spells(text, level):
             return level

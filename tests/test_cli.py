@@ -689,6 +689,15 @@ def mixed(tmp_path_factory):
     return path
 
 
+def test_a_date_column_named_categorical_is_said_in_the_option_s_words(mixed):
+    # It said "Leave it out of categorical_columns", the Python parameter.
+    result = run("fit", "members.csv", "--categorical", "joined", "-o", "d.safetensors",
+                 *SMALL, cwd=mixed)  # fmt: skip
+    assert_one_line_error(result, "members.csv: Column 'joined' holds dates or times",
+                          "Leave it out of --categorical.")  # fmt: skip
+    assert "categorical_columns" not in result.stderr
+
+
 def test_a_column_empty_in_every_row_comes_back_empty(tmp_path, capsys):
     data = tmp_path / "holes.csv"
     rows = [f"{170 + i % 7},,{'Lyon' if i % 2 else 'Nice'}\n" for i in range(40)]
@@ -994,6 +1003,14 @@ def test_sample_with_conditions(mixed):
                  cwd=mixed)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert [line.split(",")[1] for line in result.stdout.splitlines()[1:]] == [""] * 5
+    # Text has no type: 1 names the flag True, as true does.
+    for value in ("1", "0"):
+        result = run("sample", "members.safetensors", "-n", "30", "--seed", "5",
+                     "--condition", f"member={value}", "-o", f"m{value}.parquet",
+                     cwd=mixed)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        drawn = pd.read_parquet(mixed / f"m{value}.parquet")["member"]
+        assert set(drawn) == {value == "1"}
 
 
 @pytest.mark.parametrize(
