@@ -1831,8 +1831,10 @@ def _class_codes(X, y):
         y = y.ravel()
     check_consistent_length(X, y)
     check_labels_present(y)
-    check_labels_typed(y, type_of_target(y, input_name="y"))
-    kind = type_of_target(y, input_name="y", raise_unknown=True)
+    kind = type_of_target(y, input_name="y")  # once: it sorts the labels
+    check_labels_typed(y, kind)
+    if kind == "unknown":  # scikit-learn's error for the others
+        type_of_target(y, input_name="y", raise_unknown=True)
     if kind not in ("binary", "multiclass"):
         raise ValueError(
             f"y must hold class labels (scikit-learn's target types 'binary' or "
