@@ -720,6 +720,8 @@ def _sample(args) -> int:
 
         blocks = iter_rows(sampler, args.n, args.seed, return_y=with_y)
     parquet = args.output is not None and is_parquet(args.output)
+    if not parquet:
+        _warn_levels_lost_in_text(sampler, args.output or "the standard output")
     if not args.n and parquet and (with_y or not table_map.plain):
         # An empty table's columns of objects have no type without rows.
         rows = sampler.sample(_TEMPLATE_ROWS, args.seed, return_y=with_y)
@@ -737,6 +739,38 @@ def _sample(args) -> int:
     if args.output is not None:
         print(f"Wrote {args.n:,} rows to {args.output}.")
     return 0
+
+
+def _warn_levels_lost_in_text(sampler, target):
+    """Warn of the text levels that a CSV or TSV file of the rows would not
+    give back: those that read as missing values, or trimmed."""
+    from ._data_files import MISSING_MARKERS
+
+    missing, trimmed = [], []
+    for column in sampler.table_map_.columns_:
+        if column.kind != "category":
+            continue
+        for level in column.codec.levels_:
+            if not isinstance(level, str):
+                continue
+            if level.strip().lower() in MISSING_MARKERS:
+                missing.append(f"{level!r} of column {str(column.name)!r}")
+            elif level != level.strip():
+                trimmed.append(f"{level!r} of column {str(column.name)!r}")
+    parts = []
+    if missing:
+        parts.append(f"{', '.join(missing[:3])} would read as missing values "
+                     "(in gansampler and pandas)")  # fmt: skip
+    if trimmed:
+        parts.append(f"{', '.join(trimmed[:3])} would lose their spaces "
+                     "(in gansampler)")  # fmt: skip
+    if parts:
+        warnings.warn(
+            f"{target}: text levels that a CSV or TSV file does not give back: "
+            f"{'; '.join(parts)}. Write .parquet to keep them.",
+            UserWarning,
+            stacklevel=1,
+        )
 
 
 def _check_npy(sampler, model, where, instead):

@@ -824,7 +824,8 @@ def read_table(path, columns=None, *, header=None, reservoir=None, mixed=False,
         without names); None reads them all.
     header : bool or None
         Whether the first line of a CSV file names the columns; None decides
-        from the line itself (a line with a word in it is a header).
+        from the line itself (a line with a word in it is a header). Only
+        None for ``.npy`` and Parquet.
     reservoir : RowReservoir or None
         Where to put the rows, a block at a time, for a file larger than
         memory (CSV and .npy are read a block at a time; Parquet whole): X
@@ -860,6 +861,12 @@ def read_table(path, columns=None, *, header=None, reservoir=None, mixed=False,
         raise DataFileError(f"{path}: is a folder, not a data file.")
     if not pathlib.Path(path).is_file():
         raise DataFileError(f"{path}: no such file.")
+    if header is not None and (kind == ".npy" or kind in _PARQUET):
+        has = "its columns' names" if kind in _PARQUET else "no names (x0, x1, ...)"
+        raise DataFileError(
+            f"{path}: --header and --no-header are for CSV and TSV files; a "
+            f"{kind} file holds {has}: leave the option out."
+        )
     if kind == ".npy":
         table = _read_npy(path, columns, reservoir, mixed)
     elif kind in _PARQUET:

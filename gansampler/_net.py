@@ -19,7 +19,13 @@ from numbers import Integral
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping, EpochScoring, EpochTimer, PrintLog
+from skorch.callbacks import (
+    Checkpoint,
+    EarlyStopping,
+    EpochScoring,
+    EpochTimer,
+    PrintLog,
+)
 from skorch.utils import TeeGenerator, to_tensor
 
 from ._callbacks import EpochFidelity, check_gan_callback, print_table
@@ -450,11 +456,23 @@ class GANNet(NeuralNet):
             "discriminator": {"n_inputs": self.pac * (n_features + self.n_classes)},
         }
         return {
-            name: self.initialized_instance(
-                getattr(self, name), sizes[name] | self.get_params_for(name)
-            )
+            name: self._built(name, sizes[name] | self.get_params_for(name))
             for name in ("generator", "discriminator")
         }
+
+    def _built(self, name, kwargs):
+        """The player ``name`` built with ``kwargs``; a callable that does
+        not take them is named with the call it failed."""
+        try:
+            return self.initialized_instance(getattr(self, name), kwargs)
+        except TypeError as error:
+            call = ", ".join(f"{key}={value!r}" for key, value in kwargs.items())
+            raise TypeError(
+                f"The {name} could not be built: {name}({call}) raised "
+                f"TypeError: {error}. Give a torch.nn.Module subclass (or a "
+                "callable that returns a module) that takes these keyword "
+                "arguments."
+            ) from error
 
     def check_players(self):
         """Run each player once on a small batch made on its own device, and
@@ -617,9 +635,31 @@ class GANNet(NeuralNet):
         finally:
             # Also where training raised, which skips on_train_end.
             self._forget_training()
+        if self.best_epoch_ is None:
+            self.best_epoch_ = self._checkpoint_epoch()
         if self.interrupted_:
             raise KeyboardInterrupt
         return self
+
+    def _checkpoint_epoch(self):
+        """The epoch whose weight-averaged generator a skorch
+        ``Checkpoint(load_best=True)`` loaded at the end of training: the
+        last it saved, by its event in the history (None where none did)."""
+        for _, callback in self.callbacks_:
+            loads = (
+                isinstance(callback, Checkpoint)
+                and callback.load_best
+                and getattr(callback, "f_generator_ema", None)
+            )
+            # Its event marks the epochs it saved; a named monitor, where it
+            # records none.
+            mark = callback.event_name if loads else None
+            if loads and mark is None and isinstance(callback.monitor, str):
+                mark = callback.monitor
+            saved = [row["epoch"] for row in self.history if mark and row.get(mark)]
+            if saved:
+                return saved[-1]
+        return None
 
     def _class_shares(self, y, n_rows):
         """The share of each class among the codes ``y`` of ``n_rows`` rows,
@@ -1306,7 +1346,7 @@ def _check_module(name, module):
     if not isinstance(module, torch.nn.Module):
         raise TypeError(
             f"The {name} must be a torch.nn.Module: its class (or callable) "
-            f"returned a {type(module).__name__}."
+            f"returned an object of type {type(module).__name__}."
         )
     if not any(p.requires_grad for p in module.parameters()):
         raise ValueError(

@@ -2,6 +2,7 @@ import pickle
 
 import numpy as np
 import pytest
+import torch
 from skorch.callbacks import (
     BatchScoring,
     Checkpoint,
@@ -62,6 +63,34 @@ def test_checkpoint_can_keep_the_best_epoch(X_normal, fast, tmp_path):
     sampler.fit(X_normal)
     assert (tmp_path / "best.pt").exists()
     assert np.isfinite(sampler.sample(10, random_state=0)).all()
+    # The epoch it loaded is the last it saved.
+    saved = [row["epoch"] for row in sampler.history_ if row["event_cp"]]
+    assert sampler.best_epoch_ == sampler.net_.best_epoch_ == saved[-1]
+
+
+def test_best_epoch_is_the_one_a_checkpoint_loads(X_normal, fast, tmp_path):
+    def second(net):
+        return len(net.history) == 2
+
+    checkpoint = Checkpoint(monitor=second, f_params=None, f_optimizer=None,
+                            f_criterion=None, f_history=None,
+                            f_generator_ema="g.pt", dirname=str(tmp_path),
+                            load_best=True)  # fmt: skip
+    sampler = GANSampler(**{**fast, "max_epochs": 4}, callbacks=[checkpoint])
+    assert sampler.fit(X_normal).best_epoch_ == 2
+    state = torch.load(tmp_path / "g.pt")
+    kept = sampler.net_.generator_ema_.state_dict()
+    assert all(torch.equal(kept[name], value) for name, value in state.items())
+    # Without its event in the history, nothing tells which epoch it saved.
+    checkpoint.set_params(event_name=None)
+    assert sampler.fit(X_normal).best_epoch_ is None
+    # A checkpoint that loads no generator chooses none.
+    checkpoint = Checkpoint(monitor=second, f_params=None, f_optimizer=None,
+                            f_criterion=None, f_history=None,
+                            f_discriminator="d.pt", dirname=str(tmp_path),
+                            load_best=True)  # fmt: skip
+    sampler.set_params(callbacks=[checkpoint])
+    assert sampler.fit(X_normal).best_epoch_ is None
 
 
 @pytest.mark.parametrize("preprocessing", ["quantile", "standard"])

@@ -1702,3 +1702,36 @@ def test_evaluate_reads_a_class_models_samples_without_their_classes(tmp_path, c
     assert "3 columns, but the model was fitted on 2, with class labels" in err
     assert "(--columns 0,1 where it is the last)" in err
     assert main(["evaluate", model, labelled, "--no-header", "--columns", "0,1"]) == 0
+
+
+def test_sample_warns_of_levels_that_a_csv_does_not_give_back(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"size": rng.normal(size=60),
+                      "answer": rng.choice(["NA", "yes", " no"], 60),
+                      "kept": rng.choice(["p", "q"], 60)})  # fmt: skip
+    model = str(tmp_path / "m.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapseWarning)
+        GANSampler(max_epochs=1, steps_per_epoch=2).fit(X).save(model)
+    out = tmp_path / "new.csv"
+    assert main(["sample", model, "-n", "5", "-o", str(out)]) == 0
+    assert capsys.readouterr().err == (
+        f"gansampler: warning: {out}: text levels that a CSV or TSV file does "
+        "not give back: 'NA' of column 'answer' would read as missing values (in "
+        "gansampler and pandas); ' no' of column 'answer' would lose their "
+        "spaces (in gansampler). Write .parquet to keep them.\n"
+    )
+    pytest.importorskip("pyarrow")
+    assert main(["sample", model, "-n", "5", "-o", str(tmp_path / "a.parquet")]) == 0
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("option", ["--header", "--no-header"])
+def test_header_options_are_refused_for_files_that_are_not_text(tmp_path, option):
+    np.save(tmp_path / "rows.npy", np.random.default_rng(0).normal(size=(20, 2)))
+    result = run("fit", "rows.npy", option, "-o", "m.safetensors", *TINY,
+                 cwd=tmp_path)  # fmt: skip
+    assert_one_line_error(result, "rows.npy: --header and --no-header are for "
+                          "CSV and TSV files; a .npy file holds no names")  # fmt: skip
+    assert not (tmp_path / "m.safetensors").exists()

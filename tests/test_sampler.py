@@ -405,11 +405,14 @@ def test_settings_a_network_of_ones_own_does_not_take_are_named(X_normal, fast):
     "network, match",
     [
         ({"generator": lambda n_inputs, n_outputs: None},
-         "generator must be a torch.nn.Module: its class .* returned a NoneType"),
+         "generator must be a torch.nn.Module: .* an object of type NoneType"),
         ({"discriminator": lambda n_inputs: nn.GRU(n_inputs, 1, batch_first=True)},
          "discriminator returned a tuple, not a tensor"),
         ({"generator": lambda n_inputs, n_outputs: nn.Identity()},
          "generator has no parameters to train"),
+        ({"generator": int},
+         r"generator could not be built: generator\(n_inputs=4, n_outputs=1\) "
+         "raised TypeError: 'n_inputs' is an invalid keyword"),
     ],
 )  # fmt: skip
 def test_networks_that_cannot_play_are_refused(X_normal, fast, network, match):
