@@ -12,6 +12,7 @@ by fewer than one learned row in :data:`MIN_SHARE` is refused rather than
 searched for at length.
 """
 
+import copy
 from collections.abc import Hashable, Mapping
 
 import numpy as np
@@ -32,6 +33,9 @@ _MAX_BATCH = 2**22
 _MAX_BATCH_VALUES = 2**24
 # Seeds of the batches of a conditional draw: their own streams.
 _CONDITION_KEY = 3
+# The stream of a check's draw without redrawn copies, beside the batches'
+# (whose keys hold two numbers).
+_UNFILTERED = (_CONDITION_KEY,)
 
 
 def condition_groups(table_map, conditions, n_samples):
@@ -304,11 +308,17 @@ def _draw_family(sampler, seed, index, columns, groups, out, labels):
         short = np.flatnonzero(found < wanted)
         for g in short:
             if drawn >= 1 / MIN_SHARE and met[g] < drawn * MIN_SHARE:
+                condition = groups[g][0]
+                described = _described(table_map, condition)
+                if getattr(sampler, "redraw_copies", False):
+                    key = tuple(condition[j] for j in columns)
+                    _check_not_all_copies(sampler, table_map, columns, key,
+                                          described, seed)  # fmt: skip
                 raise ValueError(
-                    f"The condition {_described(table_map, groups[g][0])} is met "
-                    f"by {met[g]} of {drawn:,} rows drawn: the sampler learned it "
-                    "as too rare to draw by rejection (under 1 row in 10,000). "
-                    "Ask for fewer rows, or fit on more rows with that condition."
+                    f"The condition {described} is met by {met[g]} of {drawn:,} "
+                    "rows drawn: the sampler learned it as too rare to draw by "
+                    "rejection (under 1 row in 10,000). Ask for fewer rows, or "
+                    "fit on more rows with that condition."
                 )
         if len(short):
             # Enough rows in the next batch for the group that needs the most
@@ -320,6 +330,28 @@ def _draw_family(sampler, seed, index, columns, groups, out, labels):
         out[positions] = np.concatenate(kept[g])
         if labels is not None:
             labels[positions] = np.concatenate(kept_labels[g])
+
+
+def _check_not_all_copies(sampler, table_map, columns, key, described, seed):
+    """Where a condition is met by no row left after copies of training rows
+    are redrawn, but by rows drawn without that, say so: every row that
+    meets it copies a training row (no rarity of the condition's)."""
+    plain = copy.copy(sampler)
+    plain.redraw_copies = False
+    n_rows = round(1 / MIN_SHARE)
+    rows = np.empty((n_rows, table_map.n_features_), table_map.output_dtype_)
+    stream = spawn_seeds(seed, 1, key=_UNFILTERED)[0]
+    fill_rows(plain, int(stream), n_rows, 0, None, rows)
+    groups = _rows_by_levels(table_map, rows, columns)
+    met = sum(len(members) for levels, members in groups if levels == key)
+    if met >= n_rows * MIN_SHARE:
+        raise ValueError(
+            f"The condition {described} is met by {met:,} of {n_rows:,} rows "
+            "drawn, and each of them copies a training row, which "
+            "redraw_copies=True replaces: no row that meets it is left. Draw "
+            "without redrawing copies (sampler.set_params(redraw_copies=False), "
+            "no fit needed), or fit on more rows."
+        )
 
 
 def _rows_by_levels(table_map, rows, columns):

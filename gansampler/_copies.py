@@ -71,9 +71,12 @@ def copies(rows, fingerprints) -> np.ndarray:
     return fingerprints[at] == found
 
 
-def redraw_copies(out, first, *, net, decode, fingerprints, seed, codes=None):
+def redraw_copies(out, first, *, net, decode, fingerprints, seed, codes=None,
+                  precise=None):  # fmt: skip
     """Replace the rows of ``out`` (rows ``first:`` of a draw with seed
     ``seed``, mapped back to data) that copy a training row by new rows.
+    ``precise`` puts rows at the precision the caller gets them (a row of
+    23.4 written to a column of integers copies a training row of 23).
 
     The new row for row ``r`` of the draw comes from noise seeded by the draw's
     seed and ``r`` alone, so any part of a draw gets the same rows. Rows of
@@ -82,7 +85,8 @@ def redraw_copies(out, first, *, net, decode, fingerprints, seed, codes=None):
     :data:`REDRAW_ROWS` rows (padded), whose fixed shape gives each row the
     same numbers whichever rows share its batch.
     """
-    copied = np.flatnonzero(copies(out, fingerprints))
+    precise = precise or (lambda rows: rows)
+    copied = np.flatnonzero(copies(precise(out), fingerprints))
     device = torch.device(net.device)
     # The rows of a group to the end, one group at a time: a random stream
     # each (2.6 kB on a CPU), alive only while its row is redrawn.
@@ -102,7 +106,8 @@ def redraw_copies(out, first, *, net, decode, fingerprints, seed, codes=None):
                 row
                 for start in range(0, len(pending), REDRAW_ROWS)
                 for row in _attempt(pending[start : start + REDRAW_ROWS], out,
-                                    first, net, decode, fingerprints, codes)
+                                    first, net, decode, fingerprints, codes,
+                                    precise)
             ]  # fmt: skip
             if len(pending) == n_rows and attempts >= NOTHING_NEW_ATTEMPTS:
                 raise ValueError(
@@ -125,7 +130,7 @@ _WHY = (
 )
 
 
-def _attempt(batch, out, first, net, decode, fingerprints, codes):
+def _attempt(batch, out, first, net, decode, fingerprints, codes, precise):
     """Draw a new row for each ``(index, generator)`` of ``batch`` in one
     pass of the generator, padded to :data:`REDRAW_ROWS` rows; write those
     that copy no training row into ``out``, and return the others."""
@@ -137,7 +142,7 @@ def _attempt(batch, out, first, net, decode, fingerprints, codes):
     padding = inputs.new_zeros(REDRAW_ROWS - len(batch), inputs.shape[1])
     new = decode(net.generate(torch.cat([inputs, padding])))[: len(batch)]
     new = new.cpu().numpy()
-    again = copies(new, fingerprints)
+    again = copies(precise(new), fingerprints)
     for (index, _), row, is_copy in zip(batch, new, again, strict=True):
         if not is_copy:
             out[index] = row

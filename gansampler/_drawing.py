@@ -418,6 +418,7 @@ class _HostRows:
             self.redraw = functools.partial(
                 redraw_copies, net=sampler.net_, decode=self.decode,
                 fingerprints=training_fingerprints_of(sampler), seed=seed,
+                precise=sampler.table_map_.at_output_precision,
             )  # fmt: skip
         self.wants_codes = bool(sampler.net_.n_classes) and (
             labels is not None or self.redraw is not None

@@ -224,7 +224,9 @@ def _columns_of(X):
             _Column(name, X.dtypes.iloc[j], X.iloc[:, j])
             for j, name in enumerate(X.columns)
         ]
-    X = np.asarray(X)
+    # A list is read as fit reads it: text beside numbers, flags and missing
+    # values keeps each value's type (NumPy would make them all text).
+    X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
     if X.ndim != 2:
         raise ValueError(
             f"X must be 2-D (n_samples, n_features), got an array of shape {X.shape}."
@@ -2052,6 +2054,52 @@ class TableMap:
         for j, values in enumerate(columns):
             out[:, j] = np.asarray(values).astype(object)
         return out
+
+    def at_output_precision(self, coded):
+        """Coded rows (a NumPy array) at the precision :meth:`to_output`
+        gives them: the values of a column of integers, dates or times
+        rounded to whole counts, of decimals to their places, of float32 to
+        float32; so that a generated row is compared with the training rows
+        as the caller gets it, whatever ``enforce_rounding`` says."""
+        rules = [self._output_precision(column) for column in self.columns_]
+        if self._gives_coded(self.frame_) or not any(rules):
+            return coded
+        out = np.array(coded, dtype=np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            for j, rule in enumerate(rules):
+                values = out[:, j]
+                if rule == "whole":
+                    out[:, j] = np.rint(values)
+                elif isinstance(rule, int):  # decimal places
+                    scale = 10.0**rule
+                    exact = np.abs(values) < _EXACT_INTEGERS / scale
+                    out[:, j] = np.where(exact, np.rint(values * scale) / scale, values)
+                elif rule is not None:  # a shorter float
+                    out[:, j] = values.astype(rule).astype(np.float64)
+        return out
+
+    def _output_precision(self, column):
+        """How :meth:`to_output` rounds a column's coded values: "whole",
+        a number of decimal places, a shorter float dtype, or None."""
+        if column.kind == "category":
+            return None
+        if column.kind == "time":
+            return "whole"
+        record = column.dtype
+        if record.get("values") == "int":
+            return "whole"
+        if record.get("values") == "decimal":
+            return record.get("places")
+        if not self.frame_:
+            first = np.dtype(self.columns_[0].dtype["dtype"])
+            python = any("values" in c.dtype for c in self.columns_)
+            return np.float32 if first == np.float32 and not python else None
+        dtype = record_dtype(record)
+        if _integer_dtype(dtype) is not None:
+            return "whole"
+        numbers = getattr(dtype, "numpy_dtype", dtype)
+        short = isinstance(numbers, np.dtype) and numbers.kind == "f"
+        return numbers if short and numbers.itemsize < 8 else None
 
     def _levels_are_floats(self):
         """Whether float64 numbers hold every level of the category columns

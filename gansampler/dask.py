@@ -9,10 +9,13 @@ write them into a folder, so that no machine ever holds them all. Both follow
 noise of its own; see :func:`gansampler.draw_rows`), so the rows of a seed
 are those of ``sampler.sample(n_samples, random_state=seed)``, however many
 chunks and workers draw them. The sampler travels to the workers once, not once per
-chunk. Needs ``pip install "gansampler[dask]"``.
+chunk, as it was when the graph was built: a fit (or ``set_params``) before
+the graph is computed does not change its rows. Needs ``pip install
+"gansampler[dask]"``.
 """
 
 import contextlib
+import copy
 import json
 import os
 import pathlib
@@ -82,10 +85,15 @@ def _shipped(sampler):
     """The sampler as the tasks will take it: scattered to the workers of an
     active distributed client, else one node of the graph that every chunk
     depends on."""
+    # A copy: the graph draws from the fit (and settings) it was built with,
+    # whatever the caller's sampler goes through before it is computed, as
+    # a distributed client's workers do with theirs. (A fit gives the
+    # sampler new attributes; the copy keeps the old ones.)
+    snapshot = copy.copy(sampler)
     client = _client()
     if client is None:
-        return _dask().delayed(sampler, pure=True)
-    return client.scatter(sampler, broadcast=True, hash=False)
+        return _dask().delayed(snapshot, pure=True)
+    return client.scatter(snapshot, broadcast=True, hash=False)
 
 
 def _ranges(n_samples, chunk_size):
@@ -354,7 +362,11 @@ def parquet_schema(sampler, *, class_column=None, index=False):
     if class_column is not None:
         labels = np.resize(_classes(sampler, class_column), len(rows))
     template = _parquet_frame(rows, names, class_column, labels)
-    schema = pa.Schema.from_pandas(template, preserve_index=False)
+    try:
+        schema = pa.Schema.from_pandas(template, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        _refuse_mixed_types(pa, template, exc)
+        raise
     for i, field in enumerate(schema):
         held_as_objects = template.dtypes.iloc[i] == np.dtype(object)
         if pa.types.is_decimal(field.type) and held_as_objects:
@@ -366,6 +378,24 @@ def parquet_schema(sampler, *, class_column=None, index=False):
                 widest = pa.decimal256(76, field.type.scale)
             schema = schema.set(i, field.with_type(widest))
     return _with_dask_index(schema) if index else schema
+
+
+def _refuse_mixed_types(pa, template, exc):
+    """Name the column of ``template`` that Arrow cannot type, where its
+    values are of several types (text and numbers, say)."""
+    for name in template.columns:
+        column = template[[name]]
+        try:
+            pa.Schema.from_pandas(column, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            values = column.iloc[:, 0]
+            kinds = sorted({type(v).__name__ for v in values if v is not None})
+            raise TypeError(
+                f"Column {name!r} holds values of several types "
+                f"({', '.join(kinds)}), which one Parquet column cannot hold "
+                f"(pyarrow: {exc}): fit on the column as one type (such as "
+                f"X[{name!r}].astype(str)), then fit again."
+            ) from None
 
 
 # The field in which Dask writes an unnamed index of a DataFrame.
@@ -563,6 +593,10 @@ def write_parts(
     if os.path.exists(folder) and not os.path.isdir(folder):
         raise ValueError(f"{folder}: is a file, not a folder; give a folder.")
     check_part_memory(sampler, n_samples, chunk_size, "Give a smaller chunk_size.")
+    # One schema for every part, so that they read back as one table.
+    schema = None
+    if file_format == "parquet":
+        schema = parquet_schema(sampler, class_column=class_column)
     os.makedirs(folder, exist_ok=True)
     earlier = sorted(p.name for p in pathlib.Path(folder).iterdir()
                      if _TABLE_FILE.fullmatch(p.name))  # fmt: skip
@@ -585,10 +619,6 @@ def write_parts(
         os.path.join(os.fspath(folder), f"part-{i:0{digits}d}.{file_format}")
         for i in range(len(ranges))
     ]
-    # One schema for every part, so that they read back as one table.
-    schema = None
-    if file_format == "parquet":
-        schema = parquet_schema(sampler, class_column=class_column)
     model = _shipped(sampler)
     write = dask.delayed(_write_part, pure=False)
     tasks = [

@@ -1166,7 +1166,11 @@ def _codes(parts, label):
     lookup = {}
     codes = []
     for part in parts:
-        levels = (_MISSING if is_missing(v) else v for v in part)
+        # A flag is no number: True is not the level 1.
+        levels = (
+            _MISSING if is_missing(v) else (isinstance(v, bool | np.bool_), v)
+            for v in part
+        )
         try:
             indices = (lookup.setdefault(v, len(lookup)) for v in levels)
             codes.append(np.fromiter(indices, np.float64, len(part)))

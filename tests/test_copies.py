@@ -146,6 +146,32 @@ def test_copies_of_rows_stored_with_noise_below_their_precision_are_redrawn():
     assert exact_copy_share(rows, np.round(X, 1)) == 0.0
 
 
+@pytest.mark.parametrize("kind", ["int64", "Int64", "int", "decimal", "date"])
+def test_copies_made_by_the_output_type_are_redrawn_without_rounding(kind):
+    # enforce_rounding=False leaves 23.4 in the drawn rows; a column of
+    # integers, decimals or dates still gives the caller 23, a training value.
+    import decimal
+
+    pandas = pytest.importorskip("pandas")
+    values = np.random.default_rng(0).choice(400, 300, replace=False)
+    tenths = [decimal.Decimal(int(v)) / 10 for v in values]
+    column = {
+        "int64": values,
+        "Int64": pandas.array(values, dtype="Int64"),
+        "int": pandas.Series([int(v) for v in values], dtype=object),
+        "decimal": pandas.Series(tenths, dtype=object),
+        "date": values.astype("datetime64[D]").astype("datetime64[s]"),
+    }[kind]
+    X = pandas.DataFrame({"k": column})
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=5, random_state=0,
+                         redraw_copies=True, enforce_rounding=False)  # fmt: skip
+    rows = sampler.fit(X).sample(300, random_state=1)
+    assert rows.dtypes.iloc[0] == X.dtypes.iloc[0]
+    assert exact_copy_share(rows, X) == 0.0
+    unfiltered = sampler.set_params(redraw_copies=False).sample(300, random_state=1)
+    assert exact_copy_share(unfiltered, X) > 0.5  # what the redraw must catch
+
+
 def test_rows_of_a_mixed_table_and_a_class_keep_their_kind():
     pandas = pytest.importorskip("pandas")
     rng = np.random.default_rng(3)
@@ -189,3 +215,20 @@ def test_a_row_redrawn_in_a_part_of_a_draw_is_the_whole_draws_row(rare_new_rows)
     for start in (0, 1, 1_777, 2_999):
         part = gansampler.draw_rows(sampler, 3_000, 0, start=start, stop=start + 1)
         np.testing.assert_array_equal(part, whole[start : start + 1])
+
+
+def test_a_condition_that_only_copies_meet_names_the_redraw():
+    pandas = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(2, 300)
+    X = pandas.DataFrame({"c": rng.choice(["a", "b", None], 300), "k": counts,
+                          "x": np.round(counts + rng.normal(size=300), 1)})  # fmt: skip
+    X.loc[rng.random(300) < 0.2, "x"] = np.nan  # x and k: few rows, each a copy
+    sampler = GANSampler(max_epochs=3, steps_per_epoch=10, random_state=0,
+                         redraw_copies=True).fit(X)  # fmt: skip
+    with pytest.raises(ValueError, match=r"The condition 'x'=missing is met by "
+                       r"[\d,]+ of 10,000 rows drawn, and each of them copies a "
+                       r"training row.*set_params\(redraw_copies=False\)"):  # fmt: skip
+        sampler.sample(5, random_state=1, conditions={"x": None})
+    sampler.set_params(redraw_copies=False)
+    assert sampler.sample(5, random_state=1, conditions={"x": None})["x"].isna().all()

@@ -89,10 +89,20 @@ def test_a_conditional_sampler_returns_its_classes_chunked_as_its_rows(
 def test_the_sampler_is_one_node_of_the_graph(fitted_sampler):
     rows = gansampler.dask.sample(fitted_sampler, 500_000, chunk_size=65_536)
     graph = dict(rows.__dask_graph__())
-    holding = [key for key, value in graph.items() if value is fitted_sampler]
+    holding = [key for key, value in graph.items() if isinstance(value, GANSampler)]
     holding += [key for key, value in graph.items()
-                if getattr(value, "value", None) is fitted_sampler]  # fmt: skip
+                if isinstance(getattr(value, "value", None), GANSampler)]  # fmt: skip
     assert len(rows.chunks[0]) == 8 and len(holding) == 1
+
+
+def test_a_graph_draws_from_the_fit_it_was_built_with(mixed):
+    sampler, frame = mixed
+    sampler = GANSampler(**FAST, random_state=0).fit(frame)
+    rows = gansampler.dask.sample(sampler, 300, chunk_size=100, random_state=1)
+    expected = sampler.sample(300, random_state=1)
+    # A fit on other columns, and another setting, before the graph runs.
+    sampler.set_params(enforce_rounding=False).fit(frame.iloc[:, :3])
+    pd.testing.assert_frame_equal(rows.compute(scheduler="threads"), expected)
 
 
 def test_no_rows_and_bad_arguments(fitted_sampler):
@@ -305,7 +315,9 @@ def test_two_worker_processes_draw_the_same_rows_and_get_the_model_once(
     np.testing.assert_array_equal(rows, expected)
     np.testing.assert_array_equal(np.concatenate([np.load(p) for p in paths]),
                                   expected)  # fmt: skip
-    assert scattered == [fitted_sampler, fitted_sampler]  # once per draw
+    # Once per draw: a copy of the sampler as it was.
+    assert [type(model) for model in scattered] == [GANSampler, GANSampler]
+    assert all(model.net_ is fitted_sampler.net_ for model in scattered)
     assert len(workers) <= 2
 
 
@@ -718,3 +730,21 @@ def test_parts_of_a_column_of_missing_values_only_read_back(tmp_path, dtype):
     gansampler.dask.write_parts(sampler, 30, tmp_path, chunk_size=10, random_state=0)
     rows = pd.read_parquet(tmp_path).reset_index(drop=True)
     pd.testing.assert_frame_equal(rows, sampler.sample(30, random_state=0))
+
+
+@pytest.mark.parametrize(
+    "values", [["a", 1], [True, "a"]], ids=["category of text and numbers", "objects"]
+)
+def test_a_column_parquet_cannot_hold_is_named_before_the_folder(values, tmp_path):
+    rng = np.random.default_rng(0)
+    column = np.array(values * 60, dtype=object)
+    X = pd.DataFrame({"size": pd.Categorical(column) if values[1] == 1 else column,
+                      "z": rng.normal(size=120)})  # fmt: skip
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0)
+    with pytest.warns(gansampler.exceptions.CollapseWarning):
+        sampler.fit(X)
+    with pytest.raises(TypeError, match=r"Column 'size' holds values of several "
+                       r"types \((bool|int), str\), which one Parquet column cannot "
+                       r"hold .*X\['size'\].astype\(str\)"):  # fmt: skip
+        gansampler.dask.write_parts(sampler, 20, tmp_path / "parts")
+    assert not (tmp_path / "parts").exists()

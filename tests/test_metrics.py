@@ -140,6 +140,17 @@ def test_total_variation_tells_flags_from_counts():
     assert total_variation_distance(numpys, flags) == 0.0
 
 
+def test_exact_copies_tell_flags_from_counts():
+    pd = pytest.importorskip("pandas")
+    from gansampler.metrics import exact_copy_share
+
+    mixed = pd.DataFrame({"c": [1, "a"]})
+    assert exact_copy_share(mixed, pd.DataFrame({"c": [True, "a"]})) == 0.5
+    assert exact_copy_share(mixed, pd.DataFrame({"c": [1.0, "a"]})) == 1.0
+    flags = pd.DataFrame({"c": np.array([np.True_, "a"], dtype=object)})
+    assert exact_copy_share(flags, pd.DataFrame({"c": [True, "a"]})) == 1.0
+
+
 def test_total_variation_counts_missing_values_as_a_level():
     import pandas as pd
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import gansampler._table as table_module
 from gansampler import GANSampler, load
 from gansampler._table import MIN_LEVEL_ROWS, TableMap, _column_quantiles
-from gansampler.exceptions import IdentifierWarning, TooManyLevelsError
+from gansampler.exceptions import CollapseWarning, IdentifierWarning, TooManyLevelsError
 
 pd = pytest.importorskip("pandas")
 
@@ -449,6 +449,45 @@ def test_score_counts_a_level_the_sampler_never_saw(fitted, frame):
     assert fitted.score(other) < fitted.score(frame)
     with pytest.raises(ValueError, match="Unknown level 'tenant'"):
         fitted.table_map_.coded(other)
+
+
+@pytest.mark.parametrize(
+    "column, params",
+    [(["red", "blue", np.nan], {}),  # its missing value a float NaN
+     ([True, False, False], {}),
+     ([0, 1, 2], {"categorical_columns": [2]})],
+)  # fmt: skip
+def test_a_list_of_rows_scores_as_fit_read_it(column, params):
+    rng = np.random.default_rng(0)
+    rows = [[float(rng.normal()), ["red", "blue"][i % 2], column[i % 3]]
+            for i in range(60)]  # fmt: skip
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapseWarning)
+        sampler.fit(rows)
+    assert sampler.score(rows) == sampler.score(np.asarray(rows, dtype=object))
+
+
+def test_rows_at_output_precision_are_the_rows_the_caller_gets():
+    rng = np.random.default_rng(0)
+    n = 50
+    frame = pd.DataFrame({
+        "count": rng.integers(0, 9, n),
+        "nullable": pd.array(rng.integers(0, 9, n), dtype="Int64"),
+        "short": rng.normal(size=n).astype(np.float32),
+        "price": [decimal.Decimal(int(v)) / 100 for v in rng.integers(0, 999, n)],
+        "day": rng.integers(0, 999, n).astype("datetime64[D]").astype("M8[s]"),
+        "kind": rng.choice(["a", "b"], n),
+        "float": rng.normal(size=n),
+    })  # fmt: skip
+    table = TableMap().fit(frame)
+    coded = table.coded(frame)
+    drawn = coded + rng.uniform(-0.3, 0.3, coded.shape) * (
+        np.arange(coded.shape[1]) != 5  # the levels' codes stay codes
+    )
+    precise = table.at_output_precision(drawn)
+    np.testing.assert_array_equal(precise, table.coded(table.to_output(drawn)))
+    assert not np.array_equal(precise, drawn)
 
 
 def test_calibration_puts_each_slot_at_its_share_even_with_saturated_logits():
