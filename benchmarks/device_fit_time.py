@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 import torch
+from arguments import at_least
 
 from gansampler import GANSampler
 from gansampler._device import available_devices
@@ -37,8 +38,8 @@ def measure(device, X, fresh, threads, repeats):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--repeats", type=at_least(1), default=2)
+    parser.add_argument("--threads", type=at_least(1), default=1)
     args = parser.parse_args()
 
     rng = np.random.default_rng(0)

@@ -64,6 +64,7 @@ import numpy as np
 import scipy.stats
 import sklearn
 import torch
+from arguments import at_least
 from sklearn.datasets import load_diabetes, load_wine
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import KernelDensity
@@ -457,11 +458,11 @@ def _parse_param(text):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--targets", nargs="+", default=list(TARGETS), choices=TARGETS)
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--seeds", nargs="+", type=at_least(0), default=[0, 1, 2])
     parser.add_argument(
         "--methods", nargs="+", default=list(METHODS), choices=list(METHODS)
     )
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--threads", type=at_least(1), default=1, help="torch threads")
     parser.add_argument(
         "--param",
         action="append",
@@ -472,7 +473,7 @@ def main(argv=None):
     )
     parser.add_argument(
         "--draws",
-        type=int,
+        type=at_least(1),
         default=1,
         help="independent draws of each fit to average W1/std and KS over "
         "(their own spread is kept in the JSON)",

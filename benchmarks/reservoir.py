@@ -25,6 +25,7 @@ import sys
 import tempfile
 
 import numpy as np
+from arguments import at_least
 
 from gansampler.metrics import ks_statistic, wasserstein_distance
 
@@ -50,13 +51,24 @@ print(json.dumps({"read_s": read_s, "fit_s": fit_s, "peak_mib": peak}))
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=2_000_000)
-    parser.add_argument("--reservoirs", default="10000,100000,1000000")
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--rows", type=at_least(1), default=2_000_000)
+    parser.add_argument("--reservoirs", default="10000,100000,1000000",
+                        help="comma-separated sizes of 2 rows or more")  # fmt: skip
+    parser.add_argument("--repeat", type=at_least(1), default=1)
     parser.add_argument("--all-rows", action=argparse.BooleanOptionalAction,
                         default=True)  # fmt: skip
     args = parser.parse_args(argv)
-    folder = pathlib.Path(tempfile.mkdtemp())
+    check = at_least(2)
+    try:
+        sizes = [check(size) for size in args.reservoirs.split(",")]
+    except argparse.ArgumentTypeError as error:
+        parser.error(f"--reservoirs: {error}")
+    # The file is as large as --rows times --repeat: gone when the run ends.
+    with tempfile.TemporaryDirectory() as name:
+        measure(args, sizes, pathlib.Path(name))
+
+
+def measure(args, sizes, folder):
     rng = np.random.default_rng(0)
     path = folder / "big.csv"
     text = io.StringIO()
@@ -74,13 +86,14 @@ def main(argv=None):
     print(f"{n_rows:,} rows, {size_mib:,.0f} MiB of CSV; one CPU thread")
     print("| reservoir | W1/std | KS | read s | fit s | peak MiB |")
     print("| --- | --- | --- | --- | --- | --- |")
-    sizes = [int(s) for s in args.reservoirs.split(",")]
     sizes += [n_rows] if args.all_rows else []
     for size in sizes:
         out = folder / f"samples_{size}.npy"
         result = subprocess.run([sys.executable, "-c", _FIT, str(path), str(size),
-                                 str(out)], capture_output=True, text=True,
-                                check=True)  # fmt: skip
+                                 str(out)], capture_output=True, text=True)  # fmt: skip
+        if result.returncode:
+            raise SystemExit(f"the fit of a reservoir of {size:,} rows failed:\n"
+                             f"{result.stderr}")  # fmt: skip
         figures = json.loads(result.stdout.strip().splitlines()[-1])
         samples = np.load(out)
         label = "all rows" if size >= n_rows else f"{size:,}"

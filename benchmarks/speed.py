@@ -63,6 +63,7 @@ import warnings
 
 import numpy as np
 import torch
+from arguments import at_least
 
 from gansampler import GANSampler
 from gansampler.exceptions import CollapseWarning
@@ -77,15 +78,16 @@ def median_seconds(action, repeats):
     return float(np.median(times))
 
 
+_PARTS = ("round", "fit", "rows", "prep", "sample", "memory", "dask", "cuda")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--parts", default="round,fit,rows,prep,sample,memory,dask,cuda"
-    )
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--max-rows", type=float, default=1e8)
-    parser.add_argument("--dask-rows", type=float, default=1e8)
+    parser.add_argument("--parts", default=",".join(_PARTS))
+    parser.add_argument("--repeats", type=at_least(1), default=3)
+    parser.add_argument("--threads", type=at_least(1), default=1)
+    parser.add_argument("--max-rows", type=at_least(1, float), default=1e8)
+    parser.add_argument("--dask-rows", type=at_least(1, float), default=1e8)
     parser.add_argument(
         "--magic",
         metavar="PATH",
@@ -101,9 +103,13 @@ def main(argv=None):
         "(the detection AUCs follow)",
     )
     args = parser.parse_args(argv)
+    parts = args.parts.split(",")
+    unknown = [part for part in parts if part not in _PARTS]
+    if unknown:
+        parser.error(f"--parts: unknown part {unknown[0]!r}; the parts are "
+                     f"{','.join(_PARTS)}.")  # fmt: skip
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {args.threads} thread(s), CPU")
-    parts = args.parts.split(",")
     if "round" in parts:
         round_cost(args)
     if "fit" in parts:

@@ -375,8 +375,10 @@ def _no_rows(outcome, error):
 
 def gansampler_mixed(train, seed, params):
     """GANSampler on a mixed table, or the first line of why it refused it."""
+    # Settings were checked by main: an error here is the table's.
+    sampler = GANSampler(random_state=seed, **_on_the_cpu(params))
     try:
-        sampler = GANSampler(random_state=seed, **_on_the_cpu(params)).fit(train)
+        sampler.fit(train)
     except (TypeError, ValueError) as error:
         return _no_rows("refused", error)
     start = time.perf_counter()
@@ -653,19 +655,70 @@ def run_mixed_table(table, args, seeds, params, cache):
     return results
 
 
+def _params(parser, items):
+    """``--param NAME=VALUE`` items as GANSampler's settings (values as
+    JSON, else text), checked before any table is read."""
+    params = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    try:
+        GANSampler(**params)._validate_params()
+    except (TypeError, ValueError) as error:
+        parser.error(f"--param: {error}")
+    return params
+
+
+def _seeds(parser, given):
+    """``--seeds`` as whole numbers of 0 or more: 0,1,2 or 0 1 2."""
+    words = [word for item in given for word in item.split(",") if word]
+    if not words or not all(word.isdigit() for word in words):
+        parser.error(f"--seeds takes whole numbers of 0 or more, got {given}.")
+    return [int(word) for word in words]
+
+
+def _tables(parser, args, main_tables):
+    """The tables to run, checked by name before any is read."""
+    every_mixed = mixed_tables.MIXED_TABLES | mixed_tables.OTHER_MIXED_TABLES
+    if args.tables is None:
+        tables = main_tables + list(mixed_tables.MIXED_TABLES)
+    else:
+        tables = [name for name in args.tables.split(",") if name]
+    unknown = [
+        name for name in tables if name not in TABLES and name not in every_mixed
+    ]
+    if unknown:
+        parser.error(f"unknown table {unknown[0]!r}; the tables are "
+                     f"{', '.join([*TABLES, *every_mixed])}.")  # fmt: skip
+    if args.mixed:
+        tables = [name for name in tables if name in every_mixed]
+        if args.tables is None:
+            tables = list(mixed_tables.MIXED_TABLES)
+        if not tables:
+            parser.error("--mixed: none of --tables is a mixed table.")
+    return tables
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     main_tables = [t for t in TABLES if t not in OTHER_TABLES]
     parser.add_argument(
-        "--tables", default=",".join(main_tables + list(mixed_tables.MIXED_TABLES))
+        "--tables",
+        help="comma-separated (default: "
+        + ",".join(main_tables + list(mixed_tables.MIXED_TABLES))
+        + ")",
     )
     parser.add_argument(
         "--mixed",
         action="store_true",
-        help="only the mixed tables (german, crx, penguins, mushroom)",
+        help="only the mixed tables (german, crx, penguins, mushroom), or only "
+        "the mixed ones among --tables",
     )
     parser.add_argument("--methods", default=",".join(FAST_METHODS + SLOW_METHODS))
-    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--seeds", nargs="+", default=["0,1,2"], help="0,1,2 or 0 1 2")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument(
         "--rerun-slow", action="store_true", help="measure CTGAN and TVAE again"
@@ -684,19 +737,16 @@ def main():
         print(f"MAGIC, {data.shape[0]:,} rows x {data.shape[1]}: {args.export_magic}")
         return
     torch.set_num_threads(1)
-    params = {}
-    for item in args.param:
-        name, _, value = item.partition("=")
-        try:
-            params[name] = json.loads(value)
-        except json.JSONDecodeError:
-            params[name] = value
-    seeds = [int(s) for s in args.seeds.split(",")]
+    params = _params(parser, args.param)
+    seeds = _seeds(parser, args.seeds)
+    tables = _tables(parser, args, main_tables)
+    known_methods = [*METHODS, *MIXED_METHODS]
+    unknown = [m for m in args.methods.split(",") if m not in known_methods]
+    if unknown:
+        parser.error(f"unknown method {unknown[0]!r}; the methods are "
+                     f"{', '.join(dict.fromkeys(known_methods))}.")  # fmt: skip
     cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
     everything = {}
-    tables = args.tables.split(",")
-    if args.mixed:
-        tables = list(mixed_tables.MIXED_TABLES)
     mixed = {}
     for table in tables:
         if table in mixed_tables.MIXED_TABLES | mixed_tables.OTHER_MIXED_TABLES:

@@ -25,8 +25,17 @@ moments of a whole batch, which stops a generator that outputs one value
 from fooling it, but also means it never sees the shape of the distribution.
 With a discriminator that scores each value, as here, plain SGD on the plain
 game lets the generator chase the discriminator from one point to the next.
-The R1 penalty and the weight average of the defaults are what turn the same
-game into a faithful bell curve.
+
+What turns the same game into a faithful bell curve is measured (seed 0, 40
+epochs, W1/std against 100,000 fresh points; the defaults score 0.033): no
+one setting does it alone. Given back one at a time to the defaults, SGD,
+the article's widths and one noise dimension each make it about four times
+as far (0.15, 0.15 and 0.13); the standard scaling in place of the quantile
+map and the copula start, 0.046. Added one at a time to the article's
+configuration, only the quantile map with the copula start lifts it off its
+point (0.15); Adam with wider networks, 0.24. The R1 penalty and the weight
+average, which steady harder tables, change little on this one: 0.030
+without them, and the article's networks stay at a point with them (0.80).
 
 Set ``GANSAMPLER_EXAMPLE_EPOCHS`` to shorten the run.
 """
