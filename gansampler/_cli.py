@@ -721,7 +721,8 @@ def _sample(args) -> int:
         blocks = iter_rows(sampler, args.n, args.seed, return_y=with_y)
     parquet = args.output is not None and is_parquet(args.output)
     if not parquet:
-        _warn_levels_lost_in_text(sampler, args.output or "the standard output")
+        _warn_levels_lost_in_text(sampler, args.output or "the standard output",
+                                  class_name)  # fmt: skip
     if not args.n and parquet and (with_y or not table_map.plain):
         # An empty table's columns of objects have no type without rows.
         rows = sampler.sample(_TEMPLATE_ROWS, args.seed, return_y=with_y)
@@ -741,26 +742,31 @@ def _sample(args) -> int:
     return 0
 
 
-def _warn_levels_lost_in_text(sampler, target):
-    """Warn of the text levels that a CSV or TSV file of the rows would not
-    give back: those that read as missing values, or trimmed."""
+def _warn_levels_lost_in_text(sampler, target, class_name):
+    """Warn of the text levels (and class labels, written in the column
+    ``class_name`` where it is not None) that a CSV or TSV file of the rows
+    would not give back: those that read as missing values, or trimmed."""
     from ._data_files import MISSING_MARKERS
 
+    named = [(column.name, column.codec.levels_)
+             for column in sampler.table_map_.columns_
+             if column.kind == "category"]  # fmt: skip
+    if class_name is not None:
+        named.append((class_name, list(sampler.classes_)))
     missing, trimmed = [], []
-    for column in sampler.table_map_.columns_:
-        if column.kind != "category":
-            continue
-        for level in column.codec.levels_:
+    for name, levels in named:
+        for level in levels:
             if not isinstance(level, str):
                 continue
             if level.strip().lower() in MISSING_MARKERS:
-                missing.append(f"{level!r} of column {str(column.name)!r}")
+                missing.append(f"{level!r} of column {str(name)!r}")
             elif level != level.strip():
-                trimmed.append(f"{level!r} of column {str(column.name)!r}")
+                trimmed.append(f"{level!r} of column {str(name)!r}")
     parts = []
     if missing:
         parts.append(f"{', '.join(missing[:3])} would read as missing values "
-                     "(in gansampler and pandas)")  # fmt: skip
+                     "(in gansampler, and in pandas where spelt as one of its "
+                     "markers, such as NA)")  # fmt: skip
     if trimmed:
         parts.append(f"{', '.join(trimmed[:3])} would lose their spaces "
                      "(in gansampler)")  # fmt: skip
@@ -1119,6 +1125,18 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _header_of(path, args):
+    """``--header`` for one of evaluate's files: it applies to those of text
+    lines (CSV, TSV), and the other may be .npy or Parquet."""
+    from ._data_files import has_lines
+
+    train = getattr(args, "train", None)
+    files = [args.data, *([train] if train is not None else [])]
+    if any(map(has_lines, files)) and not has_lines(path):
+        return None
+    return args.header
+
+
 def _evaluation_rows(path, args, sampler, columns, model_names, text):
     """The rows of ``path`` to compare with the samples, read as ``fit``
     read the training rows, under the model's column names; and the names of
@@ -1137,7 +1155,7 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
                 raise
     try:
         # A model of numbers learned codes such as 007 as numbers.
-        X, names, _ = read_table(path, columns, header=args.header,
+        X, names, _ = read_table(path, columns, header=_header_of(path, args),
                                  mixed=not table_map.plain, text_columns=text,
                                  codes_are_text=not table_map.plain)  # fmt: skip
     except MixedTableError:
@@ -1193,7 +1211,8 @@ def _numbers_read_whole(path, columns, args):
 
     from ._data_files import read_table
 
-    frame, names, _ = read_table(path, columns, header=args.header, mixed=True,
+    frame, names, _ = read_table(path, columns, header=_header_of(path, args),
+                                 mixed=True,
                                  codes_are_text=False)  # fmt: skip
     numbers = all(
         dtype.kind in "iuf" or _holds_decimals(frame.iloc[:, j])

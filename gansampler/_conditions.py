@@ -17,7 +17,8 @@ from collections.abc import Hashable, Mapping
 
 import numpy as np
 
-from ._drawing import fill_rows
+from ._copies import copies
+from ._drawing import fill_rows, training_fingerprints_of
 from ._random import spawn_seeds
 from ._table import MIN_LEVEL_ROWS, is_frame
 from ._validation import is_missing
@@ -332,10 +333,16 @@ def _draw_family(sampler, seed, index, columns, groups, out, labels):
             labels[positions] = np.concatenate(kept_labels[g])
 
 
+# Rows of a draw without redrawn copies that must meet a condition, each a
+# copy, before the redraw is named as what leaves none: ten times the least
+# share a condition may have, so that a rare condition is not taken for one.
+_COPIED_ROWS = 10
+
+
 def _check_not_all_copies(sampler, table_map, columns, key, described, seed):
     """Where a condition is met by no row left after copies of training rows
-    are redrawn, but by rows drawn without that, say so: every row that
-    meets it copies a training row (no rarity of the condition's)."""
+    are redrawn, but by rows drawn without that, each a copy, say so: the
+    redraw, not the condition's rarity, leaves none."""
     plain = copy.copy(sampler)
     plain.redraw_copies = False
     n_rows = round(1 / MIN_SHARE)
@@ -343,14 +350,17 @@ def _check_not_all_copies(sampler, table_map, columns, key, described, seed):
     stream = spawn_seeds(seed, 1, key=_UNFILTERED)[0]
     fill_rows(plain, int(stream), n_rows, 0, None, rows)
     groups = _rows_by_levels(table_map, rows, columns)
-    met = sum(len(members) for levels, members in groups if levels == key)
-    if met >= n_rows * MIN_SHARE:
+    members = np.concatenate([[], *(m for levels, m in groups if levels == key)])
+    meeting = rows[members.astype(np.intp)]
+    fingerprints = training_fingerprints_of(sampler)
+    copied = copies(table_map.at_output_precision(meeting), fingerprints)
+    if len(meeting) >= _COPIED_ROWS and copied.all():
         raise ValueError(
-            f"The condition {described} is met by {met:,} of {n_rows:,} rows "
-            "drawn, and each of them copies a training row, which "
-            "redraw_copies=True replaces: no row that meets it is left. Draw "
-            "without redrawing copies (sampler.set_params(redraw_copies=False), "
-            "no fit needed), or fit on more rows."
+            f"The condition {described} is met by {len(meeting):,} of "
+            f"{n_rows:,} rows drawn, and each of them copies a training row, "
+            "which redraw_copies=True replaces: no row that meets it is left. "
+            "Draw without redrawing copies (sampler.set_params("
+            "redraw_copies=False), no fit needed), or fit on more rows."
         )
 
 

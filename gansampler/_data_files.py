@@ -101,6 +101,13 @@ def is_parquet(path):
     return pathlib.Path(path).suffix.lower() in _PARQUET
 
 
+def has_lines(path):
+    """Whether ``path`` names a file of text lines (CSV, TSV), which
+    ``--header`` applies to: not ``.npy`` or Parquet."""
+    suffix = pathlib.Path(path).suffix.lower()
+    return suffix != ".npy" and suffix not in _PARQUET
+
+
 def _kind(path):
     suffix = pathlib.Path(path).suffix.lower()
     if suffix in DATA_SUFFIXES:

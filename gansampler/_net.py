@@ -646,9 +646,11 @@ class GANNet(NeuralNet):
         ``Checkpoint(load_best=True)`` loaded at the end of training: the
         last it saved, by its event in the history (None where none did)."""
         for _, callback in self.callbacks_:
+            # skorch loads nothing where no monitor chose the best.
             loads = (
                 isinstance(callback, Checkpoint)
                 and callback.load_best
+                and callback.monitor is not None
                 and getattr(callback, "f_generator_ema", None)
             )
             # Its event marks the epochs it saved; a named monitor, where it

@@ -539,9 +539,9 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
     best_epoch_ : int or None
         The epoch whose generator samples, chosen by the held-out check
         (``early_stopping``), or loaded at the end by a skorch
-        ``Checkpoint(load_best=True)`` that saves ``f_generator_ema`` (the
-        last epoch it saved, by its ``event_name`` in the history); None
-        otherwise (the last epoch's samples).
+        ``Checkpoint(load_best=True)`` with a ``monitor`` that saves
+        ``f_generator_ema`` (the last epoch it saved, by its ``event_name``
+        in the history); None otherwise (the last epoch's samples).
         It is ``fit``'s: ``net_.partial_fit`` runs the check again and
         keeps its own best epoch, ``net_.best_epoch_``.
     n_samples_fit_ : int

@@ -2056,36 +2056,48 @@ class TableMap:
         return out
 
     def at_output_precision(self, coded):
-        """Coded rows (a NumPy array) at the precision :meth:`to_output`
-        gives them: the values of a column of integers, dates or times
-        rounded to whole counts, of decimals to their places, of float32 to
-        float32; so that a generated row is compared with the training rows
-        as the caller gets it, whatever ``enforce_rounding`` says."""
+        """Coded rows (a NumPy array) as :meth:`to_output` gives them back:
+        the values of a column of integers rounded and kept within the
+        integers' range, of decimals rounded to their places, of float32
+        made float32, of dates and times (and of Arrow's types) taken to
+        the caller's type and back; so that a generated row is compared with
+        the training rows as the caller gets it, whatever
+        ``enforce_rounding`` says."""
         rules = [self._output_precision(column) for column in self.columns_]
-        if self._gives_coded(self.frame_) or not any(rules):
+        if self._gives_coded(self.frame_) or all(rule is None for rule in rules):
             return coded
         out = np.array(coded, dtype=np.float64)
         with np.errstate(invalid="ignore", over="ignore"):
-            for j, rule in enumerate(rules):
+            for j, (rule, column) in enumerate(zip(rules, self.columns_, strict=True)):
                 values = out[:, j]
-                if rule == "whole":
+                missing = np.isnan(values)
+                if rule == "exact":  # its own type and back
+                    given = self._column_values(values, column)
+                    back = _Column(column.name, getattr(given, "dtype", None), given)
+                    out[:, j] = self._number_values(back, column.kind, missing,
+                                                    dict(column.dtype))  # fmt: skip
+                elif rule == "whole":
                     out[:, j] = np.rint(values)
                 elif isinstance(rule, int):  # decimal places
                     scale = 10.0**rule
                     exact = np.abs(values) < _EXACT_INTEGERS / scale
                     out[:, j] = np.where(exact, np.rint(values * scale) / scale, values)
+                elif rule is not None and rule.kind in "iu":
+                    whole = whole_numbers(values, rule).astype(np.float64)
+                    out[:, j] = np.where(missing, np.nan, whole)
                 elif rule is not None:  # a shorter float
                     out[:, j] = values.astype(rule).astype(np.float64)
         return out
 
     def _output_precision(self, column):
-        """How :meth:`to_output` rounds a column's coded values: "whole",
-        a number of decimal places, a shorter float dtype, or None."""
+        """How :meth:`to_output` changes a column's coded values: "exact"
+        (through the caller's type and back), "whole", a number of decimal
+        places, a NumPy dtype of integers or of shorter floats, or None."""
         if column.kind == "category":
             return None
-        if column.kind == "time":
-            return "whole"
         record = column.dtype
+        if column.kind == "time" or (self.frame_ and "arrow" in record):
+            return "exact"
         if record.get("values") == "int":
             return "whole"
         if record.get("values") == "decimal":
@@ -2093,10 +2105,11 @@ class TableMap:
         if not self.frame_:
             first = np.dtype(self.columns_[0].dtype["dtype"])
             python = any("values" in c.dtype for c in self.columns_)
-            return np.float32 if first == np.float32 and not python else None
+            return np.dtype(np.float32) if first == np.float32 and not python else None
         dtype = record_dtype(record)
-        if _integer_dtype(dtype) is not None:
-            return "whole"
+        integers = _integer_dtype(dtype)
+        if integers is not None:
+            return integers
         numbers = getattr(dtype, "numpy_dtype", dtype)
         short = isinstance(numbers, np.dtype) and numbers.kind == "f"
         return numbers if short and numbers.itemsize < 8 else None

@@ -84,6 +84,9 @@ def test_best_epoch_is_the_one_a_checkpoint_loads(X_normal, fast, tmp_path):
     # Without its event in the history, nothing tells which epoch it saved.
     checkpoint.set_params(event_name=None)
     assert sampler.fit(X_normal).best_epoch_ is None
+    # Without a monitor, it saves every epoch and loads none.
+    checkpoint.set_params(event_name="event_cp", monitor=None)
+    assert sampler.fit(X_normal).best_epoch_ is None
     # A checkpoint that loads no generator chooses none.
     checkpoint = Checkpoint(monitor=second, f_params=None, f_optimizer=None,
                             f_criterion=None, f_history=None,

@@ -1719,12 +1719,22 @@ def test_sample_warns_of_levels_that_a_csv_does_not_give_back(tmp_path, capsys):
     assert capsys.readouterr().err == (
         f"gansampler: warning: {out}: text levels that a CSV or TSV file does "
         "not give back: 'NA' of column 'answer' would read as missing values (in "
-        "gansampler and pandas); ' no' of column 'answer' would lose their "
-        "spaces (in gansampler). Write .parquet to keep them.\n"
+        "gansampler, and in pandas where spelt as one of its markers, such as "
+        "NA); ' no' of column 'answer' would lose their spaces (in gansampler). "
+        "Write .parquet to keep them.\n"
     )
     pytest.importorskip("pyarrow")
     assert main(["sample", model, "-n", "5", "-o", str(tmp_path / "a.parquet")]) == 0
     assert capsys.readouterr().err == ""
+    # Class labels are written as a last column, and read back alike.
+    labelled = str(tmp_path / "labelled.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapseWarning)
+        GANSampler(max_epochs=1, steps_per_epoch=2).fit(
+            X[["size"]], X["answer"].rename("reply")
+        ).save(labelled)
+    assert main(["sample", labelled, "-n", "5", "-o", str(out)]) == 0
+    assert "'NA' of column 'reply' would read as" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("option", ["--header", "--no-header"])
@@ -1735,3 +1745,23 @@ def test_header_options_are_refused_for_files_that_are_not_text(tmp_path, option
     assert_one_line_error(result, "rows.npy: --header and --no-header are for "
                           "CSV and TSV files; a .npy file holds no names")  # fmt: skip
     assert not (tmp_path / "m.safetensors").exists()
+
+
+def test_evaluate_applies_header_options_to_its_text_file_only(tmp_path):
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "train.npy", rng.normal(size=(200, 2)))
+    held = rng.normal(size=(100, 2))
+    (tmp_path / "held.csv").write_text(
+        "".join(f"{a},{b}\n" for a, b in held)  # no header line
+    )
+    assert run("fit", "train.npy", "-o", "m.safetensors", *TINY,
+               cwd=tmp_path).returncode == 0  # fmt: skip
+    result = run("evaluate", "m.safetensors", "held.csv", "--no-header", "--train",
+                 "train.npy", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("100 rows of held.csv against")
+    assert "the 200 training rows of train.npy" in result.stdout
+    # Where no file has lines, the option applies to none of them.
+    refused = run("evaluate", "m.safetensors", "train.npy", "--no-header",
+                  cwd=tmp_path)  # fmt: skip
+    assert_one_line_error(refused, "--header and --no-header are for CSV and TSV")

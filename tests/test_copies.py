@@ -232,3 +232,16 @@ def test_a_condition_that_only_copies_meet_names_the_redraw():
         sampler.sample(5, random_state=1, conditions={"x": None})
     sampler.set_params(redraw_copies=False)
     assert sampler.sample(5, random_state=1, conditions={"x": None})["x"].isna().all()
+
+
+def test_a_condition_met_by_new_rows_is_not_blamed_on_the_redraw():
+    from gansampler._conditions import _check_not_all_copies
+
+    pandas = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pandas.DataFrame({"c": rng.choice(["a", "b"], 300), "x": rng.normal(size=300)})
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=5, random_state=0,
+                         redraw_copies=True).fit(X)  # fmt: skip
+    table = sampler.table_map_
+    # Rows of level "a" are common, and new: the check finds nothing to say.
+    assert _check_not_all_copies(sampler, table, [0], (0,), "'c'='a'", 0) is None

@@ -469,25 +469,52 @@ def test_a_list_of_rows_scores_as_fit_read_it(column, params):
 
 
 def test_rows_at_output_precision_are_the_rows_the_caller_gets():
+    pa = pytest.importorskip("pyarrow")
     rng = np.random.default_rng(0)
     n = 50
+    hours = pd.date_range("2024-03-30", periods=n, freq="h", tz="Europe/Berlin")
     frame = pd.DataFrame({
         "count": rng.integers(0, 9, n),
         "nullable": pd.array(rng.integers(0, 9, n), dtype="Int64"),
+        "small": rng.integers(0, 255, n).astype(np.uint8),
+        "arrow small": pd.array(rng.integers(-9, 9, n), dtype="int8[pyarrow]"),
         "short": rng.normal(size=n).astype(np.float32),
         "price": [decimal.Decimal(int(v)) / 100 for v in rng.integers(0, 999, n)],
+        "arrow price": pd.array(
+            [decimal.Decimal(int(v)) / 100 for v in rng.integers(0, 999, n)],
+            dtype=pd.ArrowDtype(pa.decimal128(10, 2)),
+        ),
         "day": rng.integers(0, 999, n).astype("datetime64[D]").astype("M8[s]"),
+        "hour": hours,  # the clocks go forward at 02:00 on the 31st
         "kind": rng.choice(["a", "b"], n),
         "float": rng.normal(size=n),
     })  # fmt: skip
     table = TableMap().fit(frame)
     coded = table.coded(frame)
-    drawn = coded + rng.uniform(-0.3, 0.3, coded.shape) * (
-        np.arange(coded.shape[1]) != 5  # the levels' codes stay codes
-    )
+    names = list(frame.columns)
+    drawn = coded + rng.uniform(-0.45, 0.45, coded.shape)
+    drawn[:, names.index("kind")] = coded[:, names.index("kind")]
+    drawn[:5, names.index("small")] = [-3.2, 300.4, 255.6, -0.6, 1e6]
+    drawn[:3, names.index("arrow small")] = [-300, 300, 127.4]
+    # In the hour the clocks skip (the training hours, counted as the
+    # caller's wall clock, skip it too): the caller gets the hour after.
+    gap = pd.Timestamp("2024-03-31 02:30").value / 3.6e12
+    drawn[0, names.index("hour")] = gap
     precise = table.at_output_precision(drawn)
     np.testing.assert_array_equal(precise, table.coded(table.to_output(drawn)))
     assert not np.array_equal(precise, drawn)
+
+
+@pytest.mark.parametrize("places", [0, 2])
+def test_decimals_alone_are_at_their_places(places):
+    # A column of decimals of no places is the only one rounded.
+    values = [decimal.Decimal(v) / 10**places for v in range(40)]
+    frame = pd.DataFrame({"d": values, "kind": ["a", "b"] * 20})
+    table = TableMap().fit(frame)
+    drawn = table.coded(frame) + [[0.3, 0.0]] / np.float64(10**places)
+    precise = table.at_output_precision(drawn)
+    np.testing.assert_array_equal(precise, table.coded(table.to_output(drawn)))
+    np.testing.assert_array_equal(precise, table.coded(frame))
 
 
 def test_calibration_puts_each_slot_at_its_share_even_with_saturated_logits():
