@@ -171,9 +171,6 @@ def _say(args, text):
 # for a process that SIGPIPE ends, which `set -o pipefail` reports as such.
 _CLOSED_PIPE = 141
 
-# Rows drawn to give an empty Parquet table its columns' types.
-_TEMPLATE_ROWS = 1000
-
 
 class _EndsQuietly:
     """Standard output that, once its reader has gone (a closed pipe, as in
@@ -692,7 +689,6 @@ def _sample(args) -> int:
     _check_output(args.output, "-o")
     from ._data_files import check_room, is_parquet, write_blocks
 
-    template = None
     sampler = _load(args.model, args)
     table_map = sampler.table_map_
     if args.output is not None and args.output.lower().endswith(".npy"):
@@ -723,10 +719,13 @@ def _sample(args) -> int:
     if not parquet:
         _warn_levels_lost_in_text(sampler, args.output or "the standard output",
                                   class_name)  # fmt: skip
-    if not args.n and parquet and (with_y or not table_map.plain):
-        # An empty table's columns of objects have no type without rows.
-        rows = sampler.sample(_TEMPLATE_ROWS, args.seed, return_y=with_y)
-        template = _with_classes(rows, table_map)
+    schema = None
+    if parquet:
+        # The model's types, not those Arrow infers from the rows drawn: a
+        # decimal's precision, a column of objects in an empty table.
+        from .dask import parquet_schema
+
+        schema = parquet_schema(sampler, class_column=class_name)
     if with_y or not table_map.plain:
         blocks = (_with_classes(block, table_map) for block in blocks)
     decimals = None
@@ -736,7 +735,7 @@ def _sample(args) -> int:
                     for column in table_map.columns_]  # fmt: skip
         decimals += [None] * with_y
     write_blocks(args.output, blocks, shape, table_map.output_dtype_,
-                 names + [class_name] * with_y, decimals, template)  # fmt: skip
+                 names + [class_name] * with_y, decimals, schema)  # fmt: skip
     if args.output is not None:
         print(f"Wrote {args.n:,} rows to {args.output}.")
     return 0

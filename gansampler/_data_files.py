@@ -953,7 +953,7 @@ def check_room(path, shape, dtype):
         check_disk(n_values * size, path, what)
 
 
-def write_blocks(path, blocks, shape, dtype, names, decimals=None, template=None):
+def write_blocks(path, blocks, shape, dtype, names, decimals=None, schema=None):
     """Write ``blocks`` of rows to ``path`` (.csv, .tsv, .npy, .parquet) or,
     if None, to standard output.
 
@@ -964,9 +964,9 @@ def write_blocks(path, blocks, shape, dtype, names, decimals=None, template=None
     CSV gets a header line of ``names``; a column of floats with a fixed
     number of ``decimals`` is written with exactly that many, and a missing
     value as an empty cell. The rows are never all in memory at once,
-    except for Parquet. An empty Parquet table takes its column types from
-    ``template``, rows of the same table where given: a column of Python
-    objects (dates) has no type without values.
+    except for Parquet, whose columns take their types from ``schema`` (a
+    pyarrow schema) where given: a column of Python objects (dates) has no
+    type without values, and a decimal's precision would be its values'.
     """
     decimals = decimals or [None] * shape[1]
     kind = None if path is None else _kind(path)
@@ -976,7 +976,7 @@ def write_blocks(path, blocks, shape, dtype, names, decimals=None, template=None
         with contextlib.ExitStack() as stack:
             temporary = None if path is None else stack.enter_context(replacing(path))
             _write_blocks(temporary, path, kind, blocks, shape, dtype, names,
-                          decimals, template)  # fmt: skip
+                          decimals, schema)  # fmt: skip
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise
@@ -985,7 +985,7 @@ def write_blocks(path, blocks, shape, dtype, names, decimals=None, template=None
 
 
 def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals,
-                  template):  # fmt: skip
+                  schema):  # fmt: skip
     """Write the rows to ``path``, a temporary file standing for ``target``."""
     if kind == ".npy":
         out = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
@@ -1011,12 +1011,6 @@ def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals,
                 frame = pd.concat(blocks, ignore_index=True)
             else:
                 frame = pd.DataFrame(np.empty(shape), columns=names)
-            schema = None
-            if not len(frame) and template is not None:
-                import pyarrow as pa
-
-                schema = pa.Schema.from_pandas(_as_frame(template, names),
-                                               preserve_index=False)  # fmt: skip
             frame.to_parquet(path, schema=schema, index=False)
         except ImportError as exc:
             raise DataFileError(

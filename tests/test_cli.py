@@ -1765,3 +1765,23 @@ def test_evaluate_applies_header_options_to_its_text_file_only(tmp_path):
     refused = run("evaluate", "m.safetensors", "train.npy", "--no-header",
                   cwd=tmp_path)  # fmt: skip
     assert_one_line_error(refused, "--header and --no-header are for CSV and TSV")
+
+
+def test_parquet_files_of_one_model_share_its_column_types(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pq = pytest.importorskip("pyarrow.parquet")
+    rng = np.random.default_rng(0)
+    prices = [decimal.Decimal(int(v)) / 100 for v in rng.integers(1, 10**6, 80)]
+    X = pd.DataFrame({"price": prices, "kind": rng.choice(["a", "b"], 80)})
+    model = str(tmp_path / "m.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapseWarning)
+        GANSampler(max_epochs=1, steps_per_epoch=2).fit(X).save(model)
+    schemas = []
+    for n, seed in [(1, "0"), (50, "1"), (0, "2")]:
+        out = str(tmp_path / f"rows_{n}.parquet")
+        assert main(["sample", model, "-n", str(n), "--seed", seed, "-o", out]) == 0
+        schemas.append(pq.read_schema(out).remove_metadata())
+    # The decimal's precision is the model's, not the drawn digits'.
+    assert schemas[0] == schemas[1] == schemas[2]
+    assert str(schemas[0].field("price").type) == "decimal128(38, 2)"
