@@ -5,6 +5,7 @@ model names (a custom network class, a callback) is imported only when the
 caller trusts it.
 """
 
+import copy
 import functools
 import inspect
 import json
@@ -827,8 +828,12 @@ def _check_draws(estimator):
             and hasattr(sampler, "net_")
             and torch.device(sampler.device_).type != "meta"
         ):
+            # Without redrawn copies: a model that draws only training rows
+            # (which its first draw refuses, saying what to do) still loads.
+            plain = copy.copy(sampler)
+            plain.redraw_copies = False
             try:
-                sampler.sample(2, random_state=0)
+                plain.sample(2, random_state=0)
             except (MemoryError, torch.cuda.OutOfMemoryError):
                 raise  # the machine's, not the file's
             except Exception as exc:  # any other failure: the parts do not fit

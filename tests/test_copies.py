@@ -245,3 +245,20 @@ def test_a_condition_met_by_new_rows_is_not_blamed_on_the_redraw():
     table = sampler.table_map_
     # Rows of level "a" are common, and new: the check finds nothing to say.
     assert _check_not_all_copies(sampler, table, [0], (0,), "'c'='a'", 0) is None
+
+
+def test_a_model_that_draws_only_copies_still_loads(tmp_path):
+    pandas = pytest.importorskip("pandas")
+    X = pandas.DataFrame({"a": ["x", "y", "x", "y"]})
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=2, random_state=0,
+                         redraw_copies=True).fit(X)  # fmt: skip
+    with pytest.raises(ValueError, match="every row this model draws is a training"):
+        sampler.sample(2, random_state=0)
+    sampler.save(tmp_path / "m.safetensors")
+    loaded = gansampler.load(tmp_path / "m.safetensors")
+    assert loaded.redraw_copies
+    with pytest.raises(ValueError, match="every row this model draws is a training"):
+        loaded.sample(2, random_state=0)
+    expected = sampler.set_params(redraw_copies=False).sample(5, random_state=0)
+    drawn = loaded.set_params(redraw_copies=False).sample(5, random_state=0)
+    pandas.testing.assert_frame_equal(drawn, expected)
