@@ -948,6 +948,7 @@ def dtype_record(dtype, name):
         return record
     pd = _pandas()
     if isinstance(dtype, pd.DatetimeTZDtype):
+        _refuse_local_zone(name, dtype.tz)
         record["dtype"] = f"datetime64[{dtype.unit}, {_zone_name(dtype.tz)}]"
     # What the name does not say (format 6), only where it does not.
     if not _gives_back(record, dtype):
@@ -1102,6 +1103,11 @@ def _zone_name(zone):
     """A time zone as the text that pandas reads back as it; None for none."""
     if zone is None:
         return None
+    if isinstance(zone, datetime.timezone):
+        # A fixed offset, by its offset: its own name (CET, as a machine in
+        # Paris names its winter offset) would read back as the zone of
+        # that name, with a summer time.
+        return str(datetime.timezone(zone.utcoffset(None)))
     if type(zone).__module__.startswith("dateutil"):
         if type(zone).__name__ == "tzutc":
             return "UTC"
@@ -1299,6 +1305,18 @@ def _check_times(column, times):
     )
 
 
+def _refuse_local_zone(name, zone):
+    """Refuse times in the machine's own zone (dateutil's ``tzlocal()``),
+    which a model loaded elsewhere would read as that machine's."""
+    if type(zone).__name__ in ("tzlocal", "tzwinlocal"):
+        raise TypeError(
+            f"Column {name!r} holds times in the local zone of this machine "
+            f"({zone!r}), which a model loaded on another machine would read "
+            "as its own: convert the column to a named zone first, e.g. "
+            "df[col].dt.tz_convert('Europe/Paris')."
+        )
+
+
 def _check_zone_gives_back(name, zone):
     """Refuse times in a zone (its name) that pandas does not read back."""
     pd = _pandas()
@@ -1340,8 +1358,9 @@ def _times_in_zone(column, record):
             raise ValueError(
                 f"Column {column.name!r} holds dates or times that do not make one "
                 f"column ({exc}): convert it with pd.to_datetime(df[col], "
-                "utc=True) first."
+                "utc=True) first (which reads times without a zone as UTC)."
             ) from None
+    _refuse_local_zone(column.name, getattr(times.dtype, "tz", None))
     zone = _dtype_zone(times.dtype)
     if record["dtype"] == "object":  # Python's times: their zone kept apart
         if "tz" not in record and zone is not None:
@@ -1355,7 +1374,7 @@ def _times_in_zone(column, record):
         raise ValueError(
             f"Column {column.name!r} holds times without a zone, but the sampler "
             f"learned times in {learned}: give them their zone, e.g. "
-            f"df[col].dt.tz_localize({learned!r})."
+            f"pd.to_datetime(df[col]).dt.tz_localize({learned!r})."
         )
     if learned is None and zone is not None:
         raise ValueError(
@@ -1364,8 +1383,30 @@ def _times_in_zone(column, record):
             "UTC) or df[col].dt.tz_localize(None) (for the clock's times)."
         )
     if zone is not None:
-        times = times.dt.tz_convert(learned).dt.tz_localize(None)
+        times = _on_the_clock_of(column.name, times, learned)
     return times
+
+
+def _on_the_clock_of(name, times, zone):
+    """Times of a zone as the clock of ``zone`` shows them, without a zone."""
+    pd = _pandas()
+    try:
+        try:
+            return times.dt.tz_convert(zone).dt.tz_localize(None)
+        except pd.errors.OutOfBoundsDatetime:
+            # Nanoseconds hold the instants to 2262-04-11 only, which a
+            # clock ahead of UTC passes: microseconds hold them all.
+            if times.dt.unit != "ns":
+                raise
+            return times.dt.as_unit("us").dt.tz_convert(zone).dt.tz_localize(None)
+    except (pd.errors.OutOfBoundsDatetime, NotImplementedError, OverflowError) as exc:
+        raise ValueError(
+            f"Column {name!r} holds times whose instants pandas cannot put on "
+            f"the clock of {zone} ({exc}): such times lie at the ends of the "
+            "calendar (9999-12-31 in a zone behind UTC is in the year 10000 in "
+            "UTC). Drop or replace such dates (often a sentinel, 'no end "
+            "date'), or give the column without its zone."
+        ) from None
 
 
 # Unfitted settings left at these are left out of a table map's repr.

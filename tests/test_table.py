@@ -344,6 +344,21 @@ def test_durations_named_categorical_are_refused_as_durations():
         GANSampler(**BUDGET, categorical_columns=["wait"]).fit(X)
 
 
+def _rule_zone():
+    """A zone of dateutil's made of a rule, which pandas reads by no name."""
+    return pytest.importorskip("dateutil.tz").tzstr("EST5EDT")
+
+
+class _OwnClock(datetime.tzinfo):
+    """A zone of one's own, which no name reads back."""
+
+    def utcoffset(self, when):
+        return datetime.timedelta(hours=2)
+
+    def dst(self, when):
+        return datetime.timedelta(0)
+
+
 @pytest.mark.parametrize(
     "column, error, match",
     [
@@ -363,10 +378,16 @@ def test_durations_named_categorical_are_refused_as_durations():
         pytest.param(pd.Series([datetime.timedelta(days=1), "soon"] * 30, dtype=object),
                      TypeError, r"mixes durations .* \('soon'\): make it one",
                      id="durations-and-text"),
-        pytest.param(pd.Series([datetime.datetime(2020, 1, 1 + i % 28, tzinfo=datetime.
-                                timezone(datetime.timedelta(hours=2), "CEST"))
+        pytest.param(pd.Series([datetime.datetime(2020, 1, 1 + i % 28,
+                                                  tzinfo=_OwnClock())
                                 for i in range(60)], dtype=object),
-                     TypeError, r"in the zone 'CEST', .* IANA", id="unnamed-zone"),
+                     ValueError, r"do not make one column .*utc=True",
+                     id="unnamed-zone"),
+        pytest.param(pd.Series([datetime.datetime(2020, 1, 1 + i % 28,
+                                                  tzinfo=_rule_zone())
+                                for i in range(60)], dtype=object),
+                     TypeError, r"in the zone \"tzstr\('EST5EDT'\)\", .* IANA",
+                     id="zone-of-a-rule"),
         pytest.param(np.arange(60) + 1j, TypeError, r"complex numbers .* \(\.real",
                      id="complex"),
         pytest.param([[1, 2], [3]] * 30, TypeError, r"list values .*astype",
@@ -1114,6 +1135,49 @@ def test_times_in_dateutil_zones_come_back_in_them(tmp_path):
         sampler.save(tmp_path / "model.safetensors")
         rows = load(tmp_path / "model.safetensors").sample(5, random_state=0)
         assert rows["t"].dtype == X["t"].dtype
+
+
+def test_a_named_fixed_offset_keeps_its_offset(tmp_path):
+    # Python names a machine's winter offset in Paris CET: read back by that
+    # name, it was the zone of summer times, an hour off in July.
+    cet = datetime.timezone(datetime.timedelta(hours=1), "CET")
+    times = [datetime.datetime(2024, 7, 1, 12, tzinfo=cet)] * 40
+    X = pd.DataFrame({"t": pd.Series(times, dtype=object), "x": np.arange(40.0)})
+    sampler = GANSampler(**BUDGET).fit(X)
+    drawn = sampler.sample(5, random_state=0)["t"]
+    assert all(t.utcoffset() == datetime.timedelta(hours=1) for t in drawn)
+    assert {t.hour for t in drawn} == {12}
+    sampler.save(tmp_path / "model.safetensors")
+    loaded = load(tmp_path / "model.safetensors").sample(5, random_state=0)["t"]
+    assert loaded.tolist() == drawn.tolist()
+
+
+def test_times_in_the_machines_own_zone_are_refused():
+    tz = pytest.importorskip("dateutil.tz")
+    times = pd.Series(pd.date_range("2024-07-01", periods=40, freq="h"))
+    local = times.dt.tz_localize(tz.tzlocal())
+    for column in (local, pd.Series(list(local), dtype=object)):
+        X = pd.DataFrame({"t": column, "x": np.arange(40.0)})
+        with pytest.raises(TypeError, match=r"Column 't' holds times in the local "
+                           r"zone of this machine \(tzlocal\(\)\)"):  # fmt: skip
+            GANSampler(**BUDGET).fit(X)
+
+
+def test_times_at_the_ends_of_the_calendar_in_a_zone():
+    zone = pytest.importorskip("zoneinfo").ZoneInfo("America/New_York")
+    # 9999-12-31 20:00 in New York is in the year 10000 in UTC.
+    ends = [datetime.datetime(9999, 12, 31, 20, tzinfo=zone)
+            - datetime.timedelta(hours=k) for k in range(40)]  # fmt: skip
+    X = pd.DataFrame({"t": pd.Series(ends, dtype=object), "x": np.arange(40.0)})
+    on_the_clock = "Column 't' holds times whose instants pandas cannot put on"
+    with pytest.raises(ValueError, match=on_the_clock):
+        GANSampler(**BUDGET).fit(X)
+    # Nanoseconds near their end, on a clock ahead of UTC: held in microseconds.
+    last = pd.Timestamp("2262-04-11 20:00", tz="UTC")
+    tokyo = pd.Series(last - pd.to_timedelta(np.arange(40), unit="h"))
+    tokyo = tokyo.astype("datetime64[ns, UTC]").dt.tz_convert("Asia/Tokyo")
+    sampler = GANSampler(**BUDGET).fit(pd.DataFrame({"t": tokyo, "x": np.arange(40.0)}))
+    assert sampler.sample(5, random_state=0)["t"].dtype == tokyo.dtype
 
 
 @pytest.mark.parametrize("dtype", ["uint8", "int8", "Int8", "UInt8", "Int64"])
