@@ -665,6 +665,8 @@ def _params(parser, items):
             params[name] = json.loads(value)
         except json.JSONDecodeError:
             params[name] = value
+    if "random_state" in params:
+        parser.error("--param random_state: the seeds are --seeds'.")
     try:
         GANSampler(**params)._validate_params()
     except (TypeError, ValueError) as error:

@@ -723,9 +723,15 @@ def _sample(args) -> int:
     if parquet:
         # The model's types, not those Arrow infers from the rows drawn: a
         # decimal's precision, a column of objects in an empty table.
+        import pyarrow as pa
+
         from .dask import parquet_schema
 
-        schema = parquet_schema(sampler, class_column=class_name)
+        # Its fields under the names written (x0, x1, ... for columns that
+        # the table named with numbers).
+        fields = parquet_schema(sampler, class_column=class_name)
+        schema = pa.schema([field.with_name(name) for field, name in zip(
+            fields, names + [class_name] * with_y, strict=True)])  # fmt: skip
     if with_y or not table_map.plain:
         blocks = (_with_classes(block, table_map) for block in blocks)
     decimals = None

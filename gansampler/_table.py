@@ -2112,7 +2112,9 @@ class TableMap:
             for j, (rule, column) in enumerate(zip(rules, self.columns_, strict=True)):
                 values = out[:, j]
                 missing = np.isnan(values)
-                if rule == "exact":  # its own type and back
+                if rule == "time":
+                    out[:, j] = self._time_counts(values, missing, column.dtype)
+                elif rule == "exact":  # its own type and back
                     given = self._column_values(values, column)
                     back = _Column(column.name, getattr(given, "dtype", None), given)
                     out[:, j] = self._number_values(back, column.kind, missing,
@@ -2131,18 +2133,21 @@ class TableMap:
         return out
 
     def _output_precision(self, column):
-        """How :meth:`to_output` changes a column's coded values: "exact"
-        (through the caller's type and back), "whole", a number of decimal
-        places, a NumPy dtype of integers or of shorter floats, or None."""
+        """How :meth:`to_output` changes a column's coded values: "time",
+        "exact" (through the caller's type and back), "whole", a NumPy dtype
+        of integers or of shorter floats, or None."""
         if column.kind == "category":
             return None
         record = column.dtype
-        if column.kind == "time" or (self.frame_ and "arrow" in record):
+        if column.kind == "time":
+            return "time"
+        # Decimals as their text rounds them (not half to even); Arrow's
+        # types as Arrow casts them.
+        decimals = record.get("values") == "decimal"
+        if decimals or (self.frame_ and "arrow" in record):
             return "exact"
         if record.get("values") == "int":
             return "whole"
-        if record.get("values") == "decimal":
-            return record.get("places")
         if not self.frame_:
             first = np.dtype(self.columns_[0].dtype["dtype"])
             python = any("values" in c.dtype for c in self.columns_)
@@ -2154,6 +2159,29 @@ class TableMap:
         numbers = getattr(dtype, "numpy_dtype", dtype)
         short = isinstance(numbers, np.dtype) and numbers.kind == "f"
         return numbers if short and numbers.itemsize < 8 else None
+
+    def _time_counts(self, values, missing, record):
+        """A time column's coded values as its output gives them back: whole
+        counts of its unit, within the times the output holds, and a clock
+        time that its zone skips (the hour the change to summer time
+        leaves out) moved as the output moves it, to the first after it."""
+        pd = _pandas()
+        low, high = self._time_bounds(record)
+        counts = np.where(missing, np.nan, np.clip(np.round(values), low, high))
+        zone = _zone_of(record) if self.frame_ or "tz" in record else None
+        if zone is None:
+            return counts
+        unit = record["unit"]
+        clock = np.where(missing, 0, counts).astype(np.int64)
+        times = pd.Series(clock.astype(f"datetime64[{unit}]")).dt.tz_localize(
+            zone,
+            ambiguous=np.zeros(len(clock), dtype=bool),
+            nonexistent="shift_forward",
+        )
+        shown = times.dt.tz_localize(None).to_numpy()
+        native = np.datetime_data(shown.dtype)[0]
+        moved = shown.view(np.int64) / (NANOSECONDS[unit] / NANOSECONDS[native])
+        return np.where(missing, np.nan, moved)
 
     def _levels_are_floats(self):
         """Whether float64 numbers hold every level of the category columns
@@ -2236,6 +2264,10 @@ class TableMap:
             arrow = getattr(dtype, "pyarrow_dtype", None)
             if arrow is not None:  # Arrow's timestamps have a unit, dates none
                 out = getattr(arrow, "unit", None)
+                if out is None and unit in NANOSECONDS:  # as Python's: years 1 to 9999
+                    day = NANOSECONDS["D"] // NANOSECONDS[unit]
+                    low = max(low, -719_162 * day)
+                    high = min(high, 2_932_897 * day - 1)
             elif isinstance(dtype, np.dtype):
                 out = np.datetime_data(dtype)[0]
             else:  # pandas' times in a zone

@@ -328,9 +328,12 @@ def parquet_schema(sampler, *, class_column=None, index=False):
         One field per column, named by the column's name as a string: the
         type that Arrow gives the column's dtype (for a column of Python
         objects, the type of the values it holds; decimals as many digits
-        as Arrow's decimal of their width holds, at their scale), and
-        pandas' metadata, which gives the columns back their dtypes when
-        pandas reads the files.
+        as Arrow's decimal of their width holds, at their scale; decimals
+        recorded beyond 18 places, drawn with each value's shortest
+        digits, as ``decimal256(76, 38)``, which holds those between 1e-21
+        and 1e38), and pandas' metadata, which gives the columns back their
+        dtypes when pandas reads the files. ``gansampler sample -o
+        x.parquet`` writes its file with it (since 0.35).
 
     Examples
     --------
@@ -367,6 +370,9 @@ def parquet_schema(sampler, *, class_column=None, index=False):
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         _refuse_mixed_types(pa, template, exc)
         raise
+    places = {j: column.dtype.get("places", 0)
+              for j, column in enumerate(table_map.columns_)
+              if column.dtype.get("values") == "decimal"}  # fmt: skip
     for i, field in enumerate(schema):
         held_as_objects = template.dtypes.iloc[i] == np.dtype(object)
         if pa.types.is_decimal(field.type) and held_as_objects:
@@ -376,6 +382,10 @@ def parquet_schema(sampler, *, class_column=None, index=False):
                 widest = pa.decimal128(38, field.type.scale)
             else:
                 widest = pa.decimal256(76, field.type.scale)
+            if places.get(i, 0) is None:
+                # Drawn with each value's shortest digits (recorded beyond 18
+                # places): Arrow's widest decimal, half of its digits places.
+                widest = pa.decimal256(76, 38)
             schema = schema.set(i, field.with_type(widest))
     return _with_dask_index(schema) if index else schema
 

@@ -1785,3 +1785,26 @@ def test_parquet_files_of_one_model_share_its_column_types(tmp_path):
     # The decimal's precision is the model's, not the drawn digits'.
     assert schemas[0] == schemas[1] == schemas[2]
     assert str(schemas[0].field("price").type) == "decimal128(38, 2)"
+
+
+@pytest.mark.parametrize("table", ["numbered columns", "decimals of 20 places"])
+def test_parquet_files_of_models_of_any_columns(tmp_path, table):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    X = {
+        "numbered columns": pd.DataFrame(rng.normal(size=(60, 2))),
+        "decimals of 20 places": pd.DataFrame({
+            "d": [decimal.Decimal(f"{v:.20f}") for v in rng.normal(size=60)],
+            "c": rng.choice(["x", "y"], 60)}),
+    }[table]  # fmt: skip
+    model = str(tmp_path / "m.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapseWarning)
+        GANSampler(max_epochs=1, steps_per_epoch=2).fit(X).save(model)
+    for n in ("5", "0"):
+        out = str(tmp_path / f"rows_{n}.parquet")
+        assert main(["sample", model, "-n", n, "-o", out]) == 0
+        csv = str(tmp_path / f"rows_{n}.csv")
+        assert main(["sample", model, "-n", n, "-o", csv]) == 0
+        assert list(pd.read_parquet(out).columns) == list(pd.read_csv(csv).columns)

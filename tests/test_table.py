@@ -526,6 +526,33 @@ def test_rows_at_output_precision_are_the_rows_the_caller_gets():
     assert not np.array_equal(precise, drawn)
 
 
+def test_rows_at_output_precision_at_the_calendars_end_and_in_a_gap():
+    pa = pytest.importorskip("pyarrow")
+    zone = pytest.importorskip("zoneinfo").ZoneInfo("Europe/Berlin")
+    n = 48
+    last = datetime.date(9999, 12, 31)
+    hours = [datetime.datetime(2024, 3, 30, 12, tzinfo=zone)
+             + datetime.timedelta(hours=k) for k in range(n)]  # fmt: skip
+    days = pa.array([last - datetime.timedelta(days=k) for k in range(n)])
+    frame = pd.DataFrame({
+        "end": pd.Series(days, dtype=pd.ArrowDtype(pa.date32())),
+        "stamp": pd.Series(pd.DatetimeIndex(hours)).astype(
+            pd.ArrowDtype(pa.timestamp("us", tz="Europe/Berlin"))),
+        "clock": pd.Series(hours, dtype=object),
+        "tenths": [decimal.Decimal(k) / 10 for k in range(n)],
+    })  # fmt: skip
+    table = TableMap().fit(frame)
+    coded = table.coded(frame)
+    drawn = coded.copy()
+    drawn[:3, 0] = coded[0, 0] + [0.4, 3.0, 1e6]  # past the year 9999
+    gap = coded[0, 1] + 14.5  # 02:30 on the 31st, which the clocks skip
+    drawn[:2, 1] = drawn[:2, 2] = [gap, gap + 0.2]
+    drawn[:2, 3] = [0.25, 4.35]  # halves, as text rounds them
+    precise = table.at_output_precision(drawn)
+    np.testing.assert_array_equal(precise, table.coded(table.to_output(drawn)))
+    assert precise[0, 1] == precise[1, 1] == coded[0, 1] + 15  # 03:00
+
+
 @pytest.mark.parametrize("places", [0, 2])
 def test_decimals_alone_are_at_their_places(places):
     # A column of decimals of no places is the only one rounded.
@@ -947,6 +974,9 @@ def test_dates_beyond_the_nanoseconds_range_come_back_as_they_were():
         ),
         np.arange("2262-03-01", "2262-04-11", dtype="datetime64[D]").astype("M8[ns]"),
         np.array([datetime.date(9999, 12, d) for d in range(1, 32)], dtype=object),
+        pd.Series(
+            [datetime.date(9999, 12, d) for d in range(1, 32)], dtype="date32[pyarrow]"
+        ),  # read as Python's dates
     ],
 )
 def test_times_past_what_the_output_holds_stay_at_its_end(column):
