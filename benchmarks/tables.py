@@ -666,7 +666,7 @@ def _params(parser, items):
         except json.JSONDecodeError:
             params[name] = value
     if "random_state" in params:
-        parser.error("--param random_state: the seeds are --seeds'.")
+        parser.error("--param random_state: give the seeds with --seeds.")
     try:
         GANSampler(**params)._validate_params()
     except (TypeError, ValueError) as error:

@@ -1011,7 +1011,13 @@ def _write_blocks(path, target, kind, blocks, shape, dtype, names, decimals,
                 frame = pd.concat(blocks, ignore_index=True)
             else:
                 frame = pd.DataFrame(np.empty(shape), columns=names)
-            frame.to_parquet(path, schema=schema, index=False)
+            try:
+                frame.to_parquet(path, schema=schema, index=False)
+            except (TypeError, ValueError) as exc:  # Arrow's, its ArrowInvalid
+                raise DataFileError(
+                    f"{target}: Parquet's column types of this model do not hold "
+                    f"the rows drawn ({exc}): write .csv instead."
+                ) from None
         except ImportError as exc:
             raise DataFileError(
                 f"{target}: writing Parquet needs pandas and pyarrow ({exc}): "

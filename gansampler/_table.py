@@ -1360,10 +1360,10 @@ def _times_in_zone(column, record):
                 f"column ({exc}): convert it with pd.to_datetime(df[col], "
                 "utc=True) first (which reads times without a zone as UTC)."
             ) from None
-    _refuse_local_zone(column.name, getattr(times.dtype, "tz", None))
     zone = _dtype_zone(times.dtype)
     if record["dtype"] == "object":  # Python's times: their zone kept apart
-        if "tz" not in record and zone is not None:
+        if "tz" not in record and zone is not None:  # the zone to record
+            _refuse_local_zone(column.name, times.dtype.tz)
             _check_zone_gives_back(column.name, zone)
         learned = record.setdefault("tz", zone)
     else:
@@ -2099,11 +2099,14 @@ class TableMap:
     def at_output_precision(self, coded):
         """Coded rows (a NumPy array) as :meth:`to_output` gives them back:
         the values of a column of integers rounded and kept within the
-        integers' range, of decimals rounded to their places, of float32
-        made float32, of dates and times (and of Arrow's types) taken to
-        the caller's type and back; so that a generated row is compared with
-        the training rows as the caller gets it, whatever
-        ``enforce_rounding`` says."""
+        integers' range, of decimals as their text rounds them, of float32
+        made float32, of Arrow's types as Arrow casts them, and of dates and
+        times as whole counts of their unit within the output's range (a
+        clock time that the zone skips moved as the output moves it; the
+        training rows' fingerprints hold whole counts too, where coding
+        times of a finer dtype may leave a last bit); so that a generated
+        row is compared with the training rows as the caller gets it,
+        whatever ``enforce_rounding`` says."""
         rules = [self._output_precision(column) for column in self.columns_]
         if self._gives_coded(self.frame_) or all(rule is None for rule in rules):
             return coded

@@ -46,7 +46,7 @@ def _refused(monkeypatch, capsys, script, argv, message):
      (["--param", "max_epochz=2"], "unexpected keyword argument 'max_epochz'"),
      (["--param", "max_epochs=abc"], "The 'max_epochs' parameter of GANSampler"),
      (["--seeds", "0", "x"], "--seeds takes whole numbers of 0 or more"),
-     (["--param", "random_state=3"], "the seeds are --seeds'"),
+     (["--param", "random_state=3"], "give the seeds with --seeds"),
      (["--mixed", "--tables", "ring"], "none of --tables is a mixed table")],
 )  # fmt: skip
 def test_tables_refuses_bad_options(scripts, monkeypatch, capsys, argv, message):

@@ -1787,6 +1787,24 @@ def test_parquet_files_of_one_model_share_its_column_types(tmp_path):
     assert str(schemas[0].field("price").type) == "decimal128(38, 2)"
 
 
+def test_rows_that_parquet_types_cannot_hold_name_the_column(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    # Recorded beyond 18 places, and smaller than decimal256(76, 38) holds.
+    tiny = [decimal.Decimal(repr(float(v * 1e-25))) for v in rng.normal(size=60)]
+    X = pd.DataFrame({"d": tiny, "x": rng.normal(size=60)})
+    model = str(tmp_path / "m.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapseWarning)
+        GANSampler(max_epochs=1, steps_per_epoch=2).fit(X).save(model)
+    out = tmp_path / "rows.parquet"
+    assert main(["sample", model, "-n", "5", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "Parquet's column types of this model do not hold the rows" in err
+    assert "column d" in err and "write .csv instead" in err and not out.exists()
+
+
 @pytest.mark.parametrize("table", ["numbered columns", "decimals of 20 places"])
 def test_parquet_files_of_models_of_any_columns(tmp_path, table):
     pd = pytest.importorskip("pandas")

@@ -1191,6 +1191,13 @@ def test_times_in_the_machines_own_zone_are_refused():
         with pytest.raises(TypeError, match=r"Column 't' holds times in the local "
                            r"zone of this machine \(tzlocal\(\)\)"):  # fmt: skip
             GANSampler(**BUDGET).fit(X)
+        # Learned in a named zone, the same instants score the same.
+        named = column.map(lambda t: t.astimezone(datetime.timezone.utc))
+        paris = named.map(lambda t: t.astimezone(tz.gettz("Europe/Paris")))
+        if column.dtype != object:
+            paris = pd.Series(pd.DatetimeIndex(paris))
+        sampler = GANSampler(**BUDGET).fit(X.assign(t=paris))
+        assert sampler.score(X) == sampler.score(X.assign(t=paris))
 
 
 def test_times_at_the_ends_of_the_calendar_in_a_zone():
