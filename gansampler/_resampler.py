@@ -23,6 +23,7 @@ from ._compat import (
     imblearn_sampler_tags,
     validate_data,
 )
+from ._copies import copies, training_fingerprints
 from ._random import draw_seed, spawn_seeds
 from ._resources import check_memory
 from ._sampler import GANSampler
@@ -287,10 +288,64 @@ def _fit_sample_conditional(base, X, labels, targets, fit_seed, class_seeds):
     sampler.fit(X, labels)
     parts = []
     for c, n_rows in targets.items():
-        rows = sampler.sample(n_rows, random_state=class_seeds[c], y={c: n_rows})
+        try:
+            rows = sampler.sample(n_rows, random_state=class_seeds[c], y={c: n_rows})
+        except Exception as exc:
+            _add_class_notes(exc, c)
+            raise
         _check_rows(sampler, rows, n_rows, np.shape(X)[1])
         parts.append(rows)
     return sampler, parts
+
+
+def _add_class_notes(exc, label):
+    """Say which class's sampler raised ``exc``, and where it asks for a
+    setting of the sampler, how a resampler sets it."""
+    if not hasattr(exc, "add_note"):  # Python 3.11 and later
+        return
+    exc.add_note(f"Raised by the sampler of class {label!r}.")
+    if "redraw_copies=False" in str(exc):
+        exc.add_note(
+            "On a GANResampler: set_params(sampler__redraw_copies=False), then "
+            "fit_resample again (in a pipeline, with the step's name before "
+            "it: ganresampler__sampler__redraw_copies=False)."
+        )
+
+
+# Redraws of a class's new rows that copy a training row once written in X's
+# dtypes, each time of those still copies, before the resampler gives up.
+_MAX_REDRAWS = 100
+# Seeds those redraws, apart from the class's own draw.
+_REDRAW_KEY = 0xC0B1E6
+
+
+def _without_written_copies(sampler, label, rows, training, written, seed,
+                            conditional):  # fmt: skip
+    """``rows`` (new rows of class ``label``, as the sampler drew them) with
+    those that copy one of ``training`` (the class's rows) once ``written``
+    in X's dtypes drawn again: rounding an integer or a flag, or keeping it
+    within its column's range, can make a new row a training row, which a
+    sampler that redraws copies compared before it was written."""
+    fingerprints = training_fingerprints(np.asarray(training, dtype=np.float64))
+    rows = np.array(rows, copy=True)
+    for attempt in range(_MAX_REDRAWS + 1):
+        values = np.asarray(written(rows), dtype=np.float64)
+        copied = np.flatnonzero(copies(values, fingerprints))
+        if not len(copied):
+            return rows
+        if attempt == _MAX_REDRAWS:
+            break
+        n = len(copied)
+        again = spawn_seeds(seed, 1, key=(_REDRAW_KEY, attempt))[0]
+        asked = {"y": {label: n}} if conditional else {}
+        rows[copied] = sampler.sample(n, random_state=again, **asked)
+    raise ValueError(
+        f"{len(copied):,} new rows of class {label!r} copied a training row of "
+        "their class once written in X's dtypes (integers rounded and kept "
+        f"within their column's range, flags), after {_MAX_REDRAWS} redraws: "
+        "the sampler draws little else there. Set "
+        "set_params(sampler__redraw_copies=False), then fit_resample again."
+    )
 
 
 def _check_rows(sampler, rows, n_rows, n_features):
@@ -326,8 +381,7 @@ def _fit_sample(base, X, label, n_samples, seeds):
         _check_rows(sampler, rows, n_samples, np.shape(X)[1])
         return sampler, rows
     except Exception as exc:
-        if hasattr(exc, "add_note"):  # Python 3.11 and later
-            exc.add_note(f"Raised by the sampler of class {label!r}.")
+        _add_class_notes(exc, label)
         raise
 
 
@@ -651,6 +705,18 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             y_res = y_res[:, None] == np.arange(np.shape(y)[1])
             y_res = y_res.astype(np.asarray(y).dtype)
         new = [rows for _, rows in fitted]
+        if not mixed and getattr(base, "redraw_copies", False):
+            conditional = self._conditional(base)
+
+            def written(rows):
+                return _with_new_rows(X, X_checked, rows)[len(X_checked) :]
+
+            new = []
+            for (sampler, rows), c in zip(fitted, targets, strict=True):
+                training = _rows_of(X_checked, labels == c)
+                new.append(_without_written_copies(sampler, c, rows, training,
+                                                   written, seeds[c][1],
+                                                   conditional))  # fmt: skip
         if mixed:
             X_res = _with_new_mixed_rows(X_checked, new)
         else:

@@ -1165,3 +1165,53 @@ def test_a_class_s_few_rows_do_not_call_a_column_an_identifier():
     with warnings.catch_warnings():
         warnings.simplefilter("error", IdentifierWarning)
         resampler.fit_resample(X, y)
+
+
+@pytest.mark.parametrize("per_class", [False, True])
+@pytest.mark.parametrize("table", ["integers", "extremes", "frame"])
+def test_new_rows_written_in_xs_dtypes_copy_no_training_row(per_class, table):
+    from gansampler.metrics import exact_copy_share
+
+    rng = np.random.default_rng(0)
+    y = np.r_[np.zeros(150, int), np.ones(50, int)]
+    X = rng.integers(0, 300, (200, 1))
+    params = {"enforce_rounding": False}
+    if table != "integers":
+        # Draws beyond the training range are kept at its ends, the rows of
+        # the scarce class: written, they are its training rows.
+        X = rng.integers(10, 290, (200, 1))
+        X[150, 0], X[151, 0] = 0, 299
+        params = {"preprocessing": "standard"}
+    if table == "frame":
+        pd = pytest.importorskip("pandas")
+        X = pd.DataFrame({"a": X[:, 0], "flag": rng.random(200) > 0.5})
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0,
+                         redraw_copies=True, **params)  # fmt: skip
+    resampler = GANResampler(sampler=sampler, per_class=per_class, random_state=0)
+    X_res, _ = resampler.fit_resample(X, y)
+    new = X_res[200:] if table != "frame" else X_res.iloc[200:]
+    assert exact_copy_share(new, X[y == 1]) == 0.0
+    unfiltered = GANResampler(sampler=sampler.set_params(redraw_copies=False),
+                              per_class=per_class, random_state=0)  # fmt: skip
+    X_plain, _ = unfiltered.fit_resample(X, y)
+    plain = X_plain[200:] if table != "frame" else X_plain.iloc[200:]
+    assert exact_copy_share(plain, X[y == 1]) > 0  # what the redraw must catch
+
+
+def test_a_class_of_copies_says_how_the_resampler_sets_the_redraw():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.choice(["p", "q"], 100), "b": rng.choice([0, 1], 100)})
+    X.iloc[80:84] = [["p", 0], ["p", 1], ["q", 0], ["q", 1]]
+    y = np.r_[np.zeros(80, int), np.ones(20, int)]
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0,
+                         redraw_copies=True)  # fmt: skip
+    for per_class in (False, True):
+        resampler = GANResampler(sampler=sampler, per_class=per_class, random_state=0)
+        with pytest.raises(ValueError, match="every row this model draws") as caught:
+            resampler.fit_resample(X, y)
+        if sys.version_info < (3, 11):
+            continue  # notes are Python 3.11's
+        notes = caught.value.__notes__
+        assert notes[0] == "Raised by the sampler of class 1."
+        assert "set_params(sampler__redraw_copies=False), then" in notes[1]
