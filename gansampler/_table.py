@@ -2278,7 +2278,11 @@ class TableMap:
         elif record["dtype"] != "object":
             out = np.datetime_data(np.dtype(record["dtype"]))[0]
         elif record.get("values", "").startswith("datetime64"):
+            # NumPy's datetimes held as objects: read back in microseconds
+            # where they are coarser (pandas' nanoseconds end in 2262).
             out = np.datetime_data(np.dtype(record["values"]))[0]
+            if out in NANOSECONDS and NANOSECONDS[out] > NANOSECONDS["us"]:
+                out = "us"
         elif unit in NANOSECONDS:  # Python's dates and times: years 1 to 9999
             day = NANOSECONDS["D"] // NANOSECONDS[unit]
             low, high = max(low, -719_162 * day), min(high, 2_932_897 * day - 1)
@@ -2370,5 +2374,17 @@ def _as_dtype(values, missing, record):
         # A Series, which pandas keeps as objects (an array of text it would
         # make its own string dtype).
         return pd.Series(np.where(missing, None, values), dtype=object)
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is not None and _is_arrow_decimal(arrow) and values.dtype != object:
+        # Kept within what the decimal holds, as integers within their
+        # dtype's range: Arrow refuses a value past its precision.
+        largest = 10.0 ** (arrow.precision - arrow.scale) - 10.0**-arrow.scale
+        values = np.clip(values, -largest, largest)
     series = pd.Series(np.where(missing, None, values), dtype=object)
     return series.astype(dtype).array
+
+
+def _is_arrow_decimal(arrow_type):
+    import pyarrow as pa
+
+    return pa.types.is_decimal(arrow_type)

@@ -1140,7 +1140,10 @@ def _plain_time(value):
             value = value.tz_convert(None)
         return value.to_datetime64()
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        # The clock less its offset: NumPy's instant holds the year 0, which
+        # Python's does not (the first minutes of the year 1 east of UTC).
+        clock = np.datetime64(value.replace(tzinfo=None), "us")
+        return clock - np.timedelta64(value.utcoffset(), "us")
     return np.datetime64(value, "us")
 
 

@@ -151,6 +151,19 @@ def test_exact_copies_tell_flags_from_counts():
     assert exact_copy_share(flags, pd.DataFrame({"c": [True, "a"]})) == 1.0
 
 
+def test_exact_copies_of_the_calendars_first_minutes_east_of_utc():
+    pd = pytest.importorskip("pandas")
+    zoneinfo = pytest.importorskip("zoneinfo")
+    import datetime
+
+    from gansampler.metrics import exact_copy_share
+
+    # Its instant is in the year 0, which Python's datetimes do not hold.
+    first = datetime.datetime(1, 1, 1, 0, 1, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    X = pd.DataFrame({"t": pd.Series([first], dtype=object)})
+    assert exact_copy_share(X, X) == 1.0
+
+
 def test_total_variation_counts_missing_values_as_a_level():
     import pandas as pd
 

@@ -553,6 +553,28 @@ def test_rows_at_output_precision_at_the_calendars_end_and_in_a_gap():
     assert precise[0, 1] == precise[1, 1] == coded[0, 1] + 15  # 03:00
 
 
+def test_draws_past_what_the_output_holds_read_back_as_written():
+    pa = pytest.importorskip("pyarrow")
+    # Arrow refused a decimal past its precision, and sample failed.
+    prices = [decimal.Decimal("1.25"), decimal.Decimal("9.99"), decimal.Decimal("3.10")]
+    frame = pd.DataFrame(
+        {"d": pd.array(prices, dtype=pd.ArrowDtype(pa.decimal128(3, 2)))}
+    )
+    # NumPy's datetimes as objects, far out, read back wrapped to 1967.
+    days = np.array([[np.datetime64("2020-01-01")], [np.datetime64("2020-01-03")]],
+                    dtype=object)  # fmt: skip
+    for table, drawn in [
+        (frame, [[10.2], [-1e30], [2.0]]),
+        (days, [[1e30], [18262.0]]),
+    ]:
+        fitted = TableMap().fit(table)
+        drawn = np.array(drawn)
+        back = fitted.coded(fitted.to_output(drawn))
+        np.testing.assert_array_equal(fitted.at_output_precision(drawn), back)
+        assert np.all(np.abs(back[0]) < 1e9)
+    assert fitted.to_output(np.array([[1e30]]))[0, 0] > np.datetime64("2020-01-03")
+
+
 @pytest.mark.parametrize("places", [0, 2])
 def test_decimals_alone_are_at_their_places(places):
     # A column of decimals of no places is the only one rounded.
