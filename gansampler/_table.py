@@ -2378,10 +2378,24 @@ def _as_dtype(values, missing, record):
     if arrow is not None and _is_arrow_decimal(arrow) and values.dtype != object:
         # Kept within what the decimal holds, as integers within their
         # dtype's range: Arrow refuses a value past its precision.
-        largest = 10.0 ** (arrow.precision - arrow.scale) - 10.0**-arrow.scale
+        largest = _largest_decimal(arrow.precision, arrow.scale)
         values = np.clip(values, -largest, largest)
     series = pd.Series(np.where(missing, None, values), dtype=object)
     return series.astype(dtype).array
+
+
+def _largest_decimal(precision, scale):
+    """The largest float that a decimal of ``precision`` digits, ``scale``
+    of them places, holds once rounded to its places."""
+    with decimal.localcontext() as context:
+        context.prec = 200  # digits enough for any decimal256
+        bound = decimal.Decimal(10) ** (precision - scale)
+        step = decimal.Decimal(10) ** -scale
+        # 10**20 - 1 is 10**20 in floating point: step down from it.
+        largest = float(bound - step)
+        while decimal.Decimal(largest).quantize(step, decimal.ROUND_UP) >= bound:
+            largest = float(np.nextafter(largest, 0))
+    return largest
 
 
 def _is_arrow_decimal(arrow_type):

@@ -1139,11 +1139,14 @@ def _plain_time(value):
         if value.tzinfo is not None:
             value = value.tz_convert(None)
         return value.to_datetime64()
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+    offset = value.utcoffset() if isinstance(value, datetime.datetime) else None
+    if offset is not None:  # a zone without an offset is none, as Python's
         # The clock less its offset: NumPy's instant holds the year 0, which
         # Python's does not (the first minutes of the year 1 east of UTC).
         clock = np.datetime64(value.replace(tzinfo=None), "us")
-        return clock - np.timedelta64(value.utcoffset(), "us")
+        return clock - np.timedelta64(offset, "us")
+    if isinstance(value, datetime.datetime):
+        value = value.replace(tzinfo=None)
     return np.datetime64(value, "us")
 
 

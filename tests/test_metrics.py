@@ -163,6 +163,22 @@ def test_exact_copies_of_the_calendars_first_minutes_east_of_utc():
     X = pd.DataFrame({"t": pd.Series([first], dtype=object)})
     assert exact_copy_share(X, X) == 1.0
 
+    class NoOffset(datetime.tzinfo):
+        """A zone that gives no offset: its times are as naive ones."""
+
+        def utcoffset(self, when):
+            return None
+
+        def dst(self, when):
+            return None
+
+    def times(*years):
+        rows = [datetime.datetime(year, 1, 1, tzinfo=NoOffset()) for year in years]
+        return pd.DataFrame({"t": pd.Series(rows, dtype=object)})
+
+    assert exact_copy_share(times(1999), times(2020)) == 0.0
+    assert exact_copy_share(times(2020, 1999), times(2020)) == 0.5
+
 
 def test_total_variation_counts_missing_values_as_a_level():
     import pandas as pd

@@ -573,6 +573,14 @@ def test_draws_past_what_the_output_holds_read_back_as_written():
         np.testing.assert_array_equal(fitted.at_output_precision(drawn), back)
         assert np.all(np.abs(back[0]) < 1e9)
     assert fitted.to_output(np.array([[1e30]]))[0, 0] > np.datetime64("2020-01-03")
+    # Decimals of more digits than a float holds: the largest below the bound.
+    for precision, scale in [(17, 0), (20, 0), (18, 2), (38, 10)]:
+        dtype = pd.ArrowDtype(pa.decimal128(precision, scale))
+        whole = [decimal.Decimal(1), decimal.Decimal(2)]
+        wide = TableMap().fit(pd.DataFrame({"d": pd.array(whole, dtype=dtype)}))
+        drawn = wide.to_output(np.array([[1e40], [-1e40]]))["d"].tolist()
+        bound = decimal.Decimal(10) ** (precision - scale)
+        assert -bound < drawn[1] < 0 < drawn[0] < bound
 
 
 @pytest.mark.parametrize("places", [0, 2])
