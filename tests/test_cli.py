@@ -1704,6 +1704,14 @@ def test_evaluate_reads_a_class_models_samples_without_their_classes(tmp_path, c
     assert main(["evaluate", model, labelled, "--no-header", "--columns", "0,1"]) == 0
 
 
+def _tiny_model(path, X, y=None):
+    """Save at ``path`` a sampler of a step's training on ``X``: the file's
+    columns and levels, not its fidelity."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapseWarning)
+        GANSampler(max_epochs=1, steps_per_epoch=2).fit(X, y).save(path)
+
+
 def test_sample_warns_of_levels_that_a_csv_does_not_give_back(tmp_path, capsys):
     pd = pytest.importorskip("pandas")
     rng = np.random.default_rng(0)
@@ -1711,9 +1719,7 @@ def test_sample_warns_of_levels_that_a_csv_does_not_give_back(tmp_path, capsys):
                       "answer": rng.choice(["NA", "yes", " no"], 60),
                       "kept": rng.choice(["p", "q"], 60)})  # fmt: skip
     model = str(tmp_path / "m.safetensors")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CollapseWarning)
-        GANSampler(max_epochs=1, steps_per_epoch=2).fit(X).save(model)
+    _tiny_model(model, X)
     out = tmp_path / "new.csv"
     assert main(["sample", model, "-n", "5", "-o", str(out)]) == 0
     assert capsys.readouterr().err == (
@@ -1728,11 +1734,7 @@ def test_sample_warns_of_levels_that_a_csv_does_not_give_back(tmp_path, capsys):
     assert capsys.readouterr().err == ""
     # Class labels are written as a last column, and read back alike.
     labelled = str(tmp_path / "labelled.safetensors")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CollapseWarning)
-        GANSampler(max_epochs=1, steps_per_epoch=2).fit(
-            X[["size"]], X["answer"].rename("reply")
-        ).save(labelled)
+    _tiny_model(labelled, X[["size"]], X["answer"].rename("reply"))
     assert main(["sample", labelled, "-n", "5", "-o", str(out)]) == 0
     assert "'NA' of column 'reply' would read as" in capsys.readouterr().err
 
@@ -1774,9 +1776,7 @@ def test_parquet_files_of_one_model_share_its_column_types(tmp_path):
     prices = [decimal.Decimal(int(v)) / 100 for v in rng.integers(1, 10**6, 80)]
     X = pd.DataFrame({"price": prices, "kind": rng.choice(["a", "b"], 80)})
     model = str(tmp_path / "m.safetensors")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CollapseWarning)
-        GANSampler(max_epochs=1, steps_per_epoch=2).fit(X).save(model)
+    _tiny_model(model, X)
     schemas = []
     for n, seed in [(1, "0"), (50, "1"), (0, "2")]:
         out = str(tmp_path / f"rows_{n}.parquet")
@@ -1795,9 +1795,7 @@ def test_rows_that_parquet_types_cannot_hold_name_the_column(tmp_path, capsys):
     tiny = [decimal.Decimal(repr(float(v * 1e-25))) for v in rng.normal(size=60)]
     X = pd.DataFrame({"d": tiny, "x": rng.normal(size=60)})
     model = str(tmp_path / "m.safetensors")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CollapseWarning)
-        GANSampler(max_epochs=1, steps_per_epoch=2).fit(X).save(model)
+    _tiny_model(model, X)
     out = tmp_path / "rows.parquet"
     assert main(["sample", model, "-n", "5", "-o", str(out)]) == 1
     err = capsys.readouterr().err
@@ -1817,9 +1815,7 @@ def test_parquet_files_of_models_of_any_columns(tmp_path, table):
             "c": rng.choice(["x", "y"], 60)}),
     }[table]  # fmt: skip
     model = str(tmp_path / "m.safetensors")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CollapseWarning)
-        GANSampler(max_epochs=1, steps_per_epoch=2).fit(X).save(model)
+    _tiny_model(model, X)
     for n in ("5", "0"):
         out = str(tmp_path / f"rows_{n}.parquet")
         assert main(["sample", model, "-n", n, "-o", out]) == 0
