@@ -1367,14 +1367,26 @@ def _described(X, samples, j, kind):
             return ("", "", "", "")
         import pandas as pd
 
-        # Python's dates and times (a Parquet file's dates) as pandas' times.
+        # Python's dates and times, and Arrow's (a Parquet file's dates), as
+        # pandas' times: the mean of Arrow's dates is a Python date.
         data, generated = (
-            pd.to_datetime(column) if column.dtype == object else column
+            column if _pandas_times(column) else pd.to_datetime(column)
             for column in (X.iloc[:, j], samples.iloc[:, j])
         )
         figures = data.mean(), generated.mean(), data.std(), generated.std()
         return tuple(str(figure.floor("s")) for figure in figures)
     return None
+
+
+def _pandas_times(column):
+    """Whether a Series holds pandas' own dates and times (NumPy's, or in a
+    zone), not Python's or Arrow's."""
+    import numpy as np
+    import pandas as pd
+
+    dtype = column.dtype  # (Arrow's dates are of kind "M" too)
+    numpy = isinstance(dtype, np.dtype) and dtype.kind == "M"
+    return numpy or isinstance(dtype, pd.DatetimeTZDtype)
 
 
 def _number_row(name, described, pairs, chance, *, missing):

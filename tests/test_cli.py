@@ -1822,3 +1822,18 @@ def test_parquet_files_of_models_of_any_columns(tmp_path, table):
         csv = str(tmp_path / f"rows_{n}.csv")
         assert main(["sample", model, "-n", n, "-o", csv]) == 0
         assert list(pd.read_parquet(out).columns) == list(pd.read_csv(csv).columns)
+
+
+def test_evaluate_describes_arrow_dates_of_a_parquet_file(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    days = pd.date_range("2020-01-01", periods=150).date
+    X = pd.DataFrame({"day": pd.Series(days, dtype=pd.ArrowDtype(pa.date32())),
+                      "x": np.random.default_rng(0).normal(size=150)})  # fmt: skip
+    X[:120].to_parquet(tmp_path / "train.parquet")
+    X[120:].to_parquet(tmp_path / "held.parquet")
+    _tiny_model(str(tmp_path / "m.safetensors"), X[:120])
+    result = run("evaluate", "m.safetensors", "held.parquet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    line = next(row for row in result.stdout.splitlines() if row.startswith("day"))
+    assert "2020-05-14 12:00:00" in line  # the held-out days' mean
