@@ -2106,7 +2106,37 @@ class TableMap:
         training rows' fingerprints hold whole counts too, where coding
         times of a finer dtype may leave a last bit); so that a generated
         row is compared with the training rows as the caller gets it,
-        whatever ``enforce_rounding`` says."""
+        whatever ``enforce_rounding`` says.
+
+        Parameters
+        ----------
+        coded : array-like of shape (n_rows, n_features)
+            Coded rows, as :meth:`decode` gives them (on the host) or
+            :meth:`coded` makes them: numbers, level indices, NaN where
+            missing.
+
+        Returns
+        -------
+        coded : ndarray of shape (n_rows, n_features)
+            The rows at the output's precision, float64; ``coded`` itself
+            where the output changes no value (a table of plain numbers).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from gansampler import TableMap
+        >>> table = TableMap().fit(pd.DataFrame({"n": [1, 2, 3], "k": list("aab")}))
+        >>> table.at_output_precision(np.array([[2.4, 0.0], [9.6, 1.0]]))
+        array([[ 2.,  0.],
+               [10.,  1.]])
+        """
+        shape = np.shape(coded)
+        if len(shape) != 2 or shape[1] != self.n_features_:
+            raise ValueError(
+                f"coded must be rows of {self.n_features_} coded values, shape "
+                f"(n_rows, {self.n_features_}); got shape {shape}."
+            )
         rules = [self._output_precision(column) for column in self.columns_]
         if self._gives_coded(self.frame_) or all(rule is None for rule in rules):
             return coded

@@ -583,6 +583,13 @@ def test_draws_past_what_the_output_holds_read_back_as_written():
         assert -bound < drawn[1] < 0 < drawn[0] < bound
 
 
+@pytest.mark.parametrize("rows", [np.zeros(2), np.zeros((2, 3)), [[1.0]]])
+def test_rows_at_output_precision_of_another_shape_are_refused(rows):
+    table = TableMap().fit(pd.DataFrame({"n": [1, 2, 3], "k": list("aab")}))
+    with pytest.raises(ValueError, match=r"coded must be rows of 2 coded values"):
+        table.at_output_precision(rows)
+
+
 @pytest.mark.parametrize("places", [0, 2])
 def test_decimals_alone_are_at_their_places(places):
     # A column of decimals of no places is the only one rounded.
