@@ -709,7 +709,7 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             conditional = self._conditional(base)
 
             def written(rows):
-                return _with_new_rows(X, X_checked, rows)[len(X_checked) :]
+                return _written_rows(X, X_checked, rows)
 
             new = []
             for (sampler, rows), c in zip(fitted, targets, strict=True):
@@ -858,6 +858,24 @@ def _as_column_dtype(values, column, label):
 def _with_new_rows(X, X_checked, X_new):
     """The rows of ``X``, unchanged, then ``X_new``: a DataFrame with
     ``X``'s columns and dtypes, or one array of ``X``'s dtype."""
+    new = _written_rows(X, X_checked, X_new)
+    if is_frame(X):
+        import pandas as pd
+
+        rows = pd.concat([X.reset_index(drop=True), new], ignore_index=True)
+        return rows.astype(X.dtypes.to_dict())
+    original = np.asarray(X)
+    # float16 stays float16, and objects objects (the given rows as they
+    # were, as imbalanced-learn's samplers keep them); the checks made
+    # other floats float64.
+    if original.dtype.kind not in "iubO" and original.dtype != np.float16:
+        original = X_checked
+    return np.concatenate([original, new])
+
+
+def _written_rows(X, X_checked, X_new):
+    """The generated rows ``X_new`` as :func:`_with_new_rows` appends them
+    to ``X``: in its columns' dtypes."""
     if is_frame(X):
         import pandas as pd
 
@@ -867,16 +885,10 @@ def _with_new_rows(X, X_checked, X_new):
                 for j in range(X.shape[1])
             }
         ).set_axis(X.columns, axis=1)
-        rows = pd.concat([X.reset_index(drop=True), new], ignore_index=True)
-        return rows.astype(X.dtypes.to_dict())
+        return new.astype(X.dtypes.to_dict())
     original = np.asarray(X)
     if original.dtype == object:
-        # Objects stay objects, the given rows as they were, as
-        # imbalanced-learn's samplers keep them.
-        new = _with_new_rows(X_checked, X_checked, X_new)[len(X_checked) :]
-        return np.concatenate([original, new.astype(object)])
-    # float16 stays float16, as imbalanced-learn's samplers keep it (the
-    # checks made it float64).
+        return _written_rows(X_checked, X_checked, X_new).astype(object)
     if original.dtype.kind not in "iub" and original.dtype != np.float16:
         original = X_checked
     new = [
@@ -889,7 +901,7 @@ def _with_new_rows(X, X_checked, X_new):
             "The sampler drew values beyond float16's range (65,504 either way), "
             "which X's dtype cannot hold: pass X as float32."
         )
-    return np.concatenate([original, new])
+    return new
 
 
 def _with_new_mixed_rows(X, new):
