@@ -14,6 +14,7 @@ import numpy as np
 from ._atomic import replacing
 from ._drawing import scoring_rows
 from ._table import NANOSECONDS
+from .exceptions import NotFittedError
 from .metrics import (
     ks_statistic,
     total_variation_distance,
@@ -251,7 +252,9 @@ def plot_distribution(
             f"got {type(sampler).__name__}."
         )
     if not hasattr(sampler, "n_features_in_"):
-        raise ValueError("plot_distribution needs a fitted sampler: call fit first.")
+        raise NotFittedError(
+            "plot_distribution needs a fitted sampler: call fit first."
+        )
     names = _feature_names(sampler)
     table_map = getattr(sampler, "table_map_", None)
     fitted_names = getattr(sampler, "feature_names_in_", None)
@@ -397,8 +400,9 @@ def _checked_data(sampler, X, mixed):
         )
     if not shape[0]:
         raise ValueError("X has no rows: pass the rows to compare the samples with.")
-    if not mixed and not np.isfinite(X).all():
-        raise ValueError("X has NaN or infinite values: drop or fill those rows.")
+    # Missing values are drawn from the values present, as on mixed tables.
+    if not mixed and np.isinf(X).any():
+        raise ValueError("X has infinite values: drop or fill those rows.")
     return X
 
 
@@ -669,7 +673,7 @@ def plot_history(sampler, *, axes=None):
     history = getattr(sampler, "history_", None)
     if history is None:
         _refuse_resampler(sampler, "plot_history")
-        raise ValueError(
+        raise NotFittedError(
             "plot_history needs a fitted GANSampler: its history_ holds the "
             "training figures. Call fit first."
         )
