@@ -319,12 +319,12 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         except ValueError:  # a GPU's model, on a machine without that GPU
             here = "cpu"
     seed, n_iter = fitted["seed"], fitted["n_iter"]
-    if not all(isinstance(v, int) and v >= 0 for v in (seed, n_iter)):
+    if not all(_is_count(v, 0) for v in (seed, n_iter)):
         raise ValueError(f"the seed {seed!r} or rounds {n_iter!r} are not counts")
     # Files before 0.10 do not say; their "auto" settings did not read them.
     n_rows, best_epoch = fitted.get("n_rows"), fitted.get("best_epoch")
     for value in (n_rows, best_epoch):
-        if value is not None and not (isinstance(value, int) and value > 0):
+        if value is not None and not _is_count(value, 1):
             raise ValueError(f"the count {value!r} is not a positive integer")
     fidelity = EpochFidelity(None, None, seed=seed)
     # The fit's rows of each class, from their shares: the held-out check's
@@ -408,6 +408,12 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     return sampler
 
 
+def _is_count(value, least):
+    """Whether ``value`` is an int (not a bool) from ``least`` to what torch's
+    seeds and NumPy's int64 counts hold."""
+    return type(value) is int and least <= value < 2**63
+
+
 def _has_linear_skip(states):
     """Whether the saved generator has the copula start's linear map (None
     where the states are not as saved: their checks say why)."""
@@ -465,12 +471,15 @@ def _check_players(net, n_features, states, tensors, prefix):
             "the generator's settings do not fit its saved weights (shapes "
             f"{expected} against {saved})"
         )
-    # Its weights, their gradients and two moments of Adam.
-    size = 4 * sum(
-        weights.numel() * weights.element_size()
-        for weights in players["discriminator"].parameters()
-    )
+    # Its weights, their gradients and two moments of Adam, and its buffers
+    # (a normalisation's running figures), which a forged file may size.
+    discriminator = players["discriminator"]
+    size = 4 * _bytes(discriminator.parameters()) + _bytes(discriminator.buffers())
     check_memory(size, "The model's discriminator", "The file may be forged.")
+
+
+def _bytes(tensors):
+    return sum(tensor.numel() * tensor.element_size() for tensor in tensors)
 
 
 def _check_weights(name, state, module):
@@ -508,6 +517,9 @@ def _check_weights(name, state, module):
 _MOMENTS = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf",
             "momentum_buffer", "square_avg", "grad_avg", "sum", "acc_delta",
             "prev", "step_size", "ax")  # fmt: skip
+# Those of them that are sums of squares or of sizes: never below zero.
+_SQUARES = ("exp_avg_sq", "max_exp_avg_sq", "exp_inf", "square_avg", "sum",
+            "acc_delta")  # fmt: skip
 
 
 def _check_moments(name, state, optimizer):
@@ -532,6 +544,8 @@ def _check_moments(name, state, optimizer):
                 continue
             if tensor.is_floating_point() and not tensor.isfinite().all():
                 raise ValueError(f"the state of {name} holds NaN or infinite values")
+            if key in _SQUARES and (tensor < 0).any():
+                raise ValueError(f"the state of {name} holds a negative {key}")
             if key in _MOMENTS and tuple(tensor.shape) != shapes[index]:
                 raise ValueError(
                     f"the state of {name} holds {key} of shape "
@@ -854,7 +868,8 @@ def load_bytes(payload, path, *, trusted=(), device=None):
         )
     metadata = _read_header(path, payload)
     version = metadata.get("format_version", "")
-    if not (version.isascii() and version.isdigit()):
+    # A version of more digits than any is read as a number no further.
+    if not (version.isascii() and version.isdigit() and len(version) <= 6):
         raise ValueError(
             f"{path}: is not a gansampler model, or is damaged (its format "
             f"version is {version!r}, not a number)."
@@ -872,7 +887,10 @@ def load_bytes(payload, path, *, trusted=(), device=None):
             "was saved, or is damaged."
         )
     try:
-        tensors = _Tensors(safetensors.torch.load(payload))
+        try:
+            tensors = _Tensors(safetensors.torch.load(payload))
+        except safetensors.SafetensorError as exc:
+            raise ValueError(f"its tensors cannot be read ({exc})") from None
         config = json.loads(config_text)
         saved_version = config["versions"]["gansampler"]
         if saved_version != __version__:

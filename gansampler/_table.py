@@ -31,6 +31,7 @@ import datetime
 import decimal
 import math
 import sys
+import warnings
 from numbers import Number
 
 import numpy as np
@@ -433,6 +434,18 @@ def _kind_of(column, categorical):
     return "category"
 
 
+def _same_level(level, given):
+    """Whether ``given``, a value of an output column, is ``level``: missing
+    for None, else equal and of its kind (a flag, text, or a number)."""
+    if level is None:
+        return is_missing(given)
+    given = _python(given)
+    kinds = (bool, str)
+    return given == level and all(
+        isinstance(given, kind) == isinstance(level, kind) for kind in kinds
+    )
+
+
 def _hashed(name):
     # Names from JSON may be lists (tuples saved), which do not hash.
     return repr(name) if not _hashable(name) else name
@@ -577,10 +590,10 @@ class CategoryCodec:
     def _any_codes(self, values, missing):
         """:meth:`codes` of any values, value by value: -1 where a value is
         no level."""
-        index = {level: i for i, level in enumerate(self.levels_)}
-        missing_code = index.get(None, -1)
+        index = {_level_key(level): i for i, level in enumerate(self.levels_)}
+        missing_code = index.get(_level_key(None), -1)
         return np.fromiter(
-            (missing_code if gone else index.get(_python(value), -1)
+            (missing_code if gone else index.get(_level_key(_python(value)), -1)
              for value, gone in zip(values, missing, strict=True)),
             dtype=np.int64, count=len(values),
         )  # fmt: skip
@@ -810,20 +823,30 @@ def _level_codes(values, missing):
 
 def _any_level_codes(values, missing):
     """:func:`_level_codes` of any values, value by value."""
-    present = [_python(v) for v, gone in zip(values, missing, strict=True) if not gone]
+    present = {}  # each level as first seen, as a set keeps it
+    for v, gone in zip(values, missing, strict=True):
+        if not gone:
+            v = _python(v)
+            present.setdefault(_level_key(v), v)
     try:
-        levels = sorted(set(present), key=lambda v: (type(v).__name__, v))
+        levels = sorted(present.values(), key=lambda v: (type(v).__name__, v))
     except TypeError:  # levels with no order (complex numbers, say)
-        levels = sorted(set(present), key=lambda v: (type(v).__name__, repr(v)))
-    index = {level: i for i, level in enumerate(levels)}
+        levels = sorted(present.values(), key=lambda v: (type(v).__name__, repr(v)))
+    index = {_level_key(level): i for i, level in enumerate(levels)}
     if missing.any():
         levels.append(None)
     codes = np.array(
-        [len(levels) - 1 if gone else index[_python(v)]
+        [len(levels) - 1 if gone else index[_level_key(_python(v))]
          for v, gone in zip(values, missing, strict=True)],
         dtype=np.int64,
     )  # fmt: skip
     return codes, levels
+
+
+def _level_key(level):
+    """A level as levels are told apart: a flag is no number (Python's True
+    equals 1), as in conditions."""
+    return isinstance(level, bool), level
 
 
 def _text_level_codes(values, missing):
@@ -910,6 +933,10 @@ class ColumnCodec:
 
     @classmethod
     def from_state(cls, state):
+        if state["kind"] not in _KINDS:
+            raise ValueError(
+                f"a column is of no kind gansampler learns: {state['kind']!r}"
+            )
         codec = state.get("codec")
         if codec is not None:
             codec = (CategoryCodec if state["kind"] == "category" else MissingCodec
@@ -918,7 +945,7 @@ class ColumnCodec:
         if "categories" in dtype:
             dtype["categories"] = [_level_from_json(c) for c in dtype["categories"]]
         if state["kind"] == "number" and str(dtype.get("dtype")).startswith(
-            ("complex", "datetime", "timedelta")
+            ("complex", "datetime", "timedelta", "bool")
         ):
             # What fit would have refused, or learned as another kind.
             raise ValueError(f"a column of numbers has the dtype {dtype['dtype']!r}")
@@ -930,6 +957,10 @@ class ColumnCodec:
             raise ValueError(f"a column of decimals has {places!r} decimal places")
         return cls(_level_from_json(state["name"]), state["kind"],
                    number=state["number"], codec=codec, dtype=dtype)  # fmt: skip
+
+
+# The kinds of column a table map learns.
+_KINDS = ("number", "category", "time")
 
 
 def dtype_record(dtype, name):
@@ -1841,7 +1872,36 @@ class TableMap:
         ):
             raise ValueError("the table's number columns do not fit its map")
         table._set_layout()
+        table._check_levels_given_back()
         return table
+
+    def _check_levels_given_back(self):
+        """Refuse category columns whose levels their output does not give
+        back as they are (levels of numbers in a column of text, flags named
+        "no" and "yes"): a file so edited drew other values, or missing ones."""
+        for column in self.columns_:
+            if column.kind != "category":
+                continue
+            levels = column.codec.levels_
+            # A missing level is coded NaN, as decoding codes it.
+            codes = np.array([np.nan if level is None else i
+                              for i, level in enumerate(levels)])  # fmt: skip
+            try:
+                with warnings.catch_warnings():
+                    # pandas warns of values not among the categories: the
+                    # comparison below says so.
+                    warnings.simplefilter("ignore")
+                    given = list(self._column_values(codes, column))
+            except (TypeError, ValueError, OverflowError, ArithmeticError) as exc:
+                given = exc
+            if isinstance(given, Exception) or not all(
+                _same_level(level, back)
+                for level, back in zip(levels, given, strict=True)
+            ):
+                raise ValueError(
+                    f"the levels of column {column.name!r} are not what its "
+                    f"dtype {column.dtype['dtype']} holds"
+                )
 
     # -- data to the networks' space -------------------------------------
 

@@ -718,6 +718,13 @@ def _infinite(name):
     return edit
 
 
+def _negated(name):
+    def edit(tensors):
+        tensors[name] = -tensors[name] - 1.0
+
+    return edit
+
+
 def _nan_scalar(name):
     def edit(tensors):
         tensors[name] = torch.full_like(tensors[name], float("nan"))
@@ -760,6 +767,12 @@ BAD_TRAINING_STATES = {
     "steps-of-seven": (
         _shape("generator_optimizer.state.0.step", (7,)),
         "generator_optimizer holds a step that is no count",
+    ),
+    # Adam's second moment is a mean of squares: resumed, the first epoch
+    # diverged, with advice about learning rates.
+    "negative-second-moment": (
+        _negated("generator_optimizer.state.0.exp_avg_sq"),
+        "generator_optimizer holds a negative exp_avg_sq",
     ),
 }
 
@@ -1191,6 +1204,25 @@ def test_settings_changed_after_fit_are_not_what_the_file_holds(table, tmp_path)
     assert sampler.fitted_params_["activation"] == "silu"
 
 
+def test_draw_settings_changed_after_fit_are_saved_as_they_are(tmp_path):
+    # The sampler draws with them; the file held those of fit, so that the
+    # loaded model drew other rows, and save advised a fit to keep them.
+    frame = pd.DataFrame({"x": np.round(np.linspace(0, 9, 60), 2),
+                          "c": ["a", "b", "c"] * 20})  # fmt: skip
+    sampler = GANSampler(**TINY, random_state=0).fit(frame)
+    sampler.set_params(enforce_rounding=False, enforce_min_max_values=False,
+                       redraw_copies=False, n_threads=1)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DroppedParameterWarning)
+        sampler.save(tmp_path / "m.safetensors")
+    loaded = gansampler.load(tmp_path / "m.safetensors")
+    for name in ("enforce_rounding", "enforce_min_max_values", "redraw_copies",
+                 "n_threads"):  # fmt: skip
+        assert getattr(loaded, name) == getattr(sampler, name), name
+    pd.testing.assert_frame_equal(loaded.sample(200, random_state=1),
+                                  sampler.sample(200, random_state=1))  # fmt: skip
+
+
 @pytest.mark.parametrize("unnamed", ["discriminator", "optimizer"])
 def test_a_part_not_saved_leaves_a_file_that_loads(table, tmp_path, unnamed):
     X, _ = table
@@ -1392,6 +1424,125 @@ def test_a_forged_range_or_scale_upside_down_is_refused(saved, tmp_path, name):
 
     (tmp_path / "forged").write_bytes(rewritten(saved, edit_tensors=forge))
     with pytest.raises(ValueError, match="ranges or scales are upside down"):
+        gansampler.load(tmp_path / "forged")
+
+
+def test_a_forged_buffer_is_counted_before_memory_is_spent(saved, tmp_path):
+    # A normalisation without weights, of buffers the file sizes: the memory
+    # check counted weights only, and the buffers were allocated.
+    norm = {"$code": "torch.nn.modules.batchnorm:BatchNorm1d", "args": [10**12],
+            "kwargs": {"$dict": [["affine", False]]}}  # fmt: skip
+
+    def forge(config):
+        config["params"]["discriminator"] = {
+            "$code": "gansampler._networks:Discriminator", "args": [],
+            "kwargs": {"$dict": [["activation", norm]]},
+        }  # fmt: skip
+
+    (tmp_path / "forged").write_bytes(rewritten(saved, edit_config=forge))
+    with pytest.raises(ValueError, match="discriminator would need .* The file may"):
+        gansampler.load(tmp_path / "forged")
+
+
+def _signed_header(payload, edit):
+    """``payload`` with its raw header (the tensors' table) changed by
+    ``edit``, and signed again."""
+    size = int.from_bytes(payload[:8], "little")
+    header, data = json.loads(payload[8 : 8 + size]), payload[8 + size :]
+
+    def packed():
+        text = json.dumps(header).encode()
+        text += b" " * (-len(text) % 8)
+        return len(text).to_bytes(8, "little") + text + data
+
+    edit(header)
+    meta = header["__metadata__"]
+    meta["sha256"] = checksum(meta["config"], packed())
+    return packed()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [lambda entry: entry.update(shape=[10**6]),
+     lambda entry: entry.update(dtype="XYZ"),
+     lambda entry: entry.update(data_offsets=entry["data_offsets"][::-1])],
+    ids=["shape", "dtype", "offsets"],
+)  # fmt: skip
+def test_a_forged_table_of_tensors_is_a_clear_error(saved, tmp_path, edit):
+    # safetensors' own error, which is no ValueError, escaped without the path.
+    def forge(header):
+        (name,) = [key for key in header if key.endswith("generator_ema.layers.4.bias")]
+        edit(header[name])
+
+    (tmp_path / "forged").write_bytes(_signed_header(saved, forge))
+    with pytest.raises(ValueError, match=r"forged: its tensors cannot be read"):
+        gansampler.load(tmp_path / "forged")
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [("format_version", "9" * 5000, "its format version is"),
+     ("seed", 2**80, "are not counts"), ("n_iter", True, "are not counts"),
+     ("n_rows", True, "is not a positive integer"),
+     ("n_rows", 10**30, "is not a positive integer")],
+    ids=["version-of-5000-digits", "seed-past-int64", "rounds-true", "rows-true",
+         "rows-past-int64"],
+)  # fmt: skip
+def test_forged_numbers_past_their_kind_are_clear_errors(
+    saved, tmp_path, key, value, message
+):
+    # Python refused to read the version (past its limit of digits); torch
+    # the seed (Overflow when unpacking long long).
+    if key == "format_version":
+        payload = rewritten(saved, metadata={key: value})
+    else:
+        payload = rewritten(saved, edit_config=lambda c: _set(c, ["fitted", key], value))
+    (tmp_path / "forged").write_bytes(payload)
+    with pytest.raises(ValueError, match=message):
+        gansampler.load(tmp_path / "forged")
+
+
+def _column(name, edit):
+    def forge(config):
+        (column,) = [c for c in config["fitted"]["table_map"]["columns"]
+                     if c["name"] == name]  # fmt: skip
+        edit(column)
+
+    return forge
+
+
+@pytest.mark.parametrize(
+    "forge, message",
+    [(_column("c", lambda c: c["codec"].update(levels=[1, 2, 3])),
+      "levels of column 'c' are not what its dtype category holds"),
+     (_column("c", lambda c: c["dtype"].update(categories=["x", "y", "z"])),
+      "levels of column 'c' are not what its dtype category holds"),
+     (_column("b", lambda c: c["codec"].update(levels=["no", "yes"])),
+      "levels of column 'b' are not what its dtype bool holds"),
+     (_column("s", lambda c: c["codec"].update(levels=[1, 2])),
+      "levels of column 's' are not what its dtype"),
+     (_column("x", lambda c: c.update(kind="weird")), "of no kind gansampler learns"),
+     (_column("x", lambda c: c["dtype"].update(dtype="bool")),
+      "a column of numbers has the dtype 'bool'")],
+    ids=["numbers-in-categories-of-text", "categories-not-the-levels",
+         "flags-named-no-and-yes", "numbers-in-text", "unknown-kind",
+         "numbers-as-flags"],
+)  # fmt: skip
+def test_forged_levels_that_the_output_would_not_give_back_are_refused(
+    tmp_path, forge, message
+):
+    # Loaded, such files drew missing values, every flag True, or numbers
+    # in a column of text.
+    frame = pd.DataFrame({
+        "x": np.arange(60.0),
+        "c": pd.Categorical(["a", "b", "c"] * 20),
+        "b": [True, False] * 30,
+        "s": pd.Series(["u", "v"] * 30, dtype="str"),
+    })  # fmt: skip
+    GANSampler(**TINY, random_state=0).fit(frame).save(tmp_path / "m.safetensors")
+    payload = (tmp_path / "m.safetensors").read_bytes()
+    (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=forge))
+    with pytest.raises(ValueError, match=message):
         gansampler.load(tmp_path / "forged")
 
 

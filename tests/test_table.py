@@ -472,6 +472,28 @@ def test_score_counts_a_level_the_sampler_never_saw(fitted, frame):
         fitted.table_map_.coded(other)
 
 
+def test_flags_and_the_numbers_they_equal_are_levels_apart():
+    # Python's True equals 1: score matched flags to the levels 0 and 1 of a
+    # column of codes, and fit made one level of True and 1.
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=90), "code": np.arange(90) % 3,
+                          "flag": np.arange(90) % 2 == 0})  # fmt: skip
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0,
+                         categorical_columns=["code"])  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapseWarning)
+        sampler.fit(frame)
+    for other in (frame.assign(code=frame["code"] == 1),
+                  frame.assign(flag=frame["flag"].astype(int))):  # fmt: skip
+        with pytest.raises(ValueError, match="they are of another kind"):
+            sampler.score(other)
+    mixed = pd.Series([True, 1, False, 0] * 15, dtype=object)
+    table = TableMap(categorical_columns=[0]).fit(mixed.to_frame())
+    assert table.columns_[0].codec.levels_ == [False, True, 0, 1]
+    drawn = table.to_output(table.coded(mixed.to_frame()))
+    assert [type(v) for v in drawn.iloc[:4, 0]] == [bool, int, bool, int]
+
+
 @pytest.mark.parametrize(
     "column, params",
     [(["red", "blue", np.nan], {}),  # its missing value a float NaN
