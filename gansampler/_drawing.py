@@ -357,14 +357,14 @@ def _fill_rows(sampler, seed, n_samples, start, codes, out, labels):
 
 
 # The settings a draw reads, which set_params may change after fit.
-_DRAW_SETTINGS = ("n_threads", "enforce_rounding", "enforce_min_max_values",
+DRAW_SETTINGS = ("n_threads", "enforce_rounding", "enforce_min_max_values",
                   "redraw_copies")  # fmt: skip
 
 
 def _check_draw_settings(sampler):
     """Refuse a setting of the draw's that ``set_params`` changed to a value
     ``fit`` would refuse, with ``fit``'s message."""
-    settings = {name: getattr(sampler, name) for name in _DRAW_SETTINGS
+    settings = {name: getattr(sampler, name) for name in DRAW_SETTINGS
                 if hasattr(sampler, name)}  # fmt: skip
     validate_parameter_constraints(
         {name: CONSTRAINTS[name] for name in settings},

@@ -27,6 +27,7 @@ import skorch
 import torch
 
 from ._atomic import replacing
+from ._drawing import DRAW_SETTINGS
 from ._params import network_shapes
 from ._version import __version__
 from ._warnings import warn
@@ -283,6 +284,10 @@ def _sampler_state(sampler, tensors, prefix, training_state):
     settings = getattr(sampler, "fitted_params_", None)
     if settings is None or not hasattr(sampler, "net_"):
         settings = sampler.get_params(deep=False)
+    else:
+        # Those that a draw reads as they are now, as the sampler draws.
+        now = {name: getattr(sampler, name) for name in DRAW_SETTINGS}
+        settings = {**settings, **{k: v for k, v in now.items() if k in settings}}
     _warn_changed(sampler, settings)
     params = _encode_params(sampler, params=settings)
     config = {"estimator": "GANSampler", "params": params, "fitted": None}
