@@ -833,21 +833,42 @@ def _with_classes(block, table_map):
 
 
 def _condition(text):
-    """A --condition, COLUMN=VALUE, as (column, value)."""
-    column, equals, value = text.partition("=")
+    """A --condition, COLUMN=VALUE, as given: split where the model's columns
+    are known (a name may hold = and spaces, see _split_condition)."""
+    column, equals, _ = text.partition("=")
     if not equals or not column.strip():
         raise argparse.ArgumentTypeError(
             f"{text!r} is not COLUMN=VALUE (such as city=Paris)"
         )
-    return column.strip(), value.strip()
+    return text
 
 
-def _conditions(sampler, pairs, class_name=None):
-    """``--condition`` pairs as ``sample``'s ``(conditions, y)``: each value
+def _split_condition(text, names):
+    """A --condition as (column, value): at the first = after which the text
+    before names one of ``names`` as it is, or without the spaces at its
+    ends; at the first = where none does."""
+    starts = [i for i, char in enumerate(text) if char == "="]
+    for i in starts:
+        for name in (text[:i], text[:i].strip()):
+            if name in names:
+                return name, text[i + 1 :]
+    return text[: starts[0]].strip(), text[starts[0] + 1 :]
+
+
+def _shown_name(name):
+    """A column's name in a list: quoted where it holds what a list would
+    hide (spaces at its ends, a comma) or a condition would split (=)."""
+    plain = name == name.strip() and not set(name) & {",", "=", "'"}
+    return name if plain else repr(name)
+
+
+def _conditions(sampler, texts, class_name=None):
+    """``--condition`` texts as ``sample``'s ``(conditions, y)``: each value
     matched to a level of its column (text to a number or a boolean where
     the levels are numbers or booleans); the column of a model's classes,
     ``class_name``, to one of its ``classes``, as ``y``, or None."""
     from ._data_files import MISSING_MARKERS
+    from ._table import narrow_float
 
     classes = getattr(sampler, "classes_", None)
     # A column goes by the name that sample writes (x0, x1, ... where the
@@ -858,12 +879,13 @@ def _conditions(sampler, pairs, class_name=None):
         columns.setdefault(str(column.name), column)
     conditions = {}
     label = None
-    for name, text in pairs:
+    known = {*columns, *([class_name] if class_name is not None else [])}
+    for name, text in (_split_condition(given, known) for given in texts):
         if name == class_name:
             if label is not None:
                 raise ValueError(f"--condition names column {name!r} twice.")
             label = _level(classes.tolist(), text)
-            if label is text and text not in classes.tolist():
+            if isinstance(label, str) and label not in classes.tolist():
                 raise ValueError(
                     f"--condition {name}={text}: the model has no class {text!r}; "
                     f"its classes are {', '.join(map(str, classes[:20]))}."
@@ -874,13 +896,14 @@ def _conditions(sampler, pairs, class_name=None):
             known = [*written, *([class_name] if class_name is not None else [])]
             raise ValueError(
                 f"--condition {name}={text}: the model has no column {name!r}; its "
-                f"columns are {', '.join(known[:20])}."
+                f"columns are {', '.join(map(_shown_name, known[:20]))}."
             )
         if column.name in conditions:
             raise ValueError(f"--condition names column {name!r} twice.")
         if column.kind == "category":
-            conditions[column.name] = _level(column.codec.levels_, text)
-        elif text.lower() in MISSING_MARKERS:  # rows where it is missing
+            conditions[column.name] = _level(column.codec.levels_, text,
+                                             narrow_float(column.dtype))  # fmt: skip
+        elif text.strip().lower() in MISSING_MARKERS:  # rows where it is missing
             conditions[column.name] = None
         elif column.kind == "time":
             raise ValueError(
@@ -914,10 +937,15 @@ def _option(flag, value):
     return f"{flag}{joint}{shlex.quote(value)}"
 
 
-def _level(levels, text):
-    """The level of ``levels`` that ``text`` names; ``text`` itself if none."""
+def _level(levels, text, narrow=None):
+    """The level of ``levels`` that ``text`` names, as it is or without the
+    spaces at its ends; ``text`` itself if none. ``narrow``: the dtype of
+    levels that are floats shorter than float64, which 0.1 names."""
     from ._data_files import MISSING_MARKERS
 
+    if text in levels:
+        return text
+    text = text.strip()
     if text in levels:
         return text
     if text.lower() in MISSING_MARKERS and None in levels:
@@ -932,18 +960,23 @@ def _level(levels, text):
                                                           str(int(level)))  # fmt: skip
             if text.lower() in names:
                 return level
-        elif isinstance(level, int | float | decimal.Decimal) and _spells(text, level):
+        elif isinstance(level, int | float | decimal.Decimal) and _spells(
+            text, level, narrow
+        ):
             return level
     return text
 
 
-def _spells(text, number):
+def _spells(text, number, narrow=None):
     """Whether ``text`` is the number ``number``: exactly, for integers and
     decimals (9007199254740993 is not 2**53, which its float is); as a float
-    for floats (0.1 is the float 0.1)."""
+    for floats (0.1 is the float 0.1, or float32's where ``narrow`` says
+    so)."""
+    import numpy as np
+
     try:
         if isinstance(number, float):
-            return float(text) == number
+            return float(np.asarray(float(text), dtype=narrow or float)) == number
         given = decimal.Decimal(text.strip())
         return given.is_finite() and given == number
     except (ValueError, decimal.InvalidOperation):

@@ -20,7 +20,7 @@ import numpy as np
 from ._copies import copies
 from ._drawing import fill_rows, training_fingerprints_of
 from ._random import spawn_seeds
-from ._table import MIN_LEVEL_ROWS, is_frame
+from ._table import MIN_LEVEL_ROWS, as_narrow_levels, is_frame
 from ._validation import is_missing
 
 __all__ = ["condition_groups", "draw_conditioned"]
@@ -216,11 +216,8 @@ def _level_code(table_map, names, column, level, in_frame=False):
         pass
     elif isinstance(level, np.generic):
         level = level.item()
-    record = described.dtype
-    dtype = record.get("categories_dtype", record.get("dtype"))
-    if isinstance(level, float) and dtype in ("float32", "float16"):
-        # The level as the column holds it: 0.1 is 0.10000000149011612.
-        level = float(np.asarray(level, dtype=dtype))
+    # The level as the column holds it: 0.1 is 0.10000000149011612 in float32.
+    (level,) = as_narrow_levels([level], described.dtype)
     try:
         code = _index_of(codec.levels_, level)
     except ValueError:

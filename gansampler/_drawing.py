@@ -63,6 +63,14 @@ STREAM_ADVICE = (
     "MODEL -n N -o rows.npy (rows.csv for text, category or date columns)."
 )
 
+# Rows drawn under conditions are kept by rejection, in memory, whether they
+# are then returned or written to a file.
+CONDITIONED_ADVICE = (
+    "A draw under conditions is held in memory whole, whatever it is written "
+    "to: draw fewer rows per call (several calls with other seeds), or draw "
+    "without conditions into a file and keep the rows that meet them."
+)
+
 
 # Bytes per generated value of a piece that a draw holds as it maps the
 # piece back to data: the generator's rows, their join, and the map's
@@ -87,6 +95,8 @@ def check_draw_memory(n_rows, table_map, what, advice=STREAM_ADVICE, *,
     needed = values * dtype.itemsize * (3 if conditioned else 1) + piece
     if not table_map.returns_coded:
         needed += 2 * values * 8
+    if conditioned and advice is STREAM_ADVICE:
+        advice = CONDITIONED_ADVICE
     check_memory(needed, f"{what}, {table_map.n_features_} columns of {dtype.name},",
                  advice)  # fmt: skip
 
@@ -318,7 +328,7 @@ def fill_rows(sampler, seed, n_samples, start, codes, out, labels=None):
     With the sampler's ``n_threads`` torch threads: a CPU's matrix products
     round differently on other counts, and the threads of a dask worker or a
     thread pool do not share the caller's setting."""
-    _check_draw_settings(sampler)
+    check_draw_settings(sampler)
     n_threads = getattr(sampler, "n_threads", None)
     with torch_threads(n_threads), on_device_of(sampler.net_.generator_ema_):
         _fill_rows(sampler, seed, n_samples, start, codes, out, labels)
@@ -361,7 +371,7 @@ DRAW_SETTINGS = ("n_threads", "enforce_rounding", "enforce_min_max_values",
                   "redraw_copies")  # fmt: skip
 
 
-def _check_draw_settings(sampler):
+def check_draw_settings(sampler):
     """Refuse a setting of the draw's that ``set_params`` changed to a value
     ``fit`` would refuse, with ``fit``'s message."""
     settings = {name: getattr(sampler, name) for name in DRAW_SETTINGS

@@ -1180,7 +1180,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         (see :ref:`trust`). The file is written beside ``path`` and renamed
         into place: a failed save leaves any earlier file at ``path`` intact.
         A sampler not yet fitted saves its parameters only, and loads
-        unfitted: a file of settings to fit with.
+        unfitted: a file of settings to fit with. Of a fitted sampler, the
+        settings that a draw reads (``enforce_rounding``,
+        ``enforce_min_max_values``, ``redraw_copies``, ``n_threads``) are
+        saved as they are now; others changed by ``set_params`` since
+        ``fit`` are saved as fitted, with a
+        :class:`~gansampler.exceptions.DroppedParameterWarning`.
 
         Parameters that are code (a custom network class, optimizer or
         callback) are stored as import paths, which :func:`gansampler.load`

@@ -27,7 +27,7 @@ import skorch
 import torch
 
 from ._atomic import replacing
-from ._drawing import DRAW_SETTINGS
+from ._drawing import DRAW_SETTINGS, check_draw_settings
 from ._params import network_shapes
 from ._version import __version__
 from ._warnings import warn
@@ -285,7 +285,10 @@ def _sampler_state(sampler, tensors, prefix, training_state):
     if settings is None or not hasattr(sampler, "net_"):
         settings = sampler.get_params(deep=False)
     else:
-        # Those that a draw reads as they are now, as the sampler draws.
+        # Those that a draw reads as they are now, as the sampler draws; a
+        # value that a draw refuses is refused here, before any file is
+        # written that load would refuse.
+        check_draw_settings(sampler)
         now = {name: getattr(sampler, name) for name in DRAW_SETTINGS}
         settings = {**settings, **{k: v for k, v in now.items() if k in settings}}
     _warn_changed(sampler, settings)

@@ -592,8 +592,23 @@ class CategoryCodec:
         no level."""
         index = {_level_key(level): i for i, level in enumerate(self.levels_)}
         missing_code = index.get(_level_key(None), -1)
+        numbers = {type(level) for level in self.levels_} & {float, decimal.Decimal}
+
+        def code(value):
+            value = _python(value)
+            found = index.get(_level_key(value), -1)
+            if found < 0 and numbers and type(value) in (float, decimal.Decimal):
+                # A decimal read as a float (1.1 from a CSV file, for a
+                # Parquet file's 1.10), or a float read as a decimal.
+                if type(value) is float:
+                    other = decimal.Decimal(repr(value))
+                else:
+                    other = float(value)
+                found = index.get(_level_key(other), -1)
+            return found
+
         return np.fromiter(
-            (missing_code if gone else index.get(_level_key(_python(value)), -1)
+            (missing_code if gone else code(value)
              for value, gone in zip(values, missing, strict=True)),
             dtype=np.int64, count=len(values),
         )  # fmt: skip
@@ -841,6 +856,33 @@ def _any_level_codes(values, missing):
         dtype=np.int64,
     )  # fmt: skip
     return codes, levels
+
+
+# Floats shorter than float64, by the dtype's (or its categories') name.
+_NARROW_FLOATS = {
+    "float32": "float32", "float16": "float16", "Float32": "float32",
+    "float[pyarrow]": "float32", "halffloat[pyarrow]": "float16",
+}  # fmt: skip
+
+
+def narrow_float(record):
+    """The NumPy dtype of a column's levels where they are floats shorter
+    than float64 (a float32 column read as categories), else None."""
+    name = record.get("categories_dtype", record.get("dtype"))
+    return _NARROW_FLOATS.get(name) if isinstance(name, str) else None
+
+
+def as_narrow_levels(values, record):
+    """``values`` (objects) with their floats as the column holds them, where
+    its levels are float32 or float16: 0.1 is 0.10000000149011612 there."""
+    narrow = narrow_float(record)
+    if narrow is None:
+        return values
+    floats = (float, np.floating)
+    return np.array(
+        [float(np.asarray(v, dtype=narrow)) if isinstance(v, floats) else v
+         for v in values], dtype=object,
+    )  # fmt: skip
 
 
 def _level_key(level):
@@ -1928,6 +1970,7 @@ class TableMap:
                 )
             if codec.kind == "category":
                 values, missing = _level_values(column, missing)
+                values = as_narrow_levels(values, codec.dtype)
                 code = None if unseen == "raise" else -1
                 try:
                     codes = codec.codec.codes(values, missing, code)

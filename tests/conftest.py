@@ -28,6 +28,28 @@ def fitted_sampler():
     return GANSampler(**FAST, random_state=0).fit(X)
 
 
+# The tests run in worker processes, one per core (pytest-xdist's -n auto,
+# set in pyproject.toml), at most 8: each imports torch, and a small fit
+# gains nothing from more. Each worker's torch takes its share of the cores,
+# not all of them, so that workers do not wait on each other's threads.
+_MAX_WORKERS = 8
+
+
+def pytest_xdist_auto_num_workers(config):
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own rule reads it
+    if hasattr(os, "sched_getaffinity"):  # the cores this process may use
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, _MAX_WORKERS))
+
+
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+if _WORKERS:
+    torch.set_num_threads(max(1, torch.get_num_threads() // _WORKERS))
+
+
 # On a machine that is there to test the GPU, a missing GPU is a failure, not
 # a reason to skip: GANSAMPLER_REQUIRE_CUDA=1 says so.
 REQUIRE_CUDA = os.environ.get("GANSAMPLER_REQUIRE_CUDA", "") == "1"

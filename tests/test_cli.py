@@ -1041,6 +1041,67 @@ def test_condition_errors_are_one_line(mixed, condition, fragments, monkeypatch,
     assert_one_line_error(subprocess.CompletedProcess([], code, "", err), *fragments)
 
 
+def test_float32_and_decimal_levels_are_named_and_scored_as_text_reads_them(
+    tmp_path, monkeypatch, capsys
+):
+    # A Parquet file's float32 levels (0.1 is 0.10000000149011612) were
+    # never named by --condition w=0.1, and a CSV file's 0.1 and 1.1 were
+    # levels never seen to evaluate and score (1.1 is no Decimal("1.10")).
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({
+        "x": rng.normal(size=120).round(2),
+        "w": rng.choice([0.1, 0.2, 0.7], 120).astype("float32"),
+        "price": [decimal.Decimal(v) for v in rng.choice(["1.10", "2.20"], 120)],
+    })  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapseWarning)
+        sampler = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0,
+                             categorical_columns=["w", "price"]).fit(frame)  # fmt: skip
+    sampler.save("m.safetensors")
+    code = main(["sample", "m.safetensors", "-n", "20", "--seed", "1", "--condition",
+                 "w=0.1", "--condition", "price=1.1", "-o", "s.parquet"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    drawn = pd.read_parquet("s.parquet")
+    assert set(drawn["w"]) == {np.float32(0.1)}
+    assert set(drawn["price"]) == {decimal.Decimal("1.10")}
+    as_text = frame.astype({"w": "float64", "price": "float64"})
+    as_text["w"] = as_text["w"].round(6)
+    assert sampler.score(as_text) == pytest.approx(sampler.score(frame))
+    as_text.to_csv("rows.csv", index=False)
+    assert main(["evaluate", "m.safetensors", "rows.csv"]) == 0
+    assert "unseen" not in capsys.readouterr().out
+
+
+def test_conditions_name_columns_and_levels_with_spaces_and_equals(
+    tmp_path, monkeypatch, capsys
+):
+    # --condition stripped names and values, and split at the first =.
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"x": np.arange(90.0), " city": [" a", "b ", "c"] * 30,
+                          "k=v": ["p", "q", "r=s"] * 30})  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CollapseWarning)
+        GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0).fit(frame).save(
+            "m.safetensors"
+        )
+    for conditions, column, level in [
+        ([" city= a"], " city", " a"), ([" city=b "], " city", "b "),
+        (["k=v=r=s"], "k=v", "r=s"), (["k=v= q"], "k=v", "q"),
+    ]:  # fmt: skip
+        options = [part for c in conditions for part in ("--condition", c)]
+        code = main(["sample", "m.safetensors", "-n", "5", *options, "-o", "s.parquet"])
+        assert code == 0, capsys.readouterr().err
+        assert set(pd.read_parquet("s.parquet")[column]) == {level}, conditions
+    # A name that is none of them is shown with its spaces.
+    assert main(["sample", "m.safetensors", "--condition", "city=a"]) == 1
+    assert "its columns are x, ' city', 'k=v'." in capsys.readouterr().err
+
+
 def test_an_empty_value_asks_a_column_of_numbers_for_missing_rows(mixed):
     pd = pytest.importorskip("pandas")
     result = run("sample", "members.safetensors", "-n", "20", "--seed", "5",

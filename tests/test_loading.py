@@ -1221,6 +1221,13 @@ def test_draw_settings_changed_after_fit_are_saved_as_they_are(tmp_path):
         assert getattr(loaded, name) == getattr(sampler, name), name
     pd.testing.assert_frame_equal(loaded.sample(200, random_state=1),
                                   sampler.sample(200, random_state=1))  # fmt: skip
+    # One that a draw refuses is refused by save, which would write a file
+    # that load refuses; the earlier file stays.
+    before = (tmp_path / "m.safetensors").read_bytes()
+    sampler.set_params(n_threads=0)
+    with pytest.raises(ValueError, match="'n_threads' parameter of GANSampler"):
+        sampler.save(tmp_path / "m.safetensors")
+    assert (tmp_path / "m.safetensors").read_bytes() == before
 
 
 @pytest.mark.parametrize("unnamed", ["discriminator", "optimizer"])
@@ -1440,7 +1447,7 @@ def test_a_forged_buffer_is_counted_before_memory_is_spent(saved, tmp_path):
         }  # fmt: skip
 
     (tmp_path / "forged").write_bytes(rewritten(saved, edit_config=forge))
-    with pytest.raises(ValueError, match="discriminator would need .* The file may"):
+    with pytest.raises(ValueError, match=r"discriminator would need .* The file may"):
         gansampler.load(tmp_path / "forged")
 
 
@@ -1496,7 +1503,9 @@ def test_forged_numbers_past_their_kind_are_clear_errors(
     if key == "format_version":
         payload = rewritten(saved, metadata={key: value})
     else:
-        payload = rewritten(saved, edit_config=lambda c: _set(c, ["fitted", key], value))
+        payload = rewritten(
+            saved, edit_config=lambda c: _set(c, ["fitted", key], value)
+        )
     (tmp_path / "forged").write_bytes(payload)
     with pytest.raises(ValueError, match=message):
         gansampler.load(tmp_path / "forged")
