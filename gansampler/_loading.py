@@ -194,6 +194,10 @@ def _decode_labels(encoded):
     if dtype.kind not in LABEL_DTYPES:
         raise ValueError(f"labels of dtype {dtype} are not allowed")
     labels = np.array(values, dtype=dtype)
+    # Each as saved: NumPy would cast 0.5 in labels of integers to 0.
+    if any(type(back) is not type(value) or (back != value and back == back)
+           for back, value in zip(labels.tolist(), values, strict=True)):  # fmt: skip
+        raise ValueError(f"the class labels are not all of their dtype {dtype}")
     if len(set(labels.tolist())) != len(labels):
         raise ValueError("the class labels are not unique")
     return labels

@@ -669,6 +669,16 @@ BAD_FILES = {
         ),
         "not unique",
     ),
+    # NumPy cast them to 0, 1 and 2: labels the model never had.
+    "labels-cast-by-their-dtype": (
+        lambda p: rewritten(
+            p,
+            edit_config=lambda c: c["fitted"]["classes"].update(
+                dtype="<i8", values=[0.5, 1.5, 2.5]
+            ),
+        ),
+        "not all of their dtype int64",
+    ),
     "name-of-y-not-a-name": (
         lambda p: rewritten(
             p, edit_config=lambda c: _set(c, ["fitted", "y_name"], ["a", "b"])
