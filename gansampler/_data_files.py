@@ -144,6 +144,11 @@ def _select(names, columns, path):
         return list(range(len(names)))
     positions = []
     for column in columns:
+        if names.count(column) > 1:  # which of them is meant?
+            raise ColumnsError(
+                f"{path}: column {column!r} appears twice in the header; rename "
+                "one of them."
+            )
         if column in names:
             positions.append(names.index(column))
         else:
@@ -183,7 +188,11 @@ def _read_csv(path, columns, delimiter, header, reservoir=None, mixed=False,
     except OSError as exc:
         raise DataFileError(f"{path}: {exc.strerror}.") from None
     except UnicodeDecodeError:
-        raise DataFileError(f"{path}: not a UTF-8 text file.") from None
+        raise DataFileError(
+            f"{path}: not a UTF-8 text file (a spreadsheet's CSV in another "
+            "encoding?): save it as CSV UTF-8, or convert it, e.g. with "
+            "iconv -f cp1252 -t utf-8."
+        ) from None
     except csv.Error as exc:
         raise DataFileError(f"{path}: not a table of rows ({exc}).") from None
 
@@ -253,18 +262,28 @@ def _numbers_among(records):
 def _comma_or_semicolon(lines):
     """The delimiter of a file that its first ``lines`` show: ``","`` where
     the first line has no field boundary at a semicolon; else ``";"`` where
-    every comma below the first line (a header's names hold commas of their
-    own) is a decimal comma (1,5), or where the semicolons split the lines
-    into as many fields each and the commas do not; else ``","``."""
+    semicolons split the rows below it and every comma there (a header's
+    names hold commas of their own) is a decimal comma (1,5), or where the
+    semicolons split the lines into as many fields each and the commas do
+    not, or into more; else ``","``."""
     lines = [line for line in lines if line.strip()]
     rows = list(csv.reader(lines, delimiter=";"))
     if not rows or len(rows[0]) < 2:
         return ","
-    if not any(_NOT_DECIMAL_COMMA.search(line) for line in lines[1:] or lines):
+    # Decimal commas in rows that semicolons split (a header's semicolon in
+    # a file of commas, "dose (mg;kg)", splits none of them).
+    split = any(len(row) > 1 for row in rows[1:]) or len(rows) == 1
+    if split and not any(
+        _NOT_DECIMAL_COMMA.search(line) for line in lines[1:] or lines
+    ):
         return ";"
     by_semicolon = {len(row) for row in rows}
-    by_comma = {len(row) for row in csv.reader(lines)}
-    return ";" if len(by_semicolon) == 1 and len(by_comma) > 1 else ","
+    by_comma = [len(row) for row in csv.reader(lines)]
+    if len(by_semicolon) != 1:
+        return ","
+    # Both split every line alike ("Dupont, Jean;Lyon;30"): the one that
+    # makes more fields.
+    return ";" if len(set(by_comma)) > 1 or len(rows[0]) > by_comma[0] else ","
 
 
 def _csv_start(reader, path, columns, header, delimiter):
@@ -346,11 +365,53 @@ def _is_blank(row):
     return not row or (len(row) == 1 and row[0] != "" and not row[0].strip())
 
 
+class _Lines:
+    """The lines of a file, as a CSV reader takes them, saying when they ran
+    out: a record that the reader gives after that was cut by the end of
+    the file, in a quoted field never closed."""
+
+    def __init__(self, handle):
+        self._lines = iter(handle)
+        self.done = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self._lines)
+        except StopIteration:
+            self.done = True
+            raise
+
+
+def _records(handle, path, delimiter):
+    """A CSV reader of ``handle`` and its records: a quoted field that the
+    end of the file cuts (a quote never closed, which would swallow every
+    line after it into one cell) is an error that names its line."""
+    lines = _Lines(handle)
+    reader = csv.reader(lines, delimiter=delimiter)
+
+    def records():
+        start = 1
+        for record in reader:
+            if lines.done:
+                raise DataFileError(
+                    f"{path}, line {start}: a quoted field opened there is never "
+                    "closed (a quote missing?): the rest of the file would be "
+                    "one cell."
+                )
+            yield record
+            start = reader.line_num + 1
+
+    return reader, records()
+
+
 def _parse_csv(handle, path, columns, delimiter, header, reservoir=None,
                codes_are_text=True):  # fmt: skip
-    reader = csv.reader(handle, delimiter=delimiter)
+    reader, records = _records(handle, path, delimiter)
     names, rows, positions, header = _csv_start(
-        reader, path, columns, header, delimiter
+        records, path, columns, header, delimiter
     )
     values = array.array("d")
     block_size = _BLOCK_ROWS * len(positions)
@@ -413,9 +474,9 @@ def _parse_mixed_csv(handle, path, columns, delimiter, header, reservoir,
     """Read a CSV file's rows as text, a block at a time, and type its
     columns once the rows are kept."""
     pd = _pandas(path, "Reading a table with text or missing values")
-    reader = csv.reader(handle, delimiter=delimiter)
+    reader, records = _records(handle, path, delimiter)
     names, rows, positions, header = _csv_start(
-        reader, path, columns, header, delimiter
+        records, path, columns, header, delimiter
     )
     kept = _KeptRows(pd, reservoir, positions)
     block, n_empty = [], 0
@@ -620,6 +681,7 @@ def _typed_column(pd, cells, name, path, decimal_comma=False, text=False):
                                   utc=several).array  # fmt: skip
         except (ValueError, TypeError):  # not dates after all (2024-13-45)
             pass
+    _warn_of_stray_dates(pd, present, name, path)
     _warn_of_stray_cells(pd, present, numbers, name, path)
     return _text(pd, cells, missing)
 
@@ -642,6 +704,27 @@ def _warn_of_stray_cells(pd, present, numbers, name, path):
         f"{int(stray.sum())} of its {len(present)} filled cells are not numbers "
         f"(the first: {present[stray].iloc[0]!r}). Correct those cells, or empty "
         "them (a missing value), to learn the column as numbers.",
+        UserWarning,
+        stacklevel=1,
+    )
+
+
+def _warn_of_stray_dates(pd, present, name, path):
+    """Warn where a column read as text is dates but for a few cells (a
+    date that is none, 2024-02-30, or a word), naming the first."""
+    dates = present.str.fullmatch(_ISO_DATE.pattern).to_numpy(dtype=bool)
+    if not len(present) or dates.mean() < _MOSTLY_NUMBERS:
+        return
+    read = pd.to_datetime(present.where(dates), format="ISO8601", errors="coerce",
+                          utc=True)  # fmt: skip
+    stray = np.asarray(read.isna(), dtype=bool)
+    if not stray.any():
+        return
+    warnings.warn(
+        f"{path}: column {name!r} is read as text, so learned as categories: "
+        f"{int(stray.sum())} of its {len(present)} filled cells are not dates "
+        f"(the first: {present[stray].iloc[0]!r}). Correct those cells, or empty "
+        "them (a missing value), to learn the column as dates.",
         UserWarning,
         stacklevel=1,
     )

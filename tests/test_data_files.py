@@ -10,6 +10,7 @@ from hypothesis.extra import numpy as hnp
 from gansampler import RowReservoir
 from gansampler._data_files import (
     MISSING_MARKERS,
+    ColumnsError,
     DataFileError,
     MixedTableError,
     check_writable,
@@ -243,6 +244,52 @@ def test_semicolons_inside_text_keep_commas_the_delimiter(tmp_path):
     path = write(tmp_path, "a.csv", 'name,notes\nbob,"a;b"\nann,c;d\n')
     X, names, _ = read_table(path, mixed=True)
     assert names == ["name", "notes"] and X["notes"].tolist() == ["a;b", "c;d"]
+
+
+def test_a_header_whose_names_hold_commas_keeps_semicolons_the_delimiter(tmp_path):
+    # Both split every line alike ("Nom, prenom;Ville;Age" and its rows):
+    # commas made two columns of three.
+    pytest.importorskip("pandas")
+    rows = "".join(f"Dupont, Jean;Lyon;{20 + i}\n" for i in range(5))
+    X, names, _ = read_table(write(tmp_path, "a.csv", "Nom, prenom;Ville;Age\n" + rows),
+                             mixed=True)  # fmt: skip
+    assert names == ["Nom, prenom", "Ville", "Age"] and X["Age"].tolist()[0] == 20
+
+
+def test_a_header_whose_names_hold_semicolons_keeps_commas_the_delimiter(tmp_path):
+    # 1,2 below it looked like a decimal comma: the file was refused, with
+    # "1 fields where the header has 2".
+    X, names, _ = read_table(write(tmp_path, "a.csv", "dose (mg;kg),w\n1,2\n3,4\n"))
+    assert names == ["dose (mg;kg)", "w"] and X.tolist() == [[1, 2], [3, 4]]
+
+
+@pytest.mark.parametrize("mixed", [False, True])
+def test_a_quote_never_closed_names_its_line(tmp_path, mixed):
+    # The rest of the file was read as one cell: 21 rows of 200 were fitted.
+    lines = [f"{20 + i % 40},{'Paris' if i != 20 else chr(34) + 'Lyon'}"
+             for i in range(200)]  # fmt: skip
+    path = write(tmp_path, "a.csv", "age,city\n" + "\n".join(lines) + "\n")
+    with pytest.raises(DataFileError, match="line 22: a quoted field opened there"):
+        read_table(path, mixed=mixed, columns=None if mixed else ["age"])
+    # Closed on a later line, it is a cell of two lines, as CSV has them.
+    path = write(tmp_path, "b.csv", 'age,city\n20,"Ly\non"\n30,Nice\n')
+    X, _, _ = read_table(path, mixed=True)
+    assert X["city"].tolist() == ["Ly\non", "Nice"]
+
+
+def test_a_column_named_twice_is_refused_when_columns_name_it(tmp_path):
+    path = write(tmp_path, "a.csv", "a,b,a\n1,2,3\n4,5,6\n")
+    with pytest.raises(ColumnsError, match="column 'a' appears twice in the header"):
+        read_table(path, columns=["a", "b"])
+
+
+def test_a_few_cells_that_are_no_dates_are_named(tmp_path):
+    pytest.importorskip("pandas")
+    days = "".join(f"2024-01-{1 + i % 28:02d}\n" for i in range(30))
+    path = write(tmp_path, "a.csv", "day\n" + days + "2024-02-30\n")
+    with pytest.warns(UserWarning, match=r"1 of its 31 filled cells are not dates "
+                      r"\(the first: '2024-02-30'\)"):  # fmt: skip
+        read_table(path, mixed=True)
 
 
 def test_a_field_beyond_the_csv_limit_names_the_file(tmp_path):
