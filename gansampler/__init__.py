@@ -5,7 +5,7 @@ package (and running ``gansampler --help``) does not import torch; and so is
 ``__version__``, which reads the installed package's metadata.
 """
 
-import importlib
+import importlib as _importlib
 
 __all__ = [
     "ColumnStatistics",
@@ -43,6 +43,8 @@ _HOMES = {
     "iter_rows": "._drawing",
     "load": "._loading",
     "metrics": ".metrics",
+    # Reached as an attribute, not imported by *: it needs matplotlib to draw.
+    "plotting": ".plotting",
 }
 
 
@@ -50,11 +52,13 @@ def __getattr__(name):
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'gansampler' has no attribute {name!r}")
-    module = importlib.import_module(home, __name__)
+    module = _importlib.import_module(home, __name__)
     value = module if home.lstrip(".") == name else getattr(module, name)
     globals()[name] = value
     return value
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
+    # The public names, loaded or not: no private helper of this module.
+    loaded = {name for name in globals() if not name.startswith("_")}
+    return sorted(loaded | set(__all__) | set(_HOMES))

@@ -371,6 +371,9 @@ def _fit_sample(base, X, label, n_samples, seeds):
     sampler = clone(base)
     if "random_state" in sampler.get_params():
         sampler.set_params(random_state=fit_seed)
+    if sampler.get_params().get("verbose"):
+        # The fits' logs follow each other: say whose each is.
+        print(f"Class {label!r} ({len(X):,} rows):", flush=True)
     try:
         with warnings.catch_warnings():
             # A class's few rows make most levels of a column rare, which

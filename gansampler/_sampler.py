@@ -2,6 +2,7 @@
 
 import copy
 import functools
+import importlib.util
 import math
 from collections.abc import Mapping
 from contextlib import nullcontext
@@ -664,12 +665,19 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
 
-    mean_ = _fitted_by_data_map("mean_", "Mean of each feature.")
-    scale_ = _fitted_by_data_map("scale_", "Standard deviation of each feature.")
-    constant_features_ = _fitted_by_data_map("constant_features_", "Constant features.")
-    data_min_ = _fitted_by_data_map("data_min_", "Minimum of each feature.")
-    data_max_ = _fitted_by_data_map("data_max_", "Maximum of each feature.")
-    decimals_ = _fitted_by_data_map("decimals_", "Recorded decimal places.")
+    # Of the columns of numbers only (all of a plain table's), in order.
+    mean_ = _fitted_by_data_map("mean_", "Mean of each column of numbers.")
+    scale_ = _fitted_by_data_map(
+        "scale_", "Standard deviation of each column of numbers."
+    )
+    constant_features_ = _fitted_by_data_map(
+        "constant_features_", "Whether each column of numbers is constant."
+    )
+    data_min_ = _fitted_by_data_map("data_min_", "Minimum of each column of numbers.")
+    data_max_ = _fitted_by_data_map("data_max_", "Maximum of each column of numbers.")
+    decimals_ = _fitted_by_data_map(
+        "decimals_", "Decimal places recorded for each column of numbers."
+    )
 
     @property
     def quantile_transformer_(self):
@@ -1388,7 +1396,10 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     if split is not None:
         _check_callbacks_beside_the_check(callbacks)
     if params["verbose"] >= 2:
-        progress = ProgressBar(batches_per_epoch=params["steps_per_epoch"])
+        # A notebook's bar is a widget, which needs ipywidgets (no dependency
+        # of ours): without it, the bar of text, where tqdm would fail.
+        progress = ProgressBar(batches_per_epoch=params["steps_per_epoch"],
+                               detect_notebook=_has_widgets())  # fmt: skip
         callbacks.append(("progress_bar", progress))
     net = GANNet(
         **players,
@@ -1534,6 +1545,11 @@ def _check_callback(entry, *, verbose=0):
             "instances (or classes) of skorch.callbacks.Callback."
         )
     check_gan_callback(callback)
+
+
+def _has_widgets():
+    """Whether ipywidgets, which a notebook's progress bar needs, imports."""
+    return importlib.util.find_spec("ipywidgets") is not None
 
 
 def _callback_of(entry):

@@ -114,6 +114,13 @@ def test_every_public_name_is_reachable():
     assert set(gansampler.__all__) <= set(dir(gansampler))
     for name in gansampler.__all__:
         assert getattr(gansampler, name) is not None
+    # The plotting module, as the others; no private helper in dir().
+    assert gansampler.plotting.plot_history
+    assert "plotting" in dir(gansampler)
+    assert not [name for name in dir(gansampler) if name.startswith("_")
+                and name not in ("__version__", "__doc__", "__name__", "__file__",
+                                 "__path__", "__package__", "__spec__", "__loader__",
+                                 "__builtins__", "__cached__", "__all__")]  # fmt: skip
     try:
         gansampler.no_such_name  # noqa: B018
     except AttributeError as exc:

@@ -44,6 +44,15 @@ def test_fit_resample_balances_and_keeps_the_original_rows_first():
     assert X_res.dtype == X.dtype and y_res.dtype == y.dtype
 
 
+def test_the_logs_of_the_fits_of_each_class_say_whose_they_are(capsys):
+    X, y = make_data()
+    resampler(sampler=GANSampler(**FAST, verbose=1), per_class=True).fit_resample(X, y)
+    out = capsys.readouterr().out
+    assert out.index("Class 1 (30 rows):") < out.index("Class 2 (12 rows):")
+    resampler(per_class=True).fit_resample(X, y)
+    assert capsys.readouterr().out == ""
+
+
 def test_fitted_attributes_describe_what_was_generated():
     X, y = make_data()
     fitted = resampler(per_class=True)
