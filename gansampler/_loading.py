@@ -389,7 +389,10 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         # Training from here starts from the averaged weights.
         net.generator_.load_state_dict(net.generator_ema_.state_dict())
     net.history_ = _rebuild_history(fitted["history"], tensors, prefix + "history.")
-    net.n_rounds_ = n_iter
+    n_rounds = fitted.get("n_rounds", n_iter)
+    if not _is_count(n_rounds, n_iter):
+        raise ValueError(f"the rounds {n_rounds!r} are not a count from {n_iter}")
+    net.n_rounds_ = n_rounds
     if classes is not None:
         sampler.classes_ = classes
         sampler.y_name_ = y_name
@@ -398,7 +401,7 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     sampler.device_ = str(net.device)
     sampler.net_ = net
     sampler.history_ = net.history
-    sampler.n_iter_ = net.n_rounds_
+    sampler.n_iter_ = n_iter
     sampler.best_epoch_ = best_epoch
     n_fingerprints = fitted.get("n_fingerprints")
     if n_fingerprints is not None:

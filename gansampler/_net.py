@@ -574,6 +574,10 @@ class GANNet(NeuralNet):
         super().set_params(**kwargs)
         if not getattr(self, "initialized_", False):
             return self
+        if "callbacks" in kwargs:
+            # skorch built them before it set the new list: the next call
+            # would run (and check) the old ones.
+            self.initialize_callbacks()
         # skorch sets such a rate on the optimizer and keeps no attribute of
         # it: the players whose rate was set on its own are remembered here,
         # until their optimizers are built again.
@@ -591,27 +595,34 @@ class GANNet(NeuralNet):
 
     def fit(self, X, y=None, **fit_params):
         warm = self.warm_start and self.initialized_  # keeps its networks
+        X, y = _as_rows(X), _as_codes(y)
         if self.n_features is None and np.ndim(X) == 2 and not warm:
             self.n_features_in_ = np.shape(X)[1]
+        # Refused before skorch builds the networks afresh: a refused call
+        # leaves a trained net as it was.
+        self._check_inputs(X, y)
         return super().fit(X, y, **fit_params)
 
-    def partial_fit(self, X, y=None, classes=None, **fit_params):
-        if isinstance(X, list | tuple):
-            X = np.asarray(X)
-        if isinstance(y, list | tuple):
-            y = np.asarray(y)
-        X = _as_float32(X)
-        if not self.initialized_ and self.n_features is None and np.ndim(X) == 2:
-            self.n_features_in_ = np.shape(X)[1]
+    def _check_inputs(self, X, y):
+        """Refuse rows and class codes that training would fail on; the
+        share of each class among the codes (None without)."""
         self._check_rows(X)
         if (y is None) != (not self.n_classes):
             raise ValueError(
                 f"GANNet(n_classes={self.n_classes}) needs "
                 + ("class codes y in fit." if self.n_classes else "no y in fit.")
             )
-        shares = None if y is None else self._class_shares(y, len(X))
+        return None if y is None else self._class_shares(y, len(X))
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        X, y = _as_rows(X), _as_codes(y)
+        if not self.initialized_ and self.n_features is None and np.ndim(X) == 2:
+            self.n_features_in_ = np.shape(X)[1]
+        shares = self._check_inputs(X, y)
         if not self.initialized_:  # first: it resets the class shares
             self.initialize()
+        else:  # settings set since (set_params checks none of them)
+            self.check_settings()
         self.check_monitors()
         self.initialize_optimizers()
         # Rounds and snapshots of an earlier call that ended in an exception
@@ -628,10 +639,15 @@ class GANNet(NeuralNet):
         self.best_epoch_ = None
         # The classes are drawn at their shares in this call's rows, in its
         # rounds and after (where training fails part-way, as it trained).
+        rounds, prior = self.n_rounds_, self.class_prior_
         if shares is not None:
             self.class_prior_ = shares
         try:
             super().partial_fit(X, y, classes, **fit_params)
+        except BaseException:
+            if self.n_rounds_ == rounds:  # refused before a round (the split)
+                self.class_prior_ = prior
+            raise
         finally:
             # Also where training raised, which skips on_train_end.
             self._forget_training()
@@ -1293,6 +1309,17 @@ def _cloned(state):
 
 # What the held-out check records each epoch (see validation_step).
 _HELD_OUT_FIGURES = ("valid_loss", "valid_nn", "valid_ks", "valid_closer")
+
+
+def _as_codes(y):
+    """Class codes given as a list as an array; anything else as it is."""
+    return np.asarray(y) if isinstance(y, list | tuple) else y
+
+
+def _as_rows(X):
+    """Rows given as a list as an array, rows of numbers as float32 (see
+    _as_float32); anything else as it is."""
+    return _as_float32(_as_codes(X))
 
 
 def _as_float32(X):

@@ -324,6 +324,9 @@ def _sampler_state(sampler, tensors, prefix, training_state):
         "device": str(sampler.device_),
         "seed": net.random_state,
         "n_iter": int(sampler.n_iter_),
+        # The rounds played, training that went on after fit included
+        # (0.36 on): the average's and R1's schedules read them.
+        "n_rounds": int(net.n_rounds_),
         # The rows the "auto" settings were sized to, and the epoch kept.
         "n_rows": _count_or_none(getattr(sampler, "n_samples_fit_", None)),
         "best_epoch": _count_or_none(getattr(sampler, "best_epoch_", None)),

@@ -184,6 +184,22 @@ def test_training_state_lets_training_go_on_exactly(table, tmp_path):
     assert_same_sampler(sampler, loaded)
 
 
+def test_training_that_went_on_before_the_save_goes_on_exactly(table, tmp_path):
+    # The file held fit's rounds (n_iter_), not the net's: the average's and
+    # R1's schedules of the loaded model went on from fewer.
+    X, _ = table
+    sampler = GANSampler(**TINY, random_state=0).fit(X)
+    Z = sampler.table_map_.encode(X)
+    sampler.net_.partial_fit(Z)
+    sampler.save(tmp_path / "model.safetensors", training_state=True)
+    loaded = gansampler.load(tmp_path / "model.safetensors")
+    assert loaded.net_.n_rounds_ == sampler.net_.n_rounds_
+    assert loaded.n_iter_ == sampler.n_iter_
+    for model in (sampler, loaded):
+        model.net_.partial_fit(Z)
+    assert_same_sampler(sampler, loaded)
+
+
 def test_optimizers_load_with_the_device_flags_of_this_machine(
     table, tmp_path, monkeypatch
 ):

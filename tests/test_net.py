@@ -580,6 +580,58 @@ def test_partial_fit_refuses_rows_that_are_not_the_networks():
     assert net.n_rounds_ > rounds
 
 
+def test_a_refused_fit_or_partial_fit_leaves_the_trained_net_as_it_was():
+    from gansampler import GANSampler
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(200, 2)), rng.choice([0, 1], 200, p=[0.9, 0.1])
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=3, random_state=0).fit(X)
+    net, before = sampler.net_, sampler.sample(3, random_state=0)
+    # skorch built the networks afresh, then the rows were refused.
+    for rows in (np.zeros((5, 1)), np.full((5, 2), np.nan), np.zeros((0, 2))):
+        with pytest.raises(ValueError, match="networks' space"):
+            net.fit(rows)
+    assert net.n_rounds_ == 6 and len(net.history) == 2
+    np.testing.assert_array_equal(sampler.sample(3, random_state=0), before)
+    # A split of the held-out check that fails before a round (a class of
+    # one row) left the class shares of the refused rows.
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=3, early_stopping=True,
+                         random_state=0).fit(X, y)  # fmt: skip
+    prior = sampler.net_.class_prior_.copy()
+    rows = sampler.table_map_.encode(X[:40])
+    with pytest.raises(ValueError):
+        sampler.net_.partial_fit(rows, np.array([0] * 39 + [1]))
+    np.testing.assert_array_equal(sampler.net_.class_prior_, prior)
+
+
+def test_settings_and_callbacks_set_between_calls_are_those_of_the_next():
+    from skorch.callbacks import EarlyStopping, LRScheduler
+
+    from gansampler import GANSampler
+
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    sampler = GANSampler(max_epochs=2, steps_per_epoch=3, random_state=0).fit(X)
+    net, rows = sampler.net_, sampler.table_map_.encode(X)
+    # The list set was built at the call after next: the next ran the old.
+    stop = EarlyStopping(monitor="generator_loss", patience=0, threshold=10)
+    net.set_params(callbacks=[("stop", stop)], max_epochs=5)
+    net.partial_fit(rows)
+    assert "stop" in dict(net.callbacks_) and len(net.history) == 3
+    rounds = net.n_rounds_
+    net.set_params(callbacks=[LRScheduler()])
+    with pytest.raises(TypeError, match="LRScheduler"):
+        net.partial_fit(rows)
+    assert net.n_rounds_ == rounds
+    net.set_params(callbacks=None)
+    # Settings that training would fail on deep inside (a division by zero).
+    for setting in ({"r1_interval": 0}, {"batch_size": 0}, {"ema_decay": 1.5}):
+        rounds = net.n_rounds_
+        with pytest.raises(ValueError, match=next(iter(setting))):
+            net.set_params(**setting).partial_fit(rows)
+        assert net.n_rounds_ == rounds
+        net.set_params(r1_interval=1, batch_size=64, ema_decay=0.999)
+
+
 def test_rows_skorch_reads_and_a_warm_net_s_width_are_checked_as_before():
     from skorch.dataset import Dataset
 
