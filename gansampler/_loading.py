@@ -388,6 +388,11 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     if "generator" not in states:
         # Training from here starts from the averaged weights.
         net.generator_.load_state_dict(net.generator_ema_.state_dict())
+    # Without the discriminator's weights, training that goes on starts it
+    # afresh: partial_fit says so.
+    net.fresh_discriminator_ = (
+        "discriminator" not in states or "discriminator" in dropped
+    )
     net.history_ = _rebuild_history(fitted["history"], tensors, prefix + "history.")
     n_rounds = fitted.get("n_rounds", n_iter)
     if not _is_count(n_rounds, n_iter):

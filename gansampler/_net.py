@@ -566,6 +566,16 @@ class GANNet(NeuralNet):
         return self
 
     def set_params(self, **kwargs):
+        swapped = [key for key in kwargs if key in PLAYER_OPTIMIZERS]
+        if swapped and getattr(self, "initialized_", False):
+            # skorch fails on it deep inside ("Something went wrong"), and
+            # would keep the setting without using it.
+            raise ValueError(
+                f"{swapped[0]} of a net already built is not changed: set the "
+                "sampler's optimizer (GANSampler.set_params(optimizer=...)) and "
+                "fit again, or change its settings (set_params("
+                f"{swapped[0]}__lr=...))."
+            )
         # skorch sets an optimizer's settings on the optimizer itself.
         if getattr(self, "initialized_", False) and any(
             key == "lr" or key.startswith(PLAYER_OPTIMIZERS) for key in kwargs
@@ -623,6 +633,15 @@ class GANNet(NeuralNet):
             self.initialize()
         else:  # settings set since (set_params checks none of them)
             self.check_settings()
+        if getattr(self, "fresh_discriminator_", False):
+            warn(
+                "This model was saved without its training state: training goes "
+                "on from its averaged generator, with a new discriminator and new "
+                "optimizers, not from where it stopped. Save with "
+                "training_state=True to go on from there.",
+                UserWarning,
+            )
+            self.fresh_discriminator_ = False
         self.check_monitors()
         self.initialize_optimizers()
         # Rounds and snapshots of an earlier call that ended in an exception

@@ -200,6 +200,23 @@ def test_training_that_went_on_before_the_save_goes_on_exactly(table, tmp_path):
     assert_same_sampler(sampler, loaded)
 
 
+def test_training_that_goes_on_without_the_saved_state_says_so(table, tmp_path):
+    X, _ = table
+    sampler = GANSampler(**TINY, random_state=0).fit(X)
+    Z = sampler.table_map_.encode(X)
+    for training_state in (False, True):
+        sampler.save(tmp_path / "m.safetensors", training_state=training_state)
+        loaded = gansampler.load(tmp_path / "m.safetensors")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            loaded.net_.partial_fit(Z)
+            loaded.net_.partial_fit(Z)  # said once
+        said = [
+            w for w in caught if "saved without its training state" in str(w.message)
+        ]
+        assert len(said) == (not training_state)
+
+
 def test_optimizers_load_with_the_device_flags_of_this_machine(
     table, tmp_path, monkeypatch
 ):

@@ -623,6 +623,10 @@ def test_settings_and_callbacks_set_between_calls_are_those_of_the_next():
         net.partial_fit(rows)
     assert net.n_rounds_ == rounds
     net.set_params(callbacks=None)
+    # skorch failed on it ("Something went wrong"), and kept the setting.
+    with pytest.raises(ValueError, match="generator_optimizer of a net already built"):
+        net.set_params(generator_optimizer="sgd")
+    assert net.generator_optimizer != "sgd"
     # Settings that training would fail on deep inside (a division by zero).
     for setting in ({"r1_interval": 0}, {"batch_size": 0}, {"ema_decay": 1.5}):
         rounds = net.n_rounds_
