@@ -397,9 +397,9 @@ def _records(handle, path, delimiter):
         for record in reader:
             if lines.done:
                 raise DataFileError(
-                    f"{path}, line {start}: a quoted field opened there is never "
-                    "closed (a quote missing?): the rest of the file would be "
-                    "one cell."
+                    f"{path}, line {start}: a quoted field of the row that starts "
+                    "there is never closed (a quote missing?): the rest of the "
+                    "file would be one cell."
                 )
             yield record
             start = reader.line_num + 1
@@ -715,6 +715,9 @@ def _warn_of_stray_dates(pd, present, name, path):
     dates = present.str.fullmatch(_ISO_DATE.pattern).to_numpy(dtype=bool)
     if not len(present) or dates.mean() < _MOSTLY_NUMBERS:
         return
+    zoned = present[dates].str.fullmatch(_ZONED_DATE.pattern)
+    if zoned.any() and not zoned.all():
+        return  # refused as dates whatever the other cells hold
     read = pd.to_datetime(present.where(dates), format="ISO8601", errors="coerce",
                           utc=True)  # fmt: skip
     stray = np.asarray(read.isna(), dtype=bool)

@@ -394,9 +394,10 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         "discriminator" not in states or "discriminator" in dropped
     )
     net.history_ = _rebuild_history(fitted["history"], tensors, prefix + "history.")
+    # (Below n_iter where the net was fitted again, afresh, after fit.)
     n_rounds = fitted.get("n_rounds", n_iter)
-    if not _is_count(n_rounds, n_iter):
-        raise ValueError(f"the rounds {n_rounds!r} are not a count from {n_iter}")
+    if not _is_count(n_rounds, 0):
+        raise ValueError(f"the rounds {n_rounds!r} are not a count")
     net.n_rounds_ = n_rounds
     if classes is not None:
         sampler.classes_ = classes

@@ -31,6 +31,7 @@ from skorch.utils import TeeGenerator, to_tensor
 from ._callbacks import EpochFidelity, check_gan_callback, print_table
 from ._compat import Interval, StrOptions, validate_parameter_constraints
 from ._copula import gaussian_copula
+from ._device import resolve_device
 from ._game import Game, gumbel, one_hot, packed, with_labels
 from ._held_out import HeldOut, HeldOutCheck, held_out_loss, one_hot_blocks, rows_of
 from ._losses import GANLoss
@@ -123,15 +124,15 @@ class GANNet(NeuralNet):
 
     Parameters
     ----------
-    generator : type or torch.nn.Module, default=Generator
-        The generator, called with ``n_inputs=noise_dim + n_classes`` and
-        ``n_outputs=n_features`` and the ``generator__*`` settings.
-        Initialised as ``generator_``; ``generator_ema_`` is its moving
-        average.
-    discriminator : type or torch.nn.Module, default=Discriminator
-        The discriminator, called with ``n_inputs=pac * (n_features +
-        n_classes)`` and the ``discriminator__*`` settings. Initialised as
-        ``discriminator_``.
+    generator : type or callable, default=Generator
+        A class (or a function) that builds the generator, called with
+        ``n_inputs=noise_dim + n_classes`` and ``n_outputs=n_features`` and
+        the ``generator__*`` settings. Initialised as ``generator_``;
+        ``generator_ema_`` is its moving average.
+    discriminator : type or callable, default=Discriminator
+        A class (or a function) that builds the discriminator, called with
+        ``n_inputs=pac * (n_features + n_classes)`` and the
+        ``discriminator__*`` settings. Initialised as ``discriminator_``.
     n_features : int or None, default=None
         Number of features of the data; None takes it from the data passed
         to ``fit``.
@@ -322,6 +323,12 @@ class GANNet(NeuralNet):
                 "GANNet needs a device, such as device='cpu' or 'cuda'; "
                 "got device=None."
             )
+        try:
+            kind = torch.device(self.device).type
+        except (RuntimeError, TypeError):
+            kind = None  # skorch says what is no device
+        if kind == "cuda":  # one that is not here: torch's AssertionError
+            resolve_device(str(self.device))
         for name in PLAYER_OPTIMIZERS:
             _resolve_optimizer(getattr(self, name), name)
         blocks = self.blocks
@@ -400,8 +407,9 @@ class GANNet(NeuralNet):
         if self.initialized_ and self.n_features is None:
             width = getattr(self, "n_features_in_", None)
         if X.ndim != 2 or (width is not None and X.shape[1] != width):
+            wanted = "rows" if width is None else f"{width} columns"
             raise ValueError(
-                f"{advice}, {width} columns; got an array of shape {tuple(X.shape)}."
+                f"{advice}, {wanted}; got an array of shape {tuple(X.shape)}."
             )
         if not len(X):
             raise ValueError(f"{advice}; got no rows.")
@@ -566,7 +574,8 @@ class GANNet(NeuralNet):
         return self
 
     def set_params(self, **kwargs):
-        swapped = [key for key in kwargs if key in PLAYER_OPTIMIZERS]
+        swapped = [key for key in kwargs if key in PLAYER_OPTIMIZERS
+                   and kwargs[key] != getattr(self, key, None)]  # fmt: skip
         if swapped and getattr(self, "initialized_", False):
             # skorch fails on it deep inside ("Something went wrong"), and
             # would keep the setting without using it.
@@ -606,11 +615,19 @@ class GANNet(NeuralNet):
     def fit(self, X, y=None, **fit_params):
         warm = self.warm_start and self.initialized_  # keeps its networks
         X, y = _as_rows(X), _as_codes(y)
+        before = self.__dict__.get("n_features_in_")
         if self.n_features is None and np.ndim(X) == 2 and not warm:
             self.n_features_in_ = np.shape(X)[1]
         # Refused before skorch builds the networks afresh: a refused call
-        # leaves a trained net as it was.
-        self._check_inputs(X, y)
+        # leaves a trained net as it was, its width too.
+        try:
+            self._check_inputs(X, y)
+        except Exception:
+            if before is None:
+                self.__dict__.pop("n_features_in_", None)
+            else:
+                self.n_features_in_ = before
+            raise
         return super().fit(X, y, **fit_params)
 
     def _check_inputs(self, X, y):

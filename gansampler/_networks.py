@@ -38,7 +38,7 @@ def _make_activation(activation: str | Callable[[], nn.Module]) -> nn.Module:
         return module
     try:
         return ACTIVATIONS[activation]()
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: a name that does not hash (a list)
         raise ValueError(
             f"Unknown activation {activation!r}; use one of {sorted(ACTIVATIONS)} "
             "or a callable that returns a torch.nn.Module."

@@ -457,7 +457,9 @@ class DataMap:
                 f"got {type(statistics).__name__}."
             )
         with float32_sums():
-            X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
+            # One row has no spread to learn, nor quantiles to map between.
+            X = check_array(X, dtype=[np.float64, np.float32], input_name="X",
+                            ensure_min_samples=2, estimator=self)  # fmt: skip
         if observed is not None:
             observed = np.asarray(observed, dtype=bool)
             if observed.shape != X.shape or not observed.any(axis=0).all():
@@ -676,6 +678,12 @@ class DataMap:
             )
         self.__dict__.update(state)
 
+    def _check_fitted(self):
+        if not hasattr(self, "mean_"):
+            raise NotFittedError(
+                "This DataMap is not fitted yet: call fit with the data first."
+            )
+
     def to_network(self, X):
         """Map rows of data to the networks' space (float64).
 
@@ -683,10 +691,7 @@ class DataMap:
         value that the quantiles repeat, is drawn with ``random_state``: the
         same rows map to the same scores.
         """
-        if not hasattr(self, "mean_"):
-            raise NotFittedError(
-                "This DataMap is not fitted yet: call fit with the data first."
-            )
+        self._check_fitted()
         with float32_sums():
             X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=0,
                             input_name="X")  # fmt: skip
@@ -758,6 +763,7 @@ class DataMap:
         GANSamplerError
             When ``Z`` holds NaN or infinite values.
         """
+        self._check_fitted()
         Z = np.asarray(Z, dtype=np.float64)
         if not len(Z):
             Z = Z.reshape(0, self.n_features_)
@@ -812,6 +818,7 @@ class DataMap:
         >>> X.dtype, X.ravel().tolist()
         (torch.float32, [2.0, 1.0, 3.0])
         """
+        self._check_fitted()
         tables = self._device_tables(Z.device)
         with torch.no_grad():
             Z = Z.to(torch.float64)
@@ -848,6 +855,7 @@ class DataMap:
     def state(self):
         """The fitted map as settings (JSON) and arrays (by name): what
         :meth:`from_state` rebuilds it from."""
+        self._check_fitted()
         arrays = {}
         n_features = self.n_features_
         levels = getattr(self, "discrete_levels_", None) or [None] * n_features

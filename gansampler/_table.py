@@ -32,13 +32,14 @@ import decimal
 import math
 import sys
 import warnings
-from numbers import Number
+from numbers import Integral, Number
 
 import numpy as np
 import torch
 
 from ._atomic import kept_on_failure
-from ._params import given_settings
+from ._compat import validate_parameter_constraints
+from ._params import CONSTRAINTS, given_settings
 from ._preprocessing import DataMap, ValuesTooLargeError
 from ._validation import (
     check_two_dimensional,
@@ -47,7 +48,7 @@ from ._validation import (
     is_missing,
 )
 from ._warnings import warn
-from .exceptions import IdentifierWarning, TooManyLevelsError
+from .exceptions import IdentifierWarning, NotFittedError, TooManyLevelsError
 
 __all__ = [
     "MIN_LEVEL_ROWS",
@@ -1594,6 +1595,20 @@ class TableMap:
             return self._fit(X, statistics)
 
     def _fit(self, X, statistics):
+        # The estimator's constraints (a string of names is no list of them),
+        # and an int seed, as DataMap takes.
+        names = ("preprocessing", "categorical_columns", "max_categories")
+        validate_parameter_constraints(
+            {name: CONSTRAINTS[name] for name in names},
+            {name: getattr(self, name) for name in names},
+            caller_name="TableMap",
+        )
+        if isinstance(self.random_state, bool) or not isinstance(
+            self.random_state, Integral
+        ):
+            raise TypeError(
+                f"random_state must be an int seed, got {self.random_state!r}."
+            )
         self.frame_ = is_frame(X)
         self.axis_names_ = list(X.columns.names) if self.frame_ else None
         columns = _columns_of(X)
@@ -1860,6 +1875,7 @@ class TableMap:
     def state(self):
         """The map's settings and codecs, as JSON; the number columns' map
         is saved on its own (``numbers_``)."""
+        self._check_fitted()
         return {
             "preprocessing": self.preprocessing,
             "max_categories": int(self.max_categories),
@@ -1947,12 +1963,19 @@ class TableMap:
 
     # -- data to the networks' space -------------------------------------
 
+    def _check_fitted(self):
+        if not hasattr(self, "columns_"):
+            raise NotFittedError(
+                "This TableMap is not fitted yet: call fit with the data first."
+            )
+
     def coded(self, X, *, unseen="raise"):
         """The coded rows of ``X`` (a table like the one fitted, its columns
         by name and in order): numbers, level indices, NaN where missing. A
         level never seen (or a missing value where the training rows had
         none) raises, or with ``unseen="count"`` takes the code -1, a level
         of its own that no generated row has."""
+        self._check_fitted()
         self.check_names(X)
         if self.plain:
             values = X.to_numpy() if is_frame(X) else np.asarray(X)
@@ -2009,6 +2032,7 @@ class TableMap:
         own seed, the same at every call, so that the chunks of a stream,
         each encoded with None, would repeat one another's draws. Give each
         chunk a seed of its own (since 0.30)."""
+        self._check_fitted()
         if random_state is not None:
             np.random.default_rng(random_state)  # refuses what is no seed
         if self.plain:
@@ -2023,6 +2047,7 @@ class TableMap:
     def encode_coded(self, coded, dtype=np.float64, *, random_state=None):
         """Coded rows in the networks' space, as an array of ``dtype``;
         missing numbers filled as :meth:`encode` says."""
+        self._check_fitted()
         if self.plain:
             return self.numbers_.to_network(coded).astype(dtype, copy=False)
         if random_state is None:
@@ -2082,6 +2107,7 @@ class TableMap:
         and a last column of uniform numbers that pick a pooled level; the
         coded rows are float64 on the device of ``Z``.
         """
+        self._check_fitted()
         if self.plain:
             return self.numbers_.decode(Z, rounding=rounding, clipping=clipping)
         with torch.no_grad():
@@ -2165,7 +2191,13 @@ class TableMap:
         """Coded rows as the table was given: a DataFrame with the same
         columns and dtypes, or an array (of objects where a column holds
         text)."""
+        self._check_fitted()
         frame = self.frame_ if frame is None else frame
+        if np.ndim(coded) != 2 or np.shape(coded)[1] != self.n_features_:
+            raise ValueError(
+                f"coded must be rows of the map's {self.n_features_} columns; got "
+                f"shape {np.shape(coded)}."
+            )
         if self._gives_coded(frame):
             return coded
         columns = [self._column_values(coded[:, j], column)
@@ -2335,6 +2367,12 @@ class TableMap:
         if column.kind == "category":
             levels = np.array([*column.codec.levels_, None], dtype=object)
             codes = np.where(missing, len(levels) - 1, values).astype(np.intp)
+            present = codes[~missing]
+            if len(present) and (present.min() < 0 or present.max() >= len(levels) - 1):
+                raise ValueError(
+                    f"column {column.name!r}: level codes must be 0 to "
+                    f"{len(levels) - 2} (or NaN, missing)."
+                )
             values = levels[codes]
         elif column.kind == "time":
             # Samples past the last time the output holds (a date near 2262

@@ -269,7 +269,9 @@ def test_a_quote_never_closed_names_its_line(tmp_path, mixed):
     lines = [f"{20 + i % 40},{'Paris' if i != 20 else chr(34) + 'Lyon'}"
              for i in range(200)]  # fmt: skip
     path = write(tmp_path, "a.csv", "age,city\n" + "\n".join(lines) + "\n")
-    with pytest.raises(DataFileError, match="line 22: a quoted field opened there"):
+    with pytest.raises(
+        DataFileError, match="line 22: a quoted field of the row that starts there"
+    ):
         read_table(path, mixed=mixed, columns=None if mixed else ["age"])
     # Closed on a later line, it is a cell of two lines, as CSV has them.
     path = write(tmp_path, "b.csv", 'age,city\n20,"Ly\non"\n30,Nice\n')

@@ -198,6 +198,12 @@ def test_training_that_went_on_before_the_save_goes_on_exactly(table, tmp_path):
     for model in (sampler, loaded):
         model.net_.partial_fit(Z)
     assert_same_sampler(sampler, loaded)
+    # A net fitted again afresh has played fewer rounds than fit did.
+    sampler.net_.set_params(steps_per_epoch=1).fit(Z)
+    sampler.save(tmp_path / "model.safetensors")
+    assert sampler.net_.n_rounds_ < sampler.n_iter_
+    loaded = gansampler.load(tmp_path / "model.safetensors")
+    assert loaded.net_.n_rounds_ == sampler.net_.n_rounds_
 
 
 def test_training_that_goes_on_without_the_saved_state_says_so(table, tmp_path):

@@ -593,6 +593,12 @@ def test_a_refused_fit_or_partial_fit_leaves_the_trained_net_as_it_was():
             net.fit(rows)
     assert net.n_rounds_ == 6 and len(net.history) == 2
     np.testing.assert_array_equal(sampler.sample(3, random_state=0), before)
+    # A net of no set width keeps its own.
+    Z = np.zeros((10, 3), np.float32)
+    plain = GANNet(max_epochs=1, steps_per_epoch=2, verbose=0, random_state=0).fit(Z)
+    with pytest.raises(ValueError, match="NaN"):
+        plain.fit(np.full((10, 5), np.nan, np.float32))
+    assert plain.n_features_in_ == 3 and plain.partial_fit(Z).n_rounds_ == 4
     # A split of the held-out check that fails before a round (a class of
     # one row) left the class shares of the refused rows.
     sampler = GANSampler(max_epochs=2, steps_per_epoch=3, early_stopping=True,
@@ -627,6 +633,7 @@ def test_settings_and_callbacks_set_between_calls_are_those_of_the_next():
     with pytest.raises(ValueError, match="generator_optimizer of a net already built"):
         net.set_params(generator_optimizer="sgd")
     assert net.generator_optimizer != "sgd"
+    net.set_params(**net.get_params(deep=False))  # the same: no change
     # Settings that training would fail on deep inside (a division by zero).
     for setting in ({"r1_interval": 0}, {"batch_size": 0}, {"ema_decay": 1.5}):
         rounds = net.n_rounds_
@@ -736,3 +743,10 @@ def test_the_repr_shows_both_players():
     assert text.startswith("<class 'gansampler._net.GANNet'>[initialized](\n")
     assert "  generator_=Generator(\n    (layers): Sequential(" in text
     assert "  discriminator_=Discriminator(" in text and text.endswith("\n)")
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="a machine without CUDA")
+def test_a_cuda_net_where_there_is_none_is_a_clear_error():
+    # torch's AssertionError (Torch not compiled with CUDA enabled) before.
+    with pytest.raises(ValueError, match="CUDA is not available here"):
+        GANNet(n_features=2, device="cuda").initialize()

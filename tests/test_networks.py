@@ -70,6 +70,8 @@ def test_activation_class_is_accepted():
 def test_bad_arguments():
     with pytest.raises(ValueError, match="Unknown activation 'swish'"):
         Generator(1, 1, activation="swish")
+    with pytest.raises(ValueError, match=r"Unknown activation \['relu'\]"):
+        Generator(1, 1, activation=["relu"])  # unhashable type: 'list' before
     with pytest.raises(ValueError, match="'hidden_size' parameter of Discriminator"):
         Discriminator(1, hidden_size=0)
     with pytest.raises(ValueError, match="'n_inputs' parameter of Generator must be"):

@@ -788,3 +788,12 @@ def test_quantiles_a_subnormal_distance_apart_give_finite_scores():
     assert np.isfinite(Z).all()
     # In order: the scores keep the values' ranks.
     assert (np.diff(Z[:20, 0]) >= 0).all() and Z[:20, 0].max() < Z[20:, 0].min()
+
+
+def test_one_row_and_an_unfitted_map_are_clear_errors():
+    # One row fitted, then failed to map (float division by zero).
+    with pytest.raises(ValueError, match="minimum of 2 is required by DataMap"):
+        DataMap().fit(np.array([[1.0, 2.0]]))
+    for call in (lambda m: m.from_network(np.zeros((2, 2))), lambda m: m.state()):
+        with pytest.raises(NotFittedError, match="DataMap is not fitted"):
+            call(DataMap())

@@ -1651,3 +1651,44 @@ def test_an_array_of_floats_gives_the_same_dtype_with_missing_values_or_without(
     holed[0, 0] = np.nan
     dtypes = {GANSampler(**BUDGET).fit(Z).sample(3).dtype for Z in (X, holed)}
     assert dtypes == {np.dtype(np.float32 if dtype == np.float32 else np.float64)}
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [({"categorical_columns": "ab"}, ValueError, "categorical_columns"),
+     ({"categorical_columns": 1}, ValueError, "categorical_columns"),
+     ({"max_categories": None}, ValueError, "max_categories"),
+     ({"max_categories": 0}, ValueError, "max_categories"),
+     ({"random_state": None}, TypeError, "random_state must be an int seed")],
+    ids=["a-string", "a-number", "no-limit", "zero-levels", "no-seed"],
+)  # fmt: skip
+def test_a_table_map_refuses_settings_the_estimator_refuses(params, error, match):
+    # A string of names made its letters the columns ("ab": a and b, not
+    # ab); the others failed deep inside, or went through.
+    frame = pd.DataFrame({"ab": [1, 2] * 50, "a": np.arange(100.0),
+                          "b": np.arange(100.0)})  # fmt: skip
+    with pytest.raises(error, match=match):
+        TableMap(**params).fit(frame)
+
+
+def test_an_unfitted_map_and_rows_of_no_level_are_clear_errors():
+    from gansampler.exceptions import NotFittedError
+
+    calls = (
+        lambda t: t.encode(np.zeros((2, 2))),
+        lambda t: t.decode(torch.zeros(2, 2)),
+        lambda t: t.to_output(np.zeros((2, 2))),
+        lambda t: t.state(),
+    )
+    for call in calls:
+        with pytest.raises(NotFittedError, match="TableMap is not fitted"):
+            call(TableMap())
+    table = TableMap().fit(
+        pd.DataFrame({"a": np.arange(10.0), "c": list("xyzxyzxyzx")})
+    )
+    with pytest.raises(
+        ValueError, match=r"rows of the map's 2 columns; got shape \(2, 5\)"
+    ):
+        table.to_output(np.zeros((2, 5)))
+    with pytest.raises(ValueError, match="column 'c': level codes must be 0 to 2"):
+        table.to_output(np.array([[1.0, 7.0]]))
