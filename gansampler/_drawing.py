@@ -79,7 +79,7 @@ PIECE_BYTES_PER_VALUE = 40
 
 
 def check_draw_memory(n_rows, table_map, what, advice=STREAM_ADVICE, *,
-                      conditioned=False):  # fmt: skip
+                      conditioned=False, labels=False):  # fmt: skip
     """Refuse a draw whose rows cannot fit in this machine's memory, before
     they are allocated: ``what`` names the draw in the message.
 
@@ -87,7 +87,8 @@ def check_draw_memory(n_rows, table_map, what, advice=STREAM_ADVICE, *,
     under ``conditioned``, the rows kept by rejection and their join, as
     large again each; the columns made of them and the table built from
     those (a DataFrame, or an array of objects), 8 bytes a value each, where
-    the caller gets more than the coded rows; and one piece's work."""
+    the caller gets more than the coded rows; under ``labels``, the rows'
+    class codes and labels; and one piece's work."""
     dtype = np.dtype(table_map.output_dtype_)
     values = n_rows * table_map.n_features_
     width = table_map.width_
@@ -95,6 +96,8 @@ def check_draw_memory(n_rows, table_map, what, advice=STREAM_ADVICE, *,
     needed = values * dtype.itemsize * (3 if conditioned else 1) + piece
     if not table_map.returns_coded:
         needed += 2 * values * 8
+    if labels:  # the rows' class codes, and their labels
+        needed += 2 * n_rows * 8
     if conditioned and advice is STREAM_ADVICE:
         advice = CONDITIONED_ADVICE
     check_memory(needed, f"{what}, {table_map.n_features_} columns of {dtype.name},",

@@ -4,7 +4,7 @@ import copy
 import functools
 import importlib.util
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Set
 from contextlib import nullcontext
 from numbers import Integral
 
@@ -76,6 +76,7 @@ from ._validation import (
     column_spread,
     float32_sums,
     infinite_columns_named,
+    is_missing,
 )
 from ._version import __version__
 from ._warnings import warn
@@ -993,10 +994,13 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             {"n_samples": n_samples, "random_state": random_state},
             caller_name="sample",
         )
-        labels = class_codes_for(self, int(n_samples), return_y, "sample")
         table_map = self.table_map_
+        # Before any row's label or code is allocated.
         check_draw_memory(int(n_samples), table_map, f"sample({int(n_samples):,})",
-                          conditioned=conditions is not None)  # fmt: skip
+                          conditioned=conditions is not None,
+                          labels=y is not None or (isinstance(return_y, bool | np.bool_)
+                                                   and bool(return_y)))  # fmt: skip
+        labels = class_codes_for(self, int(n_samples), return_y, "sample")
         X = np.empty((int(n_samples), self.n_features_in_),
                      dtype=table_map.output_dtype_)  # fmt: skip
         if conditions is not None:
@@ -1026,49 +1030,50 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 "sample() got y, but this sampler was fitted without class labels: "
                 "fit(X, y) to draw rows of chosen classes."
             )
+        # A flag matches flags only, as in conditions: Python's True equals 1.
+        known = {
+            (isinstance(label, bool), label): code
+            for code, label in enumerate(classes.tolist())
+        }
         if isinstance(y, Mapping):
             counts = list(y.values())
             if not all(_is_int(c) and c >= 0 for c in counts):
                 raise ValueError(
                     f"The counts of a dict y must be non-negative integers, got {y!r}."
                 )
+            # As Python's ints: NumPy's small ones would add up round (uint8).
+            counts = [int(c) for c in counts]
             if sum(counts) != n_samples:
                 raise ValueError(
                     f"The counts of y add up to {sum(counts)}, but n_samples is "
                     f"{n_samples}: pass n_samples={sum(counts)}."
                 )
-            labels = np.array(list(y), dtype=object).repeat(counts)
-        else:
-            if np.ndim(y) == 0:  # one label, the class of every row
-                y = [y] * n_samples
-            labels = np.asarray(y)
-            if labels.ndim != 1 or len(labels) != n_samples:
-                raise ValueError(
-                    f"y must hold one class label per row, {n_samples} labels; got "
-                    f"an array of shape {labels.shape}."
-                )
-        # A flag matches flags only, as in conditions: Python's True equals 1.
-        known = {
-            (isinstance(label, bool), label): code
-            for code, label in enumerate(classes.tolist())
-        }
-        asked = list(y) if isinstance(y, Mapping) else labels.tolist()
-        asked = [python_scalar(label) for label in asked]
-        unknown = [
-            label
-            for label in dict.fromkeys(asked)
-            if (isinstance(label, bool), label) not in known
-        ]
-        if unknown:
-            raise ValueError(
-                f"y has labels the sampler was not fitted on: {unknown[:5]}; its "
-                f"classes are {classes.tolist()}."
+            codes = _codes_of_labels(known, list(y), classes)
+            return np.repeat(codes, counts)
+        if isinstance(y, Set | Iterator):
+            raise TypeError(
+                "y must be one class label, a sequence of one label per row, or a "
+                f"dict of counts per label; got a {type(y).__name__}."
             )
-        labels = [python_scalar(label) for label in labels.tolist()]
-        return np.array(
-            [known[isinstance(label, bool), label] for label in labels],
-            dtype=np.int64,
-        )
+        if np.ndim(y) == 0:  # one label, the class of every row (checked too
+            # where there are none)
+            return np.full(n_samples, _codes_of_labels(known, [y], classes)[0])
+        # Lists as they are: NumPy would read [1, "a"] as text.
+        labels = np.array(y, dtype=object) if isinstance(y, list | tuple) else (
+            np.asarray(y)
+        )  # fmt: skip
+        if labels.ndim != 1 or len(labels) != n_samples:
+            raise ValueError(
+                f"y must hold one class label per row, {n_samples} labels; got "
+                f"an array of shape {labels.shape}."
+            )
+        # Each label looked up once, not once a row; objects as Python sees
+        # them (NumPy would make one of True and 1).
+        if labels.dtype.kind in "biufUSmM":
+            unique, inverse = np.unique(labels, return_inverse=True)
+        else:
+            unique, inverse = _first_seen(labels)
+        return _codes_of_labels(known, list(unique), classes)[inverse]
 
     def score(self, X, y=None):
         """Goodness of fit to ``X``: minus the mean distance per column.
@@ -1827,6 +1832,39 @@ def _warn_of_unused_check_settings(sampler, *, asked):
 
 def _is_auto(name, value):
     return isinstance(value, str) and value == "auto" and name in AUTO_SETTINGS
+
+
+def _codes_of_labels(known, labels, classes):
+    """The code of each of ``labels`` among the classes ``known`` (by flag
+    and value); missing or unknown labels raise."""
+    labels = [python_scalar(label) for label in labels]
+    if any(is_missing(label) for label in labels):
+        raise ValueError("y has missing labels (NaN, None or NA): a class is a value.")
+    unknown = [label for label in dict.fromkeys(labels)
+               if (isinstance(label, bool), label) not in known]  # fmt: skip
+    if unknown:
+        raise ValueError(
+            f"y has labels the sampler was not fitted on: {unknown[:5]}; its "
+            f"classes are {classes.tolist()}."
+        )
+    return np.array([known[isinstance(label, bool), label] for label in labels],
+                    dtype=np.int64)  # fmt: skip
+
+
+def _first_seen(labels):
+    """``np.unique(labels, return_inverse=True)`` for labels that do not
+    sort: each distinct label (a flag apart from a number) in the order first
+    seen, and each label's place among them."""
+    places = {}
+    inverse = np.array(
+        [places.setdefault((isinstance(python_scalar(v), bool), python_scalar(v)),
+                           len(places)) for v in labels.tolist()],
+        dtype=np.intp,
+    )  # fmt: skip
+    unique = [None] * len(places)
+    for (_, label), place in places.items():
+        unique[place] = label
+    return unique, inverse
 
 
 def _is_int(value):

@@ -1391,11 +1391,38 @@ def test_return_y_needs_class_labels(fitted_sampler, conditional_sampler):
         ({"a": 2}, 3, r"add up to 2, but n_samples is 3: pass n_samples=2"),
         ({"a": -1}, -1, "non-negative integers"),
         (["a"], 2, "one class label per row, 2 labels"),
+        # Counts added in uint8 came round to 4: four rows of "a".
+        ({"a": np.uint8(250), "b": np.uint8(10)}, 4, "add up to 260, but n_samples"),
+        # Not checked where no row was asked for.
+        ("z", 0, r"not fitted on: \['z'\]"),
+        ([None, None], 2, "missing labels"),
+        (np.nan, 2, "missing labels"),
+        ([True, "a"], 2, r"not fitted on: \[True\]"),
     ],
 )
 def test_bad_sample_labels_raise(conditional_sampler, y, n_samples, match):
     with pytest.raises(ValueError, match=match):
         conditional_sampler.sample(max(n_samples, 0), y=y)
+
+
+def test_labels_in_a_set_or_an_iterator_are_a_clear_error(conditional_sampler):
+    # A set failed as unhashable; an iterator was read as one label.
+    for y in ({"a", "b"}, iter(["a", "b"])):
+        with pytest.raises(TypeError, match="y must be one class label, a sequence"):
+            conditional_sampler.sample(2, y=y)
+
+
+def test_labels_and_their_memory_are_checked_before_rows_are_made(
+    conditional_sampler, monkeypatch
+):
+    # The codes of 10**13 rows were allocated before the check: MemoryError.
+    monkeypatch.setattr("gansampler._resources._physical_memory", lambda: 2**30)
+    for asked in ({"return_y": True}, {"y": "a"}):
+        with pytest.raises(ValueError, match="would need"):
+            conditional_sampler.sample(10**13, **asked)
+    asked = ["b", "a", "b", "a", "a", "b"]
+    _, labels = conditional_sampler.sample(6, random_state=0, return_y=True, y=asked)
+    assert labels.tolist() == asked
 
 
 def test_sample_labels_need_a_conditional_sampler(fitted_sampler):
