@@ -1192,10 +1192,14 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
             if exc.column not in written:
                 raise
     try:
-        # A model of numbers learned codes such as 007 as numbers.
-        X, names, _ = read_table(path, columns, header=_header_of(path, args),
-                                 mixed=not table_map.plain, text_columns=text,
-                                 codes_are_text=not table_map.plain)  # fmt: skip
+        with warnings.catch_warnings():
+            # Said of a file to fit ("read as text, so learned as categories");
+            # here the column's kind is checked against the model's.
+            warnings.filterwarnings("ignore", "(?s).*so learned as categories")
+            # A model of numbers learned codes such as 007 as numbers.
+            X, names, _ = read_table(path, columns, header=_header_of(path, args),
+                                     mixed=not table_map.plain, text_columns=text,
+                                     codes_are_text=not table_map.plain)  # fmt: skip
     except MixedTableError:
         # Numbers that only pandas' reading takes (1,234.5), as fit took them.
         read = _numbers_read_whole(path, columns, args) if table_map.plain else None
