@@ -349,6 +349,7 @@ class GANNet(NeuralNet):
         """Check the settings, then build the players (skorch then places
         them on ``device``; see :meth:`check_players`)."""
         self.check_settings()
+        self.fresh_discriminator_ = False  # built afresh: nothing goes on
         n_features = self._n_features()
         if sum(self.blocks) > n_features:
             raise ValueError(
@@ -574,9 +575,13 @@ class GANNet(NeuralNet):
         return self
 
     def set_params(self, **kwargs):
-        swapped = [key for key in kwargs if key in PLAYER_OPTIMIZERS
-                   and kwargs[key] != getattr(self, key, None)]  # fmt: skip
-        if swapped and getattr(self, "initialized_", False):
+        built = getattr(self, "initialized_", False)
+        if built:  # the same optimizer again: nothing to do (skorch would fail)
+            same = {key for key in PLAYER_OPTIMIZERS
+                    if key in kwargs and kwargs[key] == getattr(self, key)}  # fmt: skip
+            kwargs = {key: value for key, value in kwargs.items() if key not in same}
+        swapped = [key for key in kwargs if key in PLAYER_OPTIMIZERS]
+        if swapped and built:
             # skorch fails on it deep inside ("Something went wrong"), and
             # would keep the setting without using it.
             raise ValueError(

@@ -1837,7 +1837,7 @@ def _is_auto(name, value):
 def _codes_of_labels(known, labels, classes):
     """The code of each of ``labels`` among the classes ``known`` (by flag
     and value); missing or unknown labels raise."""
-    labels = [python_scalar(label) for label in labels]
+    labels = [_label_value(label) for label in labels]
     if any(is_missing(label) for label in labels):
         raise ValueError("y has missing labels (NaN, None or NA): a class is a value.")
     unknown = [label for label in dict.fromkeys(labels)
@@ -1851,16 +1851,26 @@ def _codes_of_labels(known, labels, classes):
                     dtype=np.int64)  # fmt: skip
 
 
+def _label_value(label):
+    """A label as a plain Python value: NumPy's scalars, and arrays or
+    tensors of one value (``np.array(7)``, ``torch.tensor(7)``), as the
+    value they hold."""
+    array = not isinstance(label, str | bytes) and hasattr(label, "__array__")
+    if array and np.ndim(label) == 0:
+        return np.asarray(label).item()
+    return python_scalar(label)
+
+
 def _first_seen(labels):
     """``np.unique(labels, return_inverse=True)`` for labels that do not
     sort: each distinct label (a flag apart from a number) in the order first
     seen, and each label's place among them."""
     places = {}
+    values = [_label_value(v) for v in labels.tolist()]
     inverse = np.array(
-        [places.setdefault((isinstance(python_scalar(v), bool), python_scalar(v)),
-                           len(places)) for v in labels.tolist()],
+        [places.setdefault((isinstance(v, bool), v), len(places)) for v in values],
         dtype=np.intp,
-    )  # fmt: skip
+    )
     unique = [None] * len(places)
     for (_, label), place in places.items():
         unique[place] = label

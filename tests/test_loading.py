@@ -221,6 +221,12 @@ def test_training_that_goes_on_without_the_saved_state_says_so(table, tmp_path):
             w for w in caught if "saved without its training state" in str(w.message)
         ]
         assert len(said) == (not training_state)
+    # A net fitted afresh goes on from nothing saved: no warning.
+    sampler.save(tmp_path / "m.safetensors")
+    loaded = gansampler.load(tmp_path / "m.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        loaded.net_.fit(Z)
 
 
 def test_optimizers_load_with_the_device_flags_of_this_machine(

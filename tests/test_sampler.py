@@ -1405,6 +1405,22 @@ def test_bad_sample_labels_raise(conditional_sampler, y, n_samples, match):
         conditional_sampler.sample(max(n_samples, 0), y=y)
 
 
+def test_labels_held_in_arrays_of_one_value_are_their_values(conditional_sampler):
+    torch = pytest.importorskip("torch")
+    expected = conditional_sampler.sample(4, random_state=0, y=["a", "b", "a", "a"])
+    for y in ([np.array("a"), np.array("b"), np.array("a"), np.array("a")],
+              np.array(["a", "b", "a", "a"], dtype=object)):  # fmt: skip
+        np.testing.assert_array_equal(
+            conditional_sampler.sample(4, random_state=0, y=y), expected
+        )
+    codes = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0).fit(
+        np.random.default_rng(0).normal(size=(40, 2)), np.r_[[3] * 20, [7] * 20]
+    )
+    for y in (np.array(7), torch.tensor(7), list(torch.tensor([7, 7]))):
+        _, labels = codes.sample(2, random_state=0, y=y, return_y=True)
+        assert labels.tolist() == [7, 7]
+
+
 def test_labels_in_a_set_or_an_iterator_are_a_clear_error(conditional_sampler):
     # A set failed as unhashable; an iterator was read as one label.
     for y in ({"a", "b"}, iter(["a", "b"])):
