@@ -153,8 +153,10 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None,
         with ``name_function=lambda i: f"part-{i:05d}.parquet"``. The dtypes
         come back as Arrow gives them: text held as objects as pandas'
         strings, Python's integers held as objects as int64 (float64 with
-        missing values), and columns of :class:`pandas.ArrowDtype` as pandas
-        reads their Arrow types. The sampler is scattered to the workers of
+        missing values), categories of numbers as their numbers (Parquet's
+        readers give back the categories of text only), and columns of
+        :class:`pandas.ArrowDtype` as pandas reads their Arrow types. The
+        sampler is scattered to the workers of
         an active distributed client once, as the rows are built: compute
         them through that client (once it is closed, they no longer can be;
         build them again).
@@ -498,6 +500,9 @@ def part_format(sampler, file_format, class_column=None):
 # The files that a reader of a folder of parts would take for parts: those
 # of write_parts, Dask's (part.0.parquet), any .npy or Parquet file.
 _TABLE_FILE = re.compile(r"[^._].*\.(npy|parquet)", re.IGNORECASE)
+# What Parquet's readers (pyarrow's datasets, under pandas and Dask) read of
+# a folder: every entry not hidden by a leading . or _.
+_READ_ENTRY = re.compile(r"[^._].*")
 
 
 def _client():
@@ -574,9 +579,13 @@ def write_parts(
         table of numbers only (missing values as NaN). ``"parquet"`` needs
         pandas and pyarrow; it writes the DataFrames that ``sample`` returns
         for a sampler fitted on a DataFrame (with their columns and dtypes,
-        names made strings), and otherwise names the columns as the sampler
-        does. ``"auto"`` is ``"npy"`` for a sampler fitted on an array of
-        numbers, and ``"parquet"`` otherwise.
+        names made strings; read back, a category of numbers is its numbers,
+        as Parquet's readers give back the categories of text only), and
+        otherwise names the columns as the sampler does. The folder must
+        hold nothing that Parquet's readers would read with the parts: no
+        file or folder whose name starts with neither ``.`` nor ``_``.
+        ``"auto"`` is ``"npy"`` for a sampler fitted on an array of numbers,
+        and ``"parquet"`` otherwise.
     chunk_size : int, default=1,048,576
         Rows per part.
     random_state : int, RandomState or Generator instance, or None, \
@@ -608,15 +617,21 @@ def write_parts(
     if file_format == "parquet":
         schema = parquet_schema(sampler, class_column=class_column)
     os.makedirs(folder, exist_ok=True)
+    # Parquet's readers take every file and folder whose name starts with
+    # neither . nor _ (a README, an earlier draw in a subfolder).
+    taken = _READ_ENTRY if file_format == "parquet" else _TABLE_FILE
     earlier = sorted(p.name for p in pathlib.Path(folder).iterdir()
-                     if _TABLE_FILE.fullmatch(p.name))  # fmt: skip
+                     if taken.fullmatch(p.name))  # fmt: skip
     if earlier:
         # Read as a folder, its files and the parts would be one table.
         more = f" and {len(earlier) - 1:,} more" if len(earlier) > 1 else ""
+        what = "other .npy or Parquet files"
+        if file_format == "parquet":
+            what = "other files or folders, which Parquet's readers take for parts"
         raise ValueError(
-            f"{folder}: holds the parts of an earlier draw or other .npy or "
-            f"Parquet files ({earlier[0]}{more}), which would be read with the "
-            "new parts as one table; empty it, or give another folder."
+            f"{folder}: holds the parts of an earlier draw or {what} "
+            f"({earlier[0]}{more}), which would be read with the new parts as one "
+            "table; empty it, or give another folder."
         )
     dask = _dask()
     n_samples = int(n_samples)

@@ -67,12 +67,16 @@ def _check_samples(X, Y, *, dtype=np.float64):
     else:
         X, x_kinds = _times_as_numbers(X, "X")
         Y, y_kinds = _times_as_numbers(Y, "Y")
-        for j in sorted(x_kinds.keys() & y_kinds.keys()):
-            if x_kinds[j] != y_kinds[j]:
+        # A column of neither table's times holds numbers (or what the
+        # checks below refuse): dates against numbers are no comparison.
+        for j in sorted(x_kinds.keys() | y_kinds.keys()):
+            x_kind, y_kind = x_kinds.get(j, "number"), y_kinds.get(j, "number")
+            # A column of missing values only is said to be so further on.
+            if x_kind != y_kind and not (_all_missing(X, j) or _all_missing(Y, j)):
                 label = repr(X.columns[j]) if is_frame(X) else str(j)
                 raise TypeError(
-                    f"Column {label} holds {_KINDS[x_kinds[j]]} in X but "
-                    f"{_KINDS[y_kinds[j]]} in Y: give both the same kinds of columns."
+                    f"Column {label} holds {_KINDS[x_kind]} in X but "
+                    f"{_KINDS[y_kind]} in Y: give both the same kinds of columns."
                 )
     X, Y = (_as_array(Z, name, dtype, finite) for name, Z in (("X", X), ("Y", Y)))
     if X.shape[1] != Y.shape[1]:
@@ -81,6 +85,12 @@ def _check_samples(X, Y, *, dtype=np.float64):
             f"Y has {Y.shape[1]}."
         )
     return X, Y
+
+
+def _all_missing(Z, j):
+    """Whether column ``j`` of ``Z`` holds missing values only."""
+    values = Z.iloc[:, j] if is_frame(Z) else np.asarray(Z, dtype=object)[:, j]
+    return all(is_missing(value) for value in values)
 
 
 def _as_objects(Z):
@@ -92,6 +102,15 @@ def _as_objects(Z):
         values = np.asarray(Z, dtype=object)
         if values.ndim == 2:
             return values
+    if isinstance(Z, np.ndarray) and Z.dtype.kind in "mM":
+        # As pandas gives them (Timestamps): NumPy's own objects would be
+        # integers of nanoseconds, or dates of days, equal to no Timestamp.
+        try:
+            import pandas as pd
+        except ImportError:  # Python's, to the microsecond
+            return Z.astype(f"{Z.dtype.str[1]}8[us]").astype(object)
+        frame = pd.DataFrame(Z if Z.ndim == 2 else Z.reshape(-1, 1))
+        return frame.to_numpy(dtype=object).reshape(Z.shape)
     return Z
 
 
@@ -842,8 +861,11 @@ class _Rows:
             if not len(train):  # no training value: the others' scale
                 train = np.concatenate(columns)
                 train = train[~np.isnan(train)]
-            mean = train.mean() if len(train) else 0.0
-            std = train.std() if len(train) else 0.0
+            # Over the largest value and scaled back: squares of values past
+            # 1e154 overflow, and of those below 1e-154 vanish.
+            size = np.abs(train).max(initial=0.0) or 1.0
+            mean = (train / size).mean() * size if len(train) else 0.0
+            std = float(column_spread(train[:, None])[0]) if len(train) else 0.0
             std = std if std > 0 else 1.0
             indicator = any(m.any() for m in missing)
             for block, values, absent in zip(blocks, columns, missing, strict=True):

@@ -416,6 +416,22 @@ def test_write_parts_refuses_a_folder_of_earlier_parts(fitted_sampler, tmp_path)
             ValueError, match=rf"other .npy or Parquet files \({name}\)"
         ):
             gansampler.dask.write_parts(fitted_sampler, 10, folder)
+    # Parquet's readers take any file or folder not hidden by . or _: an
+    # earlier draw in a subfolder was read with the new one (20 rows of 10),
+    # a README failed the read.
+    for entry in ("old", "README.txt"):
+        folder = tmp_path / f"pq_{entry}"
+        folder.mkdir()
+        (folder / entry).mkdir() if entry == "old" else (folder / entry).write_text("")
+        (folder / ".hidden").write_text("")
+        with pytest.raises(
+            ValueError, match=rf"Parquet's readers take for parts \({entry}\)"
+        ):
+            gansampler.dask.write_parts(
+                fitted_sampler, 10, folder, file_format="parquet"
+            )
+    gansampler.dask.write_parts(fitted_sampler, 10, tmp_path / "pq_hidden_only",
+                                file_format="parquet")  # fmt: skip
 
 
 def test_parts_too_large_for_memory_are_refused_before_the_folder(

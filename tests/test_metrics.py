@@ -678,3 +678,41 @@ def test_columns_named_twice_in_other_orders_are_refused_clearly():
     other = pd.DataFrame([[3, 1, 2]], columns=["y", "x", "x"])
     with pytest.raises(ValueError, match="the column 'x' twice, so they cannot be"):
         exact_copy_share(other, train)
+
+
+def test_dates_against_numbers_are_no_distance():
+    # W1 of 1.6e18 and KS of 1.0, from the dates' nanoseconds.
+    pd = pytest.importorskip("pandas")
+    dates = pd.Series(pd.to_datetime(["2020-01-01", "2020-01-02"]))
+    for distance in (wasserstein_distance, ks_statistic):
+        with pytest.raises(TypeError, match="dates or times without a time zone in X "
+                           "but numbers in Y"):  # fmt: skip
+            distance(dates, pd.Series([1.0, 2.0]))
+
+
+def test_numpy_times_of_any_unit_are_the_same_levels():
+    # NumPy's objects of nanoseconds are integers, of days dates: 0.5 and 1.0.
+    from gansampler.metrics import total_variation_distance
+
+    pd = pytest.importorskip("pandas")
+    times = np.array(["2020-01-01", "NaT"], dtype="datetime64[ns]")
+    assert total_variation_distance(times, times.astype("datetime64[us]")) == 0
+    assert total_variation_distance(times, pd.Series(times)) == 0
+    assert total_variation_distance(times[:1].astype("datetime64[D]"), times[:1]) == 0
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-300])
+def test_privacy_figures_of_huge_or_tiny_values_see_the_copies(scale):
+    # The squares overflowed (or vanished): copies read as 0.5 and 1.0, the
+    # figures of a sampler that copies nothing.
+    from gansampler.metrics import (
+        closer_to_training_share,
+        nearest_neighbour_distance_ratio,
+    )
+
+    rng = np.random.default_rng(0)
+    train, held_out = (rng.normal(size=(50, 2)) * scale for _ in range(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the copies' SharedRowsWarning
+        assert closer_to_training_share(train[:20], train, held_out) == 1.0
+        assert nearest_neighbour_distance_ratio(train[:20], train) == 0.0
