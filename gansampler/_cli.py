@@ -1175,6 +1175,23 @@ def _header_of(path, args):
     return args.header
 
 
+@contextlib.contextmanager
+def _in_held_out_words():
+    """The reading's warnings, said of held-out rows: what it says of a file
+    to fit ("read as text, so learned as categories") is said without what
+    fit would learn, since evaluate checks the column's kind against the
+    model's; the cells that made it text are worth naming all the same."""
+    said = []
+    try:
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        for warning in said:
+            message = str(warning.message).replace(", so learned as categories", "")
+            warnings.warn(message, warning.category, stacklevel=1)
+
+
 def _evaluation_rows(path, args, sampler, columns, model_names, text):
     """The rows of ``path`` to compare with the samples, read as ``fit``
     read the training rows, under the model's column names; and the names of
@@ -1192,10 +1209,7 @@ def _evaluation_rows(path, args, sampler, columns, model_names, text):
             if exc.column not in written:
                 raise
     try:
-        with warnings.catch_warnings():
-            # Said of a file to fit ("read as text, so learned as categories");
-            # here the column's kind is checked against the model's.
-            warnings.filterwarnings("ignore", "(?s).*so learned as categories")
+        with _in_held_out_words():
             # A model of numbers learned codes such as 007 as numbers.
             X, names, _ = read_table(path, columns, header=_header_of(path, args),
                                      mixed=not table_map.plain, text_columns=text,

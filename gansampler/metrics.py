@@ -70,9 +70,13 @@ def _check_samples(X, Y, *, dtype=np.float64):
         # A column of neither table's times holds numbers (or what the
         # checks below refuse): dates against numbers are no comparison.
         for j in sorted(x_kinds.keys() | y_kinds.keys()):
-            x_kind, y_kind = x_kinds.get(j, "number"), y_kinds.get(j, "number")
-            # A column of missing values only is said to be so further on.
-            if x_kind != y_kind and not (_all_missing(X, j) or _all_missing(Y, j)):
+            x_kind = x_kinds.get(j) or _number_kind(X, j)
+            y_kind = y_kinds.get(j) or _number_kind(Y, j)
+            # Text, categories and a column of missing values only are said
+            # to be so further on.
+            if None in (x_kind, y_kind) or x_kind == y_kind:
+                continue
+            if not (_all_missing(X, j) or _all_missing(Y, j)):
                 label = repr(X.columns[j]) if is_frame(X) else str(j)
                 raise TypeError(
                     f"Column {label} holds {_KINDS[x_kind]} in X but "
@@ -85,6 +89,18 @@ def _check_samples(X, Y, *, dtype=np.float64):
             f"Y has {Y.shape[1]}."
         )
     return X, Y
+
+
+def _number_kind(Z, j):
+    """``"number"`` where column ``j`` of ``Z`` holds numbers by its dtype,
+    else None (text, objects, sparse rows: the checks further on say)."""
+    if is_frame(Z):
+        dtype = Z.dtypes.iloc[j]
+    elif isinstance(Z, np.ndarray):
+        dtype = Z.dtype
+    else:
+        return None
+    return "number" if getattr(dtype, "kind", "O") in "iufb" else None
 
 
 def _all_missing(Z, j):
@@ -102,7 +118,10 @@ def _as_objects(Z):
         values = np.asarray(Z, dtype=object)
         if values.ndim == 2:
             return values
-    if isinstance(Z, np.ndarray) and Z.dtype.kind in "mM":
+    # (Units finer than pandas' nanoseconds are left as NumPy's integers.)
+    finer = ("ps", "fs", "as")
+    times = isinstance(Z, np.ndarray) and Z.dtype.kind in "mM"
+    if times and np.datetime_data(Z.dtype)[0] not in finer:
         # As pandas gives them (Timestamps): NumPy's own objects would be
         # integers of nanoseconds, or dates of days, equal to no Timestamp.
         try:
@@ -435,6 +454,8 @@ def _level(value):
     # as the sampler learns them as levels of their own.
     if isinstance(value, bool | np.bool_):
         return (bool, bool(value))
+    if type(value) is datetime.date:  # the Timestamp of its midnight
+        return datetime.datetime(value.year, value.month, value.day)
     return _MISSING if is_missing(value) else value
 
 

@@ -699,6 +699,17 @@ def test_numpy_times_of_any_unit_are_the_same_levels():
     assert total_variation_distance(times, times.astype("datetime64[us]")) == 0
     assert total_variation_distance(times, pd.Series(times)) == 0
     assert total_variation_distance(times[:1].astype("datetime64[D]"), times[:1]) == 0
+    # Python's dates are the Timestamps of their midnights.
+    import datetime
+
+    days = [datetime.date(2020, 1, 1), datetime.date(2020, 1, 2)]
+    assert (
+        total_variation_distance(np.array(days, "M8[D]"), np.array(days, object)) == 0
+    )
+    # Text against dates is text: the distance of numbers says so.
+    text = pd.DataFrame({"d": ["a", "b"]})
+    with pytest.raises(ValueError, match="columns of text or categories"):
+        wasserstein_distance(text, pd.DataFrame({"d": times.astype("datetime64[us]")}))
 
 
 @pytest.mark.parametrize("scale", [1e160, 1e-300])
