@@ -1471,6 +1471,7 @@ def _category_row(name, column, pairs, chance):
     level's share, and TV against its chance level."""
     import numpy as np
 
+    from ._table import narrow_float
     from .metrics import total_variation_distance
 
     (data, generated), (first, second) = pairs
@@ -1479,7 +1480,14 @@ def _category_row(name, column, pairs, chance):
     codes, counts = np.unique(np.nan_to_num(data, nan=-2.0), return_counts=True)
     top = codes[np.argmax(counts)]
     names = {-2: "(missing)", -1: "(unseen)"}
-    label = names.get(int(top)) or str(column.codec.levels_[int(top)])
+    label = names.get(int(top))
+    if label is None:
+        level = column.codec.levels_[int(top)]
+        narrow = narrow_float(column.dtype)
+        if narrow and isinstance(level, float):
+            # At its own digits: 0.7, not float64's 0.699999988079071.
+            level = np.asarray(level, dtype=narrow)
+        label = str(level)
     shares = [np.mean(np.nan_to_num(v, nan=-2.0) == top) for v in (data, generated)]
     tv = total_variation_distance(data[:, None], generated[:, None])
     tv_chance = chance * total_variation_distance(first[:, None], second[:, None])
