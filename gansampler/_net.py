@@ -378,7 +378,7 @@ class GANNet(NeuralNet):
         self.check_players()
         return self
 
-    def _check_rows(self, X):
+    def _check_rows(self, X, *, any_width=False):
         """Refuse rows that are not the networks' (a table, text, another
         width), before torch does, deep in a layer."""
         advice = (
@@ -407,6 +407,8 @@ class GANNet(NeuralNet):
         width = self.n_features if self.initialized_ else None
         if self.initialized_ and self.n_features is None:
             width = getattr(self, "n_features_in_", None)
+        if any_width:
+            width = None
         if X.ndim != 2 or (width is not None and X.shape[1] != width):
             wanted = "rows" if width is None else f"{width} columns"
             raise ValueError(
@@ -620,25 +622,20 @@ class GANNet(NeuralNet):
     def fit(self, X, y=None, **fit_params):
         warm = self.warm_start and self.initialized_  # keeps its networks
         X, y = _as_rows(X), _as_codes(y)
-        before = self.__dict__.get("n_features_in_")
-        if self.n_features is None and np.ndim(X) == 2 and not warm:
-            self.n_features_in_ = np.shape(X)[1]
+        # A net of no set width, built afresh, takes the rows' width.
+        any_width = self.n_features is None and not warm
         # Refused before skorch builds the networks afresh: a refused call
         # leaves a trained net as it was, its width too.
-        try:
-            self._check_inputs(X, y)
-        except Exception:
-            if before is None:
-                self.__dict__.pop("n_features_in_", None)
-            else:
-                self.n_features_in_ = before
-            raise
+        self._check_inputs(X, y, any_width=any_width)
+        if any_width and np.ndim(X) == 2:
+            self.n_features_in_ = np.shape(X)[1]
         return super().fit(X, y, **fit_params)
 
-    def _check_inputs(self, X, y):
+    def _check_inputs(self, X, y, *, any_width=False):
         """Refuse rows and class codes that training would fail on; the
-        share of each class among the codes (None without)."""
-        self._check_rows(X)
+        share of each class among the codes (None without). ``any_width``:
+        rows of any width, for a net to be built to theirs."""
+        self._check_rows(X, any_width=any_width)
         if (y is None) != (not self.n_classes):
             raise ValueError(
                 f"GANNet(n_classes={self.n_classes}) needs "

@@ -62,6 +62,7 @@ from ._table import (
     check_table,
     is_frame,
     is_plain_numeric,
+    level_key,
     not_plain_numeric,
     number_records,
     warn_inexact_integers,
@@ -1031,10 +1032,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
                 "fit(X, y) to draw rows of chosen classes."
             )
         # A flag matches flags only, as in conditions: Python's True equals 1.
-        known = {
-            (isinstance(label, bool), label): code
-            for code, label in enumerate(classes.tolist())
-        }
+        known = {level_key(label): code for code, label in enumerate(classes.tolist())}
         if isinstance(y, Mapping):
             counts = list(y.values())
             if not all(_is_int(c) and c >= 0 for c in counts):
@@ -1841,13 +1839,13 @@ def _codes_of_labels(known, labels, classes):
     if any(is_missing(label) for label in labels):
         raise ValueError("y has missing labels (NaN, None or NA): a class is a value.")
     unknown = [label for label in dict.fromkeys(labels)
-               if (isinstance(label, bool), label) not in known]  # fmt: skip
+               if level_key(label) not in known]  # fmt: skip
     if unknown:
         raise ValueError(
             f"y has labels the sampler was not fitted on: {unknown[:5]}; its "
             f"classes are {classes.tolist()}."
         )
-    return np.array([known[isinstance(label, bool), label] for label in labels],
+    return np.array([known[level_key(label)] for label in labels],
                     dtype=np.int64)  # fmt: skip
 
 
@@ -1868,7 +1866,7 @@ def _first_seen(labels):
     places = {}
     values = [_label_value(v) for v in labels.tolist()]
     inverse = np.array(
-        [places.setdefault((isinstance(v, bool), v), len(places)) for v in values],
+        [places.setdefault(level_key(v), len(places)) for v in values],
         dtype=np.intp,
     )
     unique = [None] * len(places)

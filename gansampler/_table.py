@@ -591,13 +591,13 @@ class CategoryCodec:
     def _any_codes(self, values, missing):
         """:meth:`codes` of any values, value by value: -1 where a value is
         no level."""
-        index = {_level_key(level): i for i, level in enumerate(self.levels_)}
-        missing_code = index.get(_level_key(None), -1)
+        index = {level_key(level): i for i, level in enumerate(self.levels_)}
+        missing_code = index.get(level_key(None), -1)
         numbers = {type(level) for level in self.levels_} & {float, decimal.Decimal}
 
         def code(value):
             value = _python(value)
-            found = index.get(_level_key(value), -1)
+            found = index.get(level_key(value), -1)
             if found < 0 and numbers and type(value) in (float, decimal.Decimal):
                 # A decimal read as a float (1.1 from a CSV file, for a
                 # Parquet file's 1.10), or a float read as a decimal.
@@ -605,7 +605,7 @@ class CategoryCodec:
                     other = decimal.Decimal(repr(value))
                 else:
                     other = float(value)
-                found = index.get(_level_key(other), -1)
+                found = index.get(level_key(other), -1)
             return found
 
         return np.fromiter(
@@ -843,16 +843,16 @@ def _any_level_codes(values, missing):
     for v, gone in zip(values, missing, strict=True):
         if not gone:
             v = _python(v)
-            present.setdefault(_level_key(v), v)
+            present.setdefault(level_key(v), v)
     try:
         levels = sorted(present.values(), key=lambda v: (type(v).__name__, v))
     except TypeError:  # levels with no order (complex numbers, say)
         levels = sorted(present.values(), key=lambda v: (type(v).__name__, repr(v)))
-    index = {_level_key(level): i for i, level in enumerate(levels)}
+    index = {level_key(level): i for i, level in enumerate(levels)}
     if missing.any():
         levels.append(None)
     codes = np.array(
-        [len(levels) - 1 if gone else index[_level_key(_python(v))]
+        [len(levels) - 1 if gone else index[level_key(_python(v))]
          for v, gone in zip(values, missing, strict=True)],
         dtype=np.int64,
     )  # fmt: skip
@@ -886,7 +886,7 @@ def as_narrow_levels(values, record):
     )  # fmt: skip
 
 
-def _level_key(level):
+def level_key(level):
     """A level as levels are told apart: a flag is no number (Python's True
     equals 1), as in conditions."""
     return isinstance(level, bool), level
