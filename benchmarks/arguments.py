@@ -1,6 +1,7 @@
 """Command-line checks shared by the benchmark scripts."""
 
 import argparse
+import json
 
 
 def at_least(least, kind=int):
@@ -19,3 +20,30 @@ def at_least(least, kind=int):
         return value
 
     return parse
+
+
+_SEEDS = {"random_state": "give the seeds with --seeds"}
+
+
+def sampler_params(parser, items, *, reserved=_SEEDS):
+    """``--param NAME=VALUE`` items (values as JSON, else text) as
+    GANSampler's settings, checked before anything is measured: a setting
+    that GANSampler refuses, or one of ``reserved`` (settings the script's
+    own options give, each with the advice to say), is a usage error."""
+    from gansampler import GANSampler
+
+    params = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    for name in reserved:
+        if name in params:
+            parser.error(f"--param {name}: {reserved[name]}.")
+    try:
+        GANSampler(**params)._validate_params()
+    except (TypeError, ValueError) as error:
+        parser.error(f"--param: {error}")
+    return params

@@ -64,7 +64,7 @@ def main():
         train = tables[table]().reset_index(drop=True)
         for seed in args.seeds:
             start = time.perf_counter()
-            sampler = GANSampler(random_state=seed).fit(train)
+            sampler = GANSampler(random_state=seed, device="cpu").fit(train)
             fit_s = time.perf_counter() - start
             rows = sampler.sample(N_DRAWS, random_state=seed + 1)
             assert isinstance(rows, pd.DataFrame)

@@ -41,7 +41,7 @@ X, _, _ = read_table(path, reservoir=reservoir)
 read_s = time.perf_counter() - start
 statistics = reservoir.statistics if reservoir.n_rows > len(X) else None
 start = time.perf_counter()
-sampler = GANSampler(random_state=0).fit(X, statistics=statistics)
+sampler = GANSampler(random_state=0, device="cpu").fit(X, statistics=statistics)
 fit_s = time.perf_counter() - start
 np.save(sys.argv[3], sampler.sample(100_000, random_state=1))
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -40,7 +40,7 @@ each figure against one CPU thread in the same run: the canonical fit on the
 GPU with its rounds eager and captured (each timed on a second fit, the
 capture included); MAGIC's fit (seed 0) and detection AUC as ``tables.py``
 measures them, with the median AUC of seeds 0 to 2 on the GPU beside the
-README's 0.826; sampling 1e6 to 1e8 rows (map to data and copy to the host
+README's CPU figure (0.722); sampling 1e6 to 1e8 rows (map to data and copy to the host
 included); fit seconds per 1,000 rounds as the batch grows from 64 to 16,384
 (where the GPU starts to win); then its targets, each with PASS or MISS.
 ``--magic PATH`` reads MAGIC from a file that ``tables.py --export-magic``
@@ -884,7 +884,7 @@ def whole_row_targets(args):
                    time.perf_counter() - start, _rounds(sampler), 10)  # fmt: skip
 
         resampler = GANResampler(
-            sampler=GANSampler(random_state=0, **params), random_state=0
+            sampler=GANSampler(random_state=0, device="cpu", **params), random_state=0
         )
         start = time.perf_counter()
         folds = cross_validate(

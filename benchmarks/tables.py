@@ -99,6 +99,7 @@ import mixed_tables
 import numpy as np
 import scipy.stats
 import torch
+from arguments import sampler_params
 from sklearn.datasets import (
     load_breast_cancer,
     load_diabetes,
@@ -658,20 +659,7 @@ def run_mixed_table(table, args, seeds, params, cache):
 def _params(parser, items):
     """``--param NAME=VALUE`` items as GANSampler's settings (values as
     JSON, else text), checked before any table is read."""
-    params = {}
-    for item in items:
-        name, _, value = item.partition("=")
-        try:
-            params[name] = json.loads(value)
-        except json.JSONDecodeError:
-            params[name] = value
-    if "random_state" in params:
-        parser.error("--param random_state: give the seeds with --seeds.")
-    try:
-        GANSampler(**params)._validate_params()
-    except (TypeError, ValueError) as error:
-        parser.error(f"--param: {error}")
-    return params
+    return sampler_params(parser, items)
 
 
 def _seeds(parser, given):

@@ -21,7 +21,7 @@ from ._copies import copies
 from ._drawing import fill_rows, training_fingerprints_of
 from ._random import spawn_seeds
 from ._table import MIN_LEVEL_ROWS, as_narrow_levels, is_frame
-from ._validation import is_missing
+from ._validation import as_pandas_table, is_missing
 
 __all__ = ["condition_groups", "draw_conditioned"]
 
@@ -44,6 +44,7 @@ def condition_groups(table_map, conditions, n_samples):
     pairs, where ``rows`` are the positions of the rows that get it, in the
     order of their first row."""
     names = [column.name for column in table_map.columns_]
+    conditions = as_pandas_table(conditions, "conditions", records=True)
     in_frame = is_frame(conditions)
     if not (
         isinstance(conditions, Mapping)

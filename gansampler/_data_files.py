@@ -24,6 +24,7 @@ import numpy as np
 
 from ._atomic import replacing
 from ._resources import check_disk, check_memory
+from ._validation import as_pandas_table
 
 __all__ = [
     "DATA_SUFFIXES",
@@ -844,11 +845,22 @@ def _read_npy(path, columns, reservoir=None, mixed=False):
     return reservoir.sample, names, False
 
 
+def _parquet_frame(path):
+    """The Parquet file at ``path`` as a DataFrame: in the dtypes pandas
+    wrote it with, where pandas did; else each column as Arrow holds it (see
+    ``as_pandas_table``), so that a file of another writer keeps its
+    integers with missing values, its decimals and its dictionaries."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    if pq.read_schema(path).pandas_metadata is not None:
+        return pd.read_parquet(path)
+    return as_pandas_table(pq.read_table(path))
+
+
 def _read_parquet(path, columns, reservoir=None, mixed=False):
     try:
-        import pandas as pd
-
-        frame = pd.read_parquet(path)
+        frame = _parquet_frame(path)
     except ImportError as exc:
         raise DataFileError(
             f"{path}: reading Parquet needs pandas and pyarrow ({exc}): "

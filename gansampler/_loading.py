@@ -26,6 +26,7 @@ from ._device import resolve_device
 from ._networks import Discriminator, Generator
 from ._params import NETWORK_SHAPES
 from ._preprocessing import DataMap
+from ._random import gradients_on, torch_threads
 from ._resampler import GANResampler
 from ._resources import check_memory
 from ._sampler import GANSampler, make_net
@@ -284,6 +285,16 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
     sampler, dropped, fitted = _constructed(GANSampler, config, trusted, path)
     if fitted is None:
         return sampler
+    # On the sampler's torch threads, as its fit and draws run: a process
+    # that keeps to one can fork (see the user guide), and its weights are
+    # trainable whatever the caller's mode.
+    with torch_threads(sampler.n_threads), gradients_on():
+        return _rebuild_fitted(sampler, dropped, fitted, tensors, prefix, device,
+                               path)  # fmt: skip
+
+
+def _rebuild_fitted(sampler, dropped, fitted, tensors, prefix, device, path):
+    """The rest of :func:`_rebuild_sampler`, for a fitted sampler."""
     n_features = _set_features(sampler, fitted)
     classes = fitted["classes"]
     classes = None if classes is None else _decode_labels(classes)
@@ -355,6 +366,7 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
         # The copula start's rule has changed (one column since 0.16): the
         # saved weights say whether the generator has its linear map.
         linear_skip=_has_linear_skip(fitted["states"]),
+        loaded=True,
     )
     states = fitted["states"]
     _check_players(net, table_map.width_, states, tensors, prefix)
@@ -901,7 +913,10 @@ def load_bytes(payload, path, *, trusted=(), device=None):
         )
     try:
         try:
-            tensors = _Tensors(safetensors.torch.load(payload))
+            # Not inference tensors (whatever the caller's mode): the weights
+            # and the optimizers' state may be trained on.
+            with gradients_on():
+                tensors = _Tensors(safetensors.torch.load(payload))
         except safetensors.SafetensorError as exc:
             raise ValueError(f"its tensors cannot be read ({exc})") from None
         config = json.loads(config_text)

@@ -44,7 +44,13 @@ from ._networks import (
 from ._noise import draw_noise
 from ._params import CONSTRAINTS
 from ._params import ENGINE_DEFAULTS as DEFAULTS
-from ._random import draw_seed, fork_rng, refuse_bool_seed, torch_generator
+from ._random import (
+    draw_seed,
+    fork_rng,
+    gradients_on,
+    refuse_bool_seed,
+    torch_generator,
+)
 from ._rounds import TRAINED, RoundIterator, Rounds, defines, graph_obstacle
 from ._validation import is_frame
 from ._warnings import warn
@@ -452,9 +458,14 @@ class GANNet(NeuralNet):
                 module.reset_parameters(generator)
             return players
         # Others draw theirs from torch's global state, forked and seeded for
-        # the while: threads of the process wait their turn.
+        # the while: threads of the process wait their turn. They learn rows
+        # of float32, whatever torch's default dtype.
         with fork_rng(self.device, self.random_state):
-            return self.build_players(n_features)
+            players = self.build_players(n_features)
+        return {
+            name: module.float() if isinstance(module, torch.nn.Module) else module
+            for name, module in players.items()  # others are refused after
+        }
 
     def build_players(self, n_features):
         """New generator and discriminator modules for data of
@@ -507,9 +518,14 @@ class GANNet(NeuralNet):
         ):
             device = _device_of(module, self.device)
             if name == "generator":
-                out = torch.zeros(2 * pac, self.noise_dim + k, device=device)
+                out = torch.zeros(2 * pac, self.noise_dim + k, device=device,
+                                  dtype=torch.float32)  # fmt: skip
             else:
-                labels = torch.zeros(len(out), k, device=out.device) if k else None
+                labels = (
+                    torch.zeros(len(out), k, device=out.device, dtype=torch.float32)
+                    if k
+                    else None
+                )
                 out = packed(out, labels, pac)
             try:
                 with torch.no_grad():
@@ -629,7 +645,8 @@ class GANNet(NeuralNet):
         self._check_inputs(X, y, any_width=any_width)
         if any_width and np.ndim(X) == 2:
             self.n_features_in_ = np.shape(X)[1]
-        return super().fit(X, y, **fit_params)
+        with gradients_on():  # whatever the caller's mode
+            return super().fit(X, y, **fit_params)
 
     def _check_inputs(self, X, y, *, any_width=False):
         """Refuse rows and class codes that training would fail on; the
@@ -644,6 +661,11 @@ class GANNet(NeuralNet):
         return None if y is None else self._class_shares(y, len(X))
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
+        with gradients_on():  # whatever the caller's mode
+            return self._partial_fit(X, y, classes, **fit_params)
+
+    def _partial_fit(self, X, y, classes, **fit_params):
+        """:meth:`partial_fit`, with gradients on."""
         X, y = _as_rows(X), _as_codes(y)
         if not self.initialized_ and self.n_features is None and np.ndim(X) == 2:
             self.n_features_in_ = np.shape(X)[1]
@@ -1220,6 +1242,7 @@ class GANNet(NeuralNet):
         state.setdefault("best_epoch_", None)  # new in 0.10
         state.setdefault("stopped_early_", False)
         super().__setstate__(state)
+        self._trainable_again()
         # A GPU's optimizers, unpickled where their weights are on the host,
         # would refuse their next step with capturable=True (and, before
         # torch 2.4, which has no fused Adam for the CPU, with fused=True).
@@ -1232,6 +1255,42 @@ class GANNet(NeuralNet):
                     group["capturable"] = False
                 if group.get("fused") and torch.__version__ < "2.4":
                     group["fused"] = False
+
+    def _trainable_again(self):
+        """Make anew the weights and optimizer states that pickle rebuilt
+        inside ``torch.inference_mode()``: no step could train those. The
+        optimizers then hold the new weights."""
+        made = {}  # the new tensor of each, by the old one's id
+
+        def anew(tensor):
+            if id(tensor) not in made:
+                with gradients_on():
+                    copy = tensor.clone()
+                if isinstance(tensor, torch.nn.Parameter):
+                    copy = torch.nn.Parameter(copy, tensor.requires_grad)
+                made[id(tensor)] = copy
+            return made[id(tensor)]
+
+        modules = [v for v in self.__dict__.values() if isinstance(v, torch.nn.Module)]
+        for module in (m for network in modules for m in network.modules()):
+            named = [*module.named_parameters(recurse=False),
+                     *module.named_buffers(recurse=False)]  # fmt: skip
+            for name, tensor in named:
+                if tensor is not None and tensor.is_inference():
+                    setattr(module, name, anew(tensor))
+        for optimizer in self.__dict__.values():
+            if not isinstance(optimizer, torch.optim.Optimizer):
+                continue
+            for group in optimizer.param_groups:
+                group["params"] = [made.get(id(p), p) for p in group["params"]]
+            for weights in list(optimizer.state):
+                kept = optimizer.state.pop(weights)
+                optimizer.state[made.get(id(weights), weights)] = {
+                    key: anew(value)
+                    if torch.is_tensor(value) and value.is_inference()
+                    else value
+                    for key, value in kept.items()
+                }
 
     def generator_input(self, n_rows, generator, codes=None):
         """The generator's input for ``n_rows`` rows: noise drawn with the
@@ -1250,7 +1309,7 @@ class GANNet(NeuralNet):
             noise = with_labels(noise, one_hot(codes, self.n_classes))
         if self.blocks:
             uniforms = torch.rand(n_rows, sum(self.blocks) + 1, generator=generator,
-                                  device=self.device)  # fmt: skip
+                                  device=self.device, dtype=torch.float32)  # fmt: skip
             noise = torch.cat([noise, uniforms], dim=1)
         return noise
 
@@ -1304,14 +1363,19 @@ def _empty_on(module, device):
     ``device``, as ``module.to_empty(device=device)`` does. torch's way runs
     the meta device's Python reference of ``empty_like``, whose first call
     imports sympy: half a second of the first fit in a process."""
+    # Weights in float32 (the rows'), whatever torch's default dtype.
     empty = {
-        name: torch.empty(tensor.shape, dtype=tensor.dtype, device=device)
+        name: torch.empty(
+            tensor.shape,
+            dtype=torch.float32 if tensor.is_floating_point() else tensor.dtype,
+            device=device,
+        )
         for name, tensor in module.state_dict().items()
     }
     module.load_state_dict(empty, assign=True)
     tensors = (*module.parameters(), *module.buffers())
     if any(tensor.is_meta for tensor in tensors):  # a buffer that is not saved
-        module.to_empty(device=device)
+        module.to_empty(device=device).float()
 
 
 def _device_of(module, default):

@@ -663,12 +663,13 @@ PARAMETERS: dict[str, Parameter] = {
         _positive_int_or_auto(),
         "Rows of real data, and of generated data, per update; auto is 1024 for "
         "whole rows of numbers (no text, no missing value) of more than 307 "
-        "rows, else 256.",
+        "rows, else 256, rounded up to a multiple of pac.",
     ),
     "pac": Parameter(
         1,
         _positive_int(),
-        "Rows the discriminator judges together (PacGAN); a divisor of batch_size.",
+        "Rows the discriminator judges together (PacGAN); a divisor of batch_size "
+        "(which auto is).",
     ),
     "d_steps": Parameter(
         1, _positive_int(), "Discriminator updates per round of the game."

@@ -107,6 +107,15 @@ def fork_rng(device, seed: int | None):
 
 
 @contextmanager
+def gradients_on():
+    """Run with torch's gradients on, whatever the caller's mode: training
+    called inside ``torch.no_grad()`` or ``torch.inference_mode()`` needs
+    them, and weights built in inference mode could not be trained after."""
+    with torch.inference_mode(False), torch.enable_grad():
+        yield
+
+
+@contextmanager
 def torch_threads(n_threads: int | None):
     """Run with ``n_threads`` intra-op torch threads (None: leave the setting).
 

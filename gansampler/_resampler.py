@@ -30,6 +30,7 @@ from ._sampler import GANSampler
 from ._saving import save_model
 from ._table import check_table, is_frame, names_columns, whole_numbers
 from ._validation import (
+    as_pandas_table,
     check_has_columns,
     check_labels_present,
     check_labels_typed,
@@ -626,6 +627,7 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         self : GANResampler
             The resampler, with ``sampling_strategy_`` set.
         """
+        X = as_pandas_table(X)
         with fitted_apart(self) as work:
             work._check_inputs(X, y)
             # Samplers fitted to earlier data would not match the new strategy.
@@ -653,7 +655,9 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
         X_resampled : ndarray, list or DataFrame of shape \
                 (n_samples_new, n_features)
             The rows of ``X``, unchanged, followed by the generated rows, in
-            the type of ``X`` (a DataFrame with its columns and dtypes).
+            the type of ``X`` (a DataFrame with its columns and dtypes; a
+            pandas DataFrame for a table in Arrow's memory, such as a
+            pyarrow Table or a polars DataFrame).
         y_resampled : ndarray, list, Series or DataFrame of shape \
                 (n_samples_new,) or (n_samples_new, n_classes)
             The labels of ``X_resampled``.
@@ -664,6 +668,7 @@ class GANResampler(OneToOneFeatureMixin, BaseEstimator):
             )
         # Failed, it leaves the resampler as it was; until it ends, other
         # threads read the old fit.
+        X = as_pandas_table(X)
         with fitted_apart(self) as work:
             return work._fit_resample(X, y)
 

@@ -95,11 +95,12 @@ class RoundIterator:
             ).view(m, self.n_noise, self.noise_dim)
             mix = None
             if self.mix:
-                mix = torch.rand(m, self.n_real, 1, generator=g, device=X.device)
+                mix = torch.rand(m, self.n_real, 1, generator=g, device=X.device,
+                                 dtype=torch.float32)  # fmt: skip
             uniforms = None
             if self.n_uniforms:
                 uniforms = torch.rand(m, self.n_noise, self.n_uniforms, generator=g,
-                                      device=X.device)  # fmt: skip
+                                      device=X.device, dtype=torch.float32)  # fmt: skip
             real = X[rows[:, : self.n_real]]
             rows_labels = None if labels is None else labels[rows]
             for i in range(m):
@@ -239,7 +240,7 @@ class CapturedRounds:
 
     def __init__(self, game, batch, device):
         self.inputs = [None if t is None else t.detach().clone() for t in batch]
-        self.ema_weight = torch.zeros((), device=batch[0].device)
+        self.ema_weight = torch.zeros((), device=batch[0].device, dtype=torch.float32)
         self.optimizers = (game.generator_optimizer, game.discriminator_optimizer)
         self.settings = [_settings(optimizer) for optimizer in self.optimizers]
         self.graphs = {}

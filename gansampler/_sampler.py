@@ -52,7 +52,14 @@ from ._params import (
     python_scalar,
 )
 from ._preprocessing import DataMap, ValuesTooLargeError
-from ._random import draw_seed, fork_rng, spawn_seeds, torch_generator, torch_threads
+from ._random import (
+    draw_seed,
+    fork_rng,
+    gradients_on,
+    spawn_seeds,
+    torch_generator,
+    torch_threads,
+)
 from ._reservoir import ColumnStatistics
 from ._resources import check_memory
 from ._rounds import callback_obstacle
@@ -68,6 +75,7 @@ from ._table import (
     warn_inexact_integers,
 )
 from ._validation import (
+    as_pandas_table,
     check_has_columns,
     check_labels_present,
     check_labels_typed,
@@ -75,6 +83,7 @@ from ._validation import (
     check_one_label_type,
     check_two_dimensional,
     column_spread,
+    dense_columns,
     float32_sums,
     infinite_columns_named,
     is_missing,
@@ -320,12 +329,13 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         quarter of the rounds (see ``steps_per_epoch``) draw as many rows. On
         tables whose rows are drawn more often, the larger steps learned the
         rows by heart sooner; with category columns, they learned worse on
-        two tables of three (see the user guide).
+        two tables of three (see the user guide). ``"auto"`` is rounded up
+        to a multiple of ``pac``.
     pac : int, default=1
         Rows the discriminator judges together (PacGAN, Lin et al., 2018):
         it sees ``pac`` real rows, or ``pac`` generated ones, side by side,
         and so judges the variety of the generator's rows, not only each
-        row. ``batch_size`` must be a multiple of it.
+        row. ``batch_size`` must be a multiple of it (``"auto"`` is).
     d_steps : int, default=1
         Discriminator updates per round of the game.
     r1_penalty : float, default=1.0
@@ -731,14 +741,14 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         """
         # A failed or interrupted fit leaves a fitted sampler as it was, and
         # until a fit ends, draws from other threads read the old one.
-        with fitted_apart(self) as work:
+        with fitted_apart(self) as work, gradients_on():
             work._fit(X, y, statistics)
         return self
 
     def _fit(self, X, y, statistics=None):
         for entry in self.callbacks or []:
             _check_callback(entry, verbose=self.verbose)
-        X_given = X
+        X = X_given = as_pandas_table(X)
         X, frame = self._check_table(X)
         if statistics is not None:
             _check_statistics(statistics, frame, X_given, self.categorical_columns)
@@ -1110,10 +1120,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         """
         self._check_is_fitted()
         table_map = self.table_map_
+        X = as_pandas_table(X)
         if table_map.plain:
             # Names that are not all strings, which scikit-learn leaves (the
             # other path's coded checks them all).
             table_map.check_names(X, strings_too=False)
+            X = dense_columns(X)
             try:
                 with infinite_columns_named(X):
                     X = validate_data(self, X, dtype=np.float64, reset=False,
@@ -1306,7 +1318,8 @@ def resolved_settings(sampler, n_features, *, n_rows=None, n_classes=0, n_blocks
     # held-out check's reads the budget and the generator's width, and the
     # dropout's reads the check: those first, in that order.
     if _is_auto("batch_size", params["batch_size"]):
-        params["batch_size"] = auto_setting("batch_size", n_features, **shape)
+        size, pac = auto_setting("batch_size", n_features, **shape), params["pac"]
+        params["batch_size"] = -(-size // pac) * pac  # whole packs of pac rows
     shape["batch_size"] = params["batch_size"]
     if _is_auto("steps_per_epoch", params["steps_per_epoch"]):
         params["steps_per_epoch"] = auto_setting("steps_per_epoch", n_features, **shape)
@@ -1329,7 +1342,7 @@ def resolved_settings(sampler, n_features, *, n_rows=None, n_classes=0, n_blocks
 
 def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
              fidelity, n_rows=None, class_counts=None, network_shapes=None,
-             sized_to_rows=True, linear_skip=None):  # fmt: skip
+             sized_to_rows=True, linear_skip=None, loaded=False):  # fmt: skip
     """The skorch net that trains ``sampler``'s networks for a table of
     ``n_features`` columns and ``n_rows`` rows (None: a model loaded from a
     file that does not say), ``width`` wide in the networks' space, with
@@ -1342,7 +1355,9 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     fitted: ``network_shapes`` (see
     :func:`~gansampler._params.network_shapes`), or ``sized_to_rows=False``
     for the rules before 0.15; and ``linear_skip``, whether its generator
-    has the copula start's linear map (None: as the settings say).
+    has the copula start's linear map (None: as the settings say); and
+    ``loaded=True``, which keeps the warnings of its fit from being told
+    again.
 
     Sets ``sampler.fitted_params_``, the parameters the net is built with:
     ``set_params`` after ``fit`` changes the next fit, not this net."""
@@ -1382,11 +1397,12 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
     callbacks = [("fidelity", fidelity)]
     split = None
     if params["early_stopping"] and n_rows is not None:
-        split = _held_out_split(sampler, params, n_rows, class_counts, seed)
+        split = _held_out_split(sampler, params, n_rows, class_counts, seed,
+                                quiet=loaded)  # fmt: skip
     if split is not None:
         check = HeldOutCheck(patience=params["n_iter_no_change"])
         callbacks.append(("held_out_check", check))
-    else:
+    elif not loaded:
         _warn_of_unused_check_settings(sampler, asked=params["early_stopping"])
     users = copy.deepcopy(params["callbacks"]) if params["callbacks"] else []
     # A class is built here, as skorch would, so that it is set like the rest.
@@ -1417,7 +1433,12 @@ def make_net(sampler, *, n_features, width, blocks, n_classes, device, seed,
         device=device,
         verbose=int(params["verbose"]),
     )
-    sampler.resolved_params_ = settings_of(net, params["validation_fraction"])
+    fraction = params["validation_fraction"]
+    if isinstance(split, ClassKeepingSplit) and split.n_held_out < math.ceil(
+        fraction * n_rows
+    ):  # it holds back fewer rows than asked: those it does
+        fraction = None
+    sampler.resolved_params_ = settings_of(net, fraction, n_rows)
     return net
 
 
@@ -1459,18 +1480,30 @@ def settings_of(net, validation_fraction=None, n_rows=None):
     return {name: settings[name] for name in AUTO_SETTINGS}
 
 
-def _held_out_split(sampler, params, n_rows, class_counts, seed):
+def _held_out_split(sampler, params, n_rows, class_counts, seed, *, quiet=False):
     """The held-out check's split of ``n_rows`` rows (of ``class_counts``
     rows a class, or None), as skorch's ``train_split``: stratified by
     class where that keeps every class on both sides, else at random but
     never a class's last row. None where "auto" turned the check on for rows
     that cannot give it two rows a side (classes of one row); an error where
-    the user did."""
+    the user did. ``quiet``: no warning (a loaded model's fit told it)."""
     fraction = params["validation_fraction"]
     held = math.ceil(fraction * n_rows)  # as scikit-learn's split rounds
     stratify = class_counts is None or _stratifiable(class_counts, fraction)
     if not stratify:  # every class keeps a training row
-        held = min(held, n_rows - len(class_counts))
+        kept_back = min(held, n_rows - len(class_counts))
+        if (
+            kept_back < held
+            and not quiet
+            and not _is_auto("validation_fraction", sampler.validation_fraction)
+        ):
+            warn(
+                f"validation_fraction={fraction:.3g} would hold back {held} of "
+                f"{n_rows} rows, and leave a class without a training row: the "
+                f"held-out check holds back {kept_back}.",
+                UserWarning,
+            )
+        held = kept_back
     if min(held, n_rows - held) < 2 and _is_auto(
         "early_stopping", sampler.early_stopping
     ):

@@ -42,6 +42,7 @@ from ._compat import validate_parameter_constraints
 from ._params import CONSTRAINTS, given_settings
 from ._preprocessing import DataMap, ValuesTooLargeError
 from ._validation import (
+    as_pandas_table,
     check_two_dimensional,
     infinite_values_error,
     is_frame,
@@ -1609,6 +1610,7 @@ class TableMap:
             raise TypeError(
                 f"random_state must be an int seed, got {self.random_state!r}."
             )
+        X = as_pandas_table(X)
         self.frame_ = is_frame(X)
         self.axis_names_ = list(X.columns.names) if self.frame_ else None
         columns = _columns_of(X)
@@ -2382,7 +2384,8 @@ class TableMap:
             counts = np.where(missing, 0, np.clip(np.round(values), low, high))
             counts = counts.astype(np.int64)
             times = counts.astype(f"datetime64[{record['unit']}]")
-            times[missing] = np.datetime64("NaT")
+            # In the column's unit: NumPy 2.5 deprecates NaT of none.
+            times[missing] = np.datetime64("NaT", record["unit"])
             if record["dtype"] == "object":
                 return self._python_times(times, missing, record)
             if not self.frame_:

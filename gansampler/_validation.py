@@ -2,16 +2,19 @@
 that numbers cannot stand for, missing class labels, and what is a table."""
 
 import warnings
+from collections.abc import Mapping
 from contextlib import contextmanager, suppress
 from numbers import Real
 
 import numpy as np
 
 __all__ = [
+    "as_pandas_table",
     "check_labels_present",
     "check_numeric_columns",
     "check_one_label_type",
     "column_spread",
+    "dense_columns",
     "float32_sums",
     "infinite_columns_named",
     "infinite_values_error",
@@ -23,10 +26,14 @@ __all__ = [
 def check_numeric_columns(X, estimator_name):
     """Reject columns that generated numbers cannot stand for: text,
     categories and dates, in a DataFrame or an array."""
-    if not is_frame(X) and hasattr(X, "dtypes"):  # a pandas Series
+    if hasattr(X, "to_frame") and not is_frame(X):  # a Series or an Index
+        kind = "an Index" if "Index" in type(X).__name__ else "a Series"
+        advice = "X.to_frame()"
+        if getattr(X, "attrs", {}).get("arrow"):  # made of a pyarrow Array
+            kind, advice = "a 1-D Arrow array", 'pa.table({"x": X})'
         raise ValueError(
-            f"X is a Series, one column without its table: {estimator_name} "
-            "takes a table of shape (n_samples, n_features). Pass X.to_frame() "
+            f"X is {kind}, one column without its table: {estimator_name} "
+            f"takes a table of shape (n_samples, n_features). Pass {advice} "
             "for one column."
         )
     for column, dtype in getattr(X, "dtypes", {}).items():
@@ -59,6 +66,118 @@ def check_numeric_columns(X, estimator_name):
 def is_frame(X):
     """Whether ``X`` is a DataFrame (pandas' or alike)."""
     return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "iloc")
+
+
+def as_pandas_table(X, name="X", *, records=False):
+    """``X`` as gansampler reads it: a table held in Arrow's memory (a
+    pyarrow Table, a polars DataFrame: what offers Arrow's stream of rows
+    and has rows and columns) as a pandas DataFrame, anything else as it is.
+
+    Numbers and flags without missing values become NumPy's columns, and
+    dictionaries pandas' categories, as pandas makes them; every other
+    column keeps its Arrow type (``pd.ArrowDtype``), which gansampler reads
+    as it reads pandas' own: pandas' own conversion would make integers with
+    missing values floats, and dates of days Python objects. (pandas cannot
+    read back from Parquet the dictionaries it writes from Arrow's.)
+
+    A masked array is refused: NumPy's conversions drop its mask, and the
+    masked values would be learned. So are a structured array and, unless
+    ``records``, a list of dicts, which validation would read as one column
+    of records."""
+    fields = getattr(getattr(X, "dtype", None), "names", None)
+    if fields:
+        raise TypeError(
+            f"{name} is a structured array (fields {', '.join(map(repr, fields))}):"
+            f" pass pd.DataFrame({name}) to learn each field as a column."
+        )
+    if not records and isinstance(X, list | tuple) and X and isinstance(X[0], Mapping):
+        raise TypeError(
+            f"{name} is a list of dicts: pass pd.DataFrame({name}) to learn each "
+            "key as a column."
+        )
+    if isinstance(X, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} is a masked array, whose mask would be lost: pass "
+            f"{name}.filled(np.nan) to learn the masked cells as missing values, "
+            f"or {name}.data to learn the values under the mask."
+        )
+    arrow = hasattr(X, "__arrow_c_stream__") or hasattr(X, "__arrow_c_array__")
+    if is_frame(X) or not arrow or hasattr(X, "to_frame"):
+        return X  # a polars Series is refused or read as pandas' is
+    try:
+        import pandas as pd
+        import pyarrow as pa
+    except ImportError as exc:
+        raise ImportError(
+            f"{name} is a {type(X).__name__}, which gansampler reads as a pandas "
+            f"DataFrame: pip install pandas pyarrow ({exc}), or pass "
+            f"{name}.to_pandas()."
+        ) from None
+    if len(getattr(X, "shape", ())) != 2:
+        # One column (a pyarrow Array): a Series, which the metrics take and
+        # the estimators refuse with the way to make a table of it.
+        array = pa.chunked_array(X) if hasattr(X, "__arrow_c_stream__") else X
+        array = pa.array(array) if not hasattr(array, "type") else array
+        column = pd.Series(_pandas_column(array, name, pa, pd))
+        column.attrs["arrow"] = True
+        return column
+    table = X.to_arrow() if hasattr(X, "to_arrow") else pa.table(X)
+    columns = {
+        j: _pandas_column(column, f"Column {table.column_names[j]!r} of {name}", pa, pd)
+        for j, column in enumerate(table.columns)
+    }
+    # By position: names a table holds twice are refused by the checks.
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+    return frame.set_axis(list(table.column_names), axis=1)
+
+
+def _pandas_column(column, name, pa, pd):
+    """An Arrow column as ``as_pandas_table`` makes it."""
+    kind = column.type
+    plain = (
+        pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_boolean(kind)
+    )
+    if plain and not column.null_count:
+        return column.to_numpy()
+    if pa.types.is_dictionary(kind):
+        return column.to_pandas()
+    # Views (as polars writes text) have no pandas type: their plain kin do.
+    views = {
+        "is_string_view": pa.large_string,
+        "is_binary_view": pa.large_binary,
+    }
+    for test, plain_kind in views.items():
+        if getattr(pa.types, test, lambda kind: False)(kind):
+            column, kind = column.cast(plain_kind()), plain_kind()
+    if getattr(pa.types, "is_list_view", lambda kind: False)(kind):
+        kind = pa.large_list(kind.value_type)
+        column = column.cast(kind)
+    try:
+        pd.ArrowDtype(kind).type  # noqa: B018 (it raises for the types it lacks)
+    except NotImplementedError:
+        raise TypeError(
+            f"{name} has Arrow type {kind}, which pandas cannot hold: cast it "
+            "to a type that it can (such as numbers, text or dates), or leave "
+            "it out."
+        ) from None
+    return pd.array(column, dtype=pd.ArrowDtype(kind))
+
+
+def dense_columns(X):
+    """``X`` with pandas' sparse columns made dense: scikit-learn's checks
+    of numbers read a sparse column as a sparse matrix, which fails where
+    its fill value is not 0."""
+    if not is_frame(X) or not any(
+        type(dtype).__name__ == "SparseDtype" for dtype in X.dtypes
+    ):
+        return X
+    X = X.copy(deep=False)
+    for j, dtype in enumerate(X.dtypes):
+        if type(dtype).__name__ == "SparseDtype":
+            X.isetitem(j, X.iloc[:, j].sparse.to_dense())
+    return X
 
 
 def check_has_columns(X):

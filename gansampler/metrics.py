@@ -29,7 +29,13 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
 
 from ._compat import StrOptions, validate_parameter_constraints
-from ._validation import column_spread, is_frame, is_missing
+from ._validation import (
+    as_pandas_table,
+    column_spread,
+    dense_columns,
+    is_frame,
+    is_missing,
+)
 from ._warnings import warn
 from .exceptions import SharedRowsWarning
 
@@ -194,6 +200,8 @@ def _times_as_numbers(Z, name):
 
 
 def _as_array(Z, name, dtype, finite):
+    Z = dense_columns(Z)
+
     def checked():
         return check_array(Z, dtype=dtype, ensure_all_finite=finite, input_name=name)
 
@@ -260,11 +268,15 @@ def _holds_numbers(dtype):
 def _refuse_missing(Z, name):
     """Raise a ValueError naming the first column of ``Z`` with a missing
     value (NaN, pandas' NA, NaT), if any."""
-    try:
-        values = check_array(Z, dtype=np.float64, ensure_all_finite=False)
-    except (TypeError, ValueError):
-        return
-    columns = np.flatnonzero(np.isnan(values).any(axis=0))
+    if is_frame(Z):  # also the columns that no float holds (Arrow's nulls)
+        missing = Z.isna().to_numpy().any(axis=0)
+    else:
+        try:
+            values = check_array(Z, dtype=np.float64, ensure_all_finite=False)
+        except (TypeError, ValueError):
+            return
+        missing = np.isnan(values).any(axis=0)
+    columns = np.flatnonzero(missing)
     if len(columns):
         j = columns[0]
         label = repr(Z.columns[j]) if is_frame(Z) else str(j)
@@ -321,6 +333,8 @@ def wasserstein_distance(X, Y, *, scale=True, multioutput="uniform_average"):
     >>> float(wasserstein_distance(X, X + 0.5, scale=False))
     0.5
     """
+    X = as_pandas_table(X, "X")
+    Y = as_pandas_table(Y, "Y")
     validate_parameter_constraints(
         {"scale": ["boolean"], "multioutput": _MULTIOUTPUT},
         {"scale": scale, "multioutput": multioutput},
@@ -371,6 +385,8 @@ def ks_statistic(X, Y, *, multioutput="uniform_average"):
     >>> float(ks_statistic(X, X + 10))
     1.0
     """
+    X = as_pandas_table(X, "X")
+    Y = as_pandas_table(Y, "Y")
     validate_parameter_constraints(
         {"multioutput": _MULTIOUTPUT},
         {"multioutput": multioutput},
@@ -433,6 +449,8 @@ def total_variation_distance(X, Y, *, multioutput="uniform_average"):
     >>> float(total_variation_distance(X, Y))
     0.25
     """
+    X = as_pandas_table(X, "X")
+    Y = as_pandas_table(Y, "Y")
     validate_parameter_constraints(
         {"multioutput": _MULTIOUTPUT},
         {"multioutput": multioutput},
@@ -567,6 +585,9 @@ def closer_to_training_share(
     >>> round(closer_to_training_share(fresh, train, held_out), 1)
     0.5
     """
+    generated = as_pandas_table(generated, "generated")
+    train = as_pandas_table(train, "train")
+    held_out = as_pandas_table(held_out, "held_out")
     validate_parameter_constraints(
         {"random_state": ["random_state"]},
         {"random_state": random_state},
@@ -674,6 +695,8 @@ def exact_copy_share(generated, train) -> float:
     >>> exact_copy_share(generated, train)
     0.5
     """
+    generated = as_pandas_table(generated, "generated")
+    train = as_pandas_table(train, "train")
     rows = _Rows({"generated": generated, "train": train}, caller="exact_copy_share")
     generated, train = rows.keys()
     seen = set(train)
@@ -736,6 +759,8 @@ def nearest_neighbour_distance_ratio(
     >>> nearest_neighbour_distance_ratio(train, train)  # copies
     0.0
     """
+    generated = as_pandas_table(generated, "generated")
+    train = as_pandas_table(train, "train")
     validate_parameter_constraints(
         {"per_row": ["boolean"]},
         {"per_row": per_row},

@@ -14,6 +14,7 @@ import numpy as np
 from ._atomic import replacing
 from ._drawing import scoring_rows
 from ._table import NANOSECONDS
+from ._validation import as_pandas_table
 from .exceptions import NotFittedError
 from .metrics import (
     ks_statistic,
@@ -260,6 +261,7 @@ def plot_distribution(
     fitted_names = getattr(sampler, "feature_names_in_", None)
     if fitted_names is None:
         fitted_names = _frame_names(sampler)  # names not all strings
+    X = as_pandas_table(X)
     if hasattr(X, "columns") and fitted_names is not None:
         missing = [name for name in fitted_names if name not in X.columns]
         if missing:

@@ -131,6 +131,8 @@ def resampler(fitted_resampler):
                      r"X is a Series.*X.to_frame\(\)", id="series"),
         pytest.param(lambda: pandas().Series(["a", "b"] * 30), ValueError,
                      r"X is a Series.*X.to_frame\(\)", id="text-series"),
+        pytest.param(lambda: pandas().Index(normal()[:, 0]), ValueError,
+                     r"X is an Index.*X.to_frame\(\)", id="index"),
     ],
 )  # fmt: skip
 def test_fit_refuses_bad_X(sampler, make_X, error, match):

@@ -59,6 +59,8 @@ def test_tables_refuses_bad_options(scripts, monkeypatch, capsys, argv, message)
     [("speed", ["--parts", "rounds"], "unknown part 'rounds'; the parts are round,"),
      ("speed", ["--repeats", "0"], "--repeats: must be at least 1, got 0"),
      ("fidelity", ["--seeds", "-1"], "--seeds: must be at least 0, got -1"),
+     ("fidelity", ["--param", "max_epoch=2"], "unexpected keyword argument 'max_e"),
+     ("fidelity", ["--param", "n_threads=2"], "--param n_threads: give them with"),
      ("reservoir", ["--reservoirs", "100,1"], "--reservoirs: must be at least 2"),
      ("reservoir", ["--rows", "many"], "--rows: 'many' is not a whole number")],
 )  # fmt: skip

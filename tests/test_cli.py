@@ -1909,3 +1909,38 @@ def test_evaluate_describes_arrow_dates_of_a_parquet_file(tmp_path):
     assert result.returncode == 0, result.stderr
     line = next(row for row in result.stdout.splitlines() if row.startswith("day"))
     assert "2020-05-14 12:00:00" in line  # the held-out days' mean
+
+
+def test_a_parquet_file_of_another_writer_keeps_its_types(
+    tmp_path, monkeypatch, capsys
+):
+    # Read by pandas without pandas' own metadata, integers with missing
+    # values became floats and decimals Python objects (learned as levels).
+    pa = pytest.importorskip("pyarrow")
+    parquet = pytest.importorskip("pyarrow.parquet")
+    from decimal import Decimal
+
+    rng = np.random.default_rng(0)
+    table = pa.table(
+        {
+            "x": rng.normal(size=200),
+            "count": pa.array(
+                [None if k % 9 == 0 else k for k in range(200)], pa.int32()
+            ),
+            "price": pa.array(
+                [Decimal(f"{k % 50}.25") for k in range(200)], pa.decimal128(10, 2)
+            ),
+            "kind": pa.array(rng.choice(["a", "b"], 200)).dictionary_encode(),
+        }
+    )
+    parquet.write_table(table, tmp_path / "other.parquet")
+    monkeypatch.chdir(tmp_path)
+    assert main(["fit", "other.parquet", "-o", "m.safetensors", "-q", *SMALL]) == 0
+    assert main(["sample", "m.safetensors", "-n", "50", "-o", "out.parquet"]) == 0
+    schema = parquet.read_schema(tmp_path / "out.parquet")
+    assert schema.field("count").type == pa.int32()
+    assert schema.field("price").type == pa.decimal128(10, 2)
+    assert pa.types.is_dictionary(schema.field("kind").type)
+    pd = pytest.importorskip("pandas")
+    assert pd.read_parquet(tmp_path / "out.parquet")["count"].isna().any()
+    capsys.readouterr()

@@ -2,6 +2,7 @@
 GANSampler's fit."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -594,6 +595,38 @@ def test_the_rows_held_back_leave_every_class_a_training_row(fraction):
         net = sampler.fit(X, y).net_
         train, _ = net.train_split(np.arange(120), torch.as_tensor(y))
         assert set(y[np.asarray(train.indices)]) == set(range(40))
+
+
+def test_a_fraction_cut_to_keep_every_class_is_told_and_recorded(tmp_path):
+    # 10 classes of 2 rows: 0.9 would hold back 18 rows; 10 are. The record
+    # said 0.9, in the file too, and nothing was said.
+    import gansampler
+
+    X, y = np.random.default_rng(0).normal(size=(20, 2)), np.repeat(np.arange(10), 2)
+    sampler = GANSampler(early_stopping=True, validation_fraction=0.9, max_epochs=1,
+                         steps_per_epoch=1, random_state=0)  # fmt: skip
+    with pytest.warns(
+        UserWarning, match="would hold back 18 of 20 rows.*holds back 10"
+    ):
+        sampler.fit(X, y)
+    assert sampler.net_.train_split.n_held_out == 10
+    assert sampler.resolved_params_["validation_fraction"] == 0.5
+    sampler.save(tmp_path / "model.safetensors")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the fit's warnings, not told again
+        loaded = gansampler.load(tmp_path / "model.safetensors")
+    assert loaded.resolved_params_["validation_fraction"] == 0.5
+
+
+def test_a_class_keeping_split_that_holds_back_as_asked_records_the_fraction_given():
+    # A class of one row cannot be stratified: the split keeps it, and holds
+    # back the 6 rows that 0.1 of 55 asks for.
+    X = np.random.default_rng(0).normal(size=(55, 2))
+    y = np.r_[np.zeros(54), 1]
+    sampler = GANSampler(early_stopping=True, validation_fraction=0.1, max_epochs=1,
+                         steps_per_epoch=1, random_state=0).fit(X, y)  # fmt: skip
+    assert sampler.net_.train_split.n_held_out == 6
+    assert sampler.resolved_params_["validation_fraction"] == 0.1
 
 
 def test_classes_of_one_row_leave_the_auto_check_off_and_refuse_the_asked_one():

@@ -929,17 +929,21 @@ def test_a_bad_training_state_gets_a_clear_value_error(
 
 
 def test_a_session_of_float64_by_default_loads_a_file_of_float32(saved, tmp_path):
-    # Its networks are built in float64, and take the file's float32
-    # weights as torch casts them; the check of dtypes refuses other floats.
+    # Its networks are built in float32 whatever torch's default (they were
+    # built in float64, and their draws failed); the check of dtypes refuses
+    # other floats.
     path = tmp_path / "model.safetensors"
     path.write_bytes(saved)
+    expected = gansampler.load(path).sample(5, random_state=1)
     before = torch.get_default_dtype()
     torch.set_default_dtype(torch.float64)
     try:
         loaded = gansampler.load(path)
+        rows = loaded.sample(5, random_state=1)
     finally:
         torch.set_default_dtype(before)
-    assert loaded.net_.generator_ema_.layers[0].weight.dtype == torch.float64
+    assert loaded.net_.generator_ema_.layers[0].weight.dtype == torch.float32
+    np.testing.assert_array_equal(rows, expected)
 
 
 def test_a_cut_short_file_whose_header_size_starts_as_a_pickle_is_not_one(tmp_path):
@@ -1117,9 +1121,12 @@ def test_a_model_saved_in_format_1_loads_and_draws_the_same_rows():
         assert opened.metadata()["format_version"] == "1"
     sampler = gansampler.load(path)
     assert sampler.table_map_.plain and sampler.table_map_.block_sizes_ == ()
-    np.testing.assert_array_equal(sampler.sample(500, random_state=3), expected["rows"])
+    # The same rows to float32's precision: the networks' last bit follows
+    # the CPU's instructions, and the expected rows were drawn on another.
+    same = functools.partial(np.testing.assert_allclose, rtol=1e-6, atol=0)
+    same(sampler.sample(500, random_state=3), expected["rows"])
     labelled = sampler.sample(4, random_state=1, y=["a", "b", "a", "b"])
-    np.testing.assert_array_equal(labelled, expected["labelled"])
+    same(labelled, expected["labelled"])
 
 
 def test_a_model_keeps_the_generator_its_weights_say_it_has(tmp_path):
@@ -1601,7 +1608,7 @@ def test_forged_levels_that_the_output_would_not_give_back_are_refused(
         "x": np.arange(60.0),
         "c": pd.Categorical(["a", "b", "c"] * 20),
         "b": [True, False] * 30,
-        "s": pd.Series(["u", "v"] * 30, dtype="str"),
+        "s": pd.Series(["u", "v"] * 30, dtype="string"),
     })  # fmt: skip
     GANSampler(**TINY, random_state=0).fit(frame).save(tmp_path / "m.safetensors")
     payload = (tmp_path / "m.safetensors").read_bytes()

@@ -1,6 +1,7 @@
 import ast
 import copy
 import functools
+import inspect
 import itertools
 import pickle
 import re
@@ -412,7 +413,7 @@ def test_settings_a_network_of_ones_own_does_not_take_are_named(X_normal, fast):
          "generator has no parameters to train"),
         ({"generator": int},
          r"generator could not be built: generator\(n_inputs=4, n_outputs=1\) "
-         "raised TypeError: 'n_inputs' is an invalid keyword"),
+         r"raised TypeError: .*'n_inputs'"),
     ],
 )  # fmt: skip
 def test_networks_that_cannot_play_are_refused(X_normal, fast, network, match):
@@ -1285,9 +1286,9 @@ def test_score_names_the_column_of_text_where_numbers_were_learned(fitted_sample
 
 def test_the_docstring_gives_the_defaults():
     defaults = GANSampler().get_params()
-    documented = dict(
-        re.findall(r"^    (\w+) : .*default=(.+)$", GANSampler.__doc__, re.M)
-    )
+    # (Python 3.13 takes the docstring's indent off.)
+    docstring = inspect.cleandoc(GANSampler.__doc__)
+    documented = dict(re.findall(r"^(\w+) : .*default=(.+)$", docstring, re.M))
     assert set(documented) == set(defaults)
     for name, text in documented.items():
         value = ast.literal_eval(text.strip().rstrip("\\").strip())
@@ -1486,6 +1487,10 @@ def test_pac_packs_rows_for_the_discriminator(fast):
     assert sampler.sample(5, random_state=0).shape == (5, 3)
     with pytest.raises(ValueError, match="batch_size=64 must be a multiple of pac=3"):
         GANSampler(**fast, pac=3).fit(X)
+    # "auto" is rounded up to whole packs: it was refused, as if set.
+    budget = {"max_epochs": 1, "steps_per_epoch": 2, "random_state": 0}
+    sampler = GANSampler(**budget, pac=3).fit(X[:100])
+    assert sampler.resolved_params_["batch_size"] == 258
 
 
 @pytest.mark.parametrize("mixed", [False, True])
