@@ -24,7 +24,7 @@ import numpy as np
 
 from ._atomic import replacing
 from ._resources import check_disk, check_memory
-from ._validation import as_pandas_table
+from ._validation import as_pandas_table, in_order_of
 
 __all__ = [
     "DATA_SUFFIXES",
@@ -1165,7 +1165,7 @@ def _as_frame(block, names):
     if labels is None:
         return frame.set_axis(names, axis=1)
     frame = frame.set_axis(names[:-1], axis=1)
-    frame.insert(len(names) - 1, names[-1], labels)
+    frame.insert(len(names) - 1, names[-1], in_order_of(labels, frame))
     return frame
 
 

@@ -23,6 +23,7 @@ from skorch.history import History
 
 from ._callbacks import EpochFidelity
 from ._device import resolve_device
+from ._drawing import labels_given_back
 from ._networks import Discriminator, Generator
 from ._params import NETWORK_SHAPES
 from ._preprocessing import DataMap
@@ -45,7 +46,7 @@ from ._saving import (
     is_pickle,
     is_safe_model,
 )
-from ._table import TableMap
+from ._table import TableMap, record_dtype
 from ._version import __version__
 from ._warnings import warn
 from .exceptions import DroppedParameterWarning, InconsistentVersionWarning
@@ -293,6 +294,24 @@ def _rebuild_sampler(config, tensors, prefix, trusted, device, path):
                                path)  # fmt: skip
 
 
+def _y_dtype(record, classes):
+    """The dtype of y that a file records, checked to hold its classes as
+    they are (None where it records none)."""
+    if record is None:
+        return None
+    if classes is None or not isinstance(record, dict):
+        raise ValueError(f"the dtype of y, {record!r}, is no dtype of class labels")
+    try:
+        dtype = record_dtype(record)
+    except (TypeError, ValueError, KeyError, NotImplementedError) as exc:
+        raise ValueError(f"the dtype of y, {record!r}, is no dtype: {exc}") from None
+    if labels_given_back(classes, dtype) is None:
+        raise ValueError(
+            f"the dtype of y, {record!r}, does not hold its classes as they are"
+        )
+    return dtype
+
+
 def _rebuild_fitted(sampler, dropped, fitted, tensors, prefix, device, path):
     """The rest of :func:`_rebuild_sampler`, for a fitted sampler."""
     n_features = _set_features(sampler, fitted)
@@ -302,6 +321,7 @@ def _rebuild_fitted(sampler, dropped, fitted, tensors, prefix, device, path):
     y_name = fitted.get("y_name")  # 0.31 on
     if y_name is not None and (type(y_name) not in (str, int) or classes is None):
         raise ValueError(f"the name of y, {y_name!r}, is no name of class labels")
+    y_dtype = _y_dtype(fitted.get("y_dtype"), classes)  # 0.37 on
     table = fitted.get("table_map")  # format 2 (0.9) on
     if table is None:
         data_map = _rebuild_data_map(
@@ -414,6 +434,7 @@ def _rebuild_fitted(sampler, dropped, fitted, tensors, prefix, device, path):
     if classes is not None:
         sampler.classes_ = classes
         sampler.y_name_ = y_name
+        sampler.y_dtype_ = y_dtype
     sampler.data_map_ = data_map
     sampler.table_map_ = table_map
     sampler.device_ = str(net.device)

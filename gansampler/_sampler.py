@@ -37,6 +37,7 @@ from ._drawing import (
     check_draw_memory,
     class_codes_for,
     fill_rows,
+    labels_given_back,
     scoring_rows,
     seed_of,
     with_classes,
@@ -67,6 +68,7 @@ from ._saving import save_model
 from ._table import (
     TableMap,
     check_table,
+    dtype_record,
     is_frame,
     is_plain_numeric,
     level_key,
@@ -571,6 +573,12 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         else None (an array, a list, a name that is a tuple). The command
         line's ``sample`` writes the classes under it. Defined only when
         ``fit`` was given ``y``. Since 0.31.
+    y_dtype_ : dtype or None
+        The dtype of ``y`` where it was a pandas Series (or a one-column
+        DataFrame), else None: ``sample(return_y=True)`` returns the classes
+        as a Series of ``y_name_`` and this dtype (a ``category`` keeps its
+        categories, unused ones included), or as an array. Defined only
+        when ``fit`` was given ``y``. Since 0.37.
 
     See Also
     --------
@@ -840,9 +848,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
         if classes is None:
             self.__dict__.pop("classes_", None)
             self.__dict__.pop("y_name_", None)
+            self.__dict__.pop("y_dtype_", None)
         else:
             self.classes_ = classes
             self.y_name_ = _name_of(y)
+            self.y_dtype_ = _dtype_of(y, classes)
         self.table_map_ = table_map
         self.data_map_ = table_map.numbers_
         self.device_ = device
@@ -978,9 +988,11 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             with the same columns and dtypes for a DataFrame, an array of
             floats (float64, or float32 for float32 data) for an array of
             numbers, an array of objects for an array with text.
-        y : ndarray of shape (n_samples,)
-            The class of each row, from ``classes_``. Only with
-            ``return_y=True``.
+        y : ndarray or Series of shape (n_samples,)
+            The class of each row, from ``classes_``, as ``fit`` was given
+            ``y``: a pandas Series of its name and dtype (``y_dtype_``),
+            numbered as the rows, for a Series (since 0.37), else an array.
+            Only with ``return_y=True``.
 
         Examples
         --------
@@ -1292,6 +1304,7 @@ class GANSampler(OneToOneFeatureMixin, BaseEstimator):
             self.device_ = str(net.device)
             if "classes_" in self.__dict__:
                 self.__dict__.setdefault("y_name_", None)  # new in 0.31
+                self.__dict__.setdefault("y_dtype_", None)  # new in 0.37
             if "resolved_params_" not in self.__dict__:  # before 0.30
                 self.resolved_params_ = settings_of(
                     net, n_rows=self.__dict__.get("n_samples_fit_")
@@ -1964,6 +1977,25 @@ def _name_of(y):
     name = python_scalar(name)
     integer = isinstance(name, Integral) and not isinstance(name, bool)
     return name if isinstance(name, str) or integer else None
+
+
+def _dtype_of(y, classes):
+    """The dtype of ``y`` where it is a pandas Series (or a one-column
+    DataFrame) whose dtype gives back its ``classes``, a model file records,
+    and Parquet holds; else None (the classes come back as an array)."""
+    if not is_frame(y) and not (hasattr(y, "to_frame") and hasattr(y, "iloc")):
+        return None
+    dtype = y.dtypes.iloc[0] if is_frame(y) else y.dtype
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if type(dtype).__name__ == "SparseDtype" or (
+        type(arrow).__name__ == "DictionaryType"  # pandas reads none back
+    ):
+        return None
+    try:
+        dtype_record(dtype, "y")
+    except (TypeError, ValueError):  # (a local time zone)
+        return None
+    return None if labels_given_back(classes, dtype) is None else dtype
 
 
 def _upgrade_fitted_state(state):

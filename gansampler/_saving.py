@@ -29,6 +29,7 @@ import torch
 from ._atomic import replacing
 from ._drawing import DRAW_SETTINGS, check_draw_settings
 from ._params import network_shapes
+from ._table import dtype_record
 from ._version import __version__
 from ._warnings import warn
 from .exceptions import DroppedParameterWarning
@@ -299,6 +300,7 @@ def _sampler_state(sampler, tensors, prefix, training_state):
     net = sampler.net_
     names = getattr(sampler, "feature_names_in_", None)
     classes = getattr(sampler, "classes_", None)
+    y_dtype = getattr(sampler, "y_dtype_", None)
     tensors[prefix + "class_prior_"] = _numpy_tensor(
         np.asarray(net.class_prior_, dtype=np.float64)
     )
@@ -321,6 +323,8 @@ def _sampler_state(sampler, tensors, prefix, training_state):
         "classes": None if classes is None else _encode_labels(classes),
         # The name of y (0.31 on): older readers ignore it.
         "y_name": getattr(sampler, "y_name_", None),
+        # The dtype of a Series y (0.37 on), which older readers ignore.
+        "y_dtype": None if y_dtype is None else dtype_record(y_dtype, "y"),
         "device": str(sampler.device_),
         "seed": net.random_state,
         "n_iter": int(sampler.n_iter_),

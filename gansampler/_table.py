@@ -1063,6 +1063,14 @@ def record_dtype(record):
         if record["dtype"] == "str":
             return pd.StringDtype(record["storage"], na_value=np.nan)
         return pd.StringDtype(record["storage"])
+    if record["dtype"] == "category" and "categories" in record:
+        # Models pickled before 0.19 keep the categories as JSON.
+        categories = [_level_from_json(c) if isinstance(c, dict) else c
+                      for c in record["categories"]]  # fmt: skip
+        return pd.CategoricalDtype(
+            pd.Index(categories, dtype=_categories_dtype(record), tupleize_cols=False),
+            ordered=record["ordered"],
+        )
     return pd.api.types.pandas_dtype(record["dtype"])
 
 
@@ -2518,13 +2526,7 @@ def _as_dtype(values, missing, record):
     pd = _pandas()
     name = record["dtype"]
     if name == "category":
-        # Models pickled before 0.19 keep the categories as JSON.
-        categories = [_level_from_json(c) if isinstance(c, dict) else c
-                      for c in record["categories"]]  # fmt: skip
-        dtype = pd.CategoricalDtype(
-            pd.Index(categories, dtype=_categories_dtype(record), tupleize_cols=False),
-            ordered=record["ordered"],
-        )
+        dtype = record_dtype(record)
         return pd.Categorical(np.where(missing, None, values), dtype=dtype)
     if "arrow" in record and "categories" in record:
         return _arrow_dictionary(values, missing, record)

@@ -16,6 +16,7 @@ __all__ = [
     "column_spread",
     "dense_columns",
     "float32_sums",
+    "in_order_of",
     "infinite_columns_named",
     "infinite_values_error",
     "is_frame",
@@ -163,6 +164,12 @@ def _pandas_column(column, name, pa, pd):
             "it out."
         ) from None
     return pd.array(column, dtype=pd.ArrowDtype(kind))
+
+
+def in_order_of(labels, rows):
+    """``labels`` (an array, or a Series of classes) for a column of the
+    DataFrame ``rows``, row by row: a Series on the rows' index."""
+    return labels.set_axis(rows.index) if hasattr(labels, "set_axis") else labels
 
 
 def dense_columns(X):

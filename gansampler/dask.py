@@ -32,12 +32,14 @@ from ._drawing import (
     check_fitted,
     class_codes_for,
     classes_as_numbers,
+    classes_of,
     column_names_taken,
     draw_rows,
     seed_of,
 )
 from ._params import CONSTRAINTS
 from ._table import is_frame
+from ._validation import in_order_of
 
 __all__ = ["parquet_schema", "sample", "write_parts"]
 
@@ -128,7 +130,8 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None,
         each row, as ``sampler.sample(..., return_y=True)`` does (since
         0.30). Each chunk's rows and classes are drawn together: compute
         both at once (``dask.compute(X, y)``), or each draws the rows again.
-        For a sampler fitted on a DataFrame, Dask's optimisation of the
+        For a sampler fitted on a DataFrame or on a Series ``y`` (whose
+        classes come as a Dask Series), Dask's optimisation of the
         DataFrame's graph gives it tasks of its own even then: compute both
         with ``optimize_graph=False`` to draw each chunk once.
 
@@ -160,9 +163,11 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None,
         an active distributed client once, as the rows are built: compute
         them through that client (once it is closed, they no longer can be;
         build them again).
-    y : dask.array.Array of shape (n_samples,)
+    y : dask.array.Array or dask.dataframe.Series of shape (n_samples,)
         The class of each row, from ``sampler.classes_``, chunked as the
-        rows. Only with ``return_y=True``.
+        rows: a Dask Series of the name and dtype of ``y`` for a sampler
+        fitted on a pandas Series (``y_dtype_``). Only with
+        ``return_y=True``.
 
     Examples
     --------
@@ -217,6 +222,11 @@ def sample(sampler, n_samples, chunk_size=DEFAULT_CHUNK_ROWS, random_state=None,
         X = _dask_array(parts, ranges, (sampler.n_features_in_,), meta.dtype)
     if not return_y:
         return X
+    if getattr(sampler, "y_dtype_", None) is not None:
+        # The classes of a Series y: a Dask Series of its name and dtype.
+        divisions = (*(start for start, _ in ranges), n_samples - 1) if ranges else None
+        y_parts = [part[1] for part in drawn] if n_samples else [dask.delayed(meta_y)]
+        return X, _dask_frame(y_parts, meta_y, divisions)
     if not n_samples:
         return X, dask.array.from_array(meta_y, chunks=meta_y.shape)
     return X, _dask_array([part[1] for part in drawn], ranges, (), meta_y.dtype)
@@ -291,7 +301,7 @@ def _parquet_frame(rows, names, class_column=None, labels=None):
 
         rows = pd.DataFrame(rows, columns=names)
     if class_column is not None:
-        rows.insert(rows.shape[1], class_column, labels)
+        rows.insert(rows.shape[1], class_column, in_order_of(labels, rows))
     return rows
 
 
@@ -365,7 +375,8 @@ def parquet_schema(sampler, *, class_column=None, index=False):
     rows = table_map.to_output(_every_level(table_map))
     labels = None
     if class_column is not None:
-        labels = np.resize(_classes(sampler, class_column), len(rows))
+        classes = _classes(sampler, class_column)
+        labels = classes_of(sampler, np.resize(np.arange(len(classes)), len(rows)))
     template = _parquet_frame(rows, names, class_column, labels)
     try:
         schema = pa.Schema.from_pandas(template, preserve_index=False)

@@ -1491,6 +1491,31 @@ def test_fit_with_target_learns_the_rows_class_by_class(labelled):
     assert mixed.y_name_ == "outcome"
 
 
+def test_a_category_target_of_parquet_comes_back_a_category(tmp_path, monkeypatch):
+    # Its classes were written as text.
+    import gansampler._drawing as drawing
+
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    kind = pd.Categorical(["u", "v"] * 30, categories=["u", "v", "unused"])
+    frame = pd.DataFrame({"a": np.arange(60.0), "kind": kind})
+    frame.to_parquet(tmp_path / "t.parquet")
+    model, out = str(tmp_path / "m.safetensors"), str(tmp_path / "s.parquet")
+    assert main(["fit", str(tmp_path / "t.parquet"), "--target", "kind", "-o", model,
+                 "-q", *SMALL]) == 0  # fmt: skip
+    iter_rows = drawing.iter_rows  # chunks after the first, numbered from theirs
+
+    def small_chunks(*args, **kwargs):
+        yield from iter_rows(*args, **kwargs, chunk_size=8)
+
+    monkeypatch.setattr(drawing, "iter_rows", small_chunks)
+    assert main(["sample", model, "-n", "20", "--seed", "0", "-o", out]) == 0
+    drawn = pd.read_parquet(out)["kind"]
+    assert drawn.dtype == kind.dtype
+    _, expected = gansampler.load(model).sample(20, random_state=0, return_y=True)
+    pd.testing.assert_series_equal(drawn, expected)
+
+
 def test_fit_reads_the_target_beside_the_columns_asked_for(labelled, tmp_path):
     model = str(tmp_path / "m.safetensors")
     assert main(["fit", str(labelled / "numbers.csv"), "--columns", "b",

@@ -79,9 +79,9 @@ def test_a_conditional_sampler_returns_its_classes_chunked_as_its_rows(
     assert sorted(draws) == [0, 200, 400]
     whole, expected = sampler.sample(500, random_state=2, return_y=True)
     pd.testing.assert_frame_equal(part, whole)
-    np.testing.assert_array_equal(classes, expected)
+    pd.testing.assert_series_equal(classes, expected)  # y's Series, as sample's
     rows, labels = gansampler.dask.sample(sampler, 0, return_y=True)
-    assert len(rows.compute()) == 0 and labels.shape == (0,)
+    assert len(rows.compute()) == 0 and len(labels.compute()) == 0
     with pytest.raises(ValueError, match=r"gansampler.dask.sample\(\) got return_y"):
         gansampler.dask.sample(fitted_sampler, 10, return_y=True)
 
@@ -270,6 +270,25 @@ def test_parts_hold_each_rows_class_in_a_column_of_their_own(conditional, tmp_pa
     with pytest.raises(ValueError, match="not numbers that its rows' floats hold"):
         gansampler.dask.write_parts(text, 10, tmp_path / "no", file_format="npy",
                                     class_column="kind")  # fmt: skip
+
+
+def test_parts_keep_the_dtype_of_a_series_y(conditional, tmp_path):
+    # Rows of an array, classes of a category: each part's classes go with
+    # its rows, not with the first part's row numbers.
+    X = conditional.sample(40, random_state=0)
+    levels = np.array(["a", "b"])[np.arange(40) % 2]
+    kind = pd.Series(pd.Categorical(levels, categories=["a", "b", "c"]), name="kind")
+    sampler = GANSampler(**FAST, random_state=0).fit(X, kind)
+    with dask.config.set(scheduler="threads"):
+        gansampler.dask.write_parts(sampler, 50, tmp_path / "p", chunk_size=20,
+                                    random_state=4, class_column="kind")  # fmt: skip
+        drawn = gansampler.dask.sample(sampler, 50, chunk_size=20, random_state=4,
+                                       return_y=True)  # fmt: skip
+        classes = drawn[1].compute()
+    expected = sampler.sample(50, random_state=4, return_y=True)[1]
+    pd.testing.assert_series_equal(classes, expected)
+    written = pd.read_parquet(tmp_path / "p")["kind"]
+    pd.testing.assert_series_equal(written, expected)
 
 
 @pytest.mark.parametrize(

@@ -1583,6 +1583,29 @@ def _column(name, edit):
 
 
 @pytest.mark.parametrize(
+    "y_dtype, message",
+    [({"dtype": "category", "categories": ["a"], "ordered": False,
+       "categories_dtype": "str"}, "does not hold its classes as they are"),
+     ({"dtype": "bool"}, "does not hold its classes as they are"),
+     ({"dtype": "no such dtype"}, "is no dtype: "),
+     ("int64", "is no dtype of class labels")],
+    ids=["category-without-a-class", "flags-for-text", "no-dtype", "not-a-record"],
+)  # fmt: skip
+def test_a_forged_dtype_of_y_is_refused(tmp_path, y_dtype, message):
+    y = pd.Series(pd.Categorical(["u", "v"] * 30), name="kind")
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    GANSampler(**TINY, random_state=0).fit(X, y).save(tmp_path / "m.safetensors")
+    payload = (tmp_path / "m.safetensors").read_bytes()
+
+    def forge(config):
+        config["fitted"]["y_dtype"] = y_dtype
+
+    (tmp_path / "forged").write_bytes(rewritten(payload, edit_config=forge))
+    with pytest.raises(ValueError, match=message):
+        gansampler.load(tmp_path / "forged")
+
+
+@pytest.mark.parametrize(
     "forge, message",
     [(_column("c", lambda c: c["codec"].update(levels=[1, 2, 3])),
       "levels of column 'c' are not what its dtype category holds"),

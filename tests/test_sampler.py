@@ -1761,3 +1761,60 @@ def test_the_name_of_y_is_kept_for_the_classes(tmp_path):
     old = GANSampler.__new__(GANSampler)
     old.__setstate__(state)
     assert old.y_name_ is None
+
+
+@pytest.mark.parametrize(
+    "dtype, labels",
+    [
+        ("category", ["u", "v", "w"]),
+        ("Int64", [1, 2, 3]),
+        ("boolean", [True, False, True]),
+        ("string", ["u", "v", "w"]),
+        ("int8", [1, 2, 3]),
+    ],
+)
+def test_the_classes_come_back_in_the_series_y_was(tmp_path, dtype, labels):
+    # They came back as an array of objects: a category lost its categories.
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(np.random.default_rng(0).normal(size=(60, 2)), columns=["a", "b"])
+    if dtype == "category":
+        dtype = pd.CategoricalDtype(["u", "v", "w", "unused"])
+    y = pd.Series(labels * 20, name="kind", dtype=dtype)
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0).fit(X, y)
+    assert sampler.y_dtype_ == y.dtype
+    rows, classes = sampler.sample(50, random_state=1, return_y=True, y=labels[0])
+    assert classes.dtype == y.dtype and classes.name == "kind"
+    assert classes.index.equals(rows.index) and set(classes) == {labels[0]}
+    from gansampler import draw_rows
+
+    part = draw_rows(sampler, 50, 1, start=20, stop=30, return_y=True)[1]
+    assert list(part.index) == list(range(20, 30)) and part.dtype == y.dtype
+    sampler.save(tmp_path / "model.safetensors")
+    loaded = load(tmp_path / "model.safetensors")
+    assert loaded.y_dtype_ == y.dtype
+    drawn = [s.sample(50, random_state=2, return_y=True)[1] for s in (loaded, sampler)]
+    pd.testing.assert_series_equal(*drawn)
+    unpickled = pickle.loads(pickle.dumps(sampler))
+    assert unpickled.y_dtype_ == y.dtype
+
+
+def test_classes_of_an_array_y_stay_an_array():
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(np.random.default_rng(0).normal(size=(60, 2)))
+    sampler = GANSampler(max_epochs=1, steps_per_epoch=3, random_state=0)
+    labels = np.arange(60) % 2
+    arrays = [labels, labels.tolist(), pd.Series(pd.arrays.SparseArray(labels))]
+    pa = pytest.importorskip("pyarrow")
+    for values in (labels, labels.astype(str)):  # pandas reads none back from Parquet
+        dictionary = pa.chunked_array([pa.array(values).dictionary_encode()])
+        arrays.append(pd.Series(pd.arrays.ArrowExtensionArray(dictionary)))
+    for y in arrays:
+        _, classes = sampler.fit(X, y).sample(5, return_y=True)
+        assert isinstance(classes, np.ndarray) and sampler.y_dtype_ is None
+    # A model pickled before 0.37 had no dtype: its classes are an array.
+    sampler.fit(X, pd.Series(np.arange(60) % 2))
+    state = sampler.__getstate__()
+    del state["y_dtype_"]
+    old = GANSampler.__new__(GANSampler)
+    old.__setstate__(state)
+    assert isinstance(old.sample(5, return_y=True)[1], np.ndarray)
