@@ -7,6 +7,7 @@ from contextlib import contextmanager, suppress
 from numbers import Real
 
 import numpy as np
+from sklearn import get_config
 
 __all__ = [
     "as_pandas_table",
@@ -218,7 +219,9 @@ def check_two_dimensional(shape):
 def infinite_columns_named(X):
     """Where the checks of the numbers ``X`` (a DataFrame, an array or a
     list of rows) refuse an infinite value, say in which column, as the
-    checks of mixed tables do (scikit-learn's message names none)."""
+    checks of mixed tables do (scikit-learn's message names none). Under
+    ``sklearn.set_config(assume_finite=True)``, whose checks let them by,
+    they are refused all the same: the fit could not learn them."""
     try:
         yield
     except ValueError as error:
@@ -226,6 +229,10 @@ def infinite_columns_named(X):
         if named is None:
             raise
         raise named from error
+    if get_config()["assume_finite"]:
+        named = _infinite_values_error(X)
+        if named is not None:
+            raise named
 
 
 def _infinite_values_error(X):

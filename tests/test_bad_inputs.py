@@ -141,6 +141,19 @@ def test_fit_refuses_bad_X(sampler, make_X, error, match):
         sampler.fit(X)
 
 
+def test_infinite_values_are_named_when_scikit_learn_assumes_finite(sampler, resampler):
+    # Its checks let them by, and the fit said to rescale values too large.
+    import sklearn
+
+    frame = pandas().DataFrame(with_value(np.inf), columns=["a", "b"])
+    y = np.arange(len(frame)) % 2
+    with sklearn.config_context(assume_finite=True):
+        with unchanged(sampler), pytest.raises(ValueError, match="Column 1 holds inf"):
+            sampler.fit(with_value(np.inf))
+        with pytest.raises(ValueError, match="Column 'b' holds infinite values"):
+            resampler.fit_resample(frame, y)
+
+
 @pytest.mark.parametrize(
     "y, match",
     [
