@@ -234,22 +234,18 @@ def classes_of(sampler, codes, start=0):
     return pd.Series(values, index=index, name=sampler.y_name_)
 
 
-def labels_given_back(classes, dtype):
-    """``classes`` as a pandas Series of ``dtype``, or None where the dtype
-    does not give them back as they are."""
+def gives_back_labels(dtype, classes):
+    """Whether a pandas Series of ``dtype`` holds ``classes`` as they are."""
     import pandas as pd
 
     categories = getattr(dtype, "categories", None)
     if categories is not None and not pd.Index(classes).isin(categories).all():
-        return None  # (pandas warns of, then drops, classes that are none)
+        return False  # (pandas warns of, then drops, classes that are none)
     try:
-        given = pd.Series(classes).astype(dtype)
+        given = pd.Series(classes).astype(dtype).astype(object)
     except (TypeError, ValueError, KeyError, NotImplementedError):  # Arrow's too
-        return None
-    as_objects = given.astype(object)
-    if as_objects.isna().any() or as_objects.tolist() != classes.tolist():
-        return None
-    return given
+        return False
+    return not given.isna().any() and given.tolist() == classes.tolist()
 
 
 def column_names_taken(sampler):

@@ -23,7 +23,7 @@ from skorch.history import History
 
 from ._callbacks import EpochFidelity
 from ._device import resolve_device
-from ._drawing import labels_given_back
+from ._drawing import gives_back_labels
 from ._networks import Discriminator, Generator
 from ._params import NETWORK_SHAPES
 from ._preprocessing import DataMap
@@ -305,7 +305,7 @@ def _y_dtype(record, classes):
         dtype = record_dtype(record)
     except (TypeError, ValueError, KeyError, NotImplementedError) as exc:
         raise ValueError(f"the dtype of y, {record!r}, is no dtype: {exc}") from None
-    if labels_given_back(classes, dtype) is None:
+    if not gives_back_labels(dtype, classes):
         raise ValueError(
             f"the dtype of y, {record!r}, does not hold its classes as they are"
         )

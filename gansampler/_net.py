@@ -1260,6 +1260,8 @@ class GANNet(NeuralNet):
         """Make anew the weights and optimizer states that pickle rebuilt
         inside ``torch.inference_mode()``: no step could train those. The
         optimizers then hold the new weights."""
+        if not torch.is_inference_mode_enabled():  # none was
+            return
         made = {}  # the new tensor of each, by the old one's id
 
         def anew(tensor):

@@ -37,7 +37,7 @@ from ._drawing import (
     check_draw_memory,
     class_codes_for,
     fill_rows,
-    labels_given_back,
+    gives_back_labels,
     scoring_rows,
     seed_of,
     with_classes,
@@ -1995,7 +1995,7 @@ def _dtype_of(y, classes):
         dtype_record(dtype, "y")
     except (TypeError, ValueError):  # (a local time zone)
         return None
-    return None if labels_given_back(classes, dtype) is None else dtype
+    return dtype if gives_back_labels(dtype, classes) else None
 
 
 def _upgrade_fitted_state(state):
